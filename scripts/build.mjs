@@ -1,0 +1,53 @@
+// One esbuild script for every bundle. Usage: node scripts/build.mjs [--production] [--watch]
+// Each target is built only when its entry exists, so the pieces can land one at a time.
+import * as esbuild from 'esbuild';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const base = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+
+/** @type {Array<import('esbuild').BuildOptions & {entry: string}>} */
+const targets = [
+  // Extension host, desktop (Node) and web (browser worker host).
+  { entry: 'src/extension/extension.ts', outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  { entry: 'src/extension/extension.ts', outfile: 'dist/web/extension.js', platform: 'browser', format: 'cjs', target: 'es2022', external: ['vscode'],
+    define: { 'process.env.GATE_LENS_WEB': '"1"' }, alias: { 'node:worker_threads': './src/extension/web-shims/worker_threads.ts' } },
+  // Parse/run worker: worker_threads in Node, a Web Worker in the browser host.
+  { entry: 'src/worker/worker.ts', outfile: 'dist/worker.js', platform: 'node', format: 'cjs', target: 'node20' },
+  { entry: 'src/worker/worker.ts', outfile: 'dist/web/worker.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  // Webview script (runs inside the webview iframe).
+  { entry: 'src/webview/main.ts', outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  // Terminal CLI.
+  { entry: 'src/cli/cli.ts', outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+];
+
+function testFiles(dir) {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...testFiles(p));
+    else if (/\.(test|main|suite|e2e)\.ts$/.test(name) || name === 'index.ts') out.push(p);
+  }
+  return out;
+}
+
+const builds = [];
+for (const { entry, ...opts } of targets) {
+  if (!existsSync(entry)) continue;
+  builds.push({ ...base, ...opts, entryPoints: [entry] });
+}
+// Tests: every test/**/*.test.ts (and runners) to out/test/**, mirroring the folders.
+const tests = testFiles('test');
+if (tests.length) {
+  builds.push({ ...base, sourcemap: true, minify: false, entryPoints: tests, outdir: 'out/test', outbase: 'test', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'mocha', 'playwright-core', 'onnxruntime-node'] });
+}
+
+if (process.argv.includes('--watch')) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  console.log('watching…');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  console.log(`build ok: ${builds.length} bundles${production ? ' (production)' : ''}`);
+}

@@ -1,0 +1,51 @@
+// What the text reader finds in a document. Offsets are UTF-16 code-unit offsets into the document text (what
+// JavaScript string indices and VS Code's document.positionAt use), end exclusive.
+
+export interface SourceRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+export type ArrayForm =
+  | 'python_literal' // np.array([...]), torch.tensor([...]), tf.constant([...]), nested lists/tuples
+  | 'numpy_repr' // array([...], dtype=float32) and the comma-less print() form
+  | 'torch_repr' // tensor([...]), Parameter containing:, state_dict() prints
+  | 'json';
+
+export interface ExtractedArray {
+  /** Index in ParseResult.arrays. */
+  readonly index: number;
+  /** The name as written: "lstm_1/kernel:0", "weight_ih_l0", "model.rnn.weight_ih_l0", "W"; absent when unnamed. */
+  readonly name?: string;
+  readonly nameRange?: SourceRange;
+  readonly shape: readonly number[];
+  /** Row-major values. */
+  readonly values: Float64Array;
+  /** The literal itself (from the opening bracket or constructor to its close). */
+  readonly range: SourceRange;
+  readonly form: ArrayForm;
+  /** dtype written next to the literal (float32, torch.float64, ...), when there is one. */
+  readonly dtype?: string;
+  /** For arrays that sit in an unnamed list (print(model.get_weights())): which list, and the position in it. */
+  readonly list?: { readonly id: number; readonly position: number };
+  /** Enclosing container names, outermost first (JSON object keys, dict names), when nested. */
+  readonly path?: readonly string[];
+}
+
+export type DiagnosticSeverity = 'error' | 'warning' | 'info';
+
+export interface ParseDiagnostic {
+  readonly severity: DiagnosticSeverity;
+  /** Stable code: truncated-print, ragged-rows, non-numeric, empty-array, too-deep, unterminated, too-large, nan-values ... */
+  readonly code: string;
+  /** English message that says what is wrong and what to do. */
+  readonly message: string;
+  readonly range: SourceRange;
+  /** The array's name, when the problem belongs to a named array. */
+  readonly name?: string;
+}
+
+export interface ParseResult {
+  readonly arrays: readonly ExtractedArray[];
+  readonly diagnostics: readonly ParseDiagnostic[];
+}
