@@ -1,0 +1,89 @@
+// The one message protocol between the extension host and the Gate Lens webviews (panel and side-bar view).
+// Both bundles import this file; nothing else defines message shapes. Large numeric payloads travel as
+// ArrayBuffers (Float64 little-endian) so they can be transferred rather than serialised element by element.
+
+import type { CellKind, ConventionId } from '../core/conventions';
+import type { GateSlot, Evidence } from '../core/recognize/types';
+
+export const PROTOCOL_VERSION = 1;
+
+/** A recognised layer, as the webview lists it. */
+export interface LayerSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly cell: CellKind;
+  readonly convention: ConventionId;
+  readonly units: number;
+  readonly inputSize: number;
+  readonly directions: 1 | 2;
+  readonly gates: readonly GateSlot[];
+  readonly evidence: readonly Evidence[];
+  readonly warnings: readonly Evidence[];
+}
+
+export type InputSource =
+  | { readonly kind: 'array'; readonly arrayIndex: number }
+  | { readonly kind: 'values'; readonly steps: number; readonly features: number; readonly data: readonly number[] }
+  | { readonly kind: 'zeros'; readonly steps: number }
+  | { readonly kind: 'random'; readonly steps: number; readonly seed: number };
+
+export interface RunRequest {
+  readonly layerId: string;
+  readonly input: InputSource;
+  /** Initial h/c: zeros, values, or a seeded random draw. */
+  readonly initialState?: { readonly kind: 'zeros' } | { readonly kind: 'values'; readonly h?: readonly number[]; readonly c?: readonly number[] } | { readonly kind: 'random'; readonly seed: number };
+}
+
+/** One direction's trace of one layer, batch item 0. Buffers hold Float64 values in canonical gate order. */
+export interface TracePayload {
+  readonly runId: number;
+  readonly layerId: string;
+  readonly cell: CellKind;
+  /** The convention the weights came from; the webview can relabel in any other. */
+  readonly convention: ConventionId;
+  readonly units: number;
+  readonly inputSize: number;
+  readonly steps: number;
+  readonly direction: number;
+  readonly resetAfter?: boolean;
+  /** steps × inputSize */
+  readonly x: ArrayBuffer;
+  /** steps × G·H each, canonical order */
+  readonly zx: ArrayBuffer;
+  readonly zh: ArrayBuffer;
+  readonly z: ArrayBuffer;
+  readonly a: ArrayBuffer;
+  /** steps × H */
+  readonly c?: ArrayBuffer;
+  /** steps × Hr */
+  readonly h: ArrayBuffer;
+  /** Time index of the input consumed at each processing step. */
+  readonly timeIndex: ArrayBuffer; // Int32
+  /** Canonical G·H bias split (bW, bR), so z can be shown as x·W + h·U + b. */
+  readonly bW: ArrayBuffer;
+  readonly bR: ArrayBuffer;
+}
+
+export type HostToWebview =
+  | { readonly type: 'init'; readonly protocol: number; readonly locale: string; readonly strings: Readonly<Record<string, string>> }
+  | { readonly type: 'document'; readonly uri: string; readonly fileName: string; readonly version: number; readonly layers: readonly LayerSummary[]; readonly selectedLayerId?: string }
+  | { readonly type: 'progress'; readonly runId: number; readonly message: string; readonly fraction?: number }
+  | { readonly type: 'trace'; readonly trace: TracePayload }
+  | { readonly type: 'setConvention'; readonly convention: ConventionId }
+  | { readonly type: 'goToStep'; readonly step: number }
+  | { readonly type: 'error'; readonly runId?: number; readonly message: string };
+
+export type WebviewToHost =
+  | { readonly type: 'ready'; readonly protocol: number }
+  | { readonly type: 'selectLayer'; readonly layerId: string }
+  | { readonly type: 'run'; readonly request: RunRequest }
+  | { readonly type: 'cancel'; readonly runId: number }
+  | { readonly type: 'conventionChanged'; readonly convention: ConventionId }
+  | { readonly type: 'copy'; readonly text: string; readonly what: string }
+  | { readonly type: 'revealArray'; readonly arrayIndex: number };
+
+export function isWebviewToHost(value: unknown): value is WebviewToHost {
+  if (typeof value !== 'object' || value === null) return false;
+  const t = (value as { type?: unknown }).type;
+  return t === 'ready' || t === 'selectLayer' || t === 'run' || t === 'cancel' || t === 'conventionChanged' || t === 'copy' || t === 'revealArray';
+}
