@@ -62,11 +62,23 @@ export interface TracePayload {
   /** Canonical G·H bias split (bW, bR), so z can be shown as x·W + h·U + b. */
   readonly bW: ArrayBuffer;
   readonly bR: ArrayBuffer;
+  /** Optional initial state (Hr and H values) so the webview can show c = f⊙c₋₁ + i⊙g and h₋₁ at step 0 exactly. */
+  readonly h0?: ArrayBuffer;
+  readonly c0?: ArrayBuffer;
+  /** Optional layer name, for headings and the NumPy copy comment. */
+  readonly layerName?: string;
+}
+
+/** An array of the document that can serve as the input sequence of a run (steps × features after squeezing). */
+export interface InputCandidate {
+  readonly arrayIndex: number;
+  readonly name: string;
+  readonly shape: readonly number[];
 }
 
 export type HostToWebview =
   | { readonly type: 'init'; readonly protocol: number; readonly locale: string; readonly strings: Readonly<Record<string, string>> }
-  | { readonly type: 'document'; readonly uri: string; readonly fileName: string; readonly version: number; readonly layers: readonly LayerSummary[]; readonly selectedLayerId?: string }
+  | { readonly type: 'document'; readonly uri: string; readonly fileName: string; readonly version: number; readonly layers: readonly LayerSummary[]; readonly selectedLayerId?: string; readonly inputs?: readonly InputCandidate[] }
   | { readonly type: 'progress'; readonly runId: number; readonly message: string; readonly fraction?: number }
   | { readonly type: 'trace'; readonly trace: TracePayload }
   | { readonly type: 'setConvention'; readonly convention: ConventionId }
