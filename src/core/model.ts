@@ -59,6 +59,14 @@ export interface RecurrentLayer {
   readonly merge?: MergeMode;
   /** The convention the weights came from, for labels and for converting back. */
   readonly source?: ConventionId;
+  /** ONNX direction="reverse" (single direction): process x from the last step to the first; outputs stay aligned to input time. */
+  readonly reverse?: boolean;
+  /** TF1 / LSTMBlockCell cell_clip: the cell state c itself is clipped to ±cellClip after each update (not the gates). */
+  readonly cellClip?: number;
+  /** Keras return_sequences=false: the layer's output is its last output only (one step). Absent = all steps. */
+  readonly returnSequences?: boolean;
+  /** false when the source stored no bias (Keras use_bias=False, PyTorch bias=False): bW and bR are zeros. */
+  readonly useBias?: boolean;
 }
 
 export interface LayerActivations {
