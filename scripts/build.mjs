@@ -3,9 +3,11 @@
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildWasmKernels } from './build-wasm.mjs';
 
 const production = process.argv.includes('--production');
-const base = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+// '.wasm': the SIMD kernels are embedded as bytes so the core runs unchanged in Node, browsers, webviews and workers.
+const base = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none', loader: { '.wasm': 'binary' } };
 
 /** @type {Array<import('esbuild').BuildOptions & {entry: string}>} */
 const targets = [
@@ -32,6 +34,8 @@ function testFiles(dir) {
   }
   return out;
 }
+
+await buildWasmKernels();
 
 const builds = [];
 for (const { entry, ...opts } of targets) {

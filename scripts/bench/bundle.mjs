@@ -1,0 +1,24 @@
+// Bundles the parts of the core the benchmarks call into out/bench/core.cjs (kernels embedded, as in the product).
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { buildWasmKernels } from '../build-wasm.mjs';
+
+export async function loadCore(root = process.cwd()) {
+  await buildWasmKernels();
+  const lines = [
+    "export { getKernels, setKernels } from './src/core/kernels/index';",
+    "export { jsKernels } from './src/core/kernels/js';",
+    "export { wasmKernels, wasmRuntime } from './src/core/kernels/wasm';",
+  ];
+  if (existsSync(join(root, 'src/core/fast32.ts'))) lines.push("export * as fast32 from './src/core/fast32';");
+  if (existsSync(join(root, 'src/core/forward.ts'))) lines.push("export * as forward from './src/core/forward';");
+  const outfile = join(root, 'out/bench/core.cjs');
+  await esbuild.build({
+    stdin: { contents: lines.join('\n'), resolveDir: root, loader: 'ts' },
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'warning',
+    loader: { '.wasm': 'binary' },
+  });
+  return createRequire(import.meta.url)(outfile);
+}

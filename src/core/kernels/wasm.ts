@@ -1,0 +1,320 @@
+// WebAssembly SIMD implementation of the Kernels interface, plus the small runtime (linear-memory layout, weight
+// cache) that fast32.ts shares. The module is compiled from ./wasm/kernels.as at build time and embedded as bytes,
+// so this file works the same in Node, a browser, a webview and a worker. Where WebAssembly or its SIMD extension is
+// missing, wasmKernels() returns undefined and the caller keeps the plain JavaScript kernels.
+
+import kernelBytes from './wasm/kernels.wasm';
+import { jsKernels } from './js';
+import type { Kernels } from './types';
+
+/** The functions exported by kernels.as; every pointer is a byte offset into `memory`. */
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  gemv64(a: number, panels: number, K: number, x: number, bias: number, out: number): void;
+  gemm64(a: number, panels: number, K: number, X: number, T: number, bias: number, out: number): void;
+  gemv32(a: number, panels: number, K: number, x: number, bias: number, out: number): void;
+  gemm32(a: number, panels: number, K: number, X: number, T: number, bias: number, out: number): void;
+  activate32(kind: number, x: number, n: number, out: number): void;
+  lstmStep32(zx: number, zh: number, H: number, h: number, c: number): void;
+  gruStep32(zx: number, zh: number, H: number, h: number): void;
+  gruGates32(zx: number, zh: number, H: number, h: number, rh: number, z: number): void;
+  gruUpdate32(zx: number, zhn: number, H: number, z: number, h: number): void;
+  rnnStep32(zx: number, zh: number, H: number, h: number, relu: number): void;
+}
+
+/** Rows per packed panel: 4 SIMD vectors of 128 bits (see kernels.as). */
+export const PANEL_ROWS_F64 = 8;
+export const PANEL_ROWS_F32 = 16;
+
+const PAGE = 65536;
+const ALIGN = 64;
+/**
+ * Above this many bytes of linear memory in use, every cached weight is dropped and the space reused: the cache
+ * lives as long as the page, and a long session that loads many models must not grow without bound.
+ */
+const MEMORY_BUDGET = 1 << 30;
+
+// (func (result v128) i32.const 0 i8x16.splat): validates only where the SIMD proposal is implemented.
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 15, 11]);
+
+/** Linear memory of the kernel module, handed out by a bump allocator that is reset as a whole (see `epoch`). */
+export class WasmRuntime {
+  /** Incremented whenever allocations are reclaimed: an offset obtained in an older epoch is no longer valid. */
+  epoch = 0;
+  private readonly base: number;
+  private top: number;
+  private scratchOffset = 0;
+  private scratchBytes = 0;
+  private f64View: Float64Array;
+  private f32View: Float32Array;
+
+  constructor(readonly exports: KernelExports) {
+    // The module's own static data (if any) sits below the initial size; allocations start above it.
+    this.base = exports.memory.buffer.byteLength;
+    this.top = this.base;
+    this.f64View = new Float64Array(exports.memory.buffer);
+    this.f32View = new Float32Array(exports.memory.buffer);
+  }
+
+  /** Float64 view of the whole memory, valid until the next allocation (growth detaches the old buffer). */
+  get f64(): Float64Array {
+    if (this.f64View.buffer !== this.exports.memory.buffer) this.refreshViews();
+    return this.f64View;
+  }
+
+  get f32(): Float32Array {
+    if (this.f32View.buffer !== this.exports.memory.buffer) this.refreshViews();
+    return this.f32View;
+  }
+
+  /** Whether `bytes` more can be allocated without exceeding the budget even after a reset. */
+  fits(bytes: number): boolean {
+    return this.base + bytes + 2 * ALIGN <= MEMORY_BUDGET;
+  }
+
+  /** Long-lived allocation (weights). The caller must check `epoch` before reusing the offset later. */
+  alloc(bytes: number): number {
+    const size = Math.ceil(bytes / ALIGN) * ALIGN + ALIGN;
+    if (this.top + size > MEMORY_BUDGET) this.reset();
+    const offset = this.top;
+    this.top += size;
+    const need = this.top - this.exports.memory.buffer.byteLength;
+    if (need > 0) {
+      // Grow geometrically so a model loaded piece by piece does not grow the memory once per matrix.
+      const pages = Math.max(Math.ceil(need / PAGE), this.exports.memory.buffer.byteLength / PAGE / 2);
+      this.exports.memory.grow(Math.ceil(pages));
+      this.refreshViews();
+    }
+    return offset;
+  }
+
+  /** A work area of at least `bytes`, valid until the next scratch() or reset. */
+  scratch(bytes: number): number {
+    if (bytes > this.scratchBytes || this.scratchOffset === 0) {
+      const size = Math.max(bytes, 2 * this.scratchBytes, 4096);
+      this.scratchOffset = this.alloc(size);
+      this.scratchBytes = size;
+    }
+    return this.scratchOffset;
+  }
+
+  private reset(): void {
+    this.epoch++;
+    this.top = this.base;
+    this.scratchOffset = 0;
+    this.scratchBytes = 0;
+  }
+
+  private refreshViews(): void {
+    this.f64View = new Float64Array(this.exports.memory.buffer);
+    this.f32View = new Float32Array(this.exports.memory.buffer);
+  }
+}
+
+let runtime: WasmRuntime | undefined;
+let loadState: 'idle' | 'loading' | 'ready' | 'unavailable' = 'idle';
+
+function instantiate(module: WebAssembly.Module): void {
+  const instance = new WebAssembly.Instance(module, {});
+  runtime = new WasmRuntime(instance.exports as unknown as KernelExports);
+  loadState = 'ready';
+}
+
+/**
+ * The shared runtime, or undefined where WebAssembly SIMD is unavailable. Compiles synchronously (9 kB); where a
+ * host refuses synchronous compilation (a browser main thread over its size limit), compiles asynchronously and
+ * returns undefined until that finishes.
+ */
+export function wasmRuntime(): WasmRuntime | undefined {
+  if (loadState === 'ready' || loadState === 'unavailable' || loadState === 'loading') return runtime;
+  loadState = 'unavailable';
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') return undefined;
+  try {
+    if (!WebAssembly.validate(SIMD_PROBE)) return undefined;
+  } catch {
+    return undefined;
+  }
+  try {
+    instantiate(new WebAssembly.Module(kernelBytes));
+  } catch {
+    loadState = 'loading';
+    WebAssembly.compile(kernelBytes).then(instantiate, () => {
+      loadState = 'unavailable';
+    });
+  }
+  return runtime;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Packed weights, cached per array
+
+type Layout = 'panels' | 'vector';
+
+export interface PackedMatrix {
+  readonly epoch: number;
+  /** Byte offset in linear memory. */
+  readonly offset: number;
+  readonly rows: number;
+  readonly cols: number;
+  readonly layout: Layout;
+  readonly panels: number;
+  /** A few sampled positions and their values: a cheap guard against an array edited in place after packing. */
+  readonly probeAt: readonly number[];
+  readonly probe: readonly number[];
+}
+
+/**
+ * Weights are copied into linear memory once and found again by array identity. A subarray view created afresh
+ * for each call is found through its buffer, offset and length, so callers that slice blocks per step stay fast.
+ * Contract: treat weight arrays as immutable once used; the sampled probe catches most in-place edits, not all.
+ */
+export class PackedCache {
+  private byView = new WeakMap<Float64Array, PackedMatrix>();
+  private byBuffer = new WeakMap<ArrayBufferLike, Map<string, PackedMatrix>>();
+
+  constructor(private readonly rt: WasmRuntime, private readonly precision: 'f64' | 'f32') {}
+
+  /** Byte offset of A (rows × cols, row-major) packed in panels; padded rows are zero. */
+  matrix(A: Float64Array, rows: number, cols: number, layout: Layout = 'panels'): PackedMatrix {
+    const cached = this.byView.get(A);
+    if (cached && this.valid(cached, A, rows, cols, layout)) return cached;
+    const key = `${A.byteOffset}:${A.length}:${rows}:${cols}:${layout}`;
+    let perBuffer = this.byBuffer.get(A.buffer);
+    const shared = perBuffer?.get(key);
+    if (shared && this.valid(shared, A, rows, cols, layout)) {
+      this.byView.set(A, shared);
+      return shared;
+    }
+    const packed = this.pack(A, rows, cols, layout);
+    this.byView.set(A, packed);
+    if (!perBuffer) this.byBuffer.set(A.buffer, (perBuffer = new Map()));
+    perBuffer.set(key, packed);
+    return packed;
+  }
+
+  /** The first n entries of v, contiguous and padded with zeros to whole panels (a bias). */
+  vector(v: Float64Array, n: number): PackedMatrix {
+    return this.matrix(v, n, 1, 'vector');
+  }
+
+  private valid(p: PackedMatrix, A: Float64Array, rows: number, cols: number, layout: Layout): boolean {
+    if (p.epoch !== this.rt.epoch || p.rows !== rows || p.cols !== cols || p.layout !== layout) return false;
+    const { probeAt, probe } = p;
+    for (let i = 0; i < probeAt.length; i++) {
+      const a = A[probeAt[i]], b = probe[i];
+      if (a !== b && !(a !== a && b !== b)) return false;
+    }
+    return true;
+  }
+
+  private pack(A: Float64Array, rows: number, cols: number, layout: Layout): PackedMatrix {
+    const R = this.precision === 'f64' ? PANEL_ROWS_F64 : PANEL_ROWS_F32;
+    const elementBytes = this.precision === 'f64' ? 8 : 4;
+    const isVector = layout === 'vector';
+    const m = rows;
+    const panels = Math.ceil(m / R);
+    const count = panels * R * cols;
+    const offset = this.rt.alloc(count * elementBytes);
+    const view = this.precision === 'f64' ? this.rt.f64 : this.rt.f32;
+    const base = offset / elementBytes;
+    view.fill(0, base, base + count);
+    if (isVector) {
+      for (let i = 0; i < m; i++) view[base + i] = A[i];
+    } else {
+      for (let r = 0; r < m; r++) {
+        const p = (r / R) | 0;
+        const dst = base + p * cols * R + (r - p * R);
+        const src = r * cols;
+        for (let k = 0; k < cols; k++) view[dst + k * R] = A[src + k];
+      }
+    }
+    const probeAt = sampleIndices(A.length, m * cols);
+    return { epoch: this.rt.epoch, offset, rows, cols, layout, panels, probeAt, probe: probeAt.map((i) => A[i]) };
+  }
+}
+
+function sampleIndices(length: number, used: number): number[] {
+  const n = Math.min(length, used);
+  if (n <= 0) return [];
+  const out: number[] = [];
+  for (let s = 0; s < 8; s++) out.push(Math.min(n - 1, Math.floor((s * n) / 7)));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Kernels (float64)
+
+/**
+ * Below this many multiply-adds the copies in and out of linear memory cost more than the SIMD product saves
+ * (measured with scripts/bench/kernels.mjs: the crossover is near 64).
+ */
+const SMALL_PRODUCT = 64;
+
+function makeWasmKernels(rt: WasmRuntime): Kernels {
+  const cache = new PackedCache(rt, 'f64');
+  const ex = rt.exports;
+
+  return {
+    name: 'wasm-simd-f64',
+    gemvBias(A, M, K, x, xOffset, bias, out, outOffset) {
+      if (M * K < SMALL_PRODUCT || !rt.fits(16 * (M + 8) * (K + 1) + 64 * K)) {
+        jsKernels.gemvBias(A, M, K, x, xOffset, bias, out, outOffset);
+        return;
+      }
+      let a, b, work, epoch;
+      do {
+        epoch = rt.epoch;
+        a = cache.matrix(A, M, K);
+        b = bias ? cache.vector(bias, M) : undefined;
+        work = rt.scratch(8 * (K + a.panels * PANEL_ROWS_F64));
+      } while (epoch !== rt.epoch);
+      const mem = rt.f64;
+      const xAt = work / 8;
+      for (let k = 0; k < K; k++) mem[xAt + k] = x[xOffset + k];
+      const outByte = work + 8 * K;
+      ex.gemv64(a.offset, a.panels, K, work, b ? b.offset : 0, outByte);
+      const outAt = outByte / 8;
+      for (let m = 0; m < M; m++) out[outOffset + m] = mem[outAt + m];
+    },
+    gemmBias(A, M, K, X, T, bias, out) {
+      if (T === 1) {
+        this.gemvBias(A, M, K, X, 0, bias, out, 0);
+        return;
+      }
+      const padded = Math.ceil(M / PANEL_ROWS_F64) * PANEL_ROWS_F64;
+      if (M * K < SMALL_PRODUCT || T === 0 || !rt.fits(16 * (M + 8) * (K + 1) + 8 * T * (K + padded))) {
+        jsKernels.gemmBias(A, M, K, X, T, bias, out);
+        return;
+      }
+      let a, b, work, epoch;
+      do {
+        epoch = rt.epoch;
+        a = cache.matrix(A, M, K);
+        b = bias ? cache.vector(bias, M) : undefined;
+        work = rt.scratch(8 * T * (K + padded));
+      } while (epoch !== rt.epoch);
+      const mem = rt.f64;
+      const xAt = work / 8;
+      mem.set(X.length === T * K ? X : X.subarray(0, T * K), xAt);
+      const outByte = work + 8 * T * K;
+      ex.gemm64(a.offset, a.panels, K, work, T, b ? b.offset : 0, outByte);
+      const outAt = outByte / 8;
+      if (padded === M) {
+        out.set(mem.subarray(outAt, outAt + T * M));
+      } else {
+        for (let t = 0; t < T; t++) out.set(mem.subarray(outAt + t * padded, outAt + t * padded + M), t * M);
+      }
+    },
+  };
+}
+
+let kernels: Kernels | undefined;
+
+/** The WebAssembly SIMD kernels, or undefined where they cannot run (then use jsKernels). */
+export function wasmKernels(): Kernels | undefined {
+  if (kernels) return kernels;
+  const rt = wasmRuntime();
+  if (!rt) return undefined;
+  kernels = makeWasmKernels(rt);
+  return kernels;
+}

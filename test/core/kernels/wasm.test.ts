@@ -1,0 +1,173 @@
+import * as assert from 'node:assert/strict';
+import { getKernels, setKernels } from '../../../src/core/kernels/index';
+import { jsKernels } from '../../../src/core/kernels/js';
+import type { Kernels } from '../../../src/core/kernels/types';
+import { wasmKernels, wasmRuntime } from '../../../src/core/kernels/wasm';
+
+// Deterministic uniform numbers in [-1, 1) (mulberry32), so a failure reproduces.
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  };
+}
+
+function randomArray(n: number, next: () => number): Float64Array {
+  const a = new Float64Array(n);
+  for (let i = 0; i < n; i++) a[i] = next();
+  return a;
+}
+
+/** Largest |wasm − js| relative to the size of the sum that produced it (Σ|a·x| + |b|, at least 1). */
+function relativeError(A: Float64Array, M: number, K: number, X: Float64Array, T: number, bias: Float64Array | undefined, got: Float64Array, want: Float64Array): number {
+  let worst = 0;
+  for (let t = 0; t < T; t++) {
+    for (let m = 0; m < M; m++) {
+      let scale = bias ? Math.abs(bias[m]) : 0;
+      for (let k = 0; k < K; k++) scale += Math.abs(A[m * K + k] * X[t * K + k]);
+      worst = Math.max(worst, Math.abs(got[t * M + m] - want[t * M + m]) / Math.max(1, scale));
+    }
+  }
+  return worst;
+}
+
+const SIZES = [1, 3, 7, 64, 129];
+
+describe('WebAssembly SIMD kernels', () => {
+  let wasm: Kernels;
+  before(() => {
+    const k = wasmKernels();
+    assert.ok(k, 'Node 20 supports WebAssembly SIMD, so the wasm kernels must load');
+    wasm = k;
+  });
+
+  it('are the automatic choice where SIMD exists, and setKernels pins another', () => {
+    assert.equal(getKernels().name, 'wasm-simd-f64');
+    setKernels(jsKernels);
+    try {
+      assert.equal(getKernels().name, 'js-f64');
+    } finally {
+      setKernels(undefined);
+    }
+    assert.equal(getKernels().name, 'wasm-simd-f64');
+  });
+
+  it('gemvBias equals the JavaScript kernel on every shape (M, K in 1, 3, 7, 64, 129), with and without bias', () => {
+    const next = rng(1);
+    for (const M of SIZES) {
+      for (const K of SIZES) {
+        for (const withBias of [true, false]) {
+          const A = randomArray(M * K, next);
+          const bias = withBias ? randomArray(M, next) : undefined;
+          const xOffset = 5;
+          const x = randomArray(K + xOffset + 2, next);
+          const got = new Float64Array(M + 3).fill(99);
+          const want = new Float64Array(M + 3).fill(99);
+          wasm.gemvBias(A, M, K, x, xOffset, bias, got, 2);
+          jsKernels.gemvBias(A, M, K, x, xOffset, bias, want, 2);
+          const err = relativeError(A, M, K, x.subarray(xOffset), 1, bias, got.subarray(2), want.subarray(2));
+          assert.ok(err <= 1e-12, `M=${M} K=${K} bias=${withBias}: relative error ${err}`);
+          // Entries outside [outOffset, outOffset + M) are untouched.
+          assert.deepEqual([got[0], got[1], got[M + 2]], [99, 99, 99]);
+        }
+      }
+    }
+  });
+
+  it('gemmBias equals the JavaScript kernel for T = 1, 2, 5, 100 on every shape', () => {
+    const next = rng(2);
+    for (const M of SIZES) {
+      for (const K of SIZES) {
+        for (const T of [1, 2, 5, 100]) {
+          const A = randomArray(M * K, next);
+          const bias = T % 2 ? randomArray(M, next) : undefined;
+          const X = randomArray(T * K, next);
+          const got = new Float64Array(T * M);
+          const want = new Float64Array(T * M);
+          wasm.gemmBias(A, M, K, X, T, bias, got);
+          jsKernels.gemmBias(A, M, K, X, T, bias, want);
+          const err = relativeError(A, M, K, X, T, bias, got, want);
+          assert.ok(err <= 1e-12, `M=${M} K=${K} T=${T}: relative error ${err}`);
+        }
+      }
+    }
+  });
+
+  it('reuses packed weights, also through a subarray view created afresh for each call', () => {
+    const next = rng(3);
+    const M = 96, K = 40;
+    const whole = randomArray(3 * M * K, next);
+    const x = randomArray(K, next);
+    const want = new Float64Array(M);
+    const got = new Float64Array(M);
+    for (let call = 0; call < 3; call++) {
+      const block = whole.subarray(M * K, 2 * M * K);
+      wasm.gemvBias(block, M, K, x, 0, undefined, got, 0);
+      jsKernels.gemvBias(block, M, K, x, 0, undefined, want, 0);
+      assert.ok(relativeError(block, M, K, x, 1, undefined, got, want) <= 1e-12);
+    }
+  });
+
+  it('repacks an array whose contents were replaced after first use', () => {
+    const next = rng(4);
+    const M = 64, K = 64;
+    const A = randomArray(M * K, next);
+    const x = randomArray(K, next);
+    const before = new Float64Array(M);
+    wasm.gemvBias(A, M, K, x, 0, undefined, before, 0);
+    for (let i = 0; i < A.length; i++) A[i] = next();
+    const got = new Float64Array(M);
+    const want = new Float64Array(M);
+    wasm.gemvBias(A, M, K, x, 0, undefined, got, 0);
+    jsKernels.gemvBias(A, M, K, x, 0, undefined, want, 0);
+    assert.ok(relativeError(A, M, K, x, 1, undefined, got, want) <= 1e-12);
+    assert.notDeepEqual(got, before);
+  });
+
+  it('reads x before writing out, so the two may be the same array', () => {
+    const next = rng(5);
+    const M = 16, K = 16;
+    const A = randomArray(M * K, next);
+    const h = randomArray(K, next);
+    const want = new Float64Array(M);
+    jsKernels.gemvBias(A, M, K, h, 0, undefined, want, 0);
+    wasm.gemvBias(A, M, K, h, 0, undefined, h, 0);
+    assert.ok(relativeError(A, M, K, want.map(() => 0), 1, undefined, h, want) <= 1e-12);
+  });
+
+  it('propagates NaN and infinities like the JavaScript kernel', () => {
+    const M = 9, K = 11;
+    const A = new Float64Array(M * K).fill(0.5);
+    const x = new Float64Array(K).fill(1);
+    x[3] = NaN;
+    const got = new Float64Array(M);
+    wasm.gemvBias(A, M, K, x, 0, undefined, got, 0);
+    assert.ok(got.every((v) => Number.isNaN(v)));
+    x[3] = Infinity;
+    wasm.gemvBias(A, M, K, x, 0, undefined, got, 0);
+    assert.ok(got.every((v) => v === Infinity));
+  });
+
+  it('keeps results exact after the linear memory grows to hold a large matrix', () => {
+    const next = rng(6);
+    const small = randomArray(64 * 64, next);
+    const x = randomArray(1024, next);
+    const first = new Float64Array(64);
+    wasm.gemvBias(small, 64, 64, x, 0, undefined, first, 0);
+    const bytesBefore = wasmRuntime()!.exports.memory.buffer.byteLength;
+    const big = randomArray(1024 * 1024, next); // 8 MB: forces growth
+    const out = new Float64Array(1024);
+    const want = new Float64Array(1024);
+    wasm.gemvBias(big, 1024, 1024, x, 0, undefined, out, 0);
+    jsKernels.gemvBias(big, 1024, 1024, x, 0, undefined, want, 0);
+    assert.ok(wasmRuntime()!.exports.memory.buffer.byteLength > bytesBefore);
+    assert.ok(relativeError(big, 1024, 1024, x, 1, undefined, out, want) <= 1e-12);
+    const again = new Float64Array(64);
+    wasm.gemvBias(small, 64, 64, x, 0, undefined, again, 0);
+    assert.deepEqual(again, first);
+  });
+});
