@@ -1,0 +1,469 @@
+// The exact float64 forward pass of the canonical model (model.ts), with an optional per-step trace.
+//
+// Equations (canonical gate order; z = x·Wᵀ + bW + h·Rᵀ + bR unless stated):
+//   LSTM  i = σ(z_i + p_i⊙c), f = σ(z_f + forget_bias + p_f⊙c) or 1 − i (ONNX input_forget), g = act(z_c),
+//         c' = f⊙c + i⊙g (clipped to ±cell_clip in TF1), o = σ(z_o + p_o⊙c'), h' = o⊙act_out(c') (· projᵀ if any).
+//         Keras keras/src/layers/rnn/lstm.py; PyTorch torch/nn/modules/rnn.py LSTM docstring; ONNX Operators.md
+//         LSTM; TF1 rnn_cell_impl.py LSTMCell.call. ONNX clip bounds every gate pre-activation, not c
+//         (onnxruntime deep_cpu_lstm: clip after adding peephole and bias).
+//   GRU   z = σ(z_z), r = σ(z_r); reset after: n = act(zx_n + r⊙(R_n·h + bR_n)) (Keras reset_after=True, PyTorch,
+//         ONNX linear_before_reset=1); reset before: n = act(zx_n + R_n·(r⊙h) + bR_n) (Keras reset_after=False,
+//         ONNX default); h' = z⊙h + (1 − z)⊙n everywhere (keras/src/layers/rnn/gru.py; torch rnn.py GRU).
+//   RNN   h' = act(z).
+// Masks follow Keras (keras/src/backend/tensorflow/rnn.py): a masked step keeps the state and outputs the previous
+// output (zeros with zero_output_for_mask, which Keras Bidirectional forces to return_sequences). Sequence lengths
+// follow PyTorch packed sequences and onnxruntime sequence_lens: zeros past the length, the reverse direction starts
+// at len − 1, final state = state after the last valid step.
+
+import { applyActivation, resolveActivation, softmaxInPlace } from './activations';
+import type { ResolvedActivation } from './activations';
+import { CANONICAL_GATES, gateCount } from './conventions';
+import { getKernels } from './kernels/index';
+import type { Kernels } from './kernels/types';
+import type {
+  DenseLayer, DirectionTrace, InitialState, LayerActivations, LayerResult, Model, ModelResult, RecurrentLayer, RunOptions, Sequence,
+} from './model';
+import { GateLensError } from './model';
+
+export interface LayerRunOptions extends RunOptions {
+  /**
+   * Keras zero_output_for_mask: a masked step outputs zeros instead of repeating the previous output. Default: true
+   * for a two-direction Keras layer returning sequences (Keras Bidirectional forces it), false otherwise.
+   */
+  readonly zeroOutputForMask?: boolean;
+  /** Matrix kernels to use; default getKernels(). */
+  readonly kernels?: Kernels;
+}
+
+export interface ModelRunOptions extends LayerRunOptions {
+  /** Initial states per model layer index (recurrent layers only); `initialStates` applies to the first recurrent layer. */
+  readonly layerInitialStates?: readonly (readonly InitialState[] | undefined)[];
+}
+
+const layerLabel = (layer: { name?: string; kind: string }): string => (layer.name ? `layer "${layer.name}"` : `this ${layer.kind} layer`);
+
+function checkFinite(arr: Float64Array, what: string, cols: number): void {
+  for (let k = 0; k < arr.length; k++) {
+    const v = arr[k];
+    if (v - v !== 0) {
+      const where = cols > 1 ? ` (row ${Math.floor(k / cols)}, column ${k % cols})` : '';
+      throw new GateLensError('non-finite', `${what}[${k}]${where} is ${v}; every weight and input must be a finite number.`);
+    }
+  }
+}
+
+function checkLength(arr: Float64Array | undefined, n: number, what: string, shape: string): void {
+  if (arr && arr.length !== n) throw new GateLensError('shape-mismatch', `${what} has ${arr.length} values but needs ${shape} = ${n}.`);
+}
+
+const validated = new WeakSet<object>();
+
+function validateRecurrent(layer: RecurrentLayer): void {
+  if (validated.has(layer)) return;
+  const G = gateCount(layer.cell), H = layer.units, Hr = layer.projSize ?? H, I = layer.inputSize, GH = G * H;
+  const label = layerLabel(layer);
+  if (!(Number.isInteger(H) && H > 0 && Number.isInteger(I) && I > 0)) {
+    throw new GateLensError('shape-mismatch', `${label} has units=${H}, inputSize=${I}; both must be positive whole numbers.`);
+  }
+  if (layer.directions.length !== 1 && layer.directions.length !== 2) {
+    throw new GateLensError('shape-mismatch', `${label} has ${layer.directions.length} directions; a recurrent layer has 1 or 2.`);
+  }
+  if (layer.projSize !== undefined && layer.cell !== 'lstm') throw new GateLensError('unsupported', `${label}: a projection exists only for LSTMs.`);
+  layer.directions.forEach((d, k) => {
+    const w = `${label} direction ${k} (${k === 0 ? 'forward' : 'backward'})`;
+    checkLength(d.W, GH * I, `${w} W`, `(G·H × I) = (${GH} × ${I})`);
+    checkLength(d.R, GH * Hr, `${w} R`, `(G·H × ${layer.projSize ? 'P' : 'H'}) = (${GH} × ${Hr})`);
+    checkLength(d.bW, GH, `${w} bW`, `(G·H) = (${GH})`);
+    checkLength(d.bR, GH, `${w} bR`, `(G·H) = (${GH})`);
+    checkLength(d.peephole, 3 * H, `${w} peephole`, `(3·H) = (${3 * H})`);
+    if (layer.projSize !== undefined && !d.proj) throw new GateLensError('missing-array', `${w}: projSize=${layer.projSize} but no projection matrix.`);
+    checkLength(d.proj, Hr * H, `${w} projection`, `(P × H) = (${Hr} × ${H})`);
+    checkFinite(d.W, `${w} W`, I);
+    checkFinite(d.R, `${w} R`, Hr);
+    checkFinite(d.bW, `${w} bW`, 1);
+    checkFinite(d.bR, `${w} bR`, 1);
+    if (d.peephole) checkFinite(d.peephole, `${w} peephole`, 1);
+    if (d.proj) checkFinite(d.proj, `${w} projection`, H);
+  });
+  validated.add(layer);
+}
+
+function validateInput(input: Sequence, features: number, label: string): void {
+  const { batch, steps } = input;
+  if (!(Number.isInteger(batch) && batch > 0 && Number.isInteger(steps) && steps > 0)) {
+    throw new GateLensError('input-shape', `The input has batch=${batch}, steps=${steps}; both must be positive whole numbers.`);
+  }
+  if (input.features !== features) {
+    throw new GateLensError('input-shape', `The input has ${input.features} feature(s) per step but ${label} expects inputSize = ${features}.`);
+  }
+  if (input.data.length !== batch * steps * features) {
+    throw new GateLensError('input-shape', `The input holds ${input.data.length} values but batch × steps × features = ${batch} × ${steps} × ${features} = ${batch * steps * features}.`);
+  }
+  checkFinite(input.data, 'input', features);
+}
+
+function resolveLayerActivations(layer: RecurrentLayer): { gate: ResolvedActivation; candidate: ResolvedActivation; output: ResolvedActivation }[] {
+  const list: readonly LayerActivations[] = Array.isArray(layer.activations) ? layer.activations : [layer.activations as LayerActivations];
+  if (list.length !== 1 && list.length !== layer.directions.length) {
+    throw new GateLensError('activations', `${layerLabel(layer)} has ${list.length} activation sets for ${layer.directions.length} direction(s).`);
+  }
+  return layer.directions.map((_, d) => {
+    const a = list[list.length === 1 ? 0 : d];
+    return { gate: resolveActivation(a.gate), candidate: resolveActivation(a.candidate), output: resolveActivation(a.output) };
+  });
+}
+
+function cancelled(): never {
+  throw new GateLensError('cancelled', 'The run was cancelled.');
+}
+
+/** Clamp v[off .. off+n) to ±limit. */
+function clipRange(v: Float64Array, off: number, n: number, limit: number): void {
+  for (let k = off; k < off + n; k++) {
+    const x = v[k];
+    v[k] = x > limit ? limit : x < -limit ? -limit : x;
+  }
+}
+
+/** Runs one recurrent layer on a batch. */
+export function runLayer(layer: RecurrentLayer, input: Sequence, options: LayerRunOptions = {}): LayerResult {
+  validateRecurrent(layer);
+  validateInput(input, layer.inputSize, layerLabel(layer));
+  const kernels = options.kernels ?? getKernels();
+  const N = input.batch, T = input.steps, Din = input.features;
+  const cell = layer.cell;
+  const G = gateCount(cell), H = layer.units, Hr = layer.projSize ?? H, GH = G * H;
+  const D = layer.directions.length;
+  const acts = resolveLayerActivations(layer);
+  const { mask, sequenceLengths: lens, signal } = options;
+  if (mask && mask.length !== N * T) {
+    throw new GateLensError('mask-shape', `The mask has ${mask.length} entries but needs batch × steps = ${N} × ${T} = ${N * T}.`);
+  }
+  if (lens) {
+    if (lens.length !== N) throw new GateLensError('lengths-shape', `sequenceLengths has ${lens.length} entries but the batch has ${N} sequences.`);
+    for (let b = 0; b < N; b++) {
+      if (!(lens[b] >= 0 && lens[b] <= T)) throw new GateLensError('lengths-shape', `sequenceLengths[${b}] = ${lens[b]} is outside 0..${T} (the number of steps).`);
+    }
+  }
+  const initial = options.initialStates;
+  if (initial && initial.length !== D) {
+    throw new GateLensError('state-shape', `initialStates has ${initial.length} entries but ${layerLabel(layer)} has ${D} direction(s).`);
+  }
+  initial?.forEach((s, d) => {
+    checkLength(s.h, N * Hr, `initial h of direction ${d}`, `batch × ${layer.projSize ? 'P' : 'H'} = ${N} × ${Hr}`);
+    checkLength(s.c, N * H, `initial c of direction ${d}`, `batch × H = ${N} × ${H}`);
+    if (s.c && cell !== 'lstm') throw new GateLensError('state-shape', `An initial c state was given, but only an LSTM has a cell state.`);
+    if (s.h) checkFinite(s.h, `initial h of direction ${d}`, Hr);
+    if (s.c) checkFinite(s.c, `initial c of direction ${d}`, H);
+  });
+  const zeroOutputForMask = options.zeroOutputForMask ?? (D === 2 && layer.source === 'keras' && layer.returnSequences !== false);
+  const wantTrace = options.trace === true;
+  const gateRanges = CANONICAL_GATES[cell].map((gate, k) => ({ gate, start: k * H, end: (k + 1) * H }));
+
+  // Working buffers, shared by every direction and batch item.
+  const ZX = new Float64Array(N * T * GH);
+  const zh = new Float64Array(GH), z = new Float64Array(GH), a = new Float64Array(GH);
+  const h = new Float64Array(Hr), c = new Float64Array(H), hNew = new Float64Array(Hr), cNew = new Float64Array(H);
+  const tmpH = new Float64Array(H);
+
+  const directionOutputs: Sequence[] = [];
+  const finalStates: { h: Float64Array; c?: Float64Array }[] = [];
+  const traces: DirectionTrace[] = [];
+  const forgetBias = layer.forgetBias ?? 0;
+  const clip = layer.clip;
+  const cellClip = layer.cellClip;
+  const resetAfter = layer.resetAfter !== false;
+
+  for (let d = 0; d < D; d++) {
+    const dw = layer.directions[d];
+    const { gate: gateAct, candidate: candAct, output: outAct } = acts[d];
+    const reverse = d === 1 || layer.goBackwards === true || layer.reverse === true;
+    const processingOrder = layer.goBackwards === true && D === 1;
+    const R = dw.R, bR = dw.bR, peep = dw.peephole, proj = dw.proj;
+    // GRU reset-before needs the n block of R separately, after r is known.
+    const Rzr = R, Rn = cell === 'gru' && !resetAfter ? R.subarray(2 * H * H) : R;
+    const bRn = cell === 'gru' && !resetAfter ? bR.subarray(2 * H) : bR;
+
+    kernels.gemmBias(dw.W, GH, Din, input.data, N * T, dw.bW, ZX);
+
+    const out = new Float64Array(N * T * Hr);
+    const finalH = new Float64Array(N * Hr);
+    const finalC = cell === 'lstm' ? new Float64Array(N * H) : undefined;
+    const init = initial?.[d];
+
+    for (let b = 0; b < N; b++) {
+      if (init?.h) for (let m = 0; m < Hr; m++) h[m] = init.h[b * Hr + m]; else h.fill(0);
+      if (init?.c) for (let m = 0; m < H; m++) c[m] = init.c[b * H + m]; else c.fill(0);
+      const len = lens ? lens[b] : T;
+      let tr: {
+        timeIndex: Int32Array; zx: Float64Array; zh: Float64Array; z: Float64Array; a: Float64Array; c?: Float64Array; h: Float64Array;
+      } | undefined;
+      if (wantTrace) {
+        tr = {
+          timeIndex: new Int32Array(len), zx: new Float64Array(len * GH), zh: new Float64Array(len * GH), z: new Float64Array(len * GH),
+          a: new Float64Array(len * GH), h: new Float64Array(len * Hr), ...(cell === 'lstm' ? { c: new Float64Array(len * H) } : {}),
+        };
+      }
+      for (let s = 0; s < len; s++) {
+        if (signal?.aborted) cancelled();
+        const t = reverse ? len - 1 - s : s;
+        const zxOff = (b * T + t) * GH;
+
+        if (cell === 'lstm') {
+          kernels.gemvBias(R, GH, Hr, h, 0, bR, zh, 0);
+          for (let j = 0; j < GH; j++) z[j] = ZX[zxOff + j] + zh[j];
+          if (forgetBias !== 0) for (let m = H; m < 2 * H; m++) z[m] += forgetBias;
+          if (peep) for (let m = 0; m < H; m++) { z[m] += peep[m] * c[m]; z[H + m] += peep[H + m] * c[m]; }
+          if (clip !== undefined) clipRange(z, 0, 3 * H, clip);
+          applyActivation(gateAct, z, 0, a, 0, H);
+          if (layer.inputForget) for (let m = 0; m < H; m++) a[H + m] = 1 - a[m];
+          else applyActivation(gateAct, z, H, a, H, H);
+          applyActivation(candAct, z, 2 * H, a, 2 * H, H);
+          for (let m = 0; m < H; m++) cNew[m] = a[H + m] * c[m] + a[m] * a[2 * H + m];
+          if (cellClip !== undefined) clipRange(cNew, 0, H, cellClip);
+          if (peep) for (let m = 0; m < H; m++) z[3 * H + m] += peep[2 * H + m] * cNew[m];
+          if (clip !== undefined) clipRange(z, 3 * H, H, clip);
+          applyActivation(gateAct, z, 3 * H, a, 3 * H, H);
+          applyActivation(outAct, cNew, 0, tmpH, 0, H);
+          for (let m = 0; m < H; m++) tmpH[m] *= a[3 * H + m];
+          if (proj) kernels.gemvBias(proj, Hr, H, tmpH, 0, undefined, hNew, 0);
+          else for (let m = 0; m < H; m++) hNew[m] = tmpH[m];
+        } else if (cell === 'gru') {
+          if (resetAfter) kernels.gemvBias(R, GH, H, h, 0, bR, zh, 0);
+          else kernels.gemvBias(Rzr, 2 * H, H, h, 0, bR, zh, 0);
+          for (let j = 0; j < 2 * H; j++) z[j] = ZX[zxOff + j] + zh[j];
+          if (clip !== undefined) clipRange(z, 0, 2 * H, clip);
+          applyActivation(gateAct, z, 0, a, 0, 2 * H);
+          if (resetAfter) {
+            for (let m = 0; m < H; m++) z[2 * H + m] = ZX[zxOff + 2 * H + m] + a[H + m] * zh[2 * H + m];
+          } else {
+            for (let m = 0; m < H; m++) tmpH[m] = a[H + m] * h[m];
+            kernels.gemvBias(Rn, H, H, tmpH, 0, bRn, zh, 2 * H);
+            for (let m = 0; m < H; m++) z[2 * H + m] = ZX[zxOff + 2 * H + m] + zh[2 * H + m];
+          }
+          if (clip !== undefined) clipRange(z, 2 * H, H, clip);
+          applyActivation(candAct, z, 2 * H, a, 2 * H, H);
+          for (let m = 0; m < H; m++) hNew[m] = a[m] * h[m] + (1 - a[m]) * a[2 * H + m];
+        } else {
+          kernels.gemvBias(R, H, H, h, 0, bR, zh, 0);
+          for (let m = 0; m < H; m++) z[m] = ZX[zxOff + m] + zh[m];
+          if (clip !== undefined) clipRange(z, 0, H, clip);
+          applyActivation(candAct, z, 0, a, 0, H);
+          for (let m = 0; m < H; m++) hNew[m] = a[m];
+        }
+
+        const masked = mask !== undefined && mask[b * T + t] === 0;
+        const row = processingOrder ? s : t;
+        const outOff = (b * T + row) * Hr;
+        if (masked) {
+          if (zeroOutputForMask) for (let m = 0; m < Hr; m++) out[outOff + m] = 0;
+          else for (let m = 0; m < Hr; m++) out[outOff + m] = h[m];
+        } else {
+          for (let m = 0; m < Hr; m++) { h[m] = hNew[m]; out[outOff + m] = hNew[m]; }
+          if (cell === 'lstm') for (let m = 0; m < H; m++) c[m] = cNew[m];
+        }
+        if (tr) {
+          tr.timeIndex[s] = t;
+          const o = s * GH;
+          for (let j = 0; j < GH; j++) { tr.zx[o + j] = ZX[zxOff + j]; tr.zh[o + j] = zh[j]; tr.z[o + j] = z[j]; tr.a[o + j] = a[j]; }
+          for (let m = 0; m < Hr; m++) tr.h[s * Hr + m] = h[m];
+          if (tr.c) for (let m = 0; m < H; m++) tr.c[s * H + m] = c[m];
+        }
+      }
+      for (let m = 0; m < Hr; m++) finalH[b * Hr + m] = h[m];
+      if (finalC) for (let m = 0; m < H; m++) finalC[b * H + m] = c[m];
+      if (tr) traces.push({ direction: d, batchIndex: b, steps: len, units: H, gates: gateRanges, ...tr });
+    }
+    directionOutputs.push({ data: out, batch: N, steps: T, features: Hr });
+    finalStates.push(finalC ? { h: finalH, c: finalC } : { h: finalH });
+  }
+
+  const output = mergeOutputs(layer, directionOutputs);
+  return { output, directionOutputs, finalStates, ...(wantTrace ? { trace: traces } : {}) };
+}
+
+/** Row (time index) of a direction's output that holds its last processed step. */
+function lastRow(layer: RecurrentLayer, d: number, T: number): number {
+  if (layer.goBackwards && layer.directions.length === 1) return T - 1; // processing order
+  const reverse = d === 1 || layer.reverse === true;
+  return reverse ? 0 : T - 1;
+}
+
+function mergeOutputs(layer: RecurrentLayer, outs: readonly Sequence[]): Sequence {
+  const D = outs.length;
+  const { batch: N, steps: T, features: F } = outs[0];
+  const last = layer.returnSequences === false;
+  const To = last ? 1 : T;
+  const merge = D === 2 ? (layer.merge ?? 'concat') : 'none';
+  const Fo = merge === 'concat' ? 2 * F : F;
+  const data = new Float64Array(N * To * Fo);
+  for (let b = 0; b < N; b++) {
+    for (let s = 0; s < To; s++) {
+      const o = (b * To + s) * Fo;
+      const r0 = (b * T + (last ? lastRow(layer, 0, T) : s)) * F;
+      const x0 = outs[0].data;
+      if (merge === 'none') { for (let m = 0; m < F; m++) data[o + m] = x0[r0 + m]; continue; }
+      const r1 = (b * T + (last ? lastRow(layer, 1, T) : s)) * F;
+      const x1 = outs[1].data;
+      switch (merge) {
+        case 'concat': for (let m = 0; m < F; m++) { data[o + m] = x0[r0 + m]; data[o + F + m] = x1[r1 + m]; } break;
+        case 'sum': for (let m = 0; m < F; m++) data[o + m] = x0[r0 + m] + x1[r1 + m]; break;
+        case 'mul': for (let m = 0; m < F; m++) data[o + m] = x0[r0 + m] * x1[r1 + m]; break;
+        // Keras Bidirectional: (y + y_rev) / 2 (keras/src/layers/rnn/bidirectional.py).
+        case 'ave': for (let m = 0; m < F; m++) data[o + m] = (x0[r0 + m] + x1[r1 + m]) / 2; break;
+      }
+    }
+  }
+  return { data, batch: N, steps: To, features: Fo };
+}
+
+/** A Dense layer applied to every step (Keras Dense on a 3-D input, TimeDistributed(Dense), nn.Linear). */
+export function runDense(layer: DenseLayer, input: Sequence, options: LayerRunOptions = {}): LayerResult {
+  if (!validated.has(layer)) {
+    checkLength(layer.W, layer.units * layer.inputSize, `${layerLabel(layer)} W`, `(units × inputSize) = (${layer.units} × ${layer.inputSize})`);
+    checkLength(layer.b, layer.units, `${layerLabel(layer)} bias`, `(units) = (${layer.units})`);
+    checkFinite(layer.W, `${layerLabel(layer)} W`, layer.inputSize);
+    if (layer.b) checkFinite(layer.b, `${layerLabel(layer)} bias`, 1);
+    validated.add(layer);
+  }
+  validateInput(input, layer.inputSize, layerLabel(layer));
+  const kernels = options.kernels ?? getKernels();
+  const rows = input.batch * input.steps, U = layer.units;
+  const data = new Float64Array(rows * U);
+  kernels.gemmBias(layer.W, U, layer.inputSize, input.data, rows, layer.b, data);
+  const name = layer.activation.name;
+  if (name === 'softmax' || name === 'Softmax') {
+    for (let r = 0; r < rows; r++) softmaxInPlace(data, r * U, U);
+  } else {
+    applyActivation(resolveActivation(layer.activation), data, 0, data, 0, rows * U);
+  }
+  const output: Sequence = { data, batch: input.batch, steps: input.steps, features: U };
+  return { output, directionOutputs: [output], finalStates: [] };
+}
+
+/** Runs the layers in order; masks and sequence lengths follow the sequence until a layer returns its last step only. */
+export function runModel(model: Model, input: Sequence, options: ModelRunOptions = {}): ModelResult {
+  const layers: LayerResult[] = [];
+  let x = input;
+  let mask = options.mask, lens = options.sequenceLengths;
+  let firstRecurrent = true;
+  model.layers.forEach((layer, k) => {
+    if (options.signal?.aborted) cancelled();
+    if (layer.kind === 'dense') {
+      layers.push(runDense(layer, x, options));
+    } else {
+      const initialStates = options.layerInitialStates?.[k] ?? (firstRecurrent ? options.initialStates : undefined);
+      firstRecurrent = false;
+      const r = runLayer(layer, x, { ...options, mask, sequenceLengths: lens, initialStates });
+      layers.push(r);
+      if (layer.returnSequences === false) { mask = undefined; lens = undefined; }
+    }
+    x = layers[layers.length - 1].output;
+  });
+  return { output: x, layers };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Framework output layouts
+
+/** A laid-out result array: shape plus row-major values, like NativeTensor. */
+export interface LaidOutArray {
+  readonly shape: readonly number[];
+  readonly data: Float64Array;
+}
+
+/**
+ * A model's outputs as the framework returns them:
+ *   keras / tf1  output (N, T, F), or (N, F) after a layer with return_sequences=False; Bidirectional merge_mode
+ *                None gives `outputs` [forward, backward]; h and c (N, Hr) / (N, H) of the last recurrent layer
+ *                (single direction).
+ *   pytorch      output (N, T, D·Hout) (batch_first); h (D·L, N, Hout) and c (D·L, N, H) over every recurrent layer,
+ *                index layer·D + direction (torch/nn/modules/rnn.py).
+ *   onnx         output = Y (T, D, N, H) with every direction in input-time order; h = Y_h (D, N, H); c = Y_c
+ *                (onnx docs/Operators.md, layout = 0).
+ */
+export interface FrameworkOutputs {
+  readonly output?: LaidOutArray;
+  readonly outputs?: readonly LaidOutArray[];
+  readonly h?: LaidOutArray;
+  readonly c?: LaidOutArray;
+}
+
+export type FrameworkId = 'keras' | 'pytorch' | 'onnx' | 'tf1';
+
+function stack(parts: readonly Float64Array[], shape: number[]): LaidOutArray {
+  const data = new Float64Array(shape.reduce((a, b) => a * b, 1));
+  let off = 0;
+  for (const p of parts) { data.set(p, off); off += p.length; }
+  return { shape, data };
+}
+
+/** The outputs of one direction: (N, T, F), or its last processed step (N, F). */
+function directionView(layer: RecurrentLayer, r: LayerResult, d: number): LaidOutArray {
+  const s = r.directionOutputs[d];
+  if (layer.returnSequences !== false) return { shape: [s.batch, s.steps, s.features], data: s.data };
+  const row = lastRow(layer, d, s.steps);
+  const data = new Float64Array(s.batch * s.features);
+  for (let b = 0; b < s.batch; b++) data.set(s.data.subarray((b * s.steps + row) * s.features, (b * s.steps + row + 1) * s.features), b * s.features);
+  return { shape: [s.batch, s.features], data };
+}
+
+export function toFrameworkLayout(result: ModelResult | LayerResult, framework: FrameworkId, modelOrLayer: Model | RecurrentLayer): FrameworkOutputs {
+  const model: Model = 'layers' in modelOrLayer ? modelOrLayer : { layers: [modelOrLayer] };
+  const layerResults: readonly LayerResult[] = 'layers' in result ? result.layers : [result];
+  if (layerResults.length !== model.layers.length) {
+    throw new GateLensError('layout', `The result has ${layerResults.length} layer(s) but the model has ${model.layers.length}.`);
+  }
+  const recurrent = model.layers.map((l, k) => ({ l, r: layerResults[k] })).filter((x): x is { l: RecurrentLayer; r: LayerResult } => x.l.kind === 'recurrent');
+  const last = model.layers[model.layers.length - 1];
+  const lastResult = layerResults[layerResults.length - 1];
+  const out = lastResult.output;
+  const lastRec = recurrent[recurrent.length - 1];
+
+  if (framework === 'keras' || framework === 'tf1') {
+    const collapsed = model.layers.some((l) => l.kind === 'recurrent' && l.returnSequences === false);
+    const res: { output?: LaidOutArray; outputs?: LaidOutArray[]; h?: LaidOutArray; c?: LaidOutArray } = {};
+    if (last.kind === 'recurrent' && last.directions.length === 2 && last.merge === 'none') {
+      res.outputs = [directionView(last, lastResult, 0), directionView(last, lastResult, 1)];
+    } else {
+      res.output = collapsed ? { shape: [out.batch, out.features], data: out.data } : { shape: [out.batch, out.steps, out.features], data: out.data };
+    }
+    if (lastRec && lastRec.l.directions.length === 1) {
+      const fs = lastRec.r.finalStates[0];
+      const N = out.batch;
+      res.h = { shape: [N, fs.h.length / N], data: fs.h };
+      if (fs.c) res.c = { shape: [N, fs.c.length / N], data: fs.c };
+    }
+    return res;
+  }
+
+  if (!lastRec) throw new GateLensError('layout', `A ${framework} layout needs a recurrent layer.`);
+  const N = out.batch;
+  if (framework === 'pytorch') {
+    const hs: Float64Array[] = [], cs: Float64Array[] = [];
+    for (const { r } of recurrent) for (const fs of r.finalStates) { hs.push(fs.h); if (fs.c) cs.push(fs.c); }
+    const Hr = hs[0].length / N;
+    return {
+      output: { shape: [N, out.steps, out.features], data: out.data },
+      h: stack(hs, [hs.length, N, Hr]),
+      ...(cs.length ? { c: stack(cs, [cs.length, N, cs[0].length / N]) } : {}),
+    };
+  }
+  // ONNX: one node = one recurrent layer.
+  const { l, r } = lastRec;
+  const D = l.directions.length;
+  const T = r.directionOutputs[0].steps, F = r.directionOutputs[0].features;
+  const Y = new Float64Array(T * D * N * F);
+  for (let d = 0; d < D; d++) {
+    const src = r.directionOutputs[d].data;
+    for (let b = 0; b < N; b++) {
+      for (let t = 0; t < T; t++) Y.set(src.subarray((b * T + t) * F, (b * T + t + 1) * F), ((t * D + d) * N + b) * F);
+    }
+  }
+  const hs = r.finalStates.map((fs) => fs.h), cs = r.finalStates.flatMap((fs) => (fs.c ? [fs.c] : []));
+  return {
+    output: { shape: [T, D, N, F], data: Y },
+    h: stack(hs, [D, N, F]),
+    ...(cs.length ? { c: stack(cs, [D, N, cs[0].length / N]) } : {}),
+  };
+}
