@@ -292,8 +292,3 @@ export function rnnStep32(zx: usize, zh: usize, H: i32, h: usize, relu: i32): vo
     v128.store(h + j, relu != 0 ? f32x4.max(s, f32x4.splat(0)) : tanh4(s));
   }
 }
-
-/** memory.copy, for moving state between the padded buffers. */
-export function copy32(dst: usize, src: usize, bytes: i32): void {
-  memory.copy(dst, src, <usize>bytes);
-}
