@@ -1,0 +1,99 @@
+// Standalone preview of the Gate Lens webview with a fake host (scripts/webview-preview/host.mjs) that runs the real
+// core. Writes out/webview-preview/index.html; with --screenshot, also renders PNGs with headless Chromium through
+// playwright-core (chromium from apt: /usr/bin/chromium) for several cases and themes.
+//   node scripts/webview-preview.mjs [--screenshot] [--executable /usr/bin/chromium]
+// Open out/webview-preview/index.html?case=seed|pytorch_gru|onnx_gru|big&theme=dark|light|hc&state={json}.
+import * as esbuild from 'esbuild';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const outDir = 'out/webview-preview';
+mkdirSync(outDir, { recursive: true });
+await esbuild.build({ entryPoints: ['src/webview/main.ts'], outfile: join(outDir, 'main.js'), bundle: true, format: 'iife', platform: 'browser', target: 'es2022', sourcemap: true, logLevel: 'warning' });
+await esbuild.build({ entryPoints: ['scripts/webview-preview/host.mjs'], outfile: join(outDir, 'host.js'), bundle: true, format: 'iife', platform: 'browser', target: 'es2022', logLevel: 'warning', loader: { '.wasm': 'binary' } });
+
+// A subset of the --vscode-* variables VS Code injects, with the Dark Modern / Light Modern / High Contrast values.
+const themes = {
+  dark: { class: 'vscode-dark', vars: {
+    'font-family': 'system-ui, sans-serif', 'font-size': '13px', 'editor-font-family': 'monospace', 'editor-font-size': '12px',
+    foreground: '#cccccc', descriptionForeground: '#9d9d9d', 'editor-background': '#1f1f1f', 'panel-border': '#2b2b2b', focusBorder: '#0078d4',
+    'dropdown-background': '#313131', 'dropdown-foreground': '#cccccc', 'dropdown-border': '#3c3c3c', 'input-background': '#313131', 'input-foreground': '#cccccc', 'input-border': '#3c3c3c',
+    'button-background': '#0078d4', 'button-foreground': '#ffffff', 'button-hoverBackground': '#026ec1', 'button-secondaryBackground': '#313131', 'button-secondaryForeground': '#cccccc', 'button-secondaryHoverBackground': '#3c3c3c',
+    'charts-blue': '#3794ff', 'charts-red': '#f14c4c', 'charts-green': '#89d185', 'charts-yellow': '#cca700', 'charts-orange': '#d18616', 'charts-purple': '#b180d7',
+    'editorWarning-foreground': '#cca700', 'errorForeground': '#f85149', 'inputValidation-errorBackground': '#5a1d1d', 'inputValidation-errorBorder': '#be1100', 'inputValidation-warningBackground': '#352a05',
+    'editorWidget-background': '#202020', 'editorHoverWidget-background': '#202020', 'editorHoverWidget-border': '#454545', 'textLink-foreground': '#4daafc', 'progressBar-background': '#0078d4',
+    'editor-findMatchHighlightBackground': 'rgba(234, 92, 0, 0.33)',
+  } },
+  light: { class: 'vscode-light', vars: {
+    'font-family': 'system-ui, sans-serif', 'font-size': '13px', 'editor-font-family': 'monospace', 'editor-font-size': '12px',
+    foreground: '#3b3b3b', descriptionForeground: '#6f6f6f', 'editor-background': '#ffffff', 'panel-border': '#e5e5e5', focusBorder: '#005fb8',
+    'dropdown-background': '#ffffff', 'dropdown-foreground': '#3b3b3b', 'dropdown-border': '#cecece', 'input-background': '#ffffff', 'input-foreground': '#3b3b3b', 'input-border': '#cecece',
+    'button-background': '#005fb8', 'button-foreground': '#ffffff', 'button-hoverBackground': '#0258a8', 'button-secondaryBackground': '#e5e5e5', 'button-secondaryForeground': '#3b3b3b', 'button-secondaryHoverBackground': '#cccccc',
+    'charts-blue': '#1a85ff', 'charts-red': '#e51400', 'charts-green': '#388a34', 'charts-yellow': '#bf8803', 'charts-orange': '#d18616', 'charts-purple': '#652d90',
+    'editorWarning-foreground': '#bf8803', 'errorForeground': '#a1260d', 'inputValidation-errorBackground': '#f2dede', 'inputValidation-errorBorder': '#be1100', 'inputValidation-warningBackground': '#f6f5d2',
+    'editorWidget-background': '#f8f8f8', 'editorHoverWidget-background': '#f8f8f8', 'editorHoverWidget-border': '#c8c8c8', 'textLink-foreground': '#005fb8', 'progressBar-background': '#005fb8',
+    'editor-findMatchHighlightBackground': 'rgba(234, 92, 0, 0.33)',
+  } },
+  hc: { class: 'vscode-high-contrast', vars: {
+    'font-family': 'system-ui, sans-serif', 'font-size': '13px', 'editor-font-family': 'monospace', 'editor-font-size': '12px',
+    foreground: '#ffffff', descriptionForeground: '#ffffff', 'editor-background': '#000000', 'panel-border': '#6fc3df', focusBorder: '#f38518', contrastBorder: '#6fc3df',
+    'dropdown-background': '#000000', 'dropdown-foreground': '#ffffff', 'dropdown-border': '#6fc3df', 'input-background': '#000000', 'input-foreground': '#ffffff', 'input-border': '#6fc3df',
+    'button-background': '#000000', 'button-foreground': '#ffffff', 'button-border': '#6fc3df', 'button-secondaryBackground': '#000000', 'button-secondaryForeground': '#ffffff',
+    'charts-blue': '#3794ff', 'charts-red': '#f14c4c', 'charts-green': '#89d185', 'charts-yellow': '#cca700', 'charts-orange': '#d18616', 'charts-purple': '#b180d7',
+    'editorWarning-foreground': '#ffd370', 'errorForeground': '#f48771', 'textLink-foreground': '#21a6ff', 'editorHoverWidget-background': '#0c141f', 'editorHoverWidget-border': '#6fc3df',
+  } },
+};
+
+const themeCss = Object.entries(themes).map(([name, th]) =>
+  `body.preview-${name} {\n${Object.entries(th.vars).map(([k, v]) => `  --vscode-${k}: ${v};`).join('\n')}\n  background: var(--vscode-editor-background);\n}`).join('\n');
+writeFileSync(join(outDir, 'index.html'), `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8"><title>Gate Lens webview preview</title>
+<style>${themeCss}\nbody { margin: 0; padding: 8px 16px; }</style>
+<link rel="stylesheet" href="main.css">
+</head>
+<body data-gate-lens-kind="panel">
+<main id="app"></main>
+<script>
+  const theme = new URLSearchParams(location.search).get('theme') || 'dark';
+  const themes = ${JSON.stringify(Object.fromEntries(Object.entries(themes).map(([k, v]) => [k, v.class])))};
+  document.body.classList.add('preview-' + theme, themes[theme]);
+  if (new URLSearchParams(location.search).get('kind') === 'view') document.body.dataset.gateLensKind = 'view';
+</script>
+<script src="host.js"></script>
+<script src="main.js"></script>
+</body></html>
+`);
+const page = pathToFileURL(resolve(outDir, 'index.html')).href;
+console.log(`preview: ${page}?case=seed&theme=dark`);
+
+if (process.argv.includes('--screenshot')) {
+  const exe = process.argv.includes('--executable') ? process.argv[process.argv.indexOf('--executable') + 1] : '/usr/bin/chromium';
+  if (!existsSync(exe)) throw new Error(`No Chromium at ${exe}: apt-get install -y chromium, or pass --executable.`);
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: exe, args: ['--no-sandbox', '--disable-gpu'] });
+  const shots = [
+    ['seed-dark', 'case=seed&theme=dark&state=' + encodeURIComponent(JSON.stringify({ step: 3 }))],
+    ['seed-light-split', 'case=seed&theme=light&state=' + encodeURIComponent(JSON.stringify({ step: 3, split: true }))],
+    ['seed-onnx-whatif', 'case=seed&theme=dark&state=' + encodeURIComponent(JSON.stringify({ step: 3, convention: 'onnx' }))],
+    ['pytorch-gru-hc-split', 'case=pytorch_gru&theme=hc&state=' + encodeURIComponent(JSON.stringify({ step: 5, split: true }))],
+    ['onnx-gru-light-split', 'case=onnx_gru&theme=light&state=' + encodeURIComponent(JSON.stringify({ step: 2, split: true }))],
+    ['big-dark', 'case=big&theme=dark&state=' + encodeURIComponent(JSON.stringify({ step: 500 }))],
+    ['seed-view-narrow', 'case=seed&theme=dark&kind=view&state=' + encodeURIComponent(JSON.stringify({ step: 3 }))],
+  ];
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+  for (const [name, query] of shots) {
+    if (only && !name.includes(only)) continue;
+    const p = await browser.newPage({ viewport: { width: name.includes('narrow') ? 360 : 1200, height: 900 } });
+    const errors = [];
+    p.on('pageerror', (e) => errors.push(String(e)));
+    p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    await p.goto(`${page}?${query}`);
+    await p.waitForSelector('#gl-step-label:not(:empty)', { timeout: 30000 });
+    await p.waitForTimeout(300);
+    await p.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
+    console.log(`${name}.png${errors.length ? '  ERRORS: ' + errors.join(' | ') : ''}`);
+    await p.close();
+  }
+  await browser.close();
+}

@@ -1,0 +1,101 @@
+// Fake extension host for the webview preview page: answers the webview's `ready` with init + document, runs the
+// chosen case through the real core (fromNative + runLayer) and posts the trace, exactly as the host would.
+// Bundled by scripts/webview-preview.mjs; options come from the page's query string.
+import { fromNative } from '../../src/core/convert';
+import { runLayer } from '../../src/core/forward';
+import { convention } from '../../src/core/conventions';
+import { PROTOCOL_VERSION } from '../../src/protocol/messages';
+
+const params = new URLSearchParams(location.search);
+const caseId = params.get('case') ?? 'seed';
+
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const uniform = (n, r, scale) => Float64Array.from({ length: n }, () => (r() * 2 - 1) * scale);
+
+// Each case: native tensors as the framework stores them (see /work/shared/reference/gate-conventions.md §1).
+function buildCase(id) {
+  const r = rng(1234);
+  switch (id) {
+    case 'seed': {
+      // The worked example: Keras LSTM(3), input size 1, unit_forget_bias ones in bias[3:6].
+      const H = 3, I = 1;
+      const bias = Float64Array.from([0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+      return { conv: 'keras', cell: 'lstm', name: 'lstm', steps: 10, I, H,
+        tensors: { kernel: { shape: [I, 4 * H], data: uniform(I * 4 * H, r, 0.6) }, recurrent_kernel: { shape: [H, 4 * H], data: uniform(H * 4 * H, r, 0.6) }, bias: { shape: [4 * H], data: bias } } };
+    }
+    case 'pytorch_gru': {
+      const H = 4, I = 2;
+      return { conv: 'pytorch', cell: 'gru', name: 'gru', steps: 12, I, H,
+        tensors: { weight_ih: { shape: [3 * H, I], data: uniform(3 * H * I, r, 0.8) }, weight_hh: { shape: [3 * H, H], data: uniform(3 * H * H, r, 0.8) },
+          bias_ih: { shape: [3 * H], data: uniform(3 * H, r, 0.3) }, bias_hh: { shape: [3 * H], data: uniform(3 * H, r, 0.3) } } };
+    }
+    case 'onnx_gru': {
+      const H = 3, I = 2;
+      return { conv: 'onnx', cell: 'gru', name: 'GRU_0', steps: 8, I, H, options: { resetAfter: false },
+        tensors: { W: { shape: [1, 3 * H, I], data: uniform(3 * H * I, r, 0.8) }, R: { shape: [1, 3 * H, H], data: uniform(3 * H * H, r, 0.8) },
+          B: { shape: [1, 6 * H], data: uniform(6 * H, r, 0.3) } } };
+    }
+    case 'big': {
+      const H = Number(params.get('units') ?? 512), I = 16, steps = Number(params.get('steps') ?? 1000);
+      return { conv: 'keras', cell: 'lstm', name: 'lstm_big', steps, I, H,
+        tensors: { kernel: { shape: [I, 4 * H], data: uniform(I * 4 * H, r, 0.3) }, recurrent_kernel: { shape: [H, 4 * H], data: uniform(H * 4 * H, r, 0.08) }, bias: { shape: [4 * H], data: uniform(4 * H, r, 0.1) } } };
+    }
+    default: throw new Error(`unknown preview case ${id}`);
+  }
+}
+
+const spec = buildCase(caseId);
+const layer = fromNative(spec.conv, spec.cell, spec.tensors, { name: spec.name, ...(spec.options ?? {}) });
+const layerSummary = {
+  id: 'layer-0', name: spec.name, cell: spec.cell, convention: spec.conv, units: spec.H, inputSize: spec.I, directions: 1,
+  gates: convention(spec.conv, spec.cell).gateOrder.map((g, k) => ({ gate: g.gate, label: g.label, name: g.name, start: k * spec.H, end: (k + 1) * spec.H })),
+  evidence: [], warnings: [],
+};
+
+let runId = 0;
+function runTrace(request) {
+  const steps = request.input.kind === 'array' ? spec.steps : request.input.steps;
+  const r = rng(request.input.kind === 'random' ? request.input.seed + 1 : 7);
+  const data = request.input.kind === 'zeros' ? new Float64Array(steps * spec.I) : uniform(steps * spec.I, r, 1);
+  const t0 = performance.now();
+  const result = runLayer(layer, { data, batch: 1, steps, features: spec.I }, { trace: true });
+  const tr = result.trace[0];
+  window.__previewRunMs = performance.now() - t0;
+  const dir = layer.directions[0];
+  const copy = (a) => a.slice().buffer;
+  return {
+    runId: ++runId, layerId: 'layer-0', layerName: spec.name, cell: spec.cell, convention: spec.conv, units: spec.H, inputSize: spec.I,
+    steps, direction: 0, resetAfter: layer.resetAfter, x: copy(data), zx: copy(tr.zx), zh: copy(tr.zh), z: copy(tr.z), a: copy(tr.a),
+    c: tr.c ? copy(tr.c) : undefined, h: copy(tr.h), timeIndex: tr.timeIndex.slice().buffer, bW: copy(dir.bW), bR: copy(dir.bR),
+    h0: new Float64Array(spec.H).buffer, ...(spec.cell === 'lstm' ? { c0: new Float64Array(spec.H).buffer } : {}),
+  };
+}
+
+const send = (m) => window.postMessage(m, '*');
+window.__previewSent = [];
+const initialState = params.get('state') ? JSON.parse(params.get('state')) : undefined;
+let savedState = initialState;
+window.acquireVsCodeApi = () => ({
+  getState: () => savedState,
+  setState: (s) => { savedState = s; },
+  postMessage: (m) => {
+    window.__previewSent.push(m);
+    if (m.type === 'ready') {
+      send({ type: 'init', protocol: PROTOCOL_VERSION, locale: 'en', strings: {} });
+      send({ type: 'document', uri: 'file:///preview/weights.py', fileName: 'weights.py', version: 1, layers: [layerSummary], selectedLayerId: 'layer-0' });
+      if (params.get('autorun') !== '0') setTimeout(() => send({ type: 'trace', trace: runTrace({ layerId: 'layer-0', input: { kind: 'random', steps: spec.steps, seed: 0 } }) }), 0);
+    } else if (m.type === 'run') {
+      send({ type: 'progress', runId: runId + 1, message: 'Running…', fraction: 0.5 });
+      setTimeout(() => send({ type: 'trace', trace: runTrace(m.request) }), 50);
+    }
+  },
+});
