@@ -30,7 +30,7 @@ function testFiles(dir) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) out.push(...testFiles(p));
-    else if (/\.(test|main|suite|e2e)\.ts$/.test(name) || name === 'index.ts') out.push(p);
+    else if (/(\.(test|main|suite|e2e)|-main)\.ts$/.test(name) || name === 'index.ts') out.push(p); // -main: runners such as fuzz-main.ts
   }
   return out;
 }
