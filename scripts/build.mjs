@@ -17,7 +17,8 @@ const targets = [
     define: { 'process.env.GATE_LENS_WEB': '"1"' }, alias: { 'node:worker_threads': './src/extension/web-shims/worker_threads.ts' } },
   // Parse/run worker: worker_threads in Node, a Web Worker in the browser host.
   { entry: 'src/worker/worker.ts', outfile: 'dist/worker.js', platform: 'node', format: 'cjs', target: 'node20' },
-  { entry: 'src/worker/worker.ts', outfile: 'dist/web/worker.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  { entry: 'src/worker/worker.ts', outfile: 'dist/web/worker.js', platform: 'browser', format: 'iife', target: 'es2022',
+    alias: { 'node:worker_threads': './src/extension/web-shims/worker_threads.ts' } },
   // Webview script (runs inside the webview iframe).
   { entry: 'src/webview/main.ts', outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife', target: 'es2022' },
   // Terminal CLI.

@@ -1,0 +1,187 @@
+// One analysis (parse + recognition) per document version and convention choice, shared by every provider.
+// Large documents go to the worker so the extension host never blocks; an edit cancels the stale job.
+
+import * as vscode from 'vscode';
+import type { ConventionId } from '../core/conventions';
+import { analyzeText } from '../worker/analysis';
+import type { Analysis, AnalyzeOptions } from '../worker/protocol';
+import { CancelledError, WorkerClient } from './workerClient';
+import * as settings from './settings';
+
+/**
+ * Below 32 K characters (a few hundred weights) parsing inline costs less than a millisecond or two — less than the
+ * round trip of structured-cloning the result back from the worker — so only larger documents go to the worker.
+ */
+export const INLINE_PARSE_LIMIT = 32 * 1024;
+
+/** Edits closer together than this are analysed once, after the last one. */
+const DEBOUNCE_MS = 250;
+
+const OVERRIDES_KEY = 'gateLens.conventionOverrides';
+
+interface Entry {
+  readonly version: number;
+  readonly optionsKey: string;
+  readonly promise: Promise<Analysis | undefined>;
+  readonly cancel: vscode.CancellationTokenSource;
+  value?: Analysis;
+  settled: boolean;
+}
+
+export interface AnalysisEvent {
+  readonly document: vscode.TextDocument;
+  readonly analysis: Analysis | undefined;
+}
+
+export class DocumentAnalyzer implements vscode.Disposable {
+  private readonly entries = new Map<string, Entry>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly tooLargeNotified = new Set<string>();
+  private readonly emitter = new vscode.EventEmitter<AnalysisEvent>();
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Fired after a (debounced) re-analysis of an open document. */
+  readonly onDidAnalyze = this.emitter.event;
+  /** Test hook: send every document to the worker regardless of size. */
+  forceWorker = false;
+  /** How many analyses actually ran (cache misses), for the tests of the one-parse-per-version cache. */
+  analysesRun = 0;
+
+  constructor(private readonly state: vscode.Memento, private readonly worker: WorkerClient | undefined) {
+    this.disposables.push(
+      this.emitter,
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (settings.isSupported(e.document) && e.contentChanges.length > 0) this.schedule(e.document);
+      }),
+      vscode.workspace.onDidOpenTextDocument((d) => settings.isSupported(d) && this.schedule(d)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('gateLens')) this.refreshAll();
+      }),
+    );
+  }
+
+  conventionFor(uri: vscode.Uri): ConventionId | undefined {
+    return this.state.get<Record<string, ConventionId>>(OVERRIDES_KEY, {})[uri.toString()];
+  }
+
+  /** Stores (or clears, with undefined) the user's convention for this document and re-analyses it. */
+  async setConvention(document: vscode.TextDocument, convention: ConventionId | undefined): Promise<Analysis | undefined> {
+    const all = { ...this.state.get<Record<string, ConventionId>>(OVERRIDES_KEY, {}) };
+    if (convention) all[document.uri.toString()] = convention;
+    else delete all[document.uri.toString()];
+    await this.state.update(OVERRIDES_KEY, all);
+    const analysis = await this.get(document);
+    this.emitter.fire({ document, analysis });
+    return analysis;
+  }
+
+  private options(document: vscode.TextDocument): AnalyzeOptions {
+    return {
+      conventionOverride: this.conventionFor(document.uri),
+      defaultConvention: settings.defaultConvention(document),
+      kerasVersion: settings.kerasVersion(document),
+    };
+  }
+
+  /** The analysis of this exact version, if it has finished (providers that must answer synchronously use it). */
+  peek(document: vscode.TextDocument): Analysis | undefined {
+    const entry = this.entries.get(document.uri.toString());
+    return entry && entry.version === document.version && entry.settled ? entry.value : undefined;
+  }
+
+  /** The analysis of the document's current version: cached, or computed once however many providers ask. */
+  get(document: vscode.TextDocument): Promise<Analysis | undefined> {
+    const key = document.uri.toString();
+    const options = this.options(document);
+    const optionsKey = JSON.stringify(options);
+    const existing = this.entries.get(key);
+    if (existing && existing.version === document.version && existing.optionsKey === optionsKey) return existing.promise;
+    existing?.cancel.cancel();
+    const cancel = new vscode.CancellationTokenSource();
+    const entry: Entry = { version: document.version, optionsKey, cancel, settled: false, promise: Promise.resolve(undefined) };
+    (entry as { promise: Promise<Analysis | undefined> }).promise = this.compute(document, options, cancel.token).then(
+      (analysis) => {
+        entry.value = analysis;
+        entry.settled = true;
+        return analysis;
+      },
+      (error: unknown) => {
+        entry.settled = true;
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+        if (error instanceof CancelledError) return undefined;
+        throw error;
+      },
+    );
+    this.entries.set(key, entry);
+    return entry.promise;
+  }
+
+  private async compute(document: vscode.TextDocument, options: AnalyzeOptions, token: vscode.CancellationToken): Promise<Analysis | undefined> {
+    const text = document.getText();
+    // Characters, not bytes: reading the length is free, and UTF-8 never has fewer bytes than UTF-16 code units
+    // for the ASCII text weights are written in.
+    if (text.length > settings.maxFileSizeBytes(document)) {
+      this.notifyTooLarge(document, text.length);
+      return undefined;
+    }
+    this.analysesRun++;
+    if (this.worker && (this.forceWorker || text.length > INLINE_PARSE_LIMIT)) {
+      try {
+        return await this.worker.analyze(text, options, token);
+      } catch (error) {
+        if (error instanceof CancelledError) throw error;
+        // A host without workers (some web hosts) still gets an answer, just on this thread.
+        if (!/Workers are not available/.test(String(error))) throw error;
+      }
+    }
+    return analyzeText(text, options);
+  }
+
+  private notifyTooLarge(document: vscode.TextDocument, length: number): void {
+    const key = document.uri.toString();
+    if (this.tooLargeNotified.has(key)) return;
+    this.tooLargeNotified.add(key);
+    const mb = (length / (1024 * 1024)).toFixed(1);
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Gate Lens skipped {0} ({1} MB): it is larger than gateLens.maxFileSizeMB.', vscode.workspace.asRelativePath(document.uri), mb),
+    );
+  }
+
+  private schedule(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    const pending = this.timers.get(key);
+    if (pending) clearTimeout(pending);
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.get(document).then(
+          (analysis) => {
+            // Only the newest version is worth announcing; an older one was overtaken by a later edit.
+            if (this.peek(document) === analysis) this.emitter.fire({ document, analysis });
+          },
+          () => undefined,
+        );
+      }, DEBOUNCE_MS),
+    );
+  }
+
+  private refreshAll(): void {
+    for (const document of vscode.workspace.textDocuments) if (settings.isSupported(document)) this.schedule(document);
+  }
+
+  private forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    this.entries.get(key)?.cancel.cancel();
+    this.entries.delete(key);
+    const timer = this.timers.get(key);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(key);
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const entry of this.entries.values()) entry.cancel.cancel();
+    for (const d of this.disposables) d.dispose();
+  }
+}

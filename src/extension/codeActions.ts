@@ -1,0 +1,121 @@
+// Quick fixes for a slice named after the wrong gate: correct the range to the named gate's block, or rename the
+// variable to the gate the range really holds.
+
+import * as vscode from 'vscode';
+import type { CanonicalGate } from '../core/conventions';
+import type { GateSlot, SliceAnnotation } from '../core/recognize/types';
+import type { DocumentAnalyzer } from './analyzer';
+import { WRONG_GATE_CODE } from './diagnostics';
+import { toRange } from './locate';
+
+/** Words people use for each gate in variable names; the first is what a rename writes. */
+const GATE_WORDS: Record<CanonicalGate, readonly string[]> = {
+  i: ['input', 'in'],
+  f: ['forget'],
+  c: ['cell', 'candidate', 'cand', 'g', 'j'],
+  o: ['output', 'out'],
+  z: ['update'],
+  r: ['reset'],
+  n: ['candidate', 'new', 'cand', 'hh'],
+  h: ['hidden'],
+};
+
+/**
+ * Offsets (within the slice text) of the bound that selects along the packed axis: the last comma-separated
+ * part of the last subscript that contains a colon — `z[0, 0:3]` → `0:3`, `z[:, H:2*H]` → `H:2*H`.
+ */
+export function boundSpan(text: string): { start: number; end: number } | undefined {
+  const open = text.lastIndexOf('[');
+  const close = text.lastIndexOf(']');
+  if (open < 0 || close < open) return undefined;
+  let partStart = open + 1;
+  let found: { start: number; end: number } | undefined;
+  for (let k = open + 1; k <= close; k++) {
+    if (k === close || text[k] === ',') {
+      const part = text.slice(partStart, k);
+      if (part.includes(':')) {
+        const lead = part.length - part.trimStart().length;
+        found = { start: partStart + lead, end: partStart + part.trimEnd().length };
+      }
+      partStart = k + 1;
+    }
+  }
+  return found;
+}
+
+/** The variable name for `actual` written in the style of `target`, which names the gate `named`. */
+export function renamedTarget(target: string, named: CanonicalGate, actual: GateSlot): string {
+  const primary = GATE_WORDS[actual.gate][0];
+  if (target === named || target.toLowerCase() === named) return actual.label;
+  for (const word of [...GATE_WORDS[named]].sort((a, b) => b.length - a.length)) {
+    if (word.length < 2) continue;
+    const match = new RegExp(`(^|_)(${word})(_|$|\\d)`, 'i').exec(target);
+    if (match) {
+      const at = match.index + match[1].length;
+      const replacement = match[2][0] === match[2][0].toUpperCase() ? primary[0].toUpperCase() + primary.slice(1) : primary;
+      return target.slice(0, at) + replacement + target.slice(at + match[2].length);
+    }
+  }
+  // f_t, f1, fg: a leading gate letter followed by a separator or digit.
+  if (new RegExp(`^${named}([_\\d]|$)`, 'i').test(target)) return actual.label + target.slice(1);
+  return `${primary}_gate`;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export class GateCodeActionProvider implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+
+  constructor(private readonly analyzer: DocumentAnalyzer) {}
+
+  async provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+    const relevant = context.diagnostics.filter((d) => d.code === WRONG_GATE_CODE);
+    if (relevant.length === 0) return [];
+    const analysis = await this.analyzer.get(document);
+    if (!analysis) return [];
+    const actions: vscode.CodeAction[] = [];
+    for (const diagnostic of relevant) {
+      const slice = analysis.recognition.slices.find((s) => s.mismatch && toRange(document, s.range).isEqual(diagnostic.range));
+      if (!slice?.mismatch) continue;
+      const fixRange = this.fixRange(document, slice, diagnostic);
+      if (fixRange) actions.push(fixRange);
+      const rename = this.rename(document, slice, diagnostic);
+      if (rename) actions.push(rename);
+    }
+    return actions;
+  }
+
+  private fixRange(document: vscode.TextDocument, slice: SliceAnnotation, diagnostic: vscode.Diagnostic): vscode.CodeAction | undefined {
+    const mismatch = slice.mismatch;
+    const span = boundSpan(slice.text);
+    if (!mismatch || !span) return undefined;
+    const replacement = `${mismatch.correctStart}:${mismatch.correctEnd}`;
+    const action = new vscode.CodeAction(vscode.l10n.t('Change the slice to {0} ({1})', replacement, slice.target ?? mismatch.namedGate), vscode.CodeActionKind.QuickFix);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(document.uri, new vscode.Range(document.positionAt(slice.range.start + span.start), document.positionAt(slice.range.start + span.end)), replacement);
+    action.edit = edit;
+    action.diagnostics = [diagnostic];
+    action.isPreferred = true;
+    return action;
+  }
+
+  private rename(document: vscode.TextDocument, slice: SliceAnnotation, diagnostic: vscode.Diagnostic): vscode.CodeAction | undefined {
+    const mismatch = slice.mismatch;
+    if (!mismatch || !slice.target || slice.gates.length !== 1) return undefined;
+    const newName = renamedTarget(slice.target, mismatch.namedGate, slice.gates[0]);
+    if (newName === slice.target) return undefined;
+    const action = new vscode.CodeAction(vscode.l10n.t('Rename `{0}` to `{1}` ({2})', slice.target, newName, slice.gates[0].name), vscode.CodeActionKind.QuickFix);
+    const edit = new vscode.WorkspaceEdit();
+    // Every whole-word use in this document, so the code keeps meaning what it computes.
+    const text = document.getText();
+    const word = new RegExp(`(?<![\\w.])${escapeRegExp(slice.target)}(?!\\w)`, 'g');
+    for (let m = word.exec(text); m; m = word.exec(text)) {
+      edit.replace(document.uri, new vscode.Range(document.positionAt(m.index), document.positionAt(m.index + m[0].length)), newName);
+    }
+    action.edit = edit;
+    action.diagnostics = [diagnostic];
+    return action;
+  }
+}

@@ -1,0 +1,56 @@
+// CodeLens above each packed weight array: where each gate sits along its packed axis, and a Step Through action.
+
+import * as vscode from 'vscode';
+import type { DocumentAnalyzer } from './analyzer';
+import { cellName, frameworkName, rangesLabel } from './labels';
+import { showsCodeLens } from './settings';
+
+export class GateCodeLensProvider implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly analyzer: DocumentAnalyzer) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    if (!showsCodeLens(document)) return [];
+    const analysis = await this.analyzer.get(document);
+    if (!analysis) return [];
+    const lenses: vscode.CodeLens[] = [];
+    for (const layer of analysis.recognition.layers) {
+      let first = true;
+      for (const role of layer.arrays) {
+        if (role.packedAxis === undefined) continue;
+        const array = analysis.parse.arrays[role.arrayIndex];
+        if (!array) continue;
+        const at = document.positionAt((array.nameRange ?? array.range).start);
+        const range = new vscode.Range(at, at);
+        const axis = array.shape.length > 1 && role.packedAxis === array.shape.length - 1 ? vscode.l10n.t('columns') : vscode.l10n.t('rows');
+        const what = `${cellName(layer.cell)} ${frameworkName(layer.convention, layer.cell)} \`${layer.name}\``;
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: `${axis}: ${rangesLabel(layer.gates)} — ${what.replace(/`/g, '')}`,
+            tooltip: role.description,
+            command: 'gateLens.stepThrough',
+            arguments: [{ uri: document.uri.toString(), layerId: layer.id }],
+          }),
+        );
+        // One Step Through action per layer is enough; the range lens on every packed array already links to it.
+        if (first) {
+          lenses.push(
+            new vscode.CodeLens(range, {
+              title: `$(debug-step-over) ${vscode.l10n.t('Step through')}`,
+              command: 'gateLens.stepThrough',
+              arguments: [{ uri: document.uri.toString(), layerId: layer.id }],
+            }),
+          );
+          first = false;
+        }
+      }
+    }
+    return lenses;
+  }
+}

@@ -1,0 +1,23 @@
+// gateLens.stepThrough — opens the panel on the layer at the cursor (or the one named) and runs it on the file's
+// input when one fits the input size, else on a seeded random sequence.
+
+import type { DocumentAnalyzer } from '../analyzer';
+import type { StepViews } from '../webview/stepViews';
+import { defaultInput } from '../../worker/inputs';
+import { weightIndices } from '../locate';
+import { summarize, type RunSummary } from './run';
+import { noLayerMessage, resolveTarget } from './target';
+
+export async function stepThroughCommand(analyzer: DocumentAnalyzer, views: StepViews, arg: unknown): Promise<RunSummary | undefined> {
+  const target = await resolveTarget(analyzer, arg);
+  if (!target) return undefined;
+  const { document, analysis, layer } = target;
+  if (!layer) {
+    noLayerMessage(document);
+    return undefined;
+  }
+  const input = defaultInput(analysis.parse.arrays, layer, weightIndices(analysis));
+  const session = await views.openPanel(document, layer.id);
+  const outcome = await session.run({ layerId: layer.id, input });
+  return outcome && summarize(outcome, input);
+}

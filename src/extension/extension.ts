@@ -1,0 +1,120 @@
+// Gate Lens extension entry (Node: dist/extension.js, browser: dist/web/extension.js). activate() wires one
+// analyzer (one parse per document version, in a worker for large documents) to the editor features, commands and
+// the step-through views, and returns a small API the extension-host tests observe.
+
+import * as vscode from 'vscode';
+import type { HostToWebview, WebviewToHost } from '../protocol/messages';
+import { DocumentAnalyzer } from './analyzer';
+import { GateCodeActionProvider } from './codeActions';
+import { GateCodeLensProvider } from './codeLens';
+import { chooseConventionCommand } from './commands/chooseConvention';
+import { copyNumpyCommand } from './commands/copyNumpy';
+import { inspectCommand } from './commands/inspect';
+import { openPanelCommand } from './commands/openPanel';
+import { runCommand } from './commands/run';
+import { stepThroughCommand } from './commands/stepThrough';
+import { GateDiagnostics } from './diagnostics';
+import { GateHoverProvider } from './hover';
+import { GateInlayHintsProvider } from './inlayHints';
+import { DOCUMENT_SELECTOR, isSupported } from './settings';
+import { GateStatusBar } from './statusBar';
+import { GateSymbolProvider } from './symbols';
+import type { SessionKind } from './webview/session';
+import { StepViews } from './webview/stepViews';
+import { WorkerClient } from './workerClient';
+
+export interface LoggedMessage {
+  readonly kind: SessionKind;
+  readonly direction: 'sent' | 'received';
+  readonly message: HostToWebview | WebviewToHost;
+}
+
+/** What activate() returns: enough for the extension-host tests to observe the webview round trip and the worker. */
+export interface GateLensApi {
+  readonly analyzer: DocumentAnalyzer;
+  readonly worker: WorkerClient | undefined;
+  readonly views: StepViews;
+  readonly messages: LoggedMessage[];
+  readonly onDidLogMessage: vscode.Event<LoggedMessage>;
+  readonly diagnostics: vscode.DiagnosticCollection;
+}
+
+export function activate(context: vscode.ExtensionContext): GateLensApi {
+  const worker = new WorkerClient(vscode.Uri.joinPath(context.extensionUri, 'dist', process.env.GATE_LENS_WEB ? 'web/worker.js' : 'worker.js'));
+  const analyzer = new DocumentAnalyzer(context.workspaceState, worker);
+  const messages: LoggedMessage[] = [];
+  const messageEmitter = new vscode.EventEmitter<LoggedMessage>();
+  const log = (kind: SessionKind, direction: 'sent' | 'received', message: HostToWebview | WebviewToHost) => {
+    const entry = { kind, direction, message };
+    // Keep the log bounded: a long session would otherwise hold every trace buffer ever sent.
+    if (messages.length > 200) messages.splice(0, messages.length - 200);
+    messages.push(entry);
+    messageEmitter.fire(entry);
+  };
+  const views = new StepViews({ extensionUri: context.extensionUri, analyzer, worker, log }, context.workspaceState);
+  const diagnostics = new GateDiagnostics();
+  const statusBar = new GateStatusBar();
+  const inlay = new GateInlayHintsProvider(analyzer);
+  const lenses = new GateCodeLensProvider(analyzer);
+
+  const refreshActive = async () => {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || !isSupported(editor.document)) {
+      statusBar.update(undefined);
+      void vscode.commands.executeCommand('setContext', 'gateLens.documentHasLayers', false);
+      return;
+    }
+    const analysis = await analyzer.get(editor.document).catch(() => undefined);
+    if (vscode.window.activeTextEditor !== editor) return;
+    statusBar.update(analysis);
+    void vscode.commands.executeCommand('setContext', 'gateLens.documentHasLayers', (analysis?.recognition.layers.length ?? 0) > 0);
+  };
+  const analyzeOpen = async (document: vscode.TextDocument) => {
+    if (!isSupported(document)) return;
+    diagnostics.update(document, await analyzer.get(document).catch(() => undefined));
+  };
+
+  context.subscriptions.push(
+    worker,
+    analyzer,
+    views,
+    diagnostics,
+    statusBar,
+    messageEmitter,
+    vscode.languages.registerHoverProvider(DOCUMENT_SELECTOR, new GateHoverProvider(analyzer)),
+    vscode.languages.registerInlayHintsProvider(DOCUMENT_SELECTOR, inlay),
+    vscode.languages.registerCodeLensProvider(DOCUMENT_SELECTOR, lenses),
+    vscode.languages.registerCodeActionsProvider(DOCUMENT_SELECTOR, new GateCodeActionProvider(analyzer), GateCodeActionProvider.metadata),
+    vscode.languages.registerDocumentSymbolProvider(DOCUMENT_SELECTOR, new GateSymbolProvider(analyzer), { label: 'Gate Lens' }),
+    analyzer.onDidAnalyze(({ document, analysis }) => {
+      diagnostics.update(document, analysis);
+      inlay.refresh();
+      lenses.refresh();
+      if (vscode.window.activeTextEditor?.document === document) void refreshActive();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('gateLens.hints.style')) {
+        inlay.refresh();
+        lenses.refresh();
+      }
+    }),
+    vscode.workspace.onDidOpenTextDocument((d) => void analyzeOpen(d)),
+    vscode.workspace.onDidCloseTextDocument((d) => diagnostics.delete(d.uri)),
+    vscode.window.onDidChangeActiveTextEditor(() => void refreshActive()),
+    vscode.commands.registerCommand('gateLens.inspect', (arg?: unknown) => inspectCommand(analyzer, arg)),
+    vscode.commands.registerCommand('gateLens.run', (arg?: unknown) => runCommand(analyzer, views, arg)),
+    vscode.commands.registerCommand('gateLens.stepThrough', (arg?: unknown) => stepThroughCommand(analyzer, views, arg)),
+    vscode.commands.registerCommand('gateLens.chooseConvention', (arg?: unknown) => chooseConventionCommand(analyzer, views, arg)),
+    vscode.commands.registerCommand('gateLens.copyNumpy', (arg?: unknown) => copyNumpyCommand(analyzer, arg)),
+    vscode.commands.registerCommand('gateLens.openPanel', () => openPanelCommand(analyzer, views)),
+  );
+
+  for (const document of vscode.workspace.textDocuments) void analyzeOpen(document);
+  void refreshActive();
+
+  return { analyzer, worker, views, messages, onDidLogMessage: messageEmitter.event, diagnostics: diagnostics.collection };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

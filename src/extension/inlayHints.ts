@@ -1,0 +1,38 @@
+// Gate labels after the user's slices and splits of a packed pre-activation: `z_1_lstm_1[0, 3:6]` → `f · forget gate`.
+
+import * as vscode from 'vscode';
+import type { DocumentAnalyzer } from './analyzer';
+import { gatesLabel } from './labels';
+import { showsInlayHints } from './settings';
+
+export class GateInlayHintsProvider implements vscode.InlayHintsProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeInlayHints = this.changed.event;
+
+  constructor(private readonly analyzer: DocumentAnalyzer) {}
+
+  /** Called when an analysis or the hint style changes. */
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  async provideInlayHints(document: vscode.TextDocument, range: vscode.Range): Promise<vscode.InlayHint[]> {
+    if (!showsInlayHints(document)) return [];
+    const analysis = await this.analyzer.get(document);
+    if (!analysis) return [];
+    const hints: vscode.InlayHint[] = [];
+    for (const slice of analysis.recognition.slices) {
+      if (slice.gates.length === 0) continue;
+      const end = document.positionAt(slice.range.end);
+      if (!range.contains(end)) continue;
+      const label = slice.mismatch ? `⚠ ${gatesLabel(slice.gates)}` : gatesLabel(slice.gates);
+      const hint = new vscode.InlayHint(end, label, vscode.InlayHintKind.Type);
+      hint.paddingLeft = true;
+      const tooltip = new vscode.MarkdownString(`\`${slice.text}\` → ${slice.gates.map((g) => `\`${g.label}\` ${g.name} \`${g.start}:${g.end}\``).join(', ')}`);
+      if (slice.mismatch) tooltip.appendMarkdown(`\n\n${slice.mismatch.message}`);
+      hint.tooltip = tooltip;
+      hints.push(hint);
+    }
+    return hints;
+  }
+}

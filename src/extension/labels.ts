@@ -1,0 +1,38 @@
+// Display text shared by the hover, hints, lenses, outline and status bar. The core speaks English; gate names and
+// the like pass through vscode.l10n.t so that the zh-cn bundle can translate them.
+
+import * as vscode from 'vscode';
+import { convention, type CellKind, type ConventionId } from '../core/conventions';
+import type { GateSlot } from '../core/recognize/types';
+
+export function cellName(cell: CellKind): string {
+  return cell === 'lstm' ? 'LSTM' : cell === 'gru' ? 'GRU' : 'SimpleRNN';
+}
+
+export function frameworkName(id: ConventionId, cell: CellKind): string {
+  try {
+    return convention(id, cell).framework;
+  } catch {
+    return id;
+  }
+}
+
+export function gateName(name: string): string {
+  return vscode.l10n.t(name);
+}
+
+/** "f · forget gate" — the convention's own letter, then the gate's name. */
+export function gateLabel(gate: Pick<GateSlot, 'label' | 'name'>): string {
+  return `${gate.label} · ${gateName(gate.name)}`;
+}
+
+/** "f · forget gate", or "i, f · input gate, forget gate" when a range spans several blocks. */
+export function gatesLabel(gates: readonly Pick<GateSlot, 'label' | 'name'>[]): string {
+  if (gates.length === 1) return gateLabel(gates[0]);
+  return `${gates.map((g) => g.label).join(', ')} · ${gates.map((g) => gateName(g.name)).join(', ')}`;
+}
+
+/** "i 0:3 · f 3:6 · c 6:9 · o 9:12" */
+export function rangesLabel(gates: readonly GateSlot[]): string {
+  return gates.map((g) => `${g.label} ${g.start}:${g.end}`).join(' · ');
+}

@@ -1,0 +1,38 @@
+// "$(pulse) LSTM ×1 · Keras" for the active editor's document; click for the inspection report.
+
+import * as vscode from 'vscode';
+import type { Analysis } from '../worker/protocol';
+import { cellName, frameworkName } from './labels';
+
+export function statusText(analysis: Analysis): string | undefined {
+  const layers = analysis.recognition.layers;
+  if (layers.length === 0) return undefined;
+  const counts = new Map<string, number>();
+  for (const l of layers) counts.set(cellName(l.cell), (counts.get(cellName(l.cell)) ?? 0) + 1);
+  const frameworks = [...new Set(layers.map((l) => frameworkName(l.convention, l.cell)))];
+  return `$(pulse) ${[...counts].map(([cell, n]) => `${cell} ×${n}`).join(' ')} · ${frameworks.join(', ')}`;
+}
+
+export class GateStatusBar implements vscode.Disposable {
+  readonly item = vscode.window.createStatusBarItem('gateLens.status', vscode.StatusBarAlignment.Right, 100);
+
+  constructor() {
+    this.item.name = 'Gate Lens';
+    this.item.command = 'gateLens.inspect';
+  }
+
+  update(analysis: Analysis | undefined): void {
+    const text = analysis && statusText(analysis);
+    if (!text) {
+      this.item.hide();
+      return;
+    }
+    this.item.text = text;
+    this.item.tooltip = vscode.l10n.t('Gate Lens: recognised recurrent layers — click to inspect');
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

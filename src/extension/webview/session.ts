@@ -1,0 +1,206 @@
+// One live Gate Lens webview (the editor panel or the side-bar view): waits for the webview's `ready`, sends the
+// localized strings, the document's layers and traces, and serves the webview's requests (run, cancel, copy …).
+
+import * as vscode from 'vscode';
+import type { ConventionId } from '../../core/conventions';
+import { isWebviewToHost, PROTOCOL_VERSION, type HostToWebview, type InputCandidate, type LayerSummary, type RunRequest, type WebviewToHost } from '../../protocol/messages';
+import { defaultInput, inputCandidates } from '../../worker/inputs';
+import type { Analysis } from '../../worker/protocol';
+import type { DocumentAnalyzer } from '../analyzer';
+import { layerById, toRange, weightIndices } from '../locate';
+import { newRunId, runWithProgress, type RunOutcome } from '../runner';
+import { CancelledError, type WorkerClient } from '../workerClient';
+import { webviewHtml, webviewOptions } from './html';
+import { webviewStrings } from './strings';
+
+export type SessionKind = 'panel' | 'view';
+
+export interface SessionServices {
+  readonly extensionUri: vscode.Uri;
+  readonly analyzer: DocumentAnalyzer;
+  readonly worker: WorkerClient | undefined;
+  /** Every message in both directions, for the extension-host tests. */
+  readonly log: (kind: SessionKind, direction: 'sent' | 'received', message: HostToWebview | WebviewToHost) => void;
+}
+
+export function layerSummaries(analysis: Analysis): LayerSummary[] {
+  return analysis.recognition.layers.map((l) => ({
+    id: l.id,
+    name: l.name,
+    cell: l.cell,
+    convention: l.convention,
+    units: l.units,
+    inputSize: l.inputSize,
+    directions: l.directions,
+    gates: l.gates,
+    evidence: l.evidence,
+    warnings: l.warnings,
+  }));
+}
+
+function inputList(analysis: Analysis): InputCandidate[] {
+  const weights = weightIndices(analysis);
+  const seen = new Map<number, InputCandidate>();
+  for (const layer of analysis.recognition.layers) {
+    for (const a of inputCandidates(analysis.parse.arrays, layer, weights)) {
+      seen.set(a.index, { arrayIndex: a.index, name: a.name ?? `#${a.index}`, shape: a.shape });
+    }
+  }
+  return [...seen.values()];
+}
+
+function lastFileName(uri: vscode.Uri): string {
+  const path = uri.path;
+  return path.slice(path.lastIndexOf('/') + 1) || uri.toString();
+}
+
+export class WebviewSession implements vscode.Disposable {
+  private readyResolve!: () => void;
+  /** Settles when the webview has said `ready` (and has been sent `init`). */
+  readonly ready = new Promise<void>((resolve) => (this.readyResolve = resolve));
+  private isReady = false;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly runs = new Map<number, vscode.CancellationTokenSource>();
+  document: vscode.TextDocument | undefined;
+  selectedLayerId: string | undefined;
+  /** The convention the webview currently names columns by (what-if); the stored one stays the document's. */
+  viewedConvention: ConventionId | undefined;
+  lastRun: RunOutcome | undefined;
+
+  constructor(
+    readonly kind: SessionKind,
+    readonly webview: vscode.Webview,
+    private readonly services: SessionServices,
+  ) {
+    webview.options = webviewOptions(services.extensionUri);
+    this.disposables.push(webview.onDidReceiveMessage((m: unknown) => this.receive(m)));
+  }
+
+  async render(): Promise<void> {
+    this.webview.html = await webviewHtml(this.webview, this.services.extensionUri, this.kind);
+  }
+
+  private async post(message: HostToWebview): Promise<boolean> {
+    this.services.log(this.kind, 'sent', message);
+    return this.webview.postMessage(message);
+  }
+
+  /** Shows a document's layers; the webview keeps its own step and layer choice when the layer still exists. */
+  async showDocument(document: vscode.TextDocument, analysis: Analysis, selectedLayerId?: string): Promise<void> {
+    this.document = document;
+    if (selectedLayerId) this.selectedLayerId = selectedLayerId;
+    if (this.selectedLayerId && !layerById(analysis, this.selectedLayerId)) this.selectedLayerId = analysis.recognition.layers[0]?.id;
+    await this.ready;
+    await this.post({ type: 'document', uri: document.uri.toString(), fileName: lastFileName(document.uri), version: document.version, layers: layerSummaries(analysis), selectedLayerId: this.selectedLayerId, inputs: inputList(analysis) });
+  }
+
+  /** Runs a request for the current document and posts the trace; resolves with the outcome (or undefined if cancelled). */
+  async run(request: RunRequest, runId = newRunId()): Promise<RunOutcome | undefined> {
+    const document = this.document;
+    if (!document) throw new Error(vscode.l10n.t('Open a document with recurrent weights first.'));
+    const analysis = await this.services.analyzer.get(document);
+    const layer = analysis && layerById(analysis, request.layerId);
+    if (!analysis || !layer) {
+      await this.post({ type: 'error', runId, message: vscode.l10n.t('Layer {0} is no longer in {1}.', request.layerId, lastFileName(document.uri)) });
+      return undefined;
+    }
+    this.selectedLayerId = layer.id;
+    const cancel = new vscode.CancellationTokenSource();
+    this.runs.set(runId, cancel);
+    try {
+      await this.ready;
+      await this.post({ type: 'progress', runId, message: vscode.l10n.t('Running {0}…', layer.name), fraction: 0 });
+      const ctx = { worker: this.services.worker, onProgress: (id: number, fraction: number) => void this.post({ type: 'progress', runId: id, message: vscode.l10n.t('Running {0}…', layer.name), fraction }) };
+      const outcome = await runWithProgress(ctx, analysis, layer, request, runId, cancel.token);
+      for (const trace of outcome.traces) await this.post({ type: 'trace', trace });
+      this.lastRun = outcome;
+      return outcome;
+    } catch (error) {
+      if (error instanceof CancelledError) return undefined;
+      const message = error instanceof Error ? error.message : String(error);
+      await this.post({ type: 'error', runId, message });
+      throw error;
+    } finally {
+      this.runs.delete(runId);
+      cancel.dispose();
+    }
+  }
+
+  /** The step-through default for a layer: the file's input when one fits, else seeded random. */
+  async runDefault(layerId: string): Promise<RunOutcome | undefined> {
+    const document = this.document;
+    const analysis = document && (await this.services.analyzer.get(document));
+    const layer = analysis && layerById(analysis, layerId);
+    if (!analysis || !layer) return undefined;
+    return this.run({ layerId, input: defaultInput(analysis.parse.arrays, layer, weightIndices(analysis)) });
+  }
+
+  async setConvention(convention: ConventionId): Promise<void> {
+    this.viewedConvention = convention;
+    await this.ready;
+    await this.post({ type: 'setConvention', convention });
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    if (!isWebviewToHost(raw)) return;
+    this.services.log(this.kind, 'received', raw);
+    const message: WebviewToHost = raw;
+    try {
+      switch (message.type) {
+        case 'ready':
+          await this.onReady();
+          break;
+        case 'selectLayer':
+          this.selectedLayerId = message.layerId;
+          break;
+        case 'run':
+          await this.run(message.request);
+          break;
+        case 'cancel':
+          this.runs.get(message.runId)?.cancel();
+          break;
+        case 'conventionChanged':
+          this.viewedConvention = message.convention;
+          break;
+        case 'copy':
+          await vscode.env.clipboard.writeText(message.text);
+          void vscode.window.setStatusBarMessage(vscode.l10n.t('Gate Lens: copied {0}', message.what), 3000);
+          break;
+        case 'revealArray':
+          await this.reveal(message.arrayIndex);
+          break;
+      }
+    } catch (error) {
+      if (!(error instanceof CancelledError)) console.error('[gate-lens]', error);
+    }
+  }
+
+  private async onReady(): Promise<void> {
+    // A reloaded webview says ready again: it has lost everything, so it gets init and the document anew.
+    await this.post({ type: 'init', protocol: PROTOCOL_VERSION, locale: vscode.env.language, strings: webviewStrings() });
+    if (!this.isReady) {
+      this.isReady = true;
+      this.readyResolve();
+    } else if (this.document) {
+      const analysis = await this.services.analyzer.get(this.document);
+      if (analysis) await this.showDocument(this.document, analysis);
+      if (this.lastRun) for (const trace of this.lastRun.traces) await this.post({ type: 'trace', trace });
+    }
+  }
+
+  private async reveal(arrayIndex: number): Promise<void> {
+    const document = this.document;
+    const analysis = document && (await this.services.analyzer.get(document));
+    const array = analysis?.parse.arrays[arrayIndex];
+    if (!document || !array) return;
+    const range = toRange(document, { start: (array.nameRange ?? array.range).start, end: array.range.end });
+    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+    editor.selection = new vscode.Selection(range.start, range.start);
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  dispose(): void {
+    for (const run of this.runs.values()) run.cancel();
+    for (const d of this.disposables) d.dispose();
+  }
+}

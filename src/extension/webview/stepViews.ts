@@ -1,0 +1,133 @@
+// The two homes of the step-through webview: an editor-area panel (restored across reloads by a serializer) and a
+// side-bar view that follows the active editor and cursor.
+
+import * as vscode from 'vscode';
+import type { Analysis } from '../../worker/protocol';
+import type { DocumentAnalyzer } from '../analyzer';
+import { layerAt } from '../locate';
+import { isSupported } from '../settings';
+import { WebviewSession, type SessionServices } from './session';
+
+export const PANEL_VIEW_TYPE = 'gateLens.stepPanel';
+export const SIDE_VIEW_ID = 'gateLens.stepView';
+const LAST_PANEL_DOCUMENT = 'gateLens.panelDocument';
+
+/** How long the side view waits after the cursor stops before following it. */
+const FOLLOW_DELAY_MS = 200;
+
+export class StepViews implements vscode.Disposable, vscode.WebviewViewProvider, vscode.WebviewPanelSerializer {
+  panel: { readonly panel: vscode.WebviewPanel; readonly session: WebviewSession } | undefined;
+  view: { readonly view: vscode.WebviewView; readonly session: WebviewSession } | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private followTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly services: SessionServices,
+    private readonly state: vscode.Memento,
+  ) {
+    this.disposables.push(
+      vscode.window.registerWebviewViewProvider(SIDE_VIEW_ID, this),
+      vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, this),
+      vscode.window.onDidChangeActiveTextEditor(() => this.scheduleFollow()),
+      vscode.window.onDidChangeTextEditorSelection((e) => e.textEditor === vscode.window.activeTextEditor && this.scheduleFollow()),
+      services.analyzer.onDidAnalyze((e) => void this.onAnalyzed(e.document, e.analysis)),
+    );
+  }
+
+  private get analyzer(): DocumentAnalyzer {
+    return this.services.analyzer;
+  }
+
+  private createPanelSession(panel: vscode.WebviewPanel): WebviewSession {
+    const session = new WebviewSession('panel', panel.webview, this.services);
+    this.panel = { panel, session };
+    panel.iconPath = vscode.Uri.joinPath(this.services.extensionUri, 'media', 'gate-lens.svg');
+    panel.onDidDispose(() => {
+      session.dispose();
+      if (this.panel?.panel === panel) this.panel = undefined;
+    });
+    return session;
+  }
+
+  /** Opens (or reveals) the editor panel; resolves once its webview is ready. */
+  async openPanel(document?: vscode.TextDocument, layerId?: string): Promise<WebviewSession> {
+    let session: WebviewSession;
+    if (this.panel) {
+      this.panel.panel.reveal(undefined, true);
+      session = this.panel.session;
+    } else {
+      const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, vscode.l10n.t('Gate Lens'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true });
+      session = this.createPanelSession(panel);
+      await session.render();
+    }
+    await session.ready;
+    if (document) {
+      await this.state.update(LAST_PANEL_DOCUMENT, document.uri.toString());
+      const analysis = await this.analyzer.get(document);
+      if (analysis) await session.showDocument(document, analysis, layerId);
+    }
+    return session;
+  }
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, _state: unknown): Promise<void> {
+    // The webview restores its own step and layer from getState; the host only needs to know the document.
+    const session = this.createPanelSession(panel);
+    await session.render();
+    const uri = this.state.get<string>(LAST_PANEL_DOCUMENT);
+    if (!uri) return;
+    try {
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+      const analysis = await this.analyzer.get(document);
+      if (analysis) await session.showDocument(document, analysis);
+    } catch {
+      // The file is gone; the view shows its empty state.
+    }
+  }
+
+  async resolveWebviewView(view: vscode.WebviewView): Promise<void> {
+    const session = new WebviewSession('view', view.webview, this.services);
+    this.view = { view, session };
+    view.onDidDispose(() => {
+      session.dispose();
+      if (this.view?.view === view) this.view = undefined;
+    });
+    view.onDidChangeVisibility(() => view.visible && this.scheduleFollow());
+    await session.render();
+    this.scheduleFollow();
+  }
+
+  private scheduleFollow(): void {
+    if (!this.view) return;
+    if (this.followTimer) clearTimeout(this.followTimer);
+    this.followTimer = setTimeout(() => void this.follow(), FOLLOW_DELAY_MS);
+  }
+
+  /** Side view: show the active editor's layers and select (and run) the layer under the cursor. */
+  private async follow(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    const view = this.view;
+    if (!view || !view.view.visible || !editor || !isSupported(editor.document)) return;
+    const analysis = await this.analyzer.get(editor.document);
+    if (!analysis || analysis.recognition.layers.length === 0) return;
+    const layer = layerAt(analysis, editor.document.offsetAt(editor.selection.active));
+    const session = view.session;
+    const changedDocument = session.document?.uri.toString() !== editor.document.uri.toString();
+    const changedLayer = layer?.id !== session.selectedLayerId;
+    if (!changedDocument && !changedLayer) return;
+    await session.showDocument(editor.document, analysis, layer?.id);
+    if (layer) await session.runDefault(layer.id).catch(() => undefined);
+  }
+
+  private async onAnalyzed(document: vscode.TextDocument, analysis: Analysis | undefined): Promise<void> {
+    if (!analysis) return;
+    for (const holder of [this.panel?.session, this.view?.session]) {
+      if (holder?.document?.uri.toString() === document.uri.toString()) await holder.showDocument(document, analysis).catch(() => undefined);
+    }
+  }
+
+  dispose(): void {
+    if (this.followTimer) clearTimeout(this.followTimer);
+    this.panel?.panel.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,37 @@
+// Messages between the extension host and the parse/run worker. Both sides import this file; the payloads are
+// structured-cloned (typed arrays survive), so the recognised layers arrive ready for the forward pass.
+
+import type { ConventionId } from '../core/conventions';
+import type { InitialState, LayerResult, RecurrentLayer, Sequence } from '../core/model';
+import type { ParseResult } from '../core/parse/types';
+import type { Recognition } from '../core/recognize/types';
+
+export interface AnalyzeOptions {
+  /** The user's choice for this document (Choose Convention); wins over everything the recogniser infers. */
+  readonly conventionOverride?: ConventionId;
+  /** gateLens.defaultConvention, used only when the arrays fit several conventions equally well. */
+  readonly defaultConvention?: ConventionId;
+  /** gateLens.kerasVersion: which hard_sigmoid a Keras layer that names it uses. */
+  readonly kerasVersion?: '2' | '3';
+}
+
+export interface Analysis {
+  readonly parse: ParseResult;
+  readonly recognition: Recognition;
+}
+
+export interface RunJob {
+  readonly layer: RecurrentLayer;
+  readonly input: Sequence;
+  readonly initialStates?: readonly InitialState[];
+}
+
+export type WorkerRequest =
+  | { readonly id: number; readonly kind: 'analyze'; readonly text: string; readonly options: AnalyzeOptions }
+  | { readonly id: number; readonly kind: 'run'; readonly job: RunJob };
+
+export type WorkerResponse =
+  | { readonly id: number; readonly kind: 'analyze'; readonly analysis: Analysis }
+  | { readonly id: number; readonly kind: 'run'; readonly result: LayerResult }
+  | { readonly id: number; readonly kind: 'progress'; readonly fraction: number }
+  | { readonly id: number; readonly kind: 'error'; readonly message: string };
