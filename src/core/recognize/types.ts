@@ -61,6 +61,8 @@ export interface RecognizedDense {
   readonly arrays: readonly ArrayRole[];
   readonly layer: DenseLayer;
   readonly range: SourceRange;
+  /** Why these arrays were read as a Dense layer (shapes, names, constructor). */
+  readonly evidence?: readonly Evidence[];
 }
 
 /** A slice or split of a packed pre-activation in the user's own code, mapped to gates. */
@@ -79,6 +81,8 @@ export interface SliceAnnotation {
   readonly mismatch?: { readonly namedGate: CanonicalGate; readonly correctStart: number; readonly correctEnd: number; readonly message: string };
   /** The layer whose convention gave the mapping. */
   readonly layerId: string;
+  /** Why that layer was chosen ("z is computed from lstm_1_kernel_0 (lstm_1)", "the only layer whose packed width fits"). */
+  readonly layerReason?: string;
 }
 
 export interface Recognition {

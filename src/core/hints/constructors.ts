@@ -1,0 +1,231 @@
+// Reads the layer constructors and imports written next to pasted weights (`keras.layers.LSTM(4, ...)`,
+// `nn.GRU(3, 4, num_layers=2, bidirectional=True)`, `helper.make_node("GRU", ..., linear_before_reset=1)`) as hints:
+// options that the weights alone cannot show (activations, reset placement, merge mode, Keras version).
+
+import type { CellKind } from '../conventions';
+import type { MergeMode } from '../model';
+import type { SourceRange } from '../parse/types';
+import { evaluateInteger, integerAssignments, latestBefore, type IntegerAssignment } from './expr';
+import { insideSpans, matchBracket, nonCodeSpans, parseLiteral, splitArguments, type ArgumentText, type PyValue } from './python';
+
+export type HintFramework = 'keras' | 'pytorch' | 'onnx';
+
+export interface LayerHint {
+  readonly cell: CellKind;
+  readonly framework: HintFramework;
+  /** The constructor call as written. */
+  readonly text: string;
+  readonly range: SourceRange;
+  /** Keras 2 CuDNNLSTM / CuDNNGRU. */
+  readonly cudnn?: boolean;
+  readonly units?: number;
+  readonly inputSize?: number;
+  readonly numLayers?: number;
+  readonly bidirectional?: boolean;
+  readonly merge?: MergeMode;
+  readonly projSize?: number;
+  readonly resetAfter?: boolean;
+  /** Keras `activation` / PyTorch RNN `nonlinearity`. */
+  readonly activation?: string;
+  /** Keras `recurrent_activation`. */
+  readonly recurrentActivation?: string;
+  readonly goBackwards?: boolean;
+  /** ONNX direction="reverse". */
+  readonly reverse?: boolean;
+  readonly useBias?: boolean;
+  /** ONNX node attributes. */
+  readonly onnxActivations?: readonly string[];
+  readonly activationAlpha?: readonly number[];
+  readonly activationBeta?: readonly number[];
+  readonly clip?: number;
+  readonly inputForget?: boolean;
+  /** The Keras layer name given with name="...". */
+  readonly name?: string;
+}
+
+export interface DenseHint {
+  readonly framework: HintFramework;
+  readonly text: string;
+  readonly range: SourceRange;
+  readonly units?: number;
+  readonly inputSize?: number;
+  readonly activation?: string;
+}
+
+export interface FrameworkSignal {
+  readonly framework: HintFramework;
+  readonly text: string;
+  readonly range: SourceRange;
+}
+
+export interface Hints {
+  readonly layers: readonly LayerHint[];
+  readonly dense: readonly DenseHint[];
+  readonly frameworks: readonly FrameworkSignal[];
+  /** Code that pins Keras 2 (CuDNN layers, tf.compat.v1, tf_keras, a keras 2.x version). */
+  readonly keras2: readonly FrameworkSignal[];
+  /** Code that pins Keras 3 (keras.ops, KERAS_BACKEND, a keras 3.x version). */
+  readonly keras3: readonly FrameworkSignal[];
+  readonly integers: readonly IntegerAssignment[];
+}
+
+const KERAS_CELLS: Record<string, { cell: CellKind; cudnn?: boolean }> = {
+  LSTM: { cell: 'lstm' }, GRU: { cell: 'gru' }, SimpleRNN: { cell: 'simple_rnn' },
+  LSTMCell: { cell: 'lstm' }, GRUCell: { cell: 'gru' }, SimpleRNNCell: { cell: 'simple_rnn' },
+  CuDNNLSTM: { cell: 'lstm', cudnn: true }, CuDNNGRU: { cell: 'gru', cudnn: true },
+};
+const TORCH_CELLS: Record<string, CellKind> = { LSTM: 'lstm', GRU: 'gru', RNN: 'simple_rnn', LSTMCell: 'lstm', GRUCell: 'gru', RNNCell: 'simple_rnn' };
+const ONNX_OPS: Record<string, CellKind> = { LSTM: 'lstm', GRU: 'gru', RNN: 'simple_rnn' };
+
+function str(v: PyValue | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+function bool(v: PyValue | undefined): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v !== 0;
+  return undefined;
+}
+
+interface Call {
+  readonly qualifier: string;
+  readonly callee: string;
+  readonly start: number;
+  readonly end: number;
+  readonly args: ArgumentText[];
+}
+
+function findCalls(text: string, spans: ReadonlyArray<readonly [number, number]>): Call[] {
+  const calls: Call[] = [];
+  const re = /((?:[A-Za-z_]\w*\.)*)([A-Za-z_]\w*)\s*\(/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (insideSpans(spans, m.index)) continue;
+    const open = m.index + m[0].length - 1;
+    const close = matchBracket(text, open);
+    if (close < 0) continue;
+    // Keep scanning inside the arguments too: Bidirectional(LSTM(4)) holds a call of its own.
+    re.lastIndex = open + 1;
+    calls.push({ qualifier: m[1], callee: m[2], start: m.index, end: close, args: splitArguments(text.slice(open + 1, close - 1), open + 1) });
+  }
+  return calls;
+}
+
+export function readHints(text: string): Hints {
+  const spans = nonCodeSpans(text);
+  const integers = integerAssignments(text);
+  const layers: LayerHint[] = [];
+  const dense: DenseHint[] = [];
+  const bidirectionals: { start: number; end: number; merge?: MergeMode }[] = [];
+  const lookupAt = (offset: number) => (name: string) => latestBefore(integers, name, offset);
+  const int = (a: ArgumentText | undefined): number | undefined => (a ? evaluateInteger(a.value, lookupAt(a.offset)) : undefined);
+  const lit = (a: ArgumentText | undefined): PyValue | undefined => (a ? parseLiteral(a.value) : undefined);
+
+  for (const call of findCalls(text, spans)) {
+    const kw = (name: string) => call.args.find((a) => a.keyword === name);
+    const pos = (k: number) => call.args.filter((a) => !a.keyword)[k];
+    const range = { start: call.start, end: call.end };
+    const written = text.slice(call.start, call.end);
+    const torchy = /(^|\.)nn\.$/.test(call.qualifier) || call.qualifier.startsWith('torch.');
+
+    if (call.callee === 'make_node') {
+      const op = str(lit(pos(0)));
+      if (!op || !ONNX_OPS[op]) continue;
+      const activations = lit(kw('activations'));
+      const nums = (v: PyValue | undefined) => (Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined);
+      const direction = str(lit(kw('direction')));
+      const clip = lit(kw('clip'));
+      layers.push({
+        cell: ONNX_OPS[op], framework: 'onnx', text: written, range,
+        units: int(kw('hidden_size')),
+        bidirectional: direction === 'bidirectional' ? true : direction ? false : undefined,
+        reverse: direction === 'reverse' ? true : undefined,
+        resetAfter: kw('linear_before_reset') ? bool(lit(kw('linear_before_reset'))) : undefined,
+        onnxActivations: Array.isArray(activations) && activations.every((x) => typeof x === 'string') ? (activations as string[]) : undefined,
+        activationAlpha: nums(lit(kw('activation_alpha'))),
+        activationBeta: nums(lit(kw('activation_beta'))),
+        clip: typeof clip === 'number' ? clip : undefined,
+        inputForget: kw('input_forget') ? bool(lit(kw('input_forget'))) : undefined,
+      });
+      continue;
+    }
+    if (call.callee === 'Bidirectional') {
+      const merge = kw('merge_mode');
+      let mode: MergeMode | undefined;
+      if (merge) {
+        const v = lit(merge);
+        mode = v === null ? 'none' : (str(v) as MergeMode | undefined);
+      }
+      bidirectionals.push({ start: call.start, end: call.end, merge: mode });
+      continue;
+    }
+    if (torchy && TORCH_CELLS[call.callee]) {
+      const nonlinearity = str(lit(kw('nonlinearity')));
+      layers.push({
+        cell: TORCH_CELLS[call.callee], framework: 'pytorch', text: written, range,
+        inputSize: int(kw('input_size') ?? pos(0)),
+        units: int(kw('hidden_size') ?? pos(1)),
+        numLayers: int(kw('num_layers') ?? pos(2)),
+        useBias: bool(lit(kw('bias'))),
+        bidirectional: bool(lit(kw('bidirectional'))),
+        projSize: int(kw('proj_size')),
+        activation: nonlinearity,
+      });
+      continue;
+    }
+    if (torchy && call.callee === 'Linear') {
+      dense.push({ framework: 'pytorch', text: written, range, inputSize: int(kw('in_features') ?? pos(0)), units: int(kw('out_features') ?? pos(1)) });
+      continue;
+    }
+    if (!torchy && KERAS_CELLS[call.callee]) {
+      const k = KERAS_CELLS[call.callee];
+      const act = lit(kw('activation'));
+      const ract = lit(kw('recurrent_activation'));
+      layers.push({
+        cell: k.cell, framework: 'keras', cudnn: k.cudnn, text: written, range,
+        units: int(kw('units') ?? pos(0)),
+        activation: act === null ? 'linear' : str(act),
+        recurrentActivation: ract === null ? 'linear' : str(ract),
+        resetAfter: kw('reset_after') ? bool(lit(kw('reset_after'))) : undefined,
+        goBackwards: kw('go_backwards') ? bool(lit(kw('go_backwards'))) : undefined,
+        useBias: kw('use_bias') ? bool(lit(kw('use_bias'))) : undefined,
+        name: str(lit(kw('name'))),
+      });
+      continue;
+    }
+    if (!torchy && call.callee === 'Dense') {
+      const act = lit(kw('activation') ?? pos(1));
+      dense.push({ framework: 'keras', text: written, range, units: int(kw('units') ?? pos(0)), activation: act === null ? 'linear' : str(act) });
+    }
+  }
+
+  // Bidirectional(...) wraps the first recurrent constructor inside its parentheses.
+  const withWrappers = layers.map((h) => {
+    const wrap = bidirectionals.find((b) => b.start < h.range.start && h.range.end <= b.end);
+    return wrap ? { ...h, bidirectional: true, merge: wrap.merge ?? 'concat' } : h;
+  });
+
+  const frameworks: FrameworkSignal[] = [];
+  const keras2: FrameworkSignal[] = [];
+  const keras3: FrameworkSignal[] = [];
+  const scan = (re: RegExp, into: FrameworkSignal[], framework: HintFramework, allowInComments = false): void => {
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (!allowInComments && insideSpans(spans, m.index)) continue;
+      into.push({ framework, text: m[0].trim(), range: { start: m.index, end: m.index + m[0].length } });
+    }
+  };
+  scan(/^[ \t]*(?:import[ \t]+(?:keras|tensorflow|tf_keras)\b[^\n]*|from[ \t]+(?:keras|tensorflow|tf_keras)[\w.]*[ \t]+import[^\n]*)/gm, frameworks, 'keras');
+  scan(/^[ \t]*(?:import[ \t]+torch\b[^\n]*|from[ \t]+torch[\w.]*[ \t]+import[^\n]*)/gm, frameworks, 'pytorch');
+  scan(/^[ \t]*(?:import[ \t]+(?:onnx|onnxruntime)\b[^\n]*|from[ \t]+(?:onnx|onnxruntime)[\w.]*[ \t]+import[^\n]*)/gm, frameworks, 'onnx');
+  scan(/\bCuDNN(?:LSTM|GRU)\b|\btf\.compat\.v1\b|\btf_keras\b/g, keras2, 'keras');
+  scan(/\b(?:keras|tensorflow)\s*(?:==|version\s*:?|v)?\s*2\.\d+(?:\.\d+)?/gi, keras2, 'keras', true);
+  scan(/\bkeras\s*(?:==|version\s*:?|v)?\s*3\.\d+(?:\.\d+)?|\bkeras\.ops\b|\bKERAS_BACKEND\b/gi, keras3, 'keras', true);
+  // tensorflow 2.16+ ships Keras 3 as tf.keras: that version string is a Keras 3 signal, not a Keras 2 one.
+  const k2 = keras2.filter((s) => {
+    const v = /tensorflow\s*(?:==|version\s*:?|v)?\s*2\.(\d+)/i.exec(s.text);
+    if (v && Number(v[1]) >= 16) {
+      keras3.push(s);
+      return false;
+    }
+    return true;
+  });
+  return { layers: withWrappers, dense, frameworks, keras2: k2, keras3, integers };
+}

@@ -1,0 +1,169 @@
+// Joins the constructor calls written in the file to the layers found in the weights, and turns each option into
+// conversion options plus evidence (or a warning when the call and the weights disagree).
+
+import type { ConventionId } from '../conventions';
+import type { FromNativeOptions } from '../convert';
+import type { Hints, LayerHint } from '../hints/constructors';
+import type { MergeMode } from '../model';
+import type { Evidence } from './types';
+import { cellTitle, type LayerCandidate } from './layers';
+
+const HINT_FAMILY: Record<LayerHint['framework'], readonly ConventionId[]> = {
+  keras: ['keras', 'keras_cudnn', 'tf1'],
+  pytorch: ['pytorch'],
+  onnx: ['onnx'],
+};
+
+/** Each candidate module gets at most one constructor: same cell and framework, units equal when both known. */
+export function matchHints(candidates: readonly LayerCandidate[], hints: Hints): Map<LayerCandidate, LayerHint> {
+  const used = new Set<LayerHint>();
+  const byModule = new Map<string, LayerHint | undefined>();
+  const out = new Map<LayerCandidate, LayerHint>();
+  for (const c of candidates) {
+    const moduleKey = c.family === 'pytorch' && c.named ? `pytorch:${c.module}` : undefined;
+    if (moduleKey && byModule.has(moduleKey)) {
+      const h = byModule.get(moduleKey);
+      if (h) out.set(c, h);
+      continue;
+    }
+    const fits = (h: LayerHint, strictUnits: boolean) => !used.has(h) && h.cell === c.cell && HINT_FAMILY[h.framework].includes(c.convention) &&
+      (!strictUnits || h.units === undefined || h.units === c.units);
+    const named = c.named && c.family === 'keras' ? hints.layers.find((h) => fits(h, false) && h.name !== undefined && h.name === c.name) : undefined;
+    const h = named ?? hints.layers.find((x) => fits(x, true));
+    if (h) {
+      used.add(h);
+      out.set(c, h);
+    }
+    if (moduleKey) byModule.set(moduleKey, h);
+  }
+  return out;
+}
+
+export interface AppliedHints {
+  readonly options: FromNativeOptions;
+  readonly evidence: Evidence[];
+  readonly warnings: Evidence[];
+  readonly convention?: ConventionId;
+  readonly merge?: MergeMode;
+}
+
+/** Conversion options for one layer from its constructor (if any) and the file's framework signals. */
+export function applyHints(c: LayerCandidate, hint: LayerHint | undefined, hints: Hints, settingKerasVersion?: 2 | 3): AppliedHints {
+  const evidence: Evidence[] = [];
+  const warnings: Evidence[] = [];
+  const opts: { -readonly [K in keyof FromNativeOptions]: FromNativeOptions[K] } = {};
+  let convention: ConventionId | undefined;
+  let merge: MergeMode | undefined;
+  const where = hint ? `\`${hint.text.length > 70 ? `${hint.text.slice(0, 67)}…` : hint.text}\`` : '';
+  if (hint) {
+    evidence.push({ code: 'constructor-hint', message: `constructor ${where} → ${cellTitle(hint.cell)}${hint.units !== undefined ? ` with ${hint.units} units` : ''}` });
+    if (hint.units !== undefined && hint.units !== c.units) {
+      warnings.push({ code: 'hint-units-conflict', message: `${where} says ${hint.units} units but the arrays hold ${c.units}; the arrays decide` });
+    }
+    if (hint.inputSize !== undefined && c.layerIndex === 0 && hint.inputSize !== c.inputSize) {
+      warnings.push({ code: 'hint-input-conflict', message: `${where} says input_size ${hint.inputSize} but the arrays hold ${c.inputSize}` });
+    }
+  }
+
+  if (c.family === 'keras' || c.family === 'tf1') {
+    const k2 = hints.keras2[0];
+    const k3 = hints.keras3[0];
+    if (hint?.cudnn) {
+      if (c.convention !== 'keras_cudnn') {
+        const ok = c.tensors[0].bias === undefined || c.tensors[0].bias.values.length === 2 * (c.cell === 'lstm' ? 4 : 3) * c.units;
+        if (ok) {
+          convention = 'keras_cudnn';
+          evidence.push({ code: 'constructor-hint', message: `${where} → Keras 2 CuDNN layer: kernel blocks are cuDNN reshapes` });
+        } else {
+          warnings.push({ code: 'hint-cudnn-conflict', message: `${where} is a CuDNN layer but the bias has the plain Keras shape` });
+        }
+      }
+    }
+    if (hint?.recurrentActivation) {
+      opts.recurrentActivation = hint.recurrentActivation;
+      evidence.push({ code: 'constructor-hint', message: `recurrent_activation="${hint.recurrentActivation}" from ${where}` });
+    }
+    if (hint?.activation) {
+      opts.activation = hint.activation;
+      evidence.push({ code: 'constructor-hint', message: `activation="${hint.activation}" from ${where}` });
+    }
+    const usesHardSigmoid = hint?.recurrentActivation === 'hard_sigmoid' || hint?.activation === 'hard_sigmoid';
+    if (usesHardSigmoid) {
+      if (k2 && !k3) {
+        opts.kerasVersion = 2;
+        evidence.push({ code: 'keras-version', message: `\`${k2.text}\` → Keras 2: hard_sigmoid = clip(0.2x + 0.5, 0, 1)` });
+      } else if (k3 && !k2) {
+        opts.kerasVersion = 3;
+        evidence.push({ code: 'keras-version', message: `\`${k3.text}\` → Keras 3: hard_sigmoid = clip(x/6 + 0.5, 0, 1)` });
+      } else if (settingKerasVersion !== undefined) {
+        opts.kerasVersion = settingKerasVersion;
+        evidence.push({ code: 'keras-version', message: `Keras ${settingKerasVersion} from the settings: hard_sigmoid = ${settingKerasVersion === 2 ? 'clip(0.2x + 0.5, 0, 1)' : 'clip(x/6 + 0.5, 0, 1)'}` });
+      } else {
+        opts.kerasVersion = 3;
+        warnings.push({ code: 'keras-version-unknown', message: 'hard_sigmoid differs between Keras 2 (0.2x + 0.5) and Keras 3 (x/6 + 0.5) and nothing in the file pins the version: Keras 3 assumed' });
+      }
+    }
+    if (hint?.resetAfter !== undefined && c.cell === 'gru') {
+      if (c.resetAfter !== undefined && c.resetAfter !== hint.resetAfter && c.tensors[0].bias) {
+        warnings.push({ code: 'hint-reset-conflict', message: `${where} says reset_after=${hint.resetAfter ? 'True' : 'False'} but the bias shape says ${c.resetAfter ? 'True' : 'False'}; the bias shape decides` });
+      } else {
+        opts.resetAfter = hint.resetAfter;
+        c.resetAfter = hint.resetAfter;
+        evidence.push({ code: 'constructor-hint', message: `reset_after=${hint.resetAfter ? 'True' : 'False'} from ${where}` });
+      }
+    }
+    if (hint?.goBackwards) {
+      opts.goBackwards = true;
+      evidence.push({ code: 'constructor-hint', message: `go_backwards=True from ${where}: outputs come in processing (reversed) order` });
+    }
+    if (hint?.bidirectional && c.directions === 2) {
+      merge = hint.merge ?? 'concat';
+      evidence.push({ code: 'constructor-hint', message: `Bidirectional merge_mode="${merge === 'none' ? 'None' : merge}" from the wrapper` });
+    } else if (hint?.bidirectional && c.directions === 1) {
+      warnings.push({ code: 'hint-bidirectional-conflict', message: `${where} sits in Bidirectional(...) but only one direction of weights was found` });
+    }
+  } else if (c.family === 'pytorch') {
+    if (hint?.activation) {
+      opts.activation = hint.activation;
+      evidence.push({ code: 'constructor-hint', message: `nonlinearity="${hint.activation}" from ${where}` });
+    }
+    if (hint?.bidirectional !== undefined && (hint.bidirectional ? 2 : 1) !== c.directions) {
+      warnings.push({ code: 'hint-bidirectional-conflict', message: `${where} says bidirectional=${hint.bidirectional ? 'True' : 'False'} but ${c.directions} direction(s) of weights were found` });
+    }
+    if (hint?.projSize !== undefined && hint.projSize > 0 && hint.projSize !== c.projSize) {
+      warnings.push({ code: 'hint-proj-conflict', message: `${where} says proj_size=${hint.projSize} but the weights ${c.projSize ? `project to ${c.projSize}` : 'have no weight_hr'}` });
+    }
+  } else if (c.family === 'onnx') {
+    if (hint?.onnxActivations) {
+      opts.onnxActivations = { names: hint.onnxActivations, alpha: hint.activationAlpha, beta: hint.activationBeta };
+      evidence.push({ code: 'constructor-hint', message: `activations=[${hint.onnxActivations.join(', ')}] from ${where}` });
+    }
+    if (c.cell === 'gru') {
+      if (hint?.resetAfter !== undefined) {
+        opts.resetAfter = hint.resetAfter;
+        c.resetAfter = hint.resetAfter;
+        evidence.push({ code: 'constructor-hint', message: `linear_before_reset=${hint.resetAfter ? 1 : 0} from ${where}` });
+      } else {
+        opts.resetAfter = false;
+        c.resetAfter = false;
+        evidence.push({ code: 'default', message: 'ONNX GRU linear_before_reset=0 (the default): r multiplies h before the recurrent matmul' });
+      }
+    }
+    if (hint?.reverse && c.directions === 1) {
+      opts.direction = 'reverse';
+      evidence.push({ code: 'constructor-hint', message: `direction="reverse" from ${where}` });
+    }
+    if (hint?.bidirectional !== undefined && (hint.bidirectional ? 2 : 1) !== c.directions) {
+      warnings.push({ code: 'hint-bidirectional-conflict', message: `${where} gives direction ${hint.bidirectional ? '"bidirectional"' : 'of one direction'} but W has ${c.directions}` });
+    }
+    if (hint?.clip !== undefined) {
+      opts.clip = hint.clip;
+      evidence.push({ code: 'constructor-hint', message: `clip=${hint.clip} from ${where}` });
+    }
+    if (hint?.inputForget) {
+      opts.inputForget = true;
+      evidence.push({ code: 'constructor-hint', message: `input_forget=1 from ${where}` });
+    }
+  }
+  return { options: opts, evidence, warnings, convention, merge };
+}

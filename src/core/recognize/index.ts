@@ -1,0 +1,466 @@
+// The recogniser: arrays extracted from a document → recurrent layers (with the evidence for every decision and the
+// doubts as warnings), Dense heads, runnable stacks, and the user's own gate slices checked against the layout.
+
+import { convention as conventionSpec, gateRanges, type ConventionId } from '../conventions';
+import { fromNative, type FromNativeOptions, type NativeTensors } from '../convert';
+import { readHints, type Hints } from '../hints/constructors';
+import { analyseSlices } from '../hints/slices';
+import type { DenseLayer, Layer, MergeMode, RecurrentLayer } from '../model';
+import type { ExtractedArray, ParseResult, SourceRange } from '../parse/types';
+import { applyHints, matchHints } from './apply-hints';
+import {
+  analyseDense, analyseKeras, analyseOnnx, analysePytorch, analyseTf1, cellTitle, isRejection, shapeText,
+  type Candidate, type DenseCandidate, type DirectionTensors, type Family, type LayerCandidate, type Rejection,
+} from './layers';
+import { classifyName, fullName, type NameInfo } from './names';
+import { outputWidth, recognizeSequence, type SequenceContext } from './sequence';
+import type { ArrayRole, Evidence, GateSlot, Recognition, RecognizedDense, RecognizedLayer } from './types';
+
+export type { Recognition, RecognizedLayer, RecognizedDense, SliceAnnotation, Evidence, GateSlot, ArrayRole } from './types';
+
+export interface RecognizeOptions {
+  /** Used where the arrays fit two conventions and nothing in the file decides (unnamed rows-packed matrices). */
+  readonly defaultConvention?: ConventionId;
+  /** Read every layer in this convention when its shapes allow it (the user said so). */
+  readonly conventionOverride?: ConventionId;
+  /** Keras major version for `hard_sigmoid` when the file does not pin it (a user setting). */
+  readonly kerasVersion?: 2 | 3 | '2' | '3';
+}
+
+type Diagnostic = Recognition['diagnostics'][number];
+
+interface Group {
+  readonly info: NameInfo;
+  readonly members: Array<{ info: NameInfo; array: ExtractedArray }>;
+}
+
+const FAMILY_TITLE: Record<Family, string> = { keras: 'Keras', pytorch: 'PyTorch', onnx: 'ONNX', tf1: 'TF1' };
+
+function groupNamed(arrays: readonly ExtractedArray[]): { groups: Group[]; pool: ExtractedArray[]; data: Array<{ info: NameInfo; array: ExtractedArray }> } {
+  const groups: Group[] = [];
+  const open = new Map<string, Group>();
+  const pool: ExtractedArray[] = [];
+  const data: Array<{ info: NameInfo; array: ExtractedArray }> = [];
+  for (const a of arrays) {
+    const info = a.list ? undefined : classifyName(a);
+    if (!info) {
+      pool.push(a);
+      continue;
+    }
+    if (info.family === 'data') {
+      data.push({ info, array: a });
+      continue;
+    }
+    const key = `${info.family}|${info.group}`;
+    let g = open.get(key);
+    // The same role twice under one name starts a new layer (two pasted `kernel = ...` blocks).
+    if (g && g.members.some((m) => m.info.role === info.role && m.info.direction === info.direction)) g = undefined;
+    if (!g) {
+      g = { info, members: [] };
+      groups.push(g);
+      open.set(key, g);
+    }
+    g.members.push({ info, array: a });
+  }
+  return { groups, pool, data };
+}
+
+function dirsOf(g: Group): DirectionTensors[] {
+  const dirs: DirectionTensors[] = [{}];
+  for (const m of g.members) {
+    const d = m.info.direction;
+    while (dirs.length <= d) dirs.push({});
+    dirs[d][m.info.role] = m.array;
+  }
+  return dirs;
+}
+
+function analyseGroup(g: Group): Candidate | Rejection {
+  const { info } = g;
+  const name = displayName(info);
+  const all = g.members.map((m) => m.array);
+  const nameEvidence = (c: Candidate): void => {
+    const names = g.members.map((m) => m.info.written);
+    c.evidence.unshift({ code: 'name-pattern', message: `names ${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''} → ${FAMILY_TITLE[c.family]}` });
+  };
+  let result: Candidate | Rejection;
+  const roles = new Set(g.members.map((m) => m.info.role));
+  if (roles.has('dense_kernel') || roles.has('dense_weight')) {
+    const k = g.members.find((m) => m.info.role === 'dense_kernel' || m.info.role === 'dense_weight')!.array;
+    const b = g.members.find((m) => m.info.role === 'dense_bias')?.array;
+    if (k.shape.length !== 2) {
+      return { arrays: all, message: `"${name}" ${shapeText(k.shape)} is not a Dense/Linear matrix; Gate Lens runs recurrent layers and Dense heads only` };
+    }
+    result = analyseDense(name, info.family === 'pytorch' ? 'pytorch' : 'keras', k, b, true);
+  } else if (roles.has('dense_bias')) {
+    return { arrays: all, message: `"${name}" is a bias with no weight matrix next to it` };
+  } else if (info.family === 'keras') {
+    // A Keras-named group with only kernel + bias is a Dense layer unless the name says recurrent.
+    if (!roles.has('recurrent_kernel') && roles.has('kernel') && (info.kindHint === 'dense' || info.kindHint === undefined)) {
+      const k = g.members.find((m) => m.info.role === 'kernel')!.array;
+      const b = g.members.find((m) => m.info.role === 'bias')?.array;
+      result = analyseDense(name, 'keras', k, b, true);
+    } else {
+      result = analyseKeras(name, dirsOf(g), true, info.kindHint);
+    }
+  } else if (info.family === 'tf1') {
+    result = analyseTf1(name, dirsOf(g)[0], true);
+  } else if (info.family === 'pytorch') {
+    result = analysePytorch(name, dirsOf(g), true, info.kindHint);
+    if (!isRejection(result)) {
+      result.module = info.module;
+      result.layerIndex = info.layerIndex;
+    }
+  } else {
+    result = analyseOnnx(name, dirsOf(g)[0], true, info.kindHint);
+  }
+  if (!isRejection(result)) nameEvidence(result);
+  return result;
+}
+
+function displayName(info: NameInfo): string {
+  if (info.family === 'pytorch') {
+    const prefix = info.module;
+    if (info.role.startsWith('dense')) return prefix;
+    return prefix ? `${prefix}.l${info.layerIndex ?? 0}` : `l${info.layerIndex ?? 0}`;
+  }
+  return info.group || (info.kindHint && info.kindHint !== 'dense' ? info.kindHint : info.family === 'onnx' ? 'onnx' : 'layer');
+}
+
+function firstIndex(c: Candidate): number {
+  const arrays = c.kind === 'dense' ? [c.kernel, ...(c.bias ? [c.bias] : [])] : c.tensors.flatMap((t) => Object.values(t).filter((a): a is ExtractedArray => !!a));
+  return Math.min(...arrays.map((a) => a.index));
+}
+
+function arraysOf(c: Candidate): ExtractedArray[] {
+  return c.kind === 'dense' ? [c.kernel, ...(c.bias ? [c.bias] : [])] : c.tensors.flatMap((t) => Object.values(t).filter((a): a is ExtractedArray => !!a));
+}
+
+function spanOf(arrays: readonly ExtractedArray[]): SourceRange {
+  let start = Infinity;
+  let end = -Infinity;
+  for (const a of arrays) {
+    const s = a.nameRange ? Math.min(a.nameRange.start, a.range.start) : a.range.start;
+    start = Math.min(start, s);
+    end = Math.max(end, a.range.end);
+  }
+  return { start, end };
+}
+
+function sequenceContext(hints: Hints, options: RecognizeOptions, text: string): SequenceContext {
+  const counts: Record<Family, number> = { keras: 0, pytorch: 0, onnx: 0, tf1: 0 };
+  const reasons: Partial<Record<Family, string>> = {};
+  for (const f of hints.frameworks) {
+    counts[f.framework]++;
+    reasons[f.framework] ??= `\`${f.text}\``;
+  }
+  for (const h of hints.layers) {
+    counts[h.framework] += 2;
+    reasons[h.framework] ??= `\`${h.text.length > 50 ? `${h.text.slice(0, 47)}…` : h.text}\``;
+  }
+  let preferred: Family | undefined;
+  let best = 0;
+  for (const f of ['onnx', 'pytorch', 'keras'] as Family[]) {
+    if (counts[f] > best) {
+      best = counts[f];
+      preferred = f;
+    }
+  }
+  let preferredReason = preferred ? `${reasons[preferred]} in the file` : undefined;
+  if (!preferred && options.defaultConvention) {
+    const d = options.defaultConvention;
+    preferred = d === 'pytorch' ? 'pytorch' : d === 'onnx' ? 'onnx' : 'keras';
+    preferredReason = `the default convention setting (${d})`;
+  }
+  const bidirectionalHint = hints.layers.some((h) => h.bidirectional) || /\bBidirectional\b|bidirectional\s*=\s*True|direction\s*=\s*["']bidirectional/.test(text);
+  return { preferred, preferredReason, bidirectionalHint };
+}
+
+function applyOverride(c: LayerCandidate, override: ConventionId): Evidence | undefined {
+  if (c.convention === override) return undefined;
+  const rows = (id: ConventionId) => id === 'pytorch' || id === 'onnx';
+  const cols = (id: ConventionId) => id === 'keras' || id === 'keras_cudnn';
+  if (rows(c.convention) && rows(override) && c.tensors.every((t) => Object.values(t).every((a) => !a || a.shape.length === 2))) {
+    c.convention = override;
+    c.family = override === 'onnx' ? 'onnx' : 'pytorch';
+    c.tensors = c.tensors.map((t) => (override === 'onnx'
+      ? { W: t.weight_ih ?? t.W, R: t.weight_hh ?? t.R, ...(t.bias_ih ?? t.Wb ? { Wb: t.bias_ih ?? t.Wb, Rb: t.bias_hh ?? t.Rb } : {}) }
+      : { weight_ih: t.W ?? t.weight_ih, weight_hh: t.R ?? t.weight_hh, ...(t.Wb ?? t.bias_ih ? { bias_ih: t.Wb ?? t.bias_ih, bias_hh: t.Rb ?? t.bias_hh } : {}) }));
+    c.resetAfter = c.cell === 'gru' ? override === 'pytorch' : undefined;
+    return { code: 'override', message: `read as ${override === 'onnx' ? 'ONNX' : 'PyTorch'} because the convention was set explicitly` };
+  }
+  if (cols(c.convention) && cols(override)) {
+    const b = c.tensors[0].bias;
+    const G = c.cell === 'lstm' ? 4 : c.cell === 'gru' ? 3 : 1;
+    if (override === 'keras_cudnn' && c.cell !== 'simple_rnn' && (!b || b.values.length === 2 * G * c.units)) {
+      c.convention = 'keras_cudnn';
+      return { code: 'override', message: 'read as Keras 2 CuDNN because the convention was set explicitly' };
+    }
+    if (override === 'keras' && (!b || b.values.length === G * c.units || (c.cell === 'gru' && b.values.length === 2 * G * c.units))) {
+      c.convention = 'keras';
+      return { code: 'override', message: 'read as Keras because the convention was set explicitly' };
+    }
+  }
+  c.warnings.push({ code: 'override-does-not-fit', message: `the convention was set to ${override}, but these ${FAMILY_TITLE[c.family]}-shaped arrays cannot be read that way; kept ${c.convention}` });
+  return undefined;
+}
+
+const T = (a: ExtractedArray, shape?: readonly number[]) => ({ shape: shape ?? a.shape, data: a.values });
+
+function nativeTensors(c: LayerCandidate): NativeTensors {
+  const out: NativeTensors = {};
+  if (c.convention === 'pytorch') {
+    c.tensors.forEach((t, d) => {
+      const suffix = d === 1 ? '_reverse' : '';
+      for (const [role, a] of Object.entries(t)) if (a) out[`${role}_l0${suffix}`] = T(a);
+    });
+  } else if (c.convention === 'onnx') {
+    const t = c.tensors;
+    if (t.length === 1 && t[0].W && t[0].W.shape.length === 3) {
+      for (const [role, a] of Object.entries(t[0])) if (a) out[role] = T(a);
+    } else {
+      // Rows-packed 2-D matrices read as ONNX: stack the directions on a leading D axis.
+      const D = t.length;
+      const stack = (role: string): { shape: number[]; data: Float64Array } | undefined => {
+        const parts = t.map((d) => d[role]).filter((a): a is ExtractedArray => !!a);
+        if (parts.length !== D) return undefined;
+        const data = new Float64Array(parts.reduce((s, a) => s + a.values.length, 0));
+        let o = 0;
+        for (const p of parts) { data.set(p.values, o); o += p.values.length; }
+        return { shape: [D, ...parts[0].shape], data };
+      };
+      const W = stack('W');
+      const R = stack('R');
+      if (W) out.W = W;
+      if (R) out.R = R;
+      const Wb = t.map((d) => d.Wb);
+      const Rb = t.map((d) => d.Rb);
+      if (Wb.every(Boolean) && Rb.every(Boolean)) {
+        const n = Wb[0]!.values.length;
+        const data = new Float64Array(D * 2 * n);
+        for (let d = 0; d < D; d++) { data.set(Wb[d]!.values, d * 2 * n); data.set(Rb[d]!.values, d * 2 * n + n); }
+        out.B = { shape: [D, 2 * n], data };
+      }
+      if (t[0].B) out.B = T(t[0].B);
+      if (t[0].P) out.P = T(t[0].P);
+    }
+  } else {
+    c.tensors.forEach((t, d) => {
+      const prefix = c.tensors.length === 2 ? (d === 0 ? 'forward_' : 'backward_') : '';
+      for (const [role, a] of Object.entries(t)) if (a) out[`${prefix}${role}`] = T(a);
+    });
+  }
+  return out;
+}
+
+function roleDescription(role: string, c: LayerCandidate): string {
+  const titles: Record<string, string> = {
+    kernel: 'input kernel', recurrent_kernel: 'recurrent kernel', bias: 'bias', weight_ih: 'input weights', weight_hh: 'recurrent weights',
+    bias_ih: 'input bias', bias_hh: 'recurrent bias', weight_hr: 'projection weights', W: 'input weights W', R: 'recurrent weights R',
+    B: 'biases B = [Wb, Rb]', P: 'peepholes P', Wb: 'input bias Wb', Rb: 'recurrent bias Rb',
+  };
+  const spec = conventionSpec(c.convention, c.cell);
+  return `${titles[role] ?? role} of ${c.name} — ${spec.framework} ${cellTitle(c.cell)}, ${c.units} units, input size ${c.inputSize}`;
+}
+
+function packedAxisOf(role: string, a: ExtractedArray, c: LayerCandidate): number | undefined {
+  if (c.convention === 'pytorch') return role === 'weight_hr' ? undefined : 0;
+  if (c.convention === 'onnx') {
+    if (role === 'P') return undefined;
+    return a.shape.length >= 2 ? 1 : 0;
+  }
+  if (role === 'bias') return a.shape.length - 1;
+  return 1;
+}
+
+function toRecognized(c: LayerCandidate, layer: RecurrentLayer, id: string, stackIndex: number): RecognizedLayer {
+  const spec = conventionSpec(c.convention, c.cell);
+  const gates: GateSlot[] = gateRanges(spec, c.units).map((g) => ({ gate: g.gate, label: g.label, name: g.name, start: g.start, end: g.end }));
+  const arrays: ArrayRole[] = [];
+  c.tensors.forEach((t, d) => {
+    for (const [role, a] of Object.entries(t)) {
+      if (!a) continue;
+      const packedAxis = packedAxisOf(role, a, c);
+      arrays.push({ arrayIndex: a.index, role, direction: d, description: roleDescription(role, c) + (c.tensors.length === 2 ? (d === 0 ? ' (forward)' : ' (backward)') : ''), ...(packedAxis !== undefined ? { packedAxis } : {}) });
+    }
+  });
+  return {
+    id, name: c.name, cell: c.cell, convention: c.convention, units: c.units, inputSize: c.inputSize, directions: layer.directions.length === 2 ? 2 : 1,
+    ...(c.projSize !== undefined ? { projSize: c.projSize } : {}),
+    stackIndex, arrays, gates, evidence: c.evidence, warnings: c.warnings, alternatives: [...new Set(c.alternatives.filter((a) => a !== c.convention))],
+    layer, range: spanOf(arraysOf(c)),
+  };
+}
+
+function denseLayer(c: DenseCandidate): DenseLayer {
+  const { inputSize, units } = c;
+  const W = new Float64Array(units * inputSize);
+  const k = c.kernel.values;
+  for (let m = 0; m < units; m++) {
+    for (let j = 0; j < inputSize; j++) W[m * inputSize + j] = c.orientation === 'out_in' ? k[m * inputSize + j] : k[j * units + m];
+  }
+  return { kind: 'dense', name: c.name, inputSize, units, W, ...(c.bias ? { b: Float64Array.from(c.bias.values) } : {}), activation: { name: 'linear' } };
+}
+
+export function recognize(parse: ParseResult, text: string, options?: RecognizeOptions): Recognition;
+export function recognize(parse: ParseResult, input: RecognizeOptions & { readonly text: string }): Recognition;
+export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOptions & { readonly text: string }), maybeOptions: RecognizeOptions = {}): Recognition {
+  const text = typeof textOrInput === 'string' ? textOrInput : textOrInput.text;
+  const options = typeof textOrInput === 'string' ? maybeOptions : textOrInput;
+  const hints = readHints(text);
+  const diagnostics: Diagnostic[] = [];
+  const { groups, pool, data } = groupNamed(parse.arrays);
+  const candidates: Candidate[] = [];
+  const reject = (r: Rejection): void => {
+    for (const a of r.arrays) {
+      const label = fullName(a) ? `"${fullName(a)}" ${shapeText(a.shape)}` : `array ${shapeText(a.shape)}`;
+      diagnostics.push({ severity: 'warning', code: 'unrecognized-array', message: `${label}: ${r.message}`, range: a.range });
+    }
+  };
+  for (const g of groups) {
+    const r = analyseGroup(g);
+    if (isRejection(r)) reject(r);
+    else candidates.push(r);
+  }
+
+  // Unnamed arrays: one run per printed list, then the loose ones in document order.
+  const ctx = sequenceContext(hints, options, text);
+  const runs = new Map<string, ExtractedArray[]>();
+  for (const a of pool) {
+    const key = a.list ? `list${a.list.id}` : 'loose';
+    if (!runs.has(key)) runs.set(key, []);
+    runs.get(key)!.push(a);
+  }
+  for (const run of runs.values()) {
+    run.sort((x, y) => (x.list && y.list ? x.list.position - y.list.position : x.index - y.index));
+    const { candidates: found, rejected } = recognizeSequence(run, ctx);
+    found.forEach((c) => {
+      if (c.kind === 'recurrent') {
+        const onnxName = run.find((a) => a.name)?.name;
+        if (onnxName && /^onnx::/i.test(onnxName) && c.family === 'onnx') c.evidence.push({ code: 'name-pattern', message: `initializer names like ${onnxName} → an ONNX graph exported from PyTorch` });
+      }
+    });
+    candidates.push(...found);
+    rejected.forEach(reject);
+  }
+  for (const d of data) {
+    diagnostics.push({ severity: 'info', code: 'data-array', message: `"${d.info.written}" ${shapeText(d.array.shape)} looks like input or state data, not weights`, range: d.array.range });
+  }
+
+  candidates.sort((a, b) => firstIndex(a) - firstIndex(b));
+  // Name unnamed candidates after their kind, Keras-style (lstm, lstm_1, ...), avoiding names already taken.
+  const taken = new Set(candidates.filter((c) => c.named).map((c) => c.name));
+  for (const c of candidates) {
+    if (c.named) continue;
+    const base = c.kind === 'dense' ? 'dense' : c.cell;
+    let name = base;
+    for (let k = 1; taken.has(name); k++) name = `${base}_${k}`;
+    taken.add(name);
+    c.name = name;
+    if (c.kind === 'recurrent') c.module = name;
+  }
+
+  const recurrent = candidates.filter((c): c is LayerCandidate => c.kind === 'recurrent');
+  if (options.conventionOverride) {
+    for (const c of recurrent) {
+      const e = applyOverride(c, options.conventionOverride);
+      if (e) c.evidence.push(e);
+    }
+  }
+  const matched = matchHints(recurrent, hints);
+
+  const layers: RecognizedLayer[] = [];
+  const denses: RecognizedDense[] = [];
+  const byCandidate = new Map<Candidate, { id: string; layer: Layer }>();
+  let counter = 0;
+  const usedDenseHints = new Set<Hints['dense'][number]>();
+  for (const c of candidates) {
+    const id = `${c.kind === 'dense' ? 'dense' : 'layer'}-${counter++}-${c.name}`;
+    if (c.kind === 'dense') {
+      const hint = hints.dense.find((h) => !usedDenseHints.has(h) && (h.units === undefined || h.units === c.units));
+      let activation = 'linear';
+      if (hint) {
+        usedDenseHints.add(hint);
+        if (hint.activation) activation = hint.activation;
+        c.evidence.push({ code: 'constructor-hint', message: `constructor \`${hint.text.length > 70 ? `${hint.text.slice(0, 67)}…` : hint.text}\`${hint.activation ? ` → activation "${hint.activation}"` : ''}` });
+      }
+      const layer = { ...denseLayer(c), activation: { name: activation } };
+      byCandidate.set(c, { id, layer });
+      denses.push({ name: c.name, arrays: arraysOf(c).map((a, k) => ({ arrayIndex: a.index, role: k === 0 ? 'dense_kernel' : 'dense_bias', direction: 0, description: `${k === 0 ? (c.orientation === 'in_out' ? 'kernel (in, out)' : 'weight (out, in)') : 'bias'} of Dense ${c.name}, ${c.inputSize} → ${c.units}` })), layer, range: spanOf(arraysOf(c)), evidence: c.evidence });
+      continue;
+    }
+    const hint = matched.get(c);
+    const applied = applyHints(c, hint, hints, options.kerasVersion !== undefined ? (Number(options.kerasVersion) as 2 | 3) : undefined);
+    if (applied.convention && !options.conventionOverride) c.convention = applied.convention;
+    c.evidence.push(...applied.evidence);
+    c.warnings.push(...applied.warnings);
+    if (c.convention === 'keras' && c.cell === 'lstm' && c.tensors[0].bias && !c.evidence.some((e) => e.code === 'bias-forget-ones') && !c.named) {
+      c.warnings.push({ code: 'keras-order-assumed', message: 'no names and no forget-bias ones: the Keras gate order i, f, c, o is assumed from the (I, 4H) kernel layout' });
+    }
+    const opts: FromNativeOptions = {
+      ...applied.options, name: c.name, units: c.units,
+      ...(c.directions === 2 && c.family !== 'onnx' ? { bidirectional: true, merge: applied.merge ?? 'concat' } : {}),
+      ...(c.family === 'pytorch' || c.family === 'onnx' ? {} : { bidirectional: c.directions === 2 }),
+    };
+    let layer: RecurrentLayer;
+    try {
+      layer = fromNative(c.convention, c.cell, nativeTensors(c), opts);
+    } catch (e) {
+      reject({ arrays: arraysOf(c), message: `could not be converted: ${(e as Error).message}` });
+      continue;
+    }
+    byCandidate.set(c, { id, layer });
+    layers.push(toRecognized(c, layer, id, 0));
+  }
+
+  // Stacks: each layer's input size equals the previous output (PyTorch layer k > 0: D·Hout).
+  const models: Array<{ name: string; layerIds: string[]; model: { layers: Layer[] } }> = [];
+  let current: { name: string; layerIds: string[]; model: { layers: Layer[] } } | undefined;
+  let previous: Candidate | undefined;
+  const stackIndex = new Map<string, number>();
+  for (const c of candidates) {
+    const built = byCandidate.get(c);
+    if (!built) continue;
+    const width = previous ? outputWidthWithMerge(previous, byCandidate.get(previous)!.layer) : undefined;
+    const chains = current !== undefined && width !== undefined && c.inputSize === width && !(previous?.kind === 'dense' && c.kind === 'recurrent');
+    if (chains) {
+      current!.layerIds.push(built.id);
+      current!.model.layers.push(built.layer);
+      if (c.kind === 'recurrent') {
+        c.evidence.push({ code: 'stack', message: `input size ${c.inputSize} = output of ${previous!.name} (${describeWidth(previous!, byCandidate.get(previous!)!.layer)}) → stacked on it` });
+      }
+    } else if (c.kind === 'recurrent') {
+      if (c.family === 'pytorch' && (c.layerIndex ?? 0) > 0 && previous?.kind === 'recurrent' && previous.module === c.module) {
+        c.warnings.push({ code: 'stack-mismatch', message: `PyTorch layer l${c.layerIndex} should take D·Hout = ${width} inputs from l${c.layerIndex! - 1}, but its weight_ih has ${c.inputSize} columns` });
+      }
+      current = { name: c.name, layerIds: [built.id], model: { layers: [built.layer] } };
+      models.push(current);
+    } else {
+      current = undefined;
+    }
+    if (current) stackIndex.set(built.id, current.layerIds.length - 1);
+    previous = current ? c : undefined;
+  }
+  const finalLayers = layers.map((l) => ({ ...l, stackIndex: stackIndex.get(l.id) ?? 0 }));
+  const slices = analyseSlices(text, parse.arrays, finalLayers, hints);
+  return { layers: finalLayers, dense: denses, models, slices, diagnostics };
+}
+
+function outputWidthWithMerge(c: Candidate, layer: Layer): number {
+  if (c.kind === 'dense' || layer.kind === 'dense') return outputWidth(c);
+  const per = layer.projSize ?? layer.units;
+  if (layer.directions.length === 2) {
+    const m: MergeMode = layer.merge ?? 'concat';
+    return m === 'concat' ? 2 * per : per;
+  }
+  return per;
+}
+
+function describeWidth(c: Candidate, layer: Layer): string {
+  if (c.kind === 'dense' || layer.kind === 'dense') return `${outputWidth(c)} units`;
+  const per = layer.projSize ?? layer.units;
+  if (layer.directions.length === 2 && (layer.merge ?? 'concat') === 'concat') return `2 directions × ${per}`;
+  return `${per} ${layer.projSize ? 'projected ' : ''}units`;
+}
+
+export { readHints } from '../hints/constructors';

@@ -1,0 +1,325 @@
+// From arrays with known roles to a layer: which cell (G = 4, 3 or 1 gates from the packed size against the units),
+// which convention, units, input size, directions, projection. Every conclusion is written down as evidence, every
+// doubt as a warning with the alternative conventions.
+// Shapes per convention: reference/gate-conventions.md §1 (Keras keras/src/layers/rnn/{lstm,gru,simple_rnn}.py,
+// PyTorch torch/nn/modules/rnn.py, ONNX docs/Operators.md, TF1 rnn_cell_impl.py).
+
+import type { CellKind, ConventionId } from '../conventions';
+import type { ExtractedArray } from '../parse/types';
+import type { Evidence } from './types';
+
+export type Family = 'keras' | 'pytorch' | 'onnx' | 'tf1';
+
+/** Native tensors of one direction by the framework's role name (ONNX: one entry, tensors keep their D axis). */
+export type DirectionTensors = Partial<Record<string, ExtractedArray>>;
+
+export interface LayerCandidate {
+  readonly kind: 'recurrent';
+  name: string;
+  /** PyTorch module (all l{k} of one nn.LSTM), else the layer name. */
+  module: string;
+  layerIndex?: number;
+  family: Family;
+  convention: ConventionId;
+  cell: CellKind;
+  units: number;
+  inputSize: number;
+  projSize?: number;
+  directions: 1 | 2;
+  tensors: DirectionTensors[];
+  resetAfter?: boolean;
+  useBias: boolean;
+  evidence: Evidence[];
+  warnings: Evidence[];
+  alternatives: ConventionId[];
+  /** True when names placed the arrays, false when only their order and shapes did. */
+  named: boolean;
+}
+
+export interface DenseCandidate {
+  readonly kind: 'dense';
+  name: string;
+  family: Family;
+  /** in_out: Keras kernel (in, out); out_in: PyTorch weight (out, in). */
+  orientation: 'in_out' | 'out_in';
+  kernel: ExtractedArray;
+  bias?: ExtractedArray;
+  inputSize: number;
+  units: number;
+  evidence: Evidence[];
+  warnings: Evidence[];
+  named: boolean;
+}
+
+export type Candidate = LayerCandidate | DenseCandidate;
+
+export interface Rejection {
+  readonly arrays: readonly ExtractedArray[];
+  readonly message: string;
+}
+
+export const shapeText = (s: readonly number[]): string => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
+const GATES_BY_COUNT: Record<number, CellKind> = { 4: 'lstm', 3: 'gru', 1: 'simple_rnn' };
+const CELL_TITLE: Record<CellKind, string> = { lstm: 'LSTM', gru: 'GRU', simple_rnn: 'SimpleRNN' };
+export const cellTitle = (c: CellKind): string => CELL_TITLE[c];
+
+export function cellFromGates(packed: number, units: number): CellKind | undefined {
+  if (units <= 0 || packed % units !== 0) return undefined;
+  return GATES_BY_COUNT[packed / units];
+}
+
+function gateReason(packed: number, units: number, cell: CellKind): string {
+  const g = packed / units;
+  return `${g} gate${g === 1 ? '' : 's'} × ${units} units → ${cellTitle(cell)}`;
+}
+
+/** Exact 1.0 in exactly one gate block of the bias (and nowhere else) is a fresh unit_forget_bias / forget_bias init. */
+export function onesBlock(values: Float64Array, offset: number, units: number, blocks: number): number | undefined {
+  let found: number | undefined;
+  for (let k = 0; k < blocks; k++) {
+    let all = true;
+    for (let j = 0; j < units; j++) if (values[offset + k * units + j] !== 1) { all = false; break; }
+    if (all) {
+      if (found !== undefined) return undefined;
+      found = k;
+    }
+  }
+  return found;
+}
+
+const rng = (k: number, h: number): string => `${k * h}:${(k + 1) * h}`;
+
+/** Keras: kernel (I, G·H), recurrent_kernel (H, G·H), bias (G·H) | (2, 3H) | (2·G·H) for CuDNN. */
+export function analyseKeras(name: string, dirs: DirectionTensors[], named: boolean, kindHint?: CellKind | 'dense'): LayerCandidate | Rejection {
+  const all = dirs.flatMap((d) => Object.values(d).filter((a): a is ExtractedArray => !!a));
+  const first = dirs[0];
+  const rk = first.recurrent_kernel;
+  const kernel = first.kernel;
+  const label = named ? `"${name}"` : 'these arrays';
+  if (!rk || !kernel) {
+    const missing = !rk ? 'recurrent_kernel' : 'kernel';
+    return { arrays: all, message: `${label} has no ${missing}: a Keras recurrent layer stores kernel (I, G·H), recurrent_kernel (H, G·H) and bias` };
+  }
+  if (rk.shape.length !== 2 || kernel.shape.length !== 2) {
+    return { arrays: all, message: `Keras kernels are 2-D; got kernel ${shapeText(kernel.shape)} and recurrent_kernel ${shapeText(rk.shape)}` };
+  }
+  const [units, packed] = rk.shape;
+  const cell = cellFromGates(packed, units);
+  if (!cell) {
+    return { arrays: all, message: `recurrent_kernel ${shapeText(rk.shape)} fits no recurrent layer: ${packed} is not 4, 3 or 1 × ${units} units (LSTM, GRU, SimpleRNN)` };
+  }
+  if (kernel.shape[1] !== packed) {
+    return { arrays: all, message: `kernel ${shapeText(kernel.shape)} and recurrent_kernel ${shapeText(rk.shape)} disagree: both must have ${packed} columns (G·H)` };
+  }
+  const inputSize = kernel.shape[0];
+  const evidence: Evidence[] = [];
+  const warnings: Evidence[] = [];
+  const alternatives: ConventionId[] = [];
+  evidence.push({ code: 'shape', message: `kernel ${shapeText(kernel.shape)} and recurrent_kernel ${shapeText(rk.shape)} → ${gateReason(packed, units, cell)}, input size ${inputSize}` });
+  if (kindHint && kindHint !== 'dense' && kindHint !== cell) {
+    warnings.push({ code: 'name-shape-conflict', message: `the name "${name}" suggests ${cellTitle(kindHint)} but the shapes give ${cellTitle(cell)}; the shapes decide` });
+  }
+  let convention: ConventionId = 'keras';
+  let resetAfter: boolean | undefined;
+  const bias = first.bias;
+  let useBias = true;
+  if (!bias) {
+    useBias = false;
+    evidence.push({ code: 'bias-shape', message: 'no bias array → use_bias=False (zeros)' });
+    if (cell === 'gru') {
+      resetAfter = true;
+      warnings.push({ code: 'reset-placement-unknown', message: 'without a bias the GRU reset placement cannot be read from shapes; reset_after=True (Keras default) assumed' });
+    }
+  } else {
+    const n = bias.values.length;
+    if (cell === 'gru' && bias.shape.length === 2 && bias.shape[0] === 2 && bias.shape[1] === packed) {
+      resetAfter = true;
+      evidence.push({ code: 'bias-shape', message: `bias ${shapeText(bias.shape)} = (2, 3H) → reset_after=True (input bias row 0, recurrent bias row 1)` });
+      alternatives.push('keras_cudnn');
+      warnings.push({ code: 'cudnn-gru-same-shapes', message: 'Keras 2 CuDNNGRU has the same kernel shapes (its bias is (6H,)); if these came from CuDNNGRU, its kernel blocks are cuDNN reshapes — choose keras_cudnn' });
+    } else if (bias.shape.length === 1 && n === packed) {
+      if (cell === 'gru') {
+        resetAfter = false;
+        evidence.push({ code: 'bias-shape', message: `GRU bias ${shapeText(bias.shape)} = (3H,) → reset_after=False (standalone Keras ≤ 2.3.1 / gru_v1), r applied before the recurrent matmul` });
+      } else {
+        evidence.push({ code: 'bias-shape', message: `bias ${shapeText(bias.shape)} = (${packed / units}H,) → one bias, Keras layout` });
+      }
+    } else if (bias.shape.length === 1 && n === 2 * packed && cell !== 'simple_rnn') {
+      convention = 'keras_cudnn';
+      resetAfter = cell === 'gru' ? true : undefined;
+      evidence.push({ code: 'bias-shape', message: `bias ${shapeText(bias.shape)} = (2·${packed / units}H,) → Keras 2 ${cell === 'lstm' ? 'CuDNNLSTM' : 'CuDNNGRU'} (input biases then recurrent biases)` });
+    } else {
+      return { arrays: all, message: `bias ${shapeText(bias.shape)} fits no Keras ${cellTitle(cell)} with ${units} units: expected (${packed},)${cell === 'gru' ? ` or (2, ${packed})` : ''}${cell !== 'simple_rnn' ? ` or (${2 * packed},) for CuDNN` : ''}` };
+    }
+    if (cell === 'lstm') {
+      const blocks = convention === 'keras_cudnn' ? 8 : 4;
+      const k = onesBlock(bias.values, 0, units, blocks);
+      const fBlock = convention === 'keras_cudnn' ? 5 : 1;
+      if (k === fBlock) {
+        evidence.push({ code: 'bias-forget-ones', message: `bias holds 1.0 in ${rng(k, units)} only → Keras unit_forget_bias, forget gate at ${rng(k, units)}` });
+      } else if (k !== undefined) {
+        warnings.push({ code: 'bias-ones-elsewhere', message: `bias holds 1.0 in ${rng(k, units)} only, but Keras keeps the forget gate at ${rng(fBlock, units)}: if the ones are a forget-bias init, these weights follow another gate order (ONNX i,o,f,c or TF1 i,c,f,o put f at ${rng(2, units)})` });
+        if (k === 2) alternatives.push('tf1', 'onnx');
+      }
+    }
+  }
+  for (let d = 1; d < dirs.length; d++) {
+    const other = dirs[d];
+    const same = ['kernel', 'recurrent_kernel', 'bias'].every((r) => {
+      const a = first[r];
+      const b = other[r];
+      return (!a && !b) || (a && b && a.shape.join() === b.shape.join());
+    });
+    if (!same) return { arrays: all, message: `the backward direction of ${label} has shapes that differ from the forward direction` };
+  }
+  return {
+    kind: 'recurrent', name, module: name, family: 'keras', convention, cell, units, inputSize, directions: dirs.length === 2 ? 2 : 1,
+    tensors: dirs, resetAfter, useBias, evidence, warnings, alternatives, named,
+  };
+}
+
+/** PyTorch: weight_ih (G·H, I), weight_hh (G·H, Hout), bias_ih/bias_hh (G·H), weight_hr (P, H). */
+export function analysePytorch(name: string, dirs: DirectionTensors[], named: boolean, kindHint?: CellKind | 'dense'): LayerCandidate | Rejection {
+  const all = dirs.flatMap((d) => Object.values(d).filter((a): a is ExtractedArray => !!a));
+  const first = dirs[0];
+  const wih = first.weight_ih;
+  const whh = first.weight_hh;
+  const label = named ? `"${name}"` : 'these arrays';
+  if (!wih || !whh) {
+    return { arrays: all, message: `${label} has no ${!wih ? 'weight_ih' : 'weight_hh'}: a PyTorch recurrent layer stores weight_ih (G·H, I) and weight_hh (G·H, H)` };
+  }
+  if (wih.shape.length !== 2 || whh.shape.length !== 2) {
+    return { arrays: all, message: `PyTorch weights are 2-D; got weight_ih ${shapeText(wih.shape)} and weight_hh ${shapeText(whh.shape)}` };
+  }
+  const packed = whh.shape[0];
+  const whr = first.weight_hr;
+  let units = whh.shape[1];
+  let projSize: number | undefined;
+  const evidence: Evidence[] = [];
+  const warnings: Evidence[] = [];
+  if (whr) {
+    if (whr.shape.length !== 2 || whr.shape[0] !== whh.shape[1]) {
+      return { arrays: all, message: `weight_hr ${shapeText(whr.shape)} must be (P, H) with P = ${whh.shape[1]} (the columns of weight_hh)` };
+    }
+    projSize = whr.shape[0];
+    units = whr.shape[1];
+  }
+  const cell = cellFromGates(packed, units);
+  if (!cell || (projSize !== undefined && cell !== 'lstm')) {
+    return { arrays: all, message: `weight_hh ${shapeText(whh.shape)} fits no recurrent layer: ${packed} rows are not 4, 3 or 1 × ${units} units` };
+  }
+  if (wih.shape[0] !== packed) {
+    return { arrays: all, message: `weight_ih ${shapeText(wih.shape)} and weight_hh ${shapeText(whh.shape)} disagree: both must have ${packed} rows (G·H)` };
+  }
+  const inputSize = wih.shape[1];
+  evidence.push({ code: 'shape', message: `weight_ih ${shapeText(wih.shape)} and weight_hh ${shapeText(whh.shape)} → ${gateReason(packed, units, cell)}, input size ${inputSize}` });
+  if (projSize !== undefined) evidence.push({ code: 'shape', message: `weight_hr ${shapeText(whr!.shape)} → proj_size ${projSize}: h has ${projSize} values, c has ${units}` });
+  if (kindHint && kindHint !== 'dense' && kindHint !== cell) {
+    warnings.push({ code: 'name-shape-conflict', message: `the name "${name}" suggests ${cellTitle(kindHint)} but the shapes give ${cellTitle(cell)}; the shapes decide` });
+  }
+  for (const r of ['bias_ih', 'bias_hh']) {
+    const b = first[r];
+    if (b && b.values.length !== packed) return { arrays: all, message: `${r} ${shapeText(b.shape)} must hold ${packed} values (G·H)` };
+  }
+  const useBias = !!(first.bias_ih || first.bias_hh);
+  if (!useBias) evidence.push({ code: 'bias-shape', message: 'no bias_ih/bias_hh → bias=False (zeros)' });
+  if (cell === 'lstm' && first.bias_ih) {
+    const k = onesBlock(first.bias_ih.values, 0, units, 4);
+    if (k === 1) evidence.push({ code: 'bias-forget-ones', message: `bias_ih holds 1.0 in ${rng(1, units)} only → a forget-bias init at PyTorch's f block (i, f, g, o)` });
+  }
+  for (let d = 1; d < dirs.length; d++) {
+    const same = Object.keys(first).every((r) => dirs[d][r]?.shape.join() === first[r]?.shape.join());
+    if (!same) return { arrays: all, message: `the _reverse direction of ${label} has shapes that differ from the forward direction` };
+  }
+  return {
+    kind: 'recurrent', name, module: name, family: 'pytorch', convention: 'pytorch', cell, units, inputSize, projSize,
+    directions: dirs.length === 2 ? 2 : 1, tensors: dirs, resetAfter: cell === 'gru' ? true : undefined, useBias, evidence, warnings, alternatives: [], named,
+  };
+}
+
+/** ONNX: W [D, G·H, I], R [D, G·H, H], B [D, 2·G·H], P [D, 3H]. */
+export function analyseOnnx(name: string, t: DirectionTensors, named: boolean, kindHint?: CellKind | 'dense'): LayerCandidate | Rejection {
+  const all = Object.values(t).filter((a): a is ExtractedArray => !!a);
+  const label = named ? `"${name}"` : 'these arrays';
+  const W = t.W;
+  const R = t.R;
+  if (!W || !R) return { arrays: all, message: `${label} has no ${!W ? 'W' : 'R'}: an ONNX LSTM/GRU/RNN takes W [D, G·H, I] and R [D, G·H, H]` };
+  const warnings: Evidence[] = [];
+  const evidence: Evidence[] = [];
+  const dims = (a: ExtractedArray): readonly number[] => (a.shape.length === 2 ? [1, ...a.shape] : a.shape);
+  if (W.shape.length === 2 || R.shape.length === 2) {
+    warnings.push({ code: 'onnx-missing-direction-axis', message: 'W/R are 2-D; ONNX stores [D, G·H, ·]: read as one direction' });
+  }
+  const w = dims(W);
+  const r = dims(R);
+  if (w.length !== 3 || r.length !== 3) return { arrays: all, message: `ONNX W and R are 3-D [D, G·H, ·]; got W ${shapeText(W.shape)} and R ${shapeText(R.shape)}` };
+  const [D, packed, units] = r;
+  const cell = cellFromGates(packed, units);
+  if (!cell) return { arrays: all, message: `R ${shapeText(R.shape)} fits no recurrent layer: ${packed} is not 4, 3 or 1 × ${units} (hidden_size)` };
+  if (w[0] !== D || w[1] !== packed) return { arrays: all, message: `W ${shapeText(W.shape)} and R ${shapeText(R.shape)} disagree: W must be [${D}, ${packed}, I]` };
+  if (D !== 1 && D !== 2) return { arrays: all, message: `ONNX num_directions is 1 or 2; W ${shapeText(W.shape)} has ${D}` };
+  const inputSize = w[2];
+  evidence.push({ code: 'shape', message: `W ${shapeText(W.shape)} and R ${shapeText(R.shape)} → ${D === 2 ? 'bidirectional, ' : ''}${gateReason(packed, units, cell)}, input size ${inputSize}` });
+  if (kindHint && kindHint !== 'dense' && kindHint !== cell) {
+    warnings.push({ code: 'name-shape-conflict', message: `the name "${name}" suggests ${cellTitle(kindHint)} but the shapes give ${cellTitle(cell)}; the shapes decide` });
+  }
+  if (t.B && t.B.values.length !== D * 2 * packed) return { arrays: all, message: `B ${shapeText(t.B.shape)} must be [${D}, ${2 * packed}] = [Wb, Rb]` };
+  if (t.P && (cell !== 'lstm' || t.P.values.length !== D * 3 * units)) return { arrays: all, message: `P ${shapeText(t.P.shape)} must be LSTM peepholes [${D}, ${3 * units}]` };
+  if (cell === 'lstm' && t.B) {
+    const k = onesBlock(t.B.values, 0, units, 4);
+    if (k === 2) evidence.push({ code: 'bias-forget-ones', message: `Wb holds 1.0 in ${rng(2, units)} only → a forget-bias init at ONNX's f block (i, o, f, c)` });
+    else if (k === 1) warnings.push({ code: 'bias-ones-elsewhere', message: `Wb holds 1.0 in ${rng(1, units)} only: that is where Keras/PyTorch keep f, but ONNX's order is i, o, f, c (f at ${rng(2, units)}) — were the blocks reordered when exporting?` });
+  }
+  return {
+    kind: 'recurrent', name, module: name, family: 'onnx', convention: 'onnx', cell, units, inputSize, directions: D === 2 ? 2 : 1,
+    tensors: [t], resetAfter: cell === 'gru' ? false : undefined, useBias: !!t.B, evidence, warnings, alternatives: [], named,
+  };
+}
+
+/** TF1 LSTMCell / BasicLSTMCell: kernel (I+H, 4H) on concat([x, h]), bias (4H). */
+export function analyseTf1(name: string, t: DirectionTensors, named: boolean): LayerCandidate | Rejection {
+  const all = Object.values(t).filter((a): a is ExtractedArray => !!a);
+  const k = t.kernel;
+  if (!k || k.shape.length !== 2 || k.shape[1] % 4 !== 0) {
+    return { arrays: all, message: `"${name}" looks like a TF1 LSTMCell but its kernel is not (I+H, 4H)` };
+  }
+  const units = k.shape[1] / 4;
+  const inputSize = k.shape[0] - units;
+  if (inputSize <= 0) return { arrays: all, message: `TF1 kernel ${shapeText(k.shape)} has ${k.shape[0]} rows, fewer than I + H with H = ${units}` };
+  if (t.bias && t.bias.values.length !== 4 * units) return { arrays: all, message: `TF1 bias ${shapeText(t.bias.shape)} must be (${4 * units},)` };
+  return {
+    kind: 'recurrent', name, module: name, family: 'tf1', convention: 'tf1', cell: 'lstm', units, inputSize, directions: 1, tensors: [t],
+    useBias: !!t.bias,
+    evidence: [{ code: 'shape', message: `kernel ${shapeText(k.shape)} with no recurrent_kernel → TF1 LSTMCell on concat([x, h]): 4 gates × ${units} units, input size ${inputSize}` }],
+    warnings: [{ code: 'tf1-forget-bias', message: 'TF1 adds forget_bias=1.0 to f at run time and does not store it: 1.0 assumed' }],
+    alternatives: [], named,
+  };
+}
+
+/** Dense head: Keras kernel (in, out) + bias (out); PyTorch weight (out, in) + bias (out). */
+export function analyseDense(name: string, family: Family, kernel: ExtractedArray, bias: ExtractedArray | undefined, named: boolean, previousOutput?: number): DenseCandidate | Rejection {
+  const arrays = bias ? [kernel, bias] : [kernel];
+  if (kernel.shape.length !== 2) return { arrays, message: `${shapeText(kernel.shape)} is not a Dense matrix (2-D)` };
+  const [a, b] = kernel.shape;
+  let orientation: 'in_out' | 'out_in' = family === 'pytorch' || family === 'onnx' ? 'out_in' : 'in_out';
+  const evidence: Evidence[] = [];
+  const warnings: Evidence[] = [];
+  if (bias) {
+    if (bias.values.length === b && b !== a) orientation = 'in_out';
+    else if (bias.values.length === a && a !== b) orientation = 'out_in';
+    else if (bias.values.length !== a && bias.values.length !== b) {
+      return { arrays, message: `Dense bias ${shapeText(bias.shape)} matches neither side of ${shapeText(kernel.shape)}` };
+    }
+  } else if (previousOutput !== undefined) {
+    if (a === previousOutput && b !== previousOutput) orientation = 'in_out';
+    else if (b === previousOutput && a !== previousOutput) orientation = 'out_in';
+  }
+  const inputSize = orientation === 'in_out' ? a : b;
+  const units = orientation === 'in_out' ? b : a;
+  evidence.push({ code: 'shape', message: `${orientation === 'in_out' ? 'kernel' : 'weight'} ${shapeText(kernel.shape)}${bias ? ` and bias ${shapeText(bias.shape)}` : ''} → Dense ${inputSize} → ${units} (${orientation === 'in_out' ? 'Keras (in, out)' : 'PyTorch (out, in)'})` });
+  return { kind: 'dense', name, family, orientation, kernel, bias, inputSize, units, evidence, warnings, named };
+}
+
+export function isRejection(x: Candidate | Rejection): x is Rejection {
+  return (x as Rejection).message !== undefined && (x as Candidate).kind === undefined;
+}

@@ -1,0 +1,167 @@
+// What an array's name says about it: which framework wrote it, which layer it belongs to, its role in that layer
+// and its direction. Names are evidence, not proof: the shapes still have to agree (see layers.ts).
+// Name forms (reference/gate-conventions.md §7): Keras 2 h5 `lstm_1/kernel:0`, tf.keras `lstm/lstm_cell/kernel:0`,
+// Keras 3 `.keras` `layers/lstm/cell/vars/0`, Bidirectional `forward_lstm/...`; PyTorch state_dict keys
+// `weight_ih_l{k}[_reverse]` (torch/nn/modules/rnn.py `_flat_weights_names`); ONNX LSTM/GRU/RNN inputs W, R, B, P.
+
+import type { CellKind } from '../conventions';
+import type { ExtractedArray } from '../parse/types';
+
+export type NameFamily = 'keras' | 'pytorch' | 'onnx' | 'tf1' | 'data';
+
+export interface NameInfo {
+  readonly family: NameFamily;
+  /** Layer key: arrays with the same key belong to one layer. */
+  readonly group: string;
+  /** The module a PyTorch layer belongs to (all l{k} of one nn.LSTM), else the group. */
+  readonly module: string;
+  /** PyTorch l{k}. */
+  readonly layerIndex?: number;
+  /** kernel, recurrent_kernel, bias, weight_ih, weight_hh, bias_ih, bias_hh, weight_hr, W, R, B, P, dense_kernel, dense_bias, dense_weight, tf1_kernel, data. */
+  readonly role: string;
+  readonly direction: 0 | 1;
+  /** The layer kind the name itself suggests (lstm in `lstm_1`, dense in `dense/kernel`). */
+  readonly kindHint?: CellKind | 'dense';
+  /** A TF1-style cell scope (`rnn/lstm_cell/kernel`) was present. */
+  readonly cellScope?: string;
+  /** Human phrase for evidence: "lstm_1/kernel:0". */
+  readonly written: string;
+}
+
+/** The name to classify: JSON/dict nesting joined with '/', then the array's own name. */
+export function fullName(a: ExtractedArray): string | undefined {
+  const parts = [...(a.path ?? []), ...(a.name !== undefined ? [a.name] : [])];
+  return parts.length ? parts.join('/') : undefined;
+}
+
+function kindOf(component: string): CellKind | 'dense' | undefined {
+  const c = component.toLowerCase();
+  if (/(^|_)(simple_?rnn|rnn)(_|\d|$)/.test(c) && !/lstm|gru/.test(c)) return 'simple_rnn';
+  if (/lstm/.test(c)) return 'lstm';
+  if (/gru/.test(c)) return 'gru';
+  if (/^(dense|fc|linear|head|out|output|classifier|decoder|readout|proj)(_?\d+)?$/.test(c)) return 'dense';
+  return undefined;
+}
+
+const DATA_NAMES = /^(x|xs|x_?\d*|inputs?|input_?seq|sequence|seq|h_?0|c_?0|initial_[hc]|sequence_lens|y|ys|y_h|y_c|outputs?|expected|target|h_n|c_n|hn|cn|state|states)$/i;
+
+const TORCH_ROLE = /^(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)(?:_l(\d+))?(_reverse)?$/;
+const KERAS_ROLES = new Set(['kernel', 'recurrent_kernel', 'bias']);
+
+export function classifyName(a: ExtractedArray): NameInfo | undefined {
+  const written = fullName(a);
+  if (written === undefined) return undefined;
+  const stripped = written.replace(/:\d+$/, '');
+  const parts = stripped.split(/[/.]/).filter((p) => p.length > 0);
+  if (!parts.length) return undefined;
+  const last = parts[parts.length - 1];
+
+  // PyTorch state_dict keys.
+  const torch = TORCH_ROLE.exec(last);
+  if (torch) {
+    const prefix = parts.slice(0, -1).join('.');
+    const k = torch[2] !== undefined ? Number(torch[2]) : 0;
+    return {
+      family: 'pytorch', group: `${prefix}#l${k}`, module: prefix, layerIndex: k, role: torch[1],
+      direction: torch[3] ? 1 : 0, kindHint: kindOfAny(parts.slice(0, -1)), written,
+    };
+  }
+
+  // Keras 3 `.keras` / `.weights.h5` tree: <path>/vars/<i>.
+  if (/^\d+$/.test(last) && parts.length >= 2 && parts[parts.length - 2] === 'vars') {
+    const idx = Number(last);
+    const scope = parts.slice(0, -2);
+    const hasCell = scope.includes('cell');
+    const { group, direction, kindHint } = kerasScope(scope.filter((p) => p !== 'cell'));
+    if (hasCell) {
+      const role = ['kernel', 'recurrent_kernel', 'bias'][idx];
+      if (!role) return undefined;
+      return { family: 'keras', group, module: group, role, direction, kindHint, written };
+    }
+    const role = ['dense_kernel', 'dense_bias'][idx];
+    if (!role) return undefined;
+    return { family: 'keras', group, module: group, role, direction, kindHint: kindHint ?? 'dense', written };
+  }
+
+  // Keras scoped names: lstm_1/kernel:0, lstm/lstm_cell/kernel, bidirectional/forward_lstm/lstm_cell/kernel:0.
+  if (KERAS_ROLES.has(last) && parts.length >= 1) {
+    return kerasScoped(parts.slice(0, -1), last, written);
+  }
+
+  // Flattened Keras names: lstm_1_kernel_0, lstm_1_recurrent_kernel_0, dense_bias_0, kernel_0.
+  const flat = /^(.*?)_?(recurrent_kernel|kernel|bias)(?:_(\d+))?$/.exec(last);
+  if (flat && (flat[1] === '' || last.startsWith(`${flat[1]}_`))) {
+    const scope = [...parts.slice(0, -1), ...(flat[1] ? [flat[1]] : [])];
+    return kerasScoped(scope, flat[2], written);
+  }
+
+  // PyTorch modules: fc.weight / fc.bias (a Linear head, or something else: the shape decides).
+  if ((last === 'weight' || last === 'bias') && parts.length >= 2) {
+    const prefix = parts.slice(0, -1).join('.');
+    return { family: 'pytorch', group: prefix, module: prefix, role: last === 'weight' ? 'dense_weight' : 'dense_bias', direction: 0, kindHint: kindOfAny(parts.slice(0, -1)) ?? 'dense', written };
+  }
+
+  // ONNX initializers: W, R, B, P, also prefixed (lstm_W, /lstm/W, lstm.W).
+  const onnxLast = last.split('_');
+  const onnxRole = onnxLast[onnxLast.length - 1];
+  if (/^[WRBP]$/.test(onnxRole) && (onnxLast.length === 1 || onnxLast.length >= 2)) {
+    const prefix = [...parts.slice(0, -1), ...onnxLast.slice(0, -1)].join('/');
+    if (onnxLast.length > 1 || parts.length >= 1) {
+      return { family: 'onnx', group: prefix, module: prefix, role: onnxRole, direction: 0, kindHint: kindOfAny([...parts.slice(0, -1), ...onnxLast.slice(0, -1)]), written };
+    }
+  }
+
+  if (parts.length === 1 && DATA_NAMES.test(last)) {
+    return { family: 'data', group: '', module: '', role: 'data', direction: 0, written };
+  }
+  return undefined;
+}
+
+function kindOfAny(parts: readonly string[]): CellKind | 'dense' | undefined {
+  for (let k = parts.length - 1; k >= 0; k--) {
+    const kind = kindOf(parts[k]);
+    if (kind) return kind;
+  }
+  return undefined;
+}
+
+function kerasScope(scopeIn: readonly string[]): { group: string; direction: 0 | 1; kindHint?: CellKind | 'dense'; cellScope?: string } {
+  let scope = scopeIn.filter((p) => p !== 'model_weights' && p !== 'layers' && p !== 'layer');
+  // h5 files repeat the layer name: model_weights/lstm_1/lstm_1/kernel:0.
+  scope = scope.filter((p, k) => k === 0 || p !== scope[k - 1]);
+  let direction: 0 | 1 = 0;
+  let kindHint: CellKind | 'dense' | undefined;
+  let cellScope: string | undefined;
+  const kept: string[] = [];
+  for (const p of scope) {
+    const dir = /^(forward|backward)_(.+)$/.exec(p);
+    if (p === 'forward_layer' || p === 'backward_layer') {
+      direction = p === 'backward_layer' ? 1 : 0;
+      continue;
+    }
+    if (dir) {
+      direction = dir[1] === 'backward' ? 1 : 0;
+      kindHint = kindOf(dir[2]) ?? kindHint;
+      if (!kept.length) kept.push(dir[2]);
+      continue;
+    }
+    if (/_cell(_\d+)?$/.test(p)) {
+      cellScope = p;
+      kindHint = kindHint ?? kindOf(p);
+      continue;
+    }
+    kept.push(p);
+  }
+  kindHint = kindHint ?? kindOfAny(kept);
+  return { group: kept.join('/'), direction, kindHint, cellScope };
+}
+
+function kerasScoped(scope: readonly string[], role: string, written: string): NameInfo {
+  const { group, direction, kindHint, cellScope } = kerasScope(scope);
+  // TF1 graphs: rnn/lstm_cell/kernel acts on [x, h] and has no recurrent kernel; the layer shapes confirm it.
+  const tf1 = cellScope !== undefined && /^(lstm_cell|basic_lstm_cell)(_\d+)?$/.test(cellScope) && /(^|\/)(rnn|multi_rnn_cell|cell_\d+|fw|bw)(\/|$)/.test(group);
+  if (kindHint === 'dense') {
+    return { family: 'keras', group, module: group, role: role === 'bias' ? 'dense_bias' : 'dense_kernel', direction, kindHint, written };
+  }
+  return { family: tf1 ? 'tf1' : 'keras', group, module: group, role, direction, kindHint, cellScope, written };
+}
