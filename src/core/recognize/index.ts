@@ -273,13 +273,38 @@ function packedAxisOf(role: string, a: ExtractedArray, c: LayerCandidate): numbe
   return 1;
 }
 
-function toRecognized(c: LayerCandidate, layer: RecurrentLayer, id: string, stackIndex: number): RecognizedLayer {
+/**
+ * Stand-ins for arrays the parser could not read because NumPy summarised them (`[...]` with `shape=(32, 256)`):
+ * NaN values, the printed shape, an index past the parse result (they are never listed as array roles).
+ */
+function truncatedPlaceholders(parse: ParseResult, text: string): ExtractedArray[] {
+  const out: ExtractedArray[] = [];
+  const seen = new Set<number>();
+  for (const d of parse.diagnostics) {
+    if (d.code !== 'truncated-print') continue;
+    const rest = text.slice(d.range.end);
+    const next = rest.search(/\barray\(/);
+    const window = next >= 0 ? rest.slice(0, next) : rest;
+    const m = /shape\s*=\s*\(\s*(\d+(?:\s*,\s*\d+)*)\s*,?\s*\)/.exec(window);
+    if (!m) continue;
+    const at = d.range.end + m.index;
+    if (seen.has(at)) continue;
+    seen.add(at);
+    const shape = m[1].split(',').map((x) => Number(x.trim()));
+    const n = shape.reduce((a, b) => a * b, 1);
+    if (!(n > 0 && n < 1e8)) continue;
+    out.push({ index: parse.arrays.length + out.length, shape, values: new Float64Array(n).fill(NaN), range: { start: d.range.start, end: at + m[0].length }, form: 'numpy_repr' });
+  }
+  return out;
+}
+
+function toRecognized(c: LayerCandidate, layer: RecurrentLayer, id: string, stackIndex: number, arrayCount: number): RecognizedLayer {
   const spec = conventionSpec(c.convention, c.cell);
   const gates: GateSlot[] = gateRanges(spec, c.units).map((g) => ({ gate: g.gate, label: g.label, name: g.name, start: g.start, end: g.end }));
   const arrays: ArrayRole[] = [];
   c.tensors.forEach((t, d) => {
     for (const [role, a] of Object.entries(t)) {
-      if (!a) continue;
+      if (!a || a.index >= arrayCount) continue;
       const packedAxis = packedAxisOf(role, a, c);
       arrays.push({ arrayIndex: a.index, role, direction: d, description: roleDescription(role, c) + (c.tensors.length === 2 ? (d === 0 ? ' (forward)' : ' (backward)') : ''), ...(packedAxis !== undefined ? { packedAxis } : {}) });
     }
@@ -331,10 +356,30 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     if (!runs.has(key)) runs.set(key, []);
     runs.get(key)!.push(a);
   }
+  // Summarised prints (`...`) lose the values but keep `shape=(32, 256)`: the shapes still say what the layer is.
+  const placeholders = truncatedPlaceholders(parse, text);
+  for (const ph of placeholders) {
+    let best: ExtractedArray[] | undefined;
+    let bestDistance = Infinity;
+    for (const run of runs.values()) {
+      for (const a of run) {
+        const d = Math.abs(a.range.start - ph.range.start);
+        if (d < bestDistance) { bestDistance = d; best = run; }
+      }
+    }
+    if (best) best.push(ph);
+    else runs.set(`truncated${ph.index}`, [ph]);
+  }
+  const isPlaceholder = new Set<ExtractedArray>(placeholders);
   for (const run of runs.values()) {
-    run.sort((x, y) => (x.list && y.list ? x.list.position - y.list.position : x.index - y.index));
+    if (run.some((a) => isPlaceholder.has(a))) run.sort((x, y) => x.range.start - y.range.start);
+    else run.sort((x, y) => (x.list && y.list ? x.list.position - y.list.position : x.index - y.index));
     const { candidates: found, rejected } = recognizeSequence(run, ctx);
     found.forEach((c) => {
+      const lost = arraysOf(c).filter((a) => isPlaceholder.has(a));
+      if (lost.length) {
+        c.warnings.push({ code: 'truncated-values', message: `${lost.map((a) => shapeText(a.shape)).join(' and ')} ${lost.length === 1 ? 'was' : 'were'} printed in summarised form ('...'): the layer is recognised from the shapes, but it cannot be run until the arrays are printed in full` });
+      }
       if (c.kind === 'recurrent') {
         const onnxName = run.find((a) => a.name)?.name;
         if (onnxName && /^onnx::/i.test(onnxName) && c.family === 'onnx') c.evidence.push({ code: 'name-pattern', message: `initializer names like ${onnxName} → an ONNX graph exported from PyTorch` });
@@ -410,7 +455,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
       continue;
     }
     byCandidate.set(c, { id, layer });
-    layers.push(toRecognized(c, layer, id, 0));
+    layers.push(toRecognized(c, layer, id, 0, parse.arrays.length));
   }
 
   // Stacks: each layer's input size equals the previous output (PyTorch layer k > 0: D·Hout).
