@@ -47,7 +47,9 @@ interface ActivationDef {
 // written here as the doubles they round to.
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+const SQRT_2_OVER_PI = 0.7978845608028654;
+const GELU_SQRT_HALF = Math.fround(0.7071067811865476);
+const GELU_COEFF = Math.fround(0.044715);
 
 const DEFS: readonly ActivationDef[] = [
   // Keras names (PyTorch's 'tanh' and 'relu' are the same functions).
@@ -69,7 +71,9 @@ const DEFS: readonly ActivationDef[] = [
   { name: 'gelu', code: ActCode.Gelu, framework: 'keras', formula: () => 'x·Φ(x) (exact, erf)' },
   { name: 'gelu_tanh', code: ActCode.GeluTanh, framework: 'keras', formula: () => '0.5x·(1+tanh(√(2/π)(x+0.044715x³)))' },
   { name: 'relu6', code: ActCode.Relu6, framework: 'keras', formula: () => 'min(max(x, 0), 6)' },
-  { name: 'leaky_relu', code: ActCode.LeakyRelu, alpha: 0.2, framework: 'keras', params: ['alpha'], formula: (a) => `max(x, ${a}·x)` },
+  // The default slope is the float32 nearest 0.2: TensorFlow's LeakyRelu op stores alpha as a 32-bit attribute, so
+  // Keras on TensorFlow multiplies by 0.20000000298023224 even in float64.
+  { name: 'leaky_relu', code: ActCode.LeakyRelu, alpha: Math.fround(0.2), framework: 'keras', params: ['alpha'], formula: (a) => `max(x, ${a}·x)` },
   { name: 'hard_silu', code: ActCode.HardSilu, framework: 'keras', formula: () => 'x·clip(x/6+0.5, 0, 1)' },
   { name: 'hard_swish', code: ActCode.HardSilu, framework: 'keras', formula: () => 'x·clip(x/6+0.5, 0, 1)' },
   { name: 'mish', code: ActCode.Mish, framework: 'keras', formula: () => 'x·tanh(softplus(x))' },
@@ -135,7 +139,8 @@ export function resolveActivation(act: Activation | string): ResolvedActivation 
   }
   const alpha = spec.alpha ?? def.alpha ?? 0;
   const beta = spec.beta ?? def.beta ?? 0;
-  return { name: def.name, code: def.code, alpha, beta, formula: def.formula(alpha, beta) };
+  // Labels show 7 significant digits: a float32 attribute such as 0.20000000298 reads as 0.2.
+  return { name: def.name, code: def.code, alpha, beta, formula: def.formula(+alpha.toPrecision(7), +beta.toPrecision(7)) };
 }
 
 /** Which of alpha/beta an activation takes, in ONNX consumption order (alpha list first, beta list second). */
@@ -177,6 +182,12 @@ export function erf(x: number): number {
   return x < 0 ? -r : r;
 }
 
+/** 1 − erf(x), accurate in relative terms for large positive x where 1 − erf(x) would cancel. */
+export function erfc(x: number): number {
+  if (x >= 2.5) return x > 27 ? 0 : erfcLarge(x);
+  return 1 - erf(x);
+}
+
 /** erfc(x) for x ≥ 2.5: e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))). */
 function erfcLarge(x: number): number {
   const tiny = 1e-300;
@@ -215,8 +226,10 @@ export function activate(act: ResolvedActivation, x: number): number {
     case ActCode.Softplus: return softplus(x);
     case ActCode.Exponential: return Math.exp(x);
     case ActCode.Silu: return x * sigmoid(x);
-    case ActCode.Gelu: return 0.5 * x * (1 + erf(x / Math.SQRT2));
-    case ActCode.GeluTanh: return 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
+    // tf.nn.gelu (tensorflow/python/ops/nn_ops.py), which Keras on TensorFlow calls: 0.5·x·erfc(−x·√½), with √½ and
+    // 0.044715 passed through `math_ops.cast` of a Python float, i.e. rounded to float32 first even for float64 input.
+    case ActCode.Gelu: return 0.5 * x * erfc(-x * GELU_SQRT_HALF);
+    case ActCode.GeluTanh: return 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + GELU_COEFF * Math.pow(x, 3))));
     case ActCode.Relu6: return x <= 0 ? 0 : x >= 6 ? 6 : x;
     case ActCode.LeakyRelu: return x >= 0 ? x : a * x;
     case ActCode.HardSilu: { const y = x + 3; return (x * (y <= 0 ? 0 : y >= 6 ? 6 : y)) / 6; }

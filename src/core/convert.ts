@@ -607,7 +607,7 @@ export function toNative(layer: RecurrentLayer, conventionId: ConventionId, opti
   }
   // Only a convention with a separate recurrent bias can keep bR apart. Elsewhere bR folds into the single bias,
   // which is exact for every gate whose recurrent bias sits outside the reset gate.
-  const separateRecurrentBias = spec.bias !== 'single' || (conventionId === 'keras' && layer.cell === 'gru' && layer.resetAfter !== false);
+  const separateRecurrentBias = conventionId === 'keras' && layer.cell === 'gru' ? layer.resetAfter !== false : spec.bias !== 'single';
   if (layer.cell === 'gru') {
     const ra = layer.resetAfter !== false;
     if (conventionId === 'pytorch' && !ra) incompatible(layer, spec, 'PyTorch GRUs always apply the reset gate after the recurrent matmul (reset_after=True)');
