@@ -1,0 +1,978 @@
+// Finds every weight array in a text document: Python literals and constructor calls, NumPy and PyTorch reprs and
+// prints, and JSON. One forward scan with an explicit container stack; numeric literals are handed to
+// readNumericList. Nothing recurses on the input's nesting, and no character is read more than a small, fixed
+// number of times, so any input finishes in time linear in its length.
+
+import { readNumber, lastNumber } from './number';
+import { readNumericList, skipBalanced, type ListOutcome, type NumericArray } from './numeric-list';
+import type { ArrayForm, DiagnosticSeverity, ExtractedArray, ParseDiagnostic, ParseResult, SourceRange } from './types';
+
+export interface ExtractOptions {
+  /** Texts longer than this (UTF-16 code units, ≈ bytes for weight text) get one `too-large` diagnostic. Default 50 MB. */
+  readonly maxBytes?: number;
+  /** Deepest bracket nesting read. Default 64. */
+  readonly maxDepth?: number;
+  /** Cancels the scan; the result is then empty apart from one `cancelled` diagnostic. */
+  readonly signal?: { readonly aborted: boolean };
+}
+
+export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
+export const DEFAULT_MAX_DEPTH = 64;
+
+/** Constructor names (the last dotted segment) whose first argument is an array literal. */
+const CONSTRUCTORS = new Set(['array', 'asarray', 'tensor', 'Tensor', 'as_tensor', 'constant', 'Variable', 'convert_to_tensor', 'FloatTensor', 'DoubleTensor']);
+/** Constructors that take a shape, not a value, when given bare numbers (torch.Tensor(3, 4) is uninitialised). */
+const SHAPE_TAKING = new Set(['Tensor', 'FloatTensor', 'DoubleTensor']);
+/** Keys whose value is the array of the enclosing {"name": ..., <key>: [...]} record. */
+const VALUE_KEYS = new Set(['values', 'value', 'data', 'numpy', 'array', 'tensor']);
+const PYTHON_KEYWORDS = new Set([
+  'if', 'else', 'elif', 'try', 'except', 'finally', 'for', 'while', 'with', 'def', 'class', 'return', 'pass', 'break',
+  'continue', 'import', 'from', 'lambda', 'yield', 'raise', 'assert', 'del', 'global', 'nonlocal', 'in', 'not', 'and', 'or',
+  'is', 'None', 'True', 'False', 'print', 'async', 'await',
+]);
+const PRINTED_NAME = /^[A-Za-z_][\w./:-]*$/;
+
+const enum Tok {
+  Ident = 1,
+  String,
+  Number,
+  Punct,
+  Assign,
+  Open,
+  Close,
+}
+
+const enum Kind {
+  List = 1,
+  Tuple,
+  Dict,
+  Call,
+  Subscript,
+}
+
+interface Container {
+  readonly kind: Kind;
+  readonly open: number;
+  readonly closeCode: number;
+  /** The name this container was given (assignment, dict key, tuple pair), if any. */
+  name?: string;
+  /** The name came from a dict key or a ('name', value) pair: it chains into the names of arrays inside. */
+  keyed: boolean;
+  elementIndex: number;
+  listId: number;
+  /** A ('name', value) tuple. */
+  pair: boolean;
+  /** Dict: the string value of its "name" key. */
+  nameField?: string;
+  // Subscripts: the expression they index, and their key when the brackets hold exactly one string.
+  subscriptBase?: string;
+  subscriptKeys?: string[];
+  tokensInside: number;
+  key?: string;
+  keyRange?: SourceRange;
+}
+
+interface SubscriptInfo {
+  readonly base?: string;
+  readonly keys: string[];
+  readonly keyRange?: SourceRange;
+}
+
+/** How a literal sits in the document, decided from the tokens before it. */
+interface Context {
+  /** named: assigned or keyed; printed: a top-level print output; list: an element of a list; none: code. */
+  readonly role: 'named' | 'printed' | 'list' | 'none';
+  readonly name?: string;
+  readonly nameRange?: SourceRange;
+  readonly path: string[];
+  readonly list?: Container;
+  /** Name taken from the enclosing call (wrappers such as nn.Parameter(...)); used for constructors only. */
+  readonly inherited?: boolean;
+}
+
+const CANCELLED = Symbol('cancelled');
+
+export function extractArrays(text: string, options: ExtractOptions = {}): ParseResult {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxDepth = Math.max(1, Math.floor(options.maxDepth ?? DEFAULT_MAX_DEPTH));
+  if (text.length > maxBytes) {
+    return {
+      arrays: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'too-large',
+          message: `This text is ${formatSize(text.length)}, over the ${formatSize(maxBytes)} limit, so it was not read. Raise the limit (setting) or split the file.`,
+          range: { start: 0, end: 0 },
+        },
+      ],
+    };
+  }
+  const signal = options.signal;
+  if (signal?.aborted) return cancelledResult();
+  try {
+    return new Extractor(text, maxDepth, signal).run();
+  } catch (error) {
+    if (error === CANCELLED) return cancelledResult();
+    throw error;
+  }
+}
+
+function cancelledResult(): ParseResult {
+  return { arrays: [], diagnostics: [{ severity: 'info', code: 'cancelled', message: 'Reading was cancelled.', range: { start: 0, end: 0 } }] };
+}
+
+function formatSize(units: number): string {
+  return units >= 1024 * 1024 ? `${(units / (1024 * 1024)).toFixed(1)} MB` : `${units} characters`;
+}
+
+const RING = 8;
+
+class Extractor {
+  private readonly n: number;
+  private readonly arrays: ExtractedArray[] = [];
+  private readonly diagnostics: ParseDiagnostic[] = [];
+  private readonly stack: Container[] = [];
+  private readonly noRetry = new Set<number>();
+  private readonly documentIsJson: boolean;
+  private listCounter = 0;
+  private tooDeepReported = false;
+  private untilCheck = 1 << 14;
+  // The last RING significant tokens, newest at `head`.
+  private readonly tokKind = new Int8Array(RING);
+  private readonly tokStart = new Int32Array(RING);
+  private readonly tokEnd = new Int32Array(RING);
+  private readonly tokValue: (string | undefined)[] = new Array(RING).fill(undefined);
+  private readonly tokExtra: (Container | SubscriptInfo | undefined)[] = new Array(RING).fill(undefined);
+  private head = 0;
+  private tokCount = 0;
+  // <tf.Variable 'name:0' shape=... numpy=array(...)>: the name waiting for its numpy= value.
+  private expectVariableName = false;
+  private variableName?: { value: string; range: SourceRange };
+  private callContext?: { at: number; context: Context };
+  private readonly limits: { maxDepth: number; checkpoint: () => void };
+
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+    private readonly signal: { readonly aborted: boolean } | undefined,
+  ) {
+    this.n = text.length;
+    this.limits = {
+      maxDepth,
+      checkpoint: () => {
+        if (this.signal?.aborted) throw CANCELLED;
+      },
+    };
+    let first = 0;
+    while (first < this.n && isSpace(text.charCodeAt(first))) first++;
+    const c = text.charCodeAt(first);
+    this.documentIsJson = c === 123 || c === 91;
+  }
+
+  run(): ParseResult {
+    const text = this.text;
+    const n = this.n;
+    let i = 0;
+    while (i < n) {
+      if (--this.untilCheck === 0) {
+        this.untilCheck = 1 << 14;
+        this.limits.checkpoint();
+      }
+      const c = text.charCodeAt(i);
+      if (isSpace(c)) {
+        i++;
+        continue;
+      }
+      if (c === 35 /* # */ || (c === 47 /* / */ && text.charCodeAt(i + 1) === 47)) {
+        i = lineEnd(text, i);
+        continue;
+      }
+      if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
+        const close = text.indexOf('*/', i + 2);
+        i = close < 0 ? n : close + 2;
+        continue;
+      }
+      if (c === 34 /* " */ || c === 39 /* ' */) {
+        i = this.scanString(i);
+        continue;
+      }
+      if (isIdentStart(c)) {
+        i = this.scanIdentifier(i);
+        continue;
+      }
+      if ((c >= 48 && c <= 57) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
+        let j = i + 1;
+        while (j < n && isNumberChar(text.charCodeAt(j), text.charCodeAt(j - 1))) j++;
+        this.pushToken(Tok.Number, i, j);
+        i = j;
+        continue;
+      }
+      if (c === 91 /* [ */ || c === 40 /* ( */) {
+        i = this.openBracket(i, c);
+        continue;
+      }
+      if (c === 123 /* { */) {
+        i = this.openContainer(i, Kind.Dict, 125, this.context(i));
+        continue;
+      }
+      if (c === 93 || c === 41 || c === 125) {
+        this.closeBracket(i, c);
+        i++;
+        continue;
+      }
+      if (c === 44 /* , */) {
+        const top = this.top();
+        if (top) top.elementIndex++;
+        this.pushToken(Tok.Punct, i, i + 1);
+        i++;
+        continue;
+      }
+      if (c === 61 /* = */) {
+        const prev = text.charCodeAt(i - 1);
+        const next = text.charCodeAt(i + 1);
+        if (next === 61) {
+          this.pushToken(Tok.Punct, i, i + 2);
+          i += 2;
+          continue;
+        }
+        const compound = prev === 61 || prev === 33 || prev === 60 || prev === 62 || prev === 43 || prev === 45 || prev === 42 || prev === 47 || prev === 37 || prev === 38 || prev === 124 || prev === 94 || prev === 64 || prev === 58 || prev === 126;
+        this.pushToken(compound ? Tok.Punct : Tok.Assign, i, i + 1);
+        i++;
+        continue;
+      }
+      if (c === 62 /* > */) this.variableName = undefined;
+      this.pushToken(Tok.Punct, i, i + 1);
+      i++;
+    }
+    for (const container of this.stack) {
+      if (container.kind === Kind.List || container.kind === Kind.Dict) {
+        this.diagnose('warning', 'unterminated', `This '${text[container.open]}' is never closed.`, { start: container.open, end: container.open + 1 });
+      }
+    }
+    return { arrays: this.arrays, diagnostics: this.diagnostics };
+  }
+
+  // ---- tokens ----
+
+  private pushToken(kind: Tok, start: number, end: number, value?: string, extra?: Container | SubscriptInfo): void {
+    const top = this.top();
+    if (top && top.kind === Kind.Subscript) {
+      top.tokensInside++;
+      if (kind === Tok.String && top.tokensInside === 1) {
+        top.key = value;
+        top.keyRange = { start: start + 1, end: end - 1 };
+      }
+    }
+    this.head = (this.head + 1) % RING;
+    this.tokKind[this.head] = kind;
+    this.tokStart[this.head] = start;
+    this.tokEnd[this.head] = end;
+    this.tokValue[this.head] = value;
+    this.tokExtra[this.head] = extra;
+    if (this.tokCount < RING) this.tokCount++;
+  }
+
+  /** The k-th most recent token (1 = newest): its slot, or -1. */
+  private tok(k: number): number {
+    if (k > this.tokCount) return -1;
+    return (this.head - (k - 1) + RING * 2) % RING;
+  }
+
+  private kindOf(k: number): number {
+    const slot = this.tok(k);
+    return slot < 0 ? 0 : this.tokKind[slot];
+  }
+
+  private punctOf(k: number): number {
+    const slot = this.tok(k);
+    return slot < 0 || this.tokKind[slot] !== Tok.Punct ? -1 : this.text.charCodeAt(this.tokStart[slot]);
+  }
+
+  private top(): Container | undefined {
+    return this.stack.length ? this.stack[this.stack.length - 1] : undefined;
+  }
+
+  private scanString(i: number): number {
+    const text = this.text;
+    const quote = text.charCodeAt(i);
+    const triple = text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote;
+    let j = triple ? i + 3 : i + 1;
+    let escaped = false;
+    while (j < this.n) {
+      const c = text.charCodeAt(j);
+      if (c === 92) {
+        escaped = true;
+        j += 2;
+        continue;
+      }
+      if (c === quote) {
+        if (!triple) break;
+        if (text.charCodeAt(j + 1) === quote && text.charCodeAt(j + 2) === quote) break;
+      }
+      // A one-line string ends at the line's end even when its quote is missing (prose apostrophes).
+      if (!triple && (c === 10 || c === 13)) break;
+      j++;
+    }
+    const contentStart = triple ? i + 3 : i + 1;
+    const contentEnd = Math.min(j, this.n);
+    const closed = j < this.n && text.charCodeAt(j) === quote;
+    const end = closed ? (triple ? j + 3 : j + 1) : contentEnd;
+    if (!triple && closed) {
+      const raw = text.slice(contentStart, contentEnd);
+      const value = escaped ? unescape(raw) : raw;
+      this.pushToken(Tok.String, i, end, value);
+      if (this.expectVariableName) {
+        this.expectVariableName = false;
+        this.variableName = { value, range: { start: contentStart, end: contentEnd } };
+      }
+      this.noteNameField(value);
+    } else {
+      this.pushToken(Tok.String, i, end, undefined);
+    }
+    return end;
+  }
+
+  /** {"name": "lstm", ...}: remember the record's name for its values. */
+  private noteNameField(value: string): void {
+    const top = this.top();
+    if (!top || top.kind !== Kind.Dict) return;
+    // The string just pushed is token 1; the ':' is token 2 and the key token 3.
+    if (this.punctOf(2) !== 58) return;
+    const keySlot = this.tok(3);
+    if (keySlot >= 0 && this.tokKind[keySlot] === Tok.String && this.tokValue[keySlot] === 'name') top.nameField = value;
+  }
+
+  private scanIdentifier(i: number): number {
+    const text = this.text;
+    let j = i + 1;
+    while (j < this.n) {
+      const c = text.charCodeAt(j);
+      if (isIdentPart(c)) j++;
+      else if (c === 46 && isIdentStart(text.charCodeAt(j + 1))) j += 2;
+      else break;
+    }
+    const word = text.slice(i, j);
+    const lastDot = word.lastIndexOf('.');
+    const last = lastDot >= 0 ? word.slice(lastDot + 1) : word;
+    if (CONSTRUCTORS.has(last)) {
+      let k = j;
+      while (k < this.n && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+      if (text.charCodeAt(k) === 40) return this.constructorCall(i, j, k, word, last);
+    }
+    if (last.endsWith('Variable') && this.punctOf(1) === 60 /* < */) this.expectVariableName = true;
+    // `w = nn.Parameter(torch.tensor(...))`: the call carries the name to the constructor inside it.
+    if (text.charCodeAt(j) === 40 && this.kindOf(1) === Tok.Assign) {
+      const context = this.context(i);
+      if (context.role === 'named') this.callContext = { at: j, context };
+    }
+    this.pushToken(Tok.Ident, i, j, word);
+    return j;
+  }
+
+  // ---- containers ----
+
+  private openBracket(i: number, c: number): number {
+    const text = this.text;
+    const previous = this.kindOf(1);
+    const slot = this.tok(1);
+    const adjacent = slot >= 0 && this.tokEnd[slot] === i;
+    const operand = previous === Tok.Ident || previous === Tok.Close || (previous === Tok.String && c === 91);
+    if (operand && (adjacent || this.stack.length > 0 || c === 40)) {
+      const identWord = previous === Tok.Ident ? this.tokValue[slot] : undefined;
+      if (identWord === undefined || !PYTHON_KEYWORDS.has(identWord) || adjacent) {
+        if (c === 40) {
+          const callContext = this.callContext?.at === i ? this.callContext.context : undefined;
+          this.callContext = undefined;
+          return this.openContainer(i, Kind.Call, 41, callContext);
+        }
+        const extra = this.tokExtra[slot];
+        const info = previous === Tok.Close && extra && !('kind' in extra) ? extra : undefined;
+        const container = this.pushContainer(i, Kind.Subscript, 93, undefined);
+        if (!container) return skipBalanced(text, i);
+        container.subscriptBase = previous === Tok.Ident ? identWord : info?.base;
+        container.subscriptKeys = info ? info.keys : [];
+        return i + 1;
+      }
+    }
+    const context = this.context(i);
+    const kind = c === 91 ? Kind.List : Kind.Tuple;
+    const close = c === 91 ? 93 : 41;
+    if (this.noRetry.has(i)) {
+      this.noRetry.delete(i);
+      return this.openContainer(i, kind, close, context);
+    }
+    const outcome = readNumericList(text, i, this.limits);
+    return this.bareLiteral(i, kind, close, context, outcome);
+  }
+
+  private bareLiteral(i: number, kind: Kind, close: number, context: Context, outcome: ListOutcome): number {
+    const reportable = context.role === 'named' || context.role === 'printed';
+    switch (outcome.kind) {
+      case 'array': {
+        const array = outcome.array;
+        const end = array.range.end;
+        if (reportable && !this.looksLikeShape(context, outcome)) {
+          if (array.values.length === 0) {
+            if (context.role === 'printed' || context.path.length > 0 || this.documentIsJson) this.emptyArray(context.name, array.range);
+          } else {
+            const form: ArrayForm = outcome.commaless ? 'numpy_repr' : this.documentIsJson && !outcome.tuple ? 'json' : 'python_literal';
+            this.addArray(array, context, form, undefined, undefined);
+          }
+        }
+        this.pushToken(Tok.Close, i, end);
+        return end;
+      }
+      case 'list': {
+        if (reportable) {
+          const listId = this.listCounter++;
+          const path = context.name !== undefined ? [...context.path, context.name] : context.path;
+          const form: ArrayForm = outcome.commaless ? 'numpy_repr' : this.documentIsJson ? 'json' : 'python_literal';
+          outcome.children.forEach((child, position) => {
+            if (child.values.length === 0) this.emptyArray(undefined, child.range);
+            else this.addArray(child, { role: 'list', path }, form, undefined, { id: listId, position }, true);
+          });
+        }
+        this.pushToken(Tok.Close, i, outcome.range.end);
+        return outcome.range.end;
+      }
+      case 'not-numeric': {
+        for (const position of outcome.openPositions) if (position !== i) this.noRetry.add(position);
+        return this.openContainer(i, kind, close, context);
+      }
+      case 'error': {
+        if (reportable || outcome.code === 'too-deep' || outcome.code === 'unterminated') this.listError(outcome, context.name);
+        this.pushToken(Tok.Close, i, outcome.end);
+        return outcome.end;
+      }
+    }
+  }
+
+  /** `shape = (3, 12)`, `"batch_input_shape": [null, 10, 1]`: one-dimensional integer tuples or *shape/*size lists. */
+  private looksLikeShape(context: Context, outcome: ListOutcome & { kind: 'array' }): boolean {
+    if (!outcome.allIntegers || outcome.array.shape.length !== 1) return false;
+    if (outcome.tuple) return true;
+    const name = context.name?.toLowerCase() ?? '';
+    return /(shape|sizes?|dims?|strides?|axis|axes)$/.test(name);
+  }
+
+  private openContainer(i: number, kind: Kind, closeCode: number, context: Context | undefined): number {
+    const container = this.pushContainer(i, kind, closeCode, context);
+    if (!container) return skipBalanced(this.text, i);
+    return i + 1;
+  }
+
+  private pushContainer(i: number, kind: Kind, closeCode: number, context: Context | undefined): Container | undefined {
+    if (this.stack.length >= this.maxDepth) {
+      if (!this.tooDeepReported) {
+        this.tooDeepReported = true;
+        this.diagnose('error', 'too-deep', `Brackets nest deeper than ${this.maxDepth} levels here; the text inside is not read.`, { start: i, end: i + 1 });
+      }
+      this.pushToken(Tok.Close, i, i + 1);
+      return undefined;
+    }
+    const container: Container = {
+      kind,
+      open: i,
+      closeCode,
+      keyed: false,
+      elementIndex: 0,
+      listId: -1,
+      pair: false,
+      tokensInside: 0,
+    };
+    if (context && context.name !== undefined && (context.role === 'named' || context.role === 'printed')) {
+      container.name = context.name;
+      container.keyed = context.role === 'named' && this.isKeyedContext();
+    }
+    this.pushToken(Tok.Open, i, i + 1, undefined, container);
+    this.stack.push(container);
+    return container;
+  }
+
+  private closeBracket(i: number, c: number): void {
+    const stack = this.stack;
+    // Pop to the matching opener; a stray closer (prose "1)", a typo) is ignored rather than unwinding everything.
+    let match = -1;
+    for (let k = stack.length - 1; k >= 0 && k >= stack.length - 4; k--) {
+      if (stack[k].closeCode === c) {
+        match = k;
+        break;
+      }
+    }
+    if (match < 0) {
+      this.pushToken(Tok.Punct, i, i + 1);
+      return;
+    }
+    const closed = stack[match];
+    stack.length = match;
+    if (closed.kind === Kind.Subscript) {
+      const keys = closed.tokensInside === 1 && closed.key !== undefined ? [...(closed.subscriptKeys ?? []), closed.key] : [];
+      const info: SubscriptInfo = { base: closed.subscriptBase, keys, keyRange: closed.keyRange };
+      this.pushToken(Tok.Close, i, i + 1, undefined, keys.length ? info : undefined);
+    } else {
+      this.pushToken(Tok.Close, i, i + 1);
+    }
+  }
+
+  /** Whether the token before the literal is a dict key's ':' or a pair's ','. */
+  private isKeyedContext(): boolean {
+    const p = this.punctOf(1);
+    return p === 58 || p === 44;
+  }
+
+  // ---- naming ----
+
+  private context(pos: number): Context {
+    const top = this.top();
+    const k1 = this.kindOf(1);
+    const path = this.pathNames();
+    if (k1 === Tok.Assign) {
+      const k2 = this.kindOf(2);
+      const s2 = this.tok(2);
+      if (k2 === Tok.Ident) {
+        let slot = s2;
+        // `w: np.ndarray = ...`: the annotated name, not the annotation.
+        if (this.punctOf(3) === 58 && this.kindOf(4) === Tok.Ident && top?.kind !== Kind.Dict && top?.kind !== Kind.Call) slot = this.tok(4);
+        const word = this.tokValue[slot] ?? '';
+        if (word === 'numpy' && this.variableName) {
+          const named = this.variableName;
+          this.variableName = undefined;
+          return { role: 'named', name: named.value, nameRange: named.range, path };
+        }
+        return { role: 'named', name: word, nameRange: { start: this.tokStart[slot], end: this.tokEnd[slot] }, path };
+      }
+      if (k2 === Tok.Close) {
+        const extra = this.tokExtra[s2];
+        if (extra && !('kind' in extra) && extra.keys.length) {
+          return {
+            role: 'named',
+            name: extra.keys.join('/'),
+            nameRange: extra.keyRange,
+            path: extra.base !== undefined ? [...path, extra.base] : path,
+          };
+        }
+      }
+      return { role: 'none', path };
+    }
+    if (k1 === Tok.Punct && top) {
+      const p1 = this.punctOf(1);
+      const s2 = this.tok(2);
+      const k2 = this.kindOf(2);
+      if (p1 === 58 && top.kind === Kind.Dict && (k2 === Tok.String || k2 === Tok.Ident || k2 === Tok.Number)) {
+        const key = k2 === Tok.String ? this.tokValue[s2] : this.text.slice(this.tokStart[s2], this.tokEnd[s2]);
+        if (key !== undefined) {
+          const keyRange = k2 === Tok.String ? { start: this.tokStart[s2] + 1, end: this.tokEnd[s2] - 1 } : { start: this.tokStart[s2], end: this.tokEnd[s2] };
+          if (VALUE_KEYS.has(key) && top.nameField !== undefined) {
+            return { role: 'named', name: this.keyChain(this.stack.length - 2, top.nameField), path };
+          }
+          return { role: 'named', name: this.keyChain(this.stack.length - 1, key), nameRange: keyRange, path };
+        }
+      }
+      if (p1 === 44 && top.kind === Kind.Tuple && top.elementIndex === 1 && k2 === Tok.String && this.kindOf(3) === Tok.Open && this.tokExtra[this.tok(3)] === top) {
+        const key = this.tokValue[s2];
+        if (key !== undefined) {
+          top.pair = true;
+          return { role: 'named', name: this.keyChain(this.stack.length - 2, key), nameRange: { start: this.tokStart[s2] + 1, end: this.tokEnd[s2] - 1 }, path };
+        }
+      }
+    }
+    if (top && top.kind === Kind.Call && k1 === Tok.Open && this.tokExtra[this.tok(1)] === top && top.name !== undefined) {
+      return { role: 'named', name: top.name, path: path.slice(0, -1), inherited: true };
+    }
+    if (top && (top.kind === Kind.List || (top.kind === Kind.Tuple && !top.pair))) {
+      if ((k1 === Tok.Open && this.tokExtra[this.tok(1)] === top) || (k1 === Tok.Punct && this.punctOf(1) === 44)) {
+        return { role: 'list', path, list: top };
+      }
+    }
+    if (this.stack.length === 0) {
+      const printed = this.printedName(pos);
+      if (printed) return { role: 'printed', name: printed.name, nameRange: printed.range, path };
+    }
+    return { role: 'none', path };
+  }
+
+  /** Names of the enclosing containers, outermost first. */
+  private pathNames(): string[] {
+    const names: string[] = [];
+    for (const container of this.stack) {
+      if (container.name !== undefined) names.push(container.name);
+      else if (container.nameField !== undefined) names.push(container.nameField);
+    }
+    return names;
+  }
+
+  /** {"lstm": {"kernel": ...}} → "lstm/kernel": the keys of the keyed containers from `from` outward, then `key`. */
+  private keyChain(from: number, key: string): string {
+    const parts = [key];
+    for (let k = from; k >= 0; k--) {
+      const container = this.stack[k];
+      if (container.keyed && container.name !== undefined) parts.unshift(container.name);
+      else if (container.kind === Kind.Dict && container.nameField !== undefined) parts.unshift(container.nameField);
+      else if (container.kind === Kind.Tuple && container.pair) continue;
+      else break;
+    }
+    return parts.join('/');
+  }
+
+  /**
+   * A literal at the top level that starts its line, or follows a name on its line (`lstm/kernel:0 [[...]]`), is
+   * printed output. With nothing before it, a name alone on the previous line (print(name); print(value)) names it.
+   */
+  private printedName(pos: number): { name?: string; range?: SourceRange } | undefined {
+    const text = this.text;
+    let lineStart = pos;
+    const limit = Math.max(0, pos - 256);
+    while (lineStart > limit && text.charCodeAt(lineStart - 1) !== 10) lineStart--;
+    if (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10) return undefined;
+    const prefix = text.slice(lineStart, pos);
+    const trimmed = prefix.trim();
+    if (trimmed.length === 0) return this.previousLineName(lineStart);
+    const name = trimmed.endsWith(':') ? trimmed.slice(0, -1) : trimmed;
+    if (!PRINTED_NAME.test(name) || PYTHON_KEYWORDS.has(name)) return undefined;
+    const start = lineStart + prefix.indexOf(trimmed);
+    return { name, range: { start, end: start + name.length } };
+  }
+
+  private previousLineName(lineStart: number): { name?: string; range?: SourceRange } {
+    const text = this.text;
+    let end = lineStart - 1; // the '\n' ending the previous line
+    for (let lines = 0; lines < 3 && end > 0; lines++) {
+      let start = end;
+      const limit = Math.max(0, end - 200);
+      while (start > limit && text.charCodeAt(start - 1) !== 10) start--;
+      if (start > 0 && text.charCodeAt(start - 1) !== 10) return {};
+      const line = text.slice(start, end);
+      const trimmed = line.trim();
+      if (trimmed === '' || trimmed === 'Parameter containing:') {
+        end = start - 1;
+        continue;
+      }
+      const name = trimmed.endsWith(':') ? trimmed.slice(0, -1) : trimmed;
+      if (!PRINTED_NAME.test(name) || PYTHON_KEYWORDS.has(name)) return {};
+      const at = start + line.indexOf(trimmed);
+      return { name, range: { start: at, end: at + name.length } };
+    }
+    return {};
+  }
+
+  // ---- constructor calls: np.array([...], dtype=...), tensor([...], requires_grad=True), ... ----
+
+  private constructorCall(identStart: number, identEnd: number, paren: number, callee: string, last: string): number {
+    const text = this.text;
+    const context = this.context(identStart);
+    const form: ArrayForm = callee === 'array' ? 'numpy_repr' : callee === 'tensor' ? 'torch_repr' : 'python_literal';
+    const j = skipSpaceAndComments(text, paren + 1);
+    const c = text.charCodeAt(j);
+    let outcome: ListOutcome | undefined;
+    if ((c === 91 || c === 40) && !this.noRetry.has(j)) {
+      outcome = readNumericList(text, j, this.limits);
+    } else if (!SHAPE_TAKING.has(last) && startsScalar(text, j)) {
+      outcome = readScalar(text, j);
+    }
+    if (!outcome) {
+      // np.array(x), tensor(data): not a literal. Read on as an ordinary call.
+      this.pushToken(Tok.Ident, identStart, identEnd, callee);
+      const callContext: Context | undefined = context.role === 'named' ? context : undefined;
+      return this.openContainer(paren, Kind.Call, 41, callContext);
+    }
+    const label = context.name !== undefined ? `'${context.name}'` : `${callee}(...)`;
+    switch (outcome.kind) {
+      case 'not-numeric': {
+        this.diagnose('error', 'non-numeric', `${label} holds ${outcome.detail}; only numbers, nan and inf can be read.`, outcome.at, context.name);
+        for (const position of outcome.openPositions) this.noRetry.add(position);
+        this.pushToken(Tok.Ident, identStart, identEnd, callee);
+        return this.openContainer(paren, Kind.Call, 41, context.role === 'named' ? context : undefined);
+      }
+      case 'error': {
+        this.listError(outcome, context.name, callee);
+        if (outcome.end >= this.n) return this.n;
+        const tail = scanArguments(text, outcome.end);
+        this.pushToken(Tok.Close, identStart, tail.end);
+        return tail.end;
+      }
+      case 'list': {
+        const shapes = outcome.children.map((child) => `[${child.shape.join(', ')}]`);
+        this.diagnose(
+          'error',
+          'ragged-rows',
+          `${label} has rows of different shapes (${shapes.slice(0, 4).join(', ')}${shapes.length > 4 ? ', …' : ''}); an array needs every row the same shape.`,
+          outcome.range,
+          context.name,
+        );
+        const tail = scanArguments(text, outcome.range.end);
+        this.pushToken(Tok.Close, identStart, tail.end);
+        return tail.end;
+      }
+      case 'array': {
+        const tail = scanArguments(text, outcome.array.range.end);
+        if (!tail.closed) {
+          this.diagnose('error', 'unterminated', `The '(' of ${callee}(...) is never closed.`, { start: paren, end: paren + 1 }, context.name);
+        }
+        const range = { start: identStart, end: tail.end };
+        let named = context;
+        if (named.name === undefined && tail.name !== undefined) named = { ...named, role: 'named', name: tail.name, nameRange: tail.nameRange };
+        const list = context.role === 'list' && context.list ? context.list : undefined;
+        if (outcome.array.values.length === 0) {
+          this.emptyArray(named.name, range);
+        } else {
+          const arrayForm = form === 'python_literal' && outcome.commaless ? 'numpy_repr' : form;
+          const listInfo = list ? { id: this.listIdOf(list), position: list.elementIndex } : undefined;
+          this.addArray({ ...outcome.array, range }, named, arrayForm, tail.dtype, listInfo);
+        }
+        this.pushToken(Tok.Close, identStart, tail.end);
+        return tail.end;
+      }
+    }
+  }
+
+  private listIdOf(list: Container): number {
+    if (list.listId < 0) list.listId = this.listCounter++;
+    return list.listId;
+  }
+
+  // ---- results ----
+
+  private addArray(
+    array: NumericArray,
+    context: Context,
+    form: ArrayForm,
+    dtype: string | undefined,
+    list: { id: number; position: number } | undefined,
+    unnamed = false,
+  ): void {
+    const index = this.arrays.length;
+    const name = unnamed ? undefined : context.name;
+    const result: {
+      -readonly [K in keyof ExtractedArray]: ExtractedArray[K];
+    } = { index, shape: array.shape, values: array.values, range: array.range, form };
+    if (name !== undefined) result.name = name;
+    if (name !== undefined && context.nameRange) result.nameRange = context.nameRange;
+    if (dtype !== undefined) result.dtype = dtype;
+    if (list) result.list = list;
+    if (context.path.length) result.path = context.path;
+    this.arrays.push(result);
+    if (array.nonFiniteCount > 0) {
+      const first = array.nonFinite[0];
+      const value = array.values[first.index];
+      const what = Number.isNaN(value) ? 'NaN' : value > 0 ? 'inf' : '-inf';
+      const label = name !== undefined ? `'${name}'` : `Array #${index}`;
+      const count = array.nonFiniteCount;
+      this.diagnose(
+        'warning',
+        'nan-values',
+        `${label} holds ${count} NaN/Inf value${count === 1 ? '' : 's'} (the first, ${what}, at ${formatIndex(first.index, array.shape)}); a forward pass will refuse this array until they are replaced.`,
+        first.range,
+        name,
+      );
+    }
+  }
+
+  private emptyArray(name: string | undefined, range: SourceRange): void {
+    const label = name !== undefined ? `'${name}'` : 'This array';
+    this.diagnose('warning', 'empty-array', `${label} is empty: it holds no values.`, range, name);
+  }
+
+  private listError(outcome: ListOutcome & { kind: 'error' }, name: string | undefined, callee?: string): void {
+    const label = name !== undefined ? `'${name}'` : callee !== undefined ? `This ${callee}(...)` : 'This array';
+    const detail = outcome.code === 'unterminated' || outcome.code === 'too-deep' ? outcome.detail : outcome.detail;
+    const message =
+      outcome.code === 'unterminated'
+        ? `${label}: ${detail}, so its values cannot be read.`
+        : outcome.code === 'too-deep'
+          ? `${label}: ${detail}.`
+          : outcome.code === 'truncated-print'
+            ? `${label} ${detail}.`
+            : `${label}: ${detail}; an array needs every row the same length.`;
+    this.diagnose('error', outcome.code, message, outcome.range, name);
+  }
+
+  private diagnose(severity: DiagnosticSeverity, code: string, message: string, range: SourceRange, name?: string): void {
+    const clamped = { start: clamp(range.start, 0, this.n), end: clamp(range.end, 0, this.n) };
+    if (clamped.end < clamped.start) clamped.end = clamped.start;
+    const diagnostic: { -readonly [K in keyof ParseDiagnostic]: ParseDiagnostic[K] } = { severity, code, message, range: clamped };
+    if (name !== undefined) diagnostic.name = name;
+    this.diagnostics.push(diagnostic);
+  }
+}
+
+// ---- helpers ----
+
+/** After the literal: `, dtype=float32)`, `, requires_grad=True)`, `, name='kernel')`, up to the call's ')'. */
+function scanArguments(text: string, from: number): { end: number; closed: boolean; dtype?: string; name?: string; nameRange?: SourceRange } {
+  const n = text.length;
+  let i = from;
+  let level = 0;
+  let dtype: string | undefined;
+  let name: string | undefined;
+  let nameRange: SourceRange | undefined;
+  let keyword: string | undefined;
+  let valueStart = -1;
+  const finishValue = (end: number): void => {
+    if (keyword === undefined || valueStart < 0) return;
+    const raw = text.slice(valueStart, end).trim();
+    const unquoted = raw.replace(/^(['"])(.*)\1$/s, '$2');
+    if (keyword === 'dtype') dtype = unquoted;
+    else if (keyword === 'name' && unquoted !== raw) {
+      name = unquoted;
+      const at = valueStart + text.slice(valueStart, end).indexOf(raw) + 1;
+      nameRange = { start: at, end: at + unquoted.length };
+    }
+    keyword = undefined;
+    valueStart = -1;
+  };
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 39) {
+      const close = stringEnd(text, i);
+      i = close;
+      continue;
+    }
+    if (c === 35) {
+      i = lineEnd(text, i);
+      continue;
+    }
+    if (c === 91 || c === 40 || c === 123) level++;
+    else if (c === 93 || c === 125) level = Math.max(0, level - 1);
+    else if (c === 41) {
+      if (level === 0) {
+        finishValue(i);
+        return { end: i + 1, closed: true, dtype, name, nameRange };
+      }
+      level--;
+    } else if (level === 0) {
+      if (c === 44) finishValue(i);
+      else if (c === 61 && text.charCodeAt(i + 1) !== 61 && keyword === undefined) {
+        let k = i - 1;
+        while (k >= from && isSpace(text.charCodeAt(k))) k--;
+        let s = k;
+        while (s >= from && isIdentPart(text.charCodeAt(s))) s--;
+        keyword = text.slice(s + 1, k + 1);
+        valueStart = i + 1;
+      }
+    }
+    i++;
+  }
+  return { end: n, closed: false, dtype, name, nameRange };
+}
+
+function stringEnd(text: string, i: number): number {
+  const quote = text.charCodeAt(i);
+  let j = i + 1;
+  while (j < text.length) {
+    const c = text.charCodeAt(j);
+    if (c === 92) {
+      j += 2;
+      continue;
+    }
+    if (c === quote) return j + 1;
+    if (c === 10) return j;
+    j++;
+  }
+  return text.length;
+}
+
+function startsScalar(text: string, j: number): boolean {
+  const c = text.charCodeAt(j);
+  if ((c >= 48 && c <= 57) || c === 46) return true;
+  if (c === 45 || c === 43) return true;
+  return text.startsWith('nan', j) || text.startsWith('inf', j) || text.startsWith('np.nan', j) || text.startsWith('float(', j);
+}
+
+/** tensor(0.5), np.array(3.0): a 0-d array. The value must be followed by ',' or ')'. */
+function readScalar(text: string, j: number): ListOutcome | undefined {
+  // Reuse the list reader on a virtual one-element list by reading the number directly.
+  let value: number;
+  let end: number;
+  const c = text.charCodeAt(j);
+  if ((c >= 48 && c <= 57) || c === 46 || ((c === 45 || c === 43) && (isDigit(text.charCodeAt(j + 1)) || text.charCodeAt(j + 1) === 46))) {
+    value = readNumber(text, j);
+    if (lastNumber.end < 0) return undefined;
+    end = lastNumber.end;
+  } else {
+    const word = /^[+-]?(?:np\.|numpy\.|math\.)?(nan|inf)\b/.exec(text.slice(j, j + 16));
+    if (!word) return undefined;
+    value = word[1] === 'nan' ? NaN : word[0].startsWith('-') ? -Infinity : Infinity;
+    end = j + word[0].length;
+  }
+  const after = skipSpaceAndComments(text, end);
+  const d = text.charCodeAt(after);
+  if (d !== 44 && d !== 41) return undefined;
+  const nonFinite = value - value !== 0 ? [{ index: 0, range: { start: j, end } }] : [];
+  return {
+    kind: 'array',
+    array: { shape: [], values: Float64Array.of(value), range: { start: j, end }, nonFinite, nonFiniteCount: nonFinite.length },
+    commaless: false,
+    tuple: false,
+    allIntegers: false,
+  };
+}
+
+function skipSpaceAndComments(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) i++;
+    else if (c === 35) i = lineEnd(text, i);
+    else break;
+  }
+  return i;
+}
+
+function lineEnd(text: string, i: number): number {
+  const newline = text.indexOf('\n', i);
+  return newline < 0 ? text.length : newline;
+}
+
+function formatIndex(flat: number, shape: readonly number[]): string {
+  if (shape.length === 0) return 'the only position';
+  const index: number[] = new Array(shape.length);
+  let rest = flat;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const size = shape[d] || 1;
+    index[d] = rest % size;
+    rest = Math.floor(rest / size);
+  }
+  return `[${index.join(', ')}]`;
+}
+
+function unescape(raw: string): string {
+  return raw.replace(/\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/gs, (_match, escape: string) => {
+    if (escape.length > 1) return String.fromCharCode(parseInt(escape.slice(1), 16));
+    switch (escape) {
+      case 'n':
+        return '\n';
+      case 't':
+        return '\t';
+      case 'r':
+        return '\r';
+      default:
+        return escape;
+    }
+  });
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return value < low ? low : value > high ? high : value;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9 || c === 12 || c === 11 || c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isIdentStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || (c > 127 && !isSpace(c) && !(c >= 0xd800 && c <= 0xdfff));
+}
+
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+
+function isNumberChar(c: number, previous: number): boolean {
+  if ((c >= 48 && c <= 57) || c === 46 || c === 95 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return true;
+  return (c === 45 || c === 43) && (previous === 101 || previous === 69);
+}

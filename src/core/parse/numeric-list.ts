@@ -1,0 +1,505 @@
+// Reads one bracketed numeric literal — a nested list or tuple of numbers, with or without commas — into a shape
+// and a flat row-major Float64Array, in one forward pass with explicit stacks (no recursion on input depth).
+//
+// Accepted: Python/JSON lists and tuples (`[[0.1, -2e-3], [3, 4,]]`, `((1, 2), (3, 4))`), NumPy's comma-less
+// print form (`[[ 0.1 -0.2]\n [ 0.3  0.4]]`), `#` and `//` comments, nan/inf spellings (`nan`, `-inf`, `np.nan`,
+// `float('nan')`, `Infinity`), NumPy 2 scalar reprs (`np.float32(0.5)`), and `...` (a truncated print: reported, not
+// read). Anything else inside the brackets (a name, a string, a dict) makes the literal "not numeric": the caller
+// then treats the brackets as an ordinary container.
+
+import { lastNumber, readNumber } from './number';
+import type { SourceRange } from './types';
+
+export interface NonFiniteSite {
+  /** Flat row-major index of the value. */
+  readonly index: number;
+  readonly range: SourceRange;
+}
+
+export interface NumericArray {
+  readonly shape: number[];
+  readonly values: Float64Array;
+  readonly range: SourceRange;
+  /** Non-finite values of this array (at most MAX_NON_FINITE_SITES listed) and their total count. */
+  readonly nonFinite: readonly NonFiniteSite[];
+  readonly nonFiniteCount: number;
+}
+
+export type ListOutcome =
+  | {
+      readonly kind: 'array';
+      readonly array: NumericArray;
+      /** Values separated by spaces only, as NumPy's print() writes them. */
+      readonly commaless: boolean;
+      /** The outermost bracket is a tuple `(`. */
+      readonly tuple: boolean;
+      readonly allIntegers: boolean;
+    }
+  | {
+      /** The outer list holds arrays of different shapes: a list of arrays, e.g. get_weights() as JSON. */
+      readonly kind: 'list';
+      readonly children: NumericArray[];
+      readonly range: SourceRange;
+      readonly commaless: boolean;
+    }
+  | {
+      readonly kind: 'not-numeric';
+      /** The first token that is not part of a numeric literal. */
+      readonly at: SourceRange;
+      /** Opening brackets still open at that token (outermost first): none of them can be numeric. */
+      readonly openPositions: number[];
+      readonly detail: string;
+    }
+  | {
+      readonly kind: 'error';
+      readonly code: 'ragged-rows' | 'truncated-print' | 'too-deep' | 'unterminated';
+      readonly detail: string;
+      readonly range: SourceRange;
+      /** Where reading may resume: after the literal's closing bracket, or the end of the text. */
+      readonly end: number;
+    };
+
+export interface ListLimits {
+  readonly maxDepth: number;
+  /** Called every few thousand values; throws to cancel. */
+  readonly checkpoint: () => void;
+}
+
+export const MAX_NON_FINITE_SITES = 1000;
+
+// Scratch buffers shared by every call (the extractor is single-threaded); results are copied out.
+let valueBuffer = new Float64Array(1 << 16);
+let depthCapacity = 0;
+let openAt = new Int32Array(0);
+let closeCode = new Int32Array(0);
+let countAt = new Int32Array(0);
+/** 0: nothing yet, 1: holds numbers, 2: holds brackets. */
+let contentAt = new Int8Array(0);
+/** Length every bracket at this depth must have (depth ≥ 2, per child of the outer bracket); -1 unknown. */
+let expectedAt = new Int32Array(0);
+
+function ensureDepth(maxDepth: number): void {
+  const need = maxDepth + 2;
+  if (depthCapacity >= need) return;
+  depthCapacity = need;
+  openAt = new Int32Array(need);
+  closeCode = new Int32Array(need);
+  countAt = new Int32Array(need);
+  contentAt = new Int8Array(need);
+  expectedAt = new Int32Array(need);
+}
+
+function growValues(): void {
+  const next = new Float64Array(valueBuffer.length * 2);
+  next.set(valueBuffer);
+  valueBuffer = next;
+}
+
+const CHECK_EVERY = 1 << 16;
+
+/**
+ * Reads the literal whose opening `[` or `(` is at `start`. Never throws on any input (except through
+ * limits.checkpoint), never recurses, and reads each character once.
+ */
+export function readNumericList(text: string, start: number, limits: ListLimits): ListOutcome {
+  const n = text.length;
+  const maxDepth = limits.maxDepth;
+  ensureDepth(maxDepth);
+  let depth = -1;
+  let valueCount = 0;
+  let untilCheck = CHECK_EVERY;
+  let commaless = false;
+  let sawComma = false;
+  let allIntegers = true;
+  let truncatedAt = -1;
+  // Separator state between siblings: true right after an element (a separator must follow before the next one).
+  let afterElement = false;
+  let spaceSinceElement = false;
+  let commaSinceElement = false;
+  // Leaf depth inside the current child of the outer bracket (-1 unknown), and at the outer level.
+  let childLeaf = -1;
+  let maxDepthSeen = 0;
+  let ragged: { detail: string; range: SourceRange } | undefined;
+  const nonFinite: NonFiniteSite[] = [];
+  let nonFiniteCount = 0;
+  // Children of the outer bracket, kept so a list of differently shaped arrays can be split.
+  const childStart: number[] = [];
+  const childEnd: number[] = [];
+  const childValueStart: number[] = [];
+  let firstChildShape: number[] | undefined;
+  let childShapes: number[][] | undefined; // only once the children's shapes diverge
+  let i = start;
+
+  while (true) {
+    if (i >= n) {
+      return { kind: 'error', code: 'unterminated', detail: `the '${text[start]}' opened here is never closed`, range: { start, end: start + 1 }, end: n };
+    }
+    const c = text.charCodeAt(i);
+    // Whitespace (space, tab, newlines, form feed, vertical tab, NBSP, BOM).
+    if (c === 32 || c === 10 || c === 13 || c === 9 || c === 12 || c === 11 || c === 0xa0 || c === 0xfeff) {
+      spaceSinceElement = true;
+      i++;
+      continue;
+    }
+    if (c === 44 /* , */) {
+      if (!afterElement || commaSinceElement) return notNumeric(depth, i, i + 1, 'an empty element (two commas, or a comma after an opening bracket)');
+      commaSinceElement = true;
+      sawComma = true;
+      i++;
+      continue;
+    }
+    if (c === 91 /* [ */ || c === 40 /* ( */) {
+      if (depth >= 0) {
+        const separated = checkSeparator(afterElement, commaSinceElement, spaceSinceElement);
+        if (separated === 0) return notNumeric(depth, i, i + 1, 'two elements with no separator between them');
+        if (separated === 2) commaless = true;
+        if (contentAt[depth] === 1) ragged ??= raggedAt(`${describeRow(countAt, depth)} mixes numbers and nested lists`, openAt[depth], i);
+        contentAt[depth] = 2;
+      }
+      depth++;
+      if (depth > maxDepth) {
+        const end = skipBalanced(text, start);
+        return {
+          kind: 'error',
+          code: 'too-deep',
+          detail: `brackets nest deeper than ${maxDepth} levels; this is not read (raise the limit only for real arrays of that rank)`,
+          range: { start, end: start + 1 },
+          end,
+        };
+      }
+      if (depth === 1) {
+        childLeaf = -1;
+        for (let d = 2; d <= maxDepthSeen + 1 && d <= maxDepth; d++) expectedAt[d] = -1;
+        childStart.push(i);
+        childValueStart.push(valueCount);
+      } else if (depth >= 2 && depth > maxDepthSeen) {
+        expectedAt[depth] = -1;
+      }
+      if (depth > maxDepthSeen) maxDepthSeen = depth;
+      openAt[depth] = i;
+      closeCode[depth] = c === 91 ? 93 : 41;
+      countAt[depth] = 0;
+      contentAt[depth] = 0;
+      afterElement = false;
+      spaceSinceElement = false;
+      commaSinceElement = false;
+      i++;
+      continue;
+    }
+    if (c === 93 /* ] */ || c === 41 /* ) */) {
+      if (depth < 0 || c !== closeCode[depth]) return notNumeric(depth, i, i + 1, `a '${text[i]}' that does not match the open '${text[openAt[Math.max(depth, 0)]]}'`);
+      const length = countAt[depth];
+      if (length === 0 && depth > 0) {
+        if (childLeaf === -1) childLeaf = depth;
+        else if (childLeaf !== depth) ragged ??= raggedAt(`${describeRow(countAt, 1)} mixes numbers and nested lists at different depths`, openAt[1], i + 1);
+      }
+      if (truncatedAt < 0 && depth >= 2) {
+        if (expectedAt[depth] === -1) expectedAt[depth] = length;
+        else if (expectedAt[depth] !== length) {
+          ragged ??= raggedAt(`${describeRow(countAt, depth)} has ${length} values but the rows before it have ${expectedAt[depth]}`, openAt[depth], i + 1);
+        }
+      }
+      if (depth === 1) {
+        childEnd.push(i + 1);
+        if (truncatedAt < 0 && !ragged) {
+          const shape = [length];
+          for (let d = 2; d <= childLeaf; d++) shape.push(expectedAt[d]);
+          if (!firstChildShape) firstChildShape = shape;
+          else if (childShapes) childShapes.push(shape);
+          else if (!sameShape(shape, firstChildShape)) {
+            childShapes = [];
+            for (let k = 0; k < childEnd.length - 1; k++) childShapes.push(firstChildShape);
+            childShapes.push(shape);
+          }
+        }
+      }
+      depth--;
+      i++;
+      if (depth < 0) break;
+      countAt[depth]++;
+      afterElement = true;
+      spaceSinceElement = false;
+      commaSinceElement = false;
+      continue;
+    }
+    if (depth < 0) return notNumeric(depth, i, i + 1, 'text before the opening bracket');
+    if (c === 35 /* # */ || (c === 47 /* / */ && text.charCodeAt(i + 1) === 47)) {
+      while (i < n && text.charCodeAt(i) !== 10) i++;
+      spaceSinceElement = true;
+      continue;
+    }
+    if (c === 92 /* \ */ && (text.charCodeAt(i + 1) === 10 || text.charCodeAt(i + 1) === 13)) {
+      i++; // Python line continuation
+      continue;
+    }
+    // An element: a number, a special value, or '...'.
+    const separated = checkSeparator(afterElement, commaSinceElement, spaceSinceElement);
+    if (separated === 0) return notNumeric(depth, i, i + 1, 'two elements with no separator between them');
+    if (c === 46 && text.charCodeAt(i + 1) === 46 && text.charCodeAt(i + 2) === 46) {
+      if (truncatedAt < 0) truncatedAt = i;
+      countAt[depth]++;
+      i += 3;
+      afterElement = true;
+      spaceSinceElement = false;
+      commaSinceElement = false;
+      continue;
+    }
+    const tokenStart = i;
+    let value: number;
+    if ((c >= 48 && c <= 57) || c === 46 || ((c === 45 || c === 43) && !isLetter(text.charCodeAt(i + 1)))) {
+      value = readNumber(text, i);
+      if (lastNumber.end < 0) return notNumeric(depth, i, i + 1, `'${text[i]}' is not a number`);
+      if (!lastNumber.isInteger) allIntegers = false;
+      i = lastNumber.end;
+    } else {
+      value = readSpecialValue(text, i);
+      if (specialEnd < 0) return notNumeric(depth, i, identifierEnd(text, i), `'${excerpt(text, i, identifierEnd(text, i))}' is not a number`);
+      allIntegers = false;
+      i = specialEnd;
+    }
+    // The token must end at a delimiter: `1j`, `0x1f`, `1e`, `2.5f` are not numbers we read.
+    const d = i < n ? text.charCodeAt(i) : 32;
+    if (!(d === 44 || d === 93 || d === 41 || d === 32 || d === 10 || d === 13 || d === 9 || d === 35 || d === 47 || d === 12 || d === 11 || d === 0xa0 || d === 91 || d === 40)) {
+      return notNumeric(depth, tokenStart, identifierEnd(text, i), `'${excerpt(text, tokenStart, identifierEnd(text, i))}' is not a number`);
+    }
+    if (separated === 2) commaless = true;
+    if (contentAt[depth] === 2) ragged ??= raggedAt(`${describeRow(countAt, depth)} mixes numbers and nested lists`, openAt[depth], i);
+    contentAt[depth] = 1;
+    if (depth !== childLeaf && depth !== 0) {
+      if (childLeaf === -1) childLeaf = depth;
+      else ragged ??= raggedAt(`${describeRow(countAt, 1)} mixes numbers and nested lists at different depths`, openAt[1], i);
+    }
+    if (valueCount === valueBuffer.length) growValues();
+    valueBuffer[valueCount] = value;
+    if (value - value !== 0) {
+      if (nonFinite.length < MAX_NON_FINITE_SITES) nonFinite.push({ index: valueCount, range: { start: tokenStart, end: i } });
+      nonFiniteCount++;
+    }
+    valueCount++;
+    countAt[depth]++;
+    afterElement = true;
+    spaceSinceElement = false;
+    commaSinceElement = false;
+    if (--untilCheck === 0) {
+      untilCheck = CHECK_EVERY;
+      limits.checkpoint();
+    }
+  }
+
+  const range = { start, end: i };
+  if (commaless && sawComma) {
+    // Python needs commas; NumPy's print() has none. A literal with both is missing a comma somewhere.
+    return { kind: 'not-numeric', at: { start, end: start + 1 }, openPositions: [start], detail: 'commas between some values but not others (a missing comma?)' };
+  }
+  if (truncatedAt >= 0) {
+    return {
+      kind: 'error',
+      code: 'truncated-print',
+      detail:
+        "was printed in summarised form: '...' stands for values that are not in the text. Print it in full " +
+        '(NumPy: np.set_printoptions(threshold=sys.maxsize); PyTorch: torch.set_printoptions(profile="full")) and paste it again',
+      range: { start: truncatedAt, end: truncatedAt + 3 },
+      end: i,
+    };
+  }
+  if (ragged) return { kind: 'error', code: 'ragged-rows', detail: ragged.detail, range: ragged.range, end: i };
+
+  const outerCount = countAt[0];
+  if (contentAt[0] !== 2 || !childShapes) {
+    const shape = [outerCount];
+    if (contentAt[0] === 2 && firstChildShape) shape.push(...firstChildShape);
+    return {
+      kind: 'array',
+      array: makeArray(shape, 0, valueCount, range, nonFinite, nonFiniteCount),
+      commaless,
+      tuple: text.charCodeAt(start) === 40,
+      allIntegers,
+    };
+  }
+  // Children of different shapes. All 1-D: a matrix with a short or long row. Otherwise: a list of arrays.
+  if (childShapes.every((s) => s.length === 1)) {
+    const expected = childShapes[0][0];
+    const row = childShapes.findIndex((s) => s[0] !== expected);
+    return {
+      kind: 'error',
+      code: 'ragged-rows',
+      detail: `row ${row} has ${childShapes[row][0]} values but row 0 has ${expected}`,
+      range: { start: childStart[row], end: childEnd[row] },
+      end: i,
+    };
+  }
+  const children: NumericArray[] = [];
+  for (let k = 0; k < childShapes.length; k++) {
+    const from = childValueStart[k];
+    const to = k + 1 < childShapes.length ? childValueStart[k + 1] : valueCount;
+    const sites = nonFinite.filter((s) => s.index >= from && s.index < to).map((s) => ({ index: s.index - from, range: s.range }));
+    let count = 0;
+    for (let v = from; v < to; v++) if (valueBuffer[v] - valueBuffer[v] !== 0) count++;
+    children.push(makeArray(childShapes[k], from, to, { start: childStart[k], end: childEnd[k] }, sites, count));
+  }
+  return { kind: 'list', children, range, commaless };
+}
+
+function raggedAt(detail: string, from: number, to: number): { detail: string; range: SourceRange } {
+  return { detail, range: { start: from, end: to } };
+}
+
+function notNumeric(depth: number, at: number, atEnd: number, detail: string, n = Number.MAX_SAFE_INTEGER): ListOutcome {
+  const openPositions: number[] = [];
+  for (let d = 0; d <= depth; d++) openPositions.push(openAt[d]);
+  return { kind: 'not-numeric', at: { start: at, end: Math.max(at, Math.min(atEnd, n)) }, openPositions, detail };
+}
+
+function makeArray(shape: number[], from: number, to: number, range: SourceRange, nonFinite: readonly NonFiniteSite[], nonFiniteCount: number): NumericArray {
+  return { shape, values: valueBuffer.slice(from, to), range, nonFinite, nonFiniteCount };
+}
+
+/** 0: missing separator, 1: comma (or first element), 2: whitespace only. */
+function checkSeparator(afterElement: boolean, comma: boolean, space: boolean): 0 | 1 | 2 {
+  if (!afterElement) return 1;
+  if (comma) return 1;
+  return space ? 2 : 0;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/** "row 3" at depth 1, "row [1][3]" deeper: the indices of the bracket open at `depth`. */
+function describeRow(counts: Int32Array, depth: number): string {
+  if (depth <= 0) return 'the array';
+  if (depth === 1) return `row ${counts[0]}`;
+  let path = '';
+  for (let d = 0; d < depth; d++) path += `[${counts[d]}]`;
+  return `row ${path}`;
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function identifierEnd(text: string, i: number): number {
+  let j = i;
+  const limit = Math.min(text.length, i + 40);
+  while (j < limit) {
+    const c = text.charCodeAt(j);
+    if (c === 44 || c === 93 || c === 41 || c === 91 || c === 40 || c <= 32) break;
+    j++;
+  }
+  return Math.max(j, Math.min(i + 1, text.length));
+}
+
+function excerpt(text: string, from: number, to: number): string {
+  return text.slice(from, Math.min(to, from + 40));
+}
+
+/** Skips from the bracket at `start` to after its balancing close (any bracket kind), or to the end of the text. */
+export function skipBalanced(text: string, start: number): number {
+  let level = 0;
+  const n = text.length;
+  for (let i = start; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 40 || c === 123) level++;
+    else if (c === 93 || c === 41 || c === 125) {
+      level--;
+      if (level === 0) return i + 1;
+    }
+  }
+  return n;
+}
+
+// ---- nan / inf spellings and scalar wrappers ----
+
+let specialEnd = -1;
+
+const NAN_NAMES = new Set(['nan', 'NaN', 'NAN']);
+const INF_NAMES = new Set(['inf', 'Inf', 'INF', 'Infinity', 'infinity', 'infty']);
+const MODULE_PREFIXES = new Set(['np', 'numpy', 'math', 'torch', 'jnp', 'tf', 'cmath']);
+const SCALAR_WRAPPERS = new Set(['float', 'np.float16', 'np.float32', 'np.float64', 'numpy.float32', 'numpy.float64', 'np.double', 'np.single', 'np.half', 'float32', 'float64']);
+
+/**
+ * Reads nan/inf in their Python, NumPy, JSON5 and JavaScript spellings, optionally signed, and scalar wrappers
+ * such as `np.float32(0.5)` or `float('-inf')`. Sets specialEnd (-1 when nothing matched).
+ */
+function readSpecialValue(text: string, pos: number): number {
+  specialEnd = -1;
+  let i = pos;
+  let sign = 1;
+  const first = text.charCodeAt(i);
+  if (first === 45 || first === 43) {
+    if (first === 45) sign = -1;
+    i++;
+  }
+  let j = i;
+  const limit = Math.min(text.length, i + 24);
+  while (j < limit) {
+    const c = text.charCodeAt(j);
+    if (isLetter(c) || (c >= 48 && c <= 57 && j > i) || (c === 46 && j > i)) j++;
+    else break;
+  }
+  const word = text.slice(i, j);
+  const dot = word.lastIndexOf('.');
+  const bare = dot >= 0 && MODULE_PREFIXES.has(word.slice(0, dot)) ? word.slice(dot + 1) : dot >= 0 ? '' : word;
+  if (NAN_NAMES.has(bare)) {
+    specialEnd = j;
+    return NaN;
+  }
+  if (INF_NAMES.has(bare)) {
+    specialEnd = j;
+    return sign * Infinity;
+  }
+  if (bare === 'PINF' || bare === 'NINF') {
+    specialEnd = j;
+    return (bare === 'PINF' ? 1 : -1) * sign * Infinity;
+  }
+  if (SCALAR_WRAPPERS.has(word)) {
+    let k = j;
+    while (k < text.length && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+    if (text.charCodeAt(k) !== 40) return NaN;
+    k++;
+    while (k < text.length && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+    const quote = text.charCodeAt(k);
+    let inner: number;
+    let innerEnd: number;
+    if (quote === 39 || quote === 34) {
+      const close = text.indexOf(text[k], k + 1);
+      if (close < 0 || close - k > 32) return NaN;
+      const literal = text.slice(k + 1, close).trim();
+      const parsedLiteral = parseQuotedFloat(literal);
+      if (parsedLiteral === undefined) return NaN;
+      inner = parsedLiteral;
+      innerEnd = close + 1;
+    } else {
+      const c = text.charCodeAt(k);
+      if ((c >= 48 && c <= 57) || c === 46 || ((c === 45 || c === 43) && !isLetter(text.charCodeAt(k + 1)))) {
+        inner = readNumber(text, k);
+        if (lastNumber.end < 0) return NaN;
+        innerEnd = lastNumber.end;
+      } else {
+        inner = readSpecialValue(text, k);
+        if (specialEnd < 0) return NaN;
+        innerEnd = specialEnd;
+        specialEnd = -1;
+      }
+    }
+    while (innerEnd < text.length && (text.charCodeAt(innerEnd) === 32 || text.charCodeAt(innerEnd) === 9)) innerEnd++;
+    if (text.charCodeAt(innerEnd) !== 41) return NaN;
+    specialEnd = innerEnd + 1;
+    return sign * inner;
+  }
+  return NaN;
+}
+
+/** float('…') accepts nan, inf, infinity (any case, signed) and decimal literals. */
+function parseQuotedFloat(literal: string): number | undefined {
+  const lower = literal.toLowerCase();
+  const unsigned = lower.replace(/^[+-]/, '');
+  const negative = lower.startsWith('-');
+  if (unsigned === 'nan') return NaN;
+  if (unsigned === 'inf' || unsigned === 'infinity') return negative ? -Infinity : Infinity;
+  const value = readNumber(literal, 0);
+  if (lastNumber.end !== literal.length) return undefined;
+  return value;
+}
