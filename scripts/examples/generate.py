@@ -100,6 +100,7 @@ def write(stem, filename, text, layers, x, output, state, framework, dtype="floa
         fh.write(text)
     exp = {"file": filename, "framework": framework, "dtype": dtype,
            "tolerance": 1e-9 if dtype == "float64" else 1e-5, "layers": layers}
+    exp["input"] = None
     if x is not None:
         exp["input"] = {"x": x.tolist()}
         with open(os.path.join(EX, "inputs", f"{stem}.json"), "w") as fh:
@@ -535,49 +536,55 @@ def torch_literals_file(stem, T):
 # ONNX
 
 
-def onnx_gru_file(T):
+def onnx_file(stem, kind, I, H, T, direction, attrs, node_attr_text):
+    """Initializers printed with repr(numpy_helper.to_array(init)) into a Python file with the make_node line."""
     import onnxruntime as ort
     from onnx import TensorProto, helper, numpy_helper
 
-    stem = "onnx_gru_initializers"
     rng = rng_for(stem)
-    I, H = 2, 3
-    Wn = draw(rng, (1, 3 * H, I), 6).astype(np.float32)
-    Rn = draw(rng, (1, 3 * H, H), 6).astype(np.float32)
-    Bn = draw(rng, (1, 6 * H), 6).astype(np.float32)
+    G = {"lstm": 4, "gru": 3, "simple_rnn": 1}[kind]
+    op = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "RNN"}[kind]
+    D = 2 if direction == "bidirectional" else 1
+    Wn = draw(rng, (D, G * H, I), 6).astype(np.float32)
+    Rn = draw(rng, (D, G * H, H), 6).astype(np.float32)
+    Bn = draw(rng, (D, 2 * G * H), 6).astype(np.float32)
     inits = [numpy_helper.from_array(Wn, "W"), numpy_helper.from_array(Rn, "R"), numpy_helper.from_array(Bn, "B")]
-    node = helper.make_node("GRU", inputs=["X", "W", "R", "B"], outputs=["Y", "Y_h"], hidden_size=H,
-                            linear_before_reset=1)
-    graph = helper.make_graph([node], "gru", [helper.make_tensor_value_info("X", TensorProto.FLOAT, [T, 1, I])],
-                              [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [T, 1, 1, H]),
-                               helper.make_tensor_value_info("Y_h", TensorProto.FLOAT, [1, 1, H])],
+    outs = ["Y", "Y_h"] + (["Y_c"] if kind == "lstm" else [])
+    node = helper.make_node(op, inputs=["X", "W", "R", "B"], outputs=outs, hidden_size=H, direction=direction,
+                            **attrs)
+    shapes = {"Y": [T, D, 1, H], "Y_h": [D, 1, H], "Y_c": [D, 1, H]}
+    graph = helper.make_graph([node], stem, [helper.make_tensor_value_info("X", TensorProto.FLOAT, [T, 1, I])],
+                              [helper.make_tensor_value_info(o, TensorProto.FLOAT, shapes[o]) for o in outs],
                               initializer=inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)])
     model.ir_version = 8
-    reprs = {}
-    for init in model.graph.initializer:
-        r = repr(numpy_helper.to_array(init))
-        reprs[init.name] = r
-    for name, a in zip("WRB", (Wn, Rn, Bn)):
-        assert np.array_equal(np.array(numbers_in(reprs[name].replace("float32", ""))).astype(np.float32),
-                              a.ravel())
+    reprs = {init.name: repr(numpy_helper.to_array(init)) for init in model.graph.initializer}
+    for name, arr_ in zip("WRB", (Wn, Rn, Bn)):
+        got = np.array(numbers_in(reprs[name].replace("float32", ""))).astype(np.float32)
+        assert np.array_equal(got, arr_.ravel()), name
     x = np.round(rng_for(stem + "/x").uniform(-1, 1, (T, I)), 6)
     sess = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
-    Y, Yh = sess.run(["Y", "Y_h"], {"X": x.astype(np.float32)[:, None, :]})
+    res = sess.run(outs, {"X": x.astype(np.float32)[:, None, :]})
+    Y = res[0][:, :, 0, :]  # (T, D, H)
+    output = Y.reshape(T, D * H)  # per step: forward then backward, like a concat merge
+    state = {"h": res[1][:, 0, :]}
+    if kind == "lstm":
+        state["c"] = res[2][:, 0, :]
     lines = ["import numpy as np", "from onnx import helper, numpy_helper, TensorProto", "",
-             "# Initializers of our exported GRU, printed with repr(numpy_helper.to_array(init)):", ""]
+             f"# Initializers of our exported {op}, printed with repr(numpy_helper.to_array(init)):", ""]
     for name in "WRB":
         lines.append(f"{name} = np.{reprs[name].replace('dtype=float32', 'dtype=np.float32')}")
         lines.append("")
-    lines += [
-        f"node = helper.make_node(\"GRU\", inputs=[\"X\", \"W\", \"R\", \"B\"], outputs=[\"Y\", \"Y_h\"], "
-        f"hidden_size={H}, linear_before_reset=1)", ""]
-    text = "\n".join(lines)
-    write(stem, f"{stem}.py", text, [layer_entry("gru", "onnx", H, I, 1)], x, Y[:, 0, 0, :], {"h": Yh[:, 0, :]},
+    out_list = ", ".join(f'"{o}"' for o in outs)
+    lines += [f'node = helper.make_node("{op}", inputs=["X", "W", "R", "B"], outputs=[{out_list}], '
+              f"hidden_size={H}{node_attr_text})", ""]
+    write(stem, f"{stem}.py", "\n".join(lines), [layer_entry(kind, "onnx", H, I, D)], x, output, state,
           "onnxruntime", dtype="float32",
           extra={"printedFrom": "float32 initializers (6 decimals, exact in float32); expected = onnxruntime "
                                 "1.30 CPU (float32 only) on x cast to float32",
-                 "config": {"hidden_size": H, "linear_before_reset": 1, "direction": "forward"}})
+                 "outputLayout": "Y (T, D, 1, H) as T x (D*H): forward then backward at each step (reverse "
+                                 "direction in original time order)",
+                 "config": {"hidden_size": H, "direction": direction, **attrs}})
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -609,7 +616,10 @@ def main():
                           {"input_size": 2, "hidden_size": 3, "bidirectional": True}, "gru", "float32", 4)
     torch_parameters_file("torch_rnn_parameters", "simple_rnn", {"input_size": 2, "hidden_size": 3}, 4)
     torch_literals_file("torch_lstm_tensors", 4)
-    onnx_gru_file(4)
+    onnx_file("onnx_gru_initializers", "gru", 2, 3, 4, "forward", {"linear_before_reset": 1},
+              ", linear_before_reset=1")
+    onnx_file("onnx_lstm_bidirectional_initializers", "lstm", 3, 2, 4, "bidirectional", {},
+              ', direction="bidirectional"')
     print("\n".join(WRITTEN))
 
 
