@@ -329,7 +329,14 @@ async function ui() {
   // What the UI tests see (test/ui/workbench.ts reads it): one page, one workbench, shared by all files.
   globalThis.gateLensUi = { page, workspace, screenshots: SCREENSHOTS, url: cs.workbenchUrl(workspace, payload), log };
   const { default: Mocha } = await import('mocha');
-  const mocha = new Mocha({ ui: 'bdd', timeout: 90000, color: false, reporter: 'spec', grep: process.env.MOCHA_GREP });
+  let failures = 0;
+  const rootHooks = {
+    async afterEach() {
+      // What the workbench looked like when a test failed: the first thing to look at when one does.
+      if (this.currentTest?.state === 'failed') await page.screenshot({ path: path.join(SCREENSHOTS, `failed-${++failures}.png`) }).catch(() => {});
+    },
+  };
+  const mocha = new Mocha({ ui: 'bdd', timeout: 90000, color: false, reporter: 'spec', grep: process.env.MOCHA_GREP, rootHooks });
   for (const f of files) mocha.addFile(f);
   const stats = await new Promise((resolve) => { const runner = mocha.run(() => resolve(runner.stats)); });
   await mocha.dispose?.();

@@ -1,0 +1,162 @@
+// Helpers for the UI tests: they drive the real VS Code workbench (code-server + Chromium) that
+// scripts/vscode-harness.mjs ui starts, through the page it hands over in globalThis.gateLensUi.
+// The selectors below are VS Code 1.100's DOM (code-server 4.100.3 is pinned for that reason):
+// .quick-input-widget (palette), .monaco-editor .view-line (rendered lines), .monaco-hover (hovers),
+// iframe.webview.ready > #active-frame (a webview's own document).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+
+export interface UiContext {
+  readonly page: Page;
+  /** The throwaway workspace folder on disk: test-workspace/ plus examples/. */
+  readonly workspace: string;
+  readonly screenshots: string;
+  readonly url: string;
+  readonly log: (...args: unknown[]) => void;
+}
+
+declare global {
+  var gateLensUi: UiContext | undefined;
+}
+
+export function ui(): UiContext {
+  const context = globalThis.gateLensUi;
+  if (!context) throw new Error('run the UI tests through `node scripts/vscode-harness.mjs ui`');
+  return context;
+}
+
+let opened = false;
+
+/** Loads the workbench once per run; later calls only close what the previous test left open. */
+export async function openWorkbench(): Promise<Page> {
+  const { page, url } = ui();
+  if (!opened) {
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'examples' }).first().waitFor({ timeout: 60000 });
+    opened = true;
+  }
+  await page.keyboard.press('Escape');
+  return page;
+}
+
+export async function screenshot(name: string): Promise<string> {
+  const file = path.join(ui().screenshots, `${name}.png`);
+  await ui().page.screenshot({ path: file });
+  return file;
+}
+
+async function quickInput(page: Page, open: string, text: string): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press(open);
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(text);
+}
+
+/** Runs a command from the command palette by its title as the palette lists it ("Gate Lens: Step Through"). */
+export async function runCommand(title: string): Promise<void> {
+  const page = ui().page;
+  await quickInput(page, 'F1', `>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Opens a workspace file through Quick Open and waits for its editor tab to be active. */
+export async function openFile(relativePath: string): Promise<void> {
+  const page = ui().page;
+  const name = path.basename(relativePath);
+  await quickInput(page, 'Control+P', relativePath);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor();
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+}
+
+/** Moves the cursor to a 1-based line (Go to Line), which also scrolls it into view. */
+export async function goToLine(line: number): Promise<void> {
+  const page = ui().page;
+  await quickInput(page, 'Control+G', `:${line}`);
+  await page.keyboard.press('Enter');
+}
+
+/** The text of a workspace file as it is on disk (the workspace copy, which tests may edit). */
+export function workspaceText(relativePath: string): string {
+  return fs.readFileSync(path.join(ui().workspace, relativePath), 'utf8');
+}
+
+/** 1-based number of the first line matching `pattern`, and the column where its first group (or match) starts. */
+export function findLine(text: string, pattern: RegExp): { line: number; token: string } {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = pattern.exec(lines[i]);
+    if (m) return { line: i + 1, token: m[1] ?? m[0] };
+  }
+  throw new Error(`no line matches ${pattern}`);
+}
+
+/**
+ * Hovers the mouse over `token` where it first appears as a whole word in a rendered editor line whose text
+ * contains `lineText`. The pixel position comes from the DOM text, so fonts and layout do not matter.
+ */
+export async function hoverToken(lineText: string, token: string): Promise<void> {
+  const page = ui().page;
+  const line = page.locator('.editor-instance .monaco-editor .view-lines .view-line', { hasText: lineText }).first();
+  await line.waitFor();
+  const point = await line.evaluate((element, word) => {
+    const wordAt = new RegExp(`(^|[^A-Za-z0-9_])${word}([^A-Za-z0-9_]|$)`);
+    const text = element.textContent ?? '';
+    const m = wordAt.exec(text);
+    if (!m) return undefined;
+    let target = m.index + m[1].length;
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const length = node.textContent?.length ?? 0;
+      if (target < length) {
+        const range = document.createRange();
+        range.setStart(node, target);
+        range.setEnd(node, Math.min(length, target + word.length));
+        const box = range.getBoundingClientRect();
+        return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+      }
+      target -= length;
+    }
+    return undefined;
+  }, token);
+  if (!point) throw new Error(`"${token}" not found in the rendered line containing "${lineText}"`);
+  // Come in from outside so the editor sees a real mouse move onto the word.
+  await page.mouse.move(point.x - 60, point.y + 80);
+  await page.mouse.move(point.x, point.y, { steps: 6 });
+}
+
+/** Rows of the first table in the visible hover whose header mentions `header`, as trimmed cell texts. */
+export async function hoverTable(header: string): Promise<string[][]> {
+  const page = ui().page;
+  const table = page.locator('.monaco-hover table', { hasText: header }).first();
+  await table.waitFor({ timeout: 20000 });
+  return table.locator('tbody tr').evaluateAll((rows) =>
+    rows.map((row) => Array.from(row.querySelectorAll('td'), (cell) => (cell.textContent ?? '').trim())));
+}
+
+/**
+ * The document of the Gate Lens webview (the step-through view): VS Code nests it as
+ * iframe.webview.ready > iframe#active-frame. Returns the first such frame that shows the step label.
+ */
+export async function gateLensWebview(timeoutMs = 30000): Promise<Frame> {
+  const page = ui().page;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      const element = await frame.frameElement().catch(() => undefined);
+      if ((await element?.getAttribute('id')) !== 'active-frame') continue;
+      if (await frame.locator('#gl-step-label').isVisible().catch(() => false)) return frame;
+    }
+    if (Date.now() > deadline) throw new Error('no Gate Lens webview with #gl-step-label appeared');
+    await page.waitForTimeout(200);
+  }
+}
+
+export async function texts(frame: Frame, selector: string): Promise<string[]> {
+  return frame.locator(selector).evaluateAll((nodes) => nodes.map((n) => (n.textContent ?? '').trim()));
+}
