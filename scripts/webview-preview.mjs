@@ -97,3 +97,70 @@ if (process.argv.includes('--screenshot')) {
   }
   await browser.close();
 }
+
+// --check: drive the page like a user (buttons, keys, convention, split, copy, run, hover) and time step updates.
+if (process.argv.includes('--check')) {
+  const exe = process.argv.includes('--executable') ? process.argv[process.argv.indexOf('--executable') + 1] : '/usr/bin/chromium';
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: exe, args: ['--no-sandbox', '--disable-gpu'] });
+  const fail = (msg) => { console.error('CHECK FAILED: ' + msg); process.exitCode = 1; };
+  const expect = (cond, msg) => { if (!cond) fail(msg); else console.log('ok  ' + msg); };
+  for (const [caseId, units, steps] of [['seed', 3, 10], ['big', 512, 1000]]) {
+    const p = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const errors = [];
+    p.on('pageerror', (e) => errors.push(String(e)));
+    p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    await p.goto(`${page}?case=${caseId}&theme=dark&timing=1&units=${units}&steps=${steps}`);
+    const label = p.locator('#gl-step-label');
+    await p.waitForSelector('#gl-step-label:not(:empty)', { timeout: 60000 });
+    expect((await label.textContent()) === `Step 1 / ${steps}`, `${caseId}: opens at Step 1 / ${steps}`);
+    await p.evaluate(() => { window.__frameMs.length = 0; });
+    for (let k = 2; k <= Math.min(41, steps); k++) {
+      await p.click('#gl-next');
+      await p.waitForFunction((want) => document.getElementById('gl-step-label').textContent === want, `Step ${k} / ${steps}`);
+    }
+    const frames = await p.evaluate(() => window.__frameMs.slice().sort((a, b) => a - b));
+    const q = (f) => frames[Math.min(frames.length - 1, Math.floor(frames.length * f))].toFixed(2);
+    console.log(`${caseId} (${units} units × ${steps} steps): step update frame median ${q(0.5)} ms, p90 ${q(0.9)} ms, max ${q(1)} ms over ${frames.length} frames`);
+    const labelIs = async (want) => p.waitForFunction((w) => document.getElementById('gl-step-label').textContent === w, want, { timeout: 2000 }).then(() => true, () => false);
+    // Focus stays on the ← → button after the clicks above: arrows must still step from there.
+    await p.keyboard.press('End');
+    expect(await labelIs(`Step ${steps} / ${steps}`), `${caseId}: End goes to the last step`);
+    await p.keyboard.press('Home');
+    await p.keyboard.press('ArrowRight');
+    expect(await labelIs(`Step 2 / ${steps}`), `${caseId}: Home then → gives Step 2`);
+    await p.locator('#gl-heat-h').focus();
+    await p.keyboard.press('ArrowDown');
+    expect(/^h, unit 1, step 2 \(x\[1\]\): /.test(await p.textContent('#gl-live')), `${caseId}: ↓ on the focused h heatmap reads unit 1: ${await p.textContent('#gl-live')}`);
+    await p.keyboard.press('ArrowRight');
+    expect(await labelIs(`Step 3 / ${steps}`), `${caseId}: → on a focused heatmap steps`);
+    await p.locator('#gl-step-label').click();
+    await p.keyboard.press(' ');
+    expect((await p.getAttribute('#gl-play', 'aria-pressed')) === 'true', `${caseId}: Space starts playing`);
+    await p.waitForTimeout(400);
+    await p.keyboard.press(' ');
+    expect((await p.getAttribute('#gl-play', 'aria-pressed')) === 'false', `${caseId}: Space pauses`);
+    await p.selectOption('#gl-convention', 'onnx');
+    const letters = await p.$$eval('#gl-z .gl-block .gl-gate-label', (els) => els.map((e) => e.textContent.split('·')[0].trim()));
+    expect(JSON.stringify(letters) === JSON.stringify(['i', 'o', 'f', 'c']) && await p.isVisible('#gl-whatif'), `${caseId}: ONNX what-if relabels Keras columns i, o, f, c`);
+    await p.selectOption('#gl-convention', 'keras');
+    await p.check('#gl-split');
+    const rows = await p.$$eval('#gl-z .gl-block:first-child tbody tr', (els) => els.map((e) => e.className));
+    expect(rows.length === 4, `${caseId}: split shows x·W, h·U, b, z rows (${rows.length})`);
+    await p.click('#gl-copy');
+    const copy = await p.evaluate(() => window.__previewSent.filter((m) => m.type === 'copy').pop());
+    expect(copy && copy.text.startsWith('# Gate Lens:') && copy.text.includes('z = np.array(['), `${caseId}: copy posts NumPy text`);
+    await p.locator('#gl-heat-gates').scrollIntoViewIfNeeded();
+    const box = await p.locator('#gl-heat-gates').boundingBox();
+    await p.mouse.move(box.x + box.width * 0.5, box.y + 3);
+    expect(await p.isVisible('#gl-tooltip') && /step \d+ \(x\[\d+\]\): /.test(await p.textContent('#gl-live')), `${caseId}: heatmap hover shows tooltip and live text: ${await p.textContent('#gl-live')}`);
+    await p.selectOption('#gl-run-source', 'zeros');
+    await p.fill('#gl-run-steps', '5');
+    await p.click('#gl-run');
+    await p.waitForFunction(() => document.getElementById('gl-step-label').textContent.endsWith('/ 5'));
+    expect(true, `${caseId}: Run with zeros × 5 posts run and shows the new 5-step trace`);
+    expect(errors.length === 0, `${caseId}: no page errors ${errors.join(' | ')}`);
+    await p.close();
+  }
+  await browser.close();
+}

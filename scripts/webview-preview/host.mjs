@@ -99,3 +99,16 @@ window.acquireVsCodeApi = () => ({
     }
   },
 });
+
+// ?timing=1: time every animation-frame callback (the webview renders a step inside one), for --check.
+if (params.get('timing') === '1') {
+  window.__frameMs = [];
+  const raf = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (cb) => raf((ts) => {
+    const t0 = performance.now();
+    cb(ts);
+    // Force style and layout inside the measurement, so the figure includes what the DOM update costs.
+    void document.body.getBoundingClientRect().height;
+    window.__frameMs.push(performance.now() - t0);
+  });
+}

@@ -3,7 +3,7 @@
 
 import { convention } from '../core/conventions';
 import { numpyArray, pythonName } from './format';
-import { blockValues, prevCell, prevHidden, zBlocks, type TraceData } from './trace';
+import { blockValues, inputRow, prevCell, prevHidden, zBlocks, type TraceData } from './trace';
 
 export function stepAsNumpy(tr: TraceData, t: number, directionName: string): string {
   const spec = convention(tr.convention, tr.cell);
@@ -15,7 +15,8 @@ export function stepAsNumpy(tr: TraceData, t: number, directionName: string): st
   lines.push(`# z and its parts in the stored ${spec.framework} column order: ${blocks.map((b) => `${b.label} [${b.start}:${b.end}]`).join(', ')}`);
   if (tr.cell === 'gru') lines.push(`# reset gate applied ${tr.resetAfter ? 'after U·h (reset_after=True)' : 'before U (reset_after=False)'}`);
   lines.push('import numpy as np');
-  lines.push(numpyArray('x', tr.x.subarray(t * tr.inputSize, (t + 1) * tr.inputSize)));
+  const ti = inputRow(tr, t);
+  lines.push(numpyArray('x', tr.x.subarray(ti * tr.inputSize, (ti + 1) * tr.inputSize)) + `  # x[${tr.timeIndex[t]}]`);
   const hPrev = new Float64Array(tr.hiddenSize);
   for (let u = 0; u < tr.hiddenSize; u++) hPrev[u] = prevHidden(tr, t, u);
   if (t > 0 || tr.h0) lines.push(numpyArray('h_prev', hPrev));

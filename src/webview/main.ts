@@ -33,7 +33,7 @@ import { playNext, stepKeyAction, unitWindow } from './keys';
 import { DEFAULT_STATE, restoreState, type SourceKind, type ViewState } from './state';
 import { setStrings, t, type StringKey } from './strings';
 import {
-  conventionChoices, decodeTrace, gateLabelIn, gruHiddenAt, lstmCellAt, maxOtherAt, zBlocks, zSplitAt,
+  conventionChoices, decodeTrace, gateLabelIn, inputRow, gruHiddenAt, lstmCellAt, maxOtherAt, zBlocks, zSplitAt,
   type CellDecomposition, type GruDecomposition, type TraceData, type ZBlock, type ZSplit,
 } from './trace';
 import { convention as conventionSpec } from '../core/conventions';
@@ -113,6 +113,7 @@ const unitsPrev = el('button', { id: 'gl-units-prev', type: 'button', 'data-aria
 const unitsNext = el('button', { id: 'gl-units-next', type: 'button', 'data-aria': 'z.unitsNext', text: '›' });
 const unitsLabel = el('span', { id: 'gl-units-label', className: 'gl-muted' });
 const unitsPager = el('div', { className: 'gl-units', hidden: true }, unitsPrev, unitsLabel, unitsNext);
+const xLine = el('p', { id: 'gl-x', className: 'gl-x gl-num' });
 const zBox = el('div', { id: 'gl-z', className: 'gl-z' });
 const zNote = el('p', { id: 'gl-z-note', className: 'gl-note', hidden: true });
 const resetNote = el('p', { id: 'gl-reset', className: 'gl-reset', hidden: true });
@@ -146,6 +147,7 @@ const plotH = new LinePlot('gl-plot-h', chartHost);
 const stepSection = el('section', { className: 'gl-section', 'aria-labelledby': 'gl-step-heading' },
   el('h2', { id: 'gl-step-heading', 'data-str': 'section.step' }),
   whatIf,
+  xLine,
   el('div', { className: 'gl-subhead' },
     el('h3', { 'data-str': 'z.title' }),
     el('label', { className: 'gl-toggle' }, splitToggle, el('span', { 'data-str': 'z.split' })),
@@ -321,8 +323,10 @@ copyButton.addEventListener('click', () => {
 document.addEventListener('keydown', (e) => {
   if (!trace || e.defaultPrevented) return;
   const target = e.target as HTMLElement | null;
-  // Form controls keep their own keys (the slider handles arrows itself, Space presses a button).
-  if (target && target !== document.body && target.tagName !== 'CANVAS' && target.closest('input, select, textarea, button, a')) return;
+  // Form fields keep their own keys (the slider handles arrows itself); on a button, Space and Enter press it,
+  // but the arrows still step, so the keyboard keeps working after a click on ← or →.
+  if (target && target.closest('input, select, textarea')) return;
+  if (target && target.closest('button, a') && (e.key === ' ' || e.key === 'Enter')) return;
   const action = stepKeyAction(e.key, state.step, trace.steps, { ctrl: e.ctrlKey, alt: e.altKey, meta: e.metaKey });
   if (action.kind === 'none') return;
   e.preventDefault();
@@ -422,9 +426,12 @@ function rebuildStepDom(): void {
 
   // "other" appears when some gate receives more than x·W + h·U + b anywhere in the trace (peepholes, clip,
   // forget_bias, or the reset_after n block), so the table shape does not jump while stepping.
+  // Decided per block over the whole trace, so a block's table keeps its shape while stepping.
+  const blockHasOther = (b: ZBlock): boolean => {
+    for (let s = 0; s < tr.steps; s++) if (maxOtherAt(tr, s, b.canonicalOffset, b.canonicalOffset + tr.units) > 0) return true;
+    return false;
+  };
   showOther = false;
-  if (state.split) for (let s = 0; s < tr.steps && !showOther; s++) showOther = maxOtherAt(tr, s) > 0;
-  const rowKinds: (keyof ZSplit)[] = state.split ? (showOther ? ['xw', 'hu', 'b', 'other', 'z'] : ['xw', 'hu', 'b', 'z']) : ['z'];
 
   for (const b of blocks) {
     const label = t('z.gateLabel', b.label, b.name, b.start, b.end);
@@ -435,6 +442,9 @@ function rebuildStepDom(): void {
     const table = el('table', { className: 'gl-ztable' }, caption, el('thead', {}, head));
     const body = el('tbody');
     const rows: BlockCells['rows'] = [];
+    const other = state.split && blockHasOther(b);
+    showOther ||= other;
+    const rowKinds: (keyof ZSplit)[] = state.split ? (other ? ['xw', 'hu', 'b', 'other', 'z'] : ['xw', 'hu', 'b', 'z']) : ['z'];
     for (const kind of rowKinds) {
       const tr2 = el('tr', { className: `gl-zrow gl-zrow-${kind}` }, el('th', { scope: 'row', className: 'gl-rowhead', text: t(ROW_KEYS[kind]) }));
       const cells: HTMLElement[] = [];
@@ -497,8 +507,9 @@ function rebuildStepDom(): void {
   }
   const hEnd = Math.min(windowEnd, tr.hiddenSize);
   if (tr.cell === 'gru') {
+    // n for the candidate whatever the convention: Keras and ONNX call it h, which would collide with the state.
     const cols: [string, string][] = [['unit', t('state.col.unit')], ['z', t('state.col.z')], ['hPrev', t('state.col.hPrev')], ['zh', 'z⊙h₋₁'],
-      ['n', gateLabelIn(displaySpec, 'n').label], ['zn', `(1−z)⊙${gateLabelIn(displaySpec, 'n').label}`], ['h', t('state.col.h')]];
+      ['n', t('state.col.n')], ['zn', '(1−z)⊙n'], ['h', t('state.col.h')]];
     hCells = stateTable(hBox, `${t('state.h.title')}: ${t('state.h.gru')}`, cols, windowStart, hEnd);
   } else if (tr.cell === 'lstm') {
     const cols: [string, string][] = tr.hiddenSize === tr.units
@@ -556,6 +567,12 @@ function renderStep(): void {
   firstButton.disabled = prevButton.disabled = s === 0;
   nextButton.disabled = lastButton.disabled = s >= tr.steps - 1;
 
+  const ti = inputRow(tr, s);
+  let xs = `x[${tr.timeIndex[s]}] = [`;
+  const shown = Math.min(tr.inputSize, UNIT_PAGE);
+  for (let k = 0; k < shown; k++) xs += (k ? ', ' : '') + formatCell(tr.x[ti * tr.inputSize + k]);
+  setText(xLine, xs + (tr.inputSize > shown ? `, … ${t('x.more', tr.inputSize - shown)}]` : ']'));
+
   for (const bc of blockCells) {
     for (const row of bc.rows) {
       for (let k = 0; k < row.cells.length; k++) {
@@ -570,15 +587,9 @@ function renderStep(): void {
       const v = tr.a[s * GH + bar.canonicalOffset + windowStart + k];
       setText(bar.values[k], formatCell(v));
       const frac = Number.isFinite(v) ? Math.min(1, Math.abs(v) / bar.max) : 0;
-      const fill = bar.fills[k];
-      if (bar.signed) {
-        fill.style.left = v < 0 ? `${50 - frac * 50}%` : '50%';
-        fill.style.width = `${frac * 50}%`;
-      } else {
-        fill.style.left = '0';
-        fill.style.width = `${frac * 100}%`;
-      }
-      fill.classList.toggle('gl-negative', v < 0);
+      // A transform, not width/left: moving a bar then needs no layout, only compositing.
+      bar.fills[k].style.transform = `scaleX(${v < 0 ? -frac : frac})`;
+      bar.fills[k].classList.toggle('gl-negative', v < 0);
     }
   }
   if (tr.cell === 'lstm' && cCells.c) {
@@ -764,6 +775,7 @@ function onMessage(m: HostToWebview): void {
       trace = undefined; // force a rebuild: the new trace has new numbers even if the shape is the same
       setTraces([...same, decoded].sort((a, b) => a.direction - b.direction));
       updateRunState(t('run.done', decoded.steps), undefined);
+      if (state.source !== 'array') { state.steps = decoded.steps; stepsInput.value = String(decoded.steps); }
       break;
     }
     case 'setConvention':

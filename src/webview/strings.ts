@@ -53,6 +53,8 @@ export const EN_STRINGS = {
   'conv.whatIf': 'What-if: the columns below keep their stored positions ({0} order) but are named as {1} would name them. Where the names differ, the real gate is shown too.',
   'conv.really': 'really {0}',
 
+  'x.more': '(+{0} more)',
+
   // z and its split
   'z.title': 'Pre-activation z = x·W + h·U + b',
   'z.split': 'Split z into x·W, h·U and b',

@@ -138,9 +138,14 @@ export function conventionChoices(cell: CellKind, stored: ConventionId): Convent
   return [...all.filter((c) => c.id === stored), ...all.filter((c) => c.id !== stored)];
 }
 
-/** Row offset of step t in a steps × width buffer. */
-export function rowOffset(t: number, width: number): number {
-  return t * width;
+/**
+ * Row of x consumed at processing step t: the host sends x in input time order, and a backward direction reads
+ * it from the end. Falls back to t if the time index is out of range.
+ */
+export function inputRow(tr: TraceData, t: number): number {
+  const ti = tr.timeIndex[t];
+  const rows = tr.inputSize > 0 ? tr.x.length / tr.inputSize : 0;
+  return ti >= 0 && ti < rows ? ti : t;
 }
 
 /** The z split for one column j of step t: the three parts the user expects, plus what the gate receives beyond them. */
@@ -166,11 +171,11 @@ export function zSplitAt(tr: TraceData, t: number, j: number, out: ZSplit): ZSpl
   return out;
 }
 
-/** Largest |other| over a step's columns, to decide whether the "other" row is worth showing. */
-export function maxOtherAt(tr: TraceData, t: number): number {
+/** Largest |other| over a step's canonical columns [from, to), to decide whether the "other" row is worth showing. */
+export function maxOtherAt(tr: TraceData, t: number, from = 0, to = tr.gates * tr.units): number {
   const GH = tr.gates * tr.units;
   let m = 0;
-  for (let j = 0; j < GH; j++) {
+  for (let j = from; j < to; j++) {
     const k = t * GH + j;
     const d = Math.abs(tr.z[k] - (tr.zx[k] + tr.zh[k]));
     // Rounding in the host's sum is not a peephole: scale the tolerance with the magnitudes involved.

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { CANONICAL_GATES, CONVENTIONS, conventionsFor, type CellKind } from '../../src/core/conventions';
 import {
-  blockValues, conventionChoices, decodeTrace, gateLabelIn, gruHiddenAt, lstmCellAt, maxOtherAt, prevCell, zBlocks, zSplitAt,
+  blockValues, conventionChoices, decodeTrace, gateLabelIn, inputRow, gruHiddenAt, lstmCellAt, maxOtherAt, prevCell, zBlocks, zSplitAt,
   type CellDecomposition, type GruDecomposition, type ZSplit,
 } from '../../src/webview/trace';
 import { pytorchGruPayload, seedLstmPayload, sigmoid } from './helpers';
@@ -148,6 +148,16 @@ describe('webview trace model', () => {
         assert.ok(Math.abs(d.sum - d.h) < 1e-15);
       }
     });
+  });
+
+  it('inputRow follows the time index, so a backward direction reads x from the end', () => {
+    const p = seedLstmPayload();
+    const back = decodeTrace({ ...p, direction: 1, x: Float64Array.from([10, 20]).buffer, timeIndex: Int32Array.from([1, 0]).buffer });
+    assert.equal(inputRow(back, 0), 1);
+    assert.equal(inputRow(back, 1), 0);
+    const odd = decodeTrace({ ...p, timeIndex: Int32Array.from([-1, 9]).buffer });
+    assert.equal(inputRow(odd, 0), 0);
+    assert.equal(inputRow(odd, 1), 1);
   });
 
   it('blockValues copies one stored block of a step in unit order', () => {
