@@ -8,6 +8,8 @@ import type { CellKind, ConventionId } from '../../src/core/conventions';
 import { fromNative, fromNativeStack, toNative } from '../../src/core/convert';
 import type { FromNativeOptions, NativeTensor, NativeTensors } from '../../src/core/convert';
 import { runModel, toFrameworkLayout } from '../../src/core/forward';
+import { getKernels, jsKernels } from '../../src/core/kernels/index';
+import type { Kernels } from '../../src/core/kernels/types';
 import type { FrameworkId, LaidOutArray } from '../../src/core/forward';
 import type { DenseLayer, InitialState, Layer, MergeMode, Model, RecurrentLayer } from '../../src/core/model';
 
@@ -163,13 +165,14 @@ function layoutFor(c: FixtureCase): FrameworkId {
   return c.convention;
 }
 
-interface Row { file: string; id: string; convention: string; framework: string; dtype: string; error: number; ok: boolean }
+interface Row { file: string; id: string; convention: string; framework: string; dtype: string; kernels: string; error: number; ok: boolean }
 const rows: Row[] = [];
 
-function runCase(c: FixtureCase): number {
+function runCase(c: FixtureCase, kernels: Kernels): number {
   const model = buildModel(c);
   const [N, T, F] = c.input.shape;
   const result = runModel(model, { data: f64(c.input), batch: N, steps: T, features: F }, {
+    kernels,
     ...(c.mask ? { mask: Uint8Array.from(c.mask.data) } : {}),
     ...(c.sequenceLengths ? { sequenceLengths: Int32Array.from(c.sequenceLengths) } : {}),
     ...initialStates(c, model),
@@ -223,34 +226,38 @@ describe('conformance with the frameworks (test/fixtures/conformance)', () => {
     fx.forEach((w, k) => assert.ok(Math.abs(r.output.data[k] - w) <= 1e-12, `fixture h[${k}] = ${w}, ours ${r.output.data[k]}`));
   });
 
-  for (const { file, c } of cases) {
-    it(`${c.id} (${c.framework} ${c.dtype}, ${c.convention})`, () => {
-      const row: Row = { file, id: c.id, convention: c.convention, framework: c.framework, dtype: c.dtype, error: Infinity, ok: false };
-      rows.push(row);
-      const err = runCase(c);
-      row.error = err;
-      assert.ok(err <= tolerance(c), `max |ours − ${c.framework}| = ${err.toExponential(3)} > ${tolerance(c)}`);
-      row.ok = true;
-    });
+  // Every case runs with the default kernels and, when those are not the plain JavaScript ones, with those too.
+  const kernelSets = getKernels() === jsKernels ? [jsKernels] : [getKernels(), jsKernels];
+  for (const kernels of kernelSets) {
+    for (const { file, c } of cases) {
+      it(`${c.id} (${c.framework} ${c.dtype}, ${c.convention}, ${kernels.name})`, () => {
+        const row: Row = { file, id: c.id, convention: c.convention, framework: c.framework, dtype: c.dtype, kernels: kernels.name, error: Infinity, ok: false };
+        rows.push(row);
+        const err = runCase(c, kernels);
+        row.error = err;
+        assert.ok(err <= tolerance(c), `max |ours − ${c.framework}| = ${err.toExponential(3)} > ${tolerance(c)}`);
+        row.ok = true;
+      });
+    }
   }
 
   after(() => {
     const groups = new Map<string, Row[]>();
     for (const r of rows) {
-      const key = `${r.convention}|${r.framework}|${r.dtype}`;
+      const key = `${r.convention}|${r.framework}|${r.dtype}|${r.kernels}`;
       groups.set(key, [...(groups.get(key) ?? []), r]);
     }
     const lines = ['', 'Conformance summary (max |ours − framework| per case)', ''];
-    lines.push('| convention | framework | dtype | cases | passed | max error | median error |');
-    lines.push('|---|---|---|---|---|---|---|');
+    lines.push('| convention | framework | dtype | kernels | cases | passed | max error | median error |');
+    lines.push('|---|---|---|---|---|---|---|---|');
     for (const [key, rs] of [...groups.entries()].sort()) {
-      const [conv, fw, dt] = key.split('|');
+      const [conv, fw, dt, kn] = key.split('|');
       const errs = rs.map((r) => r.error).sort((a, b) => a - b);
       const median = errs.length % 2 ? errs[(errs.length - 1) / 2] : (errs[errs.length / 2 - 1] + errs[errs.length / 2]) / 2;
-      lines.push(`| ${conv} | ${fw} | ${dt} | ${rs.length} | ${rs.filter((r) => r.ok).length} | ${errs[errs.length - 1].toExponential(2)} | ${median.toExponential(2)} |`);
+      lines.push(`| ${conv} | ${fw} | ${dt} | ${kn} | ${rs.length} | ${rs.filter((r) => r.ok).length} | ${errs[errs.length - 1].toExponential(2)} | ${median.toExponential(2)} |`);
     }
     const failed = rows.filter((r) => !r.ok);
-    if (failed.length) lines.push('', `Failed: ${failed.map((r) => r.id).join(', ')}`);
+    if (failed.length) lines.push('', `Failed: ${failed.map((r) => `${r.id} (${r.kernels})`).join(', ')}`);
     console.log(lines.join('\n'));
   });
 });
