@@ -1,0 +1,174 @@
+// Parsing benchmark: extractArrays on a ≥ 20 MB Python file of np.array literals against JSON.parse on the same
+// numbers written as JSON. Both texts are built in memory from one seeded stream of number tokens; every double
+// extractArrays returns is checked bit for bit against parseFloat of its token.
+//   node scripts/bench/parse.mjs            human-readable figures
+//   node scripts/bench/parse.mjs --json     one JSON line
+//   node scripts/bench/parse.mjs --quick    smaller text, fewer rounds (smoke test; figures are rough)
+//   node scripts/bench/parse.mjs --markdown the table as Markdown
+// Rounds are interleaved (extract, JSON.parse, extract, ...) and medians reported, because the machines are shared.
+import * as esbuild from 'esbuild';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const quick = args.includes('--quick');
+const markdown = args.includes('--markdown');
+const TARGET_CHARS = quick ? 4e6 : 21e6;
+const ROUNDS = quick ? 3 : 7;
+const log = (...a) => (json ? console.error(...a) : console.log(...a));
+
+async function loadParser() {
+  const outfile = join(root, 'out/bench/parse.cjs');
+  await esbuild.build({
+    entryPoints: [join(root, 'src/core/parse/index.ts')],
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'warning',
+  });
+  return createRequire(import.meta.url)(outfile);
+}
+
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Number tokens as the frameworks print them. float32: NumPy's repr of float32 weights (8 decimals, e.g.
+ * -0.43499012). float64: json.dumps / repr of float64 values (shortest round-trip, 16–17 significant digits).
+ */
+function makeTokens(kind, random, count) {
+  const tokens = new Array(count);
+  for (let k = 0; k < count; k++) {
+    const v = (random() * 2 - 1) * (random() < 0.1 ? 3 : 0.6);
+    tokens[k] = kind === 'float32' ? v.toFixed(8) : String(v);
+  }
+  return tokens;
+}
+
+/** The same tokens as a Python file of np.array literals (rows of `cols`) and as one JSON object. */
+function buildTexts(kind, seed) {
+  const random = rng(seed);
+  const rows = 64;
+  const cols = 256;
+  const python = ['import numpy as np\n\n'];
+  const jsonParts = [];
+  const allTokens = [];
+  let chars = 0;
+  for (let k = 0; chars < TARGET_CHARS; k++) {
+    const tokens = makeTokens(kind, random, rows * cols);
+    const rowTexts = [];
+    for (let r = 0; r < rows; r++) rowTexts.push(`[${tokens.slice(r * cols, (r + 1) * cols).join(', ')}]`);
+    const literal = `[${rowTexts.join(',\n ')}]`;
+    const line = `w${k} = np.array(${literal}, dtype=np.float${kind === 'float32' ? 32 : 64})\n`;
+    python.push(line);
+    jsonParts.push(`"w${k}": ${literal}`);
+    for (const t of tokens) allTokens.push(t);
+    chars += line.length;
+  }
+  return { python: python.join(''), json: `{${jsonParts.join(',\n')}}`, tokens: allTokens };
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Every double equal (Object.is) to parseFloat of its token, in order. */
+function checkBits(result, tokens) {
+  let k = 0;
+  let mismatches = 0;
+  let first;
+  for (const array of result.arrays) {
+    for (let i = 0; i < array.values.length; i++, k++) {
+      const expected = parseFloat(tokens[k]);
+      if (!Object.is(array.values[i], expected)) {
+        mismatches++;
+        first ??= `${tokens[k]}: got ${array.values[i]}, parseFloat gives ${expected}`;
+      }
+    }
+  }
+  if (k !== tokens.length) {
+    mismatches += Math.abs(tokens.length - k);
+    first ??= `read ${k} numbers, wrote ${tokens.length}`;
+  }
+  return { checked: k, mismatches, first };
+}
+
+function runCase(parser, kind, seed) {
+  const { python, json: jsonText, tokens } = buildTexts(kind, seed);
+  const pyMB = python.length / 1e6;
+  const jsonMB = jsonText.length / 1e6;
+  // Warm both up once (JIT), then interleave.
+  parser.extractArrays(python);
+  JSON.parse(jsonText);
+  const extractMs = [];
+  const jsonMs = [];
+  let last;
+  for (let r = 0; r < ROUNDS; r++) {
+    let t = performance.now();
+    last = parser.extractArrays(python);
+    extractMs.push(performance.now() - t);
+    t = performance.now();
+    JSON.parse(jsonText);
+    jsonMs.push(performance.now() - t);
+  }
+  const bits = checkBits(last, tokens);
+  const extractMedian = median(extractMs);
+  const jsonMedian = median(jsonMs);
+  const extractMBps = pyMB / (extractMedian / 1000);
+  const jsonMBps = jsonMB / (jsonMedian / 1000);
+  return {
+    case: kind === 'float32' ? 'np.array float32 (8 decimals)' : 'np.array float64 (17 digits)',
+    kind,
+    pythonMB: +pyMB.toFixed(2),
+    jsonMB: +jsonMB.toFixed(2),
+    arrays: last.arrays.length,
+    numbers: bits.checked,
+    extractMedianMs: +extractMedian.toFixed(1),
+    jsonParseMedianMs: +jsonMedian.toFixed(1),
+    extractMBps: +extractMBps.toFixed(1),
+    jsonParseMBps: +jsonMBps.toFixed(1),
+    ratio: +(extractMBps / jsonMBps).toFixed(3),
+    bitIdentical: bits.mismatches === 0,
+    mismatches: bits.mismatches,
+    firstMismatch: bits.first,
+    diagnostics: last.diagnostics.length,
+  };
+}
+
+const parser = await loadParser();
+const cases = [];
+for (const [kind, seed] of [['float32', 1], ['float64', 2]]) {
+  log(`building and timing ${kind} (${(TARGET_CHARS / 1e6).toFixed(0)} MB, ${ROUNDS} interleaved rounds)…`);
+  cases.push(runCase(parser, kind, seed));
+  global.gc?.();
+}
+const peakRssMb = +(process.resourceUsage().maxRSS / 1024).toFixed(0);
+const ok = cases.every((c) => c.bitIdentical && c.diagnostics === 0);
+
+if (json) {
+  console.log(JSON.stringify({ bench: 'parse', node: process.version, rounds: ROUNDS, peakRssMb, ok, cases }));
+} else if (markdown) {
+  console.log('| text | size (Python / JSON) | numbers | extractArrays | JSON.parse | ratio | bit-identical |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const c of cases) {
+    console.log(`| ${c.case} | ${c.pythonMB} / ${c.jsonMB} MB | ${c.numbers.toLocaleString('en')} | ${c.extractMBps} MB/s (${c.extractMedianMs} ms) | ${c.jsonParseMBps} MB/s (${c.jsonParseMedianMs} ms) | ${c.ratio}× | ${c.bitIdentical ? 'yes' : `NO (${c.mismatches})`} |`);
+  }
+  console.log(`\nPeak RSS of the benchmark process: ${peakRssMb} MB (Node ${process.version}, medians of ${ROUNDS} interleaved rounds).`);
+} else {
+  for (const c of cases) {
+    log(`${c.case}: ${c.pythonMB} MB Python, ${c.arrays} arrays, ${c.numbers} numbers`);
+    log(`  extractArrays ${c.extractMBps} MB/s (median ${c.extractMedianMs} ms)  JSON.parse ${c.jsonParseMBps} MB/s (median ${c.jsonParseMedianMs} ms)  ratio ${c.ratio}×`);
+    log(`  bit-identical to parseFloat: ${c.bitIdentical ? `yes, all ${c.numbers}` : `NO — ${c.mismatches} differ, first ${c.firstMismatch}`}${c.diagnostics ? `; ${c.diagnostics} diagnostics!` : ''}`);
+  }
+  log(`peak RSS ${peakRssMb} MB`);
+}
+if (!ok) process.exitCode = 1;

@@ -1,0 +1,142 @@
+// npm run fuzz [-- --cases N --seed S]: runs extractArrays over N seeded random and mutated inputs (default
+// 100,000). Counts crashes (any exception) and invariant failures, times every case (a case over 1 s counts as a
+// hang and the slowest is reported), and reports peak RSS. The cases run in a worker thread watched by the main
+// thread, so a real infinite loop is caught too: it is reported with its seed and index, then the worker is ended.
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { extractArrays } from '../../../src/core/parse';
+import { checkInvariants, fuzzCase } from './fuzz-cases';
+
+interface Config {
+  readonly cases: number;
+  readonly seed: number;
+}
+
+interface Failure {
+  readonly index: number;
+  readonly kind: string;
+  readonly what: string;
+}
+
+type WorkerMessage =
+  | { readonly type: 'progress'; readonly done: number; readonly current: number; readonly currentKind: string }
+  | {
+      readonly type: 'done';
+      readonly done: number;
+      readonly crashes: Failure[];
+      readonly invalid: Failure[];
+      readonly hangs: Failure[];
+      readonly slowest: { index: number; kind: string; ms: number; length: number };
+      readonly arrays: number;
+      readonly bytes: number;
+      readonly kinds: Record<string, number>;
+    };
+
+const HANG_MS = 1000;
+const WATCHDOG_MS = 30_000;
+
+function parseArgs(argv: readonly string[]): Config {
+  let cases = 100_000;
+  let seed = 1;
+  for (let k = 0; k < argv.length; k++) {
+    if (argv[k] === '--cases') cases = Number(argv[++k]);
+    else if (argv[k] === '--seed') seed = Number(argv[++k]);
+  }
+  if (!Number.isInteger(cases) || cases < 1 || !Number.isInteger(seed)) throw new Error('usage: fuzz-main [--cases N] [--seed S]');
+  return { cases, seed };
+}
+
+function runCases(config: Config, post: (message: WorkerMessage) => void): void {
+  const crashes: Failure[] = [];
+  const invalid: Failure[] = [];
+  const hangs: Failure[] = [];
+  const kinds: Record<string, number> = {};
+  let slowest = { index: -1, kind: '', ms: 0, length: 0 };
+  let arrays = 0;
+  let bytes = 0;
+  let lastPost = Date.now();
+  for (let index = 0; index < config.cases; index++) {
+    const { kind, text, options } = fuzzCase(config.seed, index);
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+    bytes += text.length;
+    if (Date.now() - lastPost > 200) {
+      post({ type: 'progress', done: index, current: index, currentKind: kind });
+      lastPost = Date.now();
+    }
+    const start = performance.now();
+    try {
+      const result = extractArrays(text, options);
+      const ms = performance.now() - start;
+      if (ms > slowest.ms) slowest = { index, kind, ms, length: text.length };
+      if (ms > HANG_MS) hangs.push({ index, kind, what: `${ms.toFixed(0)} ms on ${text.length} characters` });
+      arrays += result.arrays.length;
+      const problems = checkInvariants(text, result);
+      if (problems.length) invalid.push({ index, kind, what: problems.slice(0, 3).join('; ') });
+    } catch (error) {
+      crashes.push({ index, kind, what: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    }
+  }
+  post({ type: 'done', done: config.cases, crashes, invalid, hangs, slowest, arrays, bytes, kinds });
+}
+
+function report(config: Config, message: WorkerMessage & { type: 'done' }, seconds: number, peakRssMb: number): number {
+  const list = (title: string, failures: Failure[]): void => {
+    if (!failures.length) return;
+    console.log(`${title}: ${failures.length}`);
+    for (const f of failures.slice(0, 10)) console.log(`  case ${f.index} (${f.kind}): ${f.what}  [fuzzCase(${config.seed}, ${f.index})]`);
+  };
+  list('CRASHES', message.crashes);
+  list('INVARIANT FAILURES', message.invalid);
+  list('HANGS (> 1 s)', message.hangs);
+  const kinds = Object.entries(message.kinds).map(([k, v]) => `${k} ${v}`).join(', ');
+  console.log(`kinds: ${kinds}; ${(message.bytes / 1e6).toFixed(1)} MB of input; ${message.arrays} arrays found`);
+  console.log(
+    `fuzz: ${message.done} cases, seed ${config.seed}, ${seconds.toFixed(1)} s — crashes ${message.crashes.length}, invariant failures ${message.invalid.length}, ` +
+      `hangs ${message.hangs.length}; slowest case ${message.slowest.index} (${message.slowest.kind}, ${message.slowest.length} chars) ${message.slowest.ms.toFixed(1)} ms; peak RSS ${peakRssMb.toFixed(0)} MB`,
+  );
+  return message.crashes.length + message.invalid.length + message.hangs.length === 0 ? 0 : 1;
+}
+
+if (isMainThread) {
+  const config = parseArgs(process.argv.slice(2));
+  const started = performance.now();
+  const worker = new Worker(__filename, { workerData: config });
+  let lastProgress = Date.now();
+  let current = { index: 0, kind: '' };
+  let finished = false;
+  const watchdog = setInterval(() => {
+    if (Date.now() - lastProgress > WATCHDOG_MS) {
+      console.log(`HANG: no progress for ${WATCHDOG_MS / 1000} s at case ${current.index} (${current.kind}) [fuzzCase(${config.seed}, ${current.index})]`);
+      finished = true;
+      clearInterval(watchdog);
+      void worker.terminate();
+      process.exitCode = 1;
+    }
+  }, 1000);
+  worker.on('message', (message: WorkerMessage) => {
+    lastProgress = Date.now();
+    if (message.type === 'progress') {
+      current = { index: message.current, kind: message.currentKind };
+      return;
+    }
+    finished = true;
+    clearInterval(watchdog);
+    // maxRSS covers the whole process, worker included (kilobytes on Linux).
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    process.exitCode = report(config, message, (performance.now() - started) / 1000, peakRssMb);
+  });
+  worker.on('error', (error) => {
+    finished = true;
+    clearInterval(watchdog);
+    console.log(`fuzz worker failed at case ${current.index}: ${String(error)}`);
+    process.exitCode = 1;
+  });
+  worker.on('exit', () => {
+    if (!finished) {
+      clearInterval(watchdog);
+      console.log(`fuzz worker exited early at case ${current.index}`);
+      process.exitCode = 1;
+    }
+  });
+} else {
+  runCases(workerData as Config, (message) => parentPort?.postMessage(message));
+}
