@@ -2,7 +2,7 @@
 // core. Writes out/webview-preview/index.html; with --screenshot, also renders PNGs with headless Chromium through
 // playwright-core (chromium from apt: /usr/bin/chromium) for several cases and themes.
 //   node scripts/webview-preview.mjs [--screenshot] [--executable /usr/bin/chromium]
-// Open out/webview-preview/index.html?case=seed|pytorch_gru|onnx_gru|big&theme=dark|light|hc&state={json}.
+// Open out/webview-preview/index.html?case=seed|pytorch_gru|onnx_gru|bidi|keras_rnn|big&theme=dark|light|hc&state={json}.
 import * as esbuild from 'esbuild';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -79,6 +79,8 @@ if (process.argv.includes('--screenshot')) {
     ['pytorch-gru-hc-split', 'case=pytorch_gru&theme=hc&state=' + encodeURIComponent(JSON.stringify({ step: 5, split: true }))],
     ['onnx-gru-light-split', 'case=onnx_gru&theme=light&state=' + encodeURIComponent(JSON.stringify({ step: 2, split: true }))],
     ['big-dark', 'case=big&theme=dark&state=' + encodeURIComponent(JSON.stringify({ step: 500 }))],
+    ['bidi-backward-dark', 'case=bidi&theme=dark&state=' + encodeURIComponent(JSON.stringify({ step: 1, direction: 1 }))],
+    ['rnn-light-split', 'case=keras_rnn&theme=light&state=' + encodeURIComponent(JSON.stringify({ step: 2, split: true }))],
     ['seed-view-narrow', 'case=seed&theme=dark&kind=view&state=' + encodeURIComponent(JSON.stringify({ step: 3 }))],
   ];
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);

@@ -44,6 +44,19 @@ function buildCase(id) {
         tensors: { W: { shape: [1, 3 * H, I], data: uniform(3 * H * I, r, 0.8) }, R: { shape: [1, 3 * H, H], data: uniform(3 * H * H, r, 0.8) },
           B: { shape: [1, 6 * H], data: uniform(6 * H, r, 0.3) } } };
     }
+    case 'bidi': {
+      // PyTorch bidirectional LSTM: the host sends one trace per direction with the same runId.
+      const H = 2, I = 2;
+      const t = (shape) => ({ shape, data: uniform(shape.reduce((a, b) => a * b, 1), r, 0.7) });
+      return { conv: 'pytorch', cell: 'lstm', name: 'bilstm', steps: 6, I, H, directions: 2,
+        tensors: { weight_ih_l0: t([4 * H, I]), weight_hh_l0: t([4 * H, H]), bias_ih_l0: t([4 * H]), bias_hh_l0: t([4 * H]),
+          weight_ih_l0_reverse: t([4 * H, I]), weight_hh_l0_reverse: t([4 * H, H]), bias_ih_l0_reverse: t([4 * H]), bias_hh_l0_reverse: t([4 * H]) } };
+    }
+    case 'keras_rnn': {
+      const H = 4, I = 3;
+      return { conv: 'keras', cell: 'simple_rnn', name: 'simple_rnn', steps: 7, I, H,
+        tensors: { kernel: { shape: [I, H], data: uniform(I * H, r, 0.8) }, recurrent_kernel: { shape: [H, H], data: uniform(H * H, r, 0.8) }, bias: { shape: [H], data: uniform(H, r, 0.2) } } };
+    }
     case 'big': {
       const H = Number(params.get('units') ?? 512), I = 16, steps = Number(params.get('steps') ?? 1000);
       return { conv: 'keras', cell: 'lstm', name: 'lstm_big', steps, I, H,
@@ -56,7 +69,7 @@ function buildCase(id) {
 const spec = buildCase(caseId);
 const layer = fromNative(spec.conv, spec.cell, spec.tensors, { name: spec.name, ...(spec.options ?? {}) });
 const layerSummary = {
-  id: 'layer-0', name: spec.name, cell: spec.cell, convention: spec.conv, units: spec.H, inputSize: spec.I, directions: 1,
+  id: 'layer-0', name: spec.name, cell: spec.cell, convention: spec.conv, units: spec.H, inputSize: spec.I, directions: spec.directions ?? 1,
   gates: convention(spec.conv, spec.cell).gateOrder.map((g, k) => ({ gate: g.gate, label: g.label, name: g.name, start: k * spec.H, end: (k + 1) * spec.H })),
   evidence: [], warnings: [],
 };
@@ -68,16 +81,18 @@ function runTrace(request) {
   const data = request.input.kind === 'zeros' ? new Float64Array(steps * spec.I) : uniform(steps * spec.I, r, 1);
   const t0 = performance.now();
   const result = runLayer(layer, { data, batch: 1, steps, features: spec.I }, { trace: true });
-  const tr = result.trace[0];
   window.__previewRunMs = performance.now() - t0;
-  const dir = layer.directions[0];
   const copy = (a) => a.slice().buffer;
-  return {
-    runId: ++runId, layerId: 'layer-0', layerName: spec.name, cell: spec.cell, convention: spec.conv, units: spec.H, inputSize: spec.I,
-    steps, direction: 0, resetAfter: layer.resetAfter, x: copy(data), zx: copy(tr.zx), zh: copy(tr.zh), z: copy(tr.z), a: copy(tr.a),
-    c: tr.c ? copy(tr.c) : undefined, h: copy(tr.h), timeIndex: tr.timeIndex.slice().buffer, bW: copy(dir.bW), bR: copy(dir.bR),
-    h0: new Float64Array(spec.H).buffer, ...(spec.cell === 'lstm' ? { c0: new Float64Array(spec.H).buffer } : {}),
-  };
+  const id = ++runId;
+  return result.trace.map((tr) => {
+    const dir = layer.directions[tr.direction];
+    return {
+      runId: id, layerId: 'layer-0', layerName: spec.name, cell: spec.cell, convention: spec.conv, units: spec.H, inputSize: spec.I,
+      steps, direction: tr.direction, resetAfter: layer.resetAfter, x: copy(data), zx: copy(tr.zx), zh: copy(tr.zh), z: copy(tr.z), a: copy(tr.a),
+      c: tr.c ? copy(tr.c) : undefined, h: copy(tr.h), timeIndex: tr.timeIndex.slice().buffer, bW: copy(dir.bW), bR: copy(dir.bR),
+      h0: new Float64Array(spec.H).buffer, ...(spec.cell === 'lstm' ? { c0: new Float64Array(spec.H).buffer } : {}),
+    };
+  });
 }
 
 const send = (m) => window.postMessage(m, '*');
@@ -92,10 +107,10 @@ window.acquireVsCodeApi = () => ({
     if (m.type === 'ready') {
       send({ type: 'init', protocol: PROTOCOL_VERSION, locale: 'en', strings: {} });
       send({ type: 'document', uri: 'file:///preview/weights.py', fileName: 'weights.py', version: 1, layers: [layerSummary], selectedLayerId: 'layer-0' });
-      if (params.get('autorun') !== '0') setTimeout(() => send({ type: 'trace', trace: runTrace({ layerId: 'layer-0', input: { kind: 'random', steps: spec.steps, seed: 0 } }) }), 0);
+      if (params.get('autorun') !== '0') setTimeout(() => { for (const trace of runTrace({ layerId: 'layer-0', input: { kind: 'random', steps: spec.steps, seed: 0 } })) send({ type: 'trace', trace }); }, 0);
     } else if (m.type === 'run') {
       send({ type: 'progress', runId: runId + 1, message: 'Running…', fraction: 0.5 });
-      setTimeout(() => send({ type: 'trace', trace: runTrace(m.request) }), 50);
+      setTimeout(() => { for (const trace of runTrace(m.request)) send({ type: 'trace', trace }); }, 50);
     }
   },
 });

@@ -48,6 +48,7 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const UNIT_PAGE = 16;
+const CELL_NAMES: Record<CellKind, string> = { lstm: 'LSTM', gru: 'GRU', simple_rnn: 'SimpleRNN' };
 
 // Called once and kept in this closure: the API object must not leak to other scripts (webview security guidance).
 const vscode: VsCodeApi = acquireVsCodeApi();
@@ -103,7 +104,7 @@ const lastButton = navButton('gl-last', 'nav.last', '⇥');
 const slider = el('input', { id: 'gl-slider', type: 'range', min: 0, max: 0, step: 1, value: 0 });
 const stepLabel = el('span', { id: 'gl-step-label', className: 'gl-step-label' });
 const timeIndexLabel = el('span', { id: 'gl-time-index', className: 'gl-muted' });
-const speedSelect = el('select', { id: 'gl-speed', 'aria-label': 'steps per second' });
+const speedSelect = el('select', { id: 'gl-speed', 'data-aria': 'nav.speed' });
 for (const s of [1, 2, 4, 8, 15, 30, 60]) speedSelect.appendChild(el('option', { value: s, text: `${s}/s` }));
 const copyButton = el('button', { id: 'gl-copy', type: 'button', 'data-str': 'copy.button' });
 
@@ -160,7 +161,7 @@ const timeSection = el('section', { className: 'gl-section', 'aria-labelledby': 
   el('p', { className: 'gl-hint', 'data-str': 'heat.keys' }),
   heatGates.root, heatC.root, heatH.root, plotH.root);
 const traceArea = el('div', { id: 'gl-trace', className: 'gl-trace', hidden: true },
-  el('div', { className: 'gl-nav', role: 'toolbar', 'aria-label': 'steps' },
+  el('div', { className: 'gl-nav', role: 'toolbar', 'data-aria': 'nav.toolbar' },
     firstButton, prevButton, playButton, nextButton, lastButton, stepLabel, slider, timeIndexLabel, speedSelect, copyButton),
   el('p', { className: 'gl-hint', 'data-str': 'nav.keys' }),
   stepSection, timeSection);
@@ -231,11 +232,11 @@ function currentCell(): { cell: CellKind; stored: ConventionId } | undefined {
 }
 
 function fillLayerOptions(): void {
-  layerSelect.replaceChildren(...layers.map((l) => el('option', { value: l.id, text: `${l.name} — ${conventionSpec(l.convention, l.cell).framework} ${l.cell.toUpperCase()}` })));
+  layerSelect.replaceChildren(...layers.map((l) => el('option', { value: l.id, text: `${l.name} — ${conventionSpec(l.convention, l.cell).framework} ${CELL_NAMES[l.cell]}` })));
   layerSelect.disabled = layers.length === 0;
   if (state.layerId) layerSelect.value = state.layerId;
   const l = selectedLayer();
-  setText(layerSummary, l ? t('layer.summary', conventionSpec(l.convention, l.cell).framework, l.units, l.inputSize, l.directions === 2 ? t('layer.bidirectional') : l.cell.toUpperCase()) : '');
+  setText(layerSummary, l ? t('layer.summary', conventionSpec(l.convention, l.cell).framework, l.units, l.inputSize, l.directions === 2 ? t('layer.bidirectional') : CELL_NAMES[l.cell]) : '');
 }
 
 function fillConventionOptions(): void {
@@ -697,7 +698,7 @@ function chooseTrace(): void {
   trace = next;
   directionLabel.hidden = traces.length < 2;
   if (trace) {
-    state.direction = trace.direction;
+    // state.direction stays the user's preference: the backward trace may arrive after the forward one.
     directionSelect.value = String(trace.direction);
     state.step = Math.min(state.step, trace.steps - 1);
     slider.max = String(Math.max(0, trace.steps - 1));

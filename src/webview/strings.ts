@@ -43,6 +43,8 @@ export const EN_STRINGS = {
   'nav.play': 'Play',
   'nav.pause': 'Pause',
   'nav.slider': 'Time step',
+  'nav.toolbar': 'Step controls',
+  'nav.speed': 'Playback speed, steps per second',
   'nav.stepLabel': 'Step {0} / {1}',
   'nav.timeIndex': 'input x[{0}]',
   'nav.keys': 'Keys: ← → step · Home/End first/last · Space play/pause · PageUp/PageDown ±10',
