@@ -1,8 +1,7 @@
 // The hover on a packed Keras LSTM kernel, in the real workbench: which columns belong to which gate.
 import * as assert from 'node:assert/strict';
-import { findLine, goToLine, hoverTable, hoverToken, openFile, openWorkbench, screenshot, workspaceText } from './workbench';
-
-const SEED = 'examples/seed_keras_lstm.py';
+import { kernelLine, SEED } from './seed';
+import { goToLine, hoverTable, hoverToken, openFile, openWorkbench, screenshot } from './workbench';
 
 describe('hover on a Keras LSTM kernel (real workbench)', () => {
   before(async () => {
@@ -10,12 +9,10 @@ describe('hover on a Keras LSTM kernel (real workbench)', () => {
   });
 
   it('shows the gate table i 0:3, f 3:6, c 6:9, o 9:12 for the 3-unit seed layer', async () => {
-    // The line that names the kernel: an assignment or dict key `kernel`, never `recurrent_kernel` or a comment.
-    const kernel = findLine(workspaceText(SEED), /^(?!\s*#).*?\b(kernel)\b/);
+    const kernel = kernelLine();
     await openFile(SEED);
     await goToLine(kernel.line);
-    const lineText = workspaceText(SEED).split('\n')[kernel.line - 1].trim().slice(0, 20);
-    await hoverToken(lineText, kernel.token);
+    await hoverToken(kernel.text.slice(0, 24), kernel.token);
     const rows = await hoverTable('gate');
     // Columns: gate label | gate name | column range.
     assert.deepEqual(rows.map((r) => [r[0], r[2]]), [['i', '0:3'], ['f', '3:6'], ['c', '6:9'], ['o', '9:12']]);

@@ -43,7 +43,8 @@ export async function openWorkbench(): Promise<Page> {
 
 export async function screenshot(name: string): Promise<string> {
   const file = path.join(ui().screenshots, `${name}.png`);
-  await ui().page.screenshot({ path: file });
+  // Finishes the hover's fade-in (and any other transition) so the picture is not caught half-transparent.
+  await ui().page.screenshot({ path: file, animations: 'disabled' });
   return file;
 }
 
@@ -86,7 +87,7 @@ export function workspaceText(relativePath: string): string {
   return fs.readFileSync(path.join(ui().workspace, relativePath), 'utf8');
 }
 
-/** 1-based number of the first line matching `pattern`, and the column where its first group (or match) starts. */
+/** 1-based number of the first line matching `pattern`, and its first group (or the whole match). */
 export function findLine(text: string, pattern: RegExp): { line: number; token: string } {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
