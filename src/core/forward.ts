@@ -387,6 +387,13 @@ export interface FrameworkOutputs {
   readonly outputs?: readonly LaidOutArray[];
   readonly h?: LaidOutArray;
   readonly c?: LaidOutArray;
+  /** keras / tf1 with two directions: Bidirectional return_state order [h_fwd, c_fwd, h_bwd, c_bwd] (c only for an LSTM). */
+  readonly states?: readonly LaidOutArray[];
+}
+
+export interface LayoutOptions {
+  /** PyTorch batch_first (default true): output (N, T, ·); false gives (T, N, ·). h_n and c_n never change. */
+  readonly batchFirst?: boolean;
 }
 
 export type FrameworkId = 'keras' | 'pytorch' | 'onnx' | 'tf1';
@@ -408,7 +415,15 @@ function directionView(layer: RecurrentLayer, r: LayerResult, d: number): LaidOu
   return { shape: [s.batch, s.features], data };
 }
 
-export function toFrameworkLayout(result: ModelResult | LayerResult, framework: FrameworkId, modelOrLayer: Model | RecurrentLayer): FrameworkOutputs {
+/** Sequence (N, T, F) → (T, N, F). */
+function timeMajor(s: Sequence): LaidOutArray {
+  const { batch: N, steps: T, features: F } = s;
+  const data = new Float64Array(N * T * F);
+  for (let b = 0; b < N; b++) for (let t = 0; t < T; t++) data.set(s.data.subarray((b * T + t) * F, (b * T + t + 1) * F), (t * N + b) * F);
+  return { shape: [T, N, F], data };
+}
+
+export function toFrameworkLayout(result: ModelResult | LayerResult, framework: FrameworkId, modelOrLayer: Model | RecurrentLayer, options: LayoutOptions = {}): FrameworkOutputs {
   const model: Model = 'layers' in modelOrLayer ? modelOrLayer : { layers: [modelOrLayer] };
   const layerResults: readonly LayerResult[] = 'layers' in result ? result.layers : [result];
   if (layerResults.length !== model.layers.length) {
@@ -422,17 +437,22 @@ export function toFrameworkLayout(result: ModelResult | LayerResult, framework: 
 
   if (framework === 'keras' || framework === 'tf1') {
     const collapsed = model.layers.some((l) => l.kind === 'recurrent' && l.returnSequences === false);
-    const res: { output?: LaidOutArray; outputs?: LaidOutArray[]; h?: LaidOutArray; c?: LaidOutArray } = {};
+    const res: { output?: LaidOutArray; outputs?: LaidOutArray[]; h?: LaidOutArray; c?: LaidOutArray; states?: LaidOutArray[] } = {};
     if (last.kind === 'recurrent' && last.directions.length === 2 && last.merge === 'none') {
       res.outputs = [directionView(last, lastResult, 0), directionView(last, lastResult, 1)];
     } else {
       res.output = collapsed ? { shape: [out.batch, out.features], data: out.data } : { shape: [out.batch, out.steps, out.features], data: out.data };
     }
+    const N = out.batch;
     if (lastRec && lastRec.l.directions.length === 1) {
       const fs = lastRec.r.finalStates[0];
-      const N = out.batch;
       res.h = { shape: [N, fs.h.length / N], data: fs.h };
       if (fs.c) res.c = { shape: [N, fs.c.length / N], data: fs.c };
+    } else if (lastRec) {
+      res.states = lastRec.r.finalStates.flatMap((fs) => [
+        { shape: [N, fs.h.length / N], data: fs.h },
+        ...(fs.c ? [{ shape: [N, fs.c.length / N], data: fs.c }] : []),
+      ]);
     }
     return res;
   }
@@ -444,7 +464,7 @@ export function toFrameworkLayout(result: ModelResult | LayerResult, framework: 
     for (const { r } of recurrent) for (const fs of r.finalStates) { hs.push(fs.h); if (fs.c) cs.push(fs.c); }
     const Hr = hs[0].length / N;
     return {
-      output: { shape: [N, out.steps, out.features], data: out.data },
+      output: options.batchFirst === false ? timeMajor(out) : { shape: [N, out.steps, out.features], data: out.data },
       h: stack(hs, [hs.length, N, Hr]),
       ...(cs.length ? { c: stack(cs, [cs.length, N, cs[0].length / N]) } : {}),
     };

@@ -234,6 +234,12 @@ describe('forward pass', () => {
     close(pt.h!.data.subarray(6, 12), r.finalStates[1].h, 0, 'h_n[1] = reverse direction');
     const keras = toFrameworkLayout(runLayer({ ...layer, merge: 'none' }, x), 'keras', { ...layer, merge: 'none' });
     assert.equal(keras.outputs!.length, 2);
+    assert.deepEqual(keras.states!.map((a) => a.shape), [[2, 3], [2, 3], [2, 3], [2, 3]], 'Bidirectional return_state h_f, c_f, h_b, c_b');
+    close(keras.states![2].data, r.finalStates[1].h, 0, 'h_b');
+    const tm = toFrameworkLayout(r, 'pytorch', layer, { batchFirst: false });
+    assert.deepEqual(tm.output!.shape, [4, 2, 6]);
+    // (t=1, n=1) row of the time-major output = (n=1, t=1) row of the batch-first one.
+    close(tm.output!.data.subarray((1 * 2 + 1) * 6, (1 * 2 + 2) * 6), pt.output!.data.subarray((1 * 4 + 1) * 6, (1 * 4 + 2) * 6), 0, 'batch_first=False');
   });
 
   describe('errors say exactly what is wrong', () => {
