@@ -2,9 +2,12 @@
 // Output: src/core/kernels/wasm/kernels.wasm (gitignored), which esbuild embeds into the bundles as bytes.
 import asc from 'assemblyscript/asc';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const SOURCE = 'src/core/kernels/wasm/kernels.as';
-const OUTPUT = 'src/core/kernels/wasm/kernels.wasm';
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SOURCE = join(ROOT, 'src/core/kernels/wasm/kernels.as');
+const OUTPUT = join(ROOT, 'src/core/kernels/wasm/kernels.wasm');
 
 export async function buildWasmKernels() {
   const source = readFileSync(SOURCE, 'utf8');

@@ -2,10 +2,11 @@
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildWasmKernels } from '../build-wasm.mjs';
 
-export async function loadCore(root = process.cwd()) {
+export async function loadCore(root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')) {
   await buildWasmKernels();
   const lines = [
     "export { getKernels, setKernels } from './src/core/kernels/index';",

@@ -1,0 +1,101 @@
+"""NumPy float64 peer for `npm run bench` (optional: run only where python3 and numpy exist).
+
+Reads the manifest written by scripts/bench/run.mjs (the same weights and inputs every engine gets, as raw
+little-endian float64 files in the canonical layout of src/core/model.ts), runs the textbook equations
+(gate order LSTM i,f,c,o; GRU z,r,n with the reset gate after the recurrent product, Keras reset_after=True),
+writes each output for run.mjs to check against the Gate Lens float64 core, and prints one JSON line per case.
+Run single-threaded: run.mjs sets OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=1.
+"""
+import json
+import sys
+import time
+
+import numpy as np
+
+
+def sigmoid(v):
+    return 1.0 / (1.0 + np.exp(-v))
+
+
+class Cell:
+    def __init__(self, case):
+        def load(name, shape):
+            return np.fromfile(case["files"][name], dtype="<f8").reshape(shape)
+
+        self.cell, H, D = case["cell"], case["H"], case["D"]
+        G = 4 if self.cell == "lstm" else 3
+        self.H = H
+        self.W_T = np.ascontiguousarray(load("W", (G * H, D)).T)
+        self.R_T = np.ascontiguousarray(load("R", (G * H, H)).T)
+        self.bW = load("bW", (G * H,))
+        self.bR = load("bR", (G * H,))
+        self.x = load("x", (case["T"], D))
+
+    def run(self, x, h, c):
+        """Runs every row of x from state (h, c); returns (outputs, h, c)."""
+        H = self.H
+        out = np.empty((x.shape[0], H))
+        if self.cell == "lstm":
+            zx = x @ self.W_T + (self.bW + self.bR)
+            for t in range(x.shape[0]):
+                z = zx[t] + h @ self.R_T
+                i = sigmoid(z[:H])
+                f = sigmoid(z[H:2 * H])
+                g = np.tanh(z[2 * H:3 * H])
+                o = sigmoid(z[3 * H:])
+                c = f * c + i * g
+                h = o * np.tanh(c)
+                out[t] = h
+        else:
+            zx = x @ self.W_T + self.bW
+            for t in range(x.shape[0]):
+                zh = h @ self.R_T + self.bR
+                zr = sigmoid(zx[t, :2 * H] + zh[:2 * H])
+                n = np.tanh(zx[t, 2 * H:] + zr[H:] * zh[2 * H:])
+                z = zr[:H]
+                h = (1.0 - z) * n + z * h
+                out[t] = h
+        return out, h, c
+
+
+def measure(fn, rounds, min_seconds):
+    fn()
+    samples = []
+    for _ in range(rounds):
+        reps = 0
+        t0 = time.perf_counter()
+        while True:
+            fn()
+            reps += 1
+            elapsed = time.perf_counter() - t0
+            if elapsed >= min_seconds and reps >= 3:
+                break
+        samples.append(elapsed / reps)
+    return samples
+
+
+def main():
+    manifest = json.load(open(sys.argv[1]))
+    for case in manifest["cases"]:
+        cell = Cell(case)
+        H = case["H"]
+        zeros = np.zeros(H)
+        if case["streaming"]:
+            def stream():
+                h, c = zeros, zeros
+                outs = []
+                for t in range(cell.x.shape[0]):
+                    y, h, c = cell.run(cell.x[t:t + 1], h, c)
+                    outs.append(y)
+                return np.concatenate(outs)
+            result = stream()
+            samples = [s / cell.x.shape[0] for s in measure(stream, manifest["rounds"], manifest["minSeconds"])]
+        else:
+            result = cell.run(cell.x, zeros, zeros)[0]
+            samples = measure(lambda: cell.run(cell.x, zeros, zeros), manifest["rounds"], manifest["minSeconds"])
+        result.astype("<f8").tofile(case["out"])
+        print(json.dumps({"case": case["name"], "samplesMs": [s * 1e3 for s in samples]}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

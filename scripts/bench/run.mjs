@@ -1,0 +1,482 @@
+// `npm run bench`: Gate Lens against its peers on the same weights, in one process, single-threaded.
+//   npm run bench                  tables (time per pass, µs/step, GFLOP/s, ratios)
+//   npm run bench -- --json        one JSON object per line: {engine, case, cell, H, D, T, medianMs, usPerStep, gflops}
+//   npm run bench -- --markdown    the tables as Markdown (docs/benchmarks.md)
+//   npm run bench -- --quick       one short round (smoke test of the setup; figures are rough)
+// Every engine's output is first checked against the Gate Lens float64 core (max |diff| ≤ 1e-4); an engine that
+// disagrees is reported as a mismatch, never timed, so a broken peer setup cannot produce a meaningless number.
+// Peers (tfjs, onnxruntime) live in bench/ with their own lockfile, installed here on first use.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadCore } from './bundle.mjs';
+import { recurrentModel } from './onnx-model.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const markdown = args.includes('--markdown');
+const quick = args.includes('--quick');
+const ROUNDS = quick ? 1 : 3;
+const MIN_MS = quick ? 30 : 250;
+const TOLERANCE = 1e-4;
+const log = (...a) => (json ? console.error(...a) : console.log(...a));
+
+// ---------------------------------------------------------------------------------------------------------------
+// Setup
+
+function ensurePeers() {
+  const dir = join(root, 'bench');
+  if (existsSync(join(dir, 'node_modules'))) return;
+  log('Installing the peer runtimes into bench/node_modules (npm ci, once)…');
+  // onnxruntime-node's install script would fetch CUDA binaries; the CPU binary ships in the package.
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
+    cwd: dir, stdio: ['ignore', json ? 'ignore' : 'inherit', 'inherit'], env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
+  });
+  if (r.status !== 0) throw new Error('npm ci in bench/ failed; see the output above');
+}
+
+function machine() {
+  let model = cpus()[0]?.model ?? 'unknown CPU';
+  const lscpu = spawnSync('lscpu', [], { encoding: 'utf8' });
+  if (lscpu.status === 0) {
+    const field = (name) => lscpu.stdout.match(new RegExp(`^${name}:\\s*(.+)$`, 'm'))?.[1]?.trim();
+    model = `${field('Model name') ?? model}, ${field('CPU\\(s\\)') ?? cpus().length} logical CPUs` +
+      `${field('L2 cache') ? `, L2 ${field('L2 cache')}` : ''}${field('L3 cache') ? `, L3 ${field('L3 cache')}` : ''}` +
+      `${/avx512f/.test(lscpu.stdout) ? ', AVX-512' : /avx2/.test(lscpu.stdout) ? ', AVX2' : ''}`;
+  }
+  return `${model}; Node ${process.version}`;
+}
+
+// Deterministic uniform numbers in [-1, 1) (mulberry32): every engine gets exactly these weights and inputs.
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  };
+}
+
+const SIZES = [[3, 1, 1], [32, 16, 100], [128, 64, 100], [512, 256, 100]];
+const STREAM = { H: 64, D: 32, T: 1000 };
+
+function makeCases() {
+  const cases = [];
+  let seed = 1;
+  for (const cell of ['lstm', 'gru']) {
+    const shapes = [...SIZES.map(([H, D, T]) => ({ H, D, T, streaming: false })), { ...STREAM, streaming: true }];
+    for (const { H, D, T, streaming } of shapes) {
+      const G = cell === 'lstm' ? 4 : 3;
+      const next = rng(seed++);
+      // Glorot-like scale keeps the gates away from saturation, so the outputs are sensitive to every weight.
+      const arr = (n, fan) => Float64Array.from({ length: n }, () => (1.7 * next()) / Math.sqrt(fan));
+      const layer = {
+        kind: 'recurrent', cell, units: H, inputSize: D, resetAfter: cell === 'gru' ? true : undefined, source: 'keras',
+        activations: { gate: { name: 'sigmoid' }, candidate: { name: 'tanh' }, output: { name: 'tanh' } },
+        directions: [{ W: arr(G * H * D, D), R: arr(G * H * H, H), bW: arr(G * H, 4), bR: arr(G * H, 4) }],
+      };
+      const x = Float64Array.from({ length: T * D }, next);
+      const name = streaming ? `${cell} stream H=${H} D=${D} (${T} calls)` : `${cell} H=${H} D=${D} T=${T}`;
+      cases.push({ name, cell, H, D, T, G, streaming, layer, x, flopsPerStep: 2 * G * H * (D + H) });
+    }
+  }
+  return cases;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Engines. setup(c) returns { run() → outputs T×H, sync } or throws; run() for a streaming case makes T one-step calls.
+
+function gateLensF64(core, kernels, label) {
+  return {
+    name: label, title: label === 'gatelens-f64' ? 'Gate Lens f64 + trace (wasm)' : 'Gate Lens f64 + trace (JS kernels)', ours: true,
+    setup(c) {
+      const { layer, x, T, D, H } = c;
+      const { runLayer } = core.forward;
+      if (!c.streaming) {
+        const input = { data: x, batch: 1, steps: T, features: D };
+        return { sync: true, run: () => runLayer(layer, input, { trace: true, kernels }).output.data };
+      }
+      const steps = Array.from({ length: T }, (_, t) => ({ data: x.subarray(t * D, (t + 1) * D), batch: 1, steps: 1, features: D }));
+      return {
+        sync: true,
+        run() {
+          const out = new Float64Array(T * H);
+          let state = { h: new Float64Array(H), c: c.cell === 'lstm' ? new Float64Array(H) : undefined };
+          for (let t = 0; t < T; t++) {
+            const r = runLayer(layer, steps[t], { trace: true, kernels, initialStates: [state.c ? state : { h: state.h }] });
+            state = r.finalStates[0];
+            out.set(r.output.data, t * H);
+          }
+          return out;
+        },
+      };
+    },
+  };
+}
+
+function gateLensF32(core) {
+  return {
+    name: 'gatelens-f32', title: 'Gate Lens f32 fast mode', ours: true,
+    setup(c) {
+      const { layer, x, T, D, H } = c;
+      const runner = core.fast32.prepareFast32(layer);
+      if (!c.streaming) return { sync: true, run: () => runner.run(x, T) };
+      const xs = Array.from({ length: T }, (_, t) => Float32Array.from(x.subarray(t * D, (t + 1) * D)));
+      return {
+        sync: true,
+        run() {
+          const out = new Float32Array(T * H);
+          const state = { h: new Float32Array(H), c: c.cell === 'lstm' ? new Float32Array(H) : undefined };
+          for (let t = 0; t < T; t++) out.set(runner.run(xs[t], 1, state), t * H);
+          return out;
+        },
+      };
+    },
+  };
+}
+
+/** Keras layout: kernel (D, G·H) = Wᵀ, recurrent_kernel (H, G·H) = Rᵀ, same gate order (i,f,c,o / z,r,h). */
+function transpose(A, rows, cols) {
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let k = 0; k < cols; k++) out[k * rows + r] = A[r * cols + k];
+  return out;
+}
+
+function tfjsEngine(tf, backend, wasmReady) {
+  return {
+    name: `tfjs-${backend}`, title: `tfjs-layers ${backend.toUpperCase()}`, ours: false,
+    async activate() {
+      if (backend === 'wasm') await wasmReady();
+      if (tf.getBackend() !== backend) await tf.setBackend(backend);
+    },
+    async setup(c) {
+      await this.activate();
+      const { layer, x, T, D, H, G, cell } = c;
+      const d = layer.directions[0];
+      const config = {
+        units: H, returnSequences: true, recurrentActivation: 'sigmoid',
+        kernelInitializer: 'zeros', recurrentInitializer: 'zeros', biasInitializer: 'zeros',
+        ...(cell === 'gru' ? { resetAfter: true } : {}),
+        ...(c.streaming ? { stateful: true, batchInputShape: [1, 1, D] } : {}),
+      };
+      const rnn = cell === 'lstm' ? tf.layers.lstm(config) : tf.layers.gru(config);
+      const steps = c.streaming ? 1 : T;
+      tf.tidy(() => rnn.apply(tf.zeros([1, steps, D]))); // builds the weights (and throws for GRU reset_after)
+      // Keras LSTM adds one bias; the same sum bW + bR gives the same function.
+      const bias = Float32Array.from(d.bW, (v, m) => v + d.bR[m]);
+      rnn.setWeights([tf.tensor2d(transpose(d.W, G * H, D), [D, G * H]), tf.tensor2d(transpose(d.R, G * H, H), [H, G * H]), tf.tensor1d(bias)]);
+      if (!c.streaming) {
+        const input = tf.tensor3d(Float32Array.from(x), [1, T, D]);
+        return { sync: true, run: () => tf.tidy(() => rnn.apply(input)).dataSync() };
+      }
+      const xs = Array.from({ length: T }, (_, t) => tf.tensor3d(Float32Array.from(x.subarray(t * D, (t + 1) * D)), [1, 1, D]));
+      return {
+        sync: true,
+        run() {
+          rnn.resetStates();
+          const out = new Float32Array(T * H);
+          for (let t = 0; t < T; t++) {
+            const y = rnn.apply(xs[t]);
+            out.set(y.dataSync(), t * H);
+            y.dispose();
+          }
+          return out;
+        },
+      };
+    },
+  };
+}
+
+/** ONNX layout: W [1, G·H, D] with LSTM gates i,o,f,c (canonical i,f,c,o → blocks 0,3,1,2), GRU z,r,h as is. */
+function onnxWeights(c) {
+  const { layer, H, D, G, cell } = c;
+  const d = layer.directions[0];
+  const order = cell === 'lstm' ? [0, 3, 1, 2] : [0, 1, 2];
+  const permute = (A, cols) => {
+    const out = new Float32Array(G * H * cols);
+    order.forEach((src, dst) => out.set(A.subarray(src * H * cols, (src + 1) * H * cols), dst * H * cols));
+    return out;
+  };
+  const B = new Float32Array(2 * G * H);
+  B.set(permute(d.bW, 1), 0);
+  B.set(permute(d.bR, 1), G * H);
+  return { W: permute(d.W, D), R: permute(d.R, H), B };
+}
+
+function ortEngine(ort, name, title, sessionOptions) {
+  return {
+    name, title, ours: false,
+    async setup(c) {
+      const { x, T, D, H, cell } = c;
+      const steps = c.streaming ? 1 : T;
+      // GRU: linear_before_reset=1 is Keras reset_after=True (gate-conventions.md §1b).
+      const model = recurrentModel({ cell, H, D, T: steps, ...onnxWeights(c), linearBeforeReset: true });
+      const session = await ort.InferenceSession.create(model, sessionOptions);
+      const zeros = () => new ort.Tensor('float32', new Float32Array(H), [1, 1, H]);
+      const feedsFor = (X, h, cState) => (cell === 'lstm' ? { X, initial_h: h, initial_c: cState } : { X, initial_h: h });
+      if (!c.streaming) {
+        const feeds = feedsFor(new ort.Tensor('float32', Float32Array.from(x), [T, 1, D]), zeros(), zeros());
+        return { sync: false, run: async () => (await session.run(feeds)).Y.data };
+      }
+      const xs = Array.from({ length: T }, (_, t) => new ort.Tensor('float32', Float32Array.from(x.subarray(t * D, (t + 1) * D)), [1, 1, D]));
+      return {
+        sync: false,
+        async run() {
+          const out = new Float32Array(T * H);
+          let h = zeros(), cs = zeros();
+          for (let t = 0; t < T; t++) {
+            const r = await session.run(feedsFor(xs[t], h, cs));
+            h = r.Y_h;
+            if (cell === 'lstm') cs = r.Y_c;
+            out.set(r.Y.data, t * H);
+          }
+          return out;
+        },
+      };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// NumPy (separate process, optional)
+
+function numpyAvailable() {
+  const r = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+function runNumpy(cases) {
+  const dir = join(root, 'out/bench/numpy');
+  mkdirSync(dir, { recursive: true });
+  const manifest = { rounds: ROUNDS, minSeconds: MIN_MS / 1000, cases: [] };
+  cases.forEach((c, k) => {
+    const d = c.layer.directions[0];
+    const files = {};
+    for (const [key, arr] of Object.entries({ W: d.W, R: d.R, bW: d.bW, bR: d.bR, x: c.x })) {
+      files[key] = join(dir, `case${k}-${key}.f64`);
+      writeFileSync(files[key], new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength));
+    }
+    manifest.cases.push({ name: c.name, cell: c.cell, H: c.H, D: c.D, T: c.T, streaming: c.streaming, files, out: join(dir, `case${k}-out.f64`) });
+  });
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const r = spawnSync('python3', [join(root, 'scripts/bench/numpy_bench.py'), join(dir, 'manifest.json')], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`numpy_bench.py failed: ${r.stderr}`);
+  const results = new Map();
+  for (const line of r.stdout.split('\n').filter(Boolean)) {
+    const { case: name, samplesMs } = JSON.parse(line);
+    const k = manifest.cases.findIndex((m) => m.name === name);
+    const buf = readFileSync(manifest.cases[k].out);
+    results.set(name, { samplesMs, output: new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8) });
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Measurement
+
+function maxDiff(a, b) {
+  if (a.length !== b.length) return Infinity;
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    if (!(d <= worst)) worst = d; // NaN propagates as the worst
+  }
+  return worst;
+}
+
+async function timeOnce(prepared) {
+  const t0 = performance.now();
+  let reps = 0;
+  let elapsed = 0;
+  do {
+    if (prepared.sync) prepared.run();
+    else await prepared.run();
+    reps++;
+    elapsed = performance.now() - t0;
+  } while (elapsed < MIN_MS || reps < 3);
+  return elapsed / reps;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+async function main() {
+  ensurePeers();
+  const core = await loadCore(root);
+  if (!core.forward || !core.fast32) throw new Error('src/core/forward.ts and src/core/fast32.ts are needed');
+  const wasm = core.wasmKernels();
+  if (!wasm) throw new Error('WebAssembly SIMD is unavailable in this Node; the benchmark needs it');
+  const peers = createRequire(join(root, 'bench/package.json'));
+  const tf = peers('@tensorflow/tfjs');
+  const tfWasm = peers('@tensorflow/tfjs-backend-wasm');
+  tfWasm.setWasmPaths(join(dirname(peers.resolve('@tensorflow/tfjs-backend-wasm')), '/'));
+  tfWasm.setThreadsCount?.(1);
+  let wasmInit;
+  const wasmReady = () => (wasmInit ??= tf.setBackend('wasm').then((ok) => { if (!ok) throw new Error('tfjs wasm backend failed to initialise'); }));
+  const ortNode = peers('onnxruntime-node');
+  const ortWeb = peers('onnxruntime-web');
+  ortWeb.env.wasm.numThreads = 1;
+  ortWeb.env.logLevel = 'error';
+  ortNode.env.logLevel = 'error';
+  const single = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' };
+
+  const engines = [
+    gateLensF64(core, wasm, 'gatelens-f64'),
+    gateLensF64(core, core.jsKernels, 'gatelens-f64-js'),
+    gateLensF32(core),
+    tfjsEngine(tf, 'cpu', wasmReady),
+    tfjsEngine(tf, 'wasm', wasmReady),
+    ortEngine(ortNode, 'ort-node', 'onnxruntime-node (CPU)', { ...single, executionProviders: ['cpu'] }),
+    ortEngine(ortWeb, 'ort-web', 'onnxruntime-web (WASM)', { ...single, executionProviders: ['wasm'] }),
+  ];
+  const cases = makeCases();
+  log(`Machine: ${machine()}`);
+  log(`Single thread; ${ROUNDS} interleaved round(s) of ≥ ${MIN_MS} ms per engine and case; medians. Outputs checked against the Gate Lens float64 core to ${TOLERANCE}.`);
+
+  let numpy;
+  if (numpyAvailable()) {
+    engines.push({ name: 'numpy-f64', title: 'NumPy float64 (OpenBLAS, 1 thread)', ours: false, external: true });
+    log('Running NumPy float64 (python3, separate process)…');
+    numpy = runNumpy(cases);
+  } else {
+    log('python3 with numpy not found: the NumPy column is skipped.');
+  }
+
+  /** results[case][engine] = { medianMs } | { unsupported } | { mismatch } */
+  const results = new Map();
+  for (const c of cases) {
+    const row = new Map();
+    results.set(c.name, row);
+    const reference = core.forward.runLayer(c.layer, { data: c.x, batch: 1, steps: c.T, features: c.D }).output.data;
+    const prepared = [];
+    for (const e of engines) {
+      if (e.external) {
+        const r = numpy?.get(c.name);
+        const err = r ? maxDiff(r.output, reference) : Infinity;
+        if (!r) row.set(e.name, { unsupported: 'no result' });
+        else if (err > TOLERANCE) row.set(e.name, { mismatch: err });
+        else row.set(e.name, { samples: r.samplesMs, maxDiff: err });
+        continue;
+      }
+      try {
+        await e.activate?.();
+        const p = await e.setup(c);
+        const out = p.sync ? p.run() : await p.run();
+        const err = maxDiff(out, reference);
+        if (err > TOLERANCE) row.set(e.name, { mismatch: err });
+        else { row.set(e.name, { samples: [], maxDiff: err }); prepared.push([e, p]); }
+      } catch (error) {
+        row.set(e.name, { unsupported: String(error?.message ?? error).split('\n')[0] });
+      }
+    }
+    // Warm up (JIT, wasm tier-up), then interleave the engines round by round so drift hits them all alike.
+    for (const [e, p] of prepared) { await e.activate?.(); await timeOnce(p); }
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [e, p] of prepared) {
+        await e.activate?.();
+        row.get(e.name).samples.push(await timeOnce(p));
+      }
+    }
+    for (const [name, r] of row) {
+      if (!r.samples) continue;
+      let ms = median(r.samples);
+      if (c.streaming && name !== 'numpy-f64') ms /= c.T; // per one-step call (numpy_bench.py already divides)
+      r.medianMs = ms;
+      r.usPerStep = c.streaming ? ms * 1e3 : (ms * 1e3) / c.T;
+      r.gflops = (c.flopsPerStep * (c.streaming ? 1 : c.T)) / (ms * 1e6);
+    }
+    if (json) {
+      for (const e of engines) {
+        const r = row.get(e.name);
+        const base = { engine: e.name, case: c.name, cell: c.cell, H: c.H, D: c.D, T: c.streaming ? 1 : c.T };
+        if (r.medianMs !== undefined) {
+          console.log(JSON.stringify({ ...base, medianMs: +r.medianMs.toPrecision(4), usPerStep: +r.usPerStep.toPrecision(4), gflops: +r.gflops.toPrecision(3), streaming: c.streaming, maxDiff: r.maxDiff }));
+        } else {
+          console.log(JSON.stringify({ ...base, medianMs: null, usPerStep: null, gflops: null, streaming: c.streaming, ...(r.unsupported ? { unsupported: r.unsupported } : { mismatch: r.mismatch }) }));
+        }
+      }
+    } else {
+      log(`  done: ${c.name}`);
+    }
+  }
+  if (!json) printTables(engines, cases, results);
+
+  const parse = join(root, 'scripts/bench/parse.mjs');
+  if (existsSync(parse)) {
+    log('\nParsing benchmark (scripts/bench/parse.mjs):');
+    const r = spawnSync(process.execPath, [parse, ...args], { stdio: 'inherit', cwd: root });
+    if (r.status !== 0) process.exitCode = r.status ?? 1;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Output
+
+function fmtTime(ms) {
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 1) return `${ms.toFixed(2)} ms`;
+  if (ms >= 0.01) return `${(ms * 1e3).toFixed(1)} µs`;
+  return `${(ms * 1e3).toFixed(2)} µs`;
+}
+
+function cellText(r, show) {
+  if (!r) return '—';
+  if (r.unsupported) return 'unsupported';
+  if (r.mismatch !== undefined) return `MISMATCH ${r.mismatch.toExponential(1)}`;
+  return show(r);
+}
+
+function table(headers, rows) {
+  if (markdown) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+  }
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function printTables(engines, cases, results) {
+  const head = ['case', ...engines.map((e) => e.name)];
+  const rowsOf = (show) => cases.map((c) => [c.name, ...engines.map((e) => cellText(results.get(c.name).get(e.name), show))]);
+  console.log('\nTime per pass (streaming: per one-step call), median');
+  console.log(table(head, rowsOf((r) => fmtTime(r.medianMs))));
+  console.log('\nµs per step');
+  console.log(table(head, rowsOf((r) => r.usPerStep.toFixed(r.usPerStep < 10 ? 2 : 1))));
+  console.log('\nGFLOP/s (2·G·H·(D+H) per step)');
+  console.log(table(head, rowsOf((r) => r.gflops.toFixed(r.gflops < 1 ? 3 : 2))));
+  for (const ours of ['gatelens-f64', 'gatelens-f32']) {
+    const peers = engines.filter((e) => !e.ours);
+    console.log(`\n${ours}: speed ratio to each peer (peer time / our time; > 1 = Gate Lens faster)`);
+    const rows = cases.map((c) => {
+      const mine = results.get(c.name).get(ours);
+      return [c.name, ...peers.map((p) => {
+        const theirs = results.get(c.name).get(p.name);
+        if (!mine?.medianMs) return '—';
+        if (!theirs?.medianMs) return theirs?.unsupported ? 'unsupported' : '—';
+        return `${(theirs.medianMs / mine.medianMs).toFixed(2)}×`;
+      })];
+    });
+    console.log(table(['case', ...peers.map((p) => p.name)], rows));
+  }
+  const unsupported = [];
+  for (const c of cases) for (const e of engines) {
+    const r = results.get(c.name).get(e.name);
+    if (r?.unsupported) unsupported.push(`${e.name} on ${c.name}: unsupported: ${r.unsupported}`);
+    if (r?.mismatch !== undefined) unsupported.push(`${e.name} on ${c.name}: output differs from the f64 core by ${r.mismatch}`);
+  }
+  if (unsupported.length) console.log(`\n${[...new Set(unsupported)].join('\n')}`);
+  console.log('\nEngines: ' + engines.map((e) => `${e.name} = ${e.title}`).join('; '));
+}
+
+await main();
