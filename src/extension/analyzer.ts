@@ -93,7 +93,8 @@ export class DocumentAnalyzer implements vscode.Disposable {
   get(document: vscode.TextDocument): Promise<Analysis | undefined> {
     const key = document.uri.toString();
     const options = this.options(document);
-    const optionsKey = JSON.stringify(options);
+    // The size limit is part of the key: changing it must re-decide documents already analysed (or skipped).
+    const optionsKey = JSON.stringify([options, settings.maxFileSizeBytes(document)]);
     const existing = this.entries.get(key);
     if (existing && existing.version === document.version && existing.optionsKey === optionsKey) return existing.promise;
     existing?.cancel.cancel();

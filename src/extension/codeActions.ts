@@ -105,11 +105,12 @@ export class GateCodeActionProvider implements vscode.CodeActionProvider {
     const mismatch = slice.mismatch;
     if (!mismatch || !slice.target || slice.gates.length !== 1) return undefined;
     const newName = renamedTarget(slice.target, mismatch.namedGate, slice.gates[0]);
-    if (newName === slice.target) return undefined;
+    const text = document.getText();
+    // A name already in use (f and c swapped: renaming f to c would merge two variables) is no fix.
+    if (newName === slice.target || new RegExp(`(?<![\\w.])${escapeRegExp(newName)}(?!\\w)`).test(text)) return undefined;
     const action = new vscode.CodeAction(vscode.l10n.t('Rename `{0}` to `{1}` ({2})', slice.target, newName, slice.gates[0].name), vscode.CodeActionKind.QuickFix);
     const edit = new vscode.WorkspaceEdit();
     // Every whole-word use in this document, so the code keeps meaning what it computes.
-    const text = document.getText();
     const word = new RegExp(`(?<![\\w.])${escapeRegExp(slice.target)}(?!\\w)`, 'g');
     for (let m = word.exec(text); m; m = word.exec(text)) {
       edit.replace(document.uri, new vscode.Range(document.positionAt(m.index), document.positionAt(m.index + m[0].length)), newName);

@@ -37,6 +37,7 @@ export interface GateLensApi {
   readonly messages: LoggedMessage[];
   readonly onDidLogMessage: vscode.Event<LoggedMessage>;
   readonly diagnostics: vscode.DiagnosticCollection;
+  readonly statusBar: vscode.StatusBarItem;
 }
 
 export function activate(context: vscode.ExtensionContext): GateLensApi {
@@ -112,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): GateLensApi {
   for (const document of vscode.workspace.textDocuments) void analyzeOpen(document);
   void refreshActive();
 
-  return { analyzer, worker, views, messages, onDidLogMessage: messageEmitter.event, diagnostics: diagnostics.collection };
+  return { analyzer, worker, views, messages, onDidLogMessage: messageEmitter.event, diagnostics: diagnostics.collection, statusBar: statusBar.item };
 }
 
 export function deactivate(): void {

@@ -1,0 +1,69 @@
+// Diagnostics and quick fixes: the wrong-slices example, a misnamed gate variable, and a truncated print.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { copyOfExample, gateDiagnostics, gateLensApi, openExample, until } from './helpers';
+
+describe('Gate Lens diagnostics and quick fixes', () => {
+  before(async () => {
+    await gateLensApi();
+  });
+
+  it('flags f and c in the wrong-slices example and fixes both ranges with the quick fix', async () => {
+    const { document } = await copyOfExample('seed_keras_lstm_wrong_slices.py', 'wrong_slices_fix.py');
+    const wrong = await until(() => {
+      const found = gateDiagnostics(document.uri).filter((d) => d.code === 'wrong-gate-slice');
+      return found.length === 2 ? found : undefined;
+    }, 'two wrong-gate-slice diagnostics');
+    const lines = wrong.map((d) => document.lineAt(d.range.start.line).text.trim()).sort();
+    assert.deepEqual(lines, ['c = np.tanh(z_1_lstm_1[0, 3:6])', 'f = sigmoid(z_1_lstm_1[0, 6:9])']);
+    const f = wrong.find((d) => document.lineAt(d.range.start.line).text.startsWith('f ='));
+    assert.ok(f);
+    assert.equal(f.severity, vscode.DiagnosticSeverity.Warning);
+    assert.match(f.message, /"f" names the forget gate, but 6:9 holds the cell candidate/);
+    assert.equal(document.getText(f.range), 'z_1_lstm_1[0, 6:9]');
+
+    for (const diagnostic of wrong) {
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+      const fix = actions.find((a) => a.title.startsWith('Change the slice to'));
+      assert.ok(fix?.edit, `a range fix among: ${actions.map((a) => a.title).join(' | ')}`);
+      // Renaming f to c (or c to f) would merge two variables, so it is not offered here.
+      assert.ok(!actions.some((a) => a.title.startsWith('Rename')), 'no rename onto an existing name');
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    }
+    assert.ok(document.getText().includes('f = sigmoid(z_1_lstm_1[0, 3:6])'));
+    assert.ok(document.getText().includes('c = np.tanh(z_1_lstm_1[0, 6:9])'));
+    await until(() => (gateDiagnostics(document.uri).some((d) => d.code === 'wrong-gate-slice') ? undefined : true), 'the wrong-slice diagnostics to clear after the fix');
+    await document.save();
+  });
+
+  it('offers renaming a misnamed gate variable to the gate its slice holds', async () => {
+    const { document } = await copyOfExample('seed_keras_lstm.py', 'misnamed_gate.py', (text) =>
+      text.replace('f = sigmoid(z_1_lstm_1[0, 3:6])', 'forget_gate = sigmoid(z_1_lstm_1[0, 0:3])').replace('c_1 = f * c_0', 'c_1 = forget_gate * c_0'),
+    );
+    const [diagnostic] = await until(() => {
+      const found = gateDiagnostics(document.uri).filter((d) => d.code === 'wrong-gate-slice');
+      return found.length === 1 ? found : undefined;
+    }, 'one wrong-gate-slice diagnostic');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+    const rename = actions.find((a) => a.title.startsWith('Rename'));
+    assert.ok(rename?.edit, `a rename among: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.equal(rename.title, 'Rename `forget_gate` to `input_gate` (input gate)');
+    assert.ok(await vscode.workspace.applyEdit(rename.edit));
+    const text = document.getText();
+    assert.ok(text.includes('input_gate = sigmoid(z_1_lstm_1[0, 0:3])'));
+    assert.ok(text.includes('c_1 = input_gate * c_0'), 'every use is renamed');
+    assert.ok(!/\bforget_gate\b/.test(text));
+    await until(() => (gateDiagnostics(document.uri).some((d) => d.code === 'wrong-gate-slice') ? undefined : true), 'the diagnostic to clear after the rename');
+    await document.save();
+  });
+
+  it('reports the truncated print as a diagnostic with its range', async () => {
+    const { document } = await openExample('truncated_print.txt');
+    const truncated = await until(() => {
+      const found = gateDiagnostics(document.uri).filter((d) => d.code === 'truncated-print');
+      return found.length > 0 ? found : undefined;
+    }, 'a truncated-print diagnostic');
+    assert.ok(document.getText(truncated[0].range).length > 0);
+    assert.match(truncated[0].message, /\.\.\.|…|summar|truncat/i);
+  });
+});
