@@ -80,9 +80,18 @@ export class WasmRuntime {
     this.top += size;
     const need = this.top - this.exports.memory.buffer.byteLength;
     if (need > 0) {
-      // Grow geometrically so a model loaded piece by piece does not grow the memory once per matrix.
-      const pages = Math.max(Math.ceil(need / PAGE), this.exports.memory.buffer.byteLength / PAGE / 2);
-      this.exports.memory.grow(Math.ceil(pages));
+      const exact = Math.ceil(need / PAGE);
+      try {
+        // Grow geometrically so a model loaded piece by piece does not grow the memory once per matrix.
+        this.exports.memory.grow(Math.max(exact, Math.ceil(this.exports.memory.buffer.byteLength / PAGE / 2)));
+      } catch {
+        try {
+          this.exports.memory.grow(exact);
+        } catch (e) {
+          this.top -= size; // nothing was allocated; the caller falls back to the plain kernels
+          throw e;
+        }
+      }
       this.refreshViews();
     }
     return offset;
@@ -262,12 +271,19 @@ function makeWasmKernels(rt: WasmRuntime): Kernels {
         return;
       }
       let a, b, work, epoch;
-      do {
-        epoch = rt.epoch;
-        a = cache.matrix(A, M, K);
-        b = bias ? cache.vector(bias, M) : undefined;
-        work = rt.scratch(8 * (K + a.panels * PANEL_ROWS_F64));
-      } while (epoch !== rt.epoch);
+      try {
+        do {
+          epoch = rt.epoch;
+          a = cache.matrix(A, M, K);
+          b = bias ? cache.vector(bias, M) : undefined;
+          work = rt.scratch(8 * (K + a.panels * PANEL_ROWS_F64));
+        } while (epoch !== rt.epoch);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        // The host refused to grow the linear memory: the plain kernels need no extra memory.
+        jsKernels.gemvBias(A, M, K, x, xOffset, bias, out, outOffset);
+        return;
+      }
       const mem = rt.f64;
       const xAt = work / 8;
       for (let k = 0; k < K; k++) mem[xAt + k] = x[xOffset + k];
@@ -287,12 +303,18 @@ function makeWasmKernels(rt: WasmRuntime): Kernels {
         return;
       }
       let a, b, work, epoch;
-      do {
-        epoch = rt.epoch;
-        a = cache.matrix(A, M, K);
-        b = bias ? cache.vector(bias, M) : undefined;
-        work = rt.scratch(8 * T * (K + padded));
-      } while (epoch !== rt.epoch);
+      try {
+        do {
+          epoch = rt.epoch;
+          a = cache.matrix(A, M, K);
+          b = bias ? cache.vector(bias, M) : undefined;
+          work = rt.scratch(8 * T * (K + padded));
+        } while (epoch !== rt.epoch);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        jsKernels.gemmBias(A, M, K, X, T, bias, out);
+        return;
+      }
       const mem = rt.f64;
       const xAt = work / 8;
       mem.set(X.length === T * K ? X : X.subarray(0, T * K), xAt);
