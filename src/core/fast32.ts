@@ -127,6 +127,7 @@ class WasmRunner implements Fast32Runner {
   private readonly bRn: Float64Array;
   private readonly backwards: boolean;
   private readonly alignToInput: boolean;
+  private fallback: JsRunner | undefined;
 
   constructor(private readonly layer: RecurrentLayer, private readonly rt: WasmRuntime, private readonly relu: boolean) {
     this.cell = layer.cell;
@@ -158,16 +159,23 @@ class WasmRunner implements Fast32Runner {
     const sizes = [4 * T * D, 4 * T * gPad + slack, 4 * gPad + slack, 4 * gPad + slack, 4 * Hp + slack, 4 * Hp + slack, 4 * Hp + slack, 4 * Hp + slack, 4 * T * Hp + slack];
     const aligned = sizes.map((s) => Math.ceil(s / 64) * 64);
     let W, R, Rn, bX, bR, bRn, work, epoch;
-    do {
-      epoch = rt.epoch;
-      W = cache.matrix(d.W, GH, D);
-      R = cache.matrix(this.R, recurrentRows, H);
-      Rn = this.resetBefore ? cache.matrix(this.Rn, H, H) : undefined;
-      bX = cache.vector(this.biasX, GH);
-      bR = cache.vector(d.bR, recurrentRows);
-      bRn = this.resetBefore ? cache.vector(this.bRn, H) : undefined;
-      work = rt.scratch(aligned.reduce((a, b) => a + b, 0));
-    } while (epoch !== rt.epoch);
+    try {
+      do {
+        epoch = rt.epoch;
+        W = cache.matrix(d.W, GH, D);
+        R = cache.matrix(this.R, recurrentRows, H);
+        Rn = this.resetBefore ? cache.matrix(this.Rn, H, H) : undefined;
+        bX = cache.vector(this.biasX, GH);
+        bR = cache.vector(d.bR, recurrentRows);
+        bRn = this.resetBefore ? cache.vector(this.bRn, H) : undefined;
+        work = rt.scratch(aligned.reduce((a, b) => a + b, 0));
+      } while (epoch !== rt.epoch);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      // The host refused more linear memory: the JavaScript path needs none.
+      this.fallback ??= new JsRunner(layer, this.relu);
+      return this.fallback.run(x, steps, state);
+    }
     const at: number[] = [];
     let p = work;
     for (const s of aligned) { at.push(p); p += s; }
