@@ -156,6 +156,10 @@ if (process.argv.includes('--check')) {
     const box = await p.locator('#gl-heat-gates').boundingBox();
     await p.mouse.move(box.x + box.width * 0.5, box.y + 3);
     expect(await p.isVisible('#gl-tooltip') && /step \d+ \(x\[\d+\]\): /.test(await p.textContent('#gl-live')), `${caseId}: heatmap hover shows tooltip and live text: ${await p.textContent('#gl-live')}`);
+    expect((await p.inputValue('#gl-run-source')) === 'array' && (await p.textContent('#gl-run-array')).includes('x_seq (1×'), `${caseId}: the document's input array is offered first`);
+    await p.click('#gl-run-reveal');
+    const reveal = await p.evaluate(() => window.__previewSent.filter((m) => m.type === 'revealArray').pop());
+    expect(reveal && reveal.arrayIndex === 3, `${caseId}: Show in file posts revealArray 3`);
     await p.selectOption('#gl-run-source', 'zeros');
     await p.fill('#gl-run-steps', '5');
     await p.click('#gl-run');

@@ -106,7 +106,8 @@ window.acquireVsCodeApi = () => ({
     window.__previewSent.push(m);
     if (m.type === 'ready') {
       send({ type: 'init', protocol: PROTOCOL_VERSION, locale: 'en', strings: {} });
-      send({ type: 'document', uri: 'file:///preview/weights.py', fileName: 'weights.py', version: 1, layers: [layerSummary], selectedLayerId: 'layer-0' });
+      send({ type: 'document', uri: 'file:///preview/weights.py', fileName: 'weights.py', version: 1, layers: [layerSummary], selectedLayerId: 'layer-0',
+        inputs: [{ arrayIndex: 3, name: 'x_seq', shape: [1, spec.steps, spec.I] }] });
       if (params.get('autorun') !== '0') setTimeout(() => { for (const trace of runTrace({ layerId: 'layer-0', input: { kind: 'random', steps: spec.steps, seed: 0 } })) send({ type: 'trace', trace }); }, 0);
     } else if (m.type === 'run') {
       send({ type: 'progress', runId: runId + 1, message: 'Running…', fraction: 0.5 });

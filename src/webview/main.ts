@@ -6,6 +6,7 @@
 //   #gl-direction      select: forward / backward (shown for bidirectional traces only)
 //   #gl-convention     select: name the columns as … (every convention for this cell; stored one first)
 //   #gl-run-source     select: zeros | random | array;  #gl-run-steps, #gl-run-seed (inputs), #gl-run-array (select)
+//   #gl-run-reveal     button: post `revealArray` for the chosen input array
 //   #gl-run            button: post `run`;  #gl-cancel: post `cancel`
 //   #gl-progress       status region (text + <progress id="gl-progress-bar">);  #gl-error: role=alert
 //   #gl-first #gl-prev #gl-play #gl-next #gl-last   step buttons;  #gl-slider: input type=range (0-based step)
@@ -64,6 +65,7 @@ let runId: number | undefined;
 let running = false;
 let playing = false;
 let colors: ThemeColors | undefined;
+let runSource: SourceKind = 'random';
 
 // ---------------------------------------------------------------- static structure
 
@@ -82,7 +84,8 @@ const seedInput = el('input', { id: 'gl-run-seed', type: 'number', min: 0, step:
 const arraySelect = el('select', { id: 'gl-run-array' });
 const stepsField = el('label', { className: 'gl-field' }, el('span', { 'data-str': 'run.steps' }), stepsInput);
 const seedField = el('label', { className: 'gl-field' }, el('span', { 'data-str': 'run.seed' }), seedInput);
-const arrayField = el('label', { className: 'gl-field' }, el('span', { 'data-str': 'run.array' }), arraySelect);
+const revealButton = el('button', { id: 'gl-run-reveal', type: 'button', 'data-str': 'run.reveal' });
+const arrayField = el('span', { className: 'gl-field' }, el('label', { className: 'gl-field' }, el('span', { 'data-str': 'run.array' }), arraySelect), revealButton);
 const runButton = el('button', { id: 'gl-run', type: 'submit', className: 'gl-primary', 'data-str': 'run.button' });
 const cancelButton = el('button', { id: 'gl-cancel', type: 'button', hidden: true, 'data-str': 'run.cancel' });
 const progressBar = el('progress', { id: 'gl-progress-bar', max: 1, hidden: true });
@@ -200,17 +203,17 @@ function fillSourceOptions(): void {
   const kinds: SourceKind[] = inputs.length > 0 ? ['array', 'random', 'zeros'] : ['random', 'zeros'];
   const labels: Record<SourceKind, StringKey> = { zeros: 'run.source.zeros', random: 'run.source.random', array: 'run.source.array' };
   sourceSelect.replaceChildren(...kinds.map((k) => el('option', { value: k, text: t(labels[k]) })));
-  if (!kinds.includes(state.source)) state.source = kinds[0];
-  sourceSelect.value = state.source;
+  runSource = state.source && kinds.includes(state.source) ? state.source : kinds[0];
+  sourceSelect.value = runSource;
   arraySelect.replaceChildren(...inputs.map((a) => el('option', { value: a.arrayIndex, text: `${a.name} (${a.shape.join('×')})` })));
   if (state.arrayIndex !== undefined && inputs.some((a) => a.arrayIndex === state.arrayIndex)) arraySelect.value = String(state.arrayIndex);
   updateRunFields();
 }
 
 function updateRunFields(): void {
-  stepsField.hidden = state.source === 'array';
-  seedField.hidden = state.source !== 'random';
-  arrayField.hidden = state.source !== 'array';
+  stepsField.hidden = runSource === 'array';
+  seedField.hidden = runSource !== 'random';
+  arrayField.hidden = runSource !== 'array';
   stepsInput.value = String(state.steps);
   seedInput.value = String(state.seed);
 }
@@ -260,13 +263,13 @@ function readRunForm(): RunRequest | undefined {
   const seed = Math.max(0, Math.round(Number(seedInput.value) || 0));
   state.steps = steps;
   state.seed = seed;
-  if (state.source === 'array') {
+  if (runSource === 'array') {
     const idx = Number(arraySelect.value);
     if (!Number.isInteger(idx)) return undefined;
     state.arrayIndex = idx;
     return { layerId: l.id, input: { kind: 'array', arrayIndex: idx } };
   }
-  if (state.source === 'zeros') return { layerId: l.id, input: { kind: 'zeros', steps } };
+  if (runSource === 'zeros') return { layerId: l.id, input: { kind: 'zeros', steps } };
   return { layerId: l.id, input: { kind: 'random', steps, seed } };
 }
 
@@ -285,7 +288,11 @@ cancelButton.addEventListener('click', () => {
   running = false;
   updateRunState('', undefined);
 });
-sourceSelect.addEventListener('change', () => { state.source = sourceSelect.value as SourceKind; updateRunFields(); saveState(); });
+revealButton.addEventListener('click', () => {
+  const idx = Number(arraySelect.value);
+  if (arraySelect.value !== '' && Number.isInteger(idx)) post({ type: 'revealArray', arrayIndex: idx });
+});
+sourceSelect.addEventListener('change', () => { state.source = runSource = sourceSelect.value as SourceKind; updateRunFields(); saveState(); });
 layerSelect.addEventListener('change', () => {
   state.layerId = layerSelect.value;
   state.convention = undefined;
@@ -776,7 +783,7 @@ function onMessage(m: HostToWebview): void {
       trace = undefined; // force a rebuild: the new trace has new numbers even if the shape is the same
       setTraces([...same, decoded].sort((a, b) => a.direction - b.direction));
       updateRunState(t('run.done', decoded.steps), undefined);
-      if (state.source !== 'array') { state.steps = decoded.steps; stepsInput.value = String(decoded.steps); }
+      if (runSource !== 'array') { state.steps = decoded.steps; stepsInput.value = String(decoded.steps); }
       break;
     }
     case 'setConvention':

@@ -12,14 +12,15 @@ export interface ViewState {
   split: boolean;
   unitOffset: number;
   direction: number;
-  source: SourceKind;
+  /** The input source the user picked; unset means the default (the file's input array when there is one). */
+  source?: SourceKind;
   steps: number;
   seed: number;
   arrayIndex?: number;
   speed: number;
 }
 
-export const DEFAULT_STATE: ViewState = { step: 0, split: false, unitOffset: 0, direction: 0, source: 'random', steps: 10, seed: 0, speed: 8 };
+export const DEFAULT_STATE: ViewState = { step: 0, split: false, unitOffset: 0, direction: 0, steps: 10, seed: 0, speed: 8 };
 
 const CONVENTION_IDS: readonly ConventionId[] = ['keras', 'pytorch', 'onnx', 'tf1', 'keras_cudnn'];
 

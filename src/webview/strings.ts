@@ -29,6 +29,7 @@ export const EN_STRINGS = {
   'run.steps': 'Steps',
   'run.seed': 'Seed',
   'run.array': 'Array',
+  'run.reveal': 'Show in file',
   'run.button': 'Run',
   'run.cancel': 'Cancel',
   'run.running': 'Running…',

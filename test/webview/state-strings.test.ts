@@ -8,6 +8,7 @@ describe('webview state and strings', () => {
     assert.deepEqual(s, { layerId: 'L1', step: 4, convention: 'onnx', split: true, unitOffset: 16, direction: 1, source: 'zeros', steps: 20, seed: 3, speed: 15 });
     const bad = restoreState({ step: -1, convention: 'caffe', split: 'yes', direction: 5, source: 'file', steps: 0, speed: 1000 });
     assert.deepEqual(bad, DEFAULT_STATE);
+    assert.equal(bad.source, undefined);
     assert.deepEqual(restoreState(undefined), DEFAULT_STATE);
   });
 
