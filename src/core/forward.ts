@@ -125,6 +125,16 @@ function clipRange(v: Float64Array, off: number, n: number, limit: number): void
   }
 }
 
+interface TraceBuffers {
+  timeIndex: Int32Array; zx: Float64Array; zh: Float64Array; z: Float64Array; a: Float64Array; c?: Float64Array; h: Float64Array;
+}
+
+/** out (N × M) = X (N × K) · Aᵀ + bias: one gemv for a single sequence, one gemm for a batch. */
+function rowsTimesMatrix(kernels: Kernels, A: Float64Array, M: number, K: number, X: Float64Array, N: number, bias: Float64Array | undefined, out: Float64Array): void {
+  if (N === 1) kernels.gemvBias(A, M, K, X, 0, bias, out, 0);
+  else kernels.gemmBias(A, M, K, X, N, bias, out);
+}
+
 /** Runs one recurrent layer on a batch. */
 export function runLayer(layer: RecurrentLayer, input: Sequence, options: LayerRunOptions = {}): LayerResult {
   validateRecurrent(layer);
@@ -160,11 +170,19 @@ export function runLayer(layer: RecurrentLayer, input: Sequence, options: LayerR
   const wantTrace = options.trace === true;
   const gateRanges = CANONICAL_GATES[cell].map((gate, k) => ({ gate, start: k * H, end: (k + 1) * H }));
 
-  // Working buffers, shared by every direction and batch item.
+  // Working buffers, shared by the directions. The N sequences advance side by side, so each step's recurrent
+  // product is one matrix–matrix call over the batch (R is read once per step, not once per sequence).
   const ZX = new Float64Array(N * T * GH);
-  const zh = new Float64Array(GH), z = new Float64Array(GH), a = new Float64Array(GH);
-  const h = new Float64Array(Hr), c = new Float64Array(H), hNew = new Float64Array(Hr), cNew = new Float64Array(H);
-  const tmpH = new Float64Array(H);
+  const hAll = new Float64Array(N * Hr), cAll = new Float64Array(N * H);
+  const zhAll = new Float64Array(N * GH), zAll = new Float64Array(N * GH), aAll = new Float64Array(N * GH);
+  const hNewAll = new Float64Array(N * Hr), cNewAll = new Float64Array(N * H), tmpAll = new Float64Array(N * H);
+  const resetBefore = cell === 'gru' && layer.resetAfter === false;
+  // GRU reset-before: z and r need h·R_zrᵀ first; the n block needs (r⊙h)·R_nᵀ, a second product after r is known.
+  const zrAll = resetBefore ? new Float64Array(N * 2 * H) : zhAll;
+  const znAll = resetBefore ? new Float64Array(N * H) : zhAll;
+  const lengths = new Int32Array(N);
+  let maxLen = 0;
+  for (let b = 0; b < N; b++) { lengths[b] = lens ? lens[b] : T; if (lengths[b] > maxLen) maxLen = lengths[b]; }
 
   const directionOutputs: Sequence[] = [];
   const finalStates: { h: Float64Array; c?: Float64Array }[] = [];
@@ -172,7 +190,7 @@ export function runLayer(layer: RecurrentLayer, input: Sequence, options: LayerR
   const forgetBias = layer.forgetBias ?? 0;
   const clip = layer.clip;
   const cellClip = layer.cellClip;
-  const resetAfter = layer.resetAfter !== false;
+  const inputForget = layer.inputForget === true;
 
   for (let d = 0; d < D; d++) {
     const dw = layer.directions[d];
@@ -180,102 +198,119 @@ export function runLayer(layer: RecurrentLayer, input: Sequence, options: LayerR
     const reverse = d === 1 || layer.goBackwards === true || layer.reverse === true;
     const processingOrder = layer.goBackwards === true && D === 1;
     const R = dw.R, bR = dw.bR, peep = dw.peephole, proj = dw.proj;
-    // GRU reset-before needs the n block of R separately, after r is known.
-    const Rzr = R, Rn = cell === 'gru' && !resetAfter ? R.subarray(2 * H * H) : R;
-    const bRn = cell === 'gru' && !resetAfter ? bR.subarray(2 * H) : bR;
+    const Rn = resetBefore ? R.subarray(2 * H * H) : R;
+    const bRn = resetBefore ? bR.subarray(2 * H) : bR;
+    // LSTM without projection: h' = o⊙act(c') is tmpAll itself.
+    const hSrc = cell === 'lstm' && !proj ? tmpAll : hNewAll;
 
     kernels.gemmBias(dw.W, GH, Din, input.data, N * T, dw.bW, ZX);
 
     const out = new Float64Array(N * T * Hr);
-    const finalH = new Float64Array(N * Hr);
-    const finalC = cell === 'lstm' ? new Float64Array(N * H) : undefined;
     const init = initial?.[d];
-
-    for (let b = 0; b < N; b++) {
-      if (init?.h) for (let m = 0; m < Hr; m++) h[m] = init.h[b * Hr + m]; else h.fill(0);
-      if (init?.c) for (let m = 0; m < H; m++) c[m] = init.c[b * H + m]; else c.fill(0);
-      const len = lens ? lens[b] : T;
-      let tr: {
-        timeIndex: Int32Array; zx: Float64Array; zh: Float64Array; z: Float64Array; a: Float64Array; c?: Float64Array; h: Float64Array;
-      } | undefined;
-      if (wantTrace) {
-        tr = {
+    if (init?.h) hAll.set(init.h); else hAll.fill(0);
+    if (init?.c) cAll.set(init.c); else cAll.fill(0);
+    const tr: TraceBuffers[] = [];
+    if (wantTrace) {
+      for (let b = 0; b < N; b++) {
+        const len = lengths[b];
+        tr.push({
           timeIndex: new Int32Array(len), zx: new Float64Array(len * GH), zh: new Float64Array(len * GH), z: new Float64Array(len * GH),
           a: new Float64Array(len * GH), h: new Float64Array(len * Hr), ...(cell === 'lstm' ? { c: new Float64Array(len * H) } : {}),
-        };
+        });
       }
-      for (let s = 0; s < len; s++) {
-        if (signal?.aborted) cancelled();
-        const t = reverse ? len - 1 - s : s;
-        const zxOff = (b * T + t) * GH;
-
-        if (cell === 'lstm') {
-          kernels.gemvBias(R, GH, Hr, h, 0, bR, zh, 0);
-          for (let j = 0; j < GH; j++) z[j] = ZX[zxOff + j] + zh[j];
-          if (forgetBias !== 0) for (let m = H; m < 2 * H; m++) z[m] += forgetBias;
-          if (peep) for (let m = 0; m < H; m++) { z[m] += peep[m] * c[m]; z[H + m] += peep[H + m] * c[m]; }
-          if (clip !== undefined) clipRange(z, 0, 3 * H, clip);
-          applyActivation(gateAct, z, 0, a, 0, H);
-          if (layer.inputForget) for (let m = 0; m < H; m++) a[H + m] = 1 - a[m];
-          else applyActivation(gateAct, z, H, a, H, H);
-          applyActivation(candAct, z, 2 * H, a, 2 * H, H);
-          for (let m = 0; m < H; m++) cNew[m] = a[H + m] * c[m] + a[m] * a[2 * H + m];
-          if (cellClip !== undefined) clipRange(cNew, 0, H, cellClip);
-          if (peep) for (let m = 0; m < H; m++) z[3 * H + m] += peep[2 * H + m] * cNew[m];
-          if (clip !== undefined) clipRange(z, 3 * H, H, clip);
-          applyActivation(gateAct, z, 3 * H, a, 3 * H, H);
-          applyActivation(outAct, cNew, 0, tmpH, 0, H);
-          for (let m = 0; m < H; m++) tmpH[m] *= a[3 * H + m];
-          if (proj) kernels.gemvBias(proj, Hr, H, tmpH, 0, undefined, hNew, 0);
-          else for (let m = 0; m < H; m++) hNew[m] = tmpH[m];
-        } else if (cell === 'gru') {
-          if (resetAfter) kernels.gemvBias(R, GH, H, h, 0, bR, zh, 0);
-          else kernels.gemvBias(Rzr, 2 * H, H, h, 0, bR, zh, 0);
-          for (let j = 0; j < 2 * H; j++) z[j] = ZX[zxOff + j] + zh[j];
-          if (clip !== undefined) clipRange(z, 0, 2 * H, clip);
-          applyActivation(gateAct, z, 0, a, 0, 2 * H);
-          if (resetAfter) {
-            for (let m = 0; m < H; m++) z[2 * H + m] = ZX[zxOff + 2 * H + m] + a[H + m] * zh[2 * H + m];
-          } else {
-            for (let m = 0; m < H; m++) tmpH[m] = a[H + m] * h[m];
-            kernels.gemvBias(Rn, H, H, tmpH, 0, bRn, zh, 2 * H);
-            for (let m = 0; m < H; m++) z[2 * H + m] = ZX[zxOff + 2 * H + m] + zh[2 * H + m];
-          }
-          if (clip !== undefined) clipRange(z, 2 * H, H, clip);
-          applyActivation(candAct, z, 2 * H, a, 2 * H, H);
-          for (let m = 0; m < H; m++) hNew[m] = a[m] * h[m] + (1 - a[m]) * a[2 * H + m];
-        } else {
-          kernels.gemvBias(R, H, H, h, 0, bR, zh, 0);
-          for (let m = 0; m < H; m++) z[m] = ZX[zxOff + m] + zh[m];
-          if (clip !== undefined) clipRange(z, 0, H, clip);
-          applyActivation(candAct, z, 0, a, 0, H);
-          for (let m = 0; m < H; m++) hNew[m] = a[m];
-        }
-
-        const masked = mask !== undefined && mask[b * T + t] === 0;
-        const row = processingOrder ? s : t;
-        const outOff = (b * T + row) * Hr;
-        if (masked) {
-          if (zeroOutputForMask) for (let m = 0; m < Hr; m++) out[outOff + m] = 0;
-          else for (let m = 0; m < Hr; m++) out[outOff + m] = h[m];
-        } else {
-          for (let m = 0; m < Hr; m++) { h[m] = hNew[m]; out[outOff + m] = hNew[m]; }
-          if (cell === 'lstm') for (let m = 0; m < H; m++) c[m] = cNew[m];
-        }
-        if (tr) {
-          tr.timeIndex[s] = t;
-          const o = s * GH;
-          for (let j = 0; j < GH; j++) { tr.zx[o + j] = ZX[zxOff + j]; tr.zh[o + j] = zh[j]; tr.z[o + j] = z[j]; tr.a[o + j] = a[j]; }
-          for (let m = 0; m < Hr; m++) tr.h[s * Hr + m] = h[m];
-          if (tr.c) for (let m = 0; m < H; m++) tr.c[s * H + m] = c[m];
-        }
-      }
-      for (let m = 0; m < Hr; m++) finalH[b * Hr + m] = h[m];
-      if (finalC) for (let m = 0; m < H; m++) finalC[b * H + m] = c[m];
-      if (tr) traces.push({ direction: d, batchIndex: b, steps: len, units: H, gates: gateRanges, ...tr });
     }
+
+    for (let s = 0; s < maxLen; s++) {
+      if (signal?.aborted) cancelled();
+      if (resetBefore) rowsTimesMatrix(kernels, R, 2 * H, H, hAll, N, bR, zrAll);
+      else rowsTimesMatrix(kernels, R, GH, Hr, hAll, N, bR, zhAll);
+
+      for (let b = 0; b < N; b++) {
+        const len = lengths[b];
+        if (s >= len) continue;
+        const t = reverse ? len - 1 - s : s;
+        const zx = (b * T + t) * GH, zo = b * GH, co = b * H, ho = b * Hr;
+        if (cell === 'lstm') {
+          for (let j = 0; j < GH; j++) zAll[zo + j] = ZX[zx + j] + zhAll[zo + j];
+          if (forgetBias !== 0) for (let m = H; m < 2 * H; m++) zAll[zo + m] += forgetBias;
+          if (peep) for (let m = 0; m < H; m++) { zAll[zo + m] += peep[m] * cAll[co + m]; zAll[zo + H + m] += peep[H + m] * cAll[co + m]; }
+          if (clip !== undefined) clipRange(zAll, zo, 3 * H, clip);
+          applyActivation(gateAct, zAll, zo, aAll, zo, H);
+          if (inputForget) for (let m = 0; m < H; m++) aAll[zo + H + m] = 1 - aAll[zo + m];
+          else applyActivation(gateAct, zAll, zo + H, aAll, zo + H, H);
+          applyActivation(candAct, zAll, zo + 2 * H, aAll, zo + 2 * H, H);
+          for (let m = 0; m < H; m++) cNewAll[co + m] = aAll[zo + H + m] * cAll[co + m] + aAll[zo + m] * aAll[zo + 2 * H + m];
+          if (cellClip !== undefined) clipRange(cNewAll, co, H, cellClip);
+          if (peep) for (let m = 0; m < H; m++) zAll[zo + 3 * H + m] += peep[2 * H + m] * cNewAll[co + m];
+          if (clip !== undefined) clipRange(zAll, zo + 3 * H, H, clip);
+          applyActivation(gateAct, zAll, zo + 3 * H, aAll, zo + 3 * H, H);
+          applyActivation(outAct, cNewAll, co, tmpAll, co, H);
+          for (let m = 0; m < H; m++) tmpAll[co + m] *= aAll[zo + 3 * H + m];
+        } else if (cell === 'gru') {
+          const zr = resetBefore ? b * 2 * H : zo;
+          for (let j = 0; j < 2 * H; j++) zAll[zo + j] = ZX[zx + j] + zrAll[zr + j];
+          if (clip !== undefined) clipRange(zAll, zo, 2 * H, clip);
+          applyActivation(gateAct, zAll, zo, aAll, zo, 2 * H);
+          if (resetBefore) {
+            for (let m = 0; m < H; m++) tmpAll[co + m] = aAll[zo + H + m] * hAll[ho + m];
+            continue; // n waits for the batched (r⊙h)·R_nᵀ below
+          }
+          for (let m = 0; m < H; m++) zAll[zo + 2 * H + m] = ZX[zx + 2 * H + m] + aAll[zo + H + m] * zhAll[zo + 2 * H + m];
+          if (clip !== undefined) clipRange(zAll, zo + 2 * H, H, clip);
+          applyActivation(candAct, zAll, zo + 2 * H, aAll, zo + 2 * H, H);
+          for (let m = 0; m < H; m++) hNewAll[ho + m] = aAll[zo + m] * hAll[ho + m] + (1 - aAll[zo + m]) * aAll[zo + 2 * H + m];
+        } else {
+          for (let m = 0; m < H; m++) zAll[zo + m] = ZX[zx + m] + zhAll[zo + m];
+          if (clip !== undefined) clipRange(zAll, zo, H, clip);
+          applyActivation(candAct, zAll, zo, hNewAll, ho, H);
+          for (let m = 0; m < H; m++) aAll[zo + m] = hNewAll[ho + m];
+        }
+      }
+
+      if (proj) rowsTimesMatrix(kernels, proj, Hr, H, tmpAll, N, undefined, hNewAll);
+      if (resetBefore) {
+        rowsTimesMatrix(kernels, Rn, H, H, tmpAll, N, bRn, znAll);
+        for (let b = 0; b < N; b++) {
+          const len = lengths[b];
+          if (s >= len) continue;
+          const t = reverse ? len - 1 - s : s;
+          const zx = (b * T + t) * GH, zo = b * GH, ho = b * H;
+          for (let m = 0; m < H; m++) zAll[zo + 2 * H + m] = ZX[zx + 2 * H + m] + znAll[ho + m];
+          if (clip !== undefined) clipRange(zAll, zo + 2 * H, H, clip);
+          applyActivation(candAct, zAll, zo + 2 * H, aAll, zo + 2 * H, H);
+          for (let m = 0; m < H; m++) hNewAll[ho + m] = aAll[zo + m] * hAll[ho + m] + (1 - aAll[zo + m]) * aAll[zo + 2 * H + m];
+        }
+      }
+
+      for (let b = 0; b < N; b++) {
+        const len = lengths[b];
+        if (s >= len) continue;
+        const t = reverse ? len - 1 - s : s;
+        const ho = b * Hr, co = b * H;
+        const outOff = (b * T + (processingOrder ? s : t)) * Hr;
+        if (mask !== undefined && mask[b * T + t] === 0) {
+          if (zeroOutputForMask) for (let m = 0; m < Hr; m++) out[outOff + m] = 0;
+          else for (let m = 0; m < Hr; m++) out[outOff + m] = hAll[ho + m];
+        } else {
+          for (let m = 0; m < Hr; m++) { const v = hSrc[ho + m]; hAll[ho + m] = v; out[outOff + m] = v; }
+          if (cell === 'lstm') for (let m = 0; m < H; m++) cAll[co + m] = cNewAll[co + m];
+        }
+        if (wantTrace) {
+          const x = tr[b], o = s * GH, zx = (b * T + t) * GH, zo = b * GH;
+          x.timeIndex[s] = t;
+          for (let j = 0; j < GH; j++) { x.zx[o + j] = ZX[zx + j]; x.z[o + j] = zAll[zo + j]; x.a[o + j] = aAll[zo + j]; }
+          if (resetBefore) {
+            for (let j = 0; j < 2 * H; j++) x.zh[o + j] = zrAll[b * 2 * H + j];
+            for (let m = 0; m < H; m++) x.zh[o + 2 * H + m] = znAll[co + m];
+          } else for (let j = 0; j < GH; j++) x.zh[o + j] = zhAll[zo + j];
+          for (let m = 0; m < Hr; m++) x.h[s * Hr + m] = hAll[ho + m];
+          if (x.c) for (let m = 0; m < H; m++) x.c[s * H + m] = cAll[co + m];
+        }
+      }
+    }
+    for (let b = 0; b < N && wantTrace; b++) traces.push({ direction: d, batchIndex: b, steps: lengths[b], units: H, gates: gateRanges, ...tr[b] });
     directionOutputs.push({ data: out, batch: N, steps: T, features: Hr });
-    finalStates.push(finalC ? { h: finalH, c: finalC } : { h: finalH });
+    finalStates.push(cell === 'lstm' ? { h: hAll.slice(), c: cAll.slice() } : { h: hAll.slice() });
   }
 
   const output = mergeOutputs(layer, directionOutputs);

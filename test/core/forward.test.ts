@@ -199,6 +199,39 @@ describe('forward pass', () => {
     assert.equal(s, 1);
   });
 
+  it('runs a batch exactly as each sequence alone (batched recurrent products), with lengths and masks', () => {
+    const variants: RecurrentLayer[] = [
+      canonicalLayer('lstm', 3, 4, 150, { projSize: 2 }, 2),
+      canonicalLayer('gru', 3, 4, 151, { resetAfter: false }, 2),
+      canonicalLayer('gru', 3, 4, 152, { resetAfter: true }),
+      canonicalLayer('simple_rnn', 3, 4, 153, { goBackwards: true }),
+    ];
+    const N = 3, T = 5;
+    const x = randomSequence(154, N, T, 3);
+    const lengths = Int32Array.of(5, 2, 4);
+    const mask = Uint8Array.of(1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1);
+    for (const layer of variants) {
+      for (const opts of [{ sequenceLengths: lengths }, { mask }]) {
+        const all = runLayer(layer, x, { ...opts, kernels: jsKernels, trace: true });
+        for (let b = 0; b < N; b++) {
+          const xb = seq(x.data.subarray(b * T * 3, (b + 1) * T * 3), 1, T, 3);
+          const one = runLayer(layer, xb, {
+            kernels: jsKernels, trace: true,
+            ...('sequenceLengths' in opts ? { sequenceLengths: Int32Array.of(lengths[b]) } : { mask: mask.slice(b * T, (b + 1) * T) }),
+          });
+          const F = all.output.features;
+          assert.deepEqual(Array.from(all.output.data.subarray(b * T * F, (b + 1) * T * F)), Array.from(one.output.data), `${layer.cell} item ${b}`);
+          all.finalStates.forEach((fs, d) => {
+            const w = fs.h.length / N;
+            assert.deepEqual(Array.from(fs.h.subarray(b * w, (b + 1) * w)), Array.from(one.finalStates[d].h));
+          });
+          const trAll = all.trace!.filter((t) => t.batchIndex === b), trOne = one.trace!;
+          trAll.forEach((t, k) => { assert.deepEqual(Array.from(t.zh), Array.from(trOne[k].zh)); assert.deepEqual(Array.from(t.h), Array.from(trOne[k].h)); });
+        }
+      }
+    }
+  });
+
   it('gives the same numbers with the JavaScript kernels and the default kernels', () => {
     const layer = canonicalLayer('lstm', 24, 40, 100, {}, 2);
     const x = randomSequence(101, 3, 12, 24);
