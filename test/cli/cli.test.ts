@@ -44,7 +44,9 @@ before(function () {
   }
 });
 
-describe('gate-lens on the examples', () => {
+describe('gate-lens on the examples', function () {
+  // Each case spawns node; a busy machine can take seconds per spawn.
+  this.timeout(120000);
   it('has examples with expected results to check', () => {
     assert.ok(examples.length >= 10, `found ${examples.length}`);
   });
@@ -86,7 +88,9 @@ describe('gate-lens on the examples', () => {
   }
 });
 
-describe('gate-lens on the seed question', () => {
+describe('gate-lens on the seed question', function () {
+  // Each case spawns node; a busy machine can take seconds per spawn.
+  this.timeout(120000);
   const seed = 'examples/seed_keras_lstm_wrong_slices.py';
 
   it('inspect names the Keras LSTM(3), input size 1, gates i f c o, and the unit_forget_bias evidence', () => {
@@ -150,7 +154,9 @@ describe('gate-lens on the seed question', () => {
   });
 });
 
-describe('gate-lens exit codes and help', () => {
+describe('gate-lens exit codes and help', function () {
+  // Each case spawns node; a busy machine can take seconds per spawn.
+  this.timeout(120000);
   const seed = 'examples/seed_keras_lstm.py';
   const input = 'examples/inputs/seed_keras_lstm.json';
 

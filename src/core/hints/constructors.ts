@@ -41,6 +41,10 @@ export interface LayerHint {
   readonly inputForget?: boolean;
   /** The Keras layer name given with name="...". */
   readonly name?: string;
+  /** TF1 LSTMCell / BasicLSTMCell / LSTMBlockCell (tensorflow/python/ops/rnn_cell_impl.py). */
+  readonly tf1?: boolean;
+  readonly forgetBias?: number;
+  readonly cellClip?: number;
 }
 
 export interface DenseHint {
@@ -173,6 +177,20 @@ export function readHints(text: string): Hints {
     }
     if (torchy && call.callee === 'Linear') {
       dense.push({ framework: 'pytorch', text: written, range, inputSize: int(kw('in_features') ?? pos(0)), units: int(kw('out_features') ?? pos(1)) });
+      continue;
+    }
+    const tf1Cell = call.callee === 'BasicLSTMCell' || call.callee === 'LSTMBlockCell' ||
+      (call.callee === 'LSTMCell' && /rnn_cell\.$|contrib\.rnn\.$|compat\.v1\.|\brnn\.$/.test(call.qualifier));
+    if (!torchy && tf1Cell) {
+      const fb = lit(kw('forget_bias'));
+      const clip = lit(kw('cell_clip'));
+      layers.push({
+        cell: 'lstm', framework: 'keras', tf1: true, text: written, range,
+        units: int(kw('num_units') ?? pos(0)),
+        forgetBias: typeof fb === 'number' ? fb : undefined,
+        cellClip: typeof clip === 'number' ? clip : undefined,
+        activation: str(lit(kw('activation'))),
+      });
       continue;
     }
     if (!torchy && KERAS_CELLS[call.callee]) {

@@ -27,6 +27,7 @@ export function matchHints(candidates: readonly LayerCandidate[], hints: Hints):
       continue;
     }
     const fits = (h: LayerHint, strictUnits: boolean) => !used.has(h) && h.cell === c.cell && HINT_FAMILY[h.framework].includes(c.convention) &&
+      (h.tf1 === true) === (c.family === 'tf1') &&
       (!strictUnits || h.units === undefined || h.units === c.units);
     const named = c.named && c.family === 'keras' ? hints.layers.find((h) => fits(h, false) && h.name !== undefined && h.name === c.name) : undefined;
     const h = named ?? hints.layers.find((x) => fits(x, true));
@@ -111,6 +112,14 @@ export function applyHints(c: LayerCandidate, hint: LayerHint | undefined, hints
         c.resetAfter = hint.resetAfter;
         evidence.push({ code: 'constructor-hint', message: `reset_after=${hint.resetAfter ? 'True' : 'False'} from ${where}` });
       }
+    }
+    if (c.family === 'tf1' && hint?.forgetBias !== undefined) {
+      opts.forgetBias = hint.forgetBias;
+      evidence.push({ code: 'constructor-hint', message: `forget_bias=${hint.forgetBias} from ${where}` });
+    }
+    if (c.family === 'tf1' && hint?.cellClip !== undefined && hint.cellClip > 0) {
+      opts.cellClip = hint.cellClip;
+      evidence.push({ code: 'constructor-hint', message: `cell_clip=${hint.cellClip} from ${where}: c is clipped after each update` });
     }
     if (hint?.goBackwards) {
       opts.goBackwards = true;

@@ -51,7 +51,7 @@ function groupNamed(arrays: readonly ExtractedArray[]): { groups: Group[]; pool:
       data.push({ info, array: a });
       continue;
     }
-    const key = `${info.family}|${info.group}`;
+    const key = `${info.family === 'tf1' ? 'keras' : info.family}|${info.group}`;
     let g = open.get(key);
     // The same role twice under one name starts a new layer (two pasted `kernel = ...` blocks).
     if (g && g.members.some((m) => m.info.role === info.role && m.info.direction === info.direction)) g = undefined;
@@ -94,17 +94,19 @@ function analyseGroup(g: Group): Candidate | Rejection {
     result = analyseDense(name, info.family === 'pytorch' ? 'pytorch' : 'keras', k, b, true);
   } else if (roles.has('dense_bias')) {
     return { arrays: all, message: `"${name}" is a bias with no weight matrix next to it` };
-  } else if (info.family === 'keras') {
-    // A Keras-named group with only kernel + bias is a Dense layer unless the name says recurrent.
-    if (!roles.has('recurrent_kernel') && roles.has('kernel') && (info.kindHint === 'dense' || info.kindHint === undefined)) {
+  } else if (info.family === 'keras' || info.family === 'tf1') {
+    const tf1 = info.family === 'tf1' || g.members.some((m) => m.info.family === 'tf1') ||
+      (!roles.has('recurrent_kernel') && roles.has('kernel') && info.kindHint === 'lstm' && info.cellScope !== undefined);
+    if (tf1 && !roles.has('recurrent_kernel')) {
+      result = analyseTf1(name, dirsOf(g)[0], true);
+    } else if (!roles.has('recurrent_kernel') && roles.has('kernel') && (info.kindHint === 'dense' || info.kindHint === undefined)) {
+      // A Keras-named group with only kernel + bias is a Dense layer unless the name says recurrent.
       const k = g.members.find((m) => m.info.role === 'kernel')!.array;
       const b = g.members.find((m) => m.info.role === 'bias')?.array;
       result = analyseDense(name, 'keras', k, b, true);
     } else {
       result = analyseKeras(name, dirsOf(g), true, info.kindHint);
     }
-  } else if (info.family === 'tf1') {
-    result = analyseTf1(name, dirsOf(g)[0], true);
   } else if (info.family === 'pytorch') {
     result = analysePytorch(name, dirsOf(g), true, info.kindHint);
     if (!isRejection(result)) {

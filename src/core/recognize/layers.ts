@@ -276,7 +276,7 @@ export function analyseOnnx(name: string, t: DirectionTensors, named: boolean, k
   };
 }
 
-/** TF1 LSTMCell / BasicLSTMCell: kernel (I+H, 4H) on concat([x, h]), bias (4H). */
+/** TF1 LSTMCell / BasicLSTMCell: kernel (I+P, 4H) on concat([x, h]), bias (4H), peepholes (H) each, projection (H, P). */
 export function analyseTf1(name: string, t: DirectionTensors, named: boolean): LayerCandidate | Rejection {
   const all = Object.values(t).filter((a): a is ExtractedArray => !!a);
   const k = t.kernel;
@@ -284,14 +284,22 @@ export function analyseTf1(name: string, t: DirectionTensors, named: boolean): L
     return { arrays: all, message: `"${name}" looks like a TF1 LSTMCell but its kernel is not (I+H, 4H)` };
   }
   const units = k.shape[1] / 4;
-  const inputSize = k.shape[0] - units;
-  if (inputSize <= 0) return { arrays: all, message: `TF1 kernel ${shapeText(k.shape)} has ${k.shape[0]} rows, fewer than I + H with H = ${units}` };
+  const proj = t['projection/kernel'];
+  if (proj && (proj.shape.length !== 2 || proj.shape[0] !== units)) return { arrays: all, message: `TF1 projection/kernel ${shapeText(proj.shape)} must be (H, P) with H = ${units}` };
+  const recurrentWidth = proj ? proj.shape[1] : units;
+  const inputSize = k.shape[0] - recurrentWidth;
+  if (inputSize <= 0) return { arrays: all, message: `TF1 kernel ${shapeText(k.shape)} has ${k.shape[0]} rows, fewer than I + ${proj ? 'P' : 'H'} with ${proj ? 'P' : 'H'} = ${recurrentWidth}` };
   if (t.bias && t.bias.values.length !== 4 * units) return { arrays: all, message: `TF1 bias ${shapeText(t.bias.shape)} must be (${4 * units},)` };
+  const peepholes = ['w_i_diag', 'w_f_diag', 'w_o_diag', 'wci', 'wcf', 'wco'].filter((r) => t[r]);
+  for (const r of peepholes) if (t[r]!.values.length !== units) return { arrays: all, message: `TF1 peephole ${r} ${shapeText(t[r]!.shape)} must be (${units},)` };
+  const evidence: Evidence[] = [{ code: 'shape', message: `kernel ${shapeText(k.shape)} with no recurrent_kernel → TF1 LSTMCell on concat([x, h]): 4 gates × ${units} units, input size ${inputSize}` }];
+  if (peepholes.length) evidence.push({ code: 'shape', message: `${peepholes.join(', ')} → peepholes (use_peepholes=True)` });
+  if (proj) evidence.push({ code: 'shape', message: `projection/kernel ${shapeText(proj.shape)} → num_proj ${recurrentWidth}` });
   return {
     kind: 'recurrent', name, module: name, family: 'tf1', convention: 'tf1', cell: 'lstm', units, inputSize, directions: 1, tensors: [t],
-    useBias: !!t.bias,
-    evidence: [{ code: 'shape', message: `kernel ${shapeText(k.shape)} with no recurrent_kernel → TF1 LSTMCell on concat([x, h]): 4 gates × ${units} units, input size ${inputSize}` }],
-    warnings: [{ code: 'tf1-forget-bias', message: 'TF1 adds forget_bias=1.0 to f at run time and does not store it: 1.0 assumed' }],
+    ...(proj ? { projSize: recurrentWidth } : {}),
+    useBias: !!t.bias, evidence,
+    warnings: [{ code: 'tf1-forget-bias', message: 'TF1 adds forget_bias to f at run time and does not store it: 1.0 (the default) assumed unless the constructor says otherwise' }],
     alternatives: [], named,
   };
 }

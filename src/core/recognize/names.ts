@@ -83,8 +83,19 @@ export function classifyName(a: ExtractedArray): NameInfo | undefined {
     return { family: 'keras', group, module: group, role, direction, kindHint: kindHint ?? 'dense', written };
   }
 
+  // TF1 LSTMCell peepholes (w_i_diag, ...; LSTMBlockCell wci, ...), tensorflow/python/ops/rnn_cell_impl.py.
+  if (/^(w_[ifo]_diag|wc[ifo])$/.test(last) && parts.length >= 2) {
+    const info = kerasScoped(parts.slice(0, -1), last, written);
+    return { ...info, family: 'tf1' };
+  }
+
   // Keras scoped names: lstm_1/kernel:0, lstm/lstm_cell/kernel, bidirectional/forward_lstm/lstm_cell/kernel:0.
   if (KERAS_ROLES.has(last) && parts.length >= 1) {
+    // TF1 num_proj: rnn/lstm_cell/projection/kernel.
+    if (last === 'kernel' && parts.length >= 3 && parts[parts.length - 2] === 'projection') {
+      const info = kerasScoped(parts.slice(0, -2), 'projection/kernel', written);
+      return { ...info, family: 'tf1' };
+    }
     return kerasScoped(parts.slice(0, -1), last, written);
   }
 
