@@ -54,11 +54,13 @@ export async function chooseConventionCommand(analyzer: DocumentAnalyzer, views:
   }
   const convention = choice === 'auto' ? undefined : choice;
   const updated = await analyzer.setConvention(document, convention);
-  // The views relabel from the new recognition (sent by onDidAnalyze); tell them the naming too.
-  if (convention) {
-    for (const session of [views.panel?.session, views.view?.session]) {
-      if (session?.document?.uri.toString() === document.uri.toString()) await session.setConvention(convention);
-    }
+  // The views relabel from the new recognition (sent by onDidAnalyze); their column naming follows the stored
+  // convention again (leaving any what-if naming), which after "Automatic" is the recognised one.
+  for (const session of [views.panel?.session, views.view?.session]) {
+    if (session?.document?.uri.toString() !== document.uri.toString()) continue;
+    const layers = updated?.recognition.layers ?? [];
+    const shown = layers.find((l) => l.id === session.selectedLayerId) ?? layers[0];
+    if (shown) await session.setConvention(shown.convention);
   }
   return { uri: document.uri.toString(), convention, recognition: updated?.recognition };
 }
