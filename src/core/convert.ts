@@ -132,6 +132,19 @@ function describeDims(spec: ConventionSpec, dims: Dims): string {
   return parts.join(', ');
 }
 
+/** NaN or ±Infinity would poison every later step: name the array and the element, in the array's own indices. */
+function checkFiniteNative(key: string, t: NativeTensor): void {
+  const d = t.data;
+  for (let k = 0; k < d.length; k++) {
+    const v = d[k];
+    if (typeof v === 'number' && v - v === 0) continue;
+    const idx: number[] = [];
+    let rest = k;
+    for (let a = t.shape.length - 1; a >= 0; a--) { idx.unshift(rest % t.shape[a]); rest = Math.floor(rest / t.shape[a]); }
+    throw new GateLensError('non-finite', `${key}[${idx.join(', ')}] is ${v}; every weight must be a finite number.`);
+  }
+}
+
 /** Checks one array against the convention's shape and says what it looks like instead when it does not fit. */
 function checkTensor(spec: ConventionSpec, role: string, key: string, t: NativeTensor, dims: Dims, resetAfter?: boolean): void {
   const n = t.shape.reduce((a, b) => a * b, 1);
@@ -139,7 +152,7 @@ function checkTensor(spec: ConventionSpec, role: string, key: string, t: NativeT
     throw new GateLensError('shape-mismatch', `${key} declares shape ${fmtShape(t.shape)} (${n} values) but holds ${t.data.length} values.`);
   }
   const want = expected(spec, role, dims, resetAfter);
-  if (sameShape(t.shape, want)) return;
+  if (sameShape(t.shape, want)) { checkFiniteNative(key, t); return; }
   const hints: string[] = [];
   if (t.shape.length === 2 && want.length === 2 && t.shape[0] === want[1] && t.shape[1] === want[0]) {
     hints.push(spec.packedAxis === 'columns'
@@ -384,12 +397,14 @@ function fromKerasLike(spec: ConventionSpec, tensors: NativeTensors, opts: FromN
         peeps.forEach((p, k) => {
           if (!p) throw new GateLensError('missing-array', `TF1 peepholes come as three vectors (w_i_diag, w_f_diag, w_o_diag); ${['w_i_diag', 'w_f_diag', 'w_o_diag'][k]} is missing.`);
           if (!sameShape(p.t.shape, [H])) throw new GateLensError('shape-mismatch', `${p.key} has shape ${fmtShape(p.t.shape)} but units H=${H} needs (H,) = (${H},).`);
+          checkFiniteNative(p.key, p.t);
           for (let m = 0; m < H; m++) peephole![k * H + m] = p.t.data[m];
         });
       }
       const pk = get(tensors, key('projection/kernel'));
       if (pk) {
         if (!sameShape(pk.t.shape, [H, P])) throw new GateLensError('shape-mismatch', `${pk.key} has shape ${fmtShape(pk.t.shape)} but needs (H, P) = (${H}, ${P}).`);
+        checkFiniteNative(pk.key, pk.t);
         proj = new Float64Array(P * H);
         for (let m = 0; m < P; m++) for (let j = 0; j < H; j++) proj[m * H + j] = pk.t.data[j * P + m];
       }

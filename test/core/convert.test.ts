@@ -164,6 +164,15 @@ describe('convert: native ⇄ canonical', () => {
     assert.throws(() => fromNative('pytorch', 'lstm', randomTensors(9, { weight_ih: [8, I], weight_hh: [8, H], bias_ih: [8] })), /bias_ih and bias_hh together/);
   });
 
+  it('names a NaN or infinite weight by array and native index', () => {
+    const t = randomTensors(17, { kernel: [I, 8], recurrent_kernel: [H, 8], bias: [8] });
+    (t['recurrent_kernel'].data as Float64Array)[1 * 8 + 5] = NaN;
+    assert.throws(() => fromNative('keras', 'lstm', t), (e: unknown) => e instanceof GateLensError && e.code === 'non-finite' && /recurrent_kernel\[1, 5\] is NaN/.test(e.message));
+    const o = randomTensors(18, { W: [1, 8, I], R: [1, 8, H], B: [1, 16] });
+    (o['B'].data as Float64Array)[9] = -Infinity;
+    assert.throws(() => fromNative('onnx', 'lstm', o), /B\[0, 9\] is -Infinity/);
+  });
+
   it('names what is missing', () => {
     assert.throws(() => fromNative('keras', 'lstm', randomTensors(10, { kernel: [I, 8] })), /needs the array recurrent_kernel .*got kernel/);
   });
