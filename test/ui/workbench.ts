@@ -131,11 +131,26 @@ export async function hoverToken(lineText: string, token: string): Promise<void>
   await page.mouse.move(point.x, point.y, { steps: 6 });
 }
 
-/** Rows of the first table in the visible hover whose header mentions `header`, as trimmed cell texts. */
-export async function hoverTable(header: string): Promise<string[][]> {
+/**
+ * Hovers `token` (see hoverToken) and returns the rows of the first hover table whose header mentions `header`,
+ * as trimmed cell texts. A hover asked for before the extension has activated and analysed the file comes back
+ * without our part and VS Code does not ask again, so the mouse leaves and returns, a few times at most.
+ */
+export async function hoverTable(lineText: string, token: string, header: string, attempts = 4): Promise<string[][]> {
   const page = ui().page;
   const table = page.locator('.monaco-hover table', { hasText: header }).first();
-  await table.waitFor({ timeout: 20000 });
+  for (let attempt = 1; ; attempt++) {
+    await hoverToken(lineText, token);
+    try {
+      await table.waitFor({ timeout: 8000 });
+      break;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      ui().log(`no hover table yet (attempt ${attempt}); moving away and back`);
+      await page.mouse.move(5, 5);
+      await page.keyboard.press('Escape');
+    }
+  }
   return table.locator('tbody tr').evaluateAll((rows) =>
     rows.map((row) => Array.from(row.querySelectorAll('td'), (cell) => (cell.textContent ?? '').trim())));
 }
