@@ -3,13 +3,14 @@
 //   npm run bench -- --json        one JSON object per line: {engine, case, cell, H, D, T, medianMs, usPerStep, gflops}
 //   npm run bench -- --markdown    the tables as Markdown (docs/benchmarks.md)
 //   npm run bench -- --quick       one short round (smoke test of the setup; figures are rough)
+//   npm run bench -- --no-parse    skip the parsing benchmark (scripts/bench/parse.mjs) that otherwise runs last
 // Every engine's output is first checked against the Gate Lens float64 core (max |diff| ≤ 1e-4); an engine that
 // disagrees is reported as a mismatch, never timed, so a broken peer setup cannot produce a meaningless number.
 // Peers (tfjs, onnxruntime) live in bench/ with their own lockfile, installed here on first use.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCore } from './bundle.mjs';
@@ -341,6 +342,8 @@ async function main() {
   ];
   const cases = makeCases();
   log(`Machine: ${machine()}`);
+  // The machines are shared: a high load average means every figure below is inflated and noisier.
+  log(`Load average at start: ${loadavg().map((v) => v.toFixed(2)).join(', ')} (${cpus().length} logical CPUs)`);
   log(`Single thread; ${ROUNDS} interleaved round(s) of ≥ ${MIN_MS} ms per engine and case; medians. Outputs checked against the Gate Lens float64 core to ${TOLERANCE}.`);
 
   let numpy;
@@ -410,11 +413,12 @@ async function main() {
     }
   }
   if (!json) printTables(engines, cases, results);
+  log(`Load average at end: ${loadavg().map((v) => v.toFixed(2)).join(', ')}`);
 
   const parse = join(root, 'scripts/bench/parse.mjs');
-  if (existsSync(parse)) {
+  if (existsSync(parse) && !args.includes('--no-parse')) {
     log('\nParsing benchmark (scripts/bench/parse.mjs):');
-    const r = spawnSync(process.execPath, [parse, ...args], { stdio: 'inherit', cwd: root });
+    const r = spawnSync(process.execPath, [parse, ...args.filter((a) => a !== '--no-parse')], { stdio: 'inherit', cwd: root });
     if (r.status !== 0) process.exitCode = r.status ?? 1;
   }
 }
