@@ -350,6 +350,8 @@ function plan(a: Analysis, layerName: string | undefined): RunPlan {
     return { model: { layers: [l.layer] }, recognized: [l] };
   }
   const m = r.models[0];
+  const truncated = r.layers.find((l) => l.warnings.some((w) => w.code === 'truncated-values'));
+  if (!m && truncated) throw new CliError(EXIT.runError, `${truncated.name} cannot run: its arrays were printed in summarised form ('...'); print them in full`);
   if (!m) throw new CliError(EXIT.noLayer, `no recurrent layer recognised in ${a.file}${r.diagnostics.length ? ` (${r.diagnostics[0].message})` : ''}`);
   const byId = new Map(r.layers.map((l) => [l.id, l]));
   return { model: m.model, recognized: m.layerIds.map((id) => byId.get(id)) };

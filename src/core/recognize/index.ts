@@ -277,7 +277,8 @@ function packedAxisOf(role: string, a: ExtractedArray, c: LayerCandidate): numbe
 
 /**
  * Stand-ins for arrays the parser could not read because NumPy summarised them (`[...]` with `shape=(32, 256)`):
- * NaN values, the printed shape, an index past the parse result (they are never listed as array roles).
+ * the printed shape, zeros for the lost values (the layer is shown, never put in a runnable stack), an index past
+ * the parse result (they are never listed as array roles).
  */
 function truncatedPlaceholders(parse: ParseResult, text: string): ExtractedArray[] {
   const out: ExtractedArray[] = [];
@@ -295,7 +296,7 @@ function truncatedPlaceholders(parse: ParseResult, text: string): ExtractedArray
     const shape = m[1].split(',').map((x) => Number(x.trim()));
     const n = shape.reduce((a, b) => a * b, 1);
     if (!(n > 0 && n < 1e8)) continue;
-    out.push({ index: parse.arrays.length + out.length, shape, values: new Float64Array(n).fill(NaN), range: { start: d.range.start, end: at + m[0].length }, form: 'numpy_repr' });
+    out.push({ index: parse.arrays.length + out.length, shape, values: new Float64Array(n), range: { start: d.range.start, end: at + m[0].length }, form: 'numpy_repr' });
   }
   return out;
 }
@@ -467,7 +468,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   const stackIndex = new Map<string, number>();
   for (const c of candidates) {
     const built = byCandidate.get(c);
-    if (!built) continue;
+    if (!built || c.warnings.some((w) => w.code === 'truncated-values')) continue;
     const width = previous ? outputWidthWithMerge(previous, byCandidate.get(previous)!.layer) : undefined;
     const chains = current !== undefined && width !== undefined && c.inputSize === width && !(previous?.kind === 'dense' && c.kind === 'recurrent');
     if (chains) {

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { extractArrays } from '../../../src/core/parse';
 import { recognize } from '../../../src/core/recognize';
 import { runLayer, runModel } from '../../../src/core/forward';
 import type { RecognizedLayer } from '../../../src/core/recognize/types';
@@ -198,5 +200,43 @@ describe('recognize: unnamed arrays', () => {
     const l = recognize(parsed(specs), '', { conventionOverride: 'onnx' }).layers[0];
     assert.equal(l.convention, 'onnx');
     assert.ok(l.evidence.some((e) => e.code === 'override'));
+  });
+});
+
+describe('recognize: name forms', () => {
+  const group = (names: string[], shapes: number[][], text = '') => recognize(parsed(names.map((name, k) => ({ name, shape: shapes[k] }))), text);
+
+  it('joins top-level forward_/backward_ halves, Keras 3 Bidirectional variable paths and h5 model_weights paths', () => {
+    const s = [[2, 12], [3, 12], [12], [2, 12], [3, 12], [12]];
+    const a = group(['forward_lstm/lstm_cell/kernel:0', 'forward_lstm/lstm_cell/recurrent_kernel:0', 'forward_lstm/lstm_cell/bias:0',
+      'backward_lstm/lstm_cell/kernel:0', 'backward_lstm/lstm_cell/recurrent_kernel:0', 'backward_lstm/lstm_cell/bias:0'], s);
+    assert.deepEqual(a.layers.map((l) => [l.name, l.directions]), [['lstm', 2]]);
+    const b = group(['layers/bidirectional/forward_layer/cell/vars/0', 'layers/bidirectional/forward_layer/cell/vars/1', 'layers/bidirectional/forward_layer/cell/vars/2',
+      'layers/bidirectional/backward_layer/cell/vars/0', 'layers/bidirectional/backward_layer/cell/vars/1', 'layers/bidirectional/backward_layer/cell/vars/2'], s);
+    assert.deepEqual(b.layers.map((l) => [l.name, l.directions]), [['bidirectional', 2]]);
+    const c = group(['model_weights/lstm_1/lstm_1/kernel:0', 'model_weights/lstm_1/lstm_1/recurrent_kernel:0', 'model_weights/lstm_1/lstm_1/bias:0'], s.slice(0, 3));
+    assert.deepEqual(c.layers.map((l) => [l.name, l.convention, l.units]), [['lstm_1', 'keras', 3]]);
+  });
+
+  it('reads /lstm/W style ONNX names, fc.weight heads and a TF1 rnn/lstm_cell kernel', () => {
+    const o = group(['/lstm/W', '/lstm/R', '/lstm/B'], [[1, 12, 2], [1, 12, 3], [1, 24]]);
+    assert.deepEqual(o.layers.map((l) => [l.name, l.convention, l.units, l.inputSize]), [['lstm', 'onnx', 3, 2]]);
+    const p = group(['rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'fc.weight', 'fc.bias'], [[12, 2], [12, 3], [1, 3], [1]]);
+    assert.deepEqual(p.dense.map((d) => [d.name, d.layer.inputSize, d.layer.units]), [['fc', 3, 1]]);
+    assert.equal(p.models[0].model.layers.length, 2);
+    const t = group(['rnn/lstm_cell/kernel', 'rnn/lstm_cell/bias'], [[5, 12], [12]]);
+    assert.deepEqual(t.layers.map((l) => [l.convention, l.units, l.inputSize]), [['tf1', 3, 2]]);
+    assert.equal(t.layers[0].layer.forgetBias, 1);
+    assert.equal(gatesText(t.layers[0]), 'i 0:3, j 3:6, f 6:9, o 9:12');
+  });
+
+  it('recognises a summarised NumPy print from its shape=(…) text but keeps it out of the runnable stacks', () => {
+    const text = readFileSync('examples/truncated_print.txt', 'utf8');
+    const r = recognize(extractArrays(text), text);
+    assert.deepEqual(r.layers.map((l) => [l.cell, l.convention, l.units, l.inputSize]), [['lstm', 'keras', 64, 32]]);
+    assert.ok(r.layers[0].warnings.some((w) => w.code === 'truncated-values'));
+    assert.equal(r.models.length, 0);
+    const parsedArrays = extractArrays(text).arrays.length;
+    assert.ok(r.layers[0].arrays.every((a) => a.arrayIndex < parsedArrays), 'only arrays the parser returned are listed');
   });
 });
