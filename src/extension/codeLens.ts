@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import type { DocumentAnalyzer } from './analyzer';
-import { cellName, frameworkName, rangesLabel } from './labels';
+import { cellName, frameworkName, packedAxisName, rangesLabel } from './labels';
 import { showsCodeLens } from './settings';
 
 export class GateCodeLensProvider implements vscode.CodeLensProvider {
@@ -28,7 +28,7 @@ export class GateCodeLensProvider implements vscode.CodeLensProvider {
         if (!array) continue;
         const at = document.positionAt((array.nameRange ?? array.range).start);
         const range = new vscode.Range(at, at);
-        const axis = array.shape.length > 1 && role.packedAxis === array.shape.length - 1 ? vscode.l10n.t('columns') : vscode.l10n.t('rows');
+        const axis = packedAxisName(array.shape, role.packedAxis);
         const what = `${cellName(layer.cell)} ${frameworkName(layer.convention, layer.cell)} \`${layer.name}\``;
         lenses.push(
           new vscode.CodeLens(range, {

@@ -28,7 +28,11 @@ export function sliceDiagnosticRange(document: vscode.TextDocument, slice: Slice
 export function diagnosticsFor(document: vscode.TextDocument, analysis: Analysis): vscode.Diagnostic[] {
   const out: vscode.Diagnostic[] = [];
   for (const d of analysis.parse.diagnostics) out.push(make(toRange(document, d.range), d.message, severity(d.severity), d.code));
-  for (const d of analysis.recognition.diagnostics) out.push(make(toRange(document, d.range), d.message, severity(d.severity), d.code));
+  for (const d of analysis.recognition.diagnostics) {
+    // The recogniser's notes (an array read as input data, not weights) are hints: worth a look, not a problem.
+    const level = d.severity === 'info' ? vscode.DiagnosticSeverity.Hint : severity(d.severity);
+    out.push(make(toRange(document, d.range), d.message, level, d.code));
+  }
   for (const slice of analysis.recognition.slices) {
     if (!slice.mismatch) continue;
     out.push(make(sliceDiagnosticRange(document, slice), slice.mismatch.message, vscode.DiagnosticSeverity.Warning, WRONG_GATE_CODE));

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { GateSlot, RecognizedLayer } from '../core/recognize/types';
 import type { DocumentAnalyzer } from './analyzer';
-import { cellName, frameworkName, gateName } from './labels';
+import { cellName, frameworkName, gateName, packedAxisName } from './labels';
 import { arrayAt, shapeText, sliceAt } from './locate';
 import { commandUri, TRUSTED_HOVER_COMMANDS } from './commandLinks';
 
@@ -73,8 +73,7 @@ export class GateHoverProvider implements vscode.HoverProvider {
     md.appendMarkdown(`${vscode.l10n.t('shape')} \`${shapeText(array.shape)}\`${array.dtype ? ` · \`${array.dtype}\`` : ''}`);
     if (layer && role?.packedAxis !== undefined) {
       md.appendMarkdown(` · ${vscode.l10n.t('gates packed along axis {0}', role.packedAxis)}\n\n`);
-      const axisName = array.shape.length - 1 === role.packedAxis && array.shape.length > 1 ? vscode.l10n.t('columns') : vscode.l10n.t('range');
-      md.appendMarkdown(gateTable(layer.gates, axisName) + '\n\n');
+      md.appendMarkdown(gateTable(layer.gates, packedAxisName(array.shape, role.packedAxis)) + '\n\n');
     } else {
       md.appendMarkdown('\n\n');
     }

@@ -36,3 +36,9 @@ export function gatesLabel(gates: readonly Pick<GateSlot, 'label' | 'name'>[]): 
 export function rangesLabel(gates: readonly GateSlot[]): string {
   return gates.map((g) => `${g.label} ${g.start}:${g.end}`).join(' · ');
 }
+
+/** What the packed axis of an array is called: its columns, its rows, or (for a vector) just the range. */
+export function packedAxisName(shape: readonly number[], packedAxis: number): string {
+  if (shape.length <= 1) return vscode.l10n.t('range');
+  return packedAxis === shape.length - 1 ? vscode.l10n.t('columns') : vscode.l10n.t('rows');
+}
