@@ -165,6 +165,15 @@ if (process.argv.includes('--check')) {
     await p.click('#gl-run');
     await p.waitForFunction(() => document.getElementById('gl-step-label').textContent.endsWith('/ 5'));
     expect(true, `${caseId}: Run with zeros × 5 posts run and shows the new 5-step trace`);
+    const legendMid = () => p.evaluate(() => {
+      const cv = document.querySelector('.gl-legend-canvas');
+      return Array.from(cv.getContext('2d').getImageData(64, 0, 1, 1).data.slice(0, 3));
+    });
+    const darkMid = await legendMid();
+    await p.evaluate(() => { document.body.classList.remove('preview-dark', 'vscode-dark'); document.body.classList.add('preview-light', 'vscode-light'); });
+    await p.waitForTimeout(100);
+    const lightMid = await legendMid();
+    expect(lightMid.reduce((a, v, k) => a + Math.abs(v - darkMid[k]), 0) > 100, `${caseId}: a theme switch repaints the heatmaps (legend middle ${darkMid} -> ${lightMid})`);
     expect(errors.length === 0, `${caseId}: no page errors ${errors.join(' | ')}`);
     await p.close();
   }

@@ -683,9 +683,14 @@ function refreshCharts(): void {
   plotH.paint(colors);
 }
 
-// Theme switches change the body class; repaint the canvases with the new --vscode-* colours.
-new MutationObserver(() => { colors = readThemeColors(); if (trace) { heatGates.paint(colors); heatC.paint(colors); heatH.paint(colors); plotH.paint(colors); } })
-  .observe(document.body, { attributes: true, attributeFilter: ['class', 'style'] });
+// A theme switch changes the body class (light/dark/high contrast) and the --vscode-* variables VS Code writes on
+// <html style>; either way, repaint the canvases with the new colours.
+const themeObserver = new MutationObserver(() => {
+  colors = readThemeColors();
+  if (trace) { heatGates.paint(colors); heatC.paint(colors); heatH.paint(colors); plotH.paint(colors); }
+});
+themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
 let resizeTimer: ReturnType<typeof setTimeout> | undefined;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
