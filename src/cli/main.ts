@@ -426,13 +426,13 @@ function runCommand(io: Io, args: Parsed): number {
   const lines: string[] = [`${a.file} on ${inputPath}: ${summaries.map((s) => `${s.name} (${s.kind === 'dense' ? `Dense ${s.inputSize}→${s.units}` : `${s.cell} ${s.convention}, ${s.units} units${s.directions === 2 ? ' ×2' : ''}`})`).join(' → ')}`];
   if (traces) {
     for (const tr of traces) {
-      lines.push('', `${tr.layer} (${tr.direction}) — gates in ${tr.gateOrder.join(', ')} order`);
+      lines.push('', `${tr.layer} (${tr.direction}) — gates in ${tr.gateOrder.join(', ')} order; pre = pre-activation z, act = gate value`);
       const H = tr.steps[0]?.h.length ?? 0;
       for (const s of tr.steps) {
         lines.push(`  step ${s.step} (x_t, t=${s.t})`);
-        for (const g of tr.gateOrder) lines.push(`    z_${g.padEnd(2)}${(s.z[g] as number[]).map(fmt).join('')}    ${g}${(s.gates[g] as number[]).map(fmt).join('')}`);
-        if (s.c) lines.push(`    c   ${s.c.map(fmt).join('')}`);
-        lines.push(`    h   ${s.h.map(fmt).join('')}`);
+        for (const g of tr.gateOrder) lines.push(`    ${g.padEnd(2)} pre${(s.z[g] as number[]).map(fmt).join('')}   act${(s.gates[g] as number[]).map(fmt).join('')}`);
+        if (s.c) lines.push(`    c state${s.c.map(fmt).join('')}`);
+        lines.push(`    h state${s.h.map(fmt).join('')}`);
       }
       void H;
     }

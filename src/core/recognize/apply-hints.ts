@@ -66,6 +66,14 @@ export function applyHints(c: LayerCandidate, hint: LayerHint | undefined, hints
     }
   }
 
+  // Imports agree with the names/shapes, or contradict them (a torch-only file whose arrays look like Keras).
+  const familyOfSignal = (f: string) => (f === 'keras' ? ['keras', 'tf1'] : [f]);
+  const agreeing = hints.frameworks.find((f) => familyOfSignal(f.framework).includes(c.family));
+  if (agreeing && !c.evidence.some((e) => e.code === 'import')) evidence.push({ code: 'import', message: `\`${agreeing.text}\` in the file agrees` });
+  else if (hints.frameworks.length && c.named) {
+    warnings.push({ code: 'import-conflict', message: `the file imports ${[...new Set(hints.frameworks.map((f) => f.framework))].join(', ')} but these arrays are laid out like ${c.family === 'tf1' ? 'TF1' : c.family === 'keras' ? 'Keras' : c.family === 'pytorch' ? 'PyTorch' : 'ONNX'}; the arrays decide` });
+  }
+
   if (c.family === 'keras' || c.family === 'tf1') {
     const k2 = hints.keras2[0];
     const k3 = hints.keras3[0];
