@@ -24,7 +24,7 @@
 
 import { CANONICAL_GATES, convention, gateCount } from './conventions';
 import type { CellKind, ConventionId, ConventionSpec, Dim, TensorSpec } from './conventions';
-import { activationParameters, kerasActivationName, resolveActivation } from './activations';
+import { ACTIVATION_NAMES, ActCode, activationParameters, kerasActivationName, resolveActivation } from './activations';
 import type { Activation, DirectionWeights, LayerActivations, MergeMode, RecurrentLayer } from './model';
 import { GateLensError } from './model';
 
@@ -577,6 +577,70 @@ export function fromNativeStack(conventionId: 'pytorch', cell: CellKind, tensors
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Activations across frameworks
+
+const ONNX_BY_CODE: Partial<Record<ActCode, string>> = {
+  [ActCode.Tanh]: 'Tanh', [ActCode.Sigmoid]: 'Sigmoid', [ActCode.Relu]: 'Relu', [ActCode.Affine]: 'Affine', [ActCode.LeakyRelu]: 'LeakyRelu',
+  [ActCode.ThresholdedRelu]: 'ThresholdedRelu', [ActCode.ScaledTanh]: 'ScaledTanh', [ActCode.HardSigmoid]: 'HardSigmoid', [ActCode.Elu]: 'Elu',
+  [ActCode.Softsign]: 'Softsign', [ActCode.Softplus]: 'Softplus',
+};
+
+/**
+ * The same function under the target framework's name, or undefined when that framework has no such activation.
+ * Keras names cannot carry parameters, so parametrised functions map only at Keras's own defaults.
+ */
+export function activationIn(conventionId: ConventionId, a: Activation): Activation | undefined {
+  const r = resolveActivation(a);
+  if (conventionId === 'onnx') {
+    if (r.code === ActCode.Linear) return { name: 'Affine', alpha: 1, beta: 0 };
+    // Keras 3's relu6(x+3)/6 is HardSigmoid(1/6, 0.5) up to the last bit.
+    if (r.code === ActCode.Relu6Shift) return { name: 'HardSigmoid', alpha: 1 / 6, beta: 0.5 };
+    const name = ONNX_BY_CODE[r.code];
+    if (!name) return undefined;
+    const params = activationParameters(name);
+    return { name, ...(params.includes('alpha') ? { alpha: r.alpha } : {}), ...(params.includes('beta') ? { beta: r.beta } : {}) };
+  }
+  if (conventionId === 'pytorch') {
+    return r.code === ActCode.Tanh ? { name: 'tanh' } : r.code === ActCode.Relu ? { name: 'relu' } : r.code === ActCode.Sigmoid ? { name: 'sigmoid' } : undefined;
+  }
+  // Keras, TF1 and cuDNN use Keras names.
+  if (r.code === ActCode.HardSigmoid) return r.alpha === 0.2 && r.beta === 0.5 ? { name: 'hard_sigmoid_keras2' } : undefined;
+  if (r.code === ActCode.Affine) return r.alpha === 1 && r.beta === 0 ? { name: 'linear' } : undefined;
+  const keras = ACTIVATION_NAMES.find((n) => /^[a-z0-9_]+$/.test(n) && n !== 'swish' && n !== 'hard_swish' && n !== 'gelu_tanh' && resolveActivation(n).code === r.code);
+  if (!keras) return undefined;
+  const def = resolveActivation(keras);
+  return def.alpha === r.alpha && def.beta === r.beta ? { name: keras } : undefined;
+}
+
+/** Throws when the target framework cannot compute this layer's activations. */
+function checkActivations(layer: RecurrentLayer, spec: ConventionSpec): void {
+  const list: readonly LayerActivations[] = Array.isArray(layer.activations) ? layer.activations : [layer.activations as LayerActivations];
+  const id = spec.id;
+  const same = (a: Activation, b: Activation) => {
+    const x = resolveActivation(a), y = resolveActivation(b);
+    return x.code === y.code && x.alpha === y.alpha && x.beta === y.beta;
+  };
+  list.forEach((a, d) => {
+    if (id !== 'onnx' && d > 0 && !(same(a.gate, list[0].gate) && same(a.candidate, list[0].candidate) && same(a.output, list[0].output))) {
+      incompatible(layer, spec, 'its two directions use different activations, which only ONNX can express');
+    }
+    const used = layer.cell === 'lstm' ? [a.gate, a.candidate, a.output] : layer.cell === 'gru' ? [a.gate, a.candidate] : [a.candidate];
+    for (const fn of used) if (!activationIn(id, fn)) incompatible(layer, spec, `${spec.framework} has no activation equal to ${resolveActivation(fn).formula}`);
+    const fixed = id === 'pytorch' || id === 'keras_cudnn' ? (layer.cell === 'simple_rnn' ? null : { gate: 'sigmoid', candidate: 'tanh' }) : null;
+    if (fixed && (!same(a.gate, { name: fixed.gate }) || !same(a.candidate, { name: fixed.candidate }) || (layer.cell === 'lstm' && !same(a.output, { name: 'tanh' })))) {
+      incompatible(layer, spec, `its ${layer.cell.toUpperCase()} activations are fixed to sigmoid and tanh`);
+    }
+    if (layer.cell === 'simple_rnn' && id === 'pytorch' && !['tanh', 'relu'].includes(activationIn(id, a.candidate)!.name)) {
+      incompatible(layer, spec, 'nn.RNN offers only tanh and relu');
+    }
+    if (layer.cell === 'lstm' && id !== 'onnx' && !same(a.candidate, a.output)) {
+      incompatible(layer, spec, 'its LSTM applies one `activation` to both the candidate and the cell output');
+    }
+    if ((id === 'tf1') && !same(a.gate, { name: 'sigmoid' })) incompatible(layer, spec, 'TF1 LSTM cells fix the gate activation to sigmoid');
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Canonical → native
 
 function incompatible(layer: RecurrentLayer, spec: ConventionSpec, why: string): never {
@@ -628,6 +692,7 @@ export function toNative(layer: RecurrentLayer, conventionId: ConventionId, opti
     if (conventionId === 'pytorch' && !ra) incompatible(layer, spec, 'PyTorch GRUs always apply the reset gate after the recurrent matmul (reset_after=True)');
     if (conventionId === 'keras_cudnn' && !ra) incompatible(layer, spec, 'cuDNN GRUs always apply the reset gate after the recurrent matmul (reset_after=True)');
   }
+  checkActivations(layer, spec);
   const layerIndex = options.layerIndex === undefined ? 0 : options.layerIndex;
 
   if (conventionId === 'onnx') {
@@ -724,4 +789,175 @@ export function toNative(layer: RecurrentLayer, conventionId: ConventionId, opti
     }
   });
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Framework configs (the option names each framework uses; see test/fixtures/conformance/FORMAT.md)
+
+/** Config keys that describe provenance only and never change the numbers. */
+const INFORMATIONAL_KEYS = new Set(['name', 'activation_impl', 'conversion', 'layer_class', 'op', 'time_distributed', 'batch_first', 'dtype', 'trainable']);
+
+const CONFIG_KEYS: Record<ConventionId, readonly string[]> = {
+  keras: ['units', 'activation', 'recurrent_activation', 'use_bias', 'reset_after', 'go_backwards', 'return_sequences', 'bidirectional', 'keras_version_semantics', 'keras_version'],
+  keras_cudnn: ['units', 'return_sequences', 'go_backwards', 'bidirectional'],
+  pytorch: ['input_size', 'hidden_size', 'num_layers', 'bias', 'bidirectional', 'proj_size', 'nonlinearity'],
+  onnx: ['hidden_size', 'direction', 'activations', 'activation_alpha', 'activation_beta', 'clip', 'input_forget', 'linear_before_reset', 'layout'],
+  tf1: ['units', 'forget_bias', 'cell_clip', 'use_peephole', 'use_peepholes', 'num_proj'],
+};
+
+function unsupported(conv: ConventionId, key: string, value: unknown, why: string): never {
+  throw new GateLensError('unsupported-option', `${conv} option ${key}=${JSON.stringify(value)} is not supported: ${why}.`);
+}
+
+/**
+ * A framework's own layer config (Keras get_config() names, PyTorch constructor arguments, ONNX attributes, TF1 cell
+ * arguments) → conversion options. An option that would change the numbers and that the core does not implement is
+ * an error, never ignored.
+ */
+export function optionsFromConfig(conventionId: ConventionId, config: Readonly<Record<string, unknown>>): FromNativeOptions {
+  const known = CONFIG_KEYS[conventionId];
+  for (const key of Object.keys(config)) {
+    if (!known.includes(key) && !INFORMATIONAL_KEYS.has(key)) {
+      unsupported(conventionId, key, config[key], `Gate Lens knows ${known.join(', ')}`);
+    }
+  }
+  const num = (k: string): number | undefined => (typeof config[k] === 'number' ? (config[k] as number) : undefined);
+  const str = (k: string): string | undefined => (typeof config[k] === 'string' ? (config[k] as string) : undefined);
+  const opts: { -readonly [K in keyof FromNativeOptions]: FromNativeOptions[K] } = {};
+  const name = str('name');
+  if (name !== undefined) opts.name = name;
+  switch (conventionId) {
+    case 'keras':
+    case 'keras_cudnn': {
+      if (num('units') !== undefined) opts.units = num('units');
+      if (config['activation'] !== undefined) opts.activation = str('activation') ?? unsupported(conventionId, 'activation', config['activation'], 'give the activation by name');
+      if (config['recurrent_activation'] !== undefined) {
+        opts.recurrentActivation = str('recurrent_activation') ?? unsupported(conventionId, 'recurrent_activation', config['recurrent_activation'], 'give the activation by name');
+      }
+      const semantics = config['keras_version_semantics'] as { hard_sigmoid?: string } | undefined;
+      const version = semantics?.hard_sigmoid ?? (typeof config['keras_version'] === 'string' ? (config['keras_version'] as string) : undefined);
+      if (version !== undefined) opts.kerasVersion = /^(keras)?2/.test(version) ? 2 : 3;
+      if (typeof config['reset_after'] === 'boolean') opts.resetAfter = config['reset_after'];
+      if (config['go_backwards'] === true) opts.goBackwards = true;
+      if (typeof config['return_sequences'] === 'boolean') opts.returnSequences = config['return_sequences'];
+      const bidi = config['bidirectional'] as { merge_mode?: string | null } | boolean | undefined;
+      if (bidi) {
+        opts.bidirectional = true;
+        const mode = typeof bidi === 'object' ? bidi.merge_mode : 'concat';
+        const merge = mode === null || mode === 'none' ? 'none' : (mode ?? 'concat');
+        if (!['concat', 'sum', 'mul', 'ave', 'none'].includes(merge)) unsupported(conventionId, 'merge_mode', mode, 'Keras Bidirectional merges by concat, sum, mul, ave or None');
+        opts.merge = merge as MergeMode;
+      }
+      break;
+    }
+    case 'pytorch': {
+      if (num('input_size') !== undefined) opts.inputSize = num('input_size');
+      if (num('hidden_size') !== undefined) opts.units = num('hidden_size');
+      if (config['bidirectional'] === true) opts.bidirectional = true;
+      if (str('nonlinearity') !== undefined) {
+        const nl = str('nonlinearity')!;
+        if (nl !== 'tanh' && nl !== 'relu') unsupported(conventionId, 'nonlinearity', nl, "PyTorch RNN accepts 'tanh' or 'relu'");
+        opts.activation = nl;
+      }
+      break;
+    }
+    case 'onnx': {
+      if ((num('layout') ?? 0) !== 0) unsupported(conventionId, 'layout', config['layout'], 'only layout=0 (X as [T, N, I]) is implemented, as in onnxruntime');
+      if (num('hidden_size') !== undefined) opts.units = num('hidden_size');
+      const direction = str('direction');
+      if (direction !== undefined) {
+        if (direction !== 'forward' && direction !== 'reverse' && direction !== 'bidirectional') unsupported(conventionId, 'direction', direction, 'ONNX directions are forward, reverse, bidirectional');
+        opts.direction = direction;
+      }
+      if (Array.isArray(config['activations'])) {
+        opts.onnxActivations = {
+          names: config['activations'] as string[],
+          ...(Array.isArray(config['activation_alpha']) ? { alpha: config['activation_alpha'] as number[] } : {}),
+          ...(Array.isArray(config['activation_beta']) ? { beta: config['activation_beta'] as number[] } : {}),
+        };
+      }
+      if (num('clip') !== undefined) opts.clip = num('clip');
+      if (num('input_forget') === 1) opts.inputForget = true;
+      if (num('linear_before_reset') !== undefined) opts.resetAfter = num('linear_before_reset') === 1;
+      break;
+    }
+    case 'tf1': {
+      if (num('units') !== undefined) opts.units = num('units');
+      opts.forgetBias = num('forget_bias') ?? 1;
+      const cc = num('cell_clip');
+      if (cc !== undefined && cc > 0) opts.cellClip = cc;
+      break;
+    }
+  }
+  return opts;
+}
+
+/** The framework config that goes with `toNative(layer, conventionId)` (the same names optionsFromConfig reads). */
+export function configFromLayer(layer: RecurrentLayer, conventionId: ConventionId): Record<string, unknown> {
+  const spec = convention(conventionId, layer.cell);
+  const D = layer.directions.length;
+  const acts = (Array.isArray(layer.activations) ? layer.activations[0] : layer.activations) as LayerActivations;
+  checkActivations(layer, spec);
+  const plain = (a: Activation): string => activationIn(conventionId, a)!.name.replace(/^hard_sigmoid_keras[23]$/, 'hard_sigmoid');
+  switch (conventionId) {
+    case 'keras':
+    case 'keras_cudnn': {
+      const cfg: Record<string, unknown> = { units: layer.units };
+      if (conventionId === 'keras') {
+        cfg['activation'] = plain(acts.candidate);
+        if (layer.cell !== 'simple_rnn') cfg['recurrent_activation'] = plain(acts.gate);
+        cfg['use_bias'] = layer.useBias !== false;
+        if (layer.cell === 'gru') cfg['reset_after'] = layer.resetAfter !== false;
+        const hs = [acts.gate, acts.candidate, acts.output].map((a) => activationIn(conventionId, a)!.name).find((n) => /^hard_sigmoid_keras[23]$/.test(n));
+        if (hs) cfg['keras_version_semantics'] = { hard_sigmoid: hs.endsWith('2') ? 'keras2' : 'keras3' };
+      }
+      cfg['go_backwards'] = layer.goBackwards === true;
+      cfg['return_sequences'] = layer.returnSequences !== false;
+      if (D === 2) cfg['bidirectional'] = { merge_mode: layer.merge === 'none' ? null : (layer.merge ?? 'concat') };
+      return cfg;
+    }
+    case 'pytorch': {
+      const cfg: Record<string, unknown> = {
+        input_size: layer.inputSize, hidden_size: layer.units, num_layers: 1, bias: layer.useBias !== false, bidirectional: D === 2, batch_first: true,
+      };
+      if (layer.cell === 'lstm') cfg['proj_size'] = layer.projSize ?? 0;
+      if (layer.cell === 'simple_rnn') cfg['nonlinearity'] = plain(acts.candidate);
+      return cfg;
+    }
+    case 'onnx': {
+      const cfg: Record<string, unknown> = {
+        hidden_size: layer.units, direction: D === 2 ? 'bidirectional' : layer.reverse ? 'reverse' : 'forward', layout: 0,
+      };
+      const list: readonly LayerActivations[] = Array.isArray(layer.activations) ? layer.activations : [layer.activations as LayerActivations];
+      const names: string[] = [], alpha: number[] = [], beta: number[] = [];
+      for (let d = 0; d < D; d++) {
+        const a = list[Math.min(d, list.length - 1)];
+        const fns = layer.cell === 'lstm' ? [a.gate, a.candidate, a.output] : layer.cell === 'gru' ? [a.gate, a.candidate] : [a.candidate];
+        for (const fn of fns) {
+          const o = activationIn('onnx', fn)!;
+          names.push(o.name);
+          if (o.alpha !== undefined) alpha.push(o.alpha);
+          if (o.beta !== undefined) beta.push(o.beta);
+        }
+      }
+      const defaults = D * (layer.cell === 'lstm' ? 3 : layer.cell === 'gru' ? 2 : 1);
+      const per = layer.cell === 'lstm' ? ['Sigmoid', 'Tanh', 'Tanh'] : layer.cell === 'gru' ? ['Sigmoid', 'Tanh'] : ['Tanh'];
+      const isDefault = names.length === defaults && names.every((n, k) => n === per[k % per.length]);
+      if (!isDefault) {
+        cfg['activations'] = names;
+        if (alpha.length) cfg['activation_alpha'] = alpha;
+        if (beta.length) cfg['activation_beta'] = beta;
+      }
+      if (layer.clip !== undefined) cfg['clip'] = layer.clip;
+      if (layer.inputForget) cfg['input_forget'] = 1;
+      if (layer.cell === 'gru') cfg['linear_before_reset'] = layer.resetAfter === true ? 1 : 0;
+      return cfg;
+    }
+    case 'tf1': {
+      const cfg: Record<string, unknown> = { units: layer.units, forget_bias: layer.forgetBias ?? 0, cell_clip: layer.cellClip ?? -1, use_peephole: layer.directions[0].peephole !== undefined };
+      if (layer.projSize !== undefined) cfg['num_proj'] = layer.projSize;
+      return cfg;
+    }
+  }
+  throw new Error(`internal: no config for ${spec.id}`);
 }

@@ -5,13 +5,13 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CellKind, ConventionId } from '../../src/core/conventions';
-import { fromNative, fromNativeStack, toNative } from '../../src/core/convert';
-import type { FromNativeOptions, NativeTensor, NativeTensors } from '../../src/core/convert';
+import { fromNative, fromNativeStack, optionsFromConfig, toNative } from '../../src/core/convert';
+import type { NativeTensor, NativeTensors } from '../../src/core/convert';
 import { runModel, toFrameworkLayout } from '../../src/core/forward';
 import { getKernels, jsKernels } from '../../src/core/kernels/index';
 import type { Kernels } from '../../src/core/kernels/types';
 import type { FrameworkId, LaidOutArray } from '../../src/core/forward';
-import type { DenseLayer, InitialState, Layer, MergeMode, Model, RecurrentLayer } from '../../src/core/model';
+import type { DenseLayer, InitialState, Layer, Model, RecurrentLayer } from '../../src/core/model';
 
 interface JsonArray { shape: number[]; data: number[] }
 interface FixtureLayer { type: string; config: Record<string, unknown>; weights: Record<string, JsonArray> }
@@ -33,22 +33,15 @@ function loadCases(): { file: string; c: FixtureCase }[] {
 const f64 = (a: JsonArray): Float64Array => Float64Array.from(a.data);
 const native = (w: Record<string, JsonArray>): NativeTensors => Object.fromEntries(Object.entries(w).map(([k, v]) => [k, { shape: v.shape, data: v.data } as NativeTensor]));
 
-/** Options that only describe where the numbers came from; anything else unknown fails the case. */
-const INFORMATIONAL = new Set(['activation_impl', 'conversion', 'layer_class', 'op', 'time_distributed', 'batch_first']);
-
-function checkKeys(config: Record<string, unknown>, known: readonly string[], what: string): void {
-  for (const k of Object.keys(config)) {
-    if (!known.includes(k) && !INFORMATIONAL.has(k)) throw new Error(`${what}: config option "${k}" = ${JSON.stringify(config[k])} is not supported by the core`);
-  }
-}
-
 const cellOf = (type: string): CellKind => {
   if (type === 'lstm' || type === 'gru' || type === 'simple_rnn') return type;
   throw new Error(`unsupported layer type ${type}`);
 };
 
 function denseFromKeras(l: FixtureLayer): DenseLayer {
-  checkKeys(l.config, ['units', 'activation', 'use_bias'], 'Dense');
+  for (const k of Object.keys(l.config)) {
+    if (!['units', 'activation', 'use_bias', 'time_distributed'].includes(k)) throw new Error(`Dense option ${k} is not supported`);
+  }
   const k = l.weights['kernel'];
   const [inputSize, units] = k.shape;
   const W = new Float64Array(units * inputSize);
@@ -59,75 +52,25 @@ function denseFromKeras(l: FixtureLayer): DenseLayer {
   };
 }
 
-function kerasLayer(c: FixtureCase, l: FixtureLayer): RecurrentLayer {
-  const cfg = l.config;
-  checkKeys(cfg, ['units', 'activation', 'recurrent_activation', 'use_bias', 'reset_after', 'go_backwards', 'return_sequences', 'bidirectional', 'keras_version_semantics'], c.id);
-  const semantics = cfg['keras_version_semantics'] as { hard_sigmoid?: string } | undefined;
-  const bidi = cfg['bidirectional'] as { merge_mode: string | null } | undefined;
-  const merge = bidi ? ((bidi.merge_mode === null || bidi.merge_mode === 'none' ? 'none' : bidi.merge_mode) as MergeMode) : undefined;
-  const opts: FromNativeOptions = {
-    units: cfg['units'] as number,
-    ...(cfg['activation'] !== undefined ? { activation: cfg['activation'] as string } : {}),
-    ...(cfg['recurrent_activation'] !== undefined ? { recurrentActivation: cfg['recurrent_activation'] as string } : {}),
-    ...(semantics?.hard_sigmoid ? { kerasVersion: semantics.hard_sigmoid === 'keras2' ? 2 : 3 } : {}),
-    ...(cfg['reset_after'] !== undefined ? { resetAfter: cfg['reset_after'] as boolean } : {}),
-    ...(cfg['go_backwards'] ? { goBackwards: true } : {}),
-    ...(cfg['return_sequences'] !== undefined ? { returnSequences: cfg['return_sequences'] as boolean } : {}),
-    ...(bidi ? { bidirectional: true, merge } : {}),
-  };
-  const layer = fromNative(c.convention, cellOf(l.type), native(l.weights), opts);
-  if (cfg['use_bias'] === false) assert.equal(layer.useBias, false, 'use_bias=False must give a layer without bias');
-  return layer;
-}
-
+/** The case's layers through the core's own config reader (optionsFromConfig) and conversion (fromNative). */
 function buildModel(c: FixtureCase): Model {
   const layers: Layer[] = [];
   for (const l of c.layers) {
     if (l.type === 'dense') { layers.push(denseFromKeras(l)); continue; }
     const cfg = l.config;
-    switch (c.convention) {
-      case 'keras':
-      case 'keras_cudnn':
-        layers.push(kerasLayer(c, l));
-        break;
-      case 'pytorch': {
-        checkKeys(cfg, ['input_size', 'hidden_size', 'num_layers', 'bias', 'bidirectional', 'proj_size', 'nonlinearity'], c.id);
-        if (cfg['batch_first'] === false) throw new Error('batch_first=False fixtures are not laid out by this test');
-        const stack = fromNativeStack('pytorch', cellOf(l.type), native(l.weights), {
-          inputSize: cfg['input_size'] as number, units: cfg['hidden_size'] as number,
-          bidirectional: cfg['bidirectional'] === true,
-          ...(cfg['nonlinearity'] ? { activation: cfg['nonlinearity'] as string } : {}),
-        });
-        assert.equal(stack.length, (cfg['num_layers'] as number | undefined) ?? 1, 'num_layers');
-        if (cfg['proj_size']) for (const s of stack) assert.equal(s.projSize, cfg['proj_size']);
-        layers.push(...stack);
-        break;
-      }
-      case 'onnx': {
-        checkKeys(cfg, ['hidden_size', 'direction', 'activations', 'activation_alpha', 'activation_beta', 'clip', 'input_forget', 'linear_before_reset', 'layout'], c.id);
-        if ((cfg['layout'] ?? 0) !== 0) throw new Error('layout=1 is not supported');
-        const direction = (cfg['direction'] ?? 'forward') as 'forward' | 'reverse' | 'bidirectional';
-        layers.push(fromNative('onnx', cellOf(l.type), native(l.weights), {
-          units: cfg['hidden_size'] as number, direction,
-          ...(cfg['activations'] ? { onnxActivations: { names: cfg['activations'] as string[], alpha: cfg['activation_alpha'] as number[] | undefined, beta: cfg['activation_beta'] as number[] | undefined } } : {}),
-          ...(cfg['clip'] !== undefined ? { clip: cfg['clip'] as number } : {}),
-          ...(cfg['input_forget'] ? { inputForget: true } : {}),
-          ...(cfg['linear_before_reset'] !== undefined ? { resetAfter: cfg['linear_before_reset'] === 1 } : {}),
-        }));
-        break;
-      }
-      case 'tf1': {
-        checkKeys(cfg, ['units', 'forget_bias', 'cell_clip', 'use_peephole'], c.id);
-        const layer = fromNative('tf1', 'lstm', native(l.weights), {
-          units: cfg['units'] as number,
-          forgetBias: (cfg['forget_bias'] as number | undefined) ?? 1,
-          ...(typeof cfg['cell_clip'] === 'number' && cfg['cell_clip'] > 0 ? { cellClip: cfg['cell_clip'] } : {}),
-        });
-        assert.equal(layer.directions[0].peephole !== undefined, cfg['use_peephole'] === true, 'use_peephole vs arrays');
-        layers.push(layer);
-        break;
-      }
+    const options = optionsFromConfig(c.convention, cfg);
+    if (c.convention === 'pytorch') {
+      const stack = fromNativeStack('pytorch', cellOf(l.type), native(l.weights), options);
+      assert.equal(stack.length, (cfg['num_layers'] as number | undefined) ?? 1, 'num_layers');
+      if (cfg['proj_size']) for (const s of stack) assert.equal(s.projSize, cfg['proj_size']);
+      assert.equal(stack[0].useBias !== false, cfg['bias'] !== false, 'bias');
+      layers.push(...stack);
+      continue;
     }
+    const layer = fromNative(c.convention, cellOf(l.type), native(l.weights), options);
+    if (cfg['use_bias'] === false) assert.equal(layer.useBias, false, 'use_bias=False must give a layer without bias');
+    if (c.convention === 'tf1') assert.equal(layer.directions[0].peephole !== undefined, cfg['use_peephole'] === true, 'use_peephole vs arrays');
+    layers.push(layer);
   }
   return { layers };
 }

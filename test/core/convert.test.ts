@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { CellKind, ConventionId } from '../../src/core/conventions';
-import { fromNative, fromNativeStack, onnxActivations, toNative } from '../../src/core/convert';
+import { activationIn, configFromLayer, fromNative, fromNativeStack, onnxActivations, optionsFromConfig, toNative } from '../../src/core/convert';
 import type { FromNativeOptions, NativeTensors } from '../../src/core/convert';
 import { runLayer } from '../../src/core/forward';
 import { GateLensError } from '../../src/core/model';
@@ -212,5 +212,54 @@ describe('convert: native ⇄ canonical', () => {
     const t = randomTensors(16, { kernel: [I, 8], recurrent_kernel: [H, 8], bias: [8] });
     assert.equal((fromNative('keras', 'lstm', t, { recurrentActivation: 'hard_sigmoid', kerasVersion: 2 }).activations as { gate: { name: string } }).gate.name, 'hard_sigmoid_keras2');
     assert.throws(() => fromNative('keras', 'lstm', t, { recurrentActivation: 'hard_sigmoid' }), /hard_sigmoid_keras2/);
+  });
+
+  describe('framework configs', () => {
+    it('reads each framework\'s option names and rejects an option it does not implement', () => {
+      assert.deepEqual(optionsFromConfig('keras', { units: 3, recurrent_activation: 'hard_sigmoid', keras_version_semantics: { hard_sigmoid: 'keras2' }, reset_after: false, return_sequences: false, bidirectional: { merge_mode: null } }),
+        { units: 3, recurrentActivation: 'hard_sigmoid', kerasVersion: 2, resetAfter: false, returnSequences: false, bidirectional: true, merge: 'none' });
+      assert.deepEqual(optionsFromConfig('onnx', { hidden_size: 4, direction: 'reverse', clip: 0.5, input_forget: 1, activations: ['HardSigmoid', 'Tanh', 'Tanh'], activation_alpha: [0.3] }),
+        { units: 4, direction: 'reverse', clip: 0.5, inputForget: true, onnxActivations: { names: ['HardSigmoid', 'Tanh', 'Tanh'], alpha: [0.3] } });
+      assert.deepEqual(optionsFromConfig('tf1', { units: 2, cell_clip: -1 }), { units: 2, forgetBias: 1 });
+      assert.throws(() => optionsFromConfig('keras', { units: 3, recurrent_dropout: 0.1 }), (e: unknown) => e instanceof GateLensError && e.code === 'unsupported-option' && /recurrent_dropout=0.1/.test(e.message));
+      assert.throws(() => optionsFromConfig('onnx', { layout: 1 }), /layout=1/);
+      assert.throws(() => optionsFromConfig('pytorch', { nonlinearity: 'sigmoid' }), /'tanh' or 'relu'/);
+      assert.throws(() => optionsFromConfig('keras', { bidirectional: { merge_mode: 'max' } }), /merge_mode/);
+    });
+
+    const configs: { conv: ConventionId; cell: CellKind; shapes: Record<string, number[]>; config: Record<string, unknown> }[] = [
+      { conv: 'keras', cell: 'gru', shapes: { kernel: [I, 6], recurrent_kernel: [H, 6], bias: [6] }, config: { units: H, activation: 'softsign', recurrent_activation: 'hard_sigmoid', use_bias: true, reset_after: false, go_backwards: true, return_sequences: false, keras_version_semantics: { hard_sigmoid: 'keras3' } } },
+      { conv: 'keras', cell: 'lstm', shapes: { 'forward/kernel': [I, 8], 'forward/recurrent_kernel': [H, 8], 'backward/kernel': [I, 8], 'backward/recurrent_kernel': [H, 8] }, config: { units: H, activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: false, go_backwards: false, return_sequences: true, bidirectional: { merge_mode: 'ave' } } },
+      { conv: 'pytorch', cell: 'simple_rnn', shapes: { weight_ih_l0: [H, I], weight_hh_l0: [H, H] }, config: { input_size: I, hidden_size: H, num_layers: 1, bias: false, bidirectional: false, batch_first: true, nonlinearity: 'relu' } },
+      { conv: 'onnx', cell: 'lstm', shapes: { W: [2, 8, I], R: [2, 8, H], B: [2, 16], P: [2, 6] }, config: { hidden_size: H, direction: 'bidirectional', layout: 0, activations: ['HardSigmoid', 'LeakyRelu', 'ScaledTanh', 'Sigmoid', 'Tanh', 'Tanh'], activation_alpha: [0.25, 0.1, 1.5], activation_beta: [0.45, 0.8], clip: 0.3, input_forget: 1 } },
+      { conv: 'onnx', cell: 'gru', shapes: { W: [1, 6, I], R: [1, 6, H], B: [1, 12] }, config: { hidden_size: H, direction: 'reverse', layout: 0, linear_before_reset: 1 } },
+      { conv: 'tf1', cell: 'lstm', shapes: { kernel: [I + H, 8], bias: [8], w_i_diag: [H], w_f_diag: [H], w_o_diag: [H] }, config: { units: H, forget_bias: 0.5, cell_clip: 0.4, use_peephole: true } },
+    ];
+    configs.forEach((c, k) => {
+      it(`config → layer → config round trip: ${c.conv} ${c.cell} #${k}`, () => {
+        const tensors = randomTensors(200 + k, c.shapes);
+        const layer = fromNative(c.conv, c.cell, tensors, optionsFromConfig(c.conv, c.config));
+        assert.deepEqual(configFromLayer(layer, c.conv), c.config);
+        assertBitIdentical(toNative(layer, c.conv), tensors);
+      });
+    });
+
+    it('maps activations between frameworks and refuses a conversion that would change them', () => {
+      assert.deepEqual(activationIn('onnx', { name: 'hard_sigmoid_keras2' }), { name: 'HardSigmoid', alpha: 0.2, beta: 0.5 });
+      assert.deepEqual(activationIn('keras', { name: 'HardSigmoid' }), { name: 'hard_sigmoid_keras2' });
+      assert.deepEqual(activationIn('keras', { name: 'Affine', alpha: 1, beta: 0 }), { name: 'linear' });
+      assert.equal(activationIn('keras', { name: 'ScaledTanh', alpha: 2, beta: 1 }), undefined);
+      assert.equal(activationIn('keras', { name: 'LeakyRelu' }), undefined, 'ONNX slope 0.01 is not Keras leaky_relu (0.2)');
+      assert.deepEqual(activationIn('pytorch', { name: 'Relu' }), { name: 'relu' });
+      const t = randomTensors(300, { kernel: [I, 8], recurrent_kernel: [H, 8], bias: [8] });
+      const hs = fromNative('keras', 'lstm', t, { recurrentActivation: 'hard_sigmoid', kerasVersion: 2 });
+      assert.throws(() => toNative(hs, 'pytorch'), /PyTorch has no activation equal to clip\(0.2x\+0.5/);
+      const softsignLstm = fromNative('keras', 'lstm', t, { activation: 'relu' });
+      assert.throws(() => toNative(softsignLstm, 'pytorch'), /fixed to sigmoid and tanh/);
+      assert.deepEqual(configFromLayer(hs, 'onnx')['activations'], ['HardSigmoid', 'Tanh', 'Tanh']);
+      const o = fromNative('onnx', 'simple_rnn', randomTensors(301, { W: [1, H, I], R: [1, H, H] }), { onnxActivations: { names: ['Softsign'] } });
+      assert.throws(() => toNative(o, 'pytorch'), /PyTorch has no activation equal to x\/\(1\+\|x\|\)/);
+      assert.deepEqual(configFromLayer(o, 'keras')['activation'], 'softsign');
+    });
   });
 });
