@@ -124,6 +124,13 @@ if (process.argv.includes('--check')) {
     const frames = await p.evaluate(() => window.__frameMs.slice().sort((a, b) => a - b));
     const q = (f) => frames[Math.min(frames.length - 1, Math.floor(frames.length * f))].toFixed(2);
     console.log(`${caseId} (${units} units × ${steps} steps): step update frame median ${q(0.5)} ms, p90 ${q(0.9)} ms, max ${q(1)} ms over ${frames.length} frames`);
+    // Off-screen sections are updated just after the frame: after a short wait they must match the step.
+    await p.waitForTimeout(250);
+    await p.click('#gl-copy');
+    const stepCopy = await p.evaluate(() => window.__previewSent.filter((m) => m.type === 'copy').pop().text);
+    const hExact = Number(/^h = np\.array\(\[\s*([^,\]]+)/m.exec(stepCopy)[1]);
+    const hCell = (await p.textContent('#gl-state-h td[data-col="h"]')).replace('−', '-');
+    expect(Math.abs(Number(hCell) - hExact) <= 5e-5, `${caseId}: the off-screen h table shows this step's h[0] (${hCell} vs ${hExact})`);
     const labelIs = async (want) => p.waitForFunction((w) => document.getElementById('gl-step-label').textContent === w, want, { timeout: 2000 }).then(() => true, () => false);
     // Focus stays on the ← → button after the clicks above: arrows must still step from there.
     await p.keyboard.press('End');

@@ -564,23 +564,12 @@ function stateTable(box: HTMLElement, title: string, cols: [string, string][], f
 
 // ---------------------------------------------------------------- per-step update (no structural DOM changes)
 
-function renderStep(): void {
-  const tr = trace;
-  if (!tr) return;
-  const s = state.step;
-  setText(stepLabel, t('nav.stepLabel', s + 1, tr.steps));
-  setText(timeIndexLabel, t('nav.timeIndex', tr.timeIndex[s]));
-  if (slider.value !== String(s)) slider.value = String(s);
-  slider.setAttribute('aria-valuetext', `${t('nav.stepLabel', s + 1, tr.steps)}, ${t('nav.timeIndex', tr.timeIndex[s])}`);
-  firstButton.disabled = prevButton.disabled = s === 0;
-  nextButton.disabled = lastButton.disabled = s >= tr.steps - 1;
+// Sections outside the viewport (tracked by an IntersectionObserver) are updated just after the frame instead of
+// inside it, so the visible part of a step stays within the frame budget; they are never left stale, because a
+// screen reader's virtual cursor may read them without scrolling.
+interface StepSection { readonly el: HTMLElement; readonly render: (tr: TraceData, s: number) => void; visible: boolean; dirty: boolean }
 
-  const ti = inputRow(tr, s);
-  let xs = `x[${tr.timeIndex[s]}] = [`;
-  const shown = Math.min(tr.inputSize, UNIT_PAGE);
-  for (let k = 0; k < shown; k++) xs += (k ? ', ' : '') + formatCell(tr.x[ti * tr.inputSize + k]);
-  setText(xLine, xs + (tr.inputSize > shown ? `, … ${t('x.more', tr.inputSize - shown)}]` : ']'));
-
+function renderZ(tr: TraceData, s: number): void {
   for (const bc of blockCells) {
     for (const row of bc.rows) {
       for (let k = 0; k < row.cells.length; k++) {
@@ -589,6 +578,9 @@ function renderStep(): void {
       }
     }
   }
+}
+
+function renderBars(tr: TraceData, s: number): void {
   const GH = tr.gates * tr.units;
   for (const bar of barCells) {
     for (let k = 0; k < bar.values.length; k++) {
@@ -600,6 +592,9 @@ function renderStep(): void {
       bar.fills[k].classList.toggle('gl-negative', v < 0);
     }
   }
+}
+
+function renderCell(tr: TraceData, s: number): void {
   if (tr.cell === 'lstm' && cCells.c) {
     let anyDerived = false;
     for (let k = 0; k < cCells.c.length; k++) {
@@ -617,6 +612,10 @@ function renderStep(): void {
     const note = cBox.querySelector<HTMLElement>('.gl-derived');
     if (note) note.hidden = !anyDerived;
   }
+}
+
+function renderHidden(tr: TraceData, s: number): void {
+  const GH = tr.gates * tr.units;
   if (hCells.h) {
     for (let k = 0; k < hCells.h.length; k++) {
       const u = windowStart + k;
@@ -638,6 +637,56 @@ function renderStep(): void {
       hCells.h[k].title = formatExact(hv);
     }
   }
+}
+
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+function flushDeferred(): void {
+  flushTimer = undefined;
+  if (!trace) return;
+  for (const sec of sections) if (sec.dirty) { sec.dirty = false; sec.render(trace, state.step); }
+}
+
+const sections: StepSection[] = [
+  { el: zBox, render: renderZ, visible: true, dirty: false },
+  { el: gatesBox, render: renderBars, visible: true, dirty: false },
+  { el: cBox, render: renderCell, visible: true, dirty: false },
+  { el: hBox, render: renderHidden, visible: true, dirty: false },
+];
+if (typeof IntersectionObserver === 'function') {
+  const io = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      const sec = sections.find((x) => x.el === entry.target);
+      if (!sec) continue;
+      sec.visible = entry.isIntersecting;
+      if (sec.visible && sec.dirty && trace) { sec.dirty = false; sec.render(trace, state.step); }
+    }
+  }, { rootMargin: '200px 0px' });
+  for (const sec of sections) io.observe(sec.el);
+}
+
+
+function renderStep(): void {
+  const tr = trace;
+  if (!tr) return;
+  const s = state.step;
+  setText(stepLabel, t('nav.stepLabel', s + 1, tr.steps));
+  setText(timeIndexLabel, t('nav.timeIndex', tr.timeIndex[s]));
+  if (slider.value !== String(s)) slider.value = String(s);
+  slider.setAttribute('aria-valuetext', `${t('nav.stepLabel', s + 1, tr.steps)}, ${t('nav.timeIndex', tr.timeIndex[s])}`);
+  firstButton.disabled = prevButton.disabled = s === 0;
+  nextButton.disabled = lastButton.disabled = s >= tr.steps - 1;
+
+  const ti = inputRow(tr, s);
+  let xs = `x[${tr.timeIndex[s]}] = [`;
+  const shown = Math.min(tr.inputSize, UNIT_PAGE);
+  for (let k = 0; k < shown; k++) xs += (k ? ', ' : '') + formatCell(tr.x[ti * tr.inputSize + k]);
+  setText(xLine, xs + (tr.inputSize > shown ? `, … ${t('x.more', tr.inputSize - shown)}]` : ']'));
+
+  let deferred = false;
+  for (const sec of sections) {
+    if (sec.visible) { sec.dirty = false; sec.render(tr, s); } else { sec.dirty = true; deferred = true; }
+  }
+  if (deferred && flushTimer === undefined) flushTimer = setTimeout(flushDeferred, 60);
   heatGates.setStep(s); heatC.setStep(s); heatH.setStep(s); plotH.setStep(s);
   saveState();
 }
