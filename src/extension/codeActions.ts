@@ -65,17 +65,34 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** The command the truncated-print quick fix runs: copies the print option that makes the framework print everything. */
+export const COPY_PRINT_OPTIONS_COMMAND = 'gateLens.copyPrintOptions';
+
+/** What to run before printing so that NumPy or PyTorch writes every value instead of "...". */
+export function fullPrintOption(printed: string): string {
+  // torch.set_printoptions: torch/_tensor_str.py; np.set_printoptions: numpy/_core/arrayprint.py (threshold).
+  return /\btensor\(|Parameter containing/.test(printed) ? "torch.set_printoptions(threshold=float('inf'))" : 'np.set_printoptions(threshold=sys.maxsize)  # import sys';
+}
+
 export class GateCodeActionProvider implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
 
   constructor(private readonly analyzer: DocumentAnalyzer) {}
 
   async provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
-    const relevant = context.diagnostics.filter((d) => d.code === WRONG_GATE_CODE);
-    if (relevant.length === 0) return [];
-    const analysis = await this.analyzer.get(document);
-    if (!analysis) return [];
     const actions: vscode.CodeAction[] = [];
+    for (const diagnostic of context.diagnostics.filter((d) => d.code === 'truncated-print')) {
+      // The values are gone from the text; the fix is upstream: print again with the threshold lifted.
+      const option = fullPrintOption(document.getText(new vscode.Range(diagnostic.range.start.line, 0, diagnostic.range.end.line + 1, 0)));
+      const action = new vscode.CodeAction(vscode.l10n.t('Copy “{0}” to print every value', option), vscode.CodeActionKind.QuickFix);
+      action.command = { command: COPY_PRINT_OPTIONS_COMMAND, title: action.title, arguments: [option] };
+      action.diagnostics = [diagnostic];
+      actions.push(action);
+    }
+    const relevant = context.diagnostics.filter((d) => d.code === WRONG_GATE_CODE);
+    if (relevant.length === 0) return actions;
+    const analysis = await this.analyzer.get(document);
+    if (!analysis) return actions;
     for (const diagnostic of relevant) {
       const slice = analysis.recognition.slices.find((s) => s.mismatch && toRange(document, s.range).isEqual(diagnostic.range));
       if (!slice?.mismatch) continue;

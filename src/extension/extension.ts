@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { HostToWebview, WebviewToHost } from '../protocol/messages';
 import { DocumentAnalyzer } from './analyzer';
-import { GateCodeActionProvider } from './codeActions';
+import { COPY_PRINT_OPTIONS_COMMAND, GateCodeActionProvider } from './codeActions';
 import { GateCodeLensProvider } from './codeLens';
 import { chooseConventionCommand } from './commands/chooseConvention';
 import { copyNumpyCommand } from './commands/copyNumpy';
@@ -108,6 +108,13 @@ export function activate(context: vscode.ExtensionContext): GateLensApi {
     vscode.commands.registerCommand('gateLens.chooseConvention', (arg?: unknown) => chooseConventionCommand(analyzer, views, arg)),
     vscode.commands.registerCommand('gateLens.copyNumpy', (arg?: unknown) => copyNumpyCommand(analyzer, arg)),
     vscode.commands.registerCommand('gateLens.openPanel', () => openPanelCommand(analyzer, views)),
+    // Internal (not in the palette): run by the truncated-print quick fix.
+    vscode.commands.registerCommand(COPY_PRINT_OPTIONS_COMMAND, async (option: unknown) => {
+      if (typeof option !== 'string') return undefined;
+      await vscode.env.clipboard.writeText(option);
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('Gate Lens: copied {0}', option), 4000);
+      return option;
+    }),
   );
 
   for (const document of vscode.workspace.textDocuments) void analyzeOpen(document);

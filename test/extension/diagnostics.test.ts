@@ -57,7 +57,7 @@ describe('Gate Lens diagnostics and quick fixes', () => {
     await document.save();
   });
 
-  it('reports the truncated print as a diagnostic with its range', async () => {
+  it('reports the truncated print as a diagnostic with a fix that copies the print option', async () => {
     const { document } = await openExample('truncated_print.txt');
     const truncated = await until(() => {
       const found = gateDiagnostics(document.uri).filter((d) => d.code === 'truncated-print');
@@ -65,5 +65,10 @@ describe('Gate Lens diagnostics and quick fixes', () => {
     }, 'a truncated-print diagnostic');
     assert.ok(document.getText(truncated[0].range).length > 0);
     assert.match(truncated[0].message, /\.\.\.|…|summar|truncat/i);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, truncated[0].range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => a.command?.command === 'gateLens.copyPrintOptions');
+    assert.ok(fix?.command, `a print-options fix among: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.equal(fix.title, 'Copy “np.set_printoptions(threshold=sys.maxsize)  # import sys” to print every value');
+    assert.equal(await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? [])), 'np.set_printoptions(threshold=sys.maxsize)  # import sys');
   });
 });
