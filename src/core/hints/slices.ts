@@ -55,6 +55,9 @@ export function gateFromName(name: string, cell: CellKind): CanonicalGate | unde
   return undefined;
 }
 
+/** Names people give a packed pre-activation (z, gates, preact, z_t, xw ...). */
+const PREACTIVATION_NAME = /^(z|zs|z_?t|z_?\d+|z_\w+|\w+_z|gates?|gates?_\w+|\w+_gates?|all_gates|pre|pre_?act\w*|\w+_pre|preact\w*|pre_?activation\w*|lin|linear|xw|wx|xh|x_?w|h_?u|ifco|ifgo|iofc|icfo|zrh|rzn)$/i;
+
 interface ArrayInfo {
   readonly layer: RecognizedLayer;
   readonly role: string;
@@ -159,15 +162,15 @@ export function analyseSlices(text: string, arrays: readonly ExtractedArray[], l
     return undefined;
   };
 
-  const pickLayer = (variable: string, offset: number, fits: (l: RecognizedLayer) => boolean): { layer: RecognizedLayer; why: string } => {
+  const pickLayer = (variable: string, offset: number, fits: (l: RecognizedLayer) => boolean): { layer: RecognizedLayer; why: string; linked: boolean } => {
     const known = layerOfVariable(variable, offset);
-    if (known) return known;
+    if (known) return { ...known, linked: true };
     const fitting = layers.filter(fits);
     const layer = fitting[0] ?? layers[0];
     const why = fitting.length === 1 ? `${layer.name} is the only layer whose packed width (${packedWidth(layer)}) fits`
       : fitting.length > 1 ? `${layer.name} is the first of ${fitting.length} layers whose packed width fits`
         : `no layer's packed width fits; ${layer.name} used`;
-    return { layer, why };
+    return { layer, why, linked: false };
   };
 
   const lookupFor = (offset: number, layer: RecognizedLayer | undefined) => (name: string): number | undefined => {
@@ -244,7 +247,7 @@ export function analyseSlices(text: string, arrays: readonly ExtractedArray[], l
     const bare = (p: string, layer?: RecognizedLayer) => (p.trim() === '' ? undefined : evaluateInteger(p.trim(), lookupFor(offset, layer)));
     const s0 = bare(parts[0]) ?? (parts[0].trim() === '' ? 0 : undefined);
     const e0 = bare(parts[1]);
-    const { layer, why } = info ? { layer: info.layer, why: `${base} is the ${info.role} of ${info.layer.name}` }
+    const { layer, why, linked } = info ? { layer: info.layer, why: `${base} is the ${info.role} of ${info.layer.name}`, linked: true }
       : pickLayer(base, m.index, (l) => e0 !== undefined && e0 <= packedWidth(l) && (s0 === undefined || s0 % l.units === 0));
     const start = parts[0].trim() === '' ? 0 : bare(parts[0], layer);
     const end = parts[1].trim() === '' ? packedWidth(layer) * (hasPairedHalves(info) ? 2 : 1) : bare(parts[1], layer);
@@ -255,6 +258,11 @@ export function analyseSlices(text: string, arrays: readonly ExtractedArray[], l
       const k = stmt.targets.length === 1 ? 0 : stmt.items.findIndex((it) => it.start <= m!.index && close <= it.end);
       if (k >= 0 && k < stmt.targets.length) target = stmt.targets[k];
     }
+    // A slice of something unrelated (x[:, 0:3], data[0:5]) is no gate slice: keep those tied to a layer's arrays,
+    // named like a pre-activation, or assigned to a gate-named variable.
+    const relevant = linked || PREACTIVATION_NAME.test(base) || (target !== undefined && gateFromName(target.name, layer.cell) !== undefined);
+    const limit = packedWidth(layer) * (hasPairedHalves(info) ? 2 : 1);
+    if (!relevant || end > limit) continue;
     annotate({ start: m.index, end: close }, start, end, layer, why, target, hasPairedHalves(info));
   }
 
@@ -282,7 +290,7 @@ export function analyseSlices(text: string, arrays: readonly ExtractedArray[], l
     const countText = countArg.trim();
     const intValue = (layer?: RecognizedLayer) => evaluateInteger(countText, lookupFor(m!.index, layer));
     const n0 = intValue();
-    const { layer, why } = pickLayer(variable, m.index, (l) => (torchSplit ? n0 !== undefined && packedWidth(l) % n0 === 0 : n0 === l.gates.length));
+    const { layer, why, linked } = pickLayer(variable, m.index, (l) => (torchSplit ? n0 !== undefined && packedWidth(l) % n0 === 0 : n0 === l.gates.length));
     const width = packedWidth(layer);
     let bounds: Array<[number, number]> = [];
     if (countText.startsWith('[') || countText.startsWith('(')) {
@@ -305,6 +313,8 @@ export function analyseSlices(text: string, arrays: readonly ExtractedArray[], l
     }
     const stmt = statementAt(text, m.index);
     const targets = stmt && stmt.targets.length === bounds.length ? stmt.targets : undefined;
+    const relevant = linked || PREACTIVATION_NAME.test(variable) || (targets?.some((t) => gateFromName(t.name, layer.cell) !== undefined) ?? false);
+    if (!relevant) continue;
     bounds.forEach(([s, e], k) => annotate({ start: m!.index, end: close }, s, e, layer, why, targets?.[k]));
   }
   return out.sort((a, b) => a.range.start - b.range.start);

@@ -99,3 +99,11 @@ describe('constructor hints', () => {
     assert.deepEqual(h.frameworks.map((f) => f.framework), ['keras']);
   });
 });
+
+describe('slices that are not gate slices', () => {
+  it('leaves slices of the input and of unrelated arrays alone', () => {
+    const text = 'x = inputs[:, 0:3]\nbatch = data[0:2]\nfirst = sequence[:, 0:1]\nf = z[0, 3:6]\n';
+    const s = recognize(seedArrays(), text).slices;
+    assert.deepEqual(s.map((a) => a.text), ['z[0, 3:6]']);
+  });
+});
