@@ -149,11 +149,9 @@ export function activationParameters(name: string): readonly ('alpha' | 'beta')[
   return def?.params ?? [];
 }
 
-/** Numerically stable logistic: never evaluates e^x for large positive x, never divides ∞/∞. */
+/** Logistic 1/(1+e^−x): e^−x overflows to ∞ for x < −709 and the result is then exactly 0, never NaN. */
 export function sigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
+  return 1 / (1 + Math.exp(-x));
 }
 
 /** log(1 + e^x) without overflow: max(x, 0) + log1p(e^−|x|). */
@@ -247,11 +245,9 @@ export function applyActivation(act: ResolvedActivation, src: Float64Array, srcO
       for (let k = 0; k < n; k++) dst[dstOff + k] = Math.tanh(src[srcOff + k]);
       return;
     case ActCode.Sigmoid:
-      for (let k = 0; k < n; k++) {
-        const x = src[srcOff + k];
-        if (x >= 0) dst[dstOff + k] = 1 / (1 + Math.exp(-x));
-        else { const e = Math.exp(x); dst[dstOff + k] = e / (1 + e); }
-      }
+      // Branch-free on purpose: 1/(1+e^−x) is exact to an ulp over the whole range in float64 (e^−x = ∞ gives 0,
+      // e^−x = 0 gives 1, never NaN), and a sign test per element costs mispredictions on random signs.
+      for (let k = 0; k < n; k++) dst[dstOff + k] = 1 / (1 + Math.exp(-src[srcOff + k]));
       return;
     case ActCode.Relu:
       for (let k = 0; k < n; k++) { const x = src[srcOff + k]; dst[dstOff + k] = x > 0 ? x : 0; }

@@ -330,6 +330,8 @@ function mergeOutputs(layer: RecurrentLayer, outs: readonly Sequence[]): Sequenc
   const last = layer.returnSequences === false;
   const To = last ? 1 : T;
   const merge = D === 2 ? (layer.merge ?? 'concat') : 'none';
+  // One direction, every step: the layer output is that direction's output (shared, not copied).
+  if (merge === 'none' && !last) return outs[0];
   const Fo = merge === 'concat' ? 2 * F : F;
   const data = new Float64Array(N * To * Fo);
   for (let b = 0; b < N; b++) {
