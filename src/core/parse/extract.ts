@@ -150,6 +150,7 @@ class Extractor {
   private expectVariableName = false;
   private variableName?: { value: string; range: SourceRange };
   private callContext?: { at: number; context: Context };
+  private tokenSinceNewline = false;
   private readonly limits: { maxDepth: number; checkpoint: () => void };
 
   constructor(
@@ -181,10 +182,15 @@ class Extractor {
       }
       const c = text.charCodeAt(i);
       if (isSpace(c)) {
+        if (c === 10) {
+          if (!this.tokenSinceNewline) this.blankLine();
+          this.tokenSinceNewline = false;
+        }
         i++;
         continue;
       }
       if (c === 35 /* # */ || (c === 47 /* / */ && text.charCodeAt(i + 1) === 47)) {
+        this.tokenSinceNewline = true;
         i = lineEnd(text, i);
         continue;
       }
@@ -256,6 +262,7 @@ class Extractor {
   // ---- tokens ----
 
   private pushToken(kind: Tok, start: number, end: number, value?: string, extra?: Container | SubscriptInfo): void {
+    this.tokenSinceNewline = true;
     const top = this.top();
     if (top && top.kind === Kind.Subscript) {
       top.tokensInside++;
@@ -287,6 +294,19 @@ class Extractor {
   private punctOf(k: number): number {
     const slot = this.tok(k);
     return slot < 0 || this.tokKind[slot] !== Tok.Punct ? -1 : this.text.charCodeAt(this.tokStart[slot]);
+  }
+
+  /**
+   * A blank line ends a paragraph: parentheses still open from prose ("(see below", ":(") or a call cut short by
+   * the paste are closed, so a printed array after them is read at the top level again. Lists and dicts stay open.
+   */
+  private blankLine(): void {
+    const stack = this.stack;
+    while (stack.length) {
+      const kind = stack[stack.length - 1].kind;
+      if (kind !== Kind.Tuple && kind !== Kind.Call && kind !== Kind.Subscript) break;
+      stack.pop();
+    }
   }
 
   private top(): Container | undefined {
@@ -327,6 +347,10 @@ class Extractor {
         this.variableName = { value, range: { start: contentStart, end: contentEnd } };
       }
       this.noteNameField(value);
+    } else if (!triple) {
+      // A quote with no partner on its line is an apostrophe ("Here's W: [[1, 2]]"), not a string.
+      this.pushToken(Tok.Punct, i, i + 1);
+      return i + 1;
     } else {
       this.pushToken(Tok.String, i, end, undefined);
     }
@@ -629,9 +653,16 @@ class Extractor {
     const trimmed = prefix.trim();
     if (trimmed.length === 0) return this.previousLineName(lineStart);
     const name = trimmed.endsWith(':') ? trimmed.slice(0, -1) : trimmed;
-    if (!PRINTED_NAME.test(name) || PYTHON_KEYWORDS.has(name)) return undefined;
-    const start = lineStart + prefix.indexOf(trimmed);
-    return { name, range: { start, end: start + name.length } };
+    if (PRINTED_NAME.test(name) && !PYTHON_KEYWORDS.has(name)) {
+      const start = lineStart + prefix.indexOf(trimmed);
+      return { name, range: { start, end: start + name.length } };
+    }
+    // Prose, then a colon: "Here's W: [[1, 2]]" — printed, named by the word before the colon.
+    if (!trimmed.endsWith(':') || /\b(def|class|if|elif|else|for|while|with|try|except|lambda|case|match)\b|=/.test(prefix)) return undefined;
+    const word = /([A-Za-z_][\w./-]*):$/.exec(trimmed);
+    if (!word) return {};
+    const start = lineStart + prefix.lastIndexOf(word[1] + ':');
+    return { name: word[1], range: { start, end: start + word[1].length } };
   }
 
   private previousLineName(lineStart: number): { name?: string; range?: SourceRange } {

@@ -97,6 +97,28 @@ function growValues(): void {
 
 const CHECK_EVERY = 1 << 16;
 
+// Character classes of the ASCII range, so the hot loop dispatches on one table load.
+const OTHER = 0;
+const SPACE = 1;
+const COMMA = 2;
+const OPEN = 3;
+const CLOSE = 4;
+const NUMBER = 5;
+const CHAR_CLASS = new Uint8Array(128);
+for (const c of [32, 9, 10, 11, 12, 13]) CHAR_CLASS[c] = SPACE;
+CHAR_CLASS[44] = COMMA;
+CHAR_CLASS[91] = OPEN;
+CHAR_CLASS[40] = OPEN;
+CHAR_CLASS[93] = CLOSE;
+CHAR_CLASS[41] = CLOSE;
+for (let c = 48; c <= 57; c++) CHAR_CLASS[c] = NUMBER;
+CHAR_CLASS[43] = NUMBER; // +
+CHAR_CLASS[45] = NUMBER; // -
+CHAR_CLASS[46] = NUMBER; // .
+/** Characters that may follow a number: separators, brackets, whitespace, comments. */
+const ENDS_NUMBER = new Uint8Array(128);
+for (const c of [44, 93, 41, 91, 40, 32, 9, 10, 11, 12, 13, 35, 47]) ENDS_NUMBER[c] = 1;
+
 /**
  * Reads the literal whose opening `[` or `(` is at `start`. Never throws on any input (except through
  * limits.checkpoint), never recurses, and reads each character once.
@@ -135,20 +157,20 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
       return { kind: 'error', code: 'unterminated', detail: `the '${text[start]}' opened here is never closed`, range: { start, end: start + 1 }, end: n };
     }
     const c = text.charCodeAt(i);
-    // Whitespace (space, tab, newlines, form feed, vertical tab, NBSP, BOM).
-    if (c === 32 || c === 10 || c === 13 || c === 9 || c === 12 || c === 11 || c === 0xa0 || c === 0xfeff) {
+    const charClass = c < 128 ? CHAR_CLASS[c] : c === 0xa0 || c === 0xfeff ? SPACE : OTHER;
+    if (charClass === SPACE) {
       spaceSinceElement = true;
       i++;
       continue;
     }
-    if (c === 44 /* , */) {
+    if (charClass === COMMA) {
       if (!afterElement || commaSinceElement) return notNumeric(depth, i, i + 1, 'an empty element (two commas, or a comma after an opening bracket)');
       commaSinceElement = true;
       sawComma = true;
       i++;
       continue;
     }
-    if (c === 91 /* [ */ || c === 40 /* ( */) {
+    if (charClass === OPEN) {
       if (depth >= 0) {
         const separated = checkSeparator(afterElement, commaSinceElement, spaceSinceElement);
         if (separated === 0) return notNumeric(depth, i, i + 1, 'two elements with no separator between them');
@@ -186,7 +208,7 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
       i++;
       continue;
     }
-    if (c === 93 /* ] */ || c === 41 /* ) */) {
+    if (charClass === CLOSE) {
       if (depth < 0 || c !== closeCode[depth]) return notNumeric(depth, i, i + 1, `a '${text[i]}' that does not match the open '${text[openAt[Math.max(depth, 0)]]}'`);
       const length = countAt[depth];
       if (length === 0 && depth > 0) {
@@ -223,12 +245,12 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
       continue;
     }
     if (depth < 0) return notNumeric(depth, i, i + 1, 'text before the opening bracket');
-    if (c === 35 /* # */ || (c === 47 /* / */ && text.charCodeAt(i + 1) === 47)) {
+    if (charClass === OTHER && (c === 35 /* # */ || (c === 47 /* / */ && text.charCodeAt(i + 1) === 47))) {
       while (i < n && text.charCodeAt(i) !== 10) i++;
       spaceSinceElement = true;
       continue;
     }
-    if (c === 92 /* \ */ && (text.charCodeAt(i + 1) === 10 || text.charCodeAt(i + 1) === 13)) {
+    if (charClass === OTHER && c === 92 /* \ */ && (text.charCodeAt(i + 1) === 10 || text.charCodeAt(i + 1) === 13)) {
       i++; // Python line continuation
       continue;
     }
@@ -246,7 +268,7 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
     }
     const tokenStart = i;
     let value: number;
-    if ((c >= 48 && c <= 57) || c === 46 || ((c === 45 || c === 43) && !isLetter(text.charCodeAt(i + 1)))) {
+    if (charClass === NUMBER && (c >= 46 || !isLetter(text.charCodeAt(i + 1)))) {
       value = readNumber(text, i);
       if (lastNumber.end < 0) return notNumeric(depth, i, i + 1, `'${text[i]}' is not a number`);
       if (!lastNumber.isInteger) allIntegers = false;
@@ -259,7 +281,7 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
     }
     // The token must end at a delimiter: `1j`, `0x1f`, `1e`, `2.5f` are not numbers we read.
     const d = i < n ? text.charCodeAt(i) : 32;
-    if (!(d === 44 || d === 93 || d === 41 || d === 32 || d === 10 || d === 13 || d === 9 || d === 35 || d === 47 || d === 12 || d === 11 || d === 0xa0 || d === 91 || d === 40)) {
+    if (!(d < 128 ? ENDS_NUMBER[d] === 1 : d === 0xa0 || d === 0xfeff)) {
       return notNumeric(depth, tokenStart, identifierEnd(text, i), `'${excerpt(text, tokenStart, identifierEnd(text, i))}' is not a number`);
     }
     if (separated === 2) commaless = true;
@@ -284,6 +306,55 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
       untilCheck = CHECK_EVERY;
       limits.checkpoint();
     }
+    // The run of plain numbers that follows in the same bracket — nearly all of a weight literal — is read here
+    // with the same rules in a tighter loop; anything else goes back to the loop above with the state it expects.
+    let buffer = valueBuffer;
+    let count = 0;
+    while (true) {
+      let e = text.charCodeAt(i);
+      let space = false;
+      while (e === 32 || e === 10 || e === 13 || e === 9) {
+        space = true;
+        e = text.charCodeAt(++i);
+      }
+      let comma = false;
+      if (e === 44) {
+        comma = true;
+        e = text.charCodeAt(++i);
+        while (e === 32 || e === 10 || e === 13 || e === 9) e = text.charCodeAt(++i);
+      }
+      spaceSinceElement = space || comma;
+      commaSinceElement = comma;
+      if (!((e >= 48 && e <= 57) || ((e === 45 || e === 46) && isDigitOrDot(text.charCodeAt(i + 1))))) break;
+      if (!space && !comma) break;
+      const at = i;
+      const v = readNumber(text, i);
+      if (lastNumber.end < 0) break;
+      const after = text.charCodeAt(lastNumber.end);
+      if (!(after < 128 ? ENDS_NUMBER[after] === 1 : after === 0xa0 || after === 0xfeff) && lastNumber.end < n) break;
+      if (!lastNumber.isInteger) allIntegers = false;
+      if (comma) sawComma = true;
+      else commaless = true;
+      i = lastNumber.end;
+      if (valueCount === buffer.length) {
+        growValues();
+        buffer = valueBuffer;
+      }
+      buffer[valueCount] = v;
+      if (v - v !== 0) {
+        if (nonFinite.length < MAX_NON_FINITE_SITES) nonFinite.push({ index: valueCount, range: { start: at, end: i } });
+        nonFiniteCount++;
+      }
+      valueCount++;
+      count++;
+      spaceSinceElement = false;
+      commaSinceElement = false;
+      if (--untilCheck === 0) {
+        untilCheck = CHECK_EVERY;
+        limits.checkpoint();
+      }
+    }
+    countAt[depth] += count;
   }
 
   const range = { start, end: i };
@@ -374,6 +445,10 @@ function describeRow(counts: Int32Array, depth: number): string {
   let path = '';
   for (let d = 0; d < depth; d++) path += `[${counts[d]}]`;
   return `row ${path}`;
+}
+
+function isDigitOrDot(c: number): boolean {
+  return (c >= 48 && c <= 57) || c === 46;
 }
 
 function isLetter(c: number): boolean {

@@ -613,6 +613,23 @@ describe('extractArrays: adversarial inputs', () => {
     assert.deepEqual(result.arrays.map((a) => [a.name, values(a)]), [['c', [6]]]);
   });
 
+  it('reads an array after prose and a colon on the same line, apostrophes included', () => {
+    const text = "Here's W: [[1, 2]]\n";
+    const a = only(text);
+    assert.equal(a.name, 'W');
+    assert.equal(slice(text, a.range), '[[1, 2]]');
+  });
+
+  it('closes parentheses left open by prose at a blank line', () => {
+    const text = 'I printed it (see below:\n\n[[0.5 0.25]\n [1.  2.  ]]\n';
+    assert.deepEqual(only(text).shape, [2, 2]);
+  });
+
+  it('does not take code after a colon for printed output', () => {
+    const result = extractArrays('f = lambda x: [1, 2]\nif x: [1]\nelse: [2]\n');
+    assert.deepEqual(result.arrays, []);
+  });
+
   it('is not thrown off by prose around a pasted print', () => {
     const text = "Here's what I got (after training):\n\nlstm/kernel:0\n[[0.5 0.25]\n [1.  2.  ]]\n\nWhat's wrong?";
     const a = only(text);
