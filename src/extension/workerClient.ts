@@ -78,6 +78,8 @@ export class WorkerClient implements vscode.Disposable {
     const worker = new Worker(location);
     worker.on('message', (message) => this.onMessage(worker, message as WorkerResponse));
     worker.on('error', (error) => this.onCrash(worker, error instanceof Error ? error : new Error(String(error))));
+    // A worker that ends on its own (out of memory, a crash in the runtime) must not leave its job hanging.
+    worker.on('exit', (code) => this.onCrash(worker, new Error(`The Gate Lens worker stopped (exit code ${String(code)}).`)));
     worker.unref?.();
     this.worker = worker;
     return worker;

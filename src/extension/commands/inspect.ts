@@ -53,8 +53,8 @@ export async function inspectCommand(analyzer: DocumentAnalyzer, arg: unknown): 
       detail: rangesLabel(layer.gates),
       layer,
     }));
-    const report_item = { label: `$(markdown) ${vscode.l10n.t('Open the full report')}`, description: '', detail: undefined, layer: undefined };
-    void vscode.window.showQuickPick([...items, report_item], { title: vscode.l10n.t('Gate Lens: layers in {0}', fileName), matchOnDetail: true }).then(async (picked) => {
+    const reportItem = { label: `$(markdown) ${vscode.l10n.t('Open the full report')}`, description: '', detail: undefined, layer: undefined };
+    void vscode.window.showQuickPick([...items, reportItem], { title: vscode.l10n.t('Gate Lens: layers in {0}', fileName), matchOnDetail: true }).then(async (picked) => {
       if (!picked) return;
       if (!picked.layer) {
         const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: report });

@@ -97,7 +97,10 @@ export class WebviewSession implements vscode.Disposable {
   /** Runs a request for the current document and posts the trace; resolves with the outcome (or undefined if cancelled). */
   async run(request: RunRequest, runId = newRunId()): Promise<RunOutcome | undefined> {
     const document = this.document;
-    if (!document) throw new Error(vscode.l10n.t('Open a document with recurrent weights first.'));
+    if (!document) {
+      await this.post({ type: 'error', runId, message: vscode.l10n.t('Open a document with recurrent weights first.') });
+      return undefined;
+    }
     const analysis = await this.services.analyzer.get(document);
     const layer = analysis && layerById(analysis, request.layerId);
     if (!analysis || !layer) {
