@@ -23,6 +23,9 @@
 //   #gl-units-prev #gl-units-next #gl-units-label   unit window pager (only when units > page size)
 //   #gl-heat-gates #gl-heat-c #gl-heat-h  heatmap canvases;  #gl-plot-h: h line plot canvas
 //   #gl-tooltip        hover tooltip;  #gl-live: aria-live region
+// The step label, slider, #gl-x and every on-screen section update in the next animation frame after a step
+// change; sections scrolled out of view (#gl-z, #gl-gates, #gl-state-c, #gl-state-h) update about 60 ms later, so
+// a test that reads them after a step should wait for the expected text rather than read once.
 
 import { gateTitle, type ConventionId, type CellKind } from '../core/conventions';
 import { PROTOCOL_VERSION, type HostToWebview, type LayerSummary, type InputCandidate, type WebviewToHost, type RunRequest } from '../protocol/messages';
@@ -495,7 +498,7 @@ function rebuildStepDom(): void {
       const fill = el('span', { className: 'gl-bar-fill' });
       const value = el('span', { className: 'gl-bar-value' });
       list.appendChild(el('div', { className: 'gl-bar-row', role: 'listitem' },
-        el('span', { className: 'gl-bar-unit', text: String(u) }),
+        el('span', { className: 'gl-bar-unit' }, el('span', { className: 'gl-sr-only', text: `${t('state.col.unit')} ` }), String(u)),
         el('span', { className: signed ? 'gl-bar-track gl-signed' : 'gl-bar-track', 'aria-hidden': 'true' }, fill),
         value));
       fills.push(fill); values.push(value);
