@@ -15,7 +15,7 @@
 // follow PyTorch packed sequences and onnxruntime sequence_lens: zeros past the length, the reverse direction starts
 // at len − 1, final state = state after the last valid step.
 
-import { applyActivation, resolveActivation, softmaxInPlace } from './activations';
+import { ActCode, applyActivation, resolveActivation, softmaxInPlace } from './activations';
 import type { ResolvedActivation } from './activations';
 import { CANONICAL_GATES, gateCount } from './conventions';
 import { getKernels } from './kernels/index';
@@ -202,6 +202,14 @@ export function runLayer(layer: RecurrentLayer, input: Sequence, options: LayerR
     const bRn = resetBefore ? bR.subarray(2 * H) : bR;
     // LSTM without projection: h' = o⊙act(c') is tmpAll itself.
     const hSrc = cell === 'lstm' && !proj ? tmpAll : hNewAll;
+    // The standard cell (σ gates, tanh candidate and output, no clip / peephole / input_forget) runs in one fused
+    // pass per step. It performs exactly the operations of the general path, in the same order, so the numbers are
+    // bit-identical (test/core/forward.test.ts checks this against a no-op clip, which takes the general path).
+    const standard = gateAct.code === ActCode.Sigmoid && candAct.code === ActCode.Tanh && clip === undefined &&
+      (cell !== 'lstm' || (outAct.code === ActCode.Tanh && !peep && cellClip === undefined && !inputForget));
+    const fastLstm = cell === 'lstm' && standard;
+    const fastGru = cell === 'gru' && !resetBefore && standard;
+    const fastRnn = cell === 'simple_rnn' && candAct.code === ActCode.Tanh && clip === undefined;
 
     kernels.gemmBias(dw.W, GH, Din, input.data, N * T, dw.bW, ZX);
 
@@ -230,7 +238,40 @@ export function runLayer(layer: RecurrentLayer, input: Sequence, options: LayerR
         if (s >= len) continue;
         const t = reverse ? len - 1 - s : s;
         const zx = (b * T + t) * GH, zo = b * GH, co = b * H, ho = b * Hr;
-        if (cell === 'lstm') {
+        if (fastLstm) {
+          const H2 = 2 * H, H3 = 3 * H;
+          for (let m = 0; m < H; m++) {
+            const zi = ZX[zx + m] + zhAll[zo + m];
+            let zf = ZX[zx + H + m] + zhAll[zo + H + m];
+            if (forgetBias !== 0) zf += forgetBias;
+            const zg = ZX[zx + H2 + m] + zhAll[zo + H2 + m];
+            const zq = ZX[zx + H3 + m] + zhAll[zo + H3 + m];
+            const i = 1 / (1 + Math.exp(-zi)), f = 1 / (1 + Math.exp(-zf)), g = Math.tanh(zg), o = 1 / (1 + Math.exp(-zq));
+            zAll[zo + m] = zi; zAll[zo + H + m] = zf; zAll[zo + H2 + m] = zg; zAll[zo + H3 + m] = zq;
+            aAll[zo + m] = i; aAll[zo + H + m] = f; aAll[zo + H2 + m] = g; aAll[zo + H3 + m] = o;
+            const c = f * cAll[co + m] + i * g;
+            cNewAll[co + m] = c;
+            tmpAll[co + m] = Math.tanh(c) * o;
+          }
+        } else if (fastGru) {
+          const H2 = 2 * H;
+          for (let m = 0; m < H; m++) {
+            const zz = ZX[zx + m] + zhAll[zo + m];
+            const zr = ZX[zx + H + m] + zhAll[zo + H + m];
+            const u = 1 / (1 + Math.exp(-zz)), r = 1 / (1 + Math.exp(-zr));
+            const zn = ZX[zx + H2 + m] + r * zhAll[zo + H2 + m];
+            const n = Math.tanh(zn);
+            zAll[zo + m] = zz; zAll[zo + H + m] = zr; zAll[zo + H2 + m] = zn;
+            aAll[zo + m] = u; aAll[zo + H + m] = r; aAll[zo + H2 + m] = n;
+            hNewAll[ho + m] = u * hAll[ho + m] + (1 - u) * n;
+          }
+        } else if (fastRnn) {
+          for (let m = 0; m < H; m++) {
+            const z = ZX[zx + m] + zhAll[zo + m];
+            const v = Math.tanh(z);
+            zAll[zo + m] = z; aAll[zo + m] = v; hNewAll[ho + m] = v;
+          }
+        } else if (cell === 'lstm') {
           for (let j = 0; j < GH; j++) zAll[zo + j] = ZX[zx + j] + zhAll[zo + j];
           if (forgetBias !== 0) for (let m = H; m < 2 * H; m++) zAll[zo + m] += forgetBias;
           if (peep) for (let m = 0; m < H; m++) { zAll[zo + m] += peep[m] * cAll[co + m]; zAll[zo + H + m] += peep[H + m] * cAll[co + m]; }

@@ -232,6 +232,25 @@ describe('forward pass', () => {
     }
   });
 
+  it('the fused standard-cell path gives bit-identical numbers to the general path', () => {
+    // A clip no value reaches sends the same layer through the general path.
+    const layers = [
+      canonicalLayer('lstm', 3, 5, 160, { forgetBias: 1 }, 2),
+      canonicalLayer('gru', 3, 5, 161, { resetAfter: true }),
+      canonicalLayer('simple_rnn', 3, 5, 162),
+    ];
+    const x = randomSequence(163, 3, 6, 3, -2, 2);
+    for (const layer of layers) {
+      const fast = runLayer(layer, x, { trace: true, kernels: jsKernels });
+      const general = runLayer({ ...layer, clip: 1e300 }, x, { trace: true, kernels: jsKernels });
+      assert.deepEqual(Array.from(fast.output.data), Array.from(general.output.data), layer.cell);
+      fast.trace!.forEach((t, k) => {
+        for (const key of ['z', 'a', 'h'] as const) assert.deepEqual(Array.from(t[key]), Array.from(general.trace![k][key]), `${layer.cell} trace ${key}`);
+        if (t.c) assert.deepEqual(Array.from(t.c), Array.from(general.trace![k].c!));
+      });
+    }
+  });
+
   it('gives the same numbers with the JavaScript kernels and the default kernels', () => {
     const layer = canonicalLayer('lstm', 24, 40, 100, {}, 2);
     const x = randomSequence(101, 3, 12, 24);
