@@ -88,6 +88,8 @@ interface Context {
   readonly list?: Container;
   /** Name taken from the enclosing call (wrappers such as nn.Parameter(...)); used for constructors only. */
   readonly inherited?: boolean;
+  /** The dict key or pair string alone (`name` joins it to the enclosing keys). */
+  readonly key?: string;
 }
 
 const CANCELLED = Symbol('cancelled');
@@ -189,14 +191,10 @@ class Extractor {
         i++;
         continue;
       }
-      if (c === 35 /* # */ || (c === 47 /* / */ && text.charCodeAt(i + 1) === 47)) {
+      // Only '#' comments: in Python '//' is floor division, and JSON has no comments.
+      if (c === 35 /* # */) {
         this.tokenSinceNewline = true;
         i = lineEnd(text, i);
-        continue;
-      }
-      if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
-        const close = text.indexOf('*/', i + 2);
-        i = close < 0 ? n : close + 2;
         continue;
       }
       if (c === 34 /* " */ || c === 39 /* ' */) {
@@ -431,14 +429,16 @@ class Extractor {
   }
 
   private bareLiteral(i: number, kind: Kind, close: number, context: Context, outcome: ListOutcome): number {
-    const reportable = context.role === 'named' || context.role === 'printed';
+    // A name inherited through a call (`x = foo([1, 2])`) belongs to the call's result, not to this list.
+    const reportable = (context.role === 'named' && !context.inherited) || context.role === 'printed';
     switch (outcome.kind) {
       case 'array': {
         const array = outcome.array;
         const end = array.range.end;
         if (reportable && !this.looksLikeShape(context, outcome)) {
           if (array.values.length === 0) {
-            if (context.role === 'printed' || context.path.length > 0 || this.documentIsJson) this.emptyArray(context.name, array.range);
+            // `x = []`, `"layers": []` are everyday code and config; only a printed [] is worth a word.
+            if (context.role === 'printed') this.emptyArray(context.name, array.range);
           } else {
             const form: ArrayForm = outcome.commaless ? 'numpy_repr' : this.documentIsJson && !outcome.tuple ? 'json' : 'python_literal';
             this.addArray(array, context, form, undefined, undefined);
@@ -506,8 +506,8 @@ class Extractor {
       tokensInside: 0,
     };
     if (context && context.name !== undefined && (context.role === 'named' || context.role === 'printed')) {
-      container.name = context.name;
-      container.keyed = context.role === 'named' && this.isKeyedContext();
+      container.name = context.key ?? context.name;
+      container.keyed = context.key !== undefined;
     }
     this.pushToken(Tok.Open, i, i + 1, undefined, container);
     this.stack.push(container);
@@ -539,12 +539,6 @@ class Extractor {
     }
   }
 
-  /** Whether the token before the literal is a dict key's ':' or a pair's ','. */
-  private isKeyedContext(): boolean {
-    const p = this.punctOf(1);
-    return p === 58 || p === 44;
-  }
-
   // ---- naming ----
 
   private context(pos: number): Context {
@@ -557,7 +551,10 @@ class Extractor {
       if (k2 === Tok.Ident) {
         let slot = s2;
         // `w: np.ndarray = ...`: the annotated name, not the annotation.
-        if (this.punctOf(3) === 58 && this.kindOf(4) === Tok.Ident && top?.kind !== Kind.Dict && top?.kind !== Kind.Call) slot = this.tok(4);
+        if (this.punctOf(3) === 58 && this.kindOf(4) === Tok.Ident && top?.kind !== Kind.Dict && top?.kind !== Kind.Call) {
+          const annotated = this.tok(4);
+          if (!this.text.slice(this.tokEnd[annotated], this.tokStart[s2]).includes('\n')) slot = annotated;
+        }
         const word = this.tokValue[slot] ?? '';
         if (word === 'numpy' && this.variableName) {
           const named = this.variableName;
@@ -590,14 +587,14 @@ class Extractor {
           if (VALUE_KEYS.has(key) && top.nameField !== undefined) {
             return { role: 'named', name: this.keyChain(this.stack.length - 2, top.nameField), path };
           }
-          return { role: 'named', name: this.keyChain(this.stack.length - 1, key), nameRange: keyRange, path };
+          return { role: 'named', name: this.keyChain(this.stack.length - 1, key), nameRange: keyRange, path, key };
         }
       }
       if (p1 === 44 && top.kind === Kind.Tuple && top.elementIndex === 1 && k2 === Tok.String && this.kindOf(3) === Tok.Open && this.tokExtra[this.tok(3)] === top) {
         const key = this.tokValue[s2];
         if (key !== undefined) {
           top.pair = true;
-          return { role: 'named', name: this.keyChain(this.stack.length - 2, key), nameRange: { start: this.tokStart[s2] + 1, end: this.tokEnd[s2] - 1 }, path };
+          return { role: 'named', name: this.keyChain(this.stack.length - 2, key), nameRange: { start: this.tokStart[s2] + 1, end: this.tokEnd[s2] - 1 }, path, key };
         }
       }
     }

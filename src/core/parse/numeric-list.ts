@@ -2,7 +2,7 @@
 // and a flat row-major Float64Array, in one forward pass with explicit stacks (no recursion on input depth).
 //
 // Accepted: Python/JSON lists and tuples (`[[0.1, -2e-3], [3, 4,]]`, `((1, 2), (3, 4))`), NumPy's comma-less
-// print form (`[[ 0.1 -0.2]\n [ 0.3  0.4]]`), `#` and `//` comments, nan/inf spellings (`nan`, `-inf`, `np.nan`,
+// print form (`[[ 0.1 -0.2]\n [ 0.3  0.4]]`), `#` comments, nan/inf spellings (`nan`, `-inf`, `np.nan`,
 // `float('nan')`, `Infinity`), NumPy 2 scalar reprs (`np.float32(0.5)`), and `...` (a truncated print: reported, not
 // read). Anything else inside the brackets (a name, a string, a dict) makes the literal "not numeric": the caller
 // then treats the brackets as an ordinary container.
@@ -117,7 +117,7 @@ CHAR_CLASS[45] = NUMBER; // -
 CHAR_CLASS[46] = NUMBER; // .
 /** Characters that may follow a number: separators, brackets, whitespace, comments. */
 const ENDS_NUMBER = new Uint8Array(128);
-for (const c of [44, 93, 41, 91, 40, 32, 9, 10, 11, 12, 13, 35, 47]) ENDS_NUMBER[c] = 1;
+for (const c of [44, 93, 41, 91, 40, 32, 9, 10, 11, 12, 13, 35]) ENDS_NUMBER[c] = 1;
 
 /**
  * Reads the literal whose opening `[` or `(` is at `start`. Never throws on any input (except through
@@ -245,7 +245,7 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
       continue;
     }
     if (depth < 0) return notNumeric(depth, i, i + 1, 'text before the opening bracket');
-    if (charClass === OTHER && (c === 35 /* # */ || (c === 47 /* / */ && text.charCodeAt(i + 1) === 47))) {
+    if (charClass === OTHER && c === 35 /* # */) {
       while (i < n && text.charCodeAt(i) !== 10) i++;
       spaceSinceElement = true;
       continue;

@@ -87,6 +87,22 @@ describe('extractArrays: Python literals', () => {
     assert.deepEqual(result.diagnostics, []);
   });
 
+  it('does not name a list by the variable a call result is assigned to', () => {
+    const result = extractArrays('window = deque([0])\ndata = bytearray([1, 2])\n');
+    assert.deepEqual(result.arrays, []);
+  });
+
+  it("treats '//' as floor division, not a comment", () => {
+    const result = extractArrays('n = [a // b] * 3\nw = [1.5, 2.5]\n');
+    assert.deepEqual(result.arrays.map((a) => a.name), ['w']);
+    assert.deepEqual(result.diagnostics, []);
+  });
+
+  it('takes an annotation only from the same line', () => {
+    const a = only('if x is None:\n    minimums = [0.5]\n');
+    assert.equal(a.name, 'minimums');
+  });
+
   it('names dict entries by their key and keeps the dict name in the path', () => {
     const text = 'weights = {"lstm/kernel": np.array([[1, 2]]), \'lstm/bias\': [0.5, 0.25]}';
     const result = extractArrays(text);
@@ -412,6 +428,13 @@ describe('extractArrays: JSON', () => {
     );
     assert.equal(slice(text, result.arrays[0].range), '[[1, 2], [3, 4]]');
     assert.equal(slice(text, result.arrays[0].nameRange), 'kernel');
+  });
+
+  it('joins keys of deeper nesting once each', () => {
+    const text = '{"model_weights": {"lstm": {"lstm_cell": {"kernel:0": [[0.5]]}}}}';
+    const a = only(text);
+    assert.equal(a.name, 'model_weights/lstm/lstm_cell/kernel:0');
+    assert.deepEqual(a.path, ['model_weights', 'lstm', 'lstm_cell']);
   });
 
   it('reads a top-level JSON array', () => {
