@@ -180,10 +180,16 @@ function explain(a: ExtractedArray, next: ExtractedArray | undefined): string {
   if (a.shape.length === 3) return `shape ${s} fits no recurrent layer: as ONNX W/R it needs a partner [${a.shape[0]}, ${a.shape[1]}, H] with ${a.shape[1]} = 4H, 3H or H`;
   if (a.shape.length !== 2) return `shape ${s} fits no recurrent layer (weights are 1-, 2- or 3-D)`;
   const [r, c] = a.shape;
-  const fits = (n: number) => [4, 3, 1].filter((g) => n % g === 0).map((g) => `${g}×${n / g}`).join(', ');
+  // What a packed size of n allows: LSTM needs n = 4H, GRU n = 3H, SimpleRNN any n = H.
+  const fits = (n: number) => {
+    const options = [n % 4 === 0 ? `an LSTM with ${n / 4} units` : '', n % 3 === 0 ? `a GRU with ${n / 3} units` : '', `a SimpleRNN with ${n} units`].filter(Boolean);
+    const not = [n % 4 !== 0 ? '4' : '', n % 3 !== 0 ? '3' : ''].filter(Boolean);
+    if (options.length === 1) return `${n} is not a multiple of ${not.join(' or ')}, so only ${options[0]} fits`;
+    return `${n} fits ${options.slice(0, -1).join(', ')} or ${options[options.length - 1]}`;
+  };
   const nextText = next ? `the next array is ${shapeText(next.shape)}` : 'no array follows';
-  return `shape ${s} fits no recurrent layer: as a Keras kernel (I, G·H) it needs a recurrent_kernel (H, ${c}) with ${c} = ${fits(c)} (G×H), ` +
-    `as a PyTorch weight_ih (G·H, I) a weight_hh (${r}, H) with ${r} = ${fits(r)}; ${nextText}`;
+  return `shape ${s} fits no recurrent layer. As a Keras kernel (I, G·H): ${fits(c)}, and a recurrent_kernel (H, ${c}) must follow. ` +
+    `As a PyTorch weight_ih (G·H, I): ${fits(r)}, and a weight_hh (${r}, H) must follow. Here ${nextText}.`;
 }
 
 export interface SequenceResult {
