@@ -473,6 +473,8 @@ function printTables(engines, cases, results) {
     });
     console.log(table(['case', ...peers.map((p) => p.name)], rows));
   }
+  console.log(`\nmax |output − Gate Lens float64 core| (every timed engine was checked before timing; limit ${TOLERANCE})`);
+  console.log(table(head, rowsOf((r) => (r.maxDiff === 0 ? '0' : r.maxDiff.toExponential(1)))));
   const unsupported = [];
   for (const c of cases) for (const e of engines) {
     const r = results.get(c.name).get(e.name);
