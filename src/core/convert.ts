@@ -794,8 +794,17 @@ export function toNative(layer: RecurrentLayer, conventionId: ConventionId, opti
 // ---------------------------------------------------------------------------------------------------------------
 // Framework configs (the option names each framework uses; see test/fixtures/conformance/FORMAT.md)
 
-/** Config keys that describe provenance only and never change the numbers. */
-const INFORMATIONAL_KEYS = new Set(['name', 'activation_impl', 'conversion', 'layer_class', 'op', 'time_distributed', 'batch_first', 'dtype', 'trainable']);
+/**
+ * Config keys that never change an inference pass: provenance, training-only settings (dropout is off at inference,
+ * initialisers and regularisers act before or during training), and what is returned rather than computed. A full
+ * Keras get_config() or PyTorch constructor call therefore reads without complaint.
+ */
+const INFORMATIONAL_KEYS = new Set([
+  'name', 'activation_impl', 'conversion', 'layer_class', 'op', 'time_distributed', 'batch_first', 'dtype', 'trainable',
+  'dropout', 'recurrent_dropout', 'unroll', 'implementation', 'stateful', 'return_state', 'unit_forget_bias', 'seed', 'use_cudnn',
+  'kernel_initializer', 'recurrent_initializer', 'bias_initializer', 'kernel_regularizer', 'recurrent_regularizer', 'bias_regularizer',
+  'activity_regularizer', 'kernel_constraint', 'recurrent_constraint', 'bias_constraint', 'device',
+]);
 
 const CONFIG_KEYS: Record<ConventionId, readonly string[]> = {
   keras: ['units', 'activation', 'recurrent_activation', 'use_bias', 'reset_after', 'go_backwards', 'return_sequences', 'bidirectional', 'keras_version_semantics', 'keras_version'],

@@ -221,7 +221,9 @@ describe('convert: native ⇄ canonical', () => {
       assert.deepEqual(optionsFromConfig('onnx', { hidden_size: 4, direction: 'reverse', clip: 0.5, input_forget: 1, activations: ['HardSigmoid', 'Tanh', 'Tanh'], activation_alpha: [0.3] }),
         { units: 4, direction: 'reverse', clip: 0.5, inputForget: true, onnxActivations: { names: ['HardSigmoid', 'Tanh', 'Tanh'], alpha: [0.3] } });
       assert.deepEqual(optionsFromConfig('tf1', { units: 2, cell_clip: -1 }), { units: 2, forgetBias: 1 });
-      assert.throws(() => optionsFromConfig('keras', { units: 3, recurrent_dropout: 0.1 }), (e: unknown) => e instanceof GateLensError && e.code === 'unsupported-option' && /recurrent_dropout=0.1/.test(e.message));
+      assert.throws(() => optionsFromConfig('keras', { units: 3, time_major: true }), (e: unknown) => e instanceof GateLensError && e.code === 'unsupported-option' && /time_major=true/.test(e.message));
+      assert.deepEqual(optionsFromConfig('keras', { units: 3, recurrent_dropout: 0.1, kernel_initializer: { class_name: 'GlorotUniform' }, stateful: false }), { units: 3 }, 'inference-neutral keys are accepted');
+      assert.throws(() => optionsFromConfig('pytorch', { hidden_size: 3, device: 'cpu', weird: 1 }), /weird=1/);
       assert.throws(() => optionsFromConfig('onnx', { layout: 1 }), /layout=1/);
       assert.throws(() => optionsFromConfig('pytorch', { nonlinearity: 'sigmoid' }), /'tanh' or 'relu'/);
       assert.throws(() => optionsFromConfig('keras', { bidirectional: { merge_mode: 'max' } }), /merge_mode/);
