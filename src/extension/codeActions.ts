@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { CanonicalGate } from '../core/conventions';
 import type { GateSlot, SliceAnnotation } from '../core/recognize/types';
 import type { DocumentAnalyzer } from './analyzer';
-import { WRONG_GATE_CODE } from './diagnostics';
+import { sliceAnchor, WRONG_GATE_CODE } from './diagnostics';
 import { toRange } from './locate';
 
 /** Words people use for each gate in variable names; the first is what a rename writes. */
@@ -94,7 +94,8 @@ export class GateCodeActionProvider implements vscode.CodeActionProvider {
     const analysis = await this.analyzer.get(document);
     if (!analysis) return actions;
     for (const diagnostic of relevant) {
-      const slice = analysis.recognition.slices.find((s) => s.mismatch && toRange(document, s.range).isEqual(diagnostic.range));
+      const slices = analysis.recognition.slices;
+      const slice = slices.find((s) => s.mismatch && toRange(document, sliceAnchor(s, slices)).isEqual(diagnostic.range));
       if (!slice?.mismatch) continue;
       const fixRange = this.fixRange(document, slice, diagnostic);
       if (fixRange) actions.push(fixRange);

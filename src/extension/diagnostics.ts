@@ -2,6 +2,7 @@
 // slices whose variable names one gate while the range holds another.
 
 import * as vscode from 'vscode';
+import type { SourceRange } from '../core/parse/types';
 import type { SliceAnnotation } from '../core/recognize/types';
 import type { Analysis } from '../worker/protocol';
 import { toRange } from './locate';
@@ -20,9 +21,13 @@ function make(range: vscode.Range, message: string, level: vscode.DiagnosticSeve
   return diagnostic;
 }
 
-/** The range a wrong-slice diagnostic covers: the slice expression itself (the quick fixes key on it). */
-export function sliceDiagnosticRange(document: vscode.TextDocument, slice: SliceAnnotation): vscode.Range {
-  return toRange(document, slice.range);
+/**
+ * Where a slice's label and diagnostic belong: after the slice expression, or — when one expression feeds several
+ * variables (`i, f, c, o = np.split(z, 4, axis=1)`) — on each variable, so every gate gets its own label.
+ */
+export function sliceAnchor(slice: SliceAnnotation, all: readonly SliceAnnotation[]): SourceRange {
+  const shared = all.some((other) => other !== slice && other.range.start === slice.range.start && other.range.end === slice.range.end);
+  return shared && slice.targetRange ? slice.targetRange : slice.range;
 }
 
 export function diagnosticsFor(document: vscode.TextDocument, analysis: Analysis): vscode.Diagnostic[] {
@@ -35,7 +40,7 @@ export function diagnosticsFor(document: vscode.TextDocument, analysis: Analysis
   }
   for (const slice of analysis.recognition.slices) {
     if (!slice.mismatch) continue;
-    out.push(make(sliceDiagnosticRange(document, slice), slice.mismatch.message, vscode.DiagnosticSeverity.Warning, WRONG_GATE_CODE));
+    out.push(make(toRange(document, sliceAnchor(slice, analysis.recognition.slices)), slice.mismatch.message, vscode.DiagnosticSeverity.Warning, WRONG_GATE_CODE));
   }
   return out;
 }

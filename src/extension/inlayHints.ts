@@ -2,6 +2,7 @@
 
 import * as vscode from 'vscode';
 import type { DocumentAnalyzer } from './analyzer';
+import { sliceAnchor } from './diagnostics';
 import { gatesLabel } from './labels';
 import { showsInlayHints } from './settings';
 
@@ -21,9 +22,10 @@ export class GateInlayHintsProvider implements vscode.InlayHintsProvider {
     const analysis = await this.analyzer.get(document);
     if (!analysis) return [];
     const hints: vscode.InlayHint[] = [];
-    for (const slice of analysis.recognition.slices) {
+    const slices = analysis.recognition.slices;
+    for (const slice of slices) {
       if (slice.gates.length === 0) continue;
-      const end = document.positionAt(slice.range.end);
+      const end = document.positionAt(sliceAnchor(slice, slices).end);
       if (!range.contains(end)) continue;
       const label = slice.mismatch ? `⚠ ${gatesLabel(slice.gates)}` : gatesLabel(slice.gates);
       const hint = new vscode.InlayHint(end, label, vscode.InlayHintKind.Type);

@@ -1,7 +1,7 @@
 // Hover, inlay hints, CodeLens, outline and status on the seed example, through VS Code's own provider commands.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { gateLensApi, labelOf, markdownOf, openExample, positionOf, setSetting, until } from './helpers';
+import { gateDiagnostics, gateLensApi, labelOf, markdownOf, openExample, positionOf, setSetting, until } from './helpers';
 
 const SEED = 'seed_keras_lstm.py';
 
@@ -55,6 +55,22 @@ describe('Gate Lens editor features on the seed example', () => {
     const f = hints.find((h) => labelOf(h) === 'f · forget gate');
     assert.ok(f);
     assert.deepEqual(f.position, positionOf(document, 'z_1_lstm_1[0, 3:6]', 'z_1_lstm_1[0, 3:6]'.length));
+  });
+
+  it('labels each variable of a split, and flags the ones in the wrong place', async () => {
+    const hand = /i = sigmoid\(z_1_lstm_1\[0, 0:3\]\)\nf = .*\nc = .*\no = .*\n/;
+    assert.match(document.getText(), hand);
+    const split = await vscode.workspace.openTextDocument({ language: 'python', content: document.getText().replace(hand, 'i, c, f, o = np.split(z_1_lstm_1, 4, axis=1)\n') });
+    const line = split.getText().split('\n').findIndex((l) => l.startsWith('i, c, f, o = np.split'));
+    const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', split.uri, new vscode.Range(0, 0, split.lineCount, 0));
+    const onLine = hints.filter((h) => h.position.line === line).sort((a, b) => a.position.character - b.position.character);
+    // One hint right after each variable: i, c, f, o hold columns 0:3, 3:6, 6:9, 9:12 = i, f, c, o.
+    assert.deepEqual(onLine.map((h) => [h.position.character, labelOf(h)]), [[1, 'i · input gate'], [4, '⚠ f · forget gate'], [7, '⚠ c · cell candidate'], [10, 'o · output gate']]);
+    const wrong = await until(() => {
+      const found = gateDiagnostics(split.uri).filter((d) => d.code === 'wrong-gate-slice');
+      return found.length === 2 ? found : undefined;
+    }, 'two wrong-gate-slice diagnostics on the split');
+    assert.deepEqual(wrong.map((d) => split.getText(d.range)).sort(), ['c', 'f']);
   });
 
   it('puts a CodeLens with the gate ranges above each packed array', async () => {
