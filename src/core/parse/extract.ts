@@ -93,6 +93,8 @@ interface Context {
 }
 
 const CANCELLED = Symbol('cancelled');
+const STRING_ESCAPED = 1;
+const STRING_OPAQUE = 2;
 
 export function extractArrays(text: string, options: ExtractOptions = {}): ParseResult {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -144,7 +146,9 @@ class Extractor {
   private readonly tokKind = new Int8Array(RING);
   private readonly tokStart = new Int32Array(RING);
   private readonly tokEnd = new Int32Array(RING);
+  /** Token text values, computed on first use (most identifiers and strings are never looked at). */
   private readonly tokValue: (string | undefined)[] = new Array(RING).fill(undefined);
+  private readonly tokFlags = new Uint8Array(RING);
   private readonly tokExtra: (Container | SubscriptInfo | undefined)[] = new Array(RING).fill(undefined);
   private head = 0;
   private tokCount = 0;
@@ -259,23 +263,44 @@ class Extractor {
 
   // ---- tokens ----
 
-  private pushToken(kind: Tok, start: number, end: number, value?: string, extra?: Container | SubscriptInfo): void {
+  /** flags: STRING_ESCAPED (decode on use), STRING_OPAQUE (triple-quoted or unterminated: never a key). */
+  private pushToken(kind: Tok, start: number, end: number, value?: string, extra?: Container | SubscriptInfo, flags = 0): void {
     this.tokenSinceNewline = true;
-    const top = this.top();
+    const head = (this.head + 1) % RING;
+    this.head = head;
+    this.tokKind[head] = kind;
+    this.tokStart[head] = start;
+    this.tokEnd[head] = end;
+    this.tokValue[head] = value;
+    this.tokFlags[head] = flags;
+    this.tokExtra[head] = extra;
+    if (this.tokCount < RING) this.tokCount++;
+    const stack = this.stack;
+    const top = stack.length ? stack[stack.length - 1] : undefined;
     if (top && top.kind === Kind.Subscript) {
       top.tokensInside++;
       if (kind === Tok.String && top.tokensInside === 1) {
-        top.key = value;
+        top.key = this.valueOf(head);
         top.keyRange = { start: start + 1, end: end - 1 };
       }
     }
-    this.head = (this.head + 1) % RING;
-    this.tokKind[this.head] = kind;
-    this.tokStart[this.head] = start;
-    this.tokEnd[this.head] = end;
-    this.tokValue[this.head] = value;
-    this.tokExtra[this.head] = extra;
-    if (this.tokCount < RING) this.tokCount++;
+  }
+
+  /** The text value of the token in `slot`: an identifier as written, a string's decoded content. */
+  private valueOf(slot: number): string | undefined {
+    const cached = this.tokValue[slot];
+    if (cached !== undefined) return cached;
+    const kind = this.tokKind[slot];
+    let value: string | undefined;
+    if (kind === Tok.Ident || kind === Tok.Number) value = this.text.slice(this.tokStart[slot], this.tokEnd[slot]);
+    else if (kind === Tok.String) {
+      const flags = this.tokFlags[slot];
+      if (flags & STRING_OPAQUE) return undefined;
+      const raw = this.text.slice(this.tokStart[slot] + 1, this.tokEnd[slot] - 1);
+      value = flags & STRING_ESCAPED ? unescape(raw) : raw;
+    }
+    this.tokValue[slot] = value;
+    return value;
   }
 
   /** The k-th most recent token (1 = newest): its slot, or -1. */
@@ -337,58 +362,71 @@ class Extractor {
     const closed = j < this.n && text.charCodeAt(j) === quote;
     const end = closed ? (triple ? j + 3 : j + 1) : contentEnd;
     if (!triple && closed) {
-      const raw = text.slice(contentStart, contentEnd);
-      const value = escaped ? unescape(raw) : raw;
-      this.pushToken(Tok.String, i, end, value);
+      let value: string | undefined;
+      if (contentEnd - contentStart < 4096) {
+        if (escaped || this.expectVariableName) value = escaped ? unescape(text.slice(contentStart, contentEnd)) : text.slice(contentStart, contentEnd);
+        this.pushToken(Tok.String, i, end, value, undefined, escaped ? STRING_ESCAPED : 0);
+      } else {
+        this.pushToken(Tok.Punct, i, end);
+      }
       if (this.expectVariableName) {
         this.expectVariableName = false;
-        this.variableName = { value, range: { start: contentStart, end: contentEnd } };
+        if (value !== undefined) this.variableName = { value, range: { start: contentStart, end: contentEnd } };
       }
-      this.noteNameField(value);
+      this.noteNameField();
     } else if (!triple) {
       // A quote with no partner on its line is an apostrophe ("Here's W: [[1, 2]]"), not a string.
       this.pushToken(Tok.Punct, i, i + 1);
       return i + 1;
     } else {
-      this.pushToken(Tok.String, i, end, undefined);
+      this.pushToken(Tok.String, i, end, undefined, undefined, STRING_OPAQUE);
     }
     return end;
   }
 
   /** {"name": "lstm", ...}: remember the record's name for its values. */
-  private noteNameField(value: string): void {
+  private noteNameField(): void {
     const top = this.top();
     if (!top || top.kind !== Kind.Dict) return;
     // The string just pushed is token 1; the ':' is token 2 and the key token 3.
     if (this.punctOf(2) !== 58) return;
     const keySlot = this.tok(3);
-    if (keySlot >= 0 && this.tokKind[keySlot] === Tok.String && this.tokValue[keySlot] === 'name') top.nameField = value;
+    if (keySlot < 0 || this.tokKind[keySlot] !== Tok.String || this.tokEnd[keySlot] - this.tokStart[keySlot] !== 6) return;
+    if (this.valueOf(keySlot) !== 'name') return;
+    const value = this.valueOf(this.head);
+    if (value !== undefined) top.nameField = value;
   }
 
   private scanIdentifier(i: number): number {
     const text = this.text;
     let j = i + 1;
+    let segment = i;
     while (j < this.n) {
       const c = text.charCodeAt(j);
       if (isIdentPart(c)) j++;
-      else if (c === 46 && isIdentStart(text.charCodeAt(j + 1))) j += 2;
-      else break;
+      else if (c === 46 && isIdentStart(text.charCodeAt(j + 1))) {
+        segment = j + 1;
+        j += 2;
+      } else break;
     }
-    const word = text.slice(i, j);
-    const lastDot = word.lastIndexOf('.');
-    const last = lastDot >= 0 ? word.slice(lastDot + 1) : word;
-    if (CONSTRUCTORS.has(last)) {
-      let k = j;
-      while (k < this.n && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
-      if (text.charCodeAt(k) === 40) return this.constructorCall(i, j, k, word, last);
+    // Constructor names start with one of these letters and are 5–17 long; most words are rejected unsliced.
+    const first = text.charCodeAt(segment);
+    const length = j - segment;
+    if (length >= 5 && length <= 17 && (first === 97 || first === 116 || first === 84 || first === 99 || first === 86 || first === 70 || first === 68)) {
+      const last = text.slice(segment, j);
+      if (CONSTRUCTORS.has(last)) {
+        let k = j;
+        while (k < this.n && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+        if (text.charCodeAt(k) === 40) return this.constructorCall(i, j, k, text.slice(i, j), last);
+      }
     }
-    if (last.endsWith('Variable') && this.punctOf(1) === 60 /* < */) this.expectVariableName = true;
+    if (this.punctOf(1) === 60 /* < */ && text.startsWith('Variable', j - 8)) this.expectVariableName = true;
     // `w = nn.Parameter(torch.tensor(...))`: the call carries the name to the constructor inside it.
     if (text.charCodeAt(j) === 40 && this.kindOf(1) === Tok.Assign) {
       const context = this.context(i);
       if (context.role === 'named') this.callContext = { at: j, context };
     }
-    this.pushToken(Tok.Ident, i, j, word);
+    this.pushToken(Tok.Ident, i, j);
     return j;
   }
 
@@ -401,7 +439,7 @@ class Extractor {
     const adjacent = slot >= 0 && this.tokEnd[slot] === i;
     const operand = previous === Tok.Ident || previous === Tok.Close || (previous === Tok.String && c === 91);
     if (operand && (adjacent || this.stack.length > 0 || c === 40)) {
-      const identWord = previous === Tok.Ident ? this.tokValue[slot] : undefined;
+      const identWord = previous === Tok.Ident ? this.valueOf(slot) : undefined;
       if (identWord === undefined || !PYTHON_KEYWORDS.has(identWord) || adjacent) {
         if (c === 40) {
           const callContext = this.callContext?.at === i ? this.callContext.context : undefined;
@@ -529,7 +567,7 @@ class Extractor {
       return;
     }
     const closed = stack[match];
-    stack.length = match;
+    while (stack.length > match) stack.pop();
     if (closed.kind === Kind.Subscript) {
       const keys = closed.tokensInside === 1 && closed.key !== undefined ? [...(closed.subscriptKeys ?? []), closed.key] : [];
       const info: SubscriptInfo = { base: closed.subscriptBase, keys, keyRange: closed.keyRange };
@@ -555,7 +593,7 @@ class Extractor {
           const annotated = this.tok(4);
           if (!this.text.slice(this.tokEnd[annotated], this.tokStart[s2]).includes('\n')) slot = annotated;
         }
-        const word = this.tokValue[slot] ?? '';
+        const word = this.valueOf(slot) ?? '';
         if (word === 'numpy' && this.variableName) {
           const named = this.variableName;
           this.variableName = undefined;
@@ -581,7 +619,7 @@ class Extractor {
       const s2 = this.tok(2);
       const k2 = this.kindOf(2);
       if (p1 === 58 && top.kind === Kind.Dict && (k2 === Tok.String || k2 === Tok.Ident || k2 === Tok.Number)) {
-        const key = k2 === Tok.String ? this.tokValue[s2] : this.text.slice(this.tokStart[s2], this.tokEnd[s2]);
+        const key = this.valueOf(s2);
         if (key !== undefined) {
           const keyRange = k2 === Tok.String ? { start: this.tokStart[s2] + 1, end: this.tokEnd[s2] - 1 } : { start: this.tokStart[s2], end: this.tokEnd[s2] };
           if (VALUE_KEYS.has(key) && top.nameField !== undefined) {
@@ -591,7 +629,7 @@ class Extractor {
         }
       }
       if (p1 === 44 && top.kind === Kind.Tuple && top.elementIndex === 1 && k2 === Tok.String && this.kindOf(3) === Tok.Open && this.tokExtra[this.tok(3)] === top) {
-        const key = this.tokValue[s2];
+        const key = this.valueOf(s2);
         if (key !== undefined) {
           top.pair = true;
           return { role: 'named', name: this.keyChain(this.stack.length - 2, key), nameRange: { start: this.tokStart[s2] + 1, end: this.tokEnd[s2] - 1 }, path, key };
