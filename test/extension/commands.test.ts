@@ -55,6 +55,23 @@ describe('Gate Lens commands', () => {
     assertClose(result.finalStates[0].c ?? [], expected.c, 1e-9, 'c');
   });
 
+  it('gateLens.run asks for the input and the initial state when not given them (file array, zeros)', async () => {
+    const expected = await seedExpected();
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    let settled = false;
+    const pending = Promise.resolve(vscode.commands.executeCommand<RunSummary>('gateLens.run', { uri })).finally(() => (settled = true));
+    // Accept the first item of each question as it appears: the file's x, then zeros for the initial state.
+    await until(async () => {
+      if (settled) return true;
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return undefined;
+    }, 'the run command to finish after its questions');
+    const result = await pending;
+    assert.equal(result.input.kind, 'array');
+    assert.equal(result.steps, 1);
+    assertClose(result.finalStates[0].h, expected.h, 1e-9, 'h');
+  });
+
   it('gateLens.run with a seeded random input and initial state is reproducible', async () => {
     const args = { uri, layerId: 'layer-0-lstm_1', input: { kind: 'random', steps: 6, seed: 7 }, initialState: { kind: 'random', seed: 3 } };
     const first = await vscode.commands.executeCommand<RunSummary>('gateLens.run', args);
