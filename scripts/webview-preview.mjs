@@ -124,6 +124,13 @@ if (process.argv.includes('--check')) {
     const frames = await p.evaluate(() => window.__frameMs.slice().sort((a, b) => a - b));
     const q = (f) => frames[Math.min(frames.length - 1, Math.floor(frames.length * f))].toFixed(2);
     console.log(`${caseId} (${units} units × ${steps} steps): step update frame median ${q(0.5)} ms, p90 ${q(0.9)} ms, max ${q(1)} ms over ${frames.length} frames`);
+    // Time how long the page takes to take in a whole trace (decode, rebuild, paint the canvases) in one task.
+    const loadMs = await p.evaluate(() => new Promise((resolve) => {
+      window.addEventListener('message', () => resolve(performance.now() - window.__messageStart), { once: true });
+      const m = window.__lastTrace;
+      window.postMessage({ ...m, trace: { ...m.trace, runId: m.trace.runId + 1000 } }, '*');
+    }));
+    console.log(`${caseId}: taking in a new trace took ${loadMs.toFixed(1)} ms`);
     // Off-screen sections are updated just after the frame: after a short wait they must match the step.
     await p.waitForTimeout(250);
     await p.click('#gl-copy');

@@ -95,7 +95,9 @@ function runTrace(request) {
   });
 }
 
-const send = (m) => window.postMessage(m, '*');
+const send = (m) => { if (m.type === 'trace') window.__lastTrace = m; window.postMessage(m, '*'); };
+// Listeners run in registration order: this one (before main.js) stamps the start of a message's handling.
+window.addEventListener('message', () => { window.__messageStart = performance.now(); });
 window.__previewSent = [];
 const initialState = params.get('state') ? JSON.parse(params.get('state')) : undefined;
 let savedState = initialState;

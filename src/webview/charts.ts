@@ -109,10 +109,14 @@ export class Heatmap {
     if (scale) this.scale = scale;
     else {
       // Extent over the rows shown only (a gate heatmap of the stored blocks covers every column anyway).
+      // Locals, not data.x in the loop: this runs over up to 2 million cells when a trace arrives.
+      const { values, steps, recordWidth, rowMap } = data;
+      const rows = rowMap.length;
       let lo = Infinity, hi = -Infinity;
-      for (let s = 0; s < data.steps; s++) {
-        for (let r = 0; r < data.rowMap.length; r++) {
-          const v = data.values[s * data.recordWidth + data.rowMap[r]];
+      for (let s = 0; s < steps; s++) {
+        const base = s * recordWidth;
+        for (let r = 0; r < rows; r++) {
+          const v = values[base + rowMap[r]];
           if (v < lo) lo = v;
           if (v > hi) hi = v;
         }

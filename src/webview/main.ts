@@ -490,8 +490,7 @@ function rebuildStepDom(): void {
   // (activations are computed, so they are always the true gate; only the letter changes: c / g / j, h / n).
   for (const b of blocks) {
     const named = gateLabelIn(displaySpec, b.trueGate);
-    const max = gateScale(tr, b.canonicalOffset);
-    const signed = gateSigned(tr, b.canonicalOffset);
+    const { max, signed } = gateRange(tr, b.canonicalOffset);
     const list = el('div', { className: 'gl-bars', role: 'list' });
     const fills: HTMLElement[] = [], values: HTMLElement[] = [];
     for (let u = windowStart; u < unitEnd; u++) {
@@ -532,17 +531,18 @@ function rebuildStepDom(): void {
   }
 }
 
-function gateScale(tr: TraceData, offset: number): number {
-  const GH = tr.gates * tr.units;
-  let m = 1;
-  for (let s = 0; s < tr.steps; s++) for (let u = 0; u < tr.units; u++) m = Math.max(m, Math.abs(tr.a[s * GH + offset + u]) || 0);
-  return m;
-}
-
-function gateSigned(tr: TraceData, offset: number): boolean {
-  const GH = tr.gates * tr.units;
-  for (let s = 0; s < tr.steps; s++) for (let u = 0; u < tr.units; u++) if (tr.a[s * GH + offset + u] < 0) return true;
-  return false;
+/** Bar scale of one gate over the whole trace: the largest |activation| (at least 1), and whether any is negative. */
+function gateRange(tr: TraceData, offset: number): { max: number; signed: boolean } {
+  const a = tr.a, GH = tr.gates * tr.units, H = tr.units, steps = tr.steps;
+  let max = 1, signed = false;
+  for (let s = 0; s < steps; s++) {
+    const base = s * GH + offset;
+    for (let u = 0; u < H; u++) {
+      const v = a[base + u];
+      if (v < 0) { signed = true; if (-v > max) max = -v; } else if (v > max) max = v;
+    }
+  }
+  return { max, signed };
 }
 
 function stateTable(box: HTMLElement, title: string, cols: [string, string][], from: number, to: number): Record<string, HTMLElement[]> {

@@ -54,4 +54,29 @@ describe('webview heatmap colours', () => {
     assert.deepEqual(px(1, 0), [0, 0, 255]); // column 0 at step 0 = −1
     assert.deepEqual(px(1, 1), [255, 0, 0]);
   });
+
+  it('paints the same index as lutIndex for every value, clamps infinities and marks NaN with the hole colour', () => {
+    const scale = scaleFor(-2, 2);
+    const lut = buildLut(scale, low, mid, high);
+    const probe = [-2, -1.999, -0.5, 0, 1e-9, 0.0078, 1.5, 2, 3, Infinity, -Infinity, NaN];
+    const values = Float64Array.from(probe);
+    const out = new Uint8ClampedArray(probe.length * 4);
+    // One row, `probe.length` steps: the tiling crosses no tile boundary here, so also run with 40 steps below.
+    paintHeatmap(values, probe.length, 1, Int32Array.from([0]), scale, lut, [1, 2, 3], out);
+    probe.forEach((v, t) => {
+      const got = Array.from(out.subarray(t * 4, t * 4 + 3));
+      const idx = Number.isNaN(v) ? -1 : lutIndex(Math.max(-2, Math.min(2, v)), scale);
+      const want = idx < 0 ? [1, 2, 3] : Array.from(lut.subarray(idx * 4, idx * 4 + 3));
+      assert.deepEqual(got, want, `value ${v}`);
+    });
+    const long = Float64Array.from({ length: 40 * 2 }, (_, k) => (k % 2 ? -1 : 1) * (k / 80));
+    const img = new Uint8ClampedArray(2 * 40 * 4);
+    paintHeatmap(long, 40, 2, Int32Array.from([1, 0]), scale, lut, [1, 2, 3], img);
+    for (let t = 0; t < 40; t++) {
+      for (const [row, col] of [[0, 1], [1, 0]]) {
+        const idx = lutIndex(long[t * 2 + col], scale);
+        assert.deepEqual(Array.from(img.subarray((row * 40 + t) * 4, (row * 40 + t) * 4 + 4)), Array.from(lut.subarray(idx * 4, idx * 4 + 4)), `row ${row} step ${t}`);
+      }
+    }
+  });
 });
