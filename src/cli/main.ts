@@ -220,6 +220,9 @@ function inspectHuman(a: Analysis): string {
     lines.push('', `Layer ${l.name} — ${spec.framework} ${l.cell === 'lstm' ? 'LSTM' : l.cell === 'gru' ? 'GRU' : 'SimpleRNN'} (convention ${l.convention})`);
     lines.push(`  units ${l.units} · input size ${l.inputSize} · ${l.directions} direction${l.directions === 2 ? 's' : ''}${l.projSize ? ` · projection ${l.projSize}` : ''} · stack position ${l.stackIndex}` +
       `${l.cell === 'gru' && l.layer.resetAfter !== undefined ? ` · reset_after=${l.layer.resetAfter ? 'True' : 'False'}` : ''}${l.layer.merge ? ` · merge ${l.layer.merge}` : ''}`);
+    const acts = Array.isArray(l.layer.activations) ? l.layer.activations : [l.layer.activations];
+    const actText = (x: (typeof acts)[number]) => (l.cell === 'simple_rnn' ? `activation ${x.candidate.name}` : `gate ${x.gate.name}, candidate ${x.candidate.name}${l.cell === 'lstm' ? `, output ${x.output.name}` : ''}`);
+    lines.push(`  activations: ${acts.map((x, d) => (acts.length === 2 ? `${d ? 'backward' : 'forward'}: ` : '') + actText(x)).join('; ')}`);
     lines.push(`  gates along the packed axis (${spec.framework} order):`);
     for (const g of l.gates) lines.push(`    ${`${g.start}:${g.end}`.padEnd(9)} ${g.label.padEnd(2)} ${g.name}`);
     if (l.evidence.length) {

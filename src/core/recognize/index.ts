@@ -116,7 +116,14 @@ function analyseGroup(g: Group): Candidate | Rejection {
   } else {
     result = analyseOnnx(name, dirsOf(g)[0], true, info.kindHint);
   }
-  if (!isRejection(result)) nameEvidence(result);
+  if (!isRejection(result)) {
+    nameEvidence(result);
+    // Bare W/R/B or kernel/recurrent_kernel/bias: name the layer after its cell, as Keras would.
+    if (!info.group && result.kind === 'recurrent' && info.family !== 'pytorch') {
+      result.name = result.cell;
+      result.module = result.cell;
+    }
+  }
   return result;
 }
 
@@ -396,16 +403,19 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   }
 
   candidates.sort((a, b) => firstIndex(a) - firstIndex(b));
-  // Name unnamed candidates after their kind, Keras-style (lstm, lstm_1, ...), avoiding names already taken.
-  const taken = new Set(candidates.filter((c) => c.named).map((c) => c.name));
-  for (const c of candidates) {
-    if (c.named) continue;
-    const base = c.kind === 'dense' ? 'dense' : c.cell;
+  // Every layer gets a distinct name: unnamed ones after their kind, Keras-style (lstm, lstm_1, ...), and a name
+  // used twice (two pasted `kernel = ...` blocks) gets the same kind of suffix.
+  const taken = new Set<string>();
+  const named = candidates.filter((c) => c.named);
+  for (const c of [...named, ...candidates.filter((c) => !c.named)]) {
+    const base = c.named ? c.name : c.kind === 'dense' ? 'dense' : c.cell;
     let name = base;
     for (let k = 1; taken.has(name); k++) name = `${base}_${k}`;
     taken.add(name);
-    c.name = name;
-    if (c.kind === 'recurrent') c.module = name;
+    if (name !== c.name) {
+      c.name = name;
+      if (c.kind === 'recurrent' && c.family !== 'pytorch') c.module = name;
+    }
   }
 
   const recurrent = candidates.filter((c): c is LayerCandidate => c.kind === 'recurrent');

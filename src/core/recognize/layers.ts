@@ -70,7 +70,7 @@ export function cellFromGates(packed: number, units: number): CellKind | undefin
 
 function gateReason(packed: number, units: number, cell: CellKind): string {
   const g = packed / units;
-  return `${g} gate${g === 1 ? '' : 's'} × ${units} units → ${cellTitle(cell)}`;
+  return `${g} gate${g === 1 ? '' : 's'} × ${units} unit${units === 1 ? '' : 's'} → ${cellTitle(cell)}`;
 }
 
 /** Exact 1.0 in exactly one gate block of the bias (and nowhere else) is a fresh unit_forget_bias / forget_bias init. */

@@ -240,3 +240,15 @@ describe('recognize: name forms', () => {
     assert.ok(r.layers[0].arrays.every((a) => a.arrayIndex < parsedArrays), 'only arrays the parser returned are listed');
   });
 });
+
+describe('recognize: layer names', () => {
+  it('gives two pasted bare kernel/recurrent_kernel/bias blocks distinct names and stacks them by size', () => {
+    const r = recognize(parsed([
+      { name: 'kernel', shape: [2, 12] }, { name: 'recurrent_kernel', shape: [3, 12] }, { name: 'bias', shape: [12] },
+      { name: 'kernel', shape: [3, 8] }, { name: 'recurrent_kernel', shape: [2, 8] }, { name: 'bias', shape: [8] },
+    ]), '');
+    assert.deepEqual(r.layers.map((l) => [l.name, l.cell, l.units, l.inputSize, l.stackIndex]), [['lstm', 'lstm', 3, 2, 0], ['lstm_1', 'lstm', 2, 3, 1]]);
+    assert.equal(new Set(r.layers.map((l) => l.id)).size, 2);
+    assert.equal(r.models.length, 1);
+  });
+});
