@@ -111,14 +111,24 @@ function runCase(parser, kind, seed) {
   JSON.parse(jsonText);
   const extractMs = [];
   const jsonMs = [];
+  const extractCpuMs = [];
+  const jsonCpuMs = [];
+  const cpuMs = (since) => {
+    const u = process.cpuUsage(since);
+    return (u.user + u.system) / 1000;
+  };
   let last;
   for (let r = 0; r < ROUNDS; r++) {
     let t = performance.now();
+    let c = process.cpuUsage();
     last = parser.extractArrays(python);
     extractMs.push(performance.now() - t);
+    extractCpuMs.push(cpuMs(c));
     t = performance.now();
+    c = process.cpuUsage();
     JSON.parse(jsonText);
     jsonMs.push(performance.now() - t);
+    jsonCpuMs.push(cpuMs(c));
   }
   const bits = checkBits(last, tokens);
   const extractMedian = median(extractMs);
@@ -137,6 +147,10 @@ function runCase(parser, kind, seed) {
     extractMBps: +extractMBps.toFixed(1),
     jsonParseMBps: +jsonMBps.toFixed(1),
     ratio: +(extractMBps / jsonMBps).toFixed(3),
+    // CPU time (process, all threads: GC helpers included) — steadier than wall time on a shared machine.
+    extractCpuMedianMs: +median(extractCpuMs).toFixed(1),
+    jsonParseCpuMedianMs: +median(jsonCpuMs).toFixed(1),
+    cpuRatio: +((pyMB / median(extractCpuMs)) / (jsonMB / median(jsonCpuMs))).toFixed(3),
     bitIdentical: bits.mismatches === 0,
     mismatches: bits.mismatches,
     firstMismatch: bits.first,
@@ -157,16 +171,17 @@ const ok = cases.every((c) => c.bitIdentical && c.diagnostics === 0);
 if (json) {
   console.log(JSON.stringify({ bench: 'parse', node: process.version, rounds: ROUNDS, peakRssMb, ok, cases }));
 } else if (markdown) {
-  console.log('| text | size (Python / JSON) | numbers | extractArrays | JSON.parse | ratio | bit-identical |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('| text | size (Python / JSON) | numbers | extractArrays | JSON.parse | ratio (wall) | ratio (CPU) | bit-identical |');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const c of cases) {
-    console.log(`| ${c.case} | ${c.pythonMB} / ${c.jsonMB} MB | ${c.numbers.toLocaleString('en')} | ${c.extractMBps} MB/s (${c.extractMedianMs} ms) | ${c.jsonParseMBps} MB/s (${c.jsonParseMedianMs} ms) | ${c.ratio}× | ${c.bitIdentical ? 'yes' : `NO (${c.mismatches})`} |`);
+    console.log(`| ${c.case} | ${c.pythonMB} / ${c.jsonMB} MB | ${c.numbers.toLocaleString('en')} | ${c.extractMBps} MB/s (${c.extractMedianMs} ms) | ${c.jsonParseMBps} MB/s (${c.jsonParseMedianMs} ms) | ${c.ratio}× | ${c.cpuRatio}× | ${c.bitIdentical ? 'yes' : `NO (${c.mismatches})`} |`);
   }
   console.log(`\nPeak RSS of the benchmark process: ${peakRssMb} MB (Node ${process.version}, medians of ${ROUNDS} interleaved rounds).`);
 } else {
   for (const c of cases) {
     log(`${c.case}: ${c.pythonMB} MB Python, ${c.arrays} arrays, ${c.numbers} numbers`);
     log(`  extractArrays ${c.extractMBps} MB/s (median ${c.extractMedianMs} ms)  JSON.parse ${c.jsonParseMBps} MB/s (median ${c.jsonParseMedianMs} ms)  ratio ${c.ratio}×`);
+    log(`  CPU time: extractArrays ${c.extractCpuMedianMs} ms, JSON.parse ${c.jsonParseCpuMedianMs} ms, ratio ${c.cpuRatio}×`);
     log(`  bit-identical to parseFloat: ${c.bitIdentical ? `yes, all ${c.numbers}` : `NO — ${c.mismatches} differ, first ${c.firstMismatch}`}${c.diagnostics ? `; ${c.diagnostics} diagnostics!` : ''}`);
   }
   log(`peak RSS ${peakRssMb} MB`);
