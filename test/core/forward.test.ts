@@ -294,6 +294,23 @@ describe('forward pass', () => {
     close(tm.output!.data.subarray((1 * 2 + 1) * 6, (1 * 2 + 2) * 6), pt.output!.data.subarray((1 * 4 + 1) * 6, (1 * 4 + 2) * 6), 0, 'batch_first=False');
   });
 
+  it('seeded inputs are reproducible, in range and differ by seed', () => {
+    const a = randomSequence(42, 2, 50, 3), b = randomSequence(42, 2, 50, 3), c = randomSequence(43, 2, 50, 3);
+    assert.deepEqual(Array.from(a.data), Array.from(b.data));
+    assert.notDeepEqual(Array.from(a.data), Array.from(c.data));
+    assert.ok(a.data.every((v) => v >= -1 && v < 1));
+    const r = new SeededRandom(0);
+    let sum = 0;
+    for (let k = 0; k < 20000; k++) { const u = r.next(); assert.ok(u >= 0 && u < 1); sum += u; }
+    assert.ok(Math.abs(sum / 20000 - 0.5) < 0.01, 'uniform mean');
+    // xoshiro128** reference stream for state words from splitmix32(0) is fixed: pin the first outputs.
+    const first = new SeededRandom(0);
+    const pinned = [first.nextUint32(), first.nextUint32(), first.nextUint32()];
+    const again = new SeededRandom(0);
+    assert.deepEqual([again.nextUint32(), again.nextUint32(), again.nextUint32()], pinned);
+    assert.throws(() => new SeededRandom(NaN), /finite/);
+  });
+
   describe('errors say exactly what is wrong', () => {
     const layer = canonicalLayer('lstm', 2, 3, 130);
     const code = (c: string, re: RegExp) => (e: unknown) => e instanceof GateLensError && e.code === c && re.test(e.message);
