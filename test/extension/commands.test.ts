@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { HostToWebview, TracePayload } from '../../src/protocol/messages';
 import type { LoggedMessage } from '../../src/extension/extension';
-import { assertClose, example, gateLensApi, markdownOf, openExample, positionOf, seedExpected, until } from './helpers';
+import { assertClose, copyOfExample, example, gateLensApi, markdownOf, openExample, positionOf, seedExpected, setSetting, until } from './helpers';
 
 interface RunSummary {
   runId: number;
@@ -183,6 +183,28 @@ describe('Gate Lens commands', () => {
     await vscode.commands.executeCommand('gateLens.chooseConvention', { uri, convention: 'auto' });
     const after = markdownOf(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, positionOf(document, 'lstm_1_kernel_0', 2)));
     assert.doesNotMatch(after, /the convention was set to/);
+  });
+
+  it('gateLens.kerasVersion decides which hard_sigmoid a Keras layer that names it runs', async () => {
+    const api = await gateLensApi();
+    const { document: hard } = await copyOfExample(SEED, 'hard_sigmoid.py', (text) => text.replace('import numpy as np', "import numpy as np\nlayer = LSTM(3, recurrent_activation='hard_sigmoid')"));
+    const args = { uri: hard.uri.toString(), layerId: 'layer-0-lstm_1', input: { kind: 'random', steps: 4, seed: 11 } };
+    const gateOf = async () => {
+      const analysis = await api.analyzer.get(hard);
+      const acts = analysis?.recognition.layers[0]?.layer.activations as { gate: { name: string } } | undefined;
+      return acts?.gate.name;
+    };
+    try {
+      await setSetting('kerasVersion', '3');
+      assert.equal(await gateOf(), 'hard_sigmoid_keras3');
+      const keras3 = await vscode.commands.executeCommand<RunSummary>('gateLens.run', args);
+      await setSetting('kerasVersion', '2');
+      assert.equal(await gateOf(), 'hard_sigmoid_keras2');
+      const keras2 = await vscode.commands.executeCommand<RunSummary>('gateLens.run', args);
+      assert.notDeepEqual(keras2.output, keras3.output, 'x/6 + 0.5 and 0.2·x + 0.5 give different gates');
+    } finally {
+      await setSetting('kerasVersion', undefined);
+    }
   });
 
   it('gateLens.openPanel returns the document and its layers', async () => {
