@@ -94,6 +94,9 @@ function analyseGroup(g: Group): Candidate | Rejection {
     result = analyseDense(name, info.family === 'pytorch' ? 'pytorch' : 'keras', k, b, true);
   } else if (roles.has('dense_bias')) {
     return { arrays: all, message: `"${name}" is a bias with no weight matrix next to it` };
+  } else if (info.family === 'keras' && info.cellScope && /^gru_cell/.test(info.cellScope) && /(^|\/)(gates|candidate)$/.test(info.group)) {
+    // TF1 GRUCell: gates/kernel (I+H, 2H) in r, u order plus candidate/kernel (I+H, H) (rnn_cell_impl.py GRUCell).
+    return { arrays: all, message: 'TF1 GRUCell weights (gates/kernel, candidate/kernel) are not a layout Gate Lens reads yet; split them into a Keras GRU(reset_after=False) kernel, recurrent_kernel and bias' };
   } else if (info.family === 'keras' || info.family === 'tf1') {
     const tf1 = info.family === 'tf1' || g.members.some((m) => m.info.family === 'tf1') ||
       (!roles.has('recurrent_kernel') && roles.has('kernel') && info.kindHint === 'lstm' && info.cellScope !== undefined);
