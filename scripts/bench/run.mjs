@@ -3,6 +3,7 @@
 //   npm run bench -- --json        one JSON object per line: {engine, case, cell, H, D, T, medianMs, usPerStep, gflops}
 //   npm run bench -- --markdown    the tables as Markdown (docs/benchmarks.md)
 //   npm run bench -- --quick       one short round (smoke test of the setup; figures are rough)
+//   npm run bench -- --wall        report wall-clock instead of process CPU time
 //   npm run bench -- --no-parse    skip the parsing benchmark (scripts/bench/parse.mjs) that otherwise runs last
 // Every engine's output is first checked against the Gate Lens float64 core (max |diff| ≤ 1e-4); an engine that
 // disagrees is reported as a mismatch, never timed, so a broken peer setup cannot produce a meaningless number.
@@ -22,7 +23,12 @@ const json = args.includes('--json');
 const markdown = args.includes('--markdown');
 const quick = args.includes('--quick');
 const ROUNDS = quick ? 1 : 3;
-const MIN_MS = quick ? 30 : 250;
+// Each measurement repeats calls until this much CPU time was used (or 6× as much wall time passed).
+const MIN_MS = quick ? 30 : 200;
+// CPU time (process.cpuUsage, user + system) is the figure reported: these runs are single-threaded, so on an idle
+// machine it equals the wall time, and on a shared one it leaves out the time other processes held the core.
+// --wall reports wall-clock time instead.
+const useWall = args.includes('--wall');
 const TOLERANCE = 1e-4;
 const log = (...a) => (json ? console.error(...a) : console.log(...a));
 
@@ -255,7 +261,7 @@ function numpyAvailable() {
 function runNumpy(cases) {
   const dir = join(root, 'out/bench/numpy');
   mkdirSync(dir, { recursive: true });
-  const manifest = { rounds: ROUNDS, minSeconds: MIN_MS / 1000, cases: [] };
+  const manifest = { rounds: ROUNDS, minSeconds: MIN_MS / 1000, clock: useWall ? 'wall' : 'cpu', cases: [] };
   cases.forEach((c, k) => {
     const d = c.layer.directions[0];
     const files = {};
@@ -271,10 +277,10 @@ function runNumpy(cases) {
   if (r.status !== 0) throw new Error(`numpy_bench.py failed: ${r.stderr}`);
   const results = new Map();
   for (const line of r.stdout.split('\n').filter(Boolean)) {
-    const { case: name, samplesMs } = JSON.parse(line);
+    const { case: name, cpuMs: cpu, wallMs: wall } = JSON.parse(line);
     const k = manifest.cases.findIndex((m) => m.name === name);
     const buf = readFileSync(manifest.cases[k].out);
-    results.set(name, { samplesMs, output: new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8) });
+    results.set(name, { samplesMs: useWall ? wall : cpu, wallMs: wall, output: new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8) });
   }
   return results;
 }
@@ -292,17 +298,23 @@ function maxDiff(a, b) {
   return worst;
 }
 
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e3;
+};
+
+/** Per-call time of one measurement: { cpu, wall } in ms. */
 async function timeOnce(prepared) {
-  const t0 = performance.now();
-  let reps = 0;
-  let elapsed = 0;
+  const w0 = performance.now(), c0 = cpuMs();
+  let reps = 0, wall = 0, cpu = 0;
   do {
     if (prepared.sync) prepared.run();
     else await prepared.run();
     reps++;
-    elapsed = performance.now() - t0;
-  } while (elapsed < MIN_MS || reps < 3);
-  return elapsed / reps;
+    wall = performance.now() - w0;
+    cpu = cpuMs() - c0;
+  } while ((cpu < MIN_MS && wall < 6 * MIN_MS) || reps < 3);
+  return { cpu: cpu / reps, wall: wall / reps };
 }
 
 const median = (xs) => {
@@ -344,7 +356,7 @@ async function main() {
   log(`Machine: ${machine()}`);
   // The machines are shared: a high load average means every figure below is inflated and noisier.
   log(`Load average at start: ${loadavg().map((v) => v.toFixed(2)).join(', ')} (${cpus().length} logical CPUs)`);
-  log(`Single thread; ${ROUNDS} interleaved round(s) of ≥ ${MIN_MS} ms per engine and case; medians. Outputs checked against the Gate Lens float64 core to ${TOLERANCE}.`);
+  log(`Single thread; ${ROUNDS} interleaved round(s) of ≥ ${MIN_MS} ms per engine and case; medians of ${useWall ? 'wall-clock' : 'process CPU'} time. Outputs checked against the Gate Lens float64 core to ${TOLERANCE}.`);
 
   let numpy;
   if (numpyAvailable()) {
@@ -368,7 +380,7 @@ async function main() {
         const err = r ? maxDiff(r.output, reference) : Infinity;
         if (!r) row.set(e.name, { unsupported: 'no result' });
         else if (err > TOLERANCE) row.set(e.name, { mismatch: err });
-        else row.set(e.name, { samples: r.samplesMs, maxDiff: err });
+        else row.set(e.name, { samples: r.samplesMs, wallSamples: r.wallMs, maxDiff: err });
         continue;
       }
       try {
@@ -377,7 +389,7 @@ async function main() {
         const out = p.sync ? p.run() : await p.run();
         const err = maxDiff(out, reference);
         if (err > TOLERANCE) row.set(e.name, { mismatch: err });
-        else { row.set(e.name, { samples: [], maxDiff: err }); prepared.push([e, p]); }
+        else { row.set(e.name, { samples: [], wallSamples: [], maxDiff: err }); prepared.push([e, p]); }
       } catch (error) {
         row.set(e.name, { unsupported: String(error?.message ?? error).split('\n')[0] });
       }
@@ -387,14 +399,17 @@ async function main() {
     for (let round = 0; round < ROUNDS; round++) {
       for (const [e, p] of prepared) {
         await e.activate?.();
-        row.get(e.name).samples.push(await timeOnce(p));
+        const t = await timeOnce(p);
+        row.get(e.name).samples.push(useWall ? t.wall : t.cpu);
+        row.get(e.name).wallSamples.push(t.wall);
       }
     }
     for (const [name, r] of row) {
       if (!r.samples) continue;
-      let ms = median(r.samples);
-      if (c.streaming && name !== 'numpy-f64') ms /= c.T; // per one-step call (numpy_bench.py already divides)
+      const perCall = c.streaming && name !== 'numpy-f64' ? c.T : 1; // numpy_bench.py already divides
+      const ms = median(r.samples) / perCall;
       r.medianMs = ms;
+      r.wallMs = median(r.wallSamples) / perCall;
       r.usPerStep = c.streaming ? ms * 1e3 : (ms * 1e3) / c.T;
       r.gflops = (c.flopsPerStep * (c.streaming ? 1 : c.T)) / (ms * 1e6);
     }
@@ -403,7 +418,10 @@ async function main() {
         const r = row.get(e.name);
         const base = { engine: e.name, case: c.name, cell: c.cell, H: c.H, D: c.D, T: c.streaming ? 1 : c.T };
         if (r.medianMs !== undefined) {
-          console.log(JSON.stringify({ ...base, medianMs: +r.medianMs.toPrecision(4), usPerStep: +r.usPerStep.toPrecision(4), gflops: +r.gflops.toPrecision(3), streaming: c.streaming, maxDiff: r.maxDiff }));
+          console.log(JSON.stringify({
+            ...base, medianMs: +r.medianMs.toPrecision(4), usPerStep: +r.usPerStep.toPrecision(4), gflops: +r.gflops.toPrecision(3),
+            clock: useWall ? 'wall' : 'cpu', wallMs: +r.wallMs.toPrecision(4), streaming: c.streaming, maxDiff: r.maxDiff,
+          }));
         } else {
           console.log(JSON.stringify({ ...base, medianMs: null, usPerStep: null, gflops: null, streaming: c.streaming, ...(r.unsupported ? { unsupported: r.unsupported } : { mismatch: r.mismatch }) }));
         }
