@@ -81,6 +81,7 @@ if (process.argv.includes('--screenshot')) {
     ['big-dark', 'case=big&theme=dark&state=' + encodeURIComponent(JSON.stringify({ step: 500 }))],
     ['bidi-backward-dark', 'case=bidi&theme=dark&state=' + encodeURIComponent(JSON.stringify({ step: 1, direction: 1 }))],
     ['rnn-light-split', 'case=keras_rnn&theme=light&state=' + encodeURIComponent(JSON.stringify({ step: 2, split: true }))],
+    ['seed-zh-cn-light-split', 'case=seed&theme=light&locale=zh-cn&state=' + encodeURIComponent(JSON.stringify({ step: 3, split: true }))],
     ['seed-view-narrow', 'case=seed&theme=dark&kind=view&state=' + encodeURIComponent(JSON.stringify({ step: 3 }))],
   ];
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);

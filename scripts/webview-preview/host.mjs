@@ -5,6 +5,8 @@ import { fromNative } from '../../src/core/convert';
 import { runLayer } from '../../src/core/forward';
 import { convention } from '../../src/core/conventions';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages';
+import { EN_STRINGS } from '../../src/webview/strings';
+import zhCn from '../../l10n/bundle.l10n.zh-cn.json';
 
 const params = new URLSearchParams(location.search);
 const caseId = params.get('case') ?? 'seed';
@@ -107,7 +109,10 @@ window.acquireVsCodeApi = () => ({
   postMessage: (m) => {
     window.__previewSent.push(m);
     if (m.type === 'ready') {
-      send({ type: 'init', protocol: PROTOCOL_VERSION, locale: 'en', strings: {} });
+      // ?locale=zh-cn: the host translates each English text through the l10n bundle, as src/extension does.
+      const zh = params.get('locale') === 'zh-cn';
+      const strings = zh ? Object.fromEntries(Object.entries(EN_STRINGS).map(([k, en]) => [k, zhCn[en] ?? en])) : {};
+      send({ type: 'init', protocol: PROTOCOL_VERSION, locale: zh ? 'zh-cn' : 'en', strings });
       send({ type: 'document', uri: 'file:///preview/weights.py', fileName: 'weights.py', version: 1, layers: [layerSummary], selectedLayerId: 'layer-0',
         inputs: [{ arrayIndex: 3, name: 'x_seq', shape: [1, spec.steps, spec.I] }] });
       if (params.get('autorun') !== '0') setTimeout(() => { for (const trace of runTrace({ layerId: 'layer-0', input: { kind: 'random', steps: spec.steps, seed: 0 } })) send({ type: 'trace', trace }); }, 0);

@@ -27,7 +27,7 @@
 // change; sections scrolled out of view (#gl-z, #gl-gates, #gl-state-c, #gl-state-h) update about 60 ms later, so
 // a test that reads them after a step should wait for the expected text rather than read once.
 
-import { gateTitle, type ConventionId, type CellKind } from '../core/conventions';
+import { gateTitle, type CanonicalGate, type ConventionId, type CellKind } from '../core/conventions';
 import { PROTOCOL_VERSION, type HostToWebview, type LayerSummary, type InputCandidate, type WebviewToHost, type RunRequest } from '../protocol/messages';
 import { Heatmap, LinePlot, readThemeColors, type ChartHost, type ThemeColors } from './charts';
 import { stepAsNumpy } from './copytext';
@@ -52,6 +52,8 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const UNIT_PAGE = 16;
+/** A gate's human name in the UI language (the English defaults are the core's names, see strings.ts). */
+const gateName = (gate: CanonicalGate): string => t(`gate.${gate}`);
 const CELL_NAMES: Record<CellKind, string> = { lstm: 'LSTM', gru: 'GRU', simple_rnn: 'SimpleRNN' };
 
 // Called once and kept in this closure: the API object must not leak to other scripts (webview security guidance).
@@ -445,9 +447,9 @@ function rebuildStepDom(): void {
   showOther = false;
 
   for (const b of blocks) {
-    const label = t('z.gateLabel', b.label, b.name, b.start, b.end);
+    const label = t('z.gateLabel', b.label, gateName(b.shownGate), b.start, b.end);
     const caption = el('caption', { className: 'gl-gate-label' }, el('span', { className: 'gl-swatch', 'aria-hidden': 'true' }), label);
-    if (b.mismatch) caption.appendChild(el('span', { className: 'gl-really', text: ` (${t('conv.really', gateTitle({ label: b.trueLabel, name: b.trueName }))})` }));
+    if (b.mismatch) caption.appendChild(el('span', { className: 'gl-really', text: ` (${t('conv.really', gateTitle({ label: b.trueLabel, name: gateName(b.trueGate) }))})` }));
     const head = el('tr', {}, el('th', { scope: 'col', className: 'gl-rowhead' }));
     for (let u = windowStart; u < unitEnd; u++) head.appendChild(el('th', { scope: 'col', text: String(b.start + u) }));
     const table = el('table', { className: 'gl-ztable' }, caption, el('thead', {}, head));
@@ -503,7 +505,7 @@ function rebuildStepDom(): void {
       fills.push(fill); values.push(value);
     }
     gatesBox.appendChild(el('div', { className: `gl-gate gl-gate-${b.trueGate}`, 'data-gate': b.trueGate },
-      el('h4', { className: 'gl-gate-label' }, el('span', { className: 'gl-swatch', 'aria-hidden': 'true' }), t('gates.gateHeading', named.label, named.name)),
+      el('h4', { className: 'gl-gate-label' }, el('span', { className: 'gl-swatch', 'aria-hidden': 'true' }), t('gates.gateHeading', named.label, gateName(b.trueGate))),
       list));
     barCells.push({ canonicalOffset: b.canonicalOffset, fills, values, signed, max });
   }
@@ -718,7 +720,7 @@ function refreshCharts(): void {
     rowName: (r) => {
       const b = blocks[Math.floor(r / tr.units)];
       const named = gateLabelIn(displaySpec, b.trueGate);
-      return t('heat.unitName', `${named.label} · ${named.name}`, r % tr.units);
+      return t('heat.unitName', `${named.label} · ${gateName(b.trueGate)}`, r % tr.units);
     },
   });
   heatGates.paint(colors);

@@ -58,6 +58,16 @@ export const EN_STRINGS = {
 
   'x.more': '(+{0} more)',
 
+  // Gate names by canonical gate; the English texts equal the names in src/core/conventions.ts.
+  'gate.i': 'input gate',
+  'gate.f': 'forget gate',
+  'gate.c': 'cell candidate',
+  'gate.o': 'output gate',
+  'gate.z': 'update gate',
+  'gate.r': 'reset gate',
+  'gate.n': 'candidate',
+  'gate.h': 'hidden pre-activation',
+
   // z and its split
   'z.title': 'Pre-activation z = x·W + h·U + b',
   'z.split': 'Split z into x·W, h·U and b',

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULT_STATE, restoreState } from '../../src/webview/state';
+import { CONVENTIONS } from '../../src/core/conventions';
 import { EN_STRINGS, format, setStrings, t, type StringKey } from '../../src/webview/strings';
 
 describe('webview state and strings', () => {
@@ -31,6 +32,12 @@ describe('webview state and strings', () => {
       const used = [...text.matchAll(/\{(\d+)\}/g)].map((m) => Number(m[1]));
       const max = used.length ? Math.max(...used) : -1;
       for (let k = 0; k <= max; k++) assert.ok(used.includes(k), `${key as StringKey} skips {${k}}`);
+    }
+  });
+
+  it('names every gate of every convention as the core does, so one translation serves both', () => {
+    for (const spec of CONVENTIONS) {
+      for (const g of spec.gateOrder) assert.equal(t(`gate.${g.gate}`), g.name, `${spec.id} ${spec.cell} ${g.gate}`);
     }
   });
 });
