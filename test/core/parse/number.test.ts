@@ -1,0 +1,69 @@
+import * as assert from 'node:assert/strict';
+import { lastNumber, readNumber } from '../../../src/core/parse/number';
+
+function same(token: string): void {
+  const value = readNumber(token, 0);
+  assert.equal(lastNumber.end, token.length, `${token}: read to ${lastNumber.end}`);
+  assert.ok(Object.is(value, parseFloat(token)), `${token}: ${value} vs parseFloat ${parseFloat(token)}`);
+}
+
+describe('readNumber', () => {
+  it('reads the token shapes and reports where it stopped and whether it was an integer', () => {
+    assert.equal(readNumber('12,', 0), 12);
+    assert.equal(lastNumber.end, 2);
+    assert.equal(lastNumber.isInteger, true);
+    assert.equal(readNumber('x=-1.5e-3]', 2), -0.0015);
+    assert.equal(lastNumber.end, 9);
+    assert.equal(lastNumber.isInteger, false);
+    assert.equal(readNumber('5.]', 0), 5);
+    assert.equal(lastNumber.end, 2);
+    assert.equal(readNumber('1e', 0), 1); // the 'e' is left for the caller to reject
+    assert.equal(lastNumber.end, 1);
+    assert.ok(Number.isNaN(readNumber('-x', 0)));
+    assert.equal(lastNumber.end, -1);
+    assert.ok(Number.isNaN(readNumber('...', 0)));
+    assert.equal(lastNumber.end, -1);
+    assert.equal(readNumber('1...', 0), 1);
+    assert.equal(lastNumber.end, 1);
+  });
+
+  it('equals parseFloat on 16–19 significant digits at every decimal exponent down to -22', () => {
+    let seed = 99;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    for (let k = 0; k < 40000; k++) {
+      const digits = 16 + Math.floor(random() * 4);
+      let mantissa = String(1 + Math.floor(random() * 9));
+      for (let d = 1; d < digits; d++) mantissa += Math.floor(random() * 10);
+      const point = Math.floor(random() * (digits + 1));
+      let token = point === 0 ? `0.${'0'.repeat(Math.floor(random() * 4))}${mantissa}` : `${mantissa.slice(0, point)}.${mantissa.slice(point)}`;
+      if (random() < 0.3) token += `e-${Math.floor(random() * 8)}`;
+      if (random() < 0.5) token = `-${token}`;
+      same(token);
+    }
+  });
+
+  it('rounds exact ties between doubles to even, as parseFloat does (integers above 2^53)', () => {
+    for (let bit = 53n; bit <= 63n; bit++) {
+      for (let k = 0n; k < 300n; k++) {
+        const n = (1n << bit) + k * 3n + 1n;
+        const text = n.toString();
+        if (text.length > 19) continue;
+        same(text);
+        same(`${text.slice(0, -1)}.${text.slice(-1)}`);
+        same(`${text}e-20`);
+      }
+    }
+  });
+
+  it('equals parseFloat on doubles printed shortest (the JSON and repr form) at many scales', () => {
+    let seed = 5;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    for (let k = 0; k < 10000; k++) same(String((random() - 0.5) * 10 ** (Math.floor(random() * 40) - 20)));
+  });
+});
