@@ -96,7 +96,10 @@ const CASES: readonly Case[] = [
 
 const STEPS = 5;
 
-describe('NumPy code generator (core/codegen/numpy)', () => {
+describe('NumPy code generator (core/codegen/numpy)', function () {
+  // Each case starts a Python interpreter; on a loaded machine that alone can take seconds.
+  this.timeout(60000);
+
   it('has python3 with NumPy to run the generated code (required)', () => {
     const r = python('import numpy; print(numpy.__version__)');
     assert.equal(r.status, 0, `${PYTHON} with numpy is required by this suite: ${r.stderr}`);
