@@ -8,7 +8,10 @@ import { randomValues } from '../../src/worker/inputs';
 
 const seed = readFileSync('examples/seed_keras_lstm.py', 'utf8');
 
-describe('worker jobs (src/worker/analysis)', () => {
+describe('worker jobs (src/worker/analysis)', function () {
+  // Two traced 5000-step runs; generous for a loaded machine (the limit is not a speed check).
+  this.timeout(30000);
+
   it('analyses the seed example into one Keras LSTM with its slices', () => {
     const { parse, recognition } = analyzeText(seed, {});
     assert.deepEqual(parse.arrays.map((a) => a.name), ['lstm_1_kernel_0', 'lstm_1_recurrent_kernel_0', 'lstm_1_bias_0', 'x']);
