@@ -136,17 +136,27 @@ export function analyseSlices(text: string, arrays: readonly ExtractedArray[], l
   }
   const out: SliceAnnotation[] = [];
 
+  // Every `name = ...` / `name += ...` line once, in order (the right side cut short: only its names matter).
+  const assignments = new Map<string, Array<{ index: number; rhs: string }>>();
+  const assignRe = /^[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:\+|-)?=(?!=)([^\n]*)/gm;
+  for (let m = assignRe.exec(text); m; m = assignRe.exec(text)) {
+    if (insideSpans(merged, m.index)) continue;
+    const list = assignments.get(m[1]) ?? [];
+    list.push({ index: m.index, rhs: m[2].slice(0, 2000) });
+    assignments.set(m[1], list);
+  }
+
   /** The layer a variable's values come from: the array itself, or the arrays its latest assignment uses. */
   const layerOfVariable = (name: string, offset: number, depth = 0): { layer: RecognizedLayer; why: string } | undefined => {
     const direct = byName.get(name);
     if (direct) return { layer: direct.layer, why: `${name} is the ${direct.role} of ${direct.layer.name}` };
     if (depth > 2) return undefined;
-    const re = new RegExp(`^[ \\t]*${name.replace(/\./g, '\\.')}[ \\t]*(?:\\+|-)?=(?!=)([^\\n]*)`, 'gm');
     let rhs: string | undefined;
     let at = -1;
-    for (let m = re.exec(text); m && m.index < offset; m = re.exec(text)) {
-      rhs = m[1];
-      at = m.index;
+    for (const a of assignments.get(name) ?? []) {
+      if (a.index >= offset) break;
+      rhs = a.rhs;
+      at = a.index;
     }
     if (rhs === undefined) return undefined;
     const ids = rhs.match(/[A-Za-z_]\w*/g) ?? [];

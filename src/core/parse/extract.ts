@@ -623,16 +623,16 @@ class Extractor {
         if (key !== undefined) {
           const keyRange = k2 === Tok.String ? { start: this.tokStart[s2] + 1, end: this.tokEnd[s2] - 1 } : { start: this.tokStart[s2], end: this.tokEnd[s2] };
           if (VALUE_KEYS.has(key) && top.nameField !== undefined) {
-            return { role: 'named', name: this.keyChain(this.stack.length - 2, top.nameField), path };
+            return this.keyedContext(this.stack.length - 2, top.nameField, undefined, undefined);
           }
-          return { role: 'named', name: this.keyChain(this.stack.length - 1, key), nameRange: keyRange, path, key };
+          return this.keyedContext(this.stack.length - 1, key, keyRange, key);
         }
       }
       if (p1 === 44 && top.kind === Kind.Tuple && top.elementIndex === 1 && k2 === Tok.String && this.kindOf(3) === Tok.Open && this.tokExtra[this.tok(3)] === top) {
         const key = this.valueOf(s2);
         if (key !== undefined) {
           top.pair = true;
-          return { role: 'named', name: this.keyChain(this.stack.length - 2, key), nameRange: { start: this.tokStart[s2] + 1, end: this.tokEnd[s2] - 1 }, path, key };
+          return this.keyedContext(this.stack.length - 2, key, { start: this.tokStart[s2] + 1, end: this.tokEnd[s2] - 1 }, key);
         }
       }
     }
@@ -651,10 +651,15 @@ class Extractor {
     return { role: 'none', path };
   }
 
-  /** Names of the enclosing containers, outermost first. */
-  private pathNames(): string[] {
+  /**
+   * Names of the enclosing containers, outermost first, up to and including `last` (default: all). A keyed name
+   * (`lstm/kernel`) already holds the keys of its chain, so its path stops below the chain: path + name never
+   * repeats a key.
+   */
+  private pathNames(last = this.stack.length - 1): string[] {
     const names: string[] = [];
-    for (const container of this.stack) {
+    for (let k = 0; k <= last; k++) {
+      const container = this.stack[k];
       if (container.name !== undefined) names.push(container.name);
       else if (container.nameField !== undefined) names.push(container.nameField);
     }
@@ -662,16 +667,25 @@ class Extractor {
   }
 
   /** {"lstm": {"kernel": ...}} → "lstm/kernel": the keys of the keyed containers from `from` outward, then `key`. */
-  private keyChain(from: number, key: string): string {
+  private keyChainParts(from: number, key: string): { parts: string[]; outside: number } {
     const parts = [key];
-    for (let k = from; k >= 0; k--) {
+    let k = from;
+    for (; k >= 0; k--) {
       const container = this.stack[k];
       if (container.keyed && container.name !== undefined) parts.unshift(container.name);
       else if (container.kind === Kind.Dict && container.nameField !== undefined) parts.unshift(container.nameField);
       else if (container.kind === Kind.Tuple && container.pair) continue;
       else break;
     }
-    return parts.join('/');
+    return { parts, outside: k };
+  }
+
+  private keyedContext(from: number, key: string, nameRange: SourceRange | undefined, plainKey: string | undefined): Context {
+    const chain = this.keyChainParts(from, key);
+    const context: { -readonly [K in keyof Context]: Context[K] } = { role: 'named', name: chain.parts.join('/'), path: this.pathNames(chain.outside) };
+    if (nameRange) context.nameRange = nameRange;
+    if (plainKey !== undefined) context.key = plainKey;
+    return context;
   }
 
   /**

@@ -503,7 +503,13 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     previous = current ? c : undefined;
   }
   const finalLayers = layers.map((l) => ({ ...l, stackIndex: stackIndex.get(l.id) ?? 0 }));
-  const slices = analyseSlices(text, parse.arrays, finalLayers, hints);
+  let slices: Recognition['slices'] = [];
+  try {
+    slices = analyseSlices(text, parse.arrays, finalLayers, hints);
+  } catch (e) {
+    // Slice checks are a reading of free-form code; a surprise there must not cost the user the layers.
+    diagnostics.push({ severity: 'info', code: 'slice-analysis-failed', message: `the gate-slice check stopped: ${(e as Error).message}`, range: { start: 0, end: 0 } });
+  }
   return { layers: finalLayers, dense: denses, models, slices, diagnostics };
 }
 
