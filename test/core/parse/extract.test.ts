@@ -421,20 +421,23 @@ describe('extractArrays: JSON', () => {
     assert.deepEqual(
       result.arrays.map((a) => [a.name, a.shape, a.path, a.form]),
       [
-        ['lstm/kernel', [2, 2], ['lstm'], 'json'],
-        ['lstm/bias', [2], ['lstm'], 'json'],
-        ['dense/kernel', [1, 1], ['dense'], 'json'],
+        ['lstm/kernel', [2, 2], undefined, 'json'],
+        ['lstm/bias', [2], undefined, 'json'],
+        ['dense/kernel', [1, 1], undefined, 'json'],
       ],
     );
     assert.equal(slice(text, result.arrays[0].range), '[[1, 2], [3, 4]]');
     assert.equal(slice(text, result.arrays[0].nameRange), 'kernel');
   });
 
-  it('joins keys of deeper nesting once each', () => {
+  it('joins keys of deeper nesting once each; the path holds only what the name does not', () => {
     const text = '{"model_weights": {"lstm": {"lstm_cell": {"kernel:0": [[0.5]]}}}}';
     const a = only(text);
     assert.equal(a.name, 'model_weights/lstm/lstm_cell/kernel:0');
-    assert.deepEqual(a.path, ['model_weights', 'lstm', 'lstm_cell']);
+    assert.equal(a.path, undefined);
+    const assigned = only('weights = {"lstm": {"kernel": [[0.5]]}}');
+    assert.equal(assigned.name, 'lstm/kernel');
+    assert.deepEqual(assigned.path, ['weights']);
   });
 
   it('reads a top-level JSON array', () => {
