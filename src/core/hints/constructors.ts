@@ -6,7 +6,7 @@ import type { CellKind } from '../conventions';
 import type { MergeMode } from '../model';
 import type { SourceRange } from '../parse/types';
 import { evaluateInteger, integerAssignments, latestBefore, type IntegerAssignment } from './expr';
-import { insideSpans, matchBracket, nonCodeSpans, parseLiteral, splitArguments, type ArgumentText, type PyValue } from './python';
+import { insideSpans, matchBracket, nonCodeSpans, parseLiteral, spanAt, splitArguments, type ArgumentText, type PyValue } from './python';
 
 export type HintFramework = 'keras' | 'pytorch' | 'onnx';
 
@@ -16,6 +16,8 @@ export interface LayerHint {
   /** The constructor call as written. */
   readonly text: string;
   readonly range: SourceRange;
+  /** Written in a `#` comment rather than in code. */
+  readonly inComment?: boolean;
   /** Keras 2 CuDNNLSTM / CuDNNGRU. */
   readonly cudnn?: boolean;
   readonly units?: number;
@@ -96,19 +98,24 @@ interface Call {
   readonly start: number;
   readonly end: number;
   readonly args: ArgumentText[];
+  readonly inComment: boolean;
 }
 
 function findCalls(text: string, spans: ReadonlyArray<readonly [number, number]>): Call[] {
   const calls: Call[] = [];
   const re = /((?:[A-Za-z_]\w*\.)*)([A-Za-z_]\w*)\s*\(/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (insideSpans(spans, m.index)) continue;
+    // Calls in strings are not code; calls in a `#` comment (`# model.add(LSTM(3, input_shape=(1, 1)))`) are
+    // still what the author says the layer is, so they count, matched within their own line.
+    const span = spanAt(spans, m.index);
+    const inComment = span !== undefined && text[span[0]] === '#';
+    if (span && !inComment) continue;
     const open = m.index + m[0].length - 1;
-    const close = matchBracket(text, open);
+    const close = matchBracket(text, open, inComment ? span![1] : text.length);
     if (close < 0) continue;
     // Keep scanning inside the arguments too: Bidirectional(LSTM(4)) holds a call of its own.
     re.lastIndex = open + 1;
-    calls.push({ qualifier: m[1], callee: m[2], start: m.index, end: close, args: splitArguments(text.slice(open + 1, close - 1), open + 1) });
+    calls.push({ qualifier: m[1], callee: m[2], start: m.index, end: close, args: splitArguments(text.slice(open + 1, close - 1), open + 1), inComment });
   }
   return calls;
 }
@@ -127,6 +134,7 @@ export function readHints(text: string): Hints {
     const kw = (name: string) => call.args.find((a) => a.keyword === name);
     const pos = (k: number) => call.args.filter((a) => !a.keyword)[k];
     const range = { start: call.start, end: call.end };
+    const inComment = call.inComment ? { inComment: true } : {};
     const written = text.slice(call.start, call.end);
     const torchy = /(^|\.)nn\.$/.test(call.qualifier) || call.qualifier.startsWith('torch.');
 
@@ -138,7 +146,7 @@ export function readHints(text: string): Hints {
       const direction = str(lit(kw('direction')));
       const clip = lit(kw('clip'));
       layers.push({
-        cell: ONNX_OPS[op], framework: 'onnx', text: written, range,
+        cell: ONNX_OPS[op], framework: 'onnx', text: written, range, ...inComment,
         units: int(kw('hidden_size')),
         bidirectional: direction === 'bidirectional' ? true : direction ? false : undefined,
         reverse: direction === 'reverse' ? true : undefined,
@@ -164,7 +172,7 @@ export function readHints(text: string): Hints {
     if (torchy && TORCH_CELLS[call.callee]) {
       const nonlinearity = str(lit(kw('nonlinearity')));
       layers.push({
-        cell: TORCH_CELLS[call.callee], framework: 'pytorch', text: written, range,
+        cell: TORCH_CELLS[call.callee], framework: 'pytorch', text: written, range, ...inComment,
         inputSize: int(kw('input_size') ?? pos(0)),
         units: int(kw('hidden_size') ?? pos(1)),
         numLayers: int(kw('num_layers') ?? pos(2)),
@@ -185,7 +193,7 @@ export function readHints(text: string): Hints {
       const fb = lit(kw('forget_bias'));
       const clip = lit(kw('cell_clip'));
       layers.push({
-        cell: 'lstm', framework: 'keras', tf1: true, text: written, range,
+        cell: 'lstm', framework: 'keras', tf1: true, text: written, range, ...inComment,
         units: int(kw('num_units') ?? pos(0)),
         forgetBias: typeof fb === 'number' ? fb : undefined,
         cellClip: typeof clip === 'number' ? clip : undefined,
@@ -198,7 +206,7 @@ export function readHints(text: string): Hints {
       const act = lit(kw('activation'));
       const ract = lit(kw('recurrent_activation'));
       layers.push({
-        cell: k.cell, framework: 'keras', cudnn: k.cudnn, text: written, range,
+        cell: k.cell, framework: 'keras', cudnn: k.cudnn, text: written, range, ...inComment,
         units: int(kw('units') ?? pos(0)),
         activation: act === null ? 'linear' : str(act),
         recurrentActivation: ract === null ? 'linear' : str(ract),
@@ -245,5 +253,7 @@ export function readHints(text: string): Hints {
     }
     return true;
   });
-  return { layers: withWrappers, dense, frameworks, keras2: k2, keras3, integers };
+  // Code first: a constructor in code wins over one in a comment when both could describe the same layer.
+  const ordered = [...withWrappers.filter((h) => !h.inComment), ...withWrappers.filter((h) => h.inComment)];
+  return { layers: ordered, dense, frameworks, keras2: k2, keras3, integers };
 }

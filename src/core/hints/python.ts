@@ -2,10 +2,10 @@
 // and comment spans. They let the hint and slice readers look at code without ever running it.
 
 /** Index just past the bracket that closes the one at `open`, or -1. Strings and comments are skipped. */
-export function matchBracket(text: string, open: number): number {
+export function matchBracket(text: string, open: number, limit = text.length): number {
   const pairs: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
   const stack: string[] = [];
-  for (let i = open; i < text.length; i++) {
+  for (let i = open; i < limit; i++) {
     const ch = text[i];
     if (ch === '"' || ch === "'") {
       i = skipString(text, i) - 1;
@@ -119,6 +119,20 @@ export function nonCodeSpans(text: string): Array<[number, number]> {
     }
   }
   return spans;
+}
+
+/** The span holding `offset`, if any (spans sorted and disjoint). */
+export function spanAt(spans: ReadonlyArray<readonly [number, number]>, offset: number): readonly [number, number] | undefined {
+  let lo = 0;
+  let hi = spans.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const [s, e] = spans[mid];
+    if (offset < s) hi = mid - 1;
+    else if (offset >= e) lo = mid + 1;
+    else return spans[mid];
+  }
+  return undefined;
 }
 
 export function insideSpans(spans: ReadonlyArray<readonly [number, number]>, offset: number): boolean {

@@ -57,7 +57,7 @@ export function applyHints(c: LayerCandidate, hint: LayerHint | undefined, hints
   let merge: MergeMode | undefined;
   const where = hint ? `\`${hint.text.length > 70 ? `${hint.text.slice(0, 67)}…` : hint.text}\`` : '';
   if (hint) {
-    evidence.push({ code: 'constructor-hint', message: `constructor ${where} → ${cellTitle(hint.cell)}${hint.units !== undefined ? ` with ${hint.units} units` : ''}` });
+    evidence.push({ code: 'constructor-hint', message: `constructor ${where}${hint.inComment ? ' (in a comment)' : ''} → ${cellTitle(hint.cell)}${hint.units !== undefined ? ` with ${hint.units} units` : ''}` });
     if (hint.units !== undefined && hint.units !== c.units) {
       warnings.push({ code: 'hint-units-conflict', message: `${where} says ${hint.units} units but the arrays hold ${c.units}; the arrays decide` });
     }

@@ -85,10 +85,12 @@ describe('constructor hints', () => {
       'd = nn.GRU(3, 4, num_layers=2, bidirectional=True)',
       'e = nn.LSTM(input_size=3, hidden_size=4, proj_size=2)',
       'f = helper.make_node("GRU", ["X", "W", "R"], ["Y"], hidden_size=3, linear_before_reset=1, activations=["Sigmoid", "Tanh"])',
-      '# g = nn.LSTM(9, 9) in a comment is not code',
+      '# g = nn.LSTM(9, 10) in a comment still says what the author built (unclosed ( here',
+      's = "nn.GRU(7, 7) in a string is not code"',
     ].join('\n'));
-    assert.deepEqual(h.layers.map((x) => [x.framework, x.cell, x.units]), [
-      ['keras', 'lstm', 4], ['keras', 'gru', 8], ['keras', 'lstm', 5], ['pytorch', 'gru', 4], ['pytorch', 'lstm', 4], ['onnx', 'gru', 3],
+    assert.deepEqual(h.layers.map((x) => [x.framework, x.cell, x.units, x.inComment ?? false]), [
+      ['keras', 'lstm', 4, false], ['keras', 'gru', 8, false], ['keras', 'lstm', 5, false], ['pytorch', 'gru', 4, false], ['pytorch', 'lstm', 4, false], ['onnx', 'gru', 3, false],
+      ['pytorch', 'lstm', 10, true],
     ]);
     assert.equal(h.layers[0].recurrentActivation, 'hard_sigmoid');
     assert.equal(h.layers[1].resetAfter, false);
