@@ -345,7 +345,7 @@ interface RunPlan {
   readonly recognized: readonly (RecognizedLayer | undefined)[];
 }
 
-function plan(a: Analysis, layerName: string | undefined): RunPlan {
+function plan(a: Analysis, layerName: string | undefined, io: Io): RunPlan {
   const { recognition: r } = a;
   if (layerName !== undefined) {
     const l = r.layers.find((x) => x.name === layerName || x.id === layerName);
@@ -357,6 +357,9 @@ function plan(a: Analysis, layerName: string | undefined): RunPlan {
   if (!m && truncated) throw new CliError(EXIT.runError, `${truncated.name} cannot run: its arrays were printed in summarised form ('...'); print them in full`);
   if (!m) throw new CliError(EXIT.noLayer, `no recurrent layer recognised in ${a.file}${r.diagnostics.length ? ` (${r.diagnostics[0].message})` : ''}`);
   const byId = new Map(r.layers.map((l) => [l.id, l]));
+  if (r.models.length > 1) {
+    io.err(`gate-lens: ${r.models.length} separate stacks found (${r.models.map((x) => x.name).join(', ')}); running the first — use --layer NAME for another layer\n`);
+  }
   return { model: m.model, recognized: m.layerIds.map((id) => byId.get(id)) };
 }
 
@@ -394,7 +397,7 @@ const fmt = (v: number): string => (Number.isInteger(v) ? v.toFixed(1) : v.toPre
 function runCommand(io: Io, args: Parsed): number {
   const a = analyse(io, args.file!, args.values.get('--convention'));
   const inputPath = args.values.get('--input')!;
-  const p = plan(a, args.values.get('--layer'));
+  const p = plan(a, args.values.get('--layer'), io);
   const first = p.model.layers[0];
   const input = toSequence(readNumbers(io, inputPath, 'input', 'x'), first.inputSize);
   const firstRecurrent = p.model.layers.find((l): l is RecurrentLayer => l.kind === 'recurrent');
