@@ -125,6 +125,14 @@ if (process.argv.includes('--check')) {
     const frames = await p.evaluate(() => window.__frameMs.slice().sort((a, b) => a - b));
     const q = (f) => frames[Math.min(frames.length - 1, Math.floor(frames.length * f))].toFixed(2);
     console.log(`${caseId} (${units} units × ${steps} steps): step update frame median ${q(0.5)} ms, p90 ${q(0.9)} ms, max ${q(1)} ms over ${frames.length} frames`);
+    // Stepping must not move the page: the charts stay where they are while the numbers change.
+    const tops = [];
+    for (let k = 0; k < 12; k++) {
+      await p.evaluate(() => document.getElementById('gl-next').click());
+      await p.waitForTimeout(90);
+      tops.push(await p.evaluate(() => document.getElementById('gl-heat-gates').getBoundingClientRect().top + window.scrollY));
+    }
+    expect(new Set(tops).size === 1, `${caseId}: layout is stable while stepping (chart top ${[...new Set(tops)].join(', ')})`);
     // Time how long the page takes to take in a whole trace (decode, rebuild, paint the canvases) in one task.
     const loadMs = await p.evaluate(() => new Promise((resolve) => {
       window.addEventListener('message', () => resolve(performance.now() - window.__messageStart), { once: true });
@@ -175,6 +183,11 @@ if (process.argv.includes('--check')) {
     await p.click('#gl-run-reveal');
     const reveal = await p.evaluate(() => window.__previewSent.filter((m) => m.type === 'revealArray').pop());
     expect(reveal && reveal.arrayIndex === 3, `${caseId}: Show in file posts revealArray 3`);
+    // The canvas has a 1px border: aim at the middle of column 2 of its content box.
+    await p.locator('#gl-heat-gates').scrollIntoViewIfNeeded();
+    const box2 = await p.locator('#gl-heat-gates').boundingBox();
+    await p.mouse.click(box2.x + 1 + (box2.width - 2) * (2.5 / steps), box2.y + 3);
+    expect(await labelIs(`Step 3 / ${steps}`), `${caseId}: a click on a heatmap column goes to that step (${await p.textContent('#gl-step-label')})`);
     await p.selectOption('#gl-run-source', 'zeros');
     await p.fill('#gl-run-steps', '5');
     await p.click('#gl-run');

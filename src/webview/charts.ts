@@ -13,7 +13,7 @@ export interface ChartHost {
   tooltip(text: string | undefined, clientX?: number, clientY?: number): void;
   /** Announce through the aria-live region. */
   announce(text: string): void;
-  /** The chart asks the page to move to another step (keyboard on a focused chart). */
+  /** The chart asks the page to move to another step (a click on a cell or a point). */
   goToStep(step: number): void;
 }
 
@@ -57,6 +57,12 @@ export interface HeatmapData {
   readonly stepName: (step: number) => string;
 }
 
+/** The canvas's content box in client coordinates (its CSS border is not part of the plotted area). */
+function contentBox(canvas: HTMLCanvasElement): { left: number; top: number; width: number; height: number } {
+  const r = canvas.getBoundingClientRect();
+  return { left: r.left + canvas.clientLeft, top: r.top + canvas.clientTop, width: canvas.clientWidth || r.width, height: canvas.clientHeight || r.height };
+}
+
 function rgbCss(c: Rgb): string {
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 }
@@ -93,6 +99,13 @@ export class Heatmap {
       legend);
     this.canvas.addEventListener('mousemove', (e) => this.onHover(e));
     this.canvas.addEventListener('mouseleave', () => this.host.tooltip(undefined));
+    this.canvas.addEventListener('click', (e) => {
+      const cell = this.cellAt(e);
+      if (!cell) return;
+      this.row = cell.row;
+      this.placeRowMarker();
+      this.host.goToStep(cell.step);
+    });
     this.canvas.addEventListener('keydown', (e) => this.onKey(e));
     this.canvas.addEventListener('focus', () => { this.rowMarker.hidden = false; this.placeRowMarker(); this.announceCell(); });
     this.canvas.addEventListener('blur', () => { this.rowMarker.hidden = true; });
@@ -189,12 +202,19 @@ export class Heatmap {
     if (this.data && this.data.steps > 0) this.host.announce(this.cellText(this.row, this.step));
   }
 
-  private onHover(e: MouseEvent): void {
+  private cellAt(e: MouseEvent): { row: number; step: number } | undefined {
     const d = this.data;
-    if (!d || d.steps === 0) return;
-    const r = this.canvas.getBoundingClientRect();
+    if (!d || d.steps === 0) return undefined;
+    const r = contentBox(this.canvas);
     const step = Math.min(d.steps - 1, Math.max(0, Math.floor(((e.clientX - r.left) / r.width) * d.steps)));
     const row = Math.min(d.rowMap.length - 1, Math.max(0, Math.floor(((e.clientY - r.top) / r.height) * d.rowMap.length)));
+    return { row, step };
+  }
+
+  private onHover(e: MouseEvent): void {
+    const cell = this.cellAt(e);
+    if (!cell) return;
+    const { row, step } = cell;
     const text = this.cellText(row, step);
     this.host.tooltip(text, e.clientX, e.clientY);
     this.host.announce(text);
@@ -244,6 +264,12 @@ export class LinePlot {
       el('div', { className: 'gl-plot-wrap' }, this.yHigh, this.yLow, el('div', { className: 'gl-heat-stage' }, this.canvas, this.cursor)));
     this.canvas.addEventListener('mousemove', (e) => this.onHover(e));
     this.canvas.addEventListener('mouseleave', () => this.host.tooltip(undefined));
+    this.canvas.addEventListener('click', (e) => {
+      const hit = this.pointAt(e);
+      if (!hit) return;
+      this.unit = hit.unit;
+      this.host.goToStep(hit.step);
+    });
     this.canvas.addEventListener('keydown', (e) => {
       if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
       e.preventDefault();
@@ -332,10 +358,11 @@ export class LinePlot {
     if (document.activeElement === this.canvas) this.announce();
   }
 
-  private onHover(e: MouseEvent): void {
+  /** The step under the pointer and the unit whose line passes closest to it. */
+  private pointAt(e: MouseEvent): { unit: number; step: number } | undefined {
     const v = this.values;
-    if (!v || this.steps === 0) return;
-    const r = this.canvas.getBoundingClientRect();
+    if (!v || this.steps === 0) return undefined;
+    const r = contentBox(this.canvas);
     const step = Math.min(this.steps - 1, Math.max(0, Math.floor(((e.clientX - r.left) / r.width) * this.steps)));
     const want = this.hi - ((e.clientY - r.top) / r.height) * (this.hi - this.lo);
     let best = 0, bestD = Infinity;
@@ -343,7 +370,13 @@ export class LinePlot {
       const d = Math.abs(v[step * this.width + u] - want);
       if (d < bestD) { bestD = d; best = u; }
     }
-    const text = this.text(best, step);
+    return { unit: best, step };
+  }
+
+  private onHover(e: MouseEvent): void {
+    const hit = this.pointAt(e);
+    if (!hit) return;
+    const text = this.text(hit.unit, hit.step);
     this.host.tooltip(text, e.clientX, e.clientY);
     this.host.announce(text);
   }
