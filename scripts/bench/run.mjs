@@ -51,7 +51,10 @@ function machine() {
   const lscpu = spawnSync('lscpu', [], { encoding: 'utf8' });
   if (lscpu.status === 0) {
     const field = (name) => lscpu.stdout.match(new RegExp(`^${name}:\\s*(.+)$`, 'm'))?.[1]?.trim();
-    model = `${field('Model name') ?? model}, ${field('CPU\\(s\\)') ?? cpus().length} logical CPUs` +
+    const family = field('CPU family'), cpuModel = field('Model');
+    const hypervisor = field('Hypervisor vendor');
+    model = `${field('Model name') ?? model}${family ? ` (family ${family}, model ${cpuModel})` : ''}${hypervisor ? ` under ${hypervisor}` : ''}, ` +
+      `${field('CPU\\(s\\)') ?? cpus().length} logical CPUs` +
       `${field('L2 cache') ? `, L2 ${field('L2 cache')}` : ''}${field('L3 cache') ? `, L3 ${field('L3 cache')}` : ''}` +
       `${/avx512f/.test(lscpu.stdout) ? ', AVX-512' : /avx2/.test(lscpu.stdout) ? ', AVX2' : ''}`;
   }
