@@ -154,6 +154,29 @@ describe('gate-lens on the seed question', function () {
   });
 });
 
+describe('gate-lens options', function () {
+  this.timeout(120000);
+
+  it('--convention reads unnamed rows-packed matrices as ONNX, with the evidence saying so', () => {
+    const plain = JSON.parse(cli('inspect', 'examples/torch_rnn_parameters.txt', '--json').stdout).layers[0];
+    assert.equal(plain.convention, 'pytorch');
+    assert.deepEqual(plain.alternatives, ['onnx']);
+    const forced = JSON.parse(cli('inspect', 'examples/torch_rnn_parameters.txt', '--json', '--convention', 'onnx').stdout).layers[0];
+    assert.equal(forced.convention, 'onnx');
+    assert.ok(forced.evidence.some((e: { code: string }) => e.code === 'override'));
+  });
+
+  it('--layer runs one layer of a stack: its output is what the stack feeds the next layer', () => {
+    const input = 'examples/inputs/torch_lstm_state_dict.json';
+    const whole = JSON.parse(cli('run', 'examples/torch_lstm_state_dict.txt', '--input', input, '--json', '--trace').stdout);
+    const first = JSON.parse(cli('run', 'examples/torch_lstm_state_dict.txt', '--input', input, '--json', '--layer', 'lstm.l0').stdout);
+    assert.deepEqual(first.layers.map((l: { name: string }) => l.name), ['lstm.l0']);
+    const hFirstLayer = whole.trace.filter((t: { layer: string }) => t.layer === 'lstm.l0')[0].steps.map((s: { h: number[] }) => s.h);
+    assert.deepEqual(first.outputs, hFirstLayer);
+    assert.deepEqual(whole.layers.map((l: { name: string }) => l.name), ['lstm.l0', 'lstm.l1']);
+  });
+});
+
 describe('gate-lens exit codes and help', function () {
   // Each case spawns node; a busy machine can take seconds per spawn.
   this.timeout(120000);

@@ -192,7 +192,9 @@ function applyOverride(c: LayerCandidate, override: ConventionId): Evidence | un
   if (c.convention === override) return undefined;
   const rows = (id: ConventionId) => id === 'pytorch' || id === 'onnx';
   const cols = (id: ConventionId) => id === 'keras' || id === 'keras_cudnn';
-  if (rows(c.convention) && rows(override) && c.tensors.every((t) => Object.values(t).every((a) => !a || a.shape.length === 2))) {
+  // Only unnamed-style 2-D weights (with 1-D biases) can be re-read: a 3-D ONNX W or a projection has no twin.
+  const rereadable = c.tensors.every((t) => !t.weight_hr && !t.P && Object.values(t).every((a) => !a || a.shape.length <= 2));
+  if (rows(c.convention) && rows(override) && rereadable) {
     c.convention = override;
     c.family = override === 'onnx' ? 'onnx' : 'pytorch';
     c.tensors = c.tensors.map((t) => (override === 'onnx'
