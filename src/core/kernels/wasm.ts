@@ -32,7 +32,14 @@ const ALIGN = 64;
  * Above this many bytes of linear memory in use, every cached weight is dropped and the space reused: the cache
  * lives as long as the page, and a long session that loads many models must not grow without bound.
  */
-const MEMORY_BUDGET = 1 << 30;
+const MEMORY_BUDGET = 512 * 1024 * 1024;
+/** Below this, memory held by weights that were garbage-collected is not worth a reset to reclaim. */
+const RECLAIM_FLOOR = 32 * 1024 * 1024;
+
+export interface RuntimeLimits {
+  readonly budget?: number;
+  readonly reclaimFloor?: number;
+}
 
 // (func (result v128) i32.const 0 i8x16.splat): validates only where the SIMD proposal is implemented.
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 15, 11]);
@@ -47,10 +54,21 @@ export class WasmRuntime {
   private scratchBytes = 0;
   private f64View: Float64Array;
   private f32View: Float32Array;
+  /** Bytes of this epoch's allocations whose owners were garbage-collected. */
+  private freed = 0;
+  private readonly registry = typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<{ epoch: number; bytes: number }>((held) => this.noteFreed(held.epoch, held.bytes))
+    : undefined;
 
-  constructor(readonly exports: KernelExports) {
-    // The module's own static data (if any) sits below the initial size; allocations start above it.
-    this.base = exports.memory.buffer.byteLength;
+  private readonly budget: number;
+  private readonly reclaimFloor: number;
+
+  constructor(readonly exports: KernelExports, limits: RuntimeLimits = {}) {
+    this.budget = limits.budget ?? MEMORY_BUDGET;
+    this.reclaimFloor = limits.reclaimFloor ?? RECLAIM_FLOOR;
+    // The module's own static data (if any) sits below the initial size; allocations start above it, and never at
+    // offset 0, which the kernels read as "no bias".
+    this.base = Math.max(exports.memory.buffer.byteLength, ALIGN);
     this.top = this.base;
     this.f64View = new Float64Array(exports.memory.buffer);
     this.f32View = new Float32Array(exports.memory.buffer);
@@ -69,13 +87,30 @@ export class WasmRuntime {
 
   /** Whether `bytes` more can be allocated without exceeding the budget even after a reset. */
   fits(bytes: number): boolean {
-    return this.base + bytes + 2 * ALIGN <= MEMORY_BUDGET;
+    return this.base + bytes + 2 * ALIGN <= this.budget;
+  }
+
+  /**
+   * Counts an allocation as reclaimable once `owner` is garbage-collected (weights are cached per array, and an
+   * editor re-parsing on every change drops old arrays all the time).
+   */
+  track(owner: object, bytes: number): void {
+    this.registry?.register(owner, { epoch: this.epoch, bytes });
+  }
+
+  /** Called when a tracked owner was collected; public so tests can simulate it. */
+  noteFreed(epoch: number, bytes: number): void {
+    if (epoch === this.epoch) this.freed += bytes;
   }
 
   /** Long-lived allocation (weights). The caller must check `epoch` before reusing the offset later. */
   alloc(bytes: number): number {
     const size = Math.ceil(bytes / ALIGN) * ALIGN + ALIGN;
-    if (this.top + size > MEMORY_BUDGET) this.reset();
+    const used = this.top - this.base;
+    // Rather than grow, start over when most of what is allocated belongs to collected arrays: the live weights
+    // are repacked on their next use, so memory stays near twice the live set.
+    const mustGrow = this.top + size > this.exports.memory.buffer.byteLength;
+    if (this.top + size > this.budget || (mustGrow && used > this.reclaimFloor && this.freed > used / 2)) this.reset();
     const offset = this.top;
     this.top += size;
     const need = this.top - this.exports.memory.buffer.byteLength;
@@ -109,6 +144,7 @@ export class WasmRuntime {
 
   private reset(): void {
     this.epoch++;
+    this.freed = 0;
     this.top = this.base;
     this.scratchOffset = 0;
     this.scratchBytes = 0;
@@ -224,6 +260,7 @@ export class PackedCache {
     const panels = Math.ceil(m / R);
     const count = panels * R * cols;
     const offset = this.rt.alloc(count * elementBytes);
+    this.rt.track(A.buffer, count * elementBytes);
     const view = this.precision === 'f64' ? this.rt.f64 : this.rt.f32;
     const base = offset / elementBytes;
     view.fill(0, base, base + count);
@@ -259,7 +296,8 @@ function sampleIndices(length: number, used: number): number[] {
  */
 const SMALL_PRODUCT = 64;
 
-function makeWasmKernels(rt: WasmRuntime): Kernels {
+/** The float64 kernels on a given runtime (wasmKernels() uses the shared one; tests make their own). */
+export function createWasmKernels(rt: WasmRuntime): Kernels {
   const cache = new PackedCache(rt, 'f64');
   const ex = rt.exports;
 
@@ -337,6 +375,6 @@ export function wasmKernels(): Kernels | undefined {
   if (kernels) return kernels;
   const rt = wasmRuntime();
   if (!rt) return undefined;
-  kernels = makeWasmKernels(rt);
+  kernels = createWasmKernels(rt);
   return kernels;
 }

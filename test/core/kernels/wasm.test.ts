@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { getKernels, setKernels } from '../../../src/core/kernels/index';
 import { jsKernels } from '../../../src/core/kernels/js';
 import type { Kernels } from '../../../src/core/kernels/types';
-import { wasmKernels, wasmRuntime } from '../../../src/core/kernels/wasm';
+import { createWasmKernels, WasmRuntime, wasmKernels, wasmRuntime, type KernelExports } from '../../../src/core/kernels/wasm';
+import kernelBytes from '../../../src/core/kernels/wasm/kernels.wasm';
 
 // Deterministic uniform numbers in [-1, 1) (mulberry32), so a failure reproduces.
 function rng(seed: number): () => number {
@@ -169,5 +170,36 @@ describe('WebAssembly SIMD kernels', () => {
     const again = new Float64Array(64);
     wasm.gemvBias(small, 64, 64, x, 0, undefined, again, 0);
     assert.deepEqual(again, first);
+  });
+
+  it('reclaims the memory of collected weight arrays instead of growing', () => {
+    const exports = new WebAssembly.Instance(new WebAssembly.Module(kernelBytes), {}).exports as unknown as KernelExports;
+    const rt = new WasmRuntime(exports, { reclaimFloor: 1 << 20 });
+    const kernels = createWasmKernels(rt);
+    const next = rng(7);
+    const K = 100;
+    const first = randomArray(2000 * K, next); // 1.6 MB packed
+    const x = randomArray(K, next);
+    const out = new Float64Array(3000), want = new Float64Array(3000);
+    kernels.gemvBias(first, 2000, K, x, 0, undefined, out, 0);
+    assert.equal(rt.epoch, 0);
+    // As if the FinalizationRegistry reported `first`'s buffer collected (tests cannot force a GC).
+    rt.noteFreed(rt.epoch, 2000 * K * 8);
+    const second = randomArray(3000 * K, next); // 2.4 MB: does not fit in what was allocated so far
+    kernels.gemvBias(second, 3000, K, x, 0, undefined, out, 0);
+    jsKernels.gemvBias(second, 3000, K, x, 0, undefined, want, 0);
+    assert.equal(rt.epoch, 1, 'started over instead of growing');
+    assert.ok(exports.memory.buffer.byteLength < 4 << 20, `memory ${exports.memory.buffer.byteLength} bytes: grew instead of reusing`);
+    assert.ok(relativeError(second, 3000, K, x, 1, undefined, out, want) <= 1e-12);
+    // The dropped weights are packed again on their next use.
+    kernels.gemvBias(first, 2000, K, x, 0, undefined, out, 0);
+    jsKernels.gemvBias(first, 2000, K, x, 0, undefined, want, 0);
+    assert.ok(relativeError(first, 2000, K, x, 1, undefined, out.subarray(0, 2000), want.subarray(0, 2000)) <= 1e-12);
+  });
+
+  it('never hands out offset 0 (the kernels read a zero bias offset as "no bias")', () => {
+    const exports = new WebAssembly.Instance(new WebAssembly.Module(kernelBytes), {}).exports as unknown as KernelExports;
+    const rt = new WasmRuntime(exports);
+    assert.ok(rt.alloc(64) > 0);
   });
 });
