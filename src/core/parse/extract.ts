@@ -20,7 +20,11 @@ export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 64;
 
 /** Constructor names (the last dotted segment) whose first argument is an array literal. */
-const CONSTRUCTORS = new Set(['array', 'asarray', 'tensor', 'Tensor', 'as_tensor', 'constant', 'Variable', 'convert_to_tensor', 'FloatTensor', 'DoubleTensor']);
+const CONSTRUCTORS = new Set([
+  'array', 'asarray', 'tensor', 'Tensor', 'as_tensor', 'constant', 'Variable', 'convert_to_tensor', 'FloatTensor', 'DoubleTensor',
+  // JAX reprs: Array([...], dtype=float32), and DeviceArray before jax 0.4.
+  'Array', 'DeviceArray',
+]);
 /** Constructors that take a shape, not a value, when given bare numbers (torch.Tensor(3, 4) is uninitialised). */
 const SHAPE_TAKING = new Set(['Tensor', 'FloatTensor', 'DoubleTensor']);
 /** Keys whose value is the array of the enclosing {"name": ..., <key>: [...]} record. */
@@ -409,10 +413,10 @@ class Extractor {
         j += 2;
       } else break;
     }
-    // Constructor names start with one of these letters and are 5–17 long; most words are rejected unsliced.
+    // Constructor names start with one of a, t, T, c, V, F, D, A and are 5–17 long; most words are rejected unsliced.
     const first = text.charCodeAt(segment);
     const length = j - segment;
-    if (length >= 5 && length <= 17 && (first === 97 || first === 116 || first === 84 || first === 99 || first === 86 || first === 70 || first === 68)) {
+    if (length >= 5 && length <= 17 && (first === 97 || first === 116 || first === 84 || first === 99 || first === 86 || first === 70 || first === 68 || first === 65)) {
       const last = text.slice(segment, j);
       if (CONSTRUCTORS.has(last)) {
         let k = j;
@@ -421,6 +425,21 @@ class Extractor {
       }
     }
     if (this.punctOf(1) === 60 /* < */ && text.startsWith('Variable', j - 8)) this.expectVariableName = true;
+    // "Parameter containing:" (PyTorch's parameter repr) says nothing about names: skip it like whitespace.
+    if (j - i === 9 && text.startsWith('Parameter containing:', i)) return i + 21;
+    // Keras 3: <Variable path=sequential/lstm/lstm_cell/kernel, shape=(2, 8), dtype=float32, value=[[...]]>.
+    if (this.expectVariableName && j - i === 4 && text.startsWith('path=', i)) {
+      let end = j + 1;
+      while (end < this.n && end - j < 512) {
+        const c = text.charCodeAt(end);
+        if (c === 44 || c === 62 || isSpace(c)) break;
+        end++;
+      }
+      this.expectVariableName = false;
+      if (end > j + 1) this.variableName = { value: text.slice(j + 1, end), range: { start: j + 1, end } };
+      this.pushToken(Tok.Ident, i, end);
+      return end;
+    }
     // `w = nn.Parameter(torch.tensor(...))`: the call carries the name to the constructor inside it.
     if (text.charCodeAt(j) === 40 && this.kindOf(1) === Tok.Assign) {
       const context = this.context(i);
@@ -594,11 +613,14 @@ class Extractor {
           if (!this.text.slice(this.tokEnd[annotated], this.tokStart[s2]).includes('\n')) slot = annotated;
         }
         const word = this.valueOf(slot) ?? '';
-        if (word === 'numpy' && this.variableName) {
+        if ((word === 'numpy' || word === 'value') && this.variableName) {
+          // <tf.Variable 'lstm/kernel:0' ... numpy=array(...)>, Keras 3 <Variable path=..., value=[[...]]>.
           const named = this.variableName;
           this.variableName = undefined;
           return { role: 'named', name: named.value, nameRange: named.range, path };
         }
+        // <tf.Tensor: shape=(2,), dtype=float32, numpy=array(...)> has no name.
+        if (word === 'numpy' && this.punctOf(3) === 44) return { role: 'printed', path };
         return { role: 'named', name: word, nameRange: { start: this.tokStart[slot], end: this.tokEnd[slot] }, path };
       }
       if (k2 === Tok.Close) {
@@ -728,7 +750,10 @@ class Extractor {
         end = start - 1;
         continue;
       }
-      const name = trimmed.endsWith(':') ? trimmed.slice(0, -1) : trimmed;
+      // for name, p in model.named_parameters(): print(name, p) → "rnn.weight_ih_l0 Parameter containing:".
+      const parameter = /^(\S+)\s+Parameter containing:$/.exec(trimmed);
+      const written = parameter ? parameter[1] : trimmed;
+      const name = written.endsWith(':') ? written.slice(0, -1) : written;
       if (!PRINTED_NAME.test(name) || PYTHON_KEYWORDS.has(name)) return {};
       const at = start + line.indexOf(trimmed);
       return { name, range: { start: at, end: at + name.length } };

@@ -49,9 +49,9 @@ const EXTRA_ARRAYS: Record<string, { name: string; shape: number[] }[]> = {
   'seed_keras_lstm_wrong_slices.py': [{ name: 'x', shape: [1, 1] }],
 };
 
-/** Numbers of a literal's text, read by an independent regex after dropping identifiers such as float32. */
+/** Numbers of a literal's text, read by an independent regex after dropping identifiers (float32) and shape=(…). */
 function oracleValues(literal: string): number[] {
-  const withoutWords = literal.replace(/(?<![\d.])[A-Za-z_][\w.]*(=<[^>]*>)?/g, ' ');
+  const withoutWords = literal.replace(/shape=\([^)]*\)/g, ' ').replace(/(?<![\d.])[A-Za-z_][\w.]*(=<[^>]*>)?/g, ' ');
   return (withoutWords.match(/[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/g) ?? []).map((t) => parseFloat(t));
 }
 
@@ -114,5 +114,42 @@ describe('extractArrays over examples/', () => {
     const torch = extractArrays(fs.readFileSync(path.join(root, 'torch_lstm_state_dict.txt'), 'utf8'));
     assert.deepEqual(torch.arrays.slice(0, 4).map((a) => a.name), ['lstm.weight_ih_l0', 'lstm.weight_hh_l0', 'lstm.bias_ih_l0', 'lstm.bias_hh_l0']);
     assert.ok(torch.arrays.every((a) => a.dtype === 'torch.float64'));
+  });
+});
+
+describe('extractArrays over real framework prints (test/core/parse/fixtures/framework-prints.txt)', () => {
+  // Printed by TensorFlow 2.21, Keras 3.15 and PyTorch 2.13: eager tensors, tf.Variable, named_parameters(),
+  // dict(named_parameters()), state_dict() as NumPy, Keras 3 weights by path, print(model.weights), get_weights().
+  it('finds every array with its name, shape and values', () => {
+    const text = fs.readFileSync(path.join(process.cwd(), 'test/core/parse/fixtures/framework-prints.txt'), 'utf8');
+    const result = extractArrays(text);
+    assert.deepEqual(result.diagnostics, []);
+    const torchNames = ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0'];
+    const torchShapes = [[3, 2], [3, 1], [3], [3]];
+    const keras = ['sequential/lstm/lstm_cell/kernel', 'sequential/lstm/lstm_cell/recurrent_kernel', 'sequential/lstm/lstm_cell/bias'];
+    const kerasShapes = [[2, 8], [2, 8], [8]];
+    assert.deepEqual(
+      result.arrays.map((a) => [a.name, a.shape]),
+      [
+        [undefined, [1, 3]],
+        [undefined, [1, 3]],
+        ['lstm/kernel:0', [1, 2]],
+        ['lstm/kernel:0', [1, 2]],
+        ...torchNames.map((n, k) => [n, torchShapes[k]]),
+        ...torchNames.map((n, k) => [n, torchShapes[k]]),
+        ...torchNames.map((n, k) => [n, torchShapes[k]]),
+        ...keras.map((n, k) => [n, kerasShapes[k]]),
+        ...keras.map((n, k) => [n, kerasShapes[k]]),
+        ...kerasShapes.map((shape) => [undefined, shape]),
+      ],
+    );
+    assert.deepEqual(result.arrays.slice(-3).map((a) => a.list), [0, 1, 2].map((position) => ({ id: 0, position })));
+    for (const array of result.arrays) {
+      const literal = text.slice(array.range.start, array.range.end);
+      assert.deepEqual(Array.from(array.values), oracleValues(literal), `values of ${array.name ?? `#${array.index}`}`);
+    }
+    // The same weights printed four ways read the same.
+    assert.deepEqual(Array.from(result.arrays[17].values), Array.from(result.arrays[20].values));
+    assert.deepEqual(Array.from(result.arrays[17].values), Array.from(result.arrays[23].values));
   });
 });

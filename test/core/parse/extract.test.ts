@@ -351,6 +351,21 @@ describe('extractArrays: NumPy reprs and prints', () => {
     );
   });
 
+  it('reads TensorFlow eager tensor prints and reprs without taking "numpy" for a name', () => {
+    const text = 'tf.Tensor(\n[[1. 2.]\n [3. 4.]], shape=(2, 2), dtype=float32)\n<tf.Tensor: shape=(2,), dtype=float32, numpy=array([0.5, 0.25], dtype=float32)>\n';
+    const result = extractArrays(text);
+    assert.deepEqual(result.arrays.map((a) => [a.name, a.shape, values(a), a.dtype]), [
+      [undefined, [2, 2], [1, 2, 3, 4], 'float32'],
+      [undefined, [2], [0.5, 0.25], 'float32'],
+    ]);
+  });
+
+  it('reads JAX Array reprs in a params dict', () => {
+    const text = "{'params': {'lstm': {'kernel': Array([[0.5, -0.5]], dtype=float32), 'bias': Array([0., 1.], dtype=float32)}}}";
+    const result = extractArrays(text);
+    assert.deepEqual(result.arrays.map((a) => [a.name, a.shape]), [['params/lstm/kernel', [1, 2]], ['params/lstm/bias', [2]]]);
+  });
+
   it('reports a summarised print (...) as truncated-print, with how to print in full', () => {
     const result = extractArrays(`kernel ${NUMPY_TRUNCATED}`);
     assert.deepEqual(result.arrays, []);
@@ -376,6 +391,15 @@ describe('extractArrays: PyTorch reprs', () => {
         [[2], [0.5, 0.6], undefined, 'torch_repr', "tensor([0.5, 0.6], device='cuda:0', requires_grad=True)"],
       ],
     );
+  });
+
+  it('names model.named_parameters() prints: "name Parameter containing:" then the tensor', () => {
+    const text = 'rnn.weight_ih_l0 Parameter containing:\ntensor([[ 0.2799,  0.3896]], requires_grad=True)\nrnn.bias_ih_l0 Parameter containing:\ntensor([-0.5060], requires_grad=True)\n';
+    const result = extractArrays(text);
+    assert.deepEqual(result.arrays.map((a) => [a.name, a.shape, slice(text, a.nameRange)]), [
+      ['rnn.weight_ih_l0', [1, 2], 'rnn.weight_ih_l0'],
+      ['rnn.bias_ih_l0', [1], 'rnn.bias_ih_l0'],
+    ]);
   });
 
   it('reads Parameter containing: tensor(...)', () => {
