@@ -165,6 +165,8 @@ if (process.argv.includes('--check')) {
     await p.waitForTimeout(400);
     await p.keyboard.press(' ');
     expect((await p.getAttribute('#gl-play', 'aria-pressed')) === 'false', `${caseId}: Space pauses`);
+    const played = Number(/Step (\d+)/.exec(await p.textContent('#gl-step-label'))[1]);
+    expect(played > 3 && played < 10, `${caseId}: 400 ms of play at 8 steps/s moved from step 3 to ${played}`);
     await p.selectOption('#gl-convention', 'onnx');
     const letters = await p.$$eval('#gl-z .gl-block .gl-gate-label', (els) => els.map((e) => e.textContent.split('·')[0].trim()));
     expect(JSON.stringify(letters) === JSON.stringify(['i', 'o', 'f', 'c']) && await p.isVisible('#gl-whatif'), `${caseId}: ONNX what-if relabels Keras columns i, o, f, c`);

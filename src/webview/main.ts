@@ -379,7 +379,8 @@ function tick(now: number): void {
 }
 
 function setPlaying(on: boolean): void {
-  if (on && trace && state.step >= trace.steps - 1) state.step = 0;
+  const was = playing;
+  if (on && !was && trace && state.step >= trace.steps - 1) { state.step = 0; renderStep(); }
   playing = on && !!trace && trace.steps > 1;
   const key: StringKey = playing ? 'nav.pause' : 'nav.play';
   playButton.dataset.aria = key;
@@ -387,7 +388,8 @@ function setPlaying(on: boolean): void {
   playButton.title = t(key);
   playButton.setAttribute('aria-pressed', String(playing));
   playButton.firstChild!.textContent = playing ? '⏸' : '▶';
-  if (playing) { lastFrame = 0; requestAnimationFrame(tick); } else saveState();
+  // One loop only; the first frame waits a full interval so the step shown when Play was pressed stays visible.
+  if (playing && !was) { lastFrame = performance.now(); requestAnimationFrame(tick); } else if (!playing) saveState();
 }
 
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -852,7 +854,8 @@ function onMessage(m: HostToWebview): void {
       saveState();
       break;
     case 'goToStep':
-      goTo(m.step);
+      // Before the trace arrives, remember the step: chooseTrace clamps it to the trace's length.
+      if (trace) goTo(m.step); else state.step = Math.max(0, Math.round(m.step) || 0);
       break;
     case 'error':
       running = false;
