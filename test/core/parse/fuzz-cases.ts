@@ -46,6 +46,11 @@ const SNIPPETS: readonly string[] = [
   '\uFEFFW = [[1.5, 2.5]]\r\nb = np.array([1.,\r\n 2.])\r\n',
   'x = np.array([[0.83467698]])\nh_0 = np.zeros((1, 3))\nz = np.dot(x, W) + b\n',
   'W = np.array([[[-0.530041, -0.285102],\n        [ 0.314488, -0.175573]]], dtype=np.float32)\n',
+  'tf.Tensor([[ 1.5  -2.    3.25]], shape=(1, 3), dtype=float32)\n<tf.Tensor: shape=(1, 3), dtype=float32, numpy=array([[ 1.5 , -2.  ,  3.25]], dtype=float32)>\n',
+  '[<Variable path=sequential/lstm/lstm_cell/bias, shape=(8,), dtype=float32, value=[0. 0. 1. 1. 0. 0. 0. 0.]>]\n',
+  'weight_hh_l0 Parameter containing:\ntensor([[-0.0198],\n        [ 0.7929]], requires_grad=True)\n',
+  "{'params': {'lstm': {'kernel': Array([[0.5, -0.5]], dtype=float32)}}}\n",
+  '{"w": [1.234567890123456789, 0.12345678901234567, 9007199254740993, 1e-22, 123456789012345678e-20]}\n',
 ];
 
 const INTERESTING = ['[', ']', '(', ')', '{', '}', ',', ':', '=', "'", '"', '"""', '#', '.', '...', '\n', '\r\n', ' ', '-', '+', 'e', 'E', '0', '1', '9', '.5', 'nan', 'inf', '-inf', 'np.', 'array(', 'tensor(', 'np.array(', 'dtype=', '<', '>', '\\', '/', '//', '/*', '*/', '\uFEFF', '\u0000', '\uD800', 'é', '1e308', '1e-400', '0x1f', '1j', '_', 'numpy=', 'Parameter containing:\n', 'OrderedDict(['];
