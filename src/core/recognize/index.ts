@@ -91,6 +91,9 @@ function analyseGroup(g: Group): Candidate | Rejection {
     if (k.shape.length !== 2) {
       return { arrays: all, message: `"${name}" ${shapeText(k.shape)} is not a Dense/Linear matrix; Gate Lens runs recurrent layers and Dense heads only` };
     }
+    if (/emb|embed|lookup|vocab|token/i.test(name)) {
+      return { arrays: all, message: `"${name}" ${shapeText(k.shape)} looks like an Embedding table (a lookup, not a matrix product); feed its rows to the recurrent layer as the input instead` };
+    }
     result = analyseDense(name, info.family === 'pytorch' ? 'pytorch' : 'keras', k, b, true);
   } else if (roles.has('dense_bias')) {
     return { arrays: all, message: `"${name}" is a bias with no weight matrix next to it` };
