@@ -213,6 +213,12 @@ if (process.argv.includes('--check')) {
     await p.evaluate(() => window.postMessage({ type: 'error', runId: 100, message: 'Layer lstm is no longer in weights.py.' }, '*'));
     await p.waitForSelector('#gl-error', { state: 'visible', timeout: 2000 }).catch(() => undefined);
     expect((await p.textContent('#gl-error')).includes('no longer in weights.py') && (await p.getAttribute('#gl-error', 'role')) === 'alert', `${caseId}: host error shown in the alert region`);
+    await p.evaluate(() => {
+      const t = window.__lastTrace.trace, none = new ArrayBuffer(0);
+      window.postMessage({ type: 'trace', trace: { ...t, runId: 5000, steps: 0, x: none, zx: none, zh: none, z: none, a: none, c: t.c ? none : undefined, h: none, timeIndex: none } }, '*');
+    });
+    await p.waitForFunction(() => document.getElementById('gl-error').textContent.includes('no steps'), null, { timeout: 2000 }).catch(() => undefined);
+    expect((await p.textContent('#gl-error')).includes('no steps') && (await p.textContent('#gl-step-label')).startsWith('Step '), `${caseId}: an empty trace is reported and the last trace stays`);
     expect(errors.length === 0, `${caseId}: no page errors ${errors.join(' | ')}`);
     await p.close();
   }

@@ -835,6 +835,7 @@ function onMessage(m: HostToWebview): void {
     case 'trace': {
       let decoded: TraceData;
       try { decoded = decodeTrace(m.trace); } catch (err) { showError(err instanceof Error ? err.message : String(err)); break; }
+      if (decoded.steps === 0) { running = false; updateRunState('', undefined); showError(t('run.empty')); break; }
       running = false;
       runId = decoded.runId;
       showError(undefined);

@@ -34,6 +34,7 @@ export const EN_STRINGS = {
   'run.cancel': 'Cancel',
   'run.running': 'Running…',
   'run.done': 'Trace ready: {0} steps.',
+  'run.empty': 'The run produced no steps: the input sequence is empty.',
   'error.title': 'Error',
 
   // Step navigation
