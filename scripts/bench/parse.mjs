@@ -59,6 +59,7 @@ function buildTexts(kind, seed) {
   const rows = 64;
   const cols = 256;
   const python = ['import numpy as np\n\n'];
+  const printed = [];
   const jsonParts = [];
   const allTokens = [];
   let chars = 0;
@@ -70,10 +71,14 @@ function buildTexts(kind, seed) {
     const line = `w${k} = np.array(${literal}, dtype=np.float${kind === 'float32' ? 32 : 64})\n`;
     python.push(line);
     jsonParts.push(`"w${k}": ${literal}`);
+    // print(name, array): NumPy's comma-less form, one row per line (not wrapped at 75 columns here).
+    const printRows = [];
+    for (let r = 0; r < rows; r++) printRows.push(`[${tokens.slice(r * cols, (r + 1) * cols).join(' ')}]`);
+    printed.push(`w${k} [${printRows.join('\n ')}]\n`);
     for (const t of tokens) allTokens.push(t);
     chars += line.length;
   }
-  return { python: python.join(''), json: `{${jsonParts.join(',\n')}}`, tokens: allTokens };
+  return { python: python.join(''), json: `{${jsonParts.join(',\n')}}`, printed: printed.join(''), tokens: allTokens };
 }
 
 function median(xs) {
@@ -103,7 +108,7 @@ function checkBits(result, tokens) {
 }
 
 function runCase(parser, kind, seed) {
-  const { python, json: jsonText, tokens } = buildTexts(kind, seed);
+  const { python, json: jsonText, printed, tokens } = buildTexts(kind, seed);
   const pyMB = python.length / 1e6;
   const jsonMB = jsonText.length / 1e6;
   // Warm both up once (JIT), then interleave.
@@ -131,6 +136,19 @@ function runCase(parser, kind, seed) {
     jsonCpuMs.push(cpuMs(c));
   }
   const bits = checkBits(last, tokens);
+  // The same numbers in the other two forms, through extractArrays (throughput only, bit-checked too).
+  const other = {};
+  for (const [label, text] of [['json', jsonText], ['print', printed]]) {
+    const times = [];
+    let result;
+    for (let r = 0; r < Math.max(3, ROUNDS >> 1); r++) {
+      const t = performance.now();
+      result = parser.extractArrays(text);
+      times.push(performance.now() - t);
+    }
+    const check = checkBits(result, tokens);
+    other[label] = { MB: +(text.length / 1e6).toFixed(2), medianMs: +median(times).toFixed(1), MBps: +(text.length / 1e6 / (median(times) / 1000)).toFixed(1), bitIdentical: check.mismatches === 0 };
+  }
   const extractMedian = median(extractMs);
   const jsonMedian = median(jsonMs);
   const extractMBps = pyMB / (extractMedian / 1000);
@@ -151,7 +169,9 @@ function runCase(parser, kind, seed) {
     extractCpuMedianMs: +median(extractCpuMs).toFixed(1),
     jsonParseCpuMedianMs: +median(jsonCpuMs).toFixed(1),
     cpuRatio: +((pyMB / median(extractCpuMs)) / (jsonMB / median(jsonCpuMs))).toFixed(3),
-    bitIdentical: bits.mismatches === 0,
+    bitIdentical: bits.mismatches === 0 && other.json.bitIdentical && other.print.bitIdentical,
+    extractJson: other.json,
+    extractPrint: other.print,
     mismatches: bits.mismatches,
     firstMismatch: bits.first,
     diagnostics: last.diagnostics.length,
@@ -176,12 +196,14 @@ if (json) {
   for (const c of cases) {
     console.log(`| ${c.case} | ${c.pythonMB} / ${c.jsonMB} MB | ${c.numbers.toLocaleString('en')} | ${c.extractMBps} MB/s (${c.extractMedianMs} ms) | ${c.jsonParseMBps} MB/s (${c.jsonParseMedianMs} ms) | ${c.ratio}× | ${c.cpuRatio}× | ${c.bitIdentical ? 'yes' : `NO (${c.mismatches})`} |`);
   }
+  for (const c of cases) console.log(`\n${c.case}: extractArrays on the JSON text ${c.extractJson.MBps} MB/s, on NumPy print() output ${c.extractPrint.MBps} MB/s.`);
   console.log(`\nPeak RSS of the benchmark process: ${peakRssMb} MB (Node ${process.version}, medians of ${ROUNDS} interleaved rounds).`);
 } else {
   for (const c of cases) {
     log(`${c.case}: ${c.pythonMB} MB Python, ${c.arrays} arrays, ${c.numbers} numbers`);
     log(`  extractArrays ${c.extractMBps} MB/s (median ${c.extractMedianMs} ms)  JSON.parse ${c.jsonParseMBps} MB/s (median ${c.jsonParseMedianMs} ms)  ratio ${c.ratio}×`);
     log(`  CPU time: extractArrays ${c.extractCpuMedianMs} ms, JSON.parse ${c.jsonParseCpuMedianMs} ms, ratio ${c.cpuRatio}×`);
+    log(`  extractArrays on the same numbers as JSON: ${c.extractJson.MBps} MB/s; as NumPy print() output: ${c.extractPrint.MBps} MB/s (${c.extractPrint.MB} MB)`);
     log(`  bit-identical to parseFloat: ${c.bitIdentical ? `yes, all ${c.numbers}` : `NO — ${c.mismatches} differ, first ${c.firstMismatch}`}${c.diagnostics ? `; ${c.diagnostics} diagnostics!` : ''}`);
   }
   log(`peak RSS ${peakRssMb} MB`);

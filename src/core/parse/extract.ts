@@ -880,7 +880,7 @@ class Extractor {
 
   private listError(outcome: ListOutcome & { kind: 'error' }, name: string | undefined, callee?: string): void {
     const label = name !== undefined ? `'${name}'` : callee !== undefined ? `This ${callee}(...)` : 'This array';
-    const detail = outcome.code === 'unterminated' || outcome.code === 'too-deep' ? outcome.detail : outcome.detail;
+    const detail = outcome.detail;
     const message =
       outcome.code === 'unterminated'
         ? `${label}: ${detail}, so its values cannot be read.`
@@ -986,7 +986,6 @@ function startsScalar(text: string, j: number): boolean {
 
 /** tensor(0.5), np.array(3.0): a 0-d array. The value must be followed by ',' or ')'. */
 function readScalar(text: string, j: number): ListOutcome | undefined {
-  // Reuse the list reader on a virtual one-element list by reading the number directly.
   let value: number;
   let end: number;
   const c = text.charCodeAt(j);

@@ -218,7 +218,7 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
       if (truncatedAt < 0 && depth >= 2) {
         if (expectedAt[depth] === -1) expectedAt[depth] = length;
         else if (expectedAt[depth] !== length) {
-          ragged ??= raggedAt(`${describeRow(countAt, depth)} has ${length} values but the rows before it have ${expectedAt[depth]}`, openAt[depth], i + 1);
+          ragged ??= raggedAt(`${describeRow(countAt, depth)} has ${values(length)} but the rows before it have ${expectedAt[depth]}`, openAt[depth], i + 1);
         }
       }
       if (depth === 1) {
@@ -394,7 +394,7 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
     return {
       kind: 'error',
       code: 'ragged-rows',
-      detail: `row ${row} has ${childShapes[row][0]} values but row 0 has ${expected}`,
+      detail: `row ${row} has ${values(childShapes[row][0])} but row 0 has ${expected}`,
       range: { start: childStart[row], end: childEnd[row] },
       end: i,
     };
@@ -415,10 +415,14 @@ function raggedAt(detail: string, from: number, to: number): { detail: string; r
   return { detail, range: { start: from, end: to } };
 }
 
-function notNumeric(depth: number, at: number, atEnd: number, detail: string, n = Number.MAX_SAFE_INTEGER): ListOutcome {
+function notNumeric(depth: number, at: number, atEnd: number, detail: string): ListOutcome {
   const openPositions: number[] = [];
   for (let d = 0; d <= depth; d++) openPositions.push(openAt[d]);
-  return { kind: 'not-numeric', at: { start: at, end: Math.max(at, Math.min(atEnd, n)) }, openPositions, detail };
+  return { kind: 'not-numeric', at: { start: at, end: Math.max(at, atEnd) }, openPositions, detail };
+}
+
+function values(count: number): string {
+  return count === 1 ? '1 value' : `${count} values`;
 }
 
 function makeArray(shape: number[], from: number, to: number, range: SourceRange, nonFinite: readonly NonFiniteSite[], nonFiniteCount: number): NumericArray {
