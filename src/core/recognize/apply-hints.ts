@@ -88,6 +88,15 @@ export function applyHints(c: LayerCandidate, hint: LayerHint | undefined, hints
         }
       }
     }
+    // The CuDNNGRU doubt is settled by a plain GRU(...) constructor, or by Keras 3, which has no CuDNN layers.
+    if (c.convention === 'keras' && c.cell === 'gru' && c.alternatives.includes('keras_cudnn')) {
+      const settledBy = hint && !hint.cudnn ? `${where} is a plain GRU` : k3 && !k2 ? `\`${k3.text}\` → Keras 3, which has no CuDNNGRU` : undefined;
+      if (settledBy) {
+        c.alternatives = c.alternatives.filter((x) => x !== 'keras_cudnn');
+        c.warnings = c.warnings.filter((w) => w.code !== 'cudnn-gru-same-shapes');
+        evidence.push({ code: 'constructor-hint', message: `${settledBy}: not Keras 2 CuDNNGRU` });
+      }
+    }
     if (hint?.recurrentActivation) {
       opts.recurrentActivation = hint.recurrentActivation;
       evidence.push({ code: 'constructor-hint', message: `recurrent_activation="${hint.recurrentActivation}" from ${where}` });

@@ -72,6 +72,10 @@ describe('recognize: Keras names', () => {
     assert.equal(gatesText(l), 'z 0:4, r 4:8, h 8:12');
     assert.deepEqual(l.alternatives, ['keras_cudnn']);
     assert.ok(l.warnings.some((w) => /CuDNNGRU/.test(w.message)));
+    const settled = recognize(p, 'model = keras.Sequential([layers.GRU(4)])\n').layers[0];
+    assert.deepEqual(settled.alternatives, []);
+    assert.ok(!settled.warnings.some((w) => /CuDNNGRU/.test(w.message)));
+    assert.ok(settled.evidence.some((e) => /not Keras 2 CuDNNGRU/.test(e.message)));
   });
 
   it('says a (3H,) Keras GRU bias means reset_after=False', () => {
