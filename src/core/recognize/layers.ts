@@ -172,6 +172,7 @@ export function analyseKeras(name: string, dirs: DirectionTensors[], named: bool
     });
     if (!same) return { arrays: all, message: `the backward direction of ${label} has shapes that differ from the forward direction` };
   }
+  if (dirs.length === 2 && named) evidence.push({ code: 'name-pattern', message: 'forward and backward copies of the same arrays → Bidirectional: 2 directions, forward first' });
   return {
     kind: 'recurrent', name, module: name, family: 'keras', convention, cell, units, inputSize, directions: dirs.length === 2 ? 2 : 1,
     tensors: dirs, resetAfter, useBias, evidence, warnings, alternatives, named,
@@ -231,6 +232,7 @@ export function analysePytorch(name: string, dirs: DirectionTensors[], named: bo
     const same = Object.keys(first).every((r) => dirs[d][r]?.shape.join() === first[r]?.shape.join());
     if (!same) return { arrays: all, message: `the _reverse direction of ${label} has shapes that differ from the forward direction` };
   }
+  if (dirs.length === 2 && named) evidence.push({ code: 'name-pattern', message: '_reverse copies of every array → bidirectional=True: 2 directions' });
   return {
     kind: 'recurrent', name, module: name, family: 'pytorch', convention: 'pytorch', cell, units, inputSize, projSize,
     directions: dirs.length === 2 ? 2 : 1, tensors: dirs, resetAfter: cell === 'gru' ? true : undefined, useBias, evidence, warnings, alternatives: [], named,
