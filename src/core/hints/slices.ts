@@ -277,7 +277,7 @@ export function analyseSlices(text: string, arrays: readonly ExtractedArray[], l
   }
 
   // ---- splits: np.split(z, 4, axis=1), torch.chunk(g, 4, 1), g.chunk(4, 1), tf.split(z, 4, axis=-1), z.split(H, 1)
-  const splitRe = /((?:[A-Za-z_]\w*\.)*)(split|array_split|chunk)\s*\(/g;
+  const splitRe = /((?:[A-Za-z_]\w*\.)*)(split|array_split|hsplit|chunk)\s*\(/g;
   for (let m = splitRe.exec(text); m; m = splitRe.exec(text)) {
     if (insideSpans(merged, m.index)) continue;
     const open = m.index + m[0].length - 1;
@@ -307,7 +307,7 @@ export function analyseSlices(text: string, arrays: readonly ExtractedArray[], l
       const items = splitArguments(countText.slice(1, -1), 0).map((a) => evaluateInteger(a.value, lookupFor(m!.index, layer)));
       if (items.some((v) => v === undefined)) continue;
       const vals = items as number[];
-      if (m[2] === 'split' && (qual === 'np' || qual === 'numpy' || qual === 'jnp')) {
+      if (m[2] !== 'chunk' && (qual === 'np' || qual === 'numpy' || qual === 'jnp')) {
         const cuts = [0, ...vals, width];
         bounds = cuts.slice(0, -1).map((c, k) => [c, cuts[k + 1]]);
       } else {

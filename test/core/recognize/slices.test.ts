@@ -43,9 +43,12 @@ describe('slices of a packed pre-activation', () => {
       'i2, g2, f2, o2 = gates.chunk(4, 1)',
       'forget_gate = gates[:, H:2*H]',
       'W_f = lstm_1_kernel_0[:, 2*units:3*units]',
+      'a, b = np.split(gates, [6], axis=1)',
+      'zi, zf, zc, zo = tf.split(gates, num_or_size_splits=4, axis=1)',
+      'parts = line.split(",")',
     ].join('\n');
     const s = recognize(seedArrays(), text).slices;
-    const split = s.filter((a) => a.text.startsWith('np.split'));
+    const split = s.filter((a) => a.text.startsWith('np.split(gates, 4'));
     assert.deepEqual(split.map((a) => [a.target, a.start, a.end, a.mismatch === undefined]), [['i', 0, 3, true], ['f', 3, 6, true], ['g', 6, 9, true], ['o', 9, 12, true]]);
     const chunk = s.filter((a) => a.text.startsWith('gates.chunk'));
     assert.deepEqual(chunk.map((a) => [a.target, a.mismatch?.correctStart]), [['i2', undefined], ['g2', 6], ['f2', 3], ['o2', undefined]]);
@@ -53,6 +56,9 @@ describe('slices of a packed pre-activation', () => {
     assert.deepEqual([fg.start, fg.end, fg.mismatch], [3, 6, undefined]);
     const wf = s.find((a) => a.target === 'W_f')!;
     assert.deepEqual([wf.start, wf.end, wf.mismatch?.correctStart], [6, 9, 3]);
+    assert.deepEqual(s.filter((a) => a.text.startsWith('np.split(gates, [6]')).map((a) => [a.target, a.start, a.end, a.gates.map((g) => g.gate).join()]), [['a', 0, 6, 'i,f'], ['b', 6, 12, 'c,o']]);
+    assert.deepEqual(s.filter((a) => a.text.startsWith('tf.split')).map((a) => [a.target, a.start, a.end, a.mismatch === undefined]), [['zi', 0, 3, true], ['zf', 3, 6, true], ['zc', 6, 9, true], ['zo', 9, 12, true]]);
+    assert.equal(s.filter((a) => a.text.includes('line.split')).length, 0);
   });
 
   it('uses the PyTorch order for torch.chunk on a PyTorch LSTM', () => {
