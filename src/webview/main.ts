@@ -24,7 +24,7 @@
 //   #gl-heat-gates #gl-heat-c #gl-heat-h  heatmap canvases;  #gl-plot-h: h line plot canvas
 //   #gl-tooltip        hover tooltip;  #gl-live: aria-live region
 // The step label, slider, #gl-x and every on-screen section update in the next animation frame after a step
-// change; sections scrolled out of view (#gl-z, #gl-gates, #gl-state-c, #gl-state-h) update about 60 ms later, so
+// change (#gl-z always); sections scrolled out of view (#gl-gates, #gl-state-c, #gl-state-h) update about 60 ms later, so
 // a test that reads them after a step should wait for the expected text rather than read once.
 
 import { gateTitle, type CanonicalGate, type ConventionId, type CellKind } from '../core/conventions';
@@ -574,7 +574,7 @@ function stateTable(box: HTMLElement, title: string, cols: [string, string][], f
 // Sections outside the viewport (tracked by an IntersectionObserver) are updated just after the frame instead of
 // inside it, so the visible part of a step stays within the frame budget; they are never left stale, because a
 // screen reader's virtual cursor may read them without scrolling.
-interface StepSection { readonly el: HTMLElement; readonly render: (tr: TraceData, s: number) => void; visible: boolean; dirty: boolean }
+interface StepSection { readonly el: HTMLElement; readonly render: (tr: TraceData, s: number) => void; visible: boolean; dirty: boolean; readonly always?: boolean }
 
 function renderZ(tr: TraceData, s: number): void {
   for (const bc of blockCells) {
@@ -654,7 +654,8 @@ function flushDeferred(): void {
 }
 
 const sections: StepSection[] = [
-  { el: zBox, render: renderZ, visible: true, dirty: false },
+  // z is the view's subject and sits near the top: always updated in the frame, together with the step label.
+  { el: zBox, render: renderZ, visible: true, dirty: false, always: true },
   { el: gatesBox, render: renderBars, visible: true, dirty: false },
   { el: cBox, render: renderCell, visible: true, dirty: false },
   { el: hBox, render: renderHidden, visible: true, dirty: false },
@@ -691,7 +692,7 @@ function renderStep(): void {
 
   let deferred = false;
   for (const sec of sections) {
-    if (sec.visible) { sec.dirty = false; sec.render(tr, s); } else { sec.dirty = true; deferred = true; }
+    if (sec.visible || sec.always) { sec.dirty = false; sec.render(tr, s); } else { sec.dirty = true; deferred = true; }
   }
   if (deferred && flushTimer === undefined) flushTimer = setTimeout(flushDeferred, 60);
   heatGates.setStep(s); heatC.setStep(s); heatH.setStep(s); plotH.setStep(s);
