@@ -145,9 +145,41 @@ function freePort() {
   });
 }
 
-/** A throwaway workspace: test-workspace/ (its settings) plus a copy of examples/, so tests may edit files. */
-export function prepareWorkspace(name) {
-  const dir = path.join(STATE, 'workspaces', name);
+// Each harness process keeps its state in .vscode-test/run-<pid>/, so runs started at the same time in one checkout
+// (two people, or CI and a person) never share a workspace, a user-data dir or a browser profile. The folder goes
+// when the run ends (KEEP_STATE=1 keeps it for a look); the demo keeps its own in .vscode-test/demo/.
+let runDir;
+function scratch(...parts) {
+  if (!runDir) {
+    sweepDeadRuns();
+    runDir = path.join(STATE, `run-${process.pid}`);
+    mkdirSync(runDir, { recursive: true });
+    const mine = runDir;
+    // First in, so the last cleanup to run: after code-server and the browser have stopped using it.
+    cleanups.unshift(async () => {
+      if (!process.env.KEEP_STATE) rmSync(mine, { recursive: true, force: true });
+      if (runDir === mine) runDir = undefined;
+    });
+  }
+  return path.join(runDir, ...parts);
+}
+
+/** Removes the run folders of harness processes that no longer exist (killed before they could clean up). */
+function sweepDeadRuns() {
+  if (!existsSync(STATE)) return;
+  for (const name of readdirSync(STATE)) {
+    const pid = Number(/^run-(\d+)$/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try { process.kill(pid, 0); } catch (e) { if (e.code === 'ESRCH') rmSync(path.join(STATE, name), { recursive: true, force: true }); }
+  }
+}
+
+/**
+ * A throwaway workspace: test-workspace/ (its settings) plus a copy of examples/, so tests may edit files.
+ * `persistent` (the demo) puts it in .vscode-test/<name>/workspace, where it stays after the run.
+ */
+export function prepareWorkspace(name, { persistent = false } = {}) {
+  const dir = persistent ? path.join(STATE, name, 'workspace') : scratch('workspaces', name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   cpSync(path.join(ROOT, 'test-workspace'), dir, { recursive: true });
@@ -171,13 +203,13 @@ const USER_SETTINGS = {
 };
 
 /**
- * Starts code-server on a free 127.0.0.1 port, in its own process group, with all state under
- * .vscode-test/state/<name> (user data, extensions, XDG dirs) and a short private TMPDIR.
+ * Starts code-server on a free 127.0.0.1 port, in its own process group, with all state (user data, extensions,
+ * XDG dirs) in the run folder, or in .vscode-test/<name>/state when `persistent`, and a short private TMPDIR.
  */
-export async function startCodeServer(name, { vsix, port: wantedPort, extraEnv = {}, keepState = false } = {}) {
+export async function startCodeServer(name, { vsix, port: wantedPort, extraEnv = {}, persistent = false } = {}) {
   if (!existsSync(CODE_SERVER)) throw new Error(`code-server not found at ${CODE_SERVER}: run \`node scripts/vscode-harness.mjs setup\``);
-  const dir = path.join(STATE, 'state', name);
-  if (!keepState) rmSync(dir, { recursive: true, force: true });
+  const dir = persistent ? path.join(STATE, name, 'state') : scratch('state', name);
+  rmSync(dir, { recursive: true, force: true });
   for (const d of ['user-data/User', 'extensions', 'xdg-config', 'xdg-data', 'xdg-cache']) mkdirSync(path.join(dir, d), { recursive: true });
   writeFileSync(path.join(dir, 'user-data/User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
   writeFileSync(path.join(dir, 'config.yaml'), 'auth: none\ncert: false\n');
@@ -237,9 +269,9 @@ export async function startCodeServer(name, { vsix, port: wantedPort, extraEnv =
   return { port, dir, remote, workbenchUrl };
 }
 
-async function launchBrowser(name) {
+export async function launchBrowser(name) {
   const { chromium } = await import('playwright-core');
-  const profile = path.join(STATE, 'state', name, 'chromium-profile');
+  const profile = scratch('state', name, 'chromium-profile');
   rmSync(profile, { recursive: true, force: true });
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -269,34 +301,42 @@ function packagedVsix() {
 }
 
 // ------------------------------------------------------------------------------------------------ exthost
-async function exthost() {
-  const runner = path.join(ROOT, 'out/test/extension/index.js');
-  if (!existsSync(runner)) throw new Error('out/test/extension/index.js is missing: run `npm run build` first');
-  const resultFile = path.join(STATE, 'exthost-result.json');
-  rmSync(resultFile, { force: true });
-  const workspace = prepareWorkspace('exthost');
-  // The extension host inherits code-server's environment: the runner writes its counts to GATE_LENS_TEST_RESULT.
-  const cs = await startCodeServer('exthost', { extraEnv: { GATE_LENS_TEST_RESULT: resultFile } });
-  const page = await launchBrowser('exthost');
+/**
+ * Opens the workbench on `workspace` with the repository loaded in development mode and `testsPath` (a bundled
+ * module exporting run()) as the extension tests, and resolves when the extension host reports its exit code.
+ * The extension host inherits code-server's environment, so `extraEnv` reaches the runner.
+ */
+export async function runInExtensionHost(name, { testsPath, workspace, extraEnv = {}, echo = true }) {
+  const cs = await startCodeServer(name, { extraEnv });
+  const page = await launchBrowser(name);
   const transcript = [];
   const exitCode = new Promise((resolve) => {
     void page.exposeFunction('codeAutomationLog', (type, args) => {
       const line = util.format(...(Array.isArray(args) ? args : [args]));
       transcript.push(line);
-      (console[type] ?? console.log)(`[exthost] ${line}`);
+      if (echo) (console[type] ?? console.log)(`[exthost] ${line}`);
     });
     void page.exposeFunction('codeAutomationExit', (code) => resolve(code));
   });
   await page.goto(cs.workbenchUrl(workspace, [
     ['extensionDevelopmentPath', cs.remote(ROOT)],
-    ['extensionTestsPath', cs.remote(runner.replace(/\.js$/, ''))],
+    ['extensionTestsPath', cs.remote(testsPath.replace(/\.js$/, ''))],
     ['skipWelcome', 'true'],
   ]));
-  log(`workbench opened on ${path.relative(ROOT, workspace)}; the extension host is running the tests`);
+  log(`workbench opened on ${path.relative(ROOT, workspace)}; the extension host is running ${path.relative(ROOT, testsPath)}`);
   const code = await exitCode;
-  await page.screenshot({ path: path.join(LOGS, 'exthost.png') }).catch(() => {});
-  writeFileSync(path.join(LOGS, 'exthost.log'), transcript.join('\n'));
+  await page.screenshot({ path: path.join(LOGS, `${name}.png`) }).catch(() => {});
+  writeFileSync(path.join(LOGS, `${name}.log`), transcript.join('\n'));
   log(`extension host exit code: ${code}`);
+  return { code, transcript };
+}
+
+async function exthost() {
+  const runner = path.join(ROOT, 'out/test/extension/index.js');
+  if (!existsSync(runner)) throw new Error('out/test/extension/index.js is missing: run `npm run build` first');
+  const resultFile = scratch('exthost-result.json');
+  // The runner writes its counts to GATE_LENS_TEST_RESULT.
+  const { code, transcript } = await runInExtensionHost('exthost', { testsPath: runner, workspace: prepareWorkspace('exthost'), extraEnv: { GATE_LENS_TEST_RESULT: resultFile } });
   let summary;
   try { summary = JSON.parse(readFileSync(resultFile, 'utf8')); } catch {
     // Fall back to the line the runner also prints, in case the file could not be written.
@@ -354,8 +394,8 @@ async function ui() {
 /** Serves Gate Lens on a fresh copy of examples/ until interrupted. Returns only on a start-up error. */
 export async function demo({ port } = {}) {
   const vsix = packagedVsix();
-  const workspace = prepareWorkspace('demo');
-  const cs = await startCodeServer('demo', { vsix, port });
+  const workspace = prepareWorkspace('demo', { persistent: true });
+  const cs = await startCodeServer('demo', { vsix, port, persistent: true });
   const payload = vsix ? undefined : [['extensionDevelopmentPath', cs.remote(ROOT)], ['skipWelcome', 'true']];
   console.log(`\nGate Lens demo: open ${cs.workbenchUrl(workspace, payload)}\n` +
     `(workspace: ${workspace}, a copy of examples/; start with examples/seed_keras_lstm.py). Ctrl-C stops it.\n`);

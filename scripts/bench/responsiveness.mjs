@@ -1,0 +1,199 @@
+#!/usr/bin/env node
+// Responsiveness of Gate Lens in a real VS Code (code-server 4.100.3 + Chromium, as scripts/vscode-harness.mjs
+// runs it). Measured, not asserted: prints a table and writes test-results/bench/responsiveness.json.
+//   In the extension host (test/extension/responsiveness.main.ts): activation time; hover latency on a 5 MB
+//   weights file after the first parse; the longest event-loop stall while a 20 MB file is opened and parsed.
+//   In the browser (Playwright, inside the webview iframe): Step Through's time to first render and the per-step
+//   update time for a 512-unit LSTM (the 20 MB file).
+// Needs `npm run build` and code-server (node scripts/vscode-harness.mjs setup). Usage: node scripts/bench/responsiveness.mjs
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, cleanup, launchBrowser, log, runInExtensionHost, startCodeServer } from '../vscode-harness.mjs';
+
+const OUT_DIR = path.join(ROOT, 'test-results/bench');
+// Its own folder per process, like the harness's run folders, removed at the end.
+const WORKSPACE = path.join(ROOT, `.vscode-test/bench-${process.pid}`);
+const STEPS = 40;
+
+/** Deterministic values in [-0.5, 0.5): mulberry32. */
+function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+  };
+}
+
+/** A Keras LSTM pasted as NumPy arrays, one matrix row per line, as model.get_weights() prints them. */
+function kerasLstmFile(inputSize, units, seed) {
+  const next = random(seed);
+  const row = (n) => `[${Array.from({ length: n }, () => next().toFixed(8)).join(', ')}]`;
+  const matrix = (name, rows, cols) => {
+    const lines = Array.from({ length: rows }, () => row(cols));
+    const indent = ' '.repeat(`${name} = np.array([`.length);
+    return `${name} = np.array([${lines.join(`,\n${indent}`)}])`;
+  };
+  return [
+    `# Keras LSTM(${units}) on ${inputSize} input features: model.get_weights() (generated for the responsiveness bench)`,
+    'import numpy as np',
+    matrix('lstm_kernel', inputSize, 4 * units),
+    matrix('lstm_recurrent_kernel', units, 4 * units),
+    `lstm_bias = np.array(${row(4 * units)})`,
+    '',
+  ].join('\n');
+}
+
+function prepareWorkspace() {
+  rmSync(WORKSPACE, { recursive: true, force: true });
+  mkdirSync(path.join(WORKSPACE, '.vscode'), { recursive: true });
+  cpSync(path.join(ROOT, 'test-workspace/.vscode/settings.json'), path.join(WORKSPACE, '.vscode/settings.json'));
+  // The bench files are above the default gateLens.maxFileSizeMB (5) on purpose.
+  const settings = path.join(WORKSPACE, '.vscode/settings.json');
+  const text = readFileSync(settings, 'utf8').replace(/\{/, '{\n  "gateLens.maxFileSizeMB": 64,');
+  writeFileSync(settings, text);
+  const files = { 'bench_5mb.py': kerasLstmFile(230, 230, 5), 'bench_20mb.py': kerasLstmFile(340, 512, 20) };
+  const sizes = {};
+  for (const [name, content] of Object.entries(files)) {
+    writeFileSync(path.join(WORKSPACE, name), content);
+    sizes[name] = `${(Buffer.byteLength(content) / 1e6).toFixed(1)} MB`;
+  }
+  return sizes;
+}
+
+async function inExtensionHost() {
+  const module = path.join(ROOT, 'out/test/extension/responsiveness.main.js');
+  if (!existsSync(module)) throw new Error('out/test/extension/responsiveness.main.js is missing: run `npm run build`');
+  const resultFile = path.join(WORKSPACE, '.vscode/bench-result.json');
+  const { code } = await runInExtensionHost('bench-exthost', { testsPath: module, workspace: WORKSPACE, extraEnv: { GATE_LENS_BENCH_RESULT: resultFile }, echo: false });
+  await cleanup();
+  if (!existsSync(resultFile)) throw new Error(`the extension-host bench wrote no result (exit ${code}); see .vscode-test/logs/bench-exthost.log`);
+  return JSON.parse(readFileSync(resultFile, 'utf8'));
+}
+
+async function webviewFrame(page, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      const element = await frame.frameElement().catch(() => undefined);
+      if ((await element?.getAttribute('id')) !== 'active-frame') continue;
+      if (await frame.locator('#gl-step-label').isVisible().catch(() => false)) return frame;
+    }
+    if (Date.now() > deadline) throw new Error('no Gate Lens webview appeared');
+    await page.waitForTimeout(50);
+  }
+}
+
+/** Runs a command from the palette; returns the moment Enter was pressed. */
+async function palette(page, title) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  const pressed = Date.now();
+  await page.keyboard.press('Enter');
+  return pressed;
+}
+
+async function inWebview() {
+  const cs = await startCodeServer('bench-ui');
+  const page = await launchBrowser('bench-ui');
+  page.setDefaultTimeout(180000);
+  try {
+    return await measureWebview(cs, page);
+  } catch (error) {
+    await page.screenshot({ path: path.join(OUT_DIR, 'bench-failed.png') }).catch(() => {});
+    throw error;
+  } finally {
+    await cleanup();
+  }
+}
+
+async function measureWebview(cs, page) {
+  await page.goto(cs.workbenchUrl(WORKSPACE, [['extensionDevelopmentPath', cs.remote(ROOT)], ['skipWelcome', 'true']]));
+  await page.locator('.monaco-workbench').waitFor();
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill('bench_20mb.py');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'bench_20mb.py' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  // The web workbench asks before showing files over 10 MB in the text editor, as it would ask a user.
+  const openAnyway = page.locator('.monaco-button', { hasText: 'Open Anyway' });
+  if (await openAnyway.waitFor({ timeout: 15000 }).then(() => true, () => false)) await openAnyway.click();
+  // The status bar names the layer once the analysis is done; the webview timing starts after that.
+  await page.locator('.statusbar-item', { hasText: 'LSTM' }).first().waitFor();
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').fill(':3');
+  await page.keyboard.press('Enter');
+  const t0 = await palette(page, 'Gate Lens: Step Through');
+  const frame = await webviewFrame(page, 180000);
+  await frame.locator('#gl-z td.gl-cell[data-row="z"]').first().waitFor();
+  await frame.waitForFunction(() => (document.querySelector('#gl-z td.gl-cell[data-row="z"]')?.textContent ?? '') !== '');
+  const firstRenderMs = Date.now() - t0;
+  const units = await frame.locator('#gl-layer-summary').textContent();
+
+  await frame.locator('#gl-run-source').selectOption('random');
+  await frame.locator('#gl-run-steps').fill(String(STEPS));
+  const runStart = Date.now();
+  await frame.locator('#gl-run').click();
+  await frame.locator('#gl-step-label', { hasText: `Step 1 / ${STEPS}` }).waitFor();
+  const runMs = Date.now() - runStart;
+  // Inside the webview: click "next", wait for the label to change, then for the frame to be painted.
+  const perStep = await frame.evaluate(async (steps) => {
+    const label = document.getElementById('gl-step-label');
+    const next = document.getElementById('gl-next');
+    const times = [];
+    for (let i = 1; i < steps; i++) {
+      const before = label.textContent;
+      const t = performance.now();
+      next.click();
+      while (label.textContent === before) await new Promise((r) => setTimeout(r, 0));
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      times.push(performance.now() - t);
+    }
+    return times;
+  }, STEPS);
+  await page.screenshot({ path: path.join(OUT_DIR, 'bench-512-units.png') }).catch(() => {});
+  // VS Code's own activation time for the extension, from "Developer: Show Running Extensions".
+  await palette(page, 'Developer: Show Running Extensions');
+  const activationTime = (await page.locator('.monaco-list-row', { hasText: /Gate Lens|gate-lens/ }).locator('.activation-time').first().textContent())?.trim();
+  const sorted = [...perStep].sort((a, b) => a - b);
+  return {
+    layer: units?.trim(),
+    activationTime,
+    stepThroughFirstRenderMs: firstRenderMs,
+    runRandomSequenceMs: { steps: STEPS, ms: runMs },
+    perStepUpdateMs: { median: sorted[Math.floor(sorted.length / 2)], p95: sorted[Math.floor(sorted.length * 0.95)], max: sorted[sorted.length - 1], n: sorted.length },
+  };
+}
+
+const fmt = (name, v) => {
+  if (typeof v === 'number') return /ms$/i.test(name) ? `${v.toFixed(1)} ms` : String(v);
+  if (typeof v === 'object' && v !== null) return Object.entries(v).map(([k, x]) => `${k} ${typeof x === 'number' && !Number.isInteger(x) ? x.toFixed(1) : x}`).join(', ');
+  return String(v);
+};
+
+mkdirSync(OUT_DIR, { recursive: true });
+const result = { machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, date: new Date().toISOString() } };
+let failed = false;
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, async () => { await cleanup(); rmSync(WORKSPACE, { recursive: true, force: true }); process.exit(130); });
+try {
+  result.files = prepareWorkspace();
+  log(`bench files: ${JSON.stringify(result.files)}`);
+  // BENCH_ONLY=exthost|webview runs one half.
+  if (process.env.BENCH_ONLY !== 'webview') result.extensionHost = await inExtensionHost();
+  if (process.env.BENCH_ONLY !== 'exthost') result.webview = await inWebview();
+} catch (error) {
+  failed = true;
+  console.error(`bench: ${error.stack ?? error}`);
+  await cleanup();
+}
+rmSync(WORKSPACE, { recursive: true, force: true });
+writeFileSync(path.join(OUT_DIR, 'responsiveness.json'), JSON.stringify(result, null, 2));
+console.log('\nGate Lens responsiveness (code-server 4.100.3 = VS Code 1.100.3, headless Chromium)');
+for (const [group, values] of Object.entries(result)) {
+  for (const [name, value] of Object.entries(values ?? {})) console.log(`  ${`${group}.${name}`.padEnd(44)} ${fmt(name, value)}`);
+}
+console.log(`written: ${path.relative(ROOT, path.join(OUT_DIR, 'responsiveness.json'))}`);
+process.exit(failed ? 1 : 0);
