@@ -101,12 +101,16 @@ interface Call {
   readonly inComment: boolean;
 }
 
+const HINT_CALLEES = new Set([...Object.keys(KERAS_CELLS), ...Object.keys(TORCH_CELLS), 'make_node', 'Bidirectional', 'Dense', 'Linear', 'BasicLSTMCell', 'LSTMBlockCell']);
+
 function findCalls(text: string, spans: ReadonlyArray<readonly [number, number]>): Call[] {
   const calls: Call[] = [];
   const re = /((?:[A-Za-z_]\w*\.)*)([A-Za-z_]\w*)\s*\(/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     // Calls in strings are not code; calls in a `#` comment (`# model.add(LSTM(3, input_shape=(1, 1)))`) are
     // still what the author says the layer is, so they count, matched within their own line.
+    // Only the constructors this reader understands: np.array(...) around megabytes of numbers is not worth a look.
+    if (!HINT_CALLEES.has(m[2])) continue;
     const span = spanAt(spans, m.index);
     const inComment = span !== undefined && text[span[0]] === '#';
     if (span && !inComment) continue;
