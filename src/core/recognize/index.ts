@@ -460,9 +460,6 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     if (applied.convention && !options.conventionOverride) c.convention = applied.convention;
     c.evidence.push(...applied.evidence);
     c.warnings.push(...applied.warnings);
-    if (c.convention === 'keras' && c.cell === 'lstm' && c.tensors[0].bias && !c.evidence.some((e) => e.code === 'bias-forget-ones') && !c.named) {
-      c.warnings.push({ code: 'keras-order-assumed', message: 'no names and no forget-bias ones: the Keras gate order i, f, c, o is assumed from the (I, 4H) kernel layout' });
-    }
     const opts: FromNativeOptions = {
       ...applied.options, name: c.name, units: c.units,
       ...(c.directions === 2 && c.family !== 'onnx' ? { bidirectional: true, merge: applied.merge ?? 'concat' } : {}),
