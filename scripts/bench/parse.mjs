@@ -140,7 +140,7 @@ function runCase(parser, kind, seed) {
   const other = {};
   for (const [label, text] of [['json', jsonText], ['print', printed]]) {
     const times = [];
-    let result;
+    let result = parser.extractArrays(text); // warm-up
     for (let r = 0; r < Math.max(3, ROUNDS >> 1); r++) {
       const t = performance.now();
       result = parser.extractArrays(text);

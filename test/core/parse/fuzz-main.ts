@@ -26,6 +26,7 @@ type WorkerMessage =
       readonly invalid: Failure[];
       readonly hangs: Failure[];
       readonly slowest: { index: number; kind: string; ms: number; cpuMs: number; length: number };
+      readonly slowestCpu: { index: number; kind: string; ms: number; cpuMs: number; length: number };
       readonly arrays: number;
       readonly bytes: number;
       readonly kinds: Record<string, number>;
@@ -51,6 +52,7 @@ function runCases(config: Config, post: (message: WorkerMessage) => void): void 
   const hangs: Failure[] = [];
   const kinds: Record<string, number> = {};
   let slowest = { index: -1, kind: '', ms: 0, cpuMs: 0, length: 0 };
+  let slowestCpu = slowest;
   let arrays = 0;
   let bytes = 0;
   let lastPost = Date.now();
@@ -70,6 +72,7 @@ function runCases(config: Config, post: (message: WorkerMessage) => void): void 
       const cpu = process.cpuUsage(cpuStart);
       const cpuMs = (cpu.user + cpu.system) / 1000;
       if (ms > slowest.ms) slowest = { index, kind, ms, cpuMs, length: text.length };
+      if (cpuMs > slowestCpu.cpuMs) slowestCpu = { index, kind, ms, cpuMs, length: text.length };
       // On a shared machine wall time includes waiting for a core; a hang is a case that also burned a second of CPU.
       if (ms > HANG_MS && cpuMs > HANG_MS) hangs.push({ index, kind, what: `${ms.toFixed(0)} ms (${cpuMs.toFixed(0)} ms CPU) on ${text.length} characters` });
       arrays += result.arrays.length;
@@ -79,7 +82,7 @@ function runCases(config: Config, post: (message: WorkerMessage) => void): void 
       crashes.push({ index, kind, what: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     }
   }
-  post({ type: 'done', done: config.cases, crashes, invalid, hangs, slowest, arrays, bytes, kinds });
+  post({ type: 'done', done: config.cases, crashes, invalid, hangs, slowest, slowestCpu, arrays, bytes, kinds });
 }
 
 function report(config: Config, message: WorkerMessage & { type: 'done' }, seconds: number, peakRssMb: number): number {
@@ -95,7 +98,8 @@ function report(config: Config, message: WorkerMessage & { type: 'done' }, secon
   console.log(`kinds: ${kinds}; ${(message.bytes / 1e6).toFixed(1)} MB of input; ${message.arrays} arrays found`);
   console.log(
     `fuzz: ${message.done} cases, seed ${config.seed}, ${seconds.toFixed(1)} s — crashes ${message.crashes.length}, invariant failures ${message.invalid.length}, ` +
-      `hangs ${message.hangs.length}; slowest case ${message.slowest.index} (${message.slowest.kind}, ${message.slowest.length} chars) ${message.slowest.ms.toFixed(1)} ms (${message.slowest.cpuMs.toFixed(1)} ms CPU); peak RSS ${peakRssMb.toFixed(0)} MB`,
+      `hangs ${message.hangs.length}; slowest case ${message.slowest.index} (${message.slowest.kind}, ${message.slowest.length} chars) ${message.slowest.ms.toFixed(1)} ms (${message.slowest.cpuMs.toFixed(1)} ms CPU); ` +
+      `most CPU: case ${message.slowestCpu.index} (${message.slowestCpu.kind}, ${message.slowestCpu.length} chars) ${message.slowestCpu.cpuMs.toFixed(1)} ms CPU; peak RSS ${peakRssMb.toFixed(0)} MB`,
   );
   return message.crashes.length + message.invalid.length + message.hangs.length === 0 ? 0 : 1;
 }
