@@ -21,7 +21,7 @@ interface Job {
   readonly onProgress?: (fraction: number) => void;
 }
 
-type RequestBody = { kind: 'analyze'; text: string; options: AnalyzeOptions } | { kind: 'run'; job: RunJob };
+type RequestBody = { kind: 'analyze'; utf8: Uint8Array; options: AnalyzeOptions } | { kind: 'run'; job: RunJob };
 
 export class WorkerClient implements vscode.Disposable {
   private worker: Worker | undefined;
@@ -34,7 +34,9 @@ export class WorkerClient implements vscode.Disposable {
   constructor(private readonly scriptUri: vscode.Uri) {}
 
   analyze(text: string, options: AnalyzeOptions, token?: vscode.CancellationToken): Promise<Analysis> {
-    return this.submit({ kind: 'analyze', text, options }, token) as Promise<Analysis>;
+    // UTF-8 round-trips every UTF-16 code unit one for one (a lone surrogate becomes U+FFFD, also one unit), so
+    // the worker's offsets are the document's.
+    return this.submit({ kind: 'analyze', utf8: new TextEncoder().encode(text), options }, token) as Promise<Analysis>;
   }
 
   run(job: RunJob, token?: vscode.CancellationToken, onProgress?: (fraction: number) => void): Promise<LayerResult> {
@@ -90,7 +92,8 @@ export class WorkerClient implements vscode.Disposable {
     const job = this.queue.shift() as Job;
     this.current = job;
     try {
-      this.ensureWorker().postMessage(job.request);
+      // The analyze text is moved, not copied; run inputs are copied, since the host keeps the layer for later runs.
+      this.ensureWorker().postMessage(job.request, job.request.kind === 'analyze' ? [job.request.utf8.buffer as ArrayBuffer] : []);
     } catch (error) {
       this.current = undefined;
       job.reject(error instanceof Error ? error : new Error(String(error)));

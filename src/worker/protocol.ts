@@ -27,7 +27,8 @@ export interface RunJob {
 }
 
 export type WorkerRequest =
-  | { readonly id: number; readonly kind: 'analyze'; readonly text: string; readonly options: AnalyzeOptions }
+  /** The text travels as UTF-8 bytes in a transferred buffer: posting a 20 MB string would copy it on the host thread. */
+  | { readonly id: number; readonly kind: 'analyze'; readonly utf8: Uint8Array; readonly options: AnalyzeOptions }
   | { readonly id: number; readonly kind: 'run'; readonly job: RunJob };
 
 export type WorkerResponse =
@@ -35,3 +36,20 @@ export type WorkerResponse =
   | { readonly id: number; readonly kind: 'run'; readonly result: LayerResult }
   | { readonly id: number; readonly kind: 'progress'; readonly fraction: number }
   | { readonly id: number; readonly kind: 'error'; readonly message: string };
+
+/**
+ * Every ArrayBuffer under `value` (typed arrays in parse results, layers and traces), for the transfer list: moved
+ * buffers are not copied by postMessage, so the receiving thread does not pay for the numbers twice.
+ */
+export function transferables(value: unknown, found: Set<ArrayBuffer> = new Set(), seen: Set<object> = new Set()): ArrayBuffer[] {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return [...found];
+  seen.add(value);
+  if (ArrayBuffer.isView(value)) {
+    if (value.buffer instanceof ArrayBuffer) found.add(value.buffer);
+  } else if (value instanceof ArrayBuffer) {
+    found.add(value);
+  } else {
+    for (const item of Array.isArray(value) ? value : Object.values(value)) transferables(item, found, seen);
+  }
+  return [...found];
+}

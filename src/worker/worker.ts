@@ -5,25 +5,17 @@
 
 import { parentPort } from 'node:worker_threads';
 import { analyzeText, runTraced } from './analysis';
-import type { WorkerRequest, WorkerResponse } from './protocol';
-
-function transferablesOf(response: WorkerResponse): ArrayBuffer[] {
-  if (response.kind !== 'run' || !response.result.trace) return [];
-  const buffers = new Set<ArrayBuffer>();
-  for (const t of response.result.trace) {
-    for (const a of [t.zx, t.zh, t.z, t.a, t.c, t.h]) if (a && a.buffer instanceof ArrayBuffer) buffers.add(a.buffer);
-  }
-  return [...buffers];
-}
+import { transferables, type WorkerRequest, type WorkerResponse } from './protocol';
 
 function handle(request: WorkerRequest, post: (r: WorkerResponse, transfer?: ArrayBuffer[]) => void): void {
   try {
     if (request.kind === 'analyze') {
-      post({ id: request.id, kind: 'analyze', analysis: analyzeText(request.text, request.options) });
+      const analysis = analyzeText(new TextDecoder().decode(request.utf8), request.options);
+      post({ id: request.id, kind: 'analyze', analysis }, transferables(analysis));
     } else {
       const result = runTraced(request.job, (fraction) => post({ id: request.id, kind: 'progress', fraction }));
       const response: WorkerResponse = { id: request.id, kind: 'run', result };
-      post(response, transferablesOf(response));
+      post(response, transferables(result));
     }
   } catch (error) {
     post({ id: request.id, kind: 'error', message: error instanceof Error ? error.message : String(error) });
@@ -32,5 +24,14 @@ function handle(request: WorkerRequest, post: (r: WorkerResponse, transfer?: Arr
 
 const port = parentPort;
 if (port) {
-  port.on('message', (request: WorkerRequest) => handle(request, (r, transfer) => port.postMessage(r, transfer)));
+  port.on('message', (request: WorkerRequest) =>
+    handle(request, (r, transfer) => {
+      try {
+        port.postMessage(r, transfer);
+      } catch {
+        // A buffer that cannot be moved (a view into WebAssembly memory, say): send a copy instead.
+        port.postMessage(r);
+      }
+    }),
+  );
 }
