@@ -4,7 +4,7 @@
 // number of times, so any input finishes in time linear in its length.
 
 import { readNumber, lastNumber } from './number';
-import { readNumericList, skipBalanced, type ListOutcome, type NumericArray } from './numeric-list';
+import { readNumericList, releaseScratch, skipBalanced, type ListOutcome, type NumericArray } from './numeric-list';
 import type { ArrayForm, DiagnosticSeverity, ExtractedArray, ParseDiagnostic, ParseResult, SourceRange } from './types';
 
 export interface ExtractOptions {
@@ -123,6 +123,8 @@ export function extractArrays(text: string, options: ExtractOptions = {}): Parse
   } catch (error) {
     if (error === CANCELLED) return cancelledResult();
     throw error;
+  } finally {
+    releaseScratch();
   }
 }
 

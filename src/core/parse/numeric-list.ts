@@ -68,7 +68,7 @@ export interface ListLimits {
 export const MAX_NON_FINITE_SITES = 1000;
 
 // Scratch buffers shared by every call (the extractor is single-threaded); results are copied out.
-let valueBuffer = new Float64Array(1 << 16);
+let valueBuffer = new Float64Array(1 << 16); // INITIAL_VALUES
 let depthCapacity = 0;
 let openAt = new Int32Array(0);
 let closeCode = new Int32Array(0);
@@ -87,6 +87,13 @@ function ensureDepth(maxDepth: number): void {
   countAt = new Int32Array(need);
   contentAt = new Int8Array(need);
   expectedAt = new Int32Array(need);
+}
+
+const INITIAL_VALUES = 1 << 16;
+
+/** Drops a scratch buffer grown for one huge array, so a long-lived worker does not keep it. */
+export function releaseScratch(): void {
+  if (valueBuffer.length > INITIAL_VALUES * 16) valueBuffer = new Float64Array(INITIAL_VALUES);
 }
 
 function growValues(): void {

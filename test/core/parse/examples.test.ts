@@ -77,6 +77,7 @@ describe('extractArrays over examples/', () => {
       }
       if (expected.truncated) {
         // Summarised prints: only the arrays printed in full are read; each summarised one gets a diagnostic.
+        // NumPy summarises above `threshold` = 1000 elements (numpy/_core/arrayprint.py, format_options defaults).
         const full = (expected.shapes ?? []).filter((s) => s.reduce((a, b) => a * b, 1) <= 1000);
         const summarised = (expected.shapes ?? []).length - full.length;
         assert.deepEqual(result.arrays.map((a) => a.shape), full);
