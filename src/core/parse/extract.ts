@@ -814,7 +814,7 @@ class Extractor {
       case 'array': {
         const tail = scanArguments(text, outcome.array.range.end);
         if (!tail.closed) {
-          this.diagnose('error', 'unterminated', `The '(' of ${callee}(...) is never closed.`, { start: paren, end: paren + 1 }, context.name);
+          this.diagnose('error', 'unterminated', `The '(' of ${callee}(...) is not closed after its array (a ')' or ',' is missing).`, { start: paren, end: paren + 1 }, context.name);
         }
         const range = { start: identStart, end: tail.end };
         let named = context;
@@ -905,62 +905,62 @@ class Extractor {
 
 // ---- helpers ----
 
-/** After the literal: `, dtype=float32)`, `, requires_grad=True)`, `, name='kernel')`, up to the call's ')'. */
+/**
+ * After the literal: `, dtype=float32)`, `, requires_grad=True)`, `, name='kernel')`, positional arguments, up to
+ * the call's ')'. Each argument must follow a comma; anything else where a ',' or ')' belongs means the call was
+ * cut short, and reading resumes right after the literal (so a missing ')' does not swallow the rest of the text).
+ */
 function scanArguments(text: string, from: number): { end: number; closed: boolean; dtype?: string; name?: string; nameRange?: SourceRange } {
   const n = text.length;
   let i = from;
-  let level = 0;
   let dtype: string | undefined;
   let name: string | undefined;
   let nameRange: SourceRange | undefined;
-  let keyword: string | undefined;
-  let valueStart = -1;
-  const finishValue = (end: number): void => {
-    if (keyword === undefined || valueStart < 0) return;
-    const raw = text.slice(valueStart, end).trim();
+  while (true) {
+    i = skipSpaceAndComments(text, i);
+    const c = text.charCodeAt(i);
+    if (c === 41 /* ) */) return { end: i + 1, closed: true, dtype, name, nameRange };
+    if (c !== 44 /* , */) return { end: from, closed: false, dtype, name, nameRange };
+    i = skipSpaceAndComments(text, i + 1);
+    if (text.charCodeAt(i) === 41) return { end: i + 1, closed: true, dtype, name, nameRange };
+    // keyword= or a positional value
+    let keyword: string | undefined;
+    let k = i;
+    while (k < n && isIdentPart(text.charCodeAt(k))) k++;
+    if (k > i) {
+      let e = k;
+      while (e < n && (text.charCodeAt(e) === 32 || text.charCodeAt(e) === 9)) e++;
+      if (text.charCodeAt(e) === 61 && text.charCodeAt(e + 1) !== 61) {
+        keyword = text.slice(i, k);
+        i = e + 1;
+      }
+    }
+    // The value: balanced brackets and strings, up to ',' or ')' at its own level, or a line end at that level.
+    const valueStart = i;
+    let level = 0;
+    while (i < n) {
+      const d = text.charCodeAt(i);
+      if (d === 34 || d === 39) {
+        i = stringEnd(text, i);
+        continue;
+      }
+      if (d === 91 || d === 40 || d === 123) level++;
+      else if (d === 93 || d === 125 || d === 41) {
+        if (level === 0) break;
+        level--;
+      } else if (level === 0 && (d === 44 || d === 10 || d === 35)) break;
+      i++;
+    }
+    if (level > 0) return { end: from, closed: false, dtype, name, nameRange };
+    const raw = text.slice(valueStart, i).trim();
     const unquoted = raw.replace(/^(['"])(.*)\1$/s, '$2');
     if (keyword === 'dtype') dtype = unquoted;
     else if (keyword === 'name' && unquoted !== raw) {
       name = unquoted;
-      const at = valueStart + text.slice(valueStart, end).indexOf(raw) + 1;
+      const at = valueStart + text.slice(valueStart, i).indexOf(raw) + 1;
       nameRange = { start: at, end: at + unquoted.length };
     }
-    keyword = undefined;
-    valueStart = -1;
-  };
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 34 || c === 39) {
-      const close = stringEnd(text, i);
-      i = close;
-      continue;
-    }
-    if (c === 35) {
-      i = lineEnd(text, i);
-      continue;
-    }
-    if (c === 91 || c === 40 || c === 123) level++;
-    else if (c === 93 || c === 125) level = Math.max(0, level - 1);
-    else if (c === 41) {
-      if (level === 0) {
-        finishValue(i);
-        return { end: i + 1, closed: true, dtype, name, nameRange };
-      }
-      level--;
-    } else if (level === 0) {
-      if (c === 44) finishValue(i);
-      else if (c === 61 && text.charCodeAt(i + 1) !== 61 && keyword === undefined) {
-        let k = i - 1;
-        while (k >= from && isSpace(text.charCodeAt(k))) k--;
-        let s = k;
-        while (s >= from && isIdentPart(text.charCodeAt(s))) s--;
-        keyword = text.slice(s + 1, k + 1);
-        valueStart = i + 1;
-      }
-    }
-    i++;
   }
-  return { end: n, closed: false, dtype, name, nameRange };
 }
 
 function stringEnd(text: string, i: number): number {

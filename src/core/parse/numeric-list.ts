@@ -66,6 +66,10 @@ export interface ListLimits {
 }
 
 export const MAX_NON_FINITE_SITES = 1000;
+const NO_SITES: NonFiniteSite[] = [];
+const scratchChildStart: number[] = [];
+const scratchChildEnd: number[] = [];
+const scratchChildValueStart: number[] = [];
 
 // Scratch buffers shared by every call (the extractor is single-threaded); results are copied out.
 let valueBuffer = new Float64Array(1 << 16); // INITIAL_VALUES
@@ -149,12 +153,17 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
   let childLeaf = -1;
   let maxDepthSeen = 0;
   let ragged: { detail: string; range: SourceRange } | undefined;
-  const nonFinite: NonFiniteSite[] = [];
+  // Allocated on the first NaN/Inf only: most literals have none.
+  let nonFinite: NonFiniteSite[] = NO_SITES;
   let nonFiniteCount = 0;
   // Children of the outer bracket, kept so a list of differently shaped arrays can be split.
-  const childStart: number[] = [];
-  const childEnd: number[] = [];
-  const childValueStart: number[] = [];
+  // Shared scratch (never returned), emptied per call.
+  const childStart = scratchChildStart;
+  const childEnd = scratchChildEnd;
+  const childValueStart = scratchChildValueStart;
+  childStart.length = 0;
+  childEnd.length = 0;
+  childValueStart.length = 0;
   let firstChildShape: number[] | undefined;
   let childShapes: number[][] | undefined; // only once the children's shapes diverge
   let i = start;
@@ -301,6 +310,7 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
     if (valueCount === valueBuffer.length) growValues();
     valueBuffer[valueCount] = value;
     if (value - value !== 0) {
+      if (nonFinite === NO_SITES) nonFinite = [];
       if (nonFinite.length < MAX_NON_FINITE_SITES) nonFinite.push({ index: valueCount, range: { start: tokenStart, end: i } });
       nonFiniteCount++;
     }
@@ -349,6 +359,7 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
       }
       buffer[valueCount] = v;
       if (v - v !== 0) {
+        if (nonFinite === NO_SITES) nonFinite = [];
         if (nonFinite.length < MAX_NON_FINITE_SITES) nonFinite.push({ index: valueCount, range: { start: at, end: i } });
         nonFiniteCount++;
       }

@@ -547,6 +547,24 @@ describe('extractArrays: diagnostics', () => {
     assert.equal(result.diagnostics[0].range.start, text.indexOf('[['));
   });
 
+  it('reports a constructor call cut short after its array and reads on after it', () => {
+    const text = 'W = np.array([1.0, 2.0]\nb = np.array([3.0], dtype=np.float32)\nc = torch.tensor([4.0], requires_grad=True\n';
+    const result = extractArrays(text);
+    assert.deepEqual(result.arrays.map((a) => [a.name, values(a), a.dtype]), [
+      ['W', [1, 2], undefined],
+      ['b', [3], 'np.float32'],
+      ['c', [4], undefined],
+    ]);
+    assert.deepEqual(codes(result), ['unterminated', 'unterminated']);
+    assert.deepEqual(result.diagnostics.map((d) => d.name), ['W', 'c']);
+  });
+
+  it('reads positional and keyword arguments after the literal', () => {
+    const a = only("w = np.array([[1, 2]], np.float32, copy=True, order='C')");
+    assert.deepEqual(a.shape, [1, 2]);
+    assert.equal(a.range.end, "w = np.array([[1, 2]], np.float32, copy=True, order='C')".length);
+  });
+
   it('reports an unterminated list of arrays and still reads the arrays in it', () => {
     const result = extractArrays('[array([1., 2.]), array([3.])');
     assert.deepEqual(result.arrays.map((a) => a.shape), [[2], [1]]);
