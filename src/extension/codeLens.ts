@@ -29,10 +29,10 @@ export class GateCodeLensProvider implements vscode.CodeLensProvider {
         const at = document.positionAt((array.nameRange ?? array.range).start);
         const range = new vscode.Range(at, at);
         const axis = packedAxisName(array.shape, role.packedAxis);
-        const what = `${cellName(layer.cell)} ${frameworkName(layer.convention, layer.cell)} \`${layer.name}\``;
+        const what = `${layer.name} (${frameworkName(layer.convention, layer.cell)} ${cellName(layer.cell)})`;
         lenses.push(
           new vscode.CodeLens(range, {
-            title: `${axis}: ${rangesLabel(layer.gates)} — ${what.replace(/`/g, '')}`,
+            title: `${axis}: ${rangesLabel(layer.gates)} — ${what}`,
             tooltip: role.description,
             command: 'gateLens.stepThrough',
             arguments: [{ uri: document.uri.toString(), layerId: layer.id }],

@@ -78,9 +78,10 @@ export class GateHoverProvider implements vscode.HoverProvider {
       md.appendMarkdown('\n\n');
     }
     if (layer) {
-      md.appendMarkdown(`${cellName(layer.cell)} · ${frameworkName(layer.convention, layer.cell)} · ${vscode.l10n.t('{0} units, input size {1}', layer.units, layer.inputSize)}${layer.directions === 2 ? ` · ${vscode.l10n.t('bidirectional')}` : ''}\n\n`);
-      md.appendMarkdown(evidenceList(layer).join('\n') + '\n\n');
-      md.appendMarkdown(layerLinks(document, layer));
+      md.appendMarkdown(`${frameworkName(layer.convention, layer.cell)} ${cellName(layer.cell)} · ${vscode.l10n.t('{0} units, input size {1}', layer.units, layer.inputSize)}${layer.directions === 2 ? ` · ${vscode.l10n.t('bidirectional')}` : ''}\n\n`);
+      // The actions before the evidence, so they stay visible without scrolling a long hover.
+      md.appendMarkdown(layerLinks(document, layer) + '\n\n');
+      md.appendMarkdown(evidenceList(layer).join('\n'));
     } else if (dense) {
       md.appendMarkdown(vscode.l10n.t('Dense layer `{0}`: {1} → {2}', dense.name, dense.layer.inputSize, dense.layer.units));
     }
