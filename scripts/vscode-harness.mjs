@@ -20,7 +20,8 @@
 // Environment: CS_DIR (code-server install folder), CHROMIUM_BIN (default /usr/bin/chromium),
 // HARNESS_TIMEOUT_MS (whole run, default 600000), MOCHA_GREP (run only matching tests, both test modes),
 // GATE_LENS_VSIX (ui/demo: the .vsix to install), SERVER_LOG=1 / BROWSER_LOG=1 (echo their output),
-// UPDATE_SCREENSHOTS=1 (ui: copy the README screenshots to media/screenshots/).
+// UPDATE_SCREENSHOTS=1 (ui: copy the README screenshots to media/screenshots/), KEEP_STATE=1 (keep the run folder
+// .vscode-test/run-<pid>/: workspace copy, user data, browser profile). Logs: .vscode-test/logs/.
 import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
