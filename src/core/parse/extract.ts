@@ -18,6 +18,8 @@ export interface ExtractOptions {
 
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 64;
+/** Diagnostics listed per text; the rest are counted in one `more-diagnostics` entry. */
+export const MAX_DIAGNOSTICS = 1000;
 
 /** Constructor names (the last dotted segment) whose first argument is an array literal. */
 const CONSTRUCTORS = new Set([
@@ -163,6 +165,7 @@ class Extractor {
   private variableName?: { value: string; range: SourceRange };
   private callContext?: { at: number; context: Context };
   private tokenSinceNewline = false;
+  private suppressedDiagnostics = 0;
   private readonly limits: { maxDepth: number; checkpoint: () => void };
 
   constructor(
@@ -263,6 +266,14 @@ class Extractor {
       if (container.kind === Kind.List || container.kind === Kind.Dict) {
         this.diagnose('warning', 'unterminated', `This '${text[container.open]}' is never closed.`, { start: container.open, end: container.open + 1 });
       }
+    }
+    if (this.suppressedDiagnostics > 0) {
+      this.diagnostics.push({
+        severity: 'info',
+        code: 'more-diagnostics',
+        message: `${this.suppressedDiagnostics} more problem${this.suppressedDiagnostics === 1 ? '' : 's'} not listed (only the first ${MAX_DIAGNOSTICS} are).`,
+        range: { start: 0, end: 0 },
+      });
     }
     return { arrays: this.arrays, diagnostics: this.diagnostics };
   }
@@ -895,6 +906,11 @@ class Extractor {
   }
 
   private diagnose(severity: DiagnosticSeverity, code: string, message: string, range: SourceRange, name?: string): void {
+    // An editor cannot show a million squiggles usefully: keep the first MAX_DIAGNOSTICS, count the rest.
+    if (this.diagnostics.length >= MAX_DIAGNOSTICS) {
+      this.suppressedDiagnostics++;
+      return;
+    }
     const clamped = { start: clamp(range.start, 0, this.n), end: clamp(range.end, 0, this.n) };
     if (clamped.end < clamped.start) clamped.end = clamped.start;
     const diagnostic: { -readonly [K in keyof ParseDiagnostic]: ParseDiagnostic[K] } = { severity, code, message, range: clamped };

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { extractArrays } from '../../../src/core/parse';
+import { extractArrays, MAX_DIAGNOSTICS } from '../../../src/core/parse';
 import type { ExtractedArray, ParseResult } from '../../../src/core/parse/types';
 
 /** Every number token of a literal's text, read by an independent regex + parseFloat (the oracle). */
@@ -578,6 +578,15 @@ describe('extractArrays: diagnostics', () => {
     assert.deepEqual(codes(result), ['too-deep']);
     const shallow = extractArrays(text, { maxDepth: 80 });
     assert.deepEqual(shallow.arrays[0].shape, new Array(70).fill(1));
+  });
+
+  it('lists at most MAX_DIAGNOSTICS problems and counts the rest', () => {
+    const result = extractArrays('x = [[1, 2], [3]]\n'.repeat(MAX_DIAGNOSTICS + 5));
+    assert.equal(result.diagnostics.length, MAX_DIAGNOSTICS + 1);
+    assert.ok(result.diagnostics.slice(0, MAX_DIAGNOSTICS).every((d) => d.code === 'ragged-rows'));
+    const last = result.diagnostics[MAX_DIAGNOSTICS];
+    assert.equal(last.code, 'more-diagnostics');
+    assert.match(last.message, /^5 more problems not listed/);
   });
 
   it('refuses text over maxBytes with one diagnostic and no arrays', () => {
