@@ -104,7 +104,7 @@ function makeCases() {
 
 function gateLensF64(core, kernels, label) {
   return {
-    name: label, title: label === 'gatelens-f64' ? 'Gate Lens f64 + trace (wasm)' : 'Gate Lens f64 + trace (JS kernels)', ours: true,
+    name: label, title: `Gate Lens f64 + trace (${kernels.name} kernels)`, ours: true,
     setup(c) {
       const { layer, x, T, D, H } = c;
       const { runLayer } = core.forward;
@@ -136,6 +136,7 @@ function gateLensF32(core) {
     setup(c) {
       const { layer, x, T, D, H } = c;
       const runner = core.fast32.prepareFast32(layer);
+      this.title = `Gate Lens f32 fast mode (${runner.engine})`;
       if (!c.streaming) return { sync: true, run: () => runner.run(x, T) };
       const xs = Array.from({ length: T }, (_, t) => Float32Array.from(x.subarray(t * D, (t + 1) * D)));
       return {

@@ -24,7 +24,7 @@ export interface Fast32Runner {
   readonly cell: CellKind;
   readonly units: number;
   readonly inputSize: number;
-  /** 'wasm-simd-f32' or 'js-f32' (no WebAssembly SIMD). */
+  /** 'wasm-simd-f32', 'wasm-relaxed-simd-f32' (fused multiply-add) or 'js-f32' (no WebAssembly SIMD). */
   readonly engine: string;
   /**
    * Runs `steps` steps of one sequence x (steps × inputSize, row-major) and returns the outputs (steps × units) in
@@ -115,7 +115,7 @@ function checkState(state: Fast32State | undefined, layer: RecurrentLayer): void
 }
 
 class WasmRunner implements Fast32Runner {
-  readonly engine = 'wasm-simd-f32';
+  readonly engine: string;
   readonly cell: CellKind;
   readonly units: number;
   readonly inputSize: number;
@@ -130,6 +130,7 @@ class WasmRunner implements Fast32Runner {
   private fallback: JsRunner | undefined;
 
   constructor(private readonly layer: RecurrentLayer, private readonly rt: WasmRuntime, private readonly relu: boolean) {
+    this.engine = rt.variant === 'relaxed-simd' ? 'wasm-relaxed-simd-f32' : 'wasm-simd-f32';
     this.cell = layer.cell;
     this.units = layer.units;
     this.inputSize = layer.inputSize;

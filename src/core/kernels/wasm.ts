@@ -4,6 +4,7 @@
 // missing, wasmKernels() returns undefined and the caller keeps the plain JavaScript kernels.
 
 import kernelBytes from './wasm/kernels.wasm';
+import relaxedKernelBytes from './wasm/kernels-relaxed.wasm';
 import { jsKernels } from './js';
 import type { Kernels } from './types';
 
@@ -36,6 +37,11 @@ const MEMORY_BUDGET = 512 * 1024 * 1024;
 /** Below this, memory held by weights that were garbage-collected is not worth a reset to reclaim. */
 const RECLAIM_FLOOR = 32 * 1024 * 1024;
 
+export type KernelVariant = 'simd' | 'relaxed-simd';
+
+/** The two builds of kernels.as, for tests that load one explicitly. */
+export const KERNEL_MODULES: Readonly<Record<KernelVariant, Uint8Array<ArrayBuffer>>> = { simd: kernelBytes, 'relaxed-simd': relaxedKernelBytes };
+
 export interface RuntimeLimits {
   readonly budget?: number;
   readonly reclaimFloor?: number;
@@ -63,7 +69,8 @@ export class WasmRuntime {
   private readonly budget: number;
   private readonly reclaimFloor: number;
 
-  constructor(readonly exports: KernelExports, limits: RuntimeLimits = {}) {
+  /** `variant`: which build of kernels.as `exports` come from ('relaxed-simd' = fused multiply-add). */
+  constructor(readonly exports: KernelExports, limits: RuntimeLimits = {}, readonly variant: KernelVariant = 'simd') {
     this.budget = limits.budget ?? MEMORY_BUDGET;
     this.reclaimFloor = limits.reclaimFloor ?? RECLAIM_FLOOR;
     // The module's own static data (if any) sits below the initial size; allocations start above it, and never at
@@ -159,9 +166,9 @@ export class WasmRuntime {
 let runtime: WasmRuntime | undefined;
 let loadState: 'idle' | 'loading' | 'ready' | 'unavailable' = 'idle';
 
-function instantiate(module: WebAssembly.Module): void {
+function instantiate(module: WebAssembly.Module, variant: KernelVariant): void {
   const instance = new WebAssembly.Instance(module, {});
-  runtime = new WasmRuntime(instance.exports as unknown as KernelExports);
+  runtime = new WasmRuntime(instance.exports as unknown as KernelExports, {}, variant);
   loadState = 'ready';
 }
 
@@ -179,11 +186,20 @@ export function wasmRuntime(): WasmRuntime | undefined {
   } catch {
     return undefined;
   }
+  // Fused multiply-add where the host ships relaxed-simd: one instruction instead of two per product, and one
+  // rounding instead of two (results move by an ulp or so, as BLAS libraries' do).
+  let variant: KernelVariant = 'simd';
   try {
-    instantiate(new WebAssembly.Module(kernelBytes));
+    if (WebAssembly.validate(relaxedKernelBytes)) variant = 'relaxed-simd';
+  } catch {
+    variant = 'simd';
+  }
+  const bytes = KERNEL_MODULES[variant];
+  try {
+    instantiate(new WebAssembly.Module(bytes), variant);
   } catch {
     loadState = 'loading';
-    WebAssembly.compile(kernelBytes).then(instantiate, () => {
+    WebAssembly.compile(bytes).then((m) => instantiate(m, variant), () => {
       loadState = 'unavailable';
     });
   }
@@ -302,7 +318,7 @@ export function createWasmKernels(rt: WasmRuntime): Kernels {
   const ex = rt.exports;
 
   return {
-    name: 'wasm-simd-f64',
+    name: rt.variant === 'relaxed-simd' ? 'wasm-relaxed-simd-f64' : 'wasm-simd-f64',
     gemvBias(A, M, K, x, xOffset, bias, out, outOffset) {
       if (M * K < SMALL_PRODUCT || !rt.fits(16 * (M + 8) * (K + 1) + 64 * K)) {
         jsKernels.gemvBias(A, M, K, x, xOffset, bias, out, outOffset);

@@ -15,6 +15,21 @@
 
 const PANEL_BYTES: usize = 64;
 
+// c + a·b. The same source is compiled twice (scripts/build-wasm.mjs): plain SIMD, and with relaxed-simd, where
+// this becomes one fused multiply-add (Chrome ≥ 114 and Electron, i.e. the VS Code desktop host; Node 20 only behind
+// --experimental-wasm-relaxed-simd). The loader picks the relaxed build where the host validates it.
+// @ts-ignore: decorator
+@inline function madd64(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  return f64x2.add(c, f64x2.mul(a, b));
+}
+
+// @ts-ignore: decorator
+@inline function madd32(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // float64
 
@@ -33,10 +48,10 @@ export function gemv64(a: usize, panels: i32, K: i32, x: usize, bias: usize, out
     let ap = a + <usize>p * <usize>K * PANEL_BYTES;
     for (let xp = x; xp < xEnd; xp += 8) {
       const x0 = v128.load64_splat(xp);
-      s0 = f64x2.add(s0, f64x2.mul(v128.load(ap, 0), x0));
-      s1 = f64x2.add(s1, f64x2.mul(v128.load(ap, 16), x0));
-      s2 = f64x2.add(s2, f64x2.mul(v128.load(ap, 32), x0));
-      s3 = f64x2.add(s3, f64x2.mul(v128.load(ap, 48), x0));
+      s0 = madd64(v128.load(ap, 0), x0, s0);
+      s1 = madd64(v128.load(ap, 16), x0, s1);
+      s2 = madd64(v128.load(ap, 32), x0, s2);
+      s3 = madd64(v128.load(ap, 48), x0, s3);
       ap += PANEL_BYTES;
     }
     v128.store(out, s0, 0); v128.store(out, s1, 16); v128.store(out, s2, 32); v128.store(out, s3, 48);
@@ -71,16 +86,16 @@ export function gemm64(a: usize, panels: i32, K: i32, X: usize, T: i32, bias: us
         const x1 = v128.load64_splat(xp + rowBytes, 0);
         const a0 = v128.load(ap, 0);
         const a1 = v128.load(ap, 16);
-        s0 = f64x2.add(s0, f64x2.mul(a0, x0));
-        u0 = f64x2.add(u0, f64x2.mul(a0, x1));
-        s1 = f64x2.add(s1, f64x2.mul(a1, x0));
-        u1 = f64x2.add(u1, f64x2.mul(a1, x1));
+        s0 = madd64(a0, x0, s0);
+        u0 = madd64(a0, x1, u0);
+        s1 = madd64(a1, x0, s1);
+        u1 = madd64(a1, x1, u1);
         const a2 = v128.load(ap, 32);
         const a3 = v128.load(ap, 48);
-        s2 = f64x2.add(s2, f64x2.mul(a2, x0));
-        u2 = f64x2.add(u2, f64x2.mul(a2, x1));
-        s3 = f64x2.add(s3, f64x2.mul(a3, x0));
-        u3 = f64x2.add(u3, f64x2.mul(a3, x1));
+        s2 = madd64(a2, x0, s2);
+        u2 = madd64(a2, x1, u2);
+        s3 = madd64(a3, x0, s3);
+        u3 = madd64(a3, x1, u3);
         ap += PANEL_BYTES;
       }
       const o = out + <usize>t * outRowBytes + <usize>p * PANEL_BYTES;
@@ -95,10 +110,10 @@ export function gemm64(a: usize, panels: i32, K: i32, X: usize, T: i32, bias: us
       const xEnd = xp + rowBytes;
       for (; xp < xEnd; xp += 8) {
         const x0 = v128.load64_splat(xp, 0);
-        s0 = f64x2.add(s0, f64x2.mul(v128.load(ap, 0), x0));
-        s1 = f64x2.add(s1, f64x2.mul(v128.load(ap, 16), x0));
-        s2 = f64x2.add(s2, f64x2.mul(v128.load(ap, 32), x0));
-        s3 = f64x2.add(s3, f64x2.mul(v128.load(ap, 48), x0));
+        s0 = madd64(v128.load(ap, 0), x0, s0);
+        s1 = madd64(v128.load(ap, 16), x0, s1);
+        s2 = madd64(v128.load(ap, 32), x0, s2);
+        s3 = madd64(v128.load(ap, 48), x0, s3);
         ap += PANEL_BYTES;
       }
       const o = out + <usize>t * outRowBytes + <usize>p * PANEL_BYTES;
@@ -121,10 +136,10 @@ export function gemv32(a: usize, panels: i32, K: i32, x: usize, bias: usize, out
     let ap = a + <usize>p * <usize>K * PANEL_BYTES;
     for (let xp = x; xp < xEnd; xp += 4) {
       const x0 = v128.load32_splat(xp);
-      s0 = f32x4.add(s0, f32x4.mul(v128.load(ap, 0), x0));
-      s1 = f32x4.add(s1, f32x4.mul(v128.load(ap, 16), x0));
-      s2 = f32x4.add(s2, f32x4.mul(v128.load(ap, 32), x0));
-      s3 = f32x4.add(s3, f32x4.mul(v128.load(ap, 48), x0));
+      s0 = madd32(v128.load(ap, 0), x0, s0);
+      s1 = madd32(v128.load(ap, 16), x0, s1);
+      s2 = madd32(v128.load(ap, 32), x0, s2);
+      s3 = madd32(v128.load(ap, 48), x0, s3);
       ap += PANEL_BYTES;
     }
     v128.store(out, s0, 0); v128.store(out, s1, 16); v128.store(out, s2, 32); v128.store(out, s3, 48);
@@ -155,16 +170,16 @@ export function gemm32(a: usize, panels: i32, K: i32, X: usize, T: i32, bias: us
         const x1 = v128.load32_splat(xp + rowBytes, 0);
         const a0 = v128.load(ap, 0);
         const a1 = v128.load(ap, 16);
-        s0 = f32x4.add(s0, f32x4.mul(a0, x0));
-        u0 = f32x4.add(u0, f32x4.mul(a0, x1));
-        s1 = f32x4.add(s1, f32x4.mul(a1, x0));
-        u1 = f32x4.add(u1, f32x4.mul(a1, x1));
+        s0 = madd32(a0, x0, s0);
+        u0 = madd32(a0, x1, u0);
+        s1 = madd32(a1, x0, s1);
+        u1 = madd32(a1, x1, u1);
         const a2 = v128.load(ap, 32);
         const a3 = v128.load(ap, 48);
-        s2 = f32x4.add(s2, f32x4.mul(a2, x0));
-        u2 = f32x4.add(u2, f32x4.mul(a2, x1));
-        s3 = f32x4.add(s3, f32x4.mul(a3, x0));
-        u3 = f32x4.add(u3, f32x4.mul(a3, x1));
+        s2 = madd32(a2, x0, s2);
+        u2 = madd32(a2, x1, u2);
+        s3 = madd32(a3, x0, s3);
+        u3 = madd32(a3, x1, u3);
         ap += PANEL_BYTES;
       }
       const o = out + <usize>t * outRowBytes + <usize>p * PANEL_BYTES;
@@ -179,10 +194,10 @@ export function gemm32(a: usize, panels: i32, K: i32, X: usize, T: i32, bias: us
       const xEnd = xp + rowBytes;
       for (; xp < xEnd; xp += 4) {
         const x0 = v128.load32_splat(xp, 0);
-        s0 = f32x4.add(s0, f32x4.mul(v128.load(ap, 0), x0));
-        s1 = f32x4.add(s1, f32x4.mul(v128.load(ap, 16), x0));
-        s2 = f32x4.add(s2, f32x4.mul(v128.load(ap, 32), x0));
-        s3 = f32x4.add(s3, f32x4.mul(v128.load(ap, 48), x0));
+        s0 = madd32(v128.load(ap, 0), x0, s0);
+        s1 = madd32(v128.load(ap, 16), x0, s1);
+        s2 = madd32(v128.load(ap, 32), x0, s2);
+        s3 = madd32(v128.load(ap, 48), x0, s3);
         ap += PANEL_BYTES;
       }
       const o = out + <usize>t * outRowBytes + <usize>p * PANEL_BYTES;

@@ -1,0 +1,61 @@
+// Run by relaxed.test.ts in a child Node with relaxed-simd enabled (Node 20 ships it behind a flag): checks that the
+// fused-multiply-add build is the one picked and that it agrees with the plain kernels. Prints one JSON object.
+import { prepareFast32 } from '../../../src/core/fast32';
+import { runLayer } from '../../../src/core/forward';
+import { jsKernels } from '../../../src/core/kernels/js';
+import { getKernels } from '../../../src/core/kernels/index';
+import { createWasmKernels, KERNEL_MODULES, WasmRuntime, type KernelExports } from '../../../src/core/kernels/wasm';
+import type { RecurrentLayer } from '../../../src/core/model';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  };
+}
+
+const next = rng(11);
+const rand = (n: number) => Float64Array.from({ length: n }, next);
+const exports = new WebAssembly.Instance(new WebAssembly.Module(KERNEL_MODULES['relaxed-simd']), {}).exports as unknown as KernelExports;
+const relaxed = createWasmKernels(new WasmRuntime(exports, {}, 'relaxed-simd'));
+
+let worstKernel = 0;
+for (const M of [1, 3, 7, 64, 129]) {
+  for (const K of [1, 3, 7, 64, 129]) {
+    for (const T of [1, 2, 5]) {
+      const A = rand(M * K), X = rand(T * K), b = rand(M);
+      const got = new Float64Array(T * M), want = new Float64Array(T * M);
+      relaxed.gemmBias(A, M, K, X, T, b, got);
+      jsKernels.gemmBias(A, M, K, X, T, b, want);
+      for (let t = 0; t < T; t++) {
+        for (let m = 0; m < M; m++) {
+          let scale = Math.abs(b[m]);
+          for (let k = 0; k < K; k++) scale += Math.abs(A[m * K + k] * X[t * K + k]);
+          worstKernel = Math.max(worstKernel, Math.abs(got[t * M + m] - want[t * M + m]) / Math.max(1, scale));
+        }
+      }
+    }
+  }
+}
+
+const H = 64, D = 32, T = 50;
+const layer: RecurrentLayer = {
+  kind: 'recurrent', cell: 'lstm', units: H, inputSize: D,
+  activations: { gate: { name: 'sigmoid' }, candidate: { name: 'tanh' }, output: { name: 'tanh' } },
+  directions: [{ W: rand(4 * H * D).map((v) => v / 4), R: rand(4 * H * H).map((v) => v / 6), bW: rand(4 * H), bR: rand(4 * H) }],
+};
+const x = rand(T * D);
+const exact = runLayer(layer, { data: x, batch: 1, steps: T, features: D }, { kernels: jsKernels }).output.data;
+const fused = runLayer(layer, { data: x, batch: 1, steps: T, features: D }).output.data;
+const runner = prepareFast32(layer);
+const fast = runner.run(x, T);
+let worstForward = 0, worstFast32 = 0;
+for (let i = 0; i < exact.length; i++) {
+  worstForward = Math.max(worstForward, Math.abs(fused[i] - exact[i]));
+  worstFast32 = Math.max(worstFast32, Math.abs(fast[i] - exact[i]));
+}
+console.log(JSON.stringify({ kernels: getKernels().name, fast32: runner.engine, worstKernel, worstForward, worstFast32 }));
