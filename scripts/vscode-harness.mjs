@@ -287,15 +287,16 @@ export async function launchBrowser(name) {
   return page;
 }
 
-function newest(file) { return existsSync(file) ? statSync(file).mtimeMs : 0; }
+function modified(file) { return existsSync(file) ? statSync(file).mtimeMs : 0; }
 
 /** The packaged .vsix, if there is one at least as new as the bundle it should contain. */
 function packagedVsix() {
   const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   const vsix = process.env.GATE_LENS_VSIX ?? path.join(ROOT, `gate-lens-${version}.vsix`);
   if (!existsSync(vsix)) { log(`no ${path.relative(ROOT, vsix)}: loading the extension folder in development mode`); return undefined; }
-  if (!process.env.GATE_LENS_VSIX && newest(vsix) < newest(path.join(ROOT, 'dist/extension.js'))) {
-    log(`${path.relative(ROOT, vsix)} is older than dist/extension.js: loading the extension folder in development mode (npm run package refreshes it)`);
+  const bundles = ['dist/extension.js', 'dist/worker.js', 'dist/webview/main.js', 'package.json'].map((f) => modified(path.join(ROOT, f)));
+  if (!process.env.GATE_LENS_VSIX && modified(vsix) < Math.max(...bundles)) {
+    log(`${path.relative(ROOT, vsix)} is older than the bundles in dist/: loading the extension folder in development mode (npm run package refreshes it)`);
     return undefined;
   }
   return vsix;
