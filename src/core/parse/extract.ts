@@ -166,6 +166,8 @@ class Extractor {
   private callContext?: { at: number; context: Context };
   private tokenSinceNewline = false;
   private suppressedDiagnostics = 0;
+  private noDoubleQuoteBefore = 0;
+  private noSingleQuoteBefore = 0;
   private readonly limits: { maxDepth: number; checkpoint: () => void };
 
   constructor(
@@ -356,6 +358,12 @@ class Extractor {
   private scanString(i: number): number {
     const text = this.text;
     const quote = text.charCodeAt(i);
+    // Once a quote of this kind found no partner on its line, the rest of that line has none either (up to escape
+    // alignment): treating them at once as apostrophes keeps a line of `\"\"\"…` linear instead of quadratic.
+    if (i < (quote === 34 ? this.noDoubleQuoteBefore : this.noSingleQuoteBefore)) {
+      this.pushToken(Tok.Punct, i, i + 1);
+      return i + 1;
+    }
     const triple = text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote;
     let j = triple ? i + 3 : i + 1;
     let escaped = false;
@@ -393,6 +401,8 @@ class Extractor {
       this.noteNameField();
     } else if (!triple) {
       // A quote with no partner on its line is an apostrophe ("Here's W: [[1, 2]]"), not a string.
+      if (quote === 34) this.noDoubleQuoteBefore = contentEnd;
+      else this.noSingleQuoteBefore = contentEnd;
       this.pushToken(Tok.Punct, i, i + 1);
       return i + 1;
     } else {
@@ -958,6 +968,20 @@ function scanArguments(text: string, from: number): { end: number; closed: boole
       const d = text.charCodeAt(i);
       if (d === 34 || d === 39) {
         i = stringEnd(text, i);
+        continue;
+      }
+      if (isIdentStart(d)) {
+        // The next array constructor starts a new literal: this call was cut short. Stopping here also keeps
+        // repeated unclosed calls linear (each argument scan ends where the next call begins).
+        const start = i;
+        let segment = i;
+        while (i < n && (isIdentPart(text.charCodeAt(i)) || (text.charCodeAt(i) === 46 && isIdentStart(text.charCodeAt(i + 1))))) {
+          if (text.charCodeAt(i) === 46) segment = i + 1;
+          i++;
+        }
+        if (CONSTRUCTORS.has(text.slice(segment, i)) && text.charCodeAt(skipSpaceAndComments(text, i)) === 40 && i - start < 64) {
+          return { end: from, closed: false, dtype, name, nameRange };
+        }
         continue;
       }
       if (d === 91 || d === 40 || d === 123) level++;

@@ -561,13 +561,14 @@ function readSpecialValue(text: string, pos: number): number {
     let inner: number;
     let innerEnd: number;
     if (quote === 39 || quote === 34) {
-      const close = text.indexOf(text[k], k + 1);
-      if (close < 0 || close - k > 32) return NaN;
-      const literal = text.slice(k + 1, close).trim();
+      // Bounded look-ahead: an unclosed quote must not send every `float('` to the end of the text.
+      const close = text.slice(k + 1, k + 34).indexOf(text[k]);
+      if (close < 0) return NaN;
+      const literal = text.slice(k + 1, k + 1 + close).trim();
       const parsedLiteral = parseQuotedFloat(literal);
       if (parsedLiteral === undefined) return NaN;
       inner = parsedLiteral;
-      innerEnd = close + 1;
+      innerEnd = k + 1 + close + 1;
     } else {
       const c = text.charCodeAt(k);
       if ((c >= 48 && c <= 57) || c === 46 || ((c === 45 || c === 43) && !isLetter(text.charCodeAt(k + 1)))) {

@@ -642,6 +642,15 @@ describe('extractArrays: adversarial inputs', () => {
     assert.equal(a.range.end, line.length);
   });
 
+  it('stays linear on repeated unclosed strings, quotes and calls', function () {
+    this.timeout(120_000); // a quadratic scan would take minutes here; a limit, not a timing assertion
+    const n = 200_000;
+    for (const text of ['\\"'.repeat(n), '"' + '\\"'.repeat(n), "a\\'".repeat(n), "[float('".repeat(n), 'np.array([1],('.repeat(n / 4), 'x = ['.repeat(n / 2)]) {
+      const result = extractArrays(text);
+      for (const d of result.diagnostics) assert.ok(d.range.end <= text.length);
+    }
+  });
+
   it('reads the empty text and a text of whitespace to nothing', () => {
     assert.deepEqual(extractArrays(''), { arrays: [], diagnostics: [] });
     assert.deepEqual(extractArrays(' \n\t\r\n'), { arrays: [], diagnostics: [] });
