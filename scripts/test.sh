@@ -2,7 +2,8 @@
 # Sets up and runs every test: the README's test command, and what .ci/run execs.
 # Fresh Debian 12 machine, root, Node 20, npm 11, no internet except the npm registry and Debian apt:
 #   1. apt: chromium (the UI tests' browser), libkrb5-dev (code-server's kerberos addon), ripgrep (stands in for
-#      the rg binary code-server would download from GitHub) -- only those missing, after apt-get update;
+#      the rg binary code-server would download from GitHub), python3-numpy when python3 has no NumPy -- only
+#      those missing, after apt-get update;
 #   2. npm ci;
 #   3. code-server 4.100.3 into tools/code-server, or $CS_DIR (skipped when it already works):
 #      node scripts/vscode-harness.mjs setup;
@@ -24,6 +25,8 @@ fi
 
 missing=()
 for pkg in chromium libkrb5-dev ripgrep; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+# The NumPy code generator's tests run the code they generate with the python3 on PATH; Debian's NumPy will do.
+python3 -c 'import numpy' >/dev/null 2>&1 || missing+=(python3-numpy)
 if [ ${#missing[@]} -gt 0 ]; then
   say "apt-get install ${missing[*]}"
   if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } \
@@ -32,7 +35,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     setup_failed+=(apt)
   fi
 else
-  say "apt packages present (chromium libkrb5-dev ripgrep)"
+  say "apt packages present (chromium libkrb5-dev ripgrep; python3 has NumPy)"
 fi
 
 say "npm ci"
