@@ -34,6 +34,15 @@ if (args.includes('--desktop')) {
   process.exit(r.status ?? 1);
 }
 
+// code-server's native addons need gssapi.h (libkrb5-dev), and Debian's rg stands in for the ripgrep binary it
+// would download. Install them the way scripts/test.sh does when we may (root with apt-get); otherwise say what to do.
+const aptNeeded = ['libkrb5-dev', 'ripgrep'].filter((pkg) => spawnSync('dpkg', ['-s', pkg], { stdio: 'ignore' }).status !== 0);
+const canApt = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+if (aptNeeded.length && canApt) {
+  step('apt-get update', 'apt-get', ['update', '-qq']);
+  step(`apt-get install ${aptNeeded.join(' ')}`, 'apt-get', ['install', '-y', '-qq', ...aptNeeded]);
+}
+
 // Imported only now: the harness loads after `npm ci` has put its dependencies in place.
 const { ensureCodeServer, demo, cleanup } = await import('./vscode-harness.mjs');
 try {
