@@ -34,7 +34,7 @@ export function showsCodeLens(scope?: vscode.ConfigurationScope): boolean {
 }
 
 export function maxFileSizeBytes(scope?: vscode.ConfigurationScope): number {
-  const mb = section(scope).get<number>('maxFileSizeMB', 5);
+  const mb = section(scope).get<number>('maxFileSizeMB', 20);
   return Math.max(0, Number.isFinite(mb) ? mb : 5) * 1024 * 1024;
 }
 
