@@ -401,7 +401,10 @@ async function main() {
     // Warm up (JIT, wasm tier-up), then interleave the engines round by round so drift hits them all alike.
     for (const [e, p] of prepared) { await e.activate?.(); await timeOnce(p); }
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [e, p] of prepared) {
+      // Each round starts with a different engine, so no engine always follows the same neighbour (whose garbage
+      // and cache footprint it would inherit).
+      const order = prepared.map((_, k) => prepared[(k + round) % prepared.length]);
+      for (const [e, p] of order) {
         await e.activate?.();
         const t = await timeOnce(p);
         row.get(e.name).samples.push(useWall ? t.wall : t.cpu);
