@@ -12,6 +12,7 @@ export async function loadCore(root = resolve(dirname(fileURLToPath(import.meta.
     "export { getKernels, setKernels } from './src/core/kernels/index';",
     "export { jsKernels } from './src/core/kernels/js';",
     "export { wasmKernels, wasmRuntime } from './src/core/kernels/wasm';",
+    "export { mulberry32Signed } from './src/core/random';",
   ];
   if (existsSync(join(root, 'src/core/fast32.ts'))) lines.push("export * as fast32 from './src/core/fast32';");
   if (existsSync(join(root, 'src/core/forward.ts'))) lines.push("export * as forward from './src/core/forward';");

@@ -20,24 +20,17 @@ const TARGET_CHARS = quick ? 4e6 : 21e6;
 const ROUNDS = quick ? 3 : 7;
 const log = (...a) => (json ? console.error(...a) : console.log(...a));
 
+// The parser, and the core's seeded generator that draws the number tokens.
 async function loadParser() {
   const outfile = join(root, 'out/bench/parse.cjs');
   await esbuild.build({
-    entryPoints: [join(root, 'src/core/parse/index.ts')],
+    stdin: {
+      contents: "export * from './src/core/parse/index';\nexport { mulberry32 } from './src/core/random';",
+      resolveDir: root, loader: 'ts',
+    },
     bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'warning',
   });
   return createRequire(import.meta.url)(outfile);
-}
-
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -54,8 +47,8 @@ function makeTokens(kind, random, count) {
 }
 
 /** The same tokens as a Python file of np.array literals (rows of `cols`) and as one JSON object. */
-function buildTexts(kind, seed) {
-  const random = rng(seed);
+function buildTexts(parser, kind, seed) {
+  const random = parser.mulberry32(seed);
   const rows = 64;
   const cols = 256;
   const python = ['import numpy as np\n\n'];
@@ -108,7 +101,7 @@ function checkBits(result, tokens) {
 }
 
 function runCase(parser, kind, seed) {
-  const { python, json: jsonText, printed, tokens } = buildTexts(kind, seed);
+  const { python, json: jsonText, printed, tokens } = buildTexts(parser, kind, seed);
   const pyMB = python.length / 1e6;
   const jsonMB = jsonText.length / 1e6;
   // Warm both up once (JIT), then interleave.

@@ -61,29 +61,18 @@ function machine() {
   return `${model}; Node ${process.version}`;
 }
 
-// Deterministic uniform numbers in [-1, 1) (mulberry32): every engine gets exactly these weights and inputs.
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
-}
-
 const SIZES = [[3, 1, 1], [32, 16, 100], [128, 64, 100], [512, 256, 100]];
 const STREAM = { H: 64, D: 32, T: 1000 };
 
-function makeCases() {
+// Weights and inputs are uniform in [-1, 1) from the core's seeded mulberry32, so every engine gets exactly the same.
+function makeCases(core) {
   const cases = [];
   let seed = 1;
   for (const cell of ['lstm', 'gru']) {
     const shapes = [...SIZES.map(([H, D, T]) => ({ H, D, T, streaming: false })), { ...STREAM, streaming: true }];
     for (const { H, D, T, streaming } of shapes) {
       const G = cell === 'lstm' ? 4 : 3;
-      const next = rng(seed++);
+      const next = core.mulberry32Signed(seed++);
       // Glorot-like scale keeps the gates away from saturation, so the outputs are sensitive to every weight.
       const arr = (n, fan) => Float64Array.from({ length: n }, () => (1.7 * next()) / Math.sqrt(fan));
       const layer = {
@@ -356,7 +345,7 @@ async function main() {
     ortEngine(ortNode, 'ort-node', 'onnxruntime-node (CPU)', { ...single, executionProviders: ['cpu'] }),
     ortEngine(ortWeb, 'ort-web', 'onnxruntime-web (WASM)', { ...single, executionProviders: ['wasm'] }),
   ];
-  const cases = makeCases();
+  const cases = makeCases(core);
   log(`Machine: ${machine()}`);
   // The machines are shared: a high load average means every figure below is inflated and noisier.
   log(`Load average at start: ${loadavg().map((v) => v.toFixed(2)).join(', ')} (${cpus().length} logical CPUs)`);

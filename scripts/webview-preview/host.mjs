@@ -5,27 +5,18 @@ import { fromNative } from '../../src/core/convert';
 import { runLayer } from '../../src/core/forward';
 import { convention } from '../../src/core/conventions';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages';
+import { mulberry32 } from '../../src/core/random';
 import { EN_STRINGS } from '../../src/webview/strings';
 import zhCn from '../../l10n/bundle.l10n.zh-cn.json';
 
 const params = new URLSearchParams(location.search);
 const caseId = params.get('case') ?? 'seed';
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const uniform = (n, r, scale) => Float64Array.from({ length: n }, () => (r() * 2 - 1) * scale);
 
 // Each case: native tensors as the framework stores them (see /work/shared/reference/gate-conventions.md §1).
 function buildCase(id) {
-  const r = rng(1234);
+  const r = mulberry32(1234);
   switch (id) {
     case 'seed': {
       // The worked example: Keras LSTM(3), input size 1, unit_forget_bias ones in bias[3:6].
@@ -79,7 +70,7 @@ const layerSummary = {
 let runId = 0;
 function runTrace(request) {
   const steps = request.input.kind === 'array' ? spec.steps : request.input.steps;
-  const r = rng(request.input.kind === 'random' ? request.input.seed + 1 : 7);
+  const r = mulberry32(request.input.kind === 'random' ? request.input.seed + 1 : 7);
   const data = request.input.kind === 'zeros' ? new Float64Array(steps * spec.I) : uniform(steps * spec.I, r, 1);
   const t0 = performance.now();
   const result = runLayer(layer, { data, batch: 1, steps, features: spec.I }, { trace: true });

@@ -60,6 +60,28 @@ export class SeededRandom {
   }
 }
 
+/**
+ * mulberry32 (Tommy Ettinger): one 32-bit state word, uniform in [0, 1) with 32 random bits. Weaker than
+ * SeededRandom but tiny; kept because tests and benchmarks draw their weights from its exact stream, and the figures
+ * they check or publish would change with another generator.
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** mulberry32 mapped to [-1, 1). */
+export function mulberry32Signed(seed: number): () => number {
+  const next = mulberry32(seed);
+  return () => next() * 2 - 1;
+}
+
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }

@@ -3,22 +3,12 @@ import type { CellKind } from '../../src/core/conventions';
 import { prepareFast32, runFast32 } from '../../src/core/fast32';
 import { wasmRuntime } from '../../src/core/kernels/wasm';
 import { GateLensError, type LayerActivations, type RecurrentLayer } from '../../src/core/model';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
-}
+import { mulberry32Signed } from '../../src/core/random';
 
 const DEFAULT_ACTS: LayerActivations = { gate: { name: 'sigmoid' }, candidate: { name: 'tanh' }, output: { name: 'tanh' } };
 
 function randomLayer(cell: CellKind, H: number, D: number, seed: number, extra: Partial<RecurrentLayer> = {}): RecurrentLayer {
-  const next = rng(seed);
+  const next = mulberry32Signed(seed);
   const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
   // Weights scaled like a Glorot init so that activations stay in their sensitive range over 100 steps.
   const scale = (n: number, fan: number) => Float64Array.from({ length: n }, () => (next() * 1.7) / Math.sqrt(fan));
@@ -84,7 +74,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 function randomInput(n: number, seed: number): Float64Array {
-  const next = rng(seed);
+  const next = mulberry32Signed(seed);
   return Float64Array.from({ length: n }, () => next());
 }
 

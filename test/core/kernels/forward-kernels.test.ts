@@ -5,20 +5,10 @@ import { runLayer } from '../../../src/core/forward';
 import { jsKernels } from '../../../src/core/kernels/js';
 import { wasmKernels } from '../../../src/core/kernels/wasm';
 import type { LayerResult, RecurrentLayer } from '../../../src/core/model';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
-}
+import { mulberry32Signed } from '../../../src/core/random';
 
 function layerOf(cell: CellKind, H: number, D: number, seed: number, extra: Partial<RecurrentLayer> = {}, directions = 1): RecurrentLayer {
-  const next = rng(seed);
+  const next = mulberry32Signed(seed);
   const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
   const arr = (n: number, fan: number) => Float64Array.from({ length: n }, () => (1.7 * next()) / Math.sqrt(fan));
   const dir = () => ({ W: arr(G * H * D, D), R: arr(G * H * H, H), bW: arr(G * H, 4), bR: arr(G * H, 4) });
@@ -64,7 +54,7 @@ describe('forward pass through the wasm and the JavaScript kernels', () => {
     it(`${label}: outputs, final states and every trace array agree to 1e-12`, () => {
       for (const [H, D, T, N] of shapes) {
         const layer = layerOf(cell, H, D, H * 13 + D, extra, dirs);
-        const next = rng(T + N);
+        const next = mulberry32Signed(T + N);
         const input = { data: Float64Array.from({ length: N * T * D }, next), batch: N, steps: T, features: D };
         const viaJs = runLayer(layer, input, { kernels: jsKernels, trace: true });
         const viaWasm = runLayer(layer, input, { kernels: wasm, trace: true });
@@ -76,7 +66,7 @@ describe('forward pass through the wasm and the JavaScript kernels', () => {
   it('the float32 fast mode agrees with the float64 engine within 1e-5 (H = 128, D = 64, T = 100)', () => {
     for (const [cell, extra] of [['lstm', {}], ['gru', { resetAfter: true }], ['gru', { resetAfter: false }], ['simple_rnn', {}]] as const) {
       const layer = layerOf(cell, 128, 64, 5, extra);
-      const next = rng(17);
+      const next = mulberry32Signed(17);
       const data = Float64Array.from({ length: 100 * 64 }, next);
       const exact = runLayer(layer, { data, batch: 1, steps: 100, features: 64 });
       const fast = prepareFast32(layer).run(data, 100);

@@ -6,19 +6,9 @@ import { jsKernels } from '../../../src/core/kernels/js';
 import { getKernels } from '../../../src/core/kernels/index';
 import { createWasmKernels, KERNEL_MODULES, WasmRuntime, type KernelExports } from '../../../src/core/kernels/wasm';
 import type { RecurrentLayer } from '../../../src/core/model';
+import { mulberry32Signed } from '../../../src/core/random';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
-}
-
-const next = rng(11);
+const next = mulberry32Signed(11);
 const rand = (n: number) => Float64Array.from({ length: n }, next);
 const exports = new WebAssembly.Instance(new WebAssembly.Module(KERNEL_MODULES['relaxed-simd']), {}).exports as unknown as KernelExports;
 const relaxed = createWasmKernels(new WasmRuntime(exports, {}, 'relaxed-simd'));

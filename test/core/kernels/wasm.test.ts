@@ -4,18 +4,7 @@ import { jsKernels } from '../../../src/core/kernels/js';
 import type { Kernels } from '../../../src/core/kernels/types';
 import { createWasmKernels, WasmRuntime, wasmKernels, wasmRuntime, type KernelExports } from '../../../src/core/kernels/wasm';
 import kernelBytes from '../../../src/core/kernels/wasm/kernels.wasm';
-
-// Deterministic uniform numbers in [-1, 1) (mulberry32), so a failure reproduces.
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
-}
+import { mulberry32Signed } from '../../../src/core/random';
 
 function randomArray(n: number, next: () => number): Float64Array {
   const a = new Float64Array(n);
@@ -58,7 +47,7 @@ describe('WebAssembly SIMD kernels', () => {
   });
 
   it('gemvBias equals the JavaScript kernel on every shape (M, K in 1, 3, 7, 64, 129), with and without bias', () => {
-    const next = rng(1);
+    const next = mulberry32Signed(1);
     for (const M of SIZES) {
       for (const K of SIZES) {
         for (const withBias of [true, false]) {
@@ -80,7 +69,7 @@ describe('WebAssembly SIMD kernels', () => {
   });
 
   it('gemmBias equals the JavaScript kernel for T = 1, 2, 5, 100 on every shape', () => {
-    const next = rng(2);
+    const next = mulberry32Signed(2);
     for (const M of SIZES) {
       for (const K of SIZES) {
         for (const T of [1, 2, 5, 100]) {
@@ -99,7 +88,7 @@ describe('WebAssembly SIMD kernels', () => {
   });
 
   it('reuses packed weights, also through a subarray view created afresh for each call', () => {
-    const next = rng(3);
+    const next = mulberry32Signed(3);
     const M = 96, K = 40;
     const whole = randomArray(3 * M * K, next);
     const x = randomArray(K, next);
@@ -114,7 +103,7 @@ describe('WebAssembly SIMD kernels', () => {
   });
 
   it('repacks an array whose contents were replaced after first use', () => {
-    const next = rng(4);
+    const next = mulberry32Signed(4);
     const M = 64, K = 64;
     const A = randomArray(M * K, next);
     const x = randomArray(K, next);
@@ -130,7 +119,7 @@ describe('WebAssembly SIMD kernels', () => {
   });
 
   it('reads x before writing out, so the two may be the same array', () => {
-    const next = rng(5);
+    const next = mulberry32Signed(5);
     const M = 16, K = 16;
     const A = randomArray(M * K, next);
     const h = randomArray(K, next);
@@ -154,7 +143,7 @@ describe('WebAssembly SIMD kernels', () => {
   });
 
   it('keeps results exact after the linear memory grows to hold a large matrix', () => {
-    const next = rng(6);
+    const next = mulberry32Signed(6);
     const small = randomArray(64 * 64, next);
     const x = randomArray(1024, next);
     const first = new Float64Array(64);
@@ -176,7 +165,7 @@ describe('WebAssembly SIMD kernels', () => {
     const exports = new WebAssembly.Instance(new WebAssembly.Module(kernelBytes), {}).exports as unknown as KernelExports;
     const rt = new WasmRuntime(exports, { reclaimFloor: 1 << 20 });
     const kernels = createWasmKernels(rt);
-    const next = rng(7);
+    const next = mulberry32Signed(7);
     const K = 100;
     const first = randomArray(2000 * K, next); // 1.6 MB packed
     const x = randomArray(K, next);

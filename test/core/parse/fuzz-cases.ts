@@ -3,20 +3,9 @@
 // Shared by fuzz.test.ts (a seeded subset in npm test) and fuzz-main.ts (npm run fuzz).
 import type { ExtractOptions } from '../../../src/core/parse';
 import type { ParseResult } from '../../../src/core/parse/types';
+import { mulberry32 } from '../../../src/core/random';
 
 export type Random = () => number;
-
-/** mulberry32: small, fast, seedable. */
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SNIPPETS: readonly string[] = [
   'import numpy as np\nW = np.array([[0.1, -0.2], [3e-3, 4]], dtype=np.float32)  # kernel\n',
@@ -154,7 +143,7 @@ export interface FuzzCase {
 
 /** Case `index` of the stream for `seed`: the same pair always gives the same case. */
 export function fuzzCase(seed: number, index: number): FuzzCase {
-  const random = seededRandom((seed * 0x9e3779b1) ^ index);
+  const random = mulberry32((seed * 0x9e3779b1) ^ index);
   const r = random();
   let kind: string;
   let text: string;
