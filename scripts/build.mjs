@@ -18,7 +18,7 @@ const targets = [
   // Parse/run worker: worker_threads in Node, a Web Worker in the browser host.
   { entry: 'src/worker/worker.ts', outfile: 'dist/worker.js', platform: 'node', format: 'cjs', target: 'node20' },
   { entry: 'src/worker/worker.ts', outfile: 'dist/web/worker.js', platform: 'browser', format: 'iife', target: 'es2022',
-    alias: { 'node:worker_threads': './src/extension/web-shims/worker_threads.ts' } },
+    alias: { 'node:worker_threads': './src/extension/web-shims/worker_scope.ts' } },
   // Webview script (runs inside the webview iframe).
   { entry: 'src/webview/main.ts', outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife', target: 'es2022' },
   // Terminal CLI.
@@ -43,10 +43,16 @@ for (const { entry, ...opts } of targets) {
   if (!existsSync(entry)) continue;
   builds.push({ ...base, ...opts, entryPoints: [entry] });
 }
-// Tests: every test/**/*.test.ts (and runners) to out/test/**, mirroring the folders.
-const tests = testFiles('test');
+// Tests: every test/**/*.test.ts (and runners) to out/test/**, mirroring the folders. test/web is for the browser.
+const tests = testFiles('test').filter((f) => !f.startsWith(join('test', 'web')));
 if (tests.length) {
   builds.push({ ...base, sourcemap: true, minify: false, entryPoints: tests, outdir: 'out/test', outbase: 'test', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'mocha', 'playwright-core', 'onnxruntime-node'] });
+}
+// The web worker extension host's suite: one CommonJS module whose only import is 'vscode' (that host can load
+// nothing else), with mocha's browser build and node:assert/strict replaced by a small browser implementation.
+if (existsSync('test/web/index.ts')) {
+  builds.push({ ...base, sourcemap: true, minify: false, entryPoints: ['test/web/index.ts'], outfile: 'out/test/web/index.js', platform: 'browser', format: 'cjs', target: 'es2022',
+    external: ['vscode'], alias: { 'node:assert/strict': './test/web/shims/assert.ts' }, logOverride: { 'import-is-undefined': 'error' } });
 }
 
 if (process.argv.includes('--watch')) {

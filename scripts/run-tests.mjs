@@ -19,6 +19,8 @@ const STAGES = [
   { name: 'lint', kind: 'check', cmd: ['npx', 'eslint', 'src', 'test', 'scripts'], timeoutMs: 10 * MINUTE },
   { name: 'unit', kind: 'mocha', cmd: ['node', 'scripts/run-unit-tests.mjs'], timeoutMs: 20 * MINUTE, needsBuild: true },
   { name: 'exthost', kind: 'harness', cmd: ['node', 'scripts/vscode-harness.mjs', 'exthost'], timeoutMs: 12 * MINUTE, needsBuild: true },
+  // The browser bundle in the web worker extension host (about 40 s).
+  { name: 'web', kind: 'harness', cmd: ['node', 'scripts/vscode-harness.mjs', 'web'], timeoutMs: 5 * MINUTE, needsBuild: true },
   { name: 'package', kind: 'check', cmd: ['npm', 'run', '-s', 'package'], timeoutMs: 5 * MINUTE, needsBuild: true },
   { name: 'ui', kind: 'harness', cmd: ['node', 'scripts/vscode-harness.mjs', 'ui'], timeoutMs: 12 * MINUTE, needsBuild: true },
 ];

@@ -4,6 +4,7 @@
 //
 //   node scripts/vscode-harness.mjs setup     install code-server into tools/code-server (or $CS_DIR) if needed
 //   node scripts/vscode-harness.mjs exthost   out/test/extension/**/*.test.js inside the real extension host
+//   node scripts/vscode-harness.mjs web       out/test/web/index.js inside the web worker extension host (browser bundle)
 //   node scripts/vscode-harness.mjs ui        out/test/ui/*.e2e.js: Playwright against the real workbench
 //   node scripts/vscode-harness.mjs demo      code-server with Gate Lens on a copy of examples/, until Ctrl-C
 //
@@ -18,7 +19,7 @@
 // code-server process group and the browser it started (also on Ctrl-C, SIGTERM and its own watchdog).
 //
 // Environment: CS_DIR (code-server install folder), CHROMIUM_BIN (default /usr/bin/chromium),
-// HARNESS_TIMEOUT_MS (whole run, default 600000), MOCHA_GREP (run only matching tests, both test modes),
+// HARNESS_TIMEOUT_MS (whole run, default 600000), MOCHA_GREP (run only matching tests; exthost and ui modes),
 // GATE_LENS_VSIX (ui/demo: the .vsix to install), SERVER_LOG=1 / BROWSER_LOG=1 (echo their output),
 // UPDATE_SCREENSHOTS=1 (ui: copy the README screenshots to media/screenshots/), KEEP_STATE=1 (keep the run folder
 // .vscode-test/run-<pid>/: workspace copy, user data, browser profile). Logs: .vscode-test/logs/.
@@ -207,12 +208,12 @@ const USER_SETTINGS = {
  * Starts code-server on a free 127.0.0.1 port, in its own process group, with all state (user data, extensions,
  * XDG dirs) in the run folder, or in .vscode-test/<name>/state when `persistent`, and a short private TMPDIR.
  */
-export async function startCodeServer(name, { vsix, port: wantedPort, extraEnv = {}, persistent = false } = {}) {
+export async function startCodeServer(name, { vsix, port: wantedPort, extraEnv = {}, persistent = false, settings = {} } = {}) {
   if (!existsSync(CODE_SERVER)) throw new Error(`code-server not found at ${CODE_SERVER}: run \`node scripts/vscode-harness.mjs setup\``);
   const dir = persistent ? path.join(STATE, name, 'state') : scratch('state', name);
   rmSync(dir, { recursive: true, force: true });
   for (const d of ['user-data/User', 'extensions', 'xdg-config', 'xdg-data', 'xdg-cache']) mkdirSync(path.join(dir, d), { recursive: true });
-  writeFileSync(path.join(dir, 'user-data/User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  writeFileSync(path.join(dir, 'user-data/User/settings.json'), JSON.stringify({ ...USER_SETTINGS, ...settings }, null, 2));
   writeFileSync(path.join(dir, 'config.yaml'), 'auth: none\ncert: false\n');
   const tmp = mkdtempSync('/tmp/glvs-');
   cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
@@ -308,15 +309,15 @@ function packagedVsix() {
  * module exporting run()) as the extension tests, and resolves when the extension host reports its exit code.
  * The extension host inherits code-server's environment, so `extraEnv` reaches the runner.
  */
-export async function runInExtensionHost(name, { testsPath, workspace, extraEnv = {}, echo = true }) {
-  const cs = await startCodeServer(name, { extraEnv });
+export async function runInExtensionHost(name, { testsPath, workspace, extraEnv = {}, settings = {}, echo = true }) {
+  const cs = await startCodeServer(name, { extraEnv, settings });
   const page = await launchBrowser(name);
   const transcript = [];
   const exitCode = new Promise((resolve) => {
     void page.exposeFunction('codeAutomationLog', (type, args) => {
       const line = util.format(...(Array.isArray(args) ? args : [args]));
       transcript.push(line);
-      if (echo) (console[type] ?? console.log)(`[exthost] ${line}`);
+      if (echo) (console[type] ?? console.log)(`[${name}] ${line}`);
     });
     void page.exposeFunction('codeAutomationExit', (code) => resolve(code));
   });
@@ -346,6 +347,28 @@ async function exthost() {
     summary = line ? JSON.parse(line[1]) : undefined;
   }
   if (!summary) { log('the mocha runner reported no counts (it did not load, or crashed)'); return { passed: 0, failed: 1 }; }
+  const failed = summary.failures + (code !== 0 && summary.failures === 0 ? 1 : 0);
+  return { passed: summary.passes, failed };
+}
+
+// ------------------------------------------------------------------------------------------------ web
+/**
+ * The web suite in the browser's web worker extension host. The user setting remote.extensionKind ['web'] makes the
+ * workbench run the development copy there, from its `browser` entry, even though code-server's Node host could
+ * take it; VS Code then runs the extension tests in whichever host runs the extension whose folder holds them
+ * (AbstractExtensionService, "_findTestExtensionHost"). test/web/host.test.ts asserts it really is a worker.
+ * A web worker cannot write files, so the counts come only from the runner's GATE-LENS-MOCHA-SUMMARY line.
+ */
+async function web() {
+  const runner = path.join(ROOT, 'out/test/web/index.js');
+  if (!existsSync(runner)) throw new Error('out/test/web/index.js is missing: run `npm run build` first');
+  const { code, transcript } = await runInExtensionHost('web', {
+    testsPath: runner, workspace: prepareWorkspace('web'),
+    settings: { 'remote.extensionKind': { 'gate-lens.gate-lens': ['web'] } },
+  });
+  const line = transcript.map((l) => /GATE-LENS-MOCHA-SUMMARY (\{.*\})/.exec(l)).filter(Boolean).pop();
+  if (!line) { log('the web mocha runner reported no counts (it did not load, or crashed)'); return { passed: 0, failed: 1 }; }
+  const summary = JSON.parse(line[1]);
   const failed = summary.failures + (code !== 0 && summary.failures === 0 ? 1 : 0);
   return { passed: summary.passes, failed };
 }
@@ -407,8 +430,8 @@ export async function demo({ port } = {}) {
 // ------------------------------------------------------------------------------------------------ CLI
 async function main() {
   const mode = process.argv[2];
-  const modes = { setup: null, exthost, ui, demo: null };
-  if (!(mode in modes)) { console.error('usage: node scripts/vscode-harness.mjs setup|exthost|ui|demo [--port N]'); process.exit(2); }
+  const modes = { setup: null, exthost, web, ui, demo: null };
+  if (!(mode in modes)) { console.error('usage: node scripts/vscode-harness.mjs setup|exthost|web|ui|demo [--port N]'); process.exit(2); }
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, async () => { log(`${sig}: stopping`); await cleanup(); process.exit(130); });
   if (mode === 'setup') {
     try { await ensureCodeServer(); process.exit(0); } catch (e) { console.error(`[harness] ${e.message}`); process.exit(1); }
