@@ -43,6 +43,22 @@ export interface ModelRunOptions extends LayerRunOptions {
 const layerLabel = (layer: { name?: string; kind: string }): string => (layer.name ? `layer "${layer.name}"` : `this ${layer.kind} layer`);
 
 function checkFinite(arr: Float64Array, what: string, cols: number): void {
+  scanFinite(arr, what, cols);
+}
+
+/**
+ * Weight arrays found finite once. Weights are immutable after a run (the WebAssembly kernels' packed copies rely on
+ * the same contract, kernels/wasm.ts PackedCache), so a layer object rebuilt around the same arrays skips the scan.
+ */
+const finiteWeights = new WeakSet<Float64Array>();
+
+function checkFiniteWeights(arr: Float64Array, what: string, cols: number): void {
+  if (finiteWeights.has(arr)) return;
+  scanFinite(arr, what, cols);
+  finiteWeights.add(arr);
+}
+
+function scanFinite(arr: Float64Array, what: string, cols: number): void {
   for (let k = 0; k < arr.length; k++) {
     const v = arr[k];
     if (v - v !== 0) {
@@ -78,12 +94,12 @@ function validateRecurrent(layer: RecurrentLayer): void {
     checkLength(d.peephole, 3 * H, `${w} peephole`, `(3·H) = (${3 * H})`);
     if (layer.projSize !== undefined && !d.proj) throw new GateLensError('missing-array', `${w}: projSize=${layer.projSize} but no projection matrix.`);
     checkLength(d.proj, Hr * H, `${w} projection`, `(P × H) = (${Hr} × ${H})`);
-    checkFinite(d.W, `${w} W`, I);
-    checkFinite(d.R, `${w} R`, Hr);
-    checkFinite(d.bW, `${w} bW`, 1);
-    checkFinite(d.bR, `${w} bR`, 1);
-    if (d.peephole) checkFinite(d.peephole, `${w} peephole`, 1);
-    if (d.proj) checkFinite(d.proj, `${w} projection`, H);
+    checkFiniteWeights(d.W, `${w} W`, I);
+    checkFiniteWeights(d.R, `${w} R`, Hr);
+    checkFiniteWeights(d.bW, `${w} bW`, 1);
+    checkFiniteWeights(d.bR, `${w} bR`, 1);
+    if (d.peephole) checkFiniteWeights(d.peephole, `${w} peephole`, 1);
+    if (d.proj) checkFiniteWeights(d.proj, `${w} projection`, H);
   });
   validated.add(layer);
 }
@@ -135,16 +151,204 @@ function rowsTimesMatrix(kernels: Kernels, A: Float64Array, M: number, K: number
   else kernels.gemmBias(A, M, K, X, N, bias, out);
 }
 
+type GateRanges = DirectionTrace['gates'];
+
+/** The standard cells (σ gates, tanh candidate and output, no clip / peephole / input_forget) run one fused pass per step. */
+type FusedCell = 'lstm' | 'gru' | 'rnn' | undefined;
+
+/**
+ * What runLayer derives from a layer alone, once per layer object (layers are immutable after a run, like their
+ * weights): the resolved activations, which fused step applies, the gate ranges every trace shares.
+ */
+interface LayerPlan {
+  readonly acts: readonly { gate: ResolvedActivation; candidate: ResolvedActivation; output: ResolvedActivation }[];
+  readonly fused: readonly FusedCell[];
+  readonly gates: GateRanges;
+}
+
+const plans = new WeakMap<RecurrentLayer, LayerPlan>();
+
+function planFor(layer: RecurrentLayer): LayerPlan {
+  const cached = plans.get(layer);
+  if (cached) return cached;
+  validateRecurrent(layer);
+  const acts = resolveLayerActivations(layer);
+  const H = layer.units, cell = layer.cell;
+  const resetBefore = cell === 'gru' && layer.resetAfter === false;
+  const fused = acts.map(({ gate, candidate, output }, k): FusedCell => {
+    // The fused passes perform exactly the operations of the general path, in the same order, so the numbers are
+    // bit-identical (test/core/forward.test.ts checks this against a no-op clip, which takes the general path).
+    if (layer.clip !== undefined || candidate.code !== ActCode.Tanh) return undefined;
+    if (cell === 'simple_rnn') return 'rnn';
+    if (gate.code !== ActCode.Sigmoid) return undefined;
+    if (cell === 'gru') return resetBefore ? undefined : 'gru';
+    const plain = output.code === ActCode.Tanh && layer.cellClip === undefined && layer.inputForget !== true && !layer.directions[k].peephole;
+    return plain ? 'lstm' : undefined;
+  });
+  // Shared by every trace of this layer, hence frozen.
+  const gates: GateRanges = Object.freeze(CANONICAL_GATES[cell].map((gate, k) => Object.freeze({ gate, start: k * H, end: (k + 1) * H })));
+  const plan: LayerPlan = { acts, fused, gates };
+  plans.set(layer, plan);
+  return plan;
+}
+
+/**
+ * Work areas reused from call to call (runLayer never re-enters itself and no result ever aliases them): a
+ * streaming caller makes thousands of one-step calls, and allocating a dozen typed arrays each time cost more than
+ * the step.
+ */
+let scratchSteps = new Float64Array(0);
+let scratchZx = new Float64Array(0);
+
+function scratchArea(n: number): Float64Array {
+  if (scratchSteps.length < n) scratchSteps = new Float64Array(Math.max(n, 2 * scratchSteps.length));
+  return scratchSteps;
+}
+
+function scratchInputProjection(n: number): Float64Array {
+  if (scratchZx.length < n) scratchZx = new Float64Array(Math.max(n, 2 * scratchZx.length));
+  return scratchZx;
+}
+
+interface DirectionRun {
+  readonly out: Float64Array;
+  readonly final: { h: Float64Array; c?: Float64Array };
+  readonly trace?: DirectionTrace;
+}
+
+/**
+ * One sequence (batch 1, no mask) through a fused cell. Everything the caller keeps — output, final state, every
+ * trace array — lives in one ArrayBuffer allocated per call, and each step writes its trace rows directly: the
+ * recurrent product lands in the trace's zh row, z and the activations are stored by the step itself, the next step
+ * reads h and c from the trace rows just written, and a forward direction's input projection is computed straight
+ * into the trace's zx. Numbers are those of the general path: the same kernels on the same operands, the same
+ * scalar expressions in the same order.
+ */
+function runSingleSequence(
+  layer: RecurrentLayer, plan: LayerPlan, d: number, input: Sequence, len: number, init: InitialState | undefined,
+  wantTrace: boolean, kernels: Kernels, signal: LayerRunOptions['signal'],
+): DirectionRun {
+  const cell = layer.cell, fused = plan.fused[d];
+  const T = input.steps, Din = input.features;
+  const H = layer.units, Hr = layer.projSize ?? H, GH = gateCount(cell) * H;
+  const lstm = cell === 'lstm';
+  const dw = layer.directions[d];
+  const W = dw.W, R = dw.R, bR = dw.bR, proj = dw.proj;
+  const reverse = d === 1 || layer.goBackwards === true || layer.reverse === true;
+  const processingOrder = layer.goBackwards === true && layer.directions.length === 1;
+  const forgetBias = layer.forgetBias ?? 0;
+
+  // Results, carved from one buffer (zero-filled: rows past the sequence length stay 0).
+  const cN = lstm ? H : 0;
+  const f64Count = T * Hr + Hr + cN + (wantTrace ? len * (4 * GH + Hr + cN) : 0);
+  const buffer = new ArrayBuffer(8 * f64Count + (wantTrace ? 4 * len : 0));
+  let at = 0;
+  const out = new Float64Array(buffer, at, T * Hr); at += 8 * T * Hr;
+  const hFinal = new Float64Array(buffer, at, Hr); at += 8 * Hr;
+  const cFinal = new Float64Array(buffer, at, cN); at += 8 * cN;
+  let trZx = out, trZh = out, trZ = out, trA = out, trH = out, trC = out, timeIndex: Int32Array | undefined;
+  if (wantTrace) {
+    trZx = new Float64Array(buffer, at, len * GH); at += 8 * len * GH;
+    trZh = new Float64Array(buffer, at, len * GH); at += 8 * len * GH;
+    trZ = new Float64Array(buffer, at, len * GH); at += 8 * len * GH;
+    trA = new Float64Array(buffer, at, len * GH); at += 8 * len * GH;
+    trH = new Float64Array(buffer, at, len * Hr); at += 8 * len * Hr;
+    trC = new Float64Array(buffer, at, len * cN); at += 8 * len * cN;
+    timeIndex = new Int32Array(buffer, at, len);
+  }
+
+  // x·Wᵀ + bW for every step in one gemm; straight into the trace when its rows are in processing order.
+  const zxInTrace = wantTrace && !reverse && len === T;
+  const ZX = zxInTrace ? trZx : scratchInputProjection(T * GH);
+  if (len > 0) kernels.gemmBias(W, GH, Din, input.data, T, dw.bW, ZX);
+
+  // Scratch: zh, z, a of the current step and two alternating h / c rows when there is no trace to hold them;
+  // the projection's input (o⊙act(c)); a zero row for a missing initial state.
+  const S = scratchArea(3 * GH + 3 * Hr + 4 * H);
+  const sZh = 0, sZ = GH, sA = 2 * GH, sH = 3 * GH, sC = sH + 2 * Hr, sTmp = sC + 2 * H, sZero = sTmp + H;
+  S.fill(0, sZero, sZero + Math.max(Hr, H));
+  let hPrev = init?.h ?? S, hPrevAt = init?.h ? 0 : sZero;
+  let cPrev = init?.c ?? S, cPrevAt = init?.c ? 0 : sZero;
+  const zhArr = wantTrace ? trZh : S, zArr = wantTrace ? trZ : S, aArr = wantTrace ? trA : S;
+  const hArr = wantTrace ? trH : S, cArr = wantTrace ? trC : S;
+  const H2 = 2 * H, H3 = 3 * H;
+
+  for (let s = 0; s < len; s++) {
+    if (signal?.aborted) cancelled();
+    const t = reverse ? len - 1 - s : s;
+    const xo = t * GH;
+    const go = wantTrace ? s * GH : 0;
+    const zh = wantTrace ? go : sZh, zo = wantTrace ? go : sZ, ao = wantTrace ? go : sA;
+    const ho = wantTrace ? s * Hr : sH + (s & 1) * Hr, co = wantTrace ? s * H : sC + (s & 1) * H;
+    const oo = (processingOrder ? s : t) * Hr;
+    kernels.gemvBias(R, GH, Hr, hPrev, hPrevAt, bR, zhArr, zh);
+    if (wantTrace) {
+      timeIndex![s] = t;
+      if (!zxInTrace) for (let j = 0; j < GH; j++) trZx[go + j] = ZX[xo + j];
+    }
+    if (fused === 'lstm') {
+      for (let m = 0; m < H; m++) {
+        const zi = ZX[xo + m] + zhArr[zh + m];
+        let zf = ZX[xo + H + m] + zhArr[zh + H + m];
+        if (forgetBias !== 0) zf += forgetBias;
+        const zg = ZX[xo + H2 + m] + zhArr[zh + H2 + m];
+        const zq = ZX[xo + H3 + m] + zhArr[zh + H3 + m];
+        const i = 1 / (1 + Math.exp(-zi)), f = 1 / (1 + Math.exp(-zf)), g = Math.tanh(zg), o = 1 / (1 + Math.exp(-zq));
+        zArr[zo + m] = zi; zArr[zo + H + m] = zf; zArr[zo + H2 + m] = zg; zArr[zo + H3 + m] = zq;
+        aArr[ao + m] = i; aArr[ao + H + m] = f; aArr[ao + H2 + m] = g; aArr[ao + H3 + m] = o;
+        const c = f * cPrev[cPrevAt + m] + i * g;
+        cArr[co + m] = c;
+        const h = Math.tanh(c) * o;
+        if (proj) S[sTmp + m] = h;
+        else { hArr[ho + m] = h; out[oo + m] = h; }
+      }
+      if (proj) {
+        kernels.gemvBias(proj, Hr, H, S, sTmp, undefined, hArr, ho);
+        for (let m = 0; m < Hr; m++) out[oo + m] = hArr[ho + m];
+      }
+      cPrev = cArr; cPrevAt = co;
+    } else if (fused === 'gru') {
+      for (let m = 0; m < H; m++) {
+        const zz = ZX[xo + m] + zhArr[zh + m];
+        const zr = ZX[xo + H + m] + zhArr[zh + H + m];
+        const u = 1 / (1 + Math.exp(-zz)), r = 1 / (1 + Math.exp(-zr));
+        const zn = ZX[xo + H2 + m] + r * zhArr[zh + H2 + m];
+        const n = Math.tanh(zn);
+        zArr[zo + m] = zz; zArr[zo + H + m] = zr; zArr[zo + H2 + m] = zn;
+        aArr[ao + m] = u; aArr[ao + H + m] = r; aArr[ao + H2 + m] = n;
+        const h = u * hPrev[hPrevAt + m] + (1 - u) * n;
+        hArr[ho + m] = h; out[oo + m] = h;
+      }
+    } else {
+      for (let m = 0; m < H; m++) {
+        const z = ZX[xo + m] + zhArr[zh + m];
+        const h = Math.tanh(z);
+        zArr[zo + m] = z; aArr[ao + m] = h; hArr[ho + m] = h; out[oo + m] = h;
+      }
+    }
+    hPrev = hArr; hPrevAt = ho;
+  }
+  for (let m = 0; m < Hr; m++) hFinal[m] = hPrev[hPrevAt + m];
+  for (let m = 0; m < cN; m++) cFinal[m] = cPrev[cPrevAt + m];
+  const final = lstm ? { h: hFinal, c: cFinal } : { h: hFinal };
+  if (!wantTrace) return { out, final };
+  const trace: DirectionTrace = {
+    direction: d, batchIndex: 0, steps: len, units: H, gates: plan.gates,
+    timeIndex: timeIndex!, zx: trZx, zh: trZh, z: trZ, a: trA, h: trH, ...(lstm ? { c: trC } : {}),
+  };
+  return { out, final, trace };
+}
+
 /** Runs one recurrent layer on a batch. */
 export function runLayer(layer: RecurrentLayer, input: Sequence, options: LayerRunOptions = {}): LayerResult {
-  validateRecurrent(layer);
+  const plan = planFor(layer);
   validateInput(input, layer.inputSize, layerLabel(layer));
   const kernels = options.kernels ?? getKernels();
   const N = input.batch, T = input.steps, Din = input.features;
   const cell = layer.cell;
   const G = gateCount(cell), H = layer.units, Hr = layer.projSize ?? H, GH = G * H;
   const D = layer.directions.length;
-  const acts = resolveLayerActivations(layer);
+  const acts = plan.acts;
   const { mask, sequenceLengths: lens, signal } = options;
   if (mask && mask.length !== N * T) {
     throw new GateLensError('mask-shape', `The mask has ${mask.length} entries but needs batch × steps = ${N} × ${T} = ${N * T}.`);
@@ -168,7 +372,23 @@ export function runLayer(layer: RecurrentLayer, input: Sequence, options: LayerR
   });
   const zeroOutputForMask = options.zeroOutputForMask ?? (D === 2 && layer.source === 'keras' && layer.returnSequences !== false);
   const wantTrace = options.trace === true;
-  const gateRanges = CANONICAL_GATES[cell].map((gate, k) => ({ gate, start: k * H, end: (k + 1) * H }));
+
+  if (N === 1 && mask === undefined && plan.fused.every((f) => f !== undefined)) {
+    const len = lens ? lens[0] : T;
+    const directionOutputs: Sequence[] = [];
+    const finalStates: { h: Float64Array; c?: Float64Array }[] = [];
+    const traces: DirectionTrace[] = [];
+    for (let d = 0; d < D; d++) {
+      const r = runSingleSequence(layer, plan, d, input, len, initial?.[d], wantTrace, kernels, signal);
+      directionOutputs.push({ data: r.out, batch: 1, steps: T, features: Hr });
+      finalStates.push(r.final);
+      if (r.trace) traces.push(r.trace);
+    }
+    const output = mergeOutputs(layer, directionOutputs);
+    return { output, directionOutputs, finalStates, ...(wantTrace ? { trace: traces } : {}) };
+  }
+
+  const gateRanges = plan.gates;
 
   // Working buffers, shared by the directions. The N sequences advance side by side, so each step's recurrent
   // product is one matrix–matrix call over the batch (R is read once per step, not once per sequence).
@@ -202,14 +422,7 @@ export function runLayer(layer: RecurrentLayer, input: Sequence, options: LayerR
     const bRn = resetBefore ? bR.subarray(2 * H) : bR;
     // LSTM without projection: h' = o⊙act(c') is tmpAll itself.
     const hSrc = cell === 'lstm' && !proj ? tmpAll : hNewAll;
-    // The standard cell (σ gates, tanh candidate and output, no clip / peephole / input_forget) runs in one fused
-    // pass per step. It performs exactly the operations of the general path, in the same order, so the numbers are
-    // bit-identical (test/core/forward.test.ts checks this against a no-op clip, which takes the general path).
-    const standard = gateAct.code === ActCode.Sigmoid && candAct.code === ActCode.Tanh && clip === undefined &&
-      (cell !== 'lstm' || (outAct.code === ActCode.Tanh && !peep && cellClip === undefined && !inputForget));
-    const fastLstm = cell === 'lstm' && standard;
-    const fastGru = cell === 'gru' && !resetBefore && standard;
-    const fastRnn = cell === 'simple_rnn' && candAct.code === ActCode.Tanh && clip === undefined;
+    const fastLstm = plan.fused[d] === 'lstm', fastGru = plan.fused[d] === 'gru', fastRnn = plan.fused[d] === 'rnn';
 
     kernels.gemmBias(dw.W, GH, Din, input.data, N * T, dw.bW, ZX);
 
@@ -400,8 +613,8 @@ export function runDense(layer: DenseLayer, input: Sequence, options: LayerRunOp
   if (!validated.has(layer)) {
     checkLength(layer.W, layer.units * layer.inputSize, `${layerLabel(layer)} W`, `(units × inputSize) = (${layer.units} × ${layer.inputSize})`);
     checkLength(layer.b, layer.units, `${layerLabel(layer)} bias`, `(units) = (${layer.units})`);
-    checkFinite(layer.W, `${layerLabel(layer)} W`, layer.inputSize);
-    if (layer.b) checkFinite(layer.b, `${layerLabel(layer)} bias`, 1);
+    checkFiniteWeights(layer.W, `${layerLabel(layer)} W`, layer.inputSize);
+    if (layer.b) checkFiniteWeights(layer.b, `${layerLabel(layer)} bias`, 1);
     validated.add(layer);
   }
   validateInput(input, layer.inputSize, layerLabel(layer));

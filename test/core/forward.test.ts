@@ -251,6 +251,83 @@ describe('forward pass', () => {
     }
   });
 
+  it('a single sequence (the one-sequence path, trace written in place) gives bit-identical results to the batch path', () => {
+    // An all-ones mask changes nothing but sends the same run through the general batch path.
+    const variants: RecurrentLayer[] = [
+      canonicalLayer('lstm', 3, 5, 170, { projSize: 3 }, 2),
+      canonicalLayer('lstm', 3, 5, 171, { forgetBias: 1, reverse: true }),
+      canonicalLayer('lstm', 3, 9, 172, { returnSequences: false }, 2),
+      canonicalLayer('gru', 3, 5, 173, { resetAfter: true }, 2),
+      canonicalLayer('gru', 3, 12, 174, { resetAfter: true, goBackwards: true }),
+      canonicalLayer('simple_rnn', 3, 5, 175, { goBackwards: true }),
+      canonicalLayer('simple_rnn', 3, 40, 176, {}, 2),
+    ];
+    const T = 6;
+    const x = randomSequence(177, 1, T, 3, -2, 2);
+    const allOnes = new Uint8Array(T).fill(1);
+    for (const layer of variants) {
+      const Hr = layer.projSize ?? layer.units;
+      const D = layer.directions.length;
+      const init = layer.directions.map((_, d) => ({ h: rng(178 + d, Hr), ...(layer.cell === 'lstm' ? { c: rng(180 + d, layer.units) } : {}) }));
+      for (const kernels of [jsKernels, getKernels()]) {
+        for (const extra of [{}, { sequenceLengths: Int32Array.of(4) }, { sequenceLengths: Int32Array.of(0) }, { initialStates: init }]) {
+          for (const trace of [true, false]) {
+            const what = `${layer.cell} ${D} dir ${kernels.name} ${JSON.stringify(extra)} trace=${trace}`;
+            const one = runLayer(layer, x, { ...extra, trace, kernels });
+            const general = runLayer(layer, x, { ...extra, trace, kernels, mask: allOnes });
+            assert.deepEqual(Array.from(one.output.data), Array.from(general.output.data), `${what} output`);
+            one.directionOutputs.forEach((o, d) => assert.deepEqual(Array.from(o.data), Array.from(general.directionOutputs[d].data), `${what} direction ${d}`));
+            one.finalStates.forEach((fs, d) => {
+              assert.deepEqual(Array.from(fs.h), Array.from(general.finalStates[d].h), `${what} final h`);
+              assert.deepEqual(fs.c && Array.from(fs.c), general.finalStates[d].c && Array.from(general.finalStates[d].c), `${what} final c`);
+            });
+            assert.equal(one.trace?.length, general.trace?.length);
+            one.trace?.forEach((t, k) => {
+              const g = general.trace![k];
+              assert.deepEqual([t.direction, t.batchIndex, t.steps, t.units, t.gates], [g.direction, g.batchIndex, g.steps, g.units, g.gates]);
+              for (const key of ['timeIndex', 'zx', 'zh', 'z', 'a', 'h', 'c'] as const) {
+                assert.deepEqual(t[key] && Array.from(t[key]), g[key] && Array.from(g[key]), `${what} trace ${k} ${key}`);
+              }
+            });
+          }
+        }
+      }
+    }
+  });
+
+  it('streams: one-step calls carrying the state reproduce one run over the sequence, and no result changes afterwards', () => {
+    for (const layer of [canonicalLayer('lstm', 4, 6, 190), canonicalLayer('gru', 4, 6, 191, { resetAfter: true }), canonicalLayer('lstm', 4, 6, 192, { projSize: 2 })]) {
+      const T = 7, Hr = layer.projSize ?? layer.units;
+      const x = randomSequence(193, 1, T, 4);
+      const whole = runLayer(layer, x, { trace: true, kernels: jsKernels });
+      const calls = [];
+      let state: { h: Float64Array; c?: Float64Array } | undefined;
+      for (let t = 0; t < T; t++) {
+        const r = runLayer(layer, seq(x.data.subarray(t * 4, (t + 1) * 4), 1, 1, 4), { trace: true, kernels: jsKernels, ...(state ? { initialStates: [state] } : {}) });
+        calls.push({ r, copy: { out: Array.from(r.output.data), h: Array.from(r.finalStates[0].h), z: Array.from(r.trace![0].z) } });
+        state = r.finalStates[0];
+      }
+      calls.forEach(({ r, copy }, t) => {
+        assert.deepEqual(Array.from(r.output.data), copy.out, `${layer.cell} call ${t} output changed by a later call`);
+        assert.deepEqual(Array.from(r.finalStates[0].h), copy.h);
+        assert.deepEqual(Array.from(r.trace![0].z), copy.z);
+        assert.deepEqual(copy.out, Array.from(whole.output.data.subarray(t * Hr, (t + 1) * Hr)), `${layer.cell} step ${t}`);
+        assert.deepEqual(copy.z, Array.from(whole.trace![0].z.subarray(t * r.trace![0].z.length, (t + 1) * r.trace![0].z.length)));
+      });
+      assert.deepEqual(Array.from(state!.h), Array.from(whole.finalStates[0].h));
+    }
+  });
+
+  it('checks each weight array once: a layer rebuilt around checked arrays runs, a new array with NaN is still caught', () => {
+    const layer = canonicalLayer('lstm', 2, 3, 195);
+    const x = randomSequence(196, 1, 3, 2);
+    const first = runLayer(layer, x).output.data;
+    assert.deepEqual(Array.from(runLayer({ ...layer }, x).output.data), Array.from(first));
+    const R = layer.directions[0].R.slice();
+    R[7] = NaN;
+    assert.throws(() => runLayer({ ...layer, directions: [{ ...layer.directions[0], R }] }, x), /direction 0 \(forward\) R\[7\] \(row 2, column 1\) is NaN/);
+  });
+
   it('gives the same numbers with the JavaScript kernels and the default kernels', () => {
     const layer = canonicalLayer('lstm', 24, 40, 100, {}, 2);
     const x = randomSequence(101, 3, 12, 24);
