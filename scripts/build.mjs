@@ -2,7 +2,7 @@
 // Each target is built only when its entry exists, so the pieces can land one at a time.
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { buildWasmKernels } from './build-wasm.mjs';
 
 const production = process.argv.includes('--production');
@@ -44,7 +44,7 @@ for (const { entry, ...opts } of targets) {
   builds.push({ ...base, ...opts, entryPoints: [entry] });
 }
 // Tests: every test/**/*.test.ts (and runners) to out/test/**, mirroring the folders. test/web is for the browser.
-const tests = testFiles('test').filter((f) => !f.startsWith(join('test', 'web')));
+const tests = testFiles('test').filter((f) => !f.startsWith(join('test', 'web') + sep));
 if (tests.length) {
   builds.push({ ...base, sourcemap: true, minify: false, entryPoints: tests, outdir: 'out/test', outbase: 'test', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'mocha', 'playwright-core', 'onnxruntime-node'] });
 }

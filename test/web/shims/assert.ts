@@ -79,7 +79,9 @@ export function doesNotMatch(text: string, pattern: RegExp, message?: string | E
 export const strictEqual = equal;
 export const deepStrictEqual = deepEqual;
 
-type ErrorCheck = RegExp | ((error: unknown) => boolean) | (new (...args: never[]) => Error);
+// any: like Node's own typing, a validator may declare the error type it expects, e.g. (e: Error) => boolean.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ErrorCheck = RegExp | ((error: any) => boolean) | (new (...args: never[]) => Error);
 
 /** Waits for `block` (a promise or a function returning one) to reject with an error that passes `check`. */
 export async function rejects(block: Promise<unknown> | (() => Promise<unknown>), check?: ErrorCheck, message?: string | Error): Promise<void> {
