@@ -312,6 +312,34 @@ function sampleIndices(length: number, used: number): number[] {
  */
 const SMALL_PRODUCT = 64;
 
+/** M rounded up to whole float64 panels: the rows the packed product writes. */
+function paddedRows(M: number): number {
+  return Math.ceil(M / PANEL_ROWS_F64) * PANEL_ROWS_F64;
+}
+
+/**
+ * A packed (M × K), the packed bias and `scratchBytes` of scratch, all valid together: an allocation may start the
+ * memory over (a new epoch), invalidating what was placed before it, so then everything is placed again.
+ * Undefined when the host refuses to grow the linear memory; the plain kernels, which need none, then do the call.
+ */
+function placeProduct(
+  rt: WasmRuntime, cache: PackedCache, A: Float64Array, M: number, K: number, bias: Float64Array | undefined, scratchBytes: number,
+): { a: PackedMatrix; b: PackedMatrix | undefined; work: number } | undefined {
+  try {
+    let a, b, work, epoch;
+    do {
+      epoch = rt.epoch;
+      a = cache.matrix(A, M, K);
+      b = bias ? cache.vector(bias, M) : undefined;
+      work = rt.scratch(scratchBytes);
+    } while (epoch !== rt.epoch);
+    return { a, b, work };
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return undefined;
+  }
+}
+
 /** The float64 kernels on a given runtime (wasmKernels() uses the shared one; tests make their own). */
 export function createWasmKernels(rt: WasmRuntime): Kernels {
   const cache = new PackedCache(rt, 'f64');
@@ -324,20 +352,12 @@ export function createWasmKernels(rt: WasmRuntime): Kernels {
         jsKernels.gemvBias(A, M, K, x, xOffset, bias, out, outOffset);
         return;
       }
-      let a, b, work, epoch;
-      try {
-        do {
-          epoch = rt.epoch;
-          a = cache.matrix(A, M, K);
-          b = bias ? cache.vector(bias, M) : undefined;
-          work = rt.scratch(8 * (K + a.panels * PANEL_ROWS_F64));
-        } while (epoch !== rt.epoch);
-      } catch (e) {
-        if (!(e instanceof RangeError)) throw e;
-        // The host refused to grow the linear memory: the plain kernels need no extra memory.
+      const placed = placeProduct(rt, cache, A, M, K, bias, 8 * (K + paddedRows(M)));
+      if (!placed) {
         jsKernels.gemvBias(A, M, K, x, xOffset, bias, out, outOffset);
         return;
       }
+      const { a, b, work } = placed;
       const mem = rt.f64;
       const xAt = work / 8;
       for (let k = 0; k < K; k++) mem[xAt + k] = x[xOffset + k];
@@ -351,24 +371,17 @@ export function createWasmKernels(rt: WasmRuntime): Kernels {
         this.gemvBias(A, M, K, X, 0, bias, out, 0);
         return;
       }
-      const padded = Math.ceil(M / PANEL_ROWS_F64) * PANEL_ROWS_F64;
+      const padded = paddedRows(M);
       if (M * K < SMALL_PRODUCT || T === 0 || !rt.fits(16 * (M + 8) * (K + 1) + 8 * T * (K + padded))) {
         jsKernels.gemmBias(A, M, K, X, T, bias, out);
         return;
       }
-      let a, b, work, epoch;
-      try {
-        do {
-          epoch = rt.epoch;
-          a = cache.matrix(A, M, K);
-          b = bias ? cache.vector(bias, M) : undefined;
-          work = rt.scratch(8 * T * (K + padded));
-        } while (epoch !== rt.epoch);
-      } catch (e) {
-        if (!(e instanceof RangeError)) throw e;
+      const placed = placeProduct(rt, cache, A, M, K, bias, 8 * T * (K + padded));
+      if (!placed) {
         jsKernels.gemmBias(A, M, K, X, T, bias, out);
         return;
       }
+      const { a, b, work } = placed;
       const mem = rt.f64;
       const xAt = work / 8;
       mem.set(X.length === T * K ? X : X.subarray(0, T * K), xAt);
