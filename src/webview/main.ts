@@ -72,6 +72,25 @@ let playing = false;
 let colors: ThemeColors | undefined;
 let runSource: SourceKind = 'random';
 
+/**
+ * User Timing marks for scripts/bench/responsiveness.mjs (where a first render's time goes). The newest of each
+ * name replaces the older one, so a long session holds a handful of entries, not one per run.
+ */
+function mark(name: string): void {
+  if (typeof performance.mark !== 'function') return;
+  performance.clearMarks(name);
+  performance.mark(name);
+}
+
+/** Runs `then` in the first task after the next frame has been rendered (rAF runs just before style, layout, paint). */
+function afterNextPaint(then: () => void): void {
+  requestAnimationFrame(() => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => { channel.port1.close(); then(); };
+    channel.port2.postMessage(undefined);
+  });
+}
+
 // ---------------------------------------------------------------- static structure
 
 const app = document.getElementById('app') ?? document.body.appendChild(el('div', { id: 'app' }));
@@ -738,6 +757,7 @@ function refreshCharts(): void {
   heatH.paint(colors);
   plotH.setData(tr.h, tr.steps, tr.hiddenSize, stepName(tr));
   plotH.paint(colors);
+  mark('gl-charts-painted');
 }
 
 // A theme switch changes the body class (light/dark/high contrast) and the --vscode-* variables VS Code writes on
@@ -834,8 +854,10 @@ function onMessage(m: HostToWebview): void {
       updateRunState(m.message, m.fraction);
       break;
     case 'trace': {
+      mark('gl-trace-received');
       let decoded: TraceData;
       try { decoded = decodeTrace(m.trace); } catch (err) { showError(err instanceof Error ? err.message : String(err)); break; }
+      mark('gl-trace-decoded');
       if (decoded.steps === 0) { running = false; updateRunState('', undefined); showError(t('run.empty')); break; }
       running = false;
       runId = decoded.runId;
@@ -847,6 +869,8 @@ function onMessage(m: HostToWebview): void {
       setTraces([...same, decoded].sort((a, b) => a.direction - b.direction));
       updateRunState(t('run.done', decoded.steps), undefined);
       if (runSource !== 'array') { state.steps = decoded.steps; stepsInput.value = String(decoded.steps); }
+      mark('gl-trace-shown');
+      afterNextPaint(() => mark('gl-trace-painted'));
       break;
     }
     case 'setConvention':
@@ -874,4 +898,5 @@ window.addEventListener('message', (e: MessageEvent) => {
 
 splitToggle.checked = state.split;
 applyStrings();
+mark('gl-ready');
 post({ type: 'ready', protocol: PROTOCOL_VERSION });
