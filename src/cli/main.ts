@@ -129,13 +129,16 @@ function parseArgs(argv: readonly string[]): Parsed {
   return parsed;
 }
 
-function readText(io: Io, path: string, what: string): string {
-  let bytes: Uint8Array;
+function readBytes(io: Io, path: string, what: string): Uint8Array {
   try {
-    bytes = io.readFile(path);
+    return io.readFile(path);
   } catch (e) {
     throw new CliError(EXIT.unreadable, `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+}
+
+function readText(io: Io, path: string, what: string): string {
+  const bytes = readBytes(io, path, what);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
@@ -265,12 +268,7 @@ function inspectHuman(a: Analysis): string {
 
 function readNumbers(io: Io, path: string, what: string, key: string): { shape: number[]; data: Float64Array } {
   if (extname(path).toLowerCase() === '.npy') {
-    let bytes: Uint8Array;
-    try {
-      bytes = io.readFile(path);
-    } catch (e) {
-      throw new CliError(EXIT.unreadable, `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+    const bytes = readBytes(io, path, what);
     try {
       const a = readNpy(bytes);
       return { shape: [...a.shape], data: a.data };
