@@ -136,14 +136,5 @@ export function spanAt(spans: ReadonlyArray<readonly [number, number]>, offset: 
 }
 
 export function insideSpans(spans: ReadonlyArray<readonly [number, number]>, offset: number): boolean {
-  let lo = 0;
-  let hi = spans.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const [s, e] = spans[mid];
-    if (offset < s) hi = mid - 1;
-    else if (offset >= e) lo = mid + 1;
-    else return true;
-  }
-  return false;
+  return spanAt(spans, offset) !== undefined;
 }
