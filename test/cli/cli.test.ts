@@ -210,7 +210,11 @@ describe('gate-lens exit codes and help', function () {
 
   it('2 for unreadable files and inputs', () => {
     assert.equal(cli('inspect', 'examples/no_such_file.py').code, 2);
-    assert.equal(cli('run', seed, '--input', 'examples/inputs/no_such_input.json').code, 2);
+    for (const missing of ['examples/inputs/no_such_input.json', 'examples/inputs/no_such_input.npy']) {
+      const r = cli('run', seed, '--input', missing);
+      assert.equal(r.code, 2);
+      assert.equal(r.stderr, `gate-lens: cannot read input ${missing}: ENOENT\n`);
+    }
     const bad = join(tmp, 'bad.json');
     writeFileSync(bad, '{"x": [[1, 2], [3');
     assert.equal(cli('run', seed, '--input', bad).code, 2);
