@@ -6,7 +6,7 @@ import { generateNumpy } from '../../core/codegen/numpy';
 import { buildSequence, defaultInput } from '../../worker/inputs';
 import type { DocumentAnalyzer } from '../analyzer';
 import { weightIndices } from '../locate';
-import { noLayerMessage, resolveTarget } from './target';
+import { resolveLayerTarget } from './target';
 
 export interface CopyNumpyResult {
   readonly layerId: string;
@@ -14,13 +14,9 @@ export interface CopyNumpyResult {
 }
 
 export async function copyNumpyCommand(analyzer: DocumentAnalyzer, arg: unknown): Promise<CopyNumpyResult | undefined> {
-  const target = await resolveTarget(analyzer, arg);
+  const target = await resolveLayerTarget(analyzer, arg);
   if (!target) return undefined;
-  const { document, analysis, layer } = target;
-  if (!layer) {
-    noLayerMessage(document);
-    return undefined;
-  }
+  const { analysis, layer } = target;
   const input = buildSequence(defaultInput(analysis.parse.arrays, layer, weightIndices(analysis)), layer.inputSize, analysis.parse.arrays);
   const code = generateNumpy(layer, { input });
   await vscode.env.clipboard.writeText(code);

@@ -6,16 +6,12 @@ import type { StepViews } from '../webview/stepViews';
 import { defaultInput } from '../../worker/inputs';
 import { weightIndices } from '../locate';
 import { summarize, type RunSummary } from './run';
-import { noLayerMessage, resolveTarget } from './target';
+import { resolveLayerTarget } from './target';
 
 export async function stepThroughCommand(analyzer: DocumentAnalyzer, views: StepViews, arg: unknown): Promise<RunSummary | undefined> {
-  const target = await resolveTarget(analyzer, arg);
+  const target = await resolveLayerTarget(analyzer, arg);
   if (!target) return undefined;
   const { document, analysis, layer } = target;
-  if (!layer) {
-    noLayerMessage(document);
-    return undefined;
-  }
   const input = defaultInput(analysis.parse.arrays, layer, weightIndices(analysis));
   const session = await views.openPanel(document, layer.id);
   const outcome = await session.run({ layerId: layer.id, input });

@@ -45,6 +45,20 @@ export async function resolveTarget(analyzer: DocumentAnalyzer, arg: unknown): P
   return { document, analysis, layer };
 }
 
+/** resolveTarget for commands that need a layer: when there is none, says so and gives undefined. */
+export async function resolveLayerTarget(
+  analyzer: DocumentAnalyzer, arg: unknown,
+): Promise<(Target & { readonly layer: RecognizedLayer }) | undefined> {
+  const target = await resolveTarget(analyzer, arg);
+  if (!target) return undefined;
+  const { layer } = target;
+  if (!layer) {
+    noLayerMessage(target.document);
+    return undefined;
+  }
+  return { ...target, layer };
+}
+
 /** Says so once, in the user's terms, when the document has no layer to act on. */
 export function noLayerMessage(document: vscode.TextDocument): void {
   void vscode.window.showInformationMessage(vscode.l10n.t('Gate Lens found no recurrent layer in {0}.', vscode.workspace.asRelativePath(document.uri)));
