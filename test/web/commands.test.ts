@@ -1,8 +1,9 @@
-// Commands' return values in the web host: inspect, and forward runs through run and stepThrough, checked against
-// the seed's Keras float64 answer (examples/expected/seed_keras_lstm.json).
+// Commands' return values in the web host: inspect, forward runs through run and stepThrough checked against the
+// seed's Keras float64 answer (examples/expected/seed_keras_lstm.json), the panel's webview round trip, and the
+// NumPy export (its text only: the web host cannot start Python, test/extension/commands.test.ts runs it).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { assertClose, gateLensApi, openExample, positionOf, seedExpected } from '../extension/helpers';
+import { assertClose, gateLensApi, openExample, positionOf, seedExpected, until } from '../extension/helpers';
 
 interface RunSummary {
   runId: number;
@@ -53,5 +54,38 @@ describe('Gate Lens commands in the web host', () => {
     assertClose(result.finalStates[0].c ?? [], expected.c, 1e-9, 'c');
     const trace = api.messages.slice(from).find((m) => m.kind === 'panel' && m.direction === 'sent' && m.message.type === 'trace');
     assert.ok(trace, 'a trace was posted to the panel webview');
+  });
+
+  it('the panel’s webview says ready and is sent init with the localized strings', async () => {
+    const api = await gateLensApi();
+    await vscode.window.showTextDocument(document);
+    const result = await vscode.commands.executeCommand<{ ready: boolean; uri?: string; layerIds: string[] }>('gateLens.openPanel');
+    assert.equal(result.ready, true);
+    assert.equal(result.uri, uri);
+    assert.deepEqual(result.layerIds, ['layer-0-lstm_1']);
+    const ready = await until(() => api.messages.find((m) => m.kind === 'panel' && m.direction === 'received' && m.message.type === 'ready'), 'the panel webview to post ready');
+    assert.equal((ready.message as { protocol: number }).protocol, 1);
+    const init = api.messages.filter((m) => m.kind === 'panel' && m.direction === 'sent' && m.message.type === 'init').at(-1)?.message as { strings: Record<string, string> } | undefined;
+    assert.ok(init, 'init was sent');
+    assert.equal(init.strings['app.title'], 'Gate Lens');
+  });
+
+  it('gateLens.copyNumpy returns the forward pass with the forget gate at 3:6', async () => {
+    const result = await vscode.commands.executeCommand<{ layerId: string; code: string }>('gateLens.copyNumpy', { uri, layerId: 'layer-0-lstm_1' });
+    assert.equal(result.layerId, 'layer-0-lstm_1');
+    assert.match(result.code, /\n {4}f = \w+\(pre\[3:6\]\) {2}# forget gate\n/);
+    assert.equal(await vscode.env.clipboard.readText(), result.code, 'the code is on the clipboard');
+  });
+
+  it('gateLens.chooseConvention reads the seed as PyTorch only when its shapes allow, and says so', async () => {
+    type Result = { convention: string | undefined; recognition: { layers: { convention: string }[] } };
+    try {
+      const forced = await vscode.commands.executeCommand<Result>('gateLens.chooseConvention', { uri, convention: 'pytorch' });
+      assert.equal(forced.convention, 'pytorch');
+      assert.deepEqual(forced.recognition.layers.map((l) => l.convention), ['keras'], 'Keras-shaped arrays stay Keras');
+    } finally {
+      const auto = await vscode.commands.executeCommand<Result>('gateLens.chooseConvention', { uri, convention: 'auto' });
+      assert.equal(auto.convention, undefined);
+    }
   });
 });
