@@ -199,15 +199,19 @@ function planFor(layer: RecurrentLayer): LayerPlan {
  */
 let scratchSteps = new Float64Array(0);
 let scratchZx = new Float64Array(0);
+/** Larger work areas (a long sequence's input projection) are allocated for the call only, not kept for the session. */
+const SCRATCH_KEPT = 1 << 17;
 
 function scratchArea(n: number): Float64Array {
-  if (scratchSteps.length < n) scratchSteps = new Float64Array(Math.max(n, 2 * scratchSteps.length));
-  return scratchSteps;
+  if (scratchSteps.length >= n) return scratchSteps;
+  if (n > SCRATCH_KEPT) return new Float64Array(n);
+  return (scratchSteps = new Float64Array(Math.min(SCRATCH_KEPT, Math.max(n, 2 * scratchSteps.length))));
 }
 
 function scratchInputProjection(n: number): Float64Array {
-  if (scratchZx.length < n) scratchZx = new Float64Array(Math.max(n, 2 * scratchZx.length));
-  return scratchZx;
+  if (scratchZx.length >= n) return scratchZx;
+  if (n > SCRATCH_KEPT) return new Float64Array(n);
+  return (scratchZx = new Float64Array(Math.min(SCRATCH_KEPT, Math.max(n, 2 * scratchZx.length))));
 }
 
 interface DirectionRun {
