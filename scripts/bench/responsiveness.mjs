@@ -162,12 +162,15 @@ async function measureWebview(cs, page) {
   await frame.locator('#gl-run').click();
   await frame.locator('#gl-step-label', { hasText: `Step 1 / ${STEPS}` }).waitFor();
   const runMs = Date.now() - runStart;
-  // Inside the webview, per step: click "next" (the page renders the step in the next animation frame), then
-  //   frameMs:  from that frame's start (the rAF timestamp) to the first task after the frame, i.e. the frame's
-  //             main-thread work: our renderStep, style, layout, paint (what has to fit in 16 ms);
-  //   scriptMs: from the frame's start to the end of our rAF callbacks (renderStep alone, plus rAF dispatch);
-  //   clickToPaintMs: from the click to that same post-frame task: frameMs plus the wait for the next vsync
-  //             (0–16.7 ms at 60 Hz), which is the display's cadence, not work.
+  // Inside the webview, per step, three animation-frame callbacks in one frame: A registered before the click,
+  // the page's own (registered by the click: it renders the step), C registered after. Then
+  //   frameMs:  from A's start to the first task after the frame, i.e. the frame's main-thread work from the rAF
+  //             phase on: our renderStep, style, layout, paint (what has to fit in 16 ms);
+  //   scriptMs: from A's start to C's start: our renderStep alone;
+  //   clickToPaintMs: from the click to that same post-frame task: frameMs plus the wait for the frame to begin
+  //             (up to 16.7 ms at 60 Hz, plus whatever else the renderer's main thread does first).
+  // The control, idleFrame*, is the same measurement on frames without a click: what a frame costs when nothing of
+  // ours changes (in code-server the webview iframe can share the workbench's renderer main thread).
   // Sections scrolled out of view are updated ~60 ms after the frame; the pause between steps lets that happen
   // outside the next step's measurement, and the long-task observer catches any of it that runs over 50 ms.
   const perStep = await frame.evaluate(async (steps) => {
@@ -177,33 +180,40 @@ async function measureWebview(cs, page) {
       ? new PerformanceObserver((list) => { for (const e of list.getEntries()) longTasks.push(e.duration); })
       : undefined;
     observer?.observe({ type: 'longtask' });
+    const oneFrame = (act) => new Promise((resolve) => {
+      let started = 0;
+      requestAnimationFrame(() => { started = performance.now(); });
+      const acted = performance.now();
+      act();
+      requestAnimationFrame(() => {
+        const scriptDone = performance.now();
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => {
+          const after = performance.now();
+          resolve({ frameMs: after - started, scriptMs: scriptDone - started, clickToPaintMs: after - acted });
+        };
+        channel.port2.postMessage(0);
+      });
+    });
+    const idle = [];
+    for (let i = 0; i < 20; i++) {
+      idle.push(await oneFrame(() => {}));
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const samples = [];
     for (let i = 1; i < steps; i++) {
-      samples.push(await new Promise((resolve) => {
-        const clicked = performance.now();
-        next.click();
-        // Registered after the page's own callback, so it runs right after renderStep in the same frame.
-        requestAnimationFrame((frameStart) => {
-          const scriptDone = performance.now();
-          const channel = new MessageChannel();
-          channel.port1.onmessage = () => {
-            const after = performance.now();
-            resolve({ frameMs: after - frameStart, scriptMs: scriptDone - frameStart, clickToPaintMs: after - clicked });
-          };
-          channel.port2.postMessage(0);
-        });
-      }));
+      samples.push(await oneFrame(() => next.click()));
       await new Promise((r) => setTimeout(r, 120));
     }
     observer?.disconnect();
-    return { samples, longTasks, label: document.getElementById('gl-step-label').textContent };
+    return { samples, idle, longTasks, label: document.getElementById('gl-step-label').textContent };
   }, STEPS);
   await page.screenshot({ path: path.join(OUT_DIR, 'bench-512-units.png') }).catch(() => {});
   // VS Code's own activation time for the extension, from "Developer: Show Running Extensions".
   await palette(page, 'Developer: Show Running Extensions');
   const activationTime = (await page.locator('.monaco-list-row', { hasText: /Gate Lens|gate-lens/ }).locator('.activation-time').first().textContent())?.trim();
-  const stats = (key) => {
-    const sorted = perStep.samples.map((x) => x[key]).sort((a, b) => a - b);
+  const stats = (key, list = perStep.samples) => {
+    const sorted = list.map((x) => x[key]).sort((a, b) => a - b);
     return { median: sorted[Math.floor(sorted.length / 2)], p95: sorted[Math.floor(sorted.length * 0.95)], max: sorted[sorted.length - 1], n: sorted.length };
   };
   return {
@@ -215,6 +225,8 @@ async function measureWebview(cs, page) {
     perStepFrameMs: stats('frameMs'),
     perStepScriptMs: stats('scriptMs'),
     perStepClickToPaintMs: stats('clickToPaintMs'),
+    idleFrameMs: stats('frameMs', perStep.idle),
+    idleFrameScriptMs: stats('scriptMs', perStep.idle),
     stepLongTasksOver50ms: { n: perStep.longTasks.length, max: perStep.longTasks.length ? Math.max(...perStep.longTasks) : 0 },
     lastStepLabel: perStep.label,
   };
