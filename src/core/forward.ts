@@ -436,12 +436,16 @@ export function runLayer(layer: RecurrentLayer, input: Sequence, options: LayerR
     if (init?.c) cAll.set(init.c); else cAll.fill(0);
     const tr: TraceBuffers[] = [];
     if (wantTrace) {
+      // One buffer per sequence's trace rather than seven arrays (each typed array costs an allocation of its own).
+      const cN = cell === 'lstm' ? H : 0;
       for (let b = 0; b < N; b++) {
         const len = lengths[b];
-        tr.push({
-          timeIndex: new Int32Array(len), zx: new Float64Array(len * GH), zh: new Float64Array(len * GH), z: new Float64Array(len * GH),
-          a: new Float64Array(len * GH), h: new Float64Array(len * Hr), ...(cell === 'lstm' ? { c: new Float64Array(len * H) } : {}),
-        });
+        const buffer = new ArrayBuffer(8 * len * (4 * GH + Hr + cN) + 4 * len);
+        let at = 0;
+        const view = (n: number): Float64Array => { const v = new Float64Array(buffer, at, n); at += 8 * n; return v; };
+        const zx = view(len * GH), zh = view(len * GH), z = view(len * GH), a = view(len * GH), h = view(len * Hr), c = view(len * cN);
+        const timeIndex = new Int32Array(buffer, at, len);
+        tr.push(cell === 'lstm' ? { timeIndex, zx, zh, z, a, h, c } : { timeIndex, zx, zh, z, a, h });
       }
     }
 
