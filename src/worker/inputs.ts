@@ -1,6 +1,7 @@
 // Input sequences for a run: taken from an array in the document, typed by the user, zeros, or a seeded random draw.
 // Pure (no vscode, no Node) so the host, the worker and the tests share one definition of "the default input".
 
+import { mulberry32 } from '../core/random';
 import type { CellKind } from '../core/conventions';
 import type { InitialState, Sequence } from '../core/model';
 import type { ExtractedArray } from '../core/parse/types';
@@ -19,17 +20,8 @@ export interface RecognizedLayerLike {
 export const DEFAULT_RANDOM_STEPS = 8;
 export const DEFAULT_SEED = 42;
 
-/** mulberry32: a tiny, well-mixed 32-bit PRNG, so "seed 42" gives the same sequence in every host and test. */
-export function seededUniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 from the core, so "seed 42" gives the same sequence in every host, the CLI and the tests. */
+export const seededUniform = mulberry32;
 
 /** Values uniform in [-1, 1): the range where sigmoid and tanh are far from saturation, so every gate is visible. */
 export function randomValues(count: number, seed: number): Float64Array {
