@@ -10,7 +10,7 @@ import { GateLensError, type InitialState, type Layer, type Model, type ModelRes
 import { extractArrays } from '../core/parse';
 import type { ParseResult, SourceRange } from '../core/parse/types';
 import { recognize } from '../core/recognize';
-import type { Recognition, RecognizedLayer } from '../core/recognize/types';
+import type { Evidence, Recognition, RecognizedLayer } from '../core/recognize/types';
 import { readNpy, NpyError } from './npy';
 import { version } from '../../package.json';
 
@@ -185,9 +185,14 @@ function layerJson(l: RecognizedLayer) {
     ...(l.cell === 'gru' && l.layer.resetAfter !== undefined ? { resetAfter: l.layer.resetAfter } : {}),
     ...(l.layer.merge ? { merge: l.layer.merge } : {}),
     activations: l.layer.activations,
-    evidence: l.evidence, warnings: l.warnings, alternatives: l.alternatives,
+    evidence: l.evidence.map(evidenceJson), warnings: l.warnings.map(evidenceJson), alternatives: l.alternatives,
     arrays: l.arrays.map((a) => ({ index: a.arrayIndex, role: a.role, direction: a.direction })),
   };
+}
+
+// The JSON keeps its documented {code, message} shape: the translation template and its arguments are for editors.
+function evidenceJson(e: Evidence): { code: string; message: string } {
+  return { code: e.code, message: e.message };
 }
 
 function inspectJson(a: Analysis) {
@@ -199,7 +204,7 @@ function inspectJson(a: Analysis) {
   return {
     file: a.file,
     layers: r.layers.map(layerJson),
-    dense: r.dense.map((d) => ({ name: d.name, inputSize: d.layer.inputSize, units: d.layer.units, activation: d.layer.activation.name, evidence: d.evidence ?? [] })),
+    dense: r.dense.map((d) => ({ name: d.name, inputSize: d.layer.inputSize, units: d.layer.units, activation: d.layer.activation.name, evidence: (d.evidence ?? []).map(evidenceJson) })),
     models: r.models.map((m) => ({ name: m.name, layers: m.model.layers.map((l) => l.name ?? l.kind) })),
     arrays: parse.arrays.map((arr) => ({ index: arr.index, name: arr.name ?? null, shape: arr.shape, range: rangeJson(text, arr.range), role: roleOf.get(arr.index) ?? null })),
     slices: r.slices.map((s) => ({

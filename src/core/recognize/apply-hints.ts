@@ -6,6 +6,7 @@ import type { FromNativeOptions } from '../convert';
 import type { Hints, LayerHint } from '../hints/constructors';
 import type { MergeMode } from '../model';
 import type { Evidence } from './types';
+import { RECOGNISER_TEMPLATES as T, templated } from './messages';
 import { cellTitle, type LayerCandidate } from './layers';
 
 const HINT_FAMILY: Record<LayerHint['framework'], readonly ConventionId[]> = {
@@ -59,10 +60,10 @@ export function applyHints(c: LayerCandidate, hint: LayerHint | undefined, hints
   if (hint) {
     evidence.push({ code: 'constructor-hint', message: `constructor ${where}${hint.inComment ? ' (in a comment)' : ''} → ${cellTitle(hint.cell)}${hint.units !== undefined ? ` with ${hint.units} units` : ''}` });
     if (hint.units !== undefined && hint.units !== c.units) {
-      warnings.push({ code: 'hint-units-conflict', message: `${where} says ${hint.units} units but the arrays hold ${c.units}; the arrays decide` });
+      warnings.push(templated('hint-units-conflict', T.hintUnitsConflict, where, hint.units, c.units));
     }
     if (hint.inputSize !== undefined && c.layerIndex === 0 && hint.inputSize !== c.inputSize) {
-      warnings.push({ code: 'hint-input-conflict', message: `${where} says input_size ${hint.inputSize} but the arrays hold ${c.inputSize}` });
+      warnings.push(templated('hint-input-conflict', T.hintInputConflict, where, hint.inputSize, c.inputSize));
     }
   }
 
@@ -82,9 +83,9 @@ export function applyHints(c: LayerCandidate, hint: LayerHint | undefined, hints
         const ok = c.tensors[0].bias === undefined || c.tensors[0].bias.values.length === 2 * (c.cell === 'lstm' ? 4 : 3) * c.units;
         if (ok) {
           convention = 'keras_cudnn';
-          evidence.push({ code: 'constructor-hint', message: `${where} → Keras 2 CuDNN layer: kernel blocks are cuDNN reshapes` });
+          evidence.push(templated('constructor-hint', T.hintCudnn, where));
         } else {
-          warnings.push({ code: 'hint-cudnn-conflict', message: `${where} is a CuDNN layer but the bias has the plain Keras shape` });
+          warnings.push(templated('hint-cudnn-conflict', T.hintCudnnConflict, where));
         }
       }
     }
@@ -99,62 +100,62 @@ export function applyHints(c: LayerCandidate, hint: LayerHint | undefined, hints
     }
     if (hint?.recurrentActivation) {
       opts.recurrentActivation = hint.recurrentActivation;
-      evidence.push({ code: 'constructor-hint', message: `recurrent_activation="${hint.recurrentActivation}" from ${where}` });
+      evidence.push(templated('constructor-hint', T.hintRecurrentActivation, hint.recurrentActivation, where));
     }
     if (hint?.activation) {
       opts.activation = hint.activation;
-      evidence.push({ code: 'constructor-hint', message: `activation="${hint.activation}" from ${where}` });
+      evidence.push(templated('constructor-hint', T.hintActivation, hint.activation, where));
     }
     const usesHardSigmoid = hint?.recurrentActivation === 'hard_sigmoid' || hint?.activation === 'hard_sigmoid';
     if (usesHardSigmoid) {
       if (k2 && !k3) {
         opts.kerasVersion = 2;
-        evidence.push({ code: 'keras-version', message: `\`${k2.text}\` → Keras 2: hard_sigmoid = clip(0.2x + 0.5, 0, 1)` });
+        evidence.push(templated('keras-version', T.kerasVersion2, `\`${k2.text}\``));
       } else if (k3 && !k2) {
         opts.kerasVersion = 3;
-        evidence.push({ code: 'keras-version', message: `\`${k3.text}\` → Keras 3: hard_sigmoid = clip(x/6 + 0.5, 0, 1)` });
+        evidence.push(templated('keras-version', T.kerasVersion3, `\`${k3.text}\``));
       } else if (settingKerasVersion !== undefined) {
         opts.kerasVersion = settingKerasVersion;
-        evidence.push({ code: 'keras-version', message: `Keras ${settingKerasVersion} from the settings: hard_sigmoid = ${settingKerasVersion === 2 ? 'clip(0.2x + 0.5, 0, 1)' : 'clip(x/6 + 0.5, 0, 1)'}` });
+        evidence.push(templated('keras-version', T.kerasVersionSetting, settingKerasVersion, settingKerasVersion === 2 ? 'clip(0.2x + 0.5, 0, 1)' : 'clip(x/6 + 0.5, 0, 1)'));
       } else {
         opts.kerasVersion = 3;
-        warnings.push({ code: 'keras-version-unknown', message: 'hard_sigmoid differs between Keras 2 (0.2x + 0.5) and Keras 3 (x/6 + 0.5) and nothing in the file pins the version: Keras 3 assumed' });
+        warnings.push(templated('keras-version-unknown', T.kerasVersionUnknown));
       }
     }
     if (hint?.resetAfter !== undefined && c.cell === 'gru') {
       if (c.resetAfter !== undefined && c.resetAfter !== hint.resetAfter && c.tensors[0].bias) {
-        warnings.push({ code: 'hint-reset-conflict', message: `${where} says reset_after=${hint.resetAfter ? 'True' : 'False'} but the bias shape says ${c.resetAfter ? 'True' : 'False'}; the bias shape decides` });
+        warnings.push(templated('hint-reset-conflict', T.hintResetConflict, where, hint.resetAfter ? 'True' : 'False', c.resetAfter ? 'True' : 'False'));
       } else {
         opts.resetAfter = hint.resetAfter;
         c.resetAfter = hint.resetAfter;
-        evidence.push({ code: 'constructor-hint', message: `reset_after=${hint.resetAfter ? 'True' : 'False'} from ${where}` });
+        evidence.push(templated('constructor-hint', T.hintResetAfter, hint.resetAfter ? 'True' : 'False', where));
       }
     }
     if (c.family === 'tf1' && hint?.forgetBias !== undefined) {
       opts.forgetBias = hint.forgetBias;
-      evidence.push({ code: 'constructor-hint', message: `forget_bias=${hint.forgetBias} from ${where}` });
+      evidence.push(templated('constructor-hint', T.hintForgetBias, hint.forgetBias, where));
     }
     if (c.family === 'tf1' && hint?.cellClip !== undefined && hint.cellClip > 0) {
       opts.cellClip = hint.cellClip;
-      evidence.push({ code: 'constructor-hint', message: `cell_clip=${hint.cellClip} from ${where}: c is clipped after each update` });
+      evidence.push(templated('constructor-hint', T.hintCellClip, hint.cellClip, where));
     }
     if (hint?.goBackwards) {
       opts.goBackwards = true;
-      evidence.push({ code: 'constructor-hint', message: `go_backwards=True from ${where}: outputs come in processing (reversed) order` });
+      evidence.push(templated('constructor-hint', T.hintGoBackwards, where));
     }
     if (hint?.bidirectional && c.directions === 2) {
       merge = hint.merge ?? 'concat';
-      evidence.push({ code: 'constructor-hint', message: `Bidirectional merge_mode="${merge === 'none' ? 'None' : merge}" from the wrapper` });
+      evidence.push(templated('constructor-hint', T.hintMergeMode, merge === 'none' ? 'None' : merge));
     } else if (hint?.bidirectional && c.directions === 1) {
-      warnings.push({ code: 'hint-bidirectional-conflict', message: `${where} sits in Bidirectional(...) but only one direction of weights was found` });
+      warnings.push(templated('hint-bidirectional-conflict', T.hintBidirectionalOneDirection, where));
     }
   } else if (c.family === 'pytorch') {
     if (hint?.activation) {
       opts.activation = hint.activation;
-      evidence.push({ code: 'constructor-hint', message: `nonlinearity="${hint.activation}" from ${where}` });
+      evidence.push(templated('constructor-hint', T.hintNonlinearity, hint.activation, where));
     }
     if (hint?.bidirectional !== undefined && (hint.bidirectional ? 2 : 1) !== c.directions) {
-      warnings.push({ code: 'hint-bidirectional-conflict', message: `${where} says bidirectional=${hint.bidirectional ? 'True' : 'False'} but ${c.directions} direction(s) of weights were found` });
+      warnings.push(templated('hint-bidirectional-conflict', T.hintBidirectionalCount, where, hint.bidirectional ? 'True' : 'False', c.directions));
     }
     if (hint?.projSize !== undefined && hint.projSize > 0 && hint.projSize !== c.projSize) {
       warnings.push({ code: 'hint-proj-conflict', message: `${where} says proj_size=${hint.projSize} but the weights ${c.projSize ? `project to ${c.projSize}` : 'have no weight_hr'}` });
@@ -162,33 +163,33 @@ export function applyHints(c: LayerCandidate, hint: LayerHint | undefined, hints
   } else if (c.family === 'onnx') {
     if (hint?.onnxActivations) {
       opts.onnxActivations = { names: hint.onnxActivations, alpha: hint.activationAlpha, beta: hint.activationBeta };
-      evidence.push({ code: 'constructor-hint', message: `activations=[${hint.onnxActivations.join(', ')}] from ${where}` });
+      evidence.push(templated('constructor-hint', T.hintOnnxActivations, hint.onnxActivations.join(', '), where));
     }
     if (c.cell === 'gru') {
       if (hint?.resetAfter !== undefined) {
         opts.resetAfter = hint.resetAfter;
         c.resetAfter = hint.resetAfter;
-        evidence.push({ code: 'constructor-hint', message: `linear_before_reset=${hint.resetAfter ? 1 : 0} from ${where}` });
+        evidence.push(templated('constructor-hint', T.hintLinearBeforeReset, hint.resetAfter ? 1 : 0, where));
       } else {
         opts.resetAfter = false;
         c.resetAfter = false;
-        evidence.push({ code: 'default', message: 'ONNX GRU linear_before_reset=0 (the default): r multiplies h before the recurrent matmul' });
+        evidence.push(templated('default', T.onnxLinearBeforeResetDefault));
       }
     }
     if (hint?.reverse && c.directions === 1) {
       opts.direction = 'reverse';
-      evidence.push({ code: 'constructor-hint', message: `direction="reverse" from ${where}` });
+      evidence.push(templated('constructor-hint', T.hintDirectionReverse, where));
     }
     if (hint?.bidirectional !== undefined && (hint.bidirectional ? 2 : 1) !== c.directions) {
       warnings.push({ code: 'hint-bidirectional-conflict', message: `${where} gives direction ${hint.bidirectional ? '"bidirectional"' : 'of one direction'} but W has ${c.directions}` });
     }
     if (hint?.clip !== undefined) {
       opts.clip = hint.clip;
-      evidence.push({ code: 'constructor-hint', message: `clip=${hint.clip} from ${where}` });
+      evidence.push(templated('constructor-hint', T.hintClip, hint.clip, where));
     }
     if (hint?.inputForget) {
       opts.inputForget = true;
-      evidence.push({ code: 'constructor-hint', message: `input_forget=1 from ${where}` });
+      evidence.push(templated('constructor-hint', T.hintInputForget, where));
     }
   }
   return { options: opts, evidence, warnings, convention, merge };

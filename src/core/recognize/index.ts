@@ -14,6 +14,7 @@ import {
 } from './layers';
 import { classifyName, fullName, type NameInfo } from './names';
 import { outputWidth, recognizeSequence, type SequenceContext } from './sequence';
+import { RECOGNISER_TEMPLATES as MSG, templated } from './messages';
 import type { ArrayRole, Evidence, GateSlot, Recognition, RecognizedDense, RecognizedLayer } from './types';
 
 export type { Recognition, RecognizedLayer, RecognizedDense, SliceAnnotation, Evidence, GateSlot, ArrayRole } from './types';
@@ -211,14 +212,14 @@ function applyOverride(c: LayerCandidate, override: ConventionId): Evidence | un
     const G = c.cell === 'lstm' ? 4 : c.cell === 'gru' ? 3 : 1;
     if (override === 'keras_cudnn' && c.cell !== 'simple_rnn' && (!b || b.values.length === 2 * G * c.units)) {
       c.convention = 'keras_cudnn';
-      return { code: 'override', message: 'read as Keras 2 CuDNN because the convention was set explicitly' };
+      return templated('override', MSG.overrideKerasCudnn);
     }
     if (override === 'keras' && (!b || b.values.length === G * c.units || (c.cell === 'gru' && b.values.length === 2 * G * c.units))) {
       c.convention = 'keras';
-      return { code: 'override', message: 'read as Keras because the convention was set explicitly' };
+      return templated('override', MSG.overrideKeras);
     }
   }
-  c.warnings.push({ code: 'override-does-not-fit', message: `the convention was set to ${override}, but these ${FAMILY_TITLE[c.family]}-shaped arrays cannot be read that way; kept ${c.convention}` });
+  c.warnings.push(templated('override-does-not-fit', MSG.overrideDoesNotFit, override, FAMILY_TITLE[c.family], c.convention));
   return undefined;
 }
 
@@ -400,14 +401,14 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
       }
       if (c.kind === 'recurrent') {
         const onnxName = run.find((a) => a.name)?.name;
-        if (onnxName && /^onnx::/i.test(onnxName) && c.family === 'onnx') c.evidence.push({ code: 'name-pattern', message: `initializer names like ${onnxName} → an ONNX graph exported from PyTorch` });
+        if (onnxName && /^onnx::/i.test(onnxName) && c.family === 'onnx') c.evidence.push(templated('name-pattern', MSG.onnxFromPytorchNames, onnxName));
       }
     });
     candidates.push(...found);
     rejected.forEach(reject);
   }
   for (const d of data) {
-    diagnostics.push({ severity: 'info', code: 'data-array', message: `"${d.info.written}" ${shapeText(d.array.shape)} looks like input or state data, not weights`, range: d.array.range });
+    diagnostics.push({ severity: 'info', range: d.array.range, ...templated('data-array', MSG.dataArray, d.info.written, shapeText(d.array.shape)) });
   }
 
   candidates.sort((a, b) => firstIndex(a) - firstIndex(b));
@@ -494,7 +495,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
       }
     } else if (c.kind === 'recurrent') {
       if (c.family === 'pytorch' && (c.layerIndex ?? 0) > 0 && previous?.kind === 'recurrent' && previous.module === c.module) {
-        c.warnings.push({ code: 'stack-mismatch', message: `PyTorch layer l${c.layerIndex} should take D·Hout = ${width} inputs from l${c.layerIndex! - 1}, but its weight_ih has ${c.inputSize} columns` });
+        c.warnings.push(templated('stack-mismatch', MSG.stackMismatch, c.layerIndex!, String(width), c.layerIndex! - 1, c.inputSize));
       }
       current = { name: c.name, layerIds: [built.id], model: { layers: [built.layer] } };
       models.push(current);

@@ -7,6 +7,7 @@
 import type { CellKind, ConventionId } from '../conventions';
 import type { ExtractedArray } from '../parse/types';
 import type { Evidence } from './types';
+import { RECOGNISER_TEMPLATES as T, templated } from './messages';
 
 export type Family = 'keras' | 'pytorch' | 'onnx' | 'tf1';
 
@@ -125,29 +126,29 @@ export function analyseKeras(name: string, dirs: DirectionTensors[], named: bool
   let useBias = true;
   if (!bias) {
     useBias = false;
-    evidence.push({ code: 'bias-shape', message: 'no bias array → use_bias=False (zeros)' });
+    evidence.push(templated('bias-shape', T.keepsBiasNone));
     if (cell === 'gru') {
       resetAfter = true;
-      warnings.push({ code: 'reset-placement-unknown', message: 'without a bias the GRU reset placement cannot be read from shapes; reset_after=True (Keras default) assumed' });
+      warnings.push(templated('reset-placement-unknown', T.resetPlacementUnknown));
     }
   } else {
     const n = bias.values.length;
     if (cell === 'gru' && bias.shape.length === 2 && bias.shape[0] === 2 && bias.shape[1] === packed) {
       resetAfter = true;
-      evidence.push({ code: 'bias-shape', message: `bias ${shapeText(bias.shape)} = (2, 3H) → reset_after=True (input bias row 0, recurrent bias row 1)` });
+      evidence.push(templated('bias-shape', T.resetAfterTrueBias, shapeText(bias.shape)));
       alternatives.push('keras_cudnn');
-      warnings.push({ code: 'cudnn-gru-same-shapes', message: 'Keras 2 CuDNNGRU has the same kernel shapes (its bias is (6H,)); if these came from CuDNNGRU, its kernel blocks are cuDNN reshapes — choose keras_cudnn' });
+      warnings.push(templated('cudnn-gru-same-shapes', T.cudnnGruSameShapes));
     } else if (bias.shape.length === 1 && n === packed) {
       if (cell === 'gru') {
         resetAfter = false;
-        evidence.push({ code: 'bias-shape', message: `GRU bias ${shapeText(bias.shape)} = (3H,) → reset_after=False (standalone Keras ≤ 2.3.1 / gru_v1), r applied before the recurrent matmul` });
+        evidence.push(templated('bias-shape', T.resetAfterFalseBias, shapeText(bias.shape)));
       } else {
-        evidence.push({ code: 'bias-shape', message: `bias ${shapeText(bias.shape)} = (${packed / units}H,) → one bias, Keras layout` });
+        evidence.push(templated('bias-shape', T.kerasOneBias, shapeText(bias.shape), packed / units));
       }
     } else if (bias.shape.length === 1 && n === 2 * packed && cell !== 'simple_rnn') {
       convention = 'keras_cudnn';
       resetAfter = cell === 'gru' ? true : undefined;
-      evidence.push({ code: 'bias-shape', message: `bias ${shapeText(bias.shape)} = (2·${packed / units}H,) → Keras 2 ${cell === 'lstm' ? 'CuDNNLSTM' : 'CuDNNGRU'} (input biases then recurrent biases)` });
+      evidence.push(templated('bias-shape', T.kerasCudnnBias, shapeText(bias.shape), packed / units, cell === 'lstm' ? 'CuDNNLSTM' : 'CuDNNGRU'));
     } else {
       return { arrays: all, message: `bias ${shapeText(bias.shape)} fits no Keras ${cellTitle(cell)} with ${units} units: expected (${packed},)${cell === 'gru' ? ` or (2, ${packed})` : ''}${cell !== 'simple_rnn' ? ` or (${2 * packed},) for CuDNN` : ''}` };
     }
@@ -156,9 +157,9 @@ export function analyseKeras(name: string, dirs: DirectionTensors[], named: bool
       const k = onesBlock(bias.values, 0, units, blocks);
       const fBlock = convention === 'keras_cudnn' ? 5 : 1;
       if (k === fBlock) {
-        evidence.push({ code: 'bias-forget-ones', message: `bias holds 1.0 in ${rng(k, units)} only → Keras unit_forget_bias, forget gate at ${rng(k, units)}` });
+        evidence.push(templated('bias-forget-ones', T.kerasForgetOnes, rng(k, units)));
       } else if (k !== undefined) {
-        warnings.push({ code: 'bias-ones-elsewhere', message: `bias holds 1.0 in ${rng(k, units)} only, but Keras keeps the forget gate at ${rng(fBlock, units)}: if the ones are a forget-bias init, these weights follow another gate order (ONNX i,o,f,c or TF1 i,c,f,o put f at ${rng(2, units)})` });
+        warnings.push(templated('bias-ones-elsewhere', T.kerasOnesElsewhere, rng(k, units), rng(fBlock, units), rng(2, units)));
         if (k === 2) alternatives.push('tf1', 'onnx');
       }
     }
@@ -172,7 +173,7 @@ export function analyseKeras(name: string, dirs: DirectionTensors[], named: bool
     });
     if (!same) return { arrays: all, message: `the backward direction of ${label} has shapes that differ from the forward direction` };
   }
-  if (dirs.length === 2 && named) evidence.push({ code: 'name-pattern', message: 'forward and backward copies of the same arrays → Bidirectional: 2 directions, forward first' });
+  if (dirs.length === 2 && named) evidence.push(templated('name-pattern', T.kerasBidirectionalNames));
   return {
     kind: 'recurrent', name, module: name, family: 'keras', convention, cell, units, inputSize, directions: dirs.length === 2 ? 2 : 1,
     tensors: dirs, resetAfter, useBias, evidence, warnings, alternatives, named,
@@ -214,7 +215,7 @@ export function analysePytorch(name: string, dirs: DirectionTensors[], named: bo
   }
   const inputSize = wih.shape[1];
   evidence.push({ code: 'shape', message: `weight_ih ${shapeText(wih.shape)} and weight_hh ${shapeText(whh.shape)} → ${gateReason(packed, units, cell)}, input size ${inputSize}` });
-  if (projSize !== undefined) evidence.push({ code: 'shape', message: `weight_hr ${shapeText(whr!.shape)} → proj_size ${projSize}: h has ${projSize} values, c has ${units}` });
+  if (projSize !== undefined) evidence.push(templated('shape', T.torchProjection, shapeText(whr!.shape), projSize, units));
   if (kindHint && kindHint !== 'dense' && kindHint !== cell) {
     warnings.push({ code: 'name-shape-conflict', message: `the name "${name}" suggests ${cellTitle(kindHint)} but the shapes give ${cellTitle(cell)}; the shapes decide` });
   }
@@ -223,16 +224,16 @@ export function analysePytorch(name: string, dirs: DirectionTensors[], named: bo
     if (b && b.values.length !== packed) return { arrays: all, message: `${r} ${shapeText(b.shape)} must hold ${packed} values (G·H)` };
   }
   const useBias = !!(first.bias_ih || first.bias_hh);
-  if (!useBias) evidence.push({ code: 'bias-shape', message: 'no bias_ih/bias_hh → bias=False (zeros)' });
+  if (!useBias) evidence.push(templated('bias-shape', T.torchNoBias));
   if (cell === 'lstm' && first.bias_ih) {
     const k = onesBlock(first.bias_ih.values, 0, units, 4);
-    if (k === 1) evidence.push({ code: 'bias-forget-ones', message: `bias_ih holds 1.0 in ${rng(1, units)} only → a forget-bias init at PyTorch's f block (i, f, g, o)` });
+    if (k === 1) evidence.push(templated('bias-forget-ones', T.torchForgetOnes, rng(1, units)));
   }
   for (let d = 1; d < dirs.length; d++) {
     const same = Object.keys(first).every((r) => dirs[d][r]?.shape.join() === first[r]?.shape.join());
     if (!same) return { arrays: all, message: `the _reverse direction of ${label} has shapes that differ from the forward direction` };
   }
-  if (dirs.length === 2 && named) evidence.push({ code: 'name-pattern', message: '_reverse copies of every array → bidirectional=True: 2 directions' });
+  if (dirs.length === 2 && named) evidence.push(templated('name-pattern', T.torchReverseNames));
   return {
     kind: 'recurrent', name, module: name, family: 'pytorch', convention: 'pytorch', cell, units, inputSize, projSize,
     directions: dirs.length === 2 ? 2 : 1, tensors: dirs, resetAfter: cell === 'gru' ? true : undefined, useBias, evidence, warnings, alternatives: [], named,
@@ -250,7 +251,7 @@ export function analyseOnnx(name: string, t: DirectionTensors, named: boolean, k
   const evidence: Evidence[] = [];
   const dims = (a: ExtractedArray): readonly number[] => (a.shape.length === 2 ? [1, ...a.shape] : a.shape);
   if (W.shape.length === 2 || R.shape.length === 2) {
-    warnings.push({ code: 'onnx-missing-direction-axis', message: 'W/R are 2-D; ONNX stores [D, G·H, ·]: read as one direction' });
+    warnings.push(templated('onnx-missing-direction-axis', T.onnxMissingDirectionAxis));
   }
   const w = dims(W);
   const r = dims(R);
@@ -269,8 +270,8 @@ export function analyseOnnx(name: string, t: DirectionTensors, named: boolean, k
   if (t.P && (cell !== 'lstm' || t.P.values.length !== D * 3 * units)) return { arrays: all, message: `P ${shapeText(t.P.shape)} must be LSTM peepholes [${D}, ${3 * units}]` };
   if (cell === 'lstm' && t.B) {
     const k = onesBlock(t.B.values, 0, units, 4);
-    if (k === 2) evidence.push({ code: 'bias-forget-ones', message: `Wb holds 1.0 in ${rng(2, units)} only → a forget-bias init at ONNX's f block (i, o, f, c)` });
-    else if (k === 1) warnings.push({ code: 'bias-ones-elsewhere', message: `Wb holds 1.0 in ${rng(1, units)} only: that is where Keras/PyTorch keep f, but ONNX's order is i, o, f, c (f at ${rng(2, units)}) — were the blocks reordered when exporting?` });
+    if (k === 2) evidence.push(templated('bias-forget-ones', T.onnxForgetOnes, rng(2, units)));
+    else if (k === 1) warnings.push(templated('bias-ones-elsewhere', T.onnxOnesElsewhere, rng(1, units), rng(2, units)));
   }
   return {
     kind: 'recurrent', name, module: name, family: 'onnx', convention: 'onnx', cell, units, inputSize, directions: D === 2 ? 2 : 1,
@@ -295,13 +296,13 @@ export function analyseTf1(name: string, t: DirectionTensors, named: boolean): L
   const peepholes = ['w_i_diag', 'w_f_diag', 'w_o_diag', 'wci', 'wcf', 'wco'].filter((r) => t[r]);
   for (const r of peepholes) if (t[r]!.values.length !== units) return { arrays: all, message: `TF1 peephole ${r} ${shapeText(t[r]!.shape)} must be (${units},)` };
   const evidence: Evidence[] = [{ code: 'shape', message: `kernel ${shapeText(k.shape)} with no recurrent_kernel → TF1 LSTMCell on concat([x, h]): 4 gates × ${units} units, input size ${inputSize}` }];
-  if (peepholes.length) evidence.push({ code: 'shape', message: `${peepholes.join(', ')} → peepholes (use_peepholes=True)` });
-  if (proj) evidence.push({ code: 'shape', message: `projection/kernel ${shapeText(proj.shape)} → num_proj ${recurrentWidth}` });
+  if (peepholes.length) evidence.push(templated('shape', T.tf1Peepholes, peepholes.join(', ')));
+  if (proj) evidence.push(templated('shape', T.tf1Projection, shapeText(proj.shape), recurrentWidth));
   return {
     kind: 'recurrent', name, module: name, family: 'tf1', convention: 'tf1', cell: 'lstm', units, inputSize, directions: 1, tensors: [t],
     ...(proj ? { projSize: recurrentWidth } : {}),
     useBias: !!t.bias, evidence,
-    warnings: [{ code: 'tf1-forget-bias', message: 'TF1 adds forget_bias to f at run time and does not store it: 1.0 (the default) assumed unless the constructor says otherwise' }],
+    warnings: [templated('tf1-forget-bias', T.tf1ForgetBias)],
     alternatives: [], named,
   };
 }

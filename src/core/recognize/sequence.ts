@@ -8,6 +8,7 @@
 import type { CellKind } from '../conventions';
 import type { ExtractedArray } from '../parse/types';
 import type { Evidence } from './types';
+import { RECOGNISER_TEMPLATES as T, templated } from './messages';
 import {
   analyseDense, analyseKeras, analyseOnnx, analysePytorch, cellFromGates, isRejection, shapeText,
   type Candidate, type DirectionTensors, type Family, type LayerCandidate, type Rejection,
@@ -61,7 +62,7 @@ function kerasAt(seq: readonly ExtractedArray[], p: number, ctx: SequenceContext
         ? 'a second identical set follows and the file mentions Bidirectional → forward then backward (Keras Bidirectional order)'
         : `a second identical set follows whose input size ${inputSize} ≠ ${units} units, so it is not a stacked layer → Bidirectional: forward then backward` });
     } else {
-      warnings.push({ code: 'bidirectional-or-stacked', message: 'the next arrays have the same shapes: read as a second stacked layer; if this is a Bidirectional layer, its backward half' });
+      warnings.push(templated('bidirectional-or-stacked', T.sequenceKerasBidirectionalOrStacked));
     }
   }
   const c = analyseKeras('', dirs, false);
@@ -105,7 +106,7 @@ function pytorchAt(seq: readonly ExtractedArray[], p: number, ctx: SequenceConte
         ? 'a second identical set follows and the file mentions bidirectional → forward then _reverse (PyTorch parameter order)'
         : `a second identical set follows whose input size ${wih.shape[1]} ≠ ${out}, so it is not layer l1 → the _reverse direction` });
     } else {
-      warnings.push({ code: 'bidirectional-or-stacked', message: 'the next arrays have the same shapes: read as the next stacked layer (l1); if bidirectional=True, they are the _reverse direction' });
+      warnings.push(templated('bidirectional-or-stacked', T.sequenceTorchBidirectionalOrStacked));
     }
   }
   const c = analysePytorch('', dirs, false);
@@ -122,7 +123,7 @@ function pytorchAt(seq: readonly ExtractedArray[], p: number, ctx: SequenceConte
   } else {
     c.alternatives.push('onnx');
     if (ctx.preferred === 'pytorch') c.evidence.push({ code: 'import', message: `${ctx.preferredReason ?? 'the file points to PyTorch'} → PyTorch, not ONNX` });
-    else warnings.push({ code: 'pytorch-or-onnx', message: 'an unnamed (G·H, I) matrix could be PyTorch (i, f, g, o / r, z, n) or one direction of ONNX (i, o, f, c / z, r, h): PyTorch assumed' });
+    else warnings.push(templated('pytorch-or-onnx', T.sequencePytorchOrOnnx));
   }
   c.evidence.push(...evidence);
   c.warnings.push(...warnings);
@@ -215,7 +216,7 @@ export function recognizeSequence(seq: readonly ExtractedArray[], ctx: SequenceC
       const other = m === keras ? torch : keras;
       const c = m.candidate as LayerCandidate;
       c.alternatives.push((other.candidate as LayerCandidate).convention);
-      c.warnings.push({ code: 'keras-or-pytorch', message: 'a square SimpleRNN kernel fits both the Keras (I, H) and the PyTorch (H, I) order' });
+      c.warnings.push(templated('keras-or-pytorch', T.sequenceKerasOrPytorch));
     }
     if (!m && previous) m = denseAt(seq, p, previous, ctx);
     if (!m && !previous) m = denseAt(seq, p, undefined, ctx);

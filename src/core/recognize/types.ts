@@ -31,6 +31,10 @@ export interface Evidence {
   /** Stable code: name-pattern, shape, bias-forget-ones, constructor-hint, order, default ... */
   readonly code: string;
   readonly message: string;
+  /** The English template `message` was formatted from ({0}, {1}, ... placeholders), for hosts that translate it. */
+  readonly template?: string;
+  /** The template's arguments: technical tokens (ranges, shapes, names) that stay as written. */
+  readonly args?: readonly string[];
 }
 
 export interface RecognizedLayer {
@@ -92,5 +96,5 @@ export interface Recognition {
   readonly models: readonly { readonly name: string; readonly layerIds: readonly string[]; readonly model: Model }[];
   readonly slices: readonly SliceAnnotation[];
   /** Arrays that belong to no layer, and other doubts, as diagnostics with source ranges. */
-  readonly diagnostics: readonly { readonly severity: 'error' | 'warning' | 'info'; readonly code: string; readonly message: string; readonly range: SourceRange }[];
+  readonly diagnostics: readonly { readonly severity: 'error' | 'warning' | 'info'; readonly code: string; readonly message: string; readonly range: SourceRange; readonly template?: string; readonly args?: readonly string[] }[];
 }
