@@ -162,7 +162,6 @@ export async function runCommand(analyzer: DocumentAnalyzer, views: StepViews, a
   if (!input) return undefined;
   const initialState = args.input ? args.initialState : await pickInitialState(layer);
   if (initialState === null) return undefined;
-  const session = await views.openPanel(document, layer.id);
-  const outcome = await session.run({ layerId: layer.id, input, initialState });
+  const { outcome } = await views.openPanelAndRun(document, { layerId: layer.id, input, initialState });
   return outcome && summarize(outcome, input);
 }

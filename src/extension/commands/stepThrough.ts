@@ -13,7 +13,6 @@ export async function stepThroughCommand(analyzer: DocumentAnalyzer, views: Step
   if (!target) return undefined;
   const { document, analysis, layer } = target;
   const input = defaultInput(analysis.parse.arrays, layer, weightIndices(analysis));
-  const session = await views.openPanel(document, layer.id);
-  const outcome = await session.run({ layerId: layer.id, input });
+  const { outcome } = await views.openPanelAndRun(document, { layerId: layer.id, input });
   return outcome && summarize(outcome, input);
 }

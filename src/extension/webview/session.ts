@@ -54,6 +54,13 @@ function lastFileName(uri: vscode.Uri): string {
   return path.slice(path.lastIndexOf('/') + 1) || uri.toString();
 }
 
+/** A run started before its webview is ready (see WebviewSession.run). */
+export interface EarlyRun {
+  readonly document: vscode.TextDocument;
+  /** Settles when the webview has been shown the document; nothing about the run is posted before. */
+  readonly deliverAfter: Promise<unknown>;
+}
+
 export class WebviewSession implements vscode.Disposable {
   private readyResolve!: () => void;
   /** Settles when the webview has said `ready` (and has been sent `init`). */
@@ -61,6 +68,7 @@ export class WebviewSession implements vscode.Disposable {
   private isReady = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly runs = new Map<number, vscode.CancellationTokenSource>();
+  private newestRunId = 0;
   document: vscode.TextDocument | undefined;
   selectedLayerId: string | undefined;
   /** The convention the webview currently names columns by (what-if); the stored one stays the document's. */
@@ -94,27 +102,58 @@ export class WebviewSession implements vscode.Disposable {
     await this.post({ type: 'document', uri: document.uri.toString(), fileName: lastFileName(document.uri), version: document.version, layers: layerSummaries(analysis), selectedLayerId: this.selectedLayerId, inputs: inputList(analysis) });
   }
 
-  /** Runs a request for the current document and posts the trace; resolves with the outcome (or undefined if cancelled). */
-  async run(request: RunRequest, runId = newRunId()): Promise<RunOutcome | undefined> {
-    const document = this.document;
+  /**
+   * Runs a request for the current document and posts the trace; resolves with the outcome (or undefined if cancelled).
+   * With `early`, the run starts at once on `early.document` while VS Code is still creating the webview: the worker
+   * computes in parallel, and every message waits for `early.deliverAfter` (the document shown) and for `ready`.
+   */
+  async run(request: RunRequest, runId = newRunId(), early?: EarlyRun): Promise<RunOutcome | undefined> {
+    const document = early?.document ?? this.document;
+    const delivery = early ? early.deliverAfter.then(() => this.ready) : Promise.resolve();
+    this.newestRunId = Math.max(this.newestRunId, runId);
     if (!document) {
+      await delivery;
       await this.post({ type: 'error', runId, message: vscode.l10n.t('Open a document with recurrent weights first.') });
       return undefined;
     }
     const analysis = await this.services.analyzer.get(document);
     const layer = analysis && layerById(analysis, request.layerId);
     if (!analysis || !layer) {
+      await delivery;
       await this.post({ type: 'error', runId, message: vscode.l10n.t('Layer {0} is no longer in {1}.', request.layerId, lastFileName(document.uri)) });
       return undefined;
     }
     this.selectedLayerId = layer.id;
     const cancel = new vscode.CancellationTokenSource();
     this.runs.set(runId, cancel);
+    const progressMessage = (id: number, fraction: number): HostToWebview => ({ type: 'progress', runId: id, message: vscode.l10n.t('Running {0}…', layer.name), fraction });
+    // Progress the worker reports before the webview can receive it is held back; only the latest fraction matters.
+    let delivering = false;
+    let heldFraction: number | undefined;
     try {
+      const ctx = {
+        worker: this.services.worker,
+        onProgress: (id: number, fraction: number) => {
+          if (delivering) void this.post(progressMessage(id, fraction));
+          else heldFraction = fraction;
+        },
+      };
+      let running: Promise<RunOutcome> | undefined;
+      if (early) {
+        running = runWithProgress(ctx, analysis, layer, request, runId, cancel.token);
+        // Settled below after the handshake; until then a rejection (cancel, error) must not count as unhandled.
+        running.catch(() => undefined);
+        await delivery;
+      }
       await this.ready;
-      await this.post({ type: 'progress', runId, message: vscode.l10n.t('Running {0}…', layer.name), fraction: 0 });
-      const ctx = { worker: this.services.worker, onProgress: (id: number, fraction: number) => void this.post({ type: 'progress', runId: id, message: vscode.l10n.t('Running {0}…', layer.name), fraction }) };
-      const outcome = await runWithProgress(ctx, analysis, layer, request, runId, cancel.token);
+      await this.post(progressMessage(runId, 0));
+      delivering = true;
+      if (heldFraction !== undefined) await this.post(progressMessage(runId, heldFraction));
+      running ??= runWithProgress(ctx, analysis, layer, request, runId, cancel.token);
+      const outcome = await running;
+      // A newer run on this webview (a second Step Through, or Run in the webview) owns the view: an older trace that
+      // finishes later must not replace it.
+      if (runId < this.newestRunId) return outcome;
       for (const trace of outcome.traces) await this.post({ type: 'trace', trace });
       this.lastRun = outcome;
       return outcome;

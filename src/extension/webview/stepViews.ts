@@ -2,9 +2,11 @@
 // side-bar view that follows the active editor and cursor.
 
 import * as vscode from 'vscode';
+import type { RunRequest } from '../../protocol/messages';
 import type { Analysis } from '../../worker/protocol';
 import type { DocumentAnalyzer } from '../analyzer';
 import { layerAt } from '../locate';
+import { newRunId, type RunOutcome } from '../runner';
 import { isSupported } from '../settings';
 import { WebviewSession, type SessionServices } from './session';
 
@@ -49,17 +51,20 @@ export class StepViews implements vscode.Disposable, vscode.WebviewViewProvider,
     return session;
   }
 
-  /** Opens (or reveals) the editor panel; resolves once its webview is ready. */
-  async openPanel(document?: vscode.TextDocument, layerId?: string): Promise<WebviewSession> {
-    let session: WebviewSession;
+  /** Creates (or reveals) the editor panel without waiting for its webview; `rendered` settles once its HTML is set. */
+  private panelSession(): { session: WebviewSession; rendered: Promise<void> } {
     if (this.panel) {
       this.panel.panel.reveal(undefined, true);
-      session = this.panel.session;
-    } else {
-      const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, vscode.l10n.t('Gate Lens'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true });
-      session = this.createPanelSession(panel);
-      await session.render();
+      return { session: this.panel.session, rendered: Promise.resolve() };
     }
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, vscode.l10n.t('Gate Lens'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true });
+    const session = this.createPanelSession(panel);
+    return { session, rendered: session.render() };
+  }
+
+  /** Waits for the panel's webview, then shows it the document (and layer). */
+  private async showInPanel(session: WebviewSession, rendered: Promise<void>, document?: vscode.TextDocument, layerId?: string): Promise<WebviewSession> {
+    await rendered;
     await session.ready;
     if (document) {
       await this.state.update(LAST_PANEL_DOCUMENT, document.uri.toString());
@@ -67,6 +72,25 @@ export class StepViews implements vscode.Disposable, vscode.WebviewViewProvider,
       if (analysis) await session.showDocument(document, analysis, layerId);
     }
     return session;
+  }
+
+  /** Opens (or reveals) the editor panel; resolves once its webview is ready. */
+  async openPanel(document?: vscode.TextDocument, layerId?: string): Promise<WebviewSession> {
+    const { session, rendered } = this.panelSession();
+    return this.showInPanel(session, rendered, document, layerId);
+  }
+
+  /**
+   * Opens (or reveals) the panel and runs `request` on `document` in it. The run starts in the worker at once, while
+   * VS Code creates the webview (most of the time to the first step); its trace is posted after `ready` and the
+   * document, as when the run follows the opening.
+   */
+  async openPanelAndRun(document: vscode.TextDocument, request: RunRequest): Promise<{ session: WebviewSession; outcome: RunOutcome | undefined }> {
+    const { session, rendered } = this.panelSession();
+    const shown = this.showInPanel(session, rendered, document, request.layerId);
+    const running = session.run(request, newRunId(), { document, deliverAfter: shown });
+    const [, outcome] = await Promise.all([shown, running]);
+    return { session, outcome };
   }
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, _state: unknown): Promise<void> {
