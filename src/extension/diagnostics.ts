@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { SourceRange } from '../core/parse/types';
 import type { SliceAnnotation } from '../core/recognize/types';
 import type { Analysis } from '../worker/protocol';
+import { recognitionText } from './labels';
 import { toRange } from './locate';
 
 export const WRONG_GATE_CODE = 'wrong-gate-slice';
@@ -36,7 +37,7 @@ export function diagnosticsFor(document: vscode.TextDocument, analysis: Analysis
   for (const d of analysis.recognition.diagnostics) {
     // The recogniser's notes (an array read as input data, not weights) are hints: worth a look, not a problem.
     const level = d.severity === 'info' ? vscode.DiagnosticSeverity.Hint : severity(d.severity);
-    out.push(make(toRange(document, d.range), d.message, level, d.code));
+    out.push(make(toRange(document, d.range), recognitionText(d), level, d.code));
   }
   for (const slice of analysis.recognition.slices) {
     if (!slice.mismatch) continue;

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { GateSlot, RecognizedLayer } from '../core/recognize/types';
 import type { DocumentAnalyzer } from './analyzer';
-import { cellName, frameworkName, gateName, packedAxisName } from './labels';
+import { cellName, frameworkName, gateName, packedAxisName, recognitionText } from './labels';
 import { arrayAt, shapeText, sliceAt } from './locate';
 import { commandUri, TRUSTED_HOVER_COMMANDS } from './commandLinks';
 
@@ -25,11 +25,11 @@ function evidenceList(layer: RecognizedLayer): string[] {
   const lines: string[] = [];
   if (layer.evidence.length) {
     lines.push(`**${vscode.l10n.t('Evidence')}**`, '');
-    for (const e of layer.evidence) lines.push(`- ${e.message}`);
+    for (const e of layer.evidence) lines.push(`- ${recognitionText(e)}`);
   }
   if (layer.warnings.length) {
     lines.push('', `**${vscode.l10n.t('Warnings')}**`, '');
-    for (const w of layer.warnings) lines.push(`- $(warning) ${w.message}`);
+    for (const w of layer.warnings) lines.push(`- $(warning) ${recognitionText(w)}`);
   }
   if (layer.alternatives.length) {
     const names = layer.alternatives.map((id) => frameworkName(id, layer.cell)).join(', ');

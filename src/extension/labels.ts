@@ -42,3 +42,11 @@ export function packedAxisName(shape: readonly number[], packedAxis: number): st
   if (shape.length <= 1) return vscode.l10n.t('range');
   return packedAxis === shape.length - 1 ? vscode.l10n.t('columns') : vscode.l10n.t('rows');
 }
+
+/**
+ * A recogniser message (evidence, warning, diagnostic) in the display language: its English template through
+ * vscode.l10n.t when the core gave one, else the English message as it is.
+ */
+export function recognitionText(m: { readonly message: string; readonly template?: string; readonly args?: readonly string[] }): string {
+  return m.template ? vscode.l10n.t(m.template, ...(m.args ?? [])) : m.message;
+}

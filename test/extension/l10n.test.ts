@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EN_STRINGS } from '../../src/webview/strings';
 import { CONVENTIONS } from '../../src/core/conventions';
+import { RECOGNISER_TEMPLATES, templated } from '../../src/core/recognize/messages';
+import { recognitionText } from '../../src/extension/labels';
 import { EXTENSION_ID } from './helpers';
 
 function root(): string {
@@ -55,7 +57,7 @@ describe('Gate Lens localisation (zh-cn)', () => {
     const host = hostMessages();
     assert.ok(host.length >= 40, `host messages found: ${host.length}`);
     const gateNames = [...new Set(CONVENTIONS.flatMap((c) => c.gateOrder.map((g) => g.name)))];
-    const wanted = [...host, ...gateNames, ...Object.values(EN_STRINGS)];
+    const wanted = [...host, ...gateNames, ...Object.values(EN_STRINGS), ...Object.values(RECOGNISER_TEMPLATES)];
     assert.deepEqual(wanted.filter((m) => typeof bundle[m] !== 'string'), [], 'messages missing from l10n/bundle.l10n.zh-cn.json');
     const broken = Object.entries(bundle).filter(([en, zh]) => placeholders(en).join() !== placeholders(zh).join());
     assert.deepEqual(broken, [], 'translations that lost or added a placeholder');
@@ -63,5 +65,10 @@ describe('Gate Lens localisation (zh-cn)', () => {
 
   it('speaks English in an English VS Code (the bundle is only a translation)', () => {
     assert.equal(vscode.l10n.t('{0} units, input size {1}', 3, 1), '3 units, input size 1');
+    // The recogniser's evidence goes through the same l10n.t with its template, and comes out as the core's English.
+    const evidence = templated('bias-forget-ones', RECOGNISER_TEMPLATES.kerasForgetOnes, '3:6');
+    assert.equal(recognitionText(evidence), 'bias holds 1.0 in 3:6 only → Keras unit_forget_bias, forget gate at 3:6');
+    assert.equal(recognitionText(evidence), evidence.message);
+    assert.equal(recognitionText({ message: 'plain English' }), 'plain English');
   });
 });

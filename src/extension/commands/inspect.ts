@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { Recognition } from '../../core/recognize/types';
 import type { Analysis } from '../../worker/protocol';
 import type { DocumentAnalyzer } from '../analyzer';
-import { cellName, frameworkName, gateName, rangesLabel } from '../labels';
+import { cellName, frameworkName, gateName, rangesLabel, recognitionText } from '../labels';
 import { shapeText, toRange } from '../locate';
 import { noLayerMessage, resolveTarget } from './target';
 
@@ -29,12 +29,12 @@ export function inspectionReport(fileName: string, analysis: Analysis): string {
       const array = analysis.parse.arrays[role.arrayIndex];
       lines.push(`- \`${array?.name ?? role.role}\` ${array ? shapeText(array.shape) : ''}: ${role.description}`);
     }
-    if (layer.evidence.length) lines.push('', `**${vscode.l10n.t('Evidence')}**`, '', ...layer.evidence.map((e) => `- ${e.message}`));
-    if (layer.warnings.length) lines.push('', `**${vscode.l10n.t('Warnings')}**`, '', ...layer.warnings.map((e) => `- ${e.message}`));
+    if (layer.evidence.length) lines.push('', `**${vscode.l10n.t('Evidence')}**`, '', ...layer.evidence.map((e) => `- ${recognitionText(e)}`));
+    if (layer.warnings.length) lines.push('', `**${vscode.l10n.t('Warnings')}**`, '', ...layer.warnings.map((e) => `- ${recognitionText(e)}`));
     lines.push('');
   }
   for (const d of dense) lines.push(`## ${d.name} — Dense ${d.layer.inputSize} → ${d.layer.units}`, '');
-  if (diagnostics.length) lines.push(`## ${vscode.l10n.t('Problems')}`, '', ...diagnostics.map((d) => `- ${d.message}`), '');
+  if (diagnostics.length) lines.push(`## ${vscode.l10n.t('Problems')}`, '', ...diagnostics.map((d) => `- ${recognitionText(d)}`), '');
   return lines.join('\n');
 }
 
