@@ -211,7 +211,10 @@ function inspectJson(a: Analysis) {
       text: s.text, target: s.target ?? null, start: s.start, end: s.end,
       gates: s.gates.map((g) => ({ gate: g.gate, label: g.label, name: g.name, start: g.start, end: g.end })),
       layer: layerName.get(s.layerId) ?? s.layerId, layerReason: s.layerReason ?? null,
-      range: rangeJson(text, s.range), mismatch: s.mismatch ?? null,
+      range: rangeJson(text, s.range),
+      mismatch: s.mismatch
+        ? { namedGate: s.mismatch.namedGate, correctStart: s.mismatch.correctStart, correctEnd: s.mismatch.correctEnd, message: s.mismatch.message }
+        : null,
     })),
     diagnostics: [
       ...parse.diagnostics.map((d) => ({ source: 'parse', severity: d.severity, code: d.code, message: d.message, range: rangeJson(text, d.range) })),

@@ -41,7 +41,7 @@ export function diagnosticsFor(document: vscode.TextDocument, analysis: Analysis
   }
   for (const slice of analysis.recognition.slices) {
     if (!slice.mismatch) continue;
-    out.push(make(toRange(document, sliceAnchor(slice, analysis.recognition.slices)), slice.mismatch.message, vscode.DiagnosticSeverity.Warning, WRONG_GATE_CODE));
+    out.push(make(toRange(document, sliceAnchor(slice, analysis.recognition.slices)), recognitionText(slice.mismatch), vscode.DiagnosticSeverity.Warning, WRONG_GATE_CODE));
   }
   return out;
 }

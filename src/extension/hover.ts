@@ -57,7 +57,7 @@ export class GateHoverProvider implements vscode.HoverProvider {
     if (slice) {
       const md = new vscode.MarkdownString();
       md.appendMarkdown(`**\`${slice.text}\`** → ${slice.gates.map((g) => `\`${g.label}\` ${gateName(g.name)}`).join(', ')}\n\n`);
-      if (slice.mismatch) md.appendMarkdown(`$(warning) ${slice.mismatch.message}\n\n`);
+      if (slice.mismatch) md.appendMarkdown(`$(warning) ${recognitionText(slice.mismatch)}\n\n`);
       const layer = analysis.recognition.layers.find((l) => l.id === slice.layerId);
       if (layer) md.appendMarkdown(gateTable(layer.gates, vscode.l10n.t('range')) + '\n\n' + layerLinks(document, layer));
       return new vscode.Hover(trusted(md), new vscode.Range(document.positionAt(slice.range.start), document.positionAt(slice.range.end)));

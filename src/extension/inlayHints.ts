@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { DocumentAnalyzer } from './analyzer';
 import { sliceAnchor } from './diagnostics';
-import { gatesLabel } from './labels';
+import { gatesLabel, recognitionText } from './labels';
 import { showsInlayHints } from './settings';
 
 export class GateInlayHintsProvider implements vscode.InlayHintsProvider {
@@ -31,7 +31,7 @@ export class GateInlayHintsProvider implements vscode.InlayHintsProvider {
       const hint = new vscode.InlayHint(end, label, vscode.InlayHintKind.Type);
       hint.paddingLeft = true;
       const tooltip = new vscode.MarkdownString(`\`${slice.text}\` → ${slice.gates.map((g) => `\`${g.label}\` ${g.name} \`${g.start}:${g.end}\``).join(', ')}`);
-      if (slice.mismatch) tooltip.appendMarkdown(`\n\n${slice.mismatch.message}`);
+      if (slice.mismatch) tooltip.appendMarkdown(`\n\n${recognitionText(slice.mismatch)}`);
       hint.tooltip = tooltip;
       hints.push(hint);
     }

@@ -2,7 +2,7 @@
 // the like pass through vscode.l10n.t so that the zh-cn bundle can translate them.
 
 import * as vscode from 'vscode';
-import { convention, type CellKind, type ConventionId } from '../core/conventions';
+import { convention, CONVENTIONS, type CellKind, type ConventionId } from '../core/conventions';
 import type { GateSlot } from '../core/recognize/types';
 
 export function cellName(cell: CellKind): string {
@@ -48,5 +48,9 @@ export function packedAxisName(shape: readonly number[], packedAxis: number): st
  * vscode.l10n.t when the core gave one, else the English message as it is.
  */
 export function recognitionText(m: { readonly message: string; readonly template?: string; readonly args?: readonly string[] }): string {
-  return m.template ? vscode.l10n.t(m.template, ...(m.args ?? [])) : m.message;
+  if (!m.template) return m.message;
+  // Arguments are technical tokens and stay as written, except gate names ("forget gate"), which have their own entries.
+  return vscode.l10n.t(m.template, ...(m.args ?? []).map((a) => (GATE_NAMES.has(a) ? gateName(a) : a)));
 }
+
+const GATE_NAMES: ReadonlySet<string> = new Set(CONVENTIONS.flatMap((c) => c.gateOrder.map((g) => g.name)));

@@ -7,6 +7,7 @@ import type { CanonicalGate, CellKind } from '../conventions';
 import type { ExtractedArray, SourceRange } from '../parse/types';
 import type { GateSlot, RecognizedLayer, SliceAnnotation } from '../recognize/types';
 import type { Hints } from './constructors';
+import { RECOGNISER_TEMPLATES as MSG, templated } from '../recognize/messages';
 import { evaluateInteger, latestBefore } from './expr';
 import { insideSpans, matchBracket, nonCodeSpans, splitArguments } from './python';
 
@@ -205,12 +206,16 @@ export function analyseSlices(text: string, arrays: readonly ExtractedArray[], l
     if (named) {
       const slot = layer.gates.find((g) => g.gate === named);
       if (slot && !(slot.start === s && slot.end === e)) {
-        const holds = gates.length === 1 && gates[0].start === start && gates[0].end === end
-          ? `the ${gates[0].name} (${gates[0].label})`
-          : gates.length ? gates.map((g) => `${g.label} ${g.start}:${g.end}`).join(' and part of ').replace(/^/, 'parts of ') : 'no gate';
+        // Gate titles travel as arguments: they are convention gate names, which hosts translate on their own.
+        const text = gates.length === 1 && gates[0].start === start && gates[0].end === end
+          ? templated('wrong-gate', MSG.sliceMismatchOneGate, target!.name, GATE_TITLES[named], `${start}:${end}`, gates[0].name, gates[0].label,
+            conventionTitle(layer), spec, `${slot.start + half}:${slot.end + half}`)
+          : templated('wrong-gate', MSG.sliceMismatchParts, target!.name, GATE_TITLES[named], `${start}:${end}`,
+            gates.length ? gates.map((g) => `${g.label} ${g.start}:${g.end}`).join(' and part of ').replace(/^/, 'parts of ') : 'no gate',
+            conventionTitle(layer), spec, `${slot.start + half}:${slot.end + half}`);
         mismatch = {
           namedGate: named, correctStart: slot.start + half, correctEnd: slot.end + half,
-          message: `"${target!.name}" names the ${GATE_TITLES[named]}, but ${start}:${end} holds ${holds} in ${conventionTitle(layer)} order ${spec}; the ${GATE_TITLES[named]} is ${slot.start + half}:${slot.end + half}`,
+          message: text.message, template: text.template!, args: text.args!,
         };
       }
     }

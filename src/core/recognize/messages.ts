@@ -60,6 +60,8 @@ export const RECOGNISER_TEMPLATES = {
   onnxFromPytorchNames: 'initializer names like {0} → an ONNX graph exported from PyTorch',
   dataArray: '"{0}" {1} looks like input or state data, not weights',
   stackMismatch: 'PyTorch layer l{0} should take D·Hout = {1} inputs from l{2}, but its weight_ih has {3} columns',
+  sliceMismatchOneGate: '"{0}" names the {1}, but {2} holds the {3} ({4}) in {5} order {6}; the {1} is {7}',
+  sliceMismatchParts: '"{0}" names the {1}, but {2} holds {3} in {4} order {5}; the {1} is {6}',
 } as const;
 
 /** Replaces {0}, {1}, ... with the arguments, as vscode.l10n.t does; a placeholder with no argument stays as written. */

@@ -82,7 +82,7 @@ export interface SliceAnnotation {
   /** The gates the range covers (one when it lines up with a block). */
   readonly gates: readonly GateSlot[];
   /** Set when the target's name says one gate and the range holds another. */
-  readonly mismatch?: { readonly namedGate: CanonicalGate; readonly correctStart: number; readonly correctEnd: number; readonly message: string };
+  readonly mismatch?: { readonly namedGate: CanonicalGate; readonly correctStart: number; readonly correctEnd: number; readonly message: string; readonly template?: string; readonly args?: readonly string[] };
   /** The layer whose convention gave the mapping. */
   readonly layerId: string;
   /** Why that layer was chosen ("z is computed from lstm_1_kernel_0 (lstm_1)", "the only layer whose packed width fits"). */

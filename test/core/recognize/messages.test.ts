@@ -43,4 +43,19 @@ describe('recogniser message templates (src/core/recognize/messages)', () => {
     assert.equal(forget.message, 'bias holds 1.0 in 3:6 only → Keras unit_forget_bias, forget gate at 3:6');
     for (const e of [...layer.evidence, ...layer.warnings]) if (e.template) assert.equal(format(e.template, e.args ?? []), e.message);
   });
+
+  it('gives a wrong-gate slice its template, with the gate names as arguments', () => {
+    const weights = parsed([
+      { name: 'lstm_1_kernel_0', shape: [1, 12], data: SEED_KERNEL },
+      { name: 'lstm_1_recurrent_kernel_0', shape: [3, 12], data: SEED_RECURRENT },
+      { name: 'lstm_1_bias_0', shape: [12], data: SEED_BIAS },
+    ]);
+    const text = 'z = x @ lstm_1_kernel_0 + h @ lstm_1_recurrent_kernel_0 + lstm_1_bias_0\nf = sigmoid(z[0, 6:9])\n';
+    const mismatch = recognize(weights, text).slices[0]?.mismatch;
+    assert.ok(mismatch, 'the f slice is flagged');
+    assert.equal(mismatch.template, RECOGNISER_TEMPLATES.sliceMismatchOneGate);
+    assert.deepEqual(mismatch.args, ['f', 'forget gate', '6:9', 'cell candidate', 'c', 'Keras LSTM', 'i, f, c, o', '3:6']);
+    assert.equal(mismatch.message, format(mismatch.template, mismatch.args ?? []));
+    assert.equal(mismatch.message, '"f" names the forget gate, but 6:9 holds the cell candidate (c) in Keras LSTM order i, f, c, o; the forget gate is 3:6');
+  });
 });
