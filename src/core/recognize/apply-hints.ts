@@ -58,7 +58,9 @@ export function applyHints(c: LayerCandidate, hint: LayerHint | undefined, hints
   let merge: MergeMode | undefined;
   const where = hint ? `\`${hint.text.length > 70 ? `${hint.text.slice(0, 67)}…` : hint.text}\`` : '';
   if (hint) {
-    evidence.push({ code: 'constructor-hint', message: `constructor ${where}${hint.inComment ? ' (in a comment)' : ''} → ${cellTitle(hint.cell)}${hint.units !== undefined ? ` with ${hint.units} units` : ''}` });
+    evidence.push(hint.units !== undefined
+      ? templated('constructor-hint', hint.inComment ? T.constructorHintInCommentUnits : T.constructorHintUnits, where, cellTitle(hint.cell), hint.units)
+      : templated('constructor-hint', hint.inComment ? T.constructorHintInComment : T.constructorHint, where, cellTitle(hint.cell)));
     if (hint.units !== undefined && hint.units !== c.units) {
       warnings.push(templated('hint-units-conflict', T.hintUnitsConflict, where, hint.units, c.units));
     }
@@ -70,9 +72,10 @@ export function applyHints(c: LayerCandidate, hint: LayerHint | undefined, hints
   // Imports agree with the names/shapes, or contradict them (a torch-only file whose arrays look like Keras).
   const familyOfSignal = (f: string) => (f === 'keras' ? ['keras', 'tf1'] : [f]);
   const agreeing = hints.frameworks.find((f) => familyOfSignal(f.framework).includes(c.family));
-  if (agreeing && !c.evidence.some((e) => e.code === 'import')) evidence.push({ code: 'import', message: `\`${agreeing.text}\` in the file agrees` });
+  if (agreeing && !c.evidence.some((e) => e.code === 'import')) evidence.push(templated('import', T.importAgrees, `\`${agreeing.text}\``));
   else if (hints.frameworks.length && c.named) {
-    warnings.push({ code: 'import-conflict', message: `the file imports ${[...new Set(hints.frameworks.map((f) => f.framework))].join(', ')} but these arrays are laid out like ${c.family === 'tf1' ? 'TF1' : c.family === 'keras' ? 'Keras' : c.family === 'pytorch' ? 'PyTorch' : 'ONNX'}; the arrays decide` });
+    warnings.push(templated('import-conflict', T.importConflict, [...new Set(hints.frameworks.map((f) => f.framework))].join(', '),
+      c.family === 'tf1' ? 'TF1' : c.family === 'keras' ? 'Keras' : c.family === 'pytorch' ? 'PyTorch' : 'ONNX'));
   }
 
   if (c.family === 'keras' || c.family === 'tf1') {
@@ -91,11 +94,12 @@ export function applyHints(c: LayerCandidate, hint: LayerHint | undefined, hints
     }
     // The CuDNNGRU doubt is settled by a plain GRU(...) constructor, or by Keras 3, which has no CuDNN layers.
     if (c.convention === 'keras' && c.cell === 'gru' && c.alternatives.includes('keras_cudnn')) {
-      const settledBy = hint && !hint.cudnn ? `${where} is a plain GRU` : k3 && !k2 ? `\`${k3.text}\` → Keras 3, which has no CuDNNGRU` : undefined;
+      const settledBy = hint && !hint.cudnn ? templated('constructor-hint', T.plainGruNotCudnn, where)
+        : k3 && !k2 ? templated('constructor-hint', T.keras3NotCudnn, `\`${k3.text}\``) : undefined;
       if (settledBy) {
         c.alternatives = c.alternatives.filter((x) => x !== 'keras_cudnn');
         c.warnings = c.warnings.filter((w) => w.code !== 'cudnn-gru-same-shapes');
-        evidence.push({ code: 'constructor-hint', message: `${settledBy}: not Keras 2 CuDNNGRU` });
+        evidence.push(settledBy);
       }
     }
     if (hint?.recurrentActivation) {

@@ -82,7 +82,7 @@ function analyseGroup(g: Group): Candidate | Rejection {
   const all = g.members.map((m) => m.array);
   const nameEvidence = (c: Candidate): void => {
     const names = g.members.map((m) => m.info.written);
-    c.evidence.unshift({ code: 'name-pattern', message: `names ${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''} → ${FAMILY_TITLE[c.family]}` });
+    c.evidence.unshift(templated('name-pattern', MSG.namesToFamily, `${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}`, FAMILY_TITLE[c.family]));
   };
   let result: Candidate | Rejection;
   const roles = new Set(g.members.map((m) => m.info.role));
@@ -205,7 +205,7 @@ function applyOverride(c: LayerCandidate, override: ConventionId): Evidence | un
       ? { W: t.weight_ih ?? t.W, R: t.weight_hh ?? t.R, ...(t.bias_ih ?? t.Wb ? { Wb: t.bias_ih ?? t.Wb, Rb: t.bias_hh ?? t.Rb } : {}) }
       : { weight_ih: t.W ?? t.weight_ih, weight_hh: t.R ?? t.weight_hh, ...(t.Wb ?? t.bias_ih ? { bias_ih: t.Wb ?? t.bias_ih, bias_hh: t.Rb ?? t.bias_hh } : {}) }));
     c.resetAfter = c.cell === 'gru' ? override === 'pytorch' : undefined;
-    return { code: 'override', message: `read as ${override === 'onnx' ? 'ONNX' : 'PyTorch'} because the convention was set explicitly` };
+    return templated('override', MSG.overrideFamily, override === 'onnx' ? 'ONNX' : 'PyTorch');
   }
   if (cols(c.convention) && cols(override)) {
     const b = c.tensors[0].bias;
@@ -397,7 +397,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     found.forEach((c) => {
       const lost = arraysOf(c).filter((a) => isPlaceholder.has(a));
       if (lost.length) {
-        c.warnings.push({ code: 'truncated-values', message: `${lost.map((a) => shapeText(a.shape)).join(' and ')} ${lost.length === 1 ? 'was' : 'were'} printed in summarised form ('...'): the layer is recognised from the shapes, but it cannot be run until the arrays are printed in full` });
+        c.warnings.push(templated('truncated-values', lost.length === 1 ? MSG.truncatedOne : MSG.truncatedMany, lost.map((a) => shapeText(a.shape)).join(' and ')));
       }
       if (c.kind === 'recurrent') {
         const onnxName = run.find((a) => a.name)?.name;
@@ -491,7 +491,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
       current!.layerIds.push(built.id);
       current!.model.layers.push(built.layer);
       if (c.kind === 'recurrent') {
-        c.evidence.push({ code: 'stack', message: `input size ${c.inputSize} = output of ${previous!.name} (${describeWidth(previous!, byCandidate.get(previous!)!.layer)}) → stacked on it` });
+        c.evidence.push(templated('stack', MSG.stackedOn, c.inputSize, previous!.name, describeWidth(previous!, byCandidate.get(previous!)!.layer)));
       }
     } else if (c.kind === 'recurrent') {
       if (c.family === 'pytorch' && (c.layerIndex ?? 0) > 0 && previous?.kind === 'recurrent' && previous.module === c.module) {

@@ -118,7 +118,7 @@ export function analyseKeras(name: string, dirs: DirectionTensors[], named: bool
   const alternatives: ConventionId[] = [];
   evidence.push({ code: 'shape', message: `kernel ${shapeText(kernel.shape)} and recurrent_kernel ${shapeText(rk.shape)} → ${gateReason(packed, units, cell)}, input size ${inputSize}` });
   if (kindHint && kindHint !== 'dense' && kindHint !== cell) {
-    warnings.push({ code: 'name-shape-conflict', message: `the name "${name}" suggests ${cellTitle(kindHint)} but the shapes give ${cellTitle(cell)}; the shapes decide` });
+    warnings.push(templated('name-shape-conflict', T.nameShapeConflict, name, cellTitle(kindHint), cellTitle(cell)));
   }
   let convention: ConventionId = 'keras';
   let resetAfter: boolean | undefined;
@@ -217,7 +217,7 @@ export function analysePytorch(name: string, dirs: DirectionTensors[], named: bo
   evidence.push({ code: 'shape', message: `weight_ih ${shapeText(wih.shape)} and weight_hh ${shapeText(whh.shape)} → ${gateReason(packed, units, cell)}, input size ${inputSize}` });
   if (projSize !== undefined) evidence.push(templated('shape', T.torchProjection, shapeText(whr!.shape), projSize, units));
   if (kindHint && kindHint !== 'dense' && kindHint !== cell) {
-    warnings.push({ code: 'name-shape-conflict', message: `the name "${name}" suggests ${cellTitle(kindHint)} but the shapes give ${cellTitle(cell)}; the shapes decide` });
+    warnings.push(templated('name-shape-conflict', T.nameShapeConflict, name, cellTitle(kindHint), cellTitle(cell)));
   }
   for (const r of ['bias_ih', 'bias_hh']) {
     const b = first[r];
@@ -264,7 +264,7 @@ export function analyseOnnx(name: string, t: DirectionTensors, named: boolean, k
   const inputSize = w[2];
   evidence.push({ code: 'shape', message: `W ${shapeText(W.shape)} and R ${shapeText(R.shape)} → ${D === 2 ? 'bidirectional, ' : ''}${gateReason(packed, units, cell)}, input size ${inputSize}` });
   if (kindHint && kindHint !== 'dense' && kindHint !== cell) {
-    warnings.push({ code: 'name-shape-conflict', message: `the name "${name}" suggests ${cellTitle(kindHint)} but the shapes give ${cellTitle(cell)}; the shapes decide` });
+    warnings.push(templated('name-shape-conflict', T.nameShapeConflict, name, cellTitle(kindHint), cellTitle(cell)));
   }
   if (t.B && t.B.values.length !== D * 2 * packed) return { arrays: all, message: `B ${shapeText(t.B.shape)} must be [${D}, ${2 * packed}] = [Wb, Rb]` };
   if (t.P && (cell !== 'lstm' || t.P.values.length !== D * 3 * units)) return { arrays: all, message: `P ${shapeText(t.P.shape)} must be LSTM peepholes [${D}, ${3 * units}]` };

@@ -58,9 +58,9 @@ function kerasAt(seq: readonly ExtractedArray[], p: number, ctx: SequenceContext
     const stackedPossible = inputSize === units;
     if (!stackedPossible || ctx.bidirectionalHint) {
       dirs.push({ kernel: seq[p + n], recurrent_kernel: seq[p + n + 1], ...(isBias ? { bias: seq[p + n + 2] } : {}) });
-      evidence.push({ code: 'order', message: stackedPossible
-        ? 'a second identical set follows and the file mentions Bidirectional → forward then backward (Keras Bidirectional order)'
-        : `a second identical set follows whose input size ${inputSize} ≠ ${units} units, so it is not a stacked layer → Bidirectional: forward then backward` });
+      evidence.push(stackedPossible
+        ? templated('order', T.kerasBidirectionalHinted)
+        : templated('order', T.kerasBidirectionalByWidth, inputSize, units));
     } else {
       warnings.push(templated('bidirectional-or-stacked', T.sequenceKerasBidirectionalOrStacked));
     }
@@ -102,9 +102,9 @@ function pytorchAt(seq: readonly ExtractedArray[], p: number, ctx: SequenceConte
     if (!stackedPossible || ctx.bidirectionalHint) {
       const keys = Object.keys(dir);
       dirs.push(Object.fromEntries(keys.map((key, k) => [key, seq[p + n + k]])));
-      evidence.push({ code: 'order', message: stackedPossible
-        ? 'a second identical set follows and the file mentions bidirectional → forward then _reverse (PyTorch parameter order)'
-        : `a second identical set follows whose input size ${wih.shape[1]} ≠ ${out}, so it is not layer l1 → the _reverse direction` });
+      evidence.push(stackedPossible
+        ? templated('order', T.torchBidirectionalHinted)
+        : templated('order', T.torchBidirectionalByWidth, wih.shape[1], out));
     } else {
       warnings.push(templated('bidirectional-or-stacked', T.sequenceTorchBidirectionalOrStacked));
     }
