@@ -69,9 +69,11 @@ export function cellFromGates(packed: number, units: number): CellKind | undefin
   return GATES_BY_COUNT[packed / units];
 }
 
-function gateReason(packed: number, units: number, cell: CellKind): string {
+/** "kernel (1, 12) and recurrent_kernel (3, 12) → 4 gates × 3 units → LSTM, input size 1", as a template (singulars kept). */
+function shapesEvidence(first: [string, readonly number[]], second: [string, readonly number[]], prefix: string, packed: number, units: number, cell: CellKind, inputSize: number): Evidence {
   const g = packed / units;
-  return `${g} gate${g === 1 ? '' : 's'} × ${units} unit${units === 1 ? '' : 's'} → ${cellTitle(cell)}`;
+  const template = g === 1 ? (units === 1 ? T.shapesToCellOneGateOneUnit : T.shapesToCellOneGate) : units === 1 ? T.shapesToCellOneUnit : T.shapesToCell;
+  return templated('shape', template, first[0], shapeText(first[1]), second[0], shapeText(second[1]), prefix, g, units, cellTitle(cell), inputSize);
 }
 
 /** Exact 1.0 in exactly one gate block of the bias (and nowhere else) is a fresh unit_forget_bias / forget_bias init. */
@@ -116,7 +118,7 @@ export function analyseKeras(name: string, dirs: DirectionTensors[], named: bool
   const evidence: Evidence[] = [];
   const warnings: Evidence[] = [];
   const alternatives: ConventionId[] = [];
-  evidence.push({ code: 'shape', message: `kernel ${shapeText(kernel.shape)} and recurrent_kernel ${shapeText(rk.shape)} → ${gateReason(packed, units, cell)}, input size ${inputSize}` });
+  evidence.push(shapesEvidence(['kernel', kernel.shape], ['recurrent_kernel', rk.shape], '', packed, units, cell, inputSize));
   if (kindHint && kindHint !== 'dense' && kindHint !== cell) {
     warnings.push(templated('name-shape-conflict', T.nameShapeConflict, name, cellTitle(kindHint), cellTitle(cell)));
   }
@@ -214,7 +216,7 @@ export function analysePytorch(name: string, dirs: DirectionTensors[], named: bo
     return { arrays: all, message: `weight_ih ${shapeText(wih.shape)} and weight_hh ${shapeText(whh.shape)} disagree: both must have ${packed} rows (G·H)` };
   }
   const inputSize = wih.shape[1];
-  evidence.push({ code: 'shape', message: `weight_ih ${shapeText(wih.shape)} and weight_hh ${shapeText(whh.shape)} → ${gateReason(packed, units, cell)}, input size ${inputSize}` });
+  evidence.push(shapesEvidence(['weight_ih', wih.shape], ['weight_hh', whh.shape], '', packed, units, cell, inputSize));
   if (projSize !== undefined) evidence.push(templated('shape', T.torchProjection, shapeText(whr!.shape), projSize, units));
   if (kindHint && kindHint !== 'dense' && kindHint !== cell) {
     warnings.push(templated('name-shape-conflict', T.nameShapeConflict, name, cellTitle(kindHint), cellTitle(cell)));
@@ -262,7 +264,7 @@ export function analyseOnnx(name: string, t: DirectionTensors, named: boolean, k
   if (w[0] !== D || w[1] !== packed) return { arrays: all, message: `W ${shapeText(W.shape)} and R ${shapeText(R.shape)} disagree: W must be [${D}, ${packed}, I]` };
   if (D !== 1 && D !== 2) return { arrays: all, message: `ONNX num_directions is 1 or 2; W ${shapeText(W.shape)} has ${D}` };
   const inputSize = w[2];
-  evidence.push({ code: 'shape', message: `W ${shapeText(W.shape)} and R ${shapeText(R.shape)} → ${D === 2 ? 'bidirectional, ' : ''}${gateReason(packed, units, cell)}, input size ${inputSize}` });
+  evidence.push(shapesEvidence(['W', W.shape], ['R', R.shape], D === 2 ? 'bidirectional, ' : '', packed, units, cell, inputSize));
   if (kindHint && kindHint !== 'dense' && kindHint !== cell) {
     warnings.push(templated('name-shape-conflict', T.nameShapeConflict, name, cellTitle(kindHint), cellTitle(cell)));
   }

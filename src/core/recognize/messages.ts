@@ -80,6 +80,11 @@ export const RECOGNISER_TEMPLATES = {
   stackedOn: 'input size {0} = output of {1} ({2}) → stacked on it',
   truncatedOne: "{0} was printed in summarised form ('...'): the layer is recognised from the shapes, but it cannot be run until the arrays are printed in full",
   truncatedMany: "{0} were printed in summarised form ('...'): the layer is recognised from the shapes, but it cannot be run until the arrays are printed in full",
+  // Shapes → cell: {0} {1} and {2} {3} are the two matrices and their shapes, {4} an optional "bidirectional, ".
+  shapesToCell: '{0} {1} and {2} {3} → {4}{5} gates × {6} units → {7}, input size {8}',
+  shapesToCellOneUnit: '{0} {1} and {2} {3} → {4}{5} gates × 1 unit → {7}, input size {8}',
+  shapesToCellOneGate: '{0} {1} and {2} {3} → {4}1 gate × {6} units → {7}, input size {8}',
+  shapesToCellOneGateOneUnit: '{0} {1} and {2} {3} → {4}1 gate × 1 unit → {7}, input size {8}',
 } as const;
 
 /** Replaces {0}, {1}, ... with the arguments, as vscode.l10n.t does; a placeholder with no argument stays as written. */
