@@ -130,6 +130,7 @@ export class WebviewSession implements vscode.Disposable {
     // Progress the worker reports before the webview can receive it is held back; only the latest fraction matters.
     let delivering = false;
     let heldFraction: number | undefined;
+    let finished = false;
     try {
       const ctx = {
         worker: this.services.worker,
@@ -142,13 +143,14 @@ export class WebviewSession implements vscode.Disposable {
       if (early) {
         running = runWithProgress(ctx, analysis, layer, request, runId, cancel.token);
         // Settled below after the handshake; until then a rejection (cancel, error) must not count as unhandled.
-        running.catch(() => undefined);
+        running.then(() => (finished = true), () => undefined);
         await delivery;
       }
       await this.ready;
       await this.post(progressMessage(runId, 0));
       delivering = true;
-      if (heldFraction !== undefined) await this.post(progressMessage(runId, heldFraction));
+      // A run that finished during the handshake goes straight to its trace.
+      if (heldFraction !== undefined && !finished) await this.post(progressMessage(runId, heldFraction));
       running ??= runWithProgress(ctx, analysis, layer, request, runId, cancel.token);
       const outcome = await running;
       // A newer run on this webview (a second Step Through, or Run in the webview) owns the view: an older trace that

@@ -67,9 +67,14 @@ export class StepViews implements vscode.Disposable, vscode.WebviewViewProvider,
     await rendered;
     await session.ready;
     if (document) {
-      await this.state.update(LAST_PANEL_DOCUMENT, document.uri.toString());
-      const analysis = await this.analyzer.get(document);
-      if (analysis) await session.showDocument(document, analysis, layerId);
+      // Remembered for the serializer; the webview need not wait for the storage write.
+      const remembered = this.state.update(LAST_PANEL_DOCUMENT, document.uri.toString());
+      try {
+        const analysis = await this.analyzer.get(document);
+        if (analysis) await session.showDocument(document, analysis, layerId);
+      } finally {
+        await remembered;
+      }
     }
     return session;
   }
