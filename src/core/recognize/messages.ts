@@ -85,6 +85,11 @@ export const RECOGNISER_TEMPLATES = {
   shapesToCellOneUnit: '{0} {1} and {2} {3} → {4}{5} gates × 1 unit → {7}, input size {8}',
   shapesToCellOneGate: '{0} {1} and {2} {3} → {4}1 gate × {6} units → {7}, input size {8}',
   shapesToCellOneGateOneUnit: '{0} {1} and {2} {3} → {4}1 gate × 1 unit → {7}, input size {8}',
+  kerasUnnamedOrder: 'unnamed arrays {0} in Keras get_weights() order: kernel (I, G·H), recurrent_kernel (H, G·H){1}',
+  torchUnnamedOrder: 'unnamed arrays {0} in PyTorch parameter order: weight_ih (G·H, I), weight_hh (G·H, H){1}',
+  onnxUnnamedOrder: 'unnamed 3-D arrays {0} → ONNX W, R{1} ([num_directions, G·H, ·])',
+  denseAfterRecurrent: '{0} after the recurrent layers → a Dense layer',
+  denseWithBiasAfterRecurrent: '{0} then {1} after the recurrent layers → a Dense layer',
 } as const;
 
 /** Replaces {0}, {1}, ... with the arguments, as vscode.l10n.t does; a placeholder with no argument stays as written. */

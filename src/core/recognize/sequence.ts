@@ -67,7 +67,7 @@ function kerasAt(seq: readonly ExtractedArray[], p: number, ctx: SequenceContext
   }
   const c = analyseKeras('', dirs, false);
   if (isRejection(c)) return undefined;
-  c.evidence.unshift({ code: 'order', message: `unnamed arrays ${dirs.flatMap((d) => Object.values(d)).map((a) => shapeText(a!.shape)).join(', ')} in Keras get_weights() order: kernel (I, G·H), recurrent_kernel (H, G·H)${isBias ? ', bias' : ''}` });
+  c.evidence.unshift(templated('order', T.kerasUnnamedOrder, dirs.flatMap((d) => Object.values(d)).map((a) => shapeText(a!.shape)).join(', '), isBias ? ', bias' : ''));
   c.evidence.push(...evidence);
   c.warnings.push(...warnings);
   if (cell === 'simple_rnn' && k.shape[0] === units && ctx.preferred === 'pytorch') return undefined;
@@ -111,7 +111,7 @@ function pytorchAt(seq: readonly ExtractedArray[], p: number, ctx: SequenceConte
   }
   const c = analysePytorch('', dirs, false);
   if (isRejection(c)) return undefined;
-  c.evidence.unshift({ code: 'order', message: `unnamed arrays ${Object.values(dir).map((a) => shapeText(a!.shape)).join(', ')} in PyTorch parameter order: weight_ih (G·H, I), weight_hh (G·H, H)${dir.bias_ih ? ', bias_ih, bias_hh' : ''}${dir.weight_hr ? ', weight_hr' : ''}` });
+  c.evidence.unshift(templated('order', T.torchUnnamedOrder, Object.values(dir).map((a) => shapeText(a!.shape)).join(', '), `${dir.bias_ih ? ', bias_ih, bias_hh' : ''}${dir.weight_hr ? ', weight_hr' : ''}`));
   if (ctx.preferred === 'onnx') {
     c.convention = 'onnx';
     c.family = 'onnx';
@@ -149,7 +149,7 @@ function onnxAt(seq: readonly ExtractedArray[], p: number): Match | undefined {
   }
   const c = analyseOnnx('', t, false);
   if (isRejection(c)) return undefined;
-  c.evidence.unshift({ code: 'order', message: `unnamed 3-D arrays ${Object.values(t).map((a) => shapeText(a!.shape)).join(', ')} → ONNX W, R${t.B ? ', B' : ''}${t.P ? ', P' : ''} ([num_directions, G·H, ·])` });
+  c.evidence.unshift(templated('order', T.onnxUnnamedOrder, Object.values(t).map((a) => shapeText(a!.shape)).join(', '), `${t.B ? ', B' : ''}${t.P ? ', P' : ''}`));
   return { candidate: c, consumed: n };
 }
 
@@ -164,7 +164,7 @@ function denseAt(seq: readonly ExtractedArray[], p: number, previous: Candidate 
   if (prevOut === undefined && !bias) return undefined;
   const c = analyseDense('', family, k, bias, false, prevOut);
   if (isRejection(c)) return undefined;
-  c.evidence.unshift({ code: 'order', message: `${shapeText(k.shape)}${bias ? ` then ${shapeText(bias.shape)}` : ''} after the recurrent layers → a Dense layer` });
+  c.evidence.unshift(bias ? templated('order', T.denseWithBiasAfterRecurrent, shapeText(k.shape), shapeText(bias.shape)) : templated('order', T.denseAfterRecurrent, shapeText(k.shape)));
   return { candidate: c, consumed: bias ? 2 : 1 };
 }
 
