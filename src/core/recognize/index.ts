@@ -183,13 +183,15 @@ function sequenceContext(hints: Hints, options: RecognizeOptions, text: string):
     }
   }
   let preferredReason = preferred ? `${reasons[preferred]} in the file` : undefined;
+  let preferredSource: SequenceContext['preferredSource'] = preferred ? { kind: 'file', code: reasons[preferred]! } : undefined;
   if (!preferred && options.defaultConvention) {
     const d = options.defaultConvention;
     preferred = d === 'pytorch' ? 'pytorch' : d === 'onnx' ? 'onnx' : 'keras';
     preferredReason = `the default convention setting (${d})`;
+    preferredSource = { kind: 'setting', convention: d };
   }
   const bidirectionalHint = hints.layers.some((h) => h.bidirectional) || /\bBidirectional\b|bidirectional\s*=\s*True|direction\s*=\s*["']bidirectional/.test(text);
-  return { preferred, preferredReason, bidirectionalHint };
+  return { preferred, preferredReason, ...(preferredSource ? { preferredSource } : {}), bidirectionalHint };
 }
 
 function applyOverride(c: LayerCandidate, override: ConventionId): Evidence | undefined {

@@ -90,6 +90,12 @@ export const RECOGNISER_TEMPLATES = {
   onnxUnnamedOrder: 'unnamed 3-D arrays {0} → ONNX W, R{1} ([num_directions, G·H, ·])',
   denseAfterRecurrent: '{0} after the recurrent layers → a Dense layer',
   denseWithBiasAfterRecurrent: '{0} then {1} after the recurrent layers → a Dense layer',
+  onnxOrderFromFile: '{0} in the file → ONNX gate order for (G·H, ·) matrices',
+  onnxOrderFromSetting: 'the default convention setting ({0}) → ONNX gate order for (G·H, ·) matrices',
+  onnxOrderDefault: 'the file points to ONNX → ONNX gate order for (G·H, ·) matrices',
+  pytorchNotOnnxFromFile: '{0} in the file → PyTorch, not ONNX',
+  pytorchNotOnnxFromSetting: 'the default convention setting ({0}) → PyTorch, not ONNX',
+  pytorchNotOnnxDefault: 'the file points to PyTorch → PyTorch, not ONNX',
 } as const;
 
 /** Replaces {0}, {1}, ... with the arguments, as vscode.l10n.t does; a placeholder with no argument stays as written. */

@@ -21,6 +21,16 @@ export interface SequenceContext {
   readonly bidirectionalHint: boolean;
   /** Framework evidence sentence for the preferred family. */
   readonly preferredReason?: string;
+  /** Where the preference came from: code in the file (`import torch`), or the default convention setting. */
+  readonly preferredSource?: { readonly kind: 'file'; readonly code: string } | { readonly kind: 'setting'; readonly convention: string };
+}
+
+/** The evidence for a preference: templates per source, so each reads as one sentence in any language. */
+function preferenceEvidence(ctx: SequenceContext, templates: { file: string; setting: string; none: string }): Evidence {
+  const source = ctx.preferredSource;
+  if (source?.kind === 'file') return templated('import', templates.file, source.code);
+  if (source?.kind === 'setting') return templated('import', templates.setting, source.convention);
+  return templated('import', templates.none);
 }
 
 const is2 = (a: ExtractedArray | undefined): a is ExtractedArray => !!a && a.shape.length === 2;
@@ -119,10 +129,10 @@ function pytorchAt(seq: readonly ExtractedArray[], p: number, ctx: SequenceConte
     // Same rows-packed shapes: ONNX W[0] / R[0] squeezed; treat the biases as Wb, Rb.
     c.tensors = dirs.map((d) => ({ W: d.weight_ih, R: d.weight_hh, ...(d.bias_ih ? { Wb: d.bias_ih, Rb: d.bias_hh } : {}) }));
     c.resetAfter = c.cell === 'gru' ? false : undefined;
-    c.evidence.push({ code: 'import', message: `${ctx.preferredReason ?? 'the file points to ONNX'} → ONNX gate order for (G·H, ·) matrices` });
+    c.evidence.push(preferenceEvidence(ctx, { file: T.onnxOrderFromFile, setting: T.onnxOrderFromSetting, none: T.onnxOrderDefault }));
   } else {
     c.alternatives.push('onnx');
-    if (ctx.preferred === 'pytorch') c.evidence.push({ code: 'import', message: `${ctx.preferredReason ?? 'the file points to PyTorch'} → PyTorch, not ONNX` });
+    if (ctx.preferred === 'pytorch') c.evidence.push(preferenceEvidence(ctx, { file: T.pytorchNotOnnxFromFile, setting: T.pytorchNotOnnxFromSetting, none: T.pytorchNotOnnxDefault }));
     else warnings.push(templated('pytorch-or-onnx', T.sequencePytorchOrOnnx));
   }
   c.evidence.push(...evidence);

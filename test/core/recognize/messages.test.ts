@@ -58,4 +58,16 @@ describe('recogniser message templates (src/core/recognize/messages)', () => {
     assert.equal(mismatch.message, format(mismatch.template, mismatch.args ?? []));
     assert.equal(mismatch.message, '"f" names the forget gate, but 6:9 holds the cell candidate (c) in Keras LSTM order i, f, c, o; the forget gate is 3:6');
   });
+
+  it('says where a PyTorch-over-ONNX preference came from, as a template with the code as its argument', () => {
+    const unnamed = () => parsed([{ shape: [12, 1], list: 0 }, { shape: [12, 3], list: 0 }]);
+    const fromFile = recognize(unnamed(), 'import torch\n').layers[0]?.evidence.find((e) => e.code === 'import');
+    assert.ok(fromFile, 'import evidence');
+    assert.equal(fromFile.template, RECOGNISER_TEMPLATES.pytorchNotOnnxFromFile);
+    assert.deepEqual(fromFile.args, ['`import torch`']);
+    assert.equal(fromFile.message, '`import torch` in the file → PyTorch, not ONNX');
+    const fromSetting = recognize(unnamed(), { text: '', defaultConvention: 'pytorch' }).layers[0]?.evidence.find((e) => e.code === 'import');
+    assert.equal(fromSetting?.message, 'the default convention setting (pytorch) → PyTorch, not ONNX');
+    assert.equal(fromSetting?.template, RECOGNISER_TEMPLATES.pytorchNotOnnxFromSetting);
+  });
 });
