@@ -7,6 +7,7 @@ import { isWebviewToHost, PROTOCOL_VERSION, type HostToWebview, type InputCandid
 import { defaultInput, inputCandidates } from '../../worker/inputs';
 import type { Analysis } from '../../worker/protocol';
 import type { DocumentAnalyzer } from '../analyzer';
+import { recognitionText } from '../labels';
 import { layerById, toRange, weightIndices } from '../locate';
 import { newRunId, runWithProgress, type RunOutcome } from '../runner';
 import { CancelledError, type WorkerClient } from '../workerClient';
@@ -33,8 +34,8 @@ export function layerSummaries(analysis: Analysis): LayerSummary[] {
     inputSize: l.inputSize,
     directions: l.directions,
     gates: l.gates,
-    evidence: l.evidence,
-    warnings: l.warnings,
+    evidence: l.evidence.map((e) => ({ ...e, message: recognitionText(e) })),
+    warnings: l.warnings.map((w) => ({ ...w, message: recognitionText(w) })),
   }));
 }
 
