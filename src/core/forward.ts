@@ -228,6 +228,54 @@ interface DirectionRun {
  * into the trace's zx. Numbers are those of the general path: the same kernels on the same operands, the same
  * scalar expressions in the same order.
  */
+// The standard cells (σ/tanh LSTM, reset-after GRU, tanh RNN) in one pass over the units. Both the one-sequence path and
+// the batch path step through these, so the two stay bit-identical by construction. Rows hold G·H values in canonical
+// gate order; each argument pair is an array and the offset of the row in it.
+function fusedLstmStep(
+  H: number, forgetBias: number, ZX: Float64Array, xo: number, ZH: Float64Array, zho: number, Z: Float64Array, zo: number,
+  A: Float64Array, ao: number, cPrev: Float64Array, cpo: number, C: Float64Array, co: number, Hout: Float64Array, ho: number,
+): void {
+  const H2 = 2 * H, H3 = 3 * H;
+  for (let m = 0; m < H; m++) {
+    const zi = ZX[xo + m] + ZH[zho + m];
+    let zf = ZX[xo + H + m] + ZH[zho + H + m];
+    if (forgetBias !== 0) zf += forgetBias;
+    const zg = ZX[xo + H2 + m] + ZH[zho + H2 + m];
+    const zq = ZX[xo + H3 + m] + ZH[zho + H3 + m];
+    const i = 1 / (1 + Math.exp(-zi)), f = 1 / (1 + Math.exp(-zf)), g = Math.tanh(zg), o = 1 / (1 + Math.exp(-zq));
+    Z[zo + m] = zi; Z[zo + H + m] = zf; Z[zo + H2 + m] = zg; Z[zo + H3 + m] = zq;
+    A[ao + m] = i; A[ao + H + m] = f; A[ao + H2 + m] = g; A[ao + H3 + m] = o;
+    const c = f * cPrev[cpo + m] + i * g;
+    C[co + m] = c;
+    Hout[ho + m] = Math.tanh(c) * o;
+  }
+}
+
+function fusedGruStep(
+  H: number, ZX: Float64Array, xo: number, ZH: Float64Array, zho: number, Z: Float64Array, zo: number,
+  A: Float64Array, ao: number, hPrev: Float64Array, hpo: number, Hout: Float64Array, ho: number,
+): void {
+  const H2 = 2 * H;
+  for (let m = 0; m < H; m++) {
+    const zz = ZX[xo + m] + ZH[zho + m];
+    const zr = ZX[xo + H + m] + ZH[zho + H + m];
+    const u = 1 / (1 + Math.exp(-zz)), r = 1 / (1 + Math.exp(-zr));
+    const zn = ZX[xo + H2 + m] + r * ZH[zho + H2 + m];
+    const n = Math.tanh(zn);
+    Z[zo + m] = zz; Z[zo + H + m] = zr; Z[zo + H2 + m] = zn;
+    A[ao + m] = u; A[ao + H + m] = r; A[ao + H2 + m] = n;
+    Hout[ho + m] = u * hPrev[hpo + m] + (1 - u) * n;
+  }
+}
+
+function fusedRnnStep(H: number, ZX: Float64Array, xo: number, ZH: Float64Array, zho: number, Z: Float64Array, zo: number, A: Float64Array, ao: number, Hout: Float64Array, ho: number): void {
+  for (let m = 0; m < H; m++) {
+    const z = ZX[xo + m] + ZH[zho + m];
+    const v = Math.tanh(z);
+    Z[zo + m] = z; A[ao + m] = v; Hout[ho + m] = v;
+  }
+}
+
 function runSingleSequence(
   layer: RecurrentLayer, plan: LayerPlan, d: number, input: Sequence, len: number, init: InitialState | undefined,
   wantTrace: boolean, kernels: Kernels, signal: LayerRunOptions['signal'],
@@ -275,7 +323,6 @@ function runSingleSequence(
   let cPrev = init?.c ?? S, cPrevAt = init?.c ? 0 : sZero;
   const zhArr = wantTrace ? trZh : S, zArr = wantTrace ? trZ : S, aArr = wantTrace ? trA : S;
   const hArr = wantTrace ? trH : S, cArr = wantTrace ? trC : S;
-  const H2 = 2 * H, H3 = 3 * H;
 
   for (let s = 0; s < len; s++) {
     if (signal?.aborted) cancelled();
@@ -291,20 +338,10 @@ function runSingleSequence(
       if (!zxInTrace) for (let j = 0; j < GH; j++) trZx[go + j] = ZX[xo + j];
     }
     if (fused === 'lstm') {
-      for (let m = 0; m < H; m++) {
-        const zi = ZX[xo + m] + zhArr[zh + m];
-        let zf = ZX[xo + H + m] + zhArr[zh + H + m];
-        if (forgetBias !== 0) zf += forgetBias;
-        const zg = ZX[xo + H2 + m] + zhArr[zh + H2 + m];
-        const zq = ZX[xo + H3 + m] + zhArr[zh + H3 + m];
-        const i = 1 / (1 + Math.exp(-zi)), f = 1 / (1 + Math.exp(-zf)), g = Math.tanh(zg), o = 1 / (1 + Math.exp(-zq));
-        zArr[zo + m] = zi; zArr[zo + H + m] = zf; zArr[zo + H2 + m] = zg; zArr[zo + H3 + m] = zq;
-        aArr[ao + m] = i; aArr[ao + H + m] = f; aArr[ao + H2 + m] = g; aArr[ao + H3 + m] = o;
-        const c = f * cPrev[cPrevAt + m] + i * g;
-        cArr[co + m] = c;
-        const h = Math.tanh(c) * o;
-        if (proj) S[sTmp + m] = h;
-        else { hArr[ho + m] = h; out[oo + m] = h; }
+      if (proj) fusedLstmStep(H, forgetBias, ZX, xo, zhArr, zh, zArr, zo, aArr, ao, cPrev, cPrevAt, cArr, co, S, sTmp);
+      else {
+        fusedLstmStep(H, forgetBias, ZX, xo, zhArr, zh, zArr, zo, aArr, ao, cPrev, cPrevAt, cArr, co, hArr, ho);
+        for (let m = 0; m < H; m++) out[oo + m] = hArr[ho + m];
       }
       if (proj) {
         kernels.gemvBias(proj, Hr, H, S, sTmp, undefined, hArr, ho);
@@ -312,23 +349,11 @@ function runSingleSequence(
       }
       cPrev = cArr; cPrevAt = co;
     } else if (fused === 'gru') {
-      for (let m = 0; m < H; m++) {
-        const zz = ZX[xo + m] + zhArr[zh + m];
-        const zr = ZX[xo + H + m] + zhArr[zh + H + m];
-        const u = 1 / (1 + Math.exp(-zz)), r = 1 / (1 + Math.exp(-zr));
-        const zn = ZX[xo + H2 + m] + r * zhArr[zh + H2 + m];
-        const n = Math.tanh(zn);
-        zArr[zo + m] = zz; zArr[zo + H + m] = zr; zArr[zo + H2 + m] = zn;
-        aArr[ao + m] = u; aArr[ao + H + m] = r; aArr[ao + H2 + m] = n;
-        const h = u * hPrev[hPrevAt + m] + (1 - u) * n;
-        hArr[ho + m] = h; out[oo + m] = h;
-      }
+      fusedGruStep(H, ZX, xo, zhArr, zh, zArr, zo, aArr, ao, hPrev, hPrevAt, hArr, ho);
+      for (let m = 0; m < H; m++) out[oo + m] = hArr[ho + m];
     } else {
-      for (let m = 0; m < H; m++) {
-        const z = ZX[xo + m] + zhArr[zh + m];
-        const h = Math.tanh(z);
-        zArr[zo + m] = z; aArr[ao + m] = h; hArr[ho + m] = h; out[oo + m] = h;
-      }
+      fusedRnnStep(H, ZX, xo, zhArr, zh, zArr, zo, aArr, ao, hArr, ho);
+      for (let m = 0; m < H; m++) out[oo + m] = hArr[ho + m];
     }
     hPrev = hArr; hPrevAt = ho;
   }
@@ -459,40 +484,10 @@ export function runLayer(layer: RecurrentLayer, input: Sequence, options: LayerR
         if (s >= len) continue;
         const t = reverse ? len - 1 - s : s;
         const zx = (b * T + t) * GH, zo = b * GH, co = b * H, ho = b * Hr;
-        if (fastLstm) {
-          const H2 = 2 * H, H3 = 3 * H;
-          for (let m = 0; m < H; m++) {
-            const zi = ZX[zx + m] + zhAll[zo + m];
-            let zf = ZX[zx + H + m] + zhAll[zo + H + m];
-            if (forgetBias !== 0) zf += forgetBias;
-            const zg = ZX[zx + H2 + m] + zhAll[zo + H2 + m];
-            const zq = ZX[zx + H3 + m] + zhAll[zo + H3 + m];
-            const i = 1 / (1 + Math.exp(-zi)), f = 1 / (1 + Math.exp(-zf)), g = Math.tanh(zg), o = 1 / (1 + Math.exp(-zq));
-            zAll[zo + m] = zi; zAll[zo + H + m] = zf; zAll[zo + H2 + m] = zg; zAll[zo + H3 + m] = zq;
-            aAll[zo + m] = i; aAll[zo + H + m] = f; aAll[zo + H2 + m] = g; aAll[zo + H3 + m] = o;
-            const c = f * cAll[co + m] + i * g;
-            cNewAll[co + m] = c;
-            tmpAll[co + m] = Math.tanh(c) * o;
-          }
-        } else if (fastGru) {
-          const H2 = 2 * H;
-          for (let m = 0; m < H; m++) {
-            const zz = ZX[zx + m] + zhAll[zo + m];
-            const zr = ZX[zx + H + m] + zhAll[zo + H + m];
-            const u = 1 / (1 + Math.exp(-zz)), r = 1 / (1 + Math.exp(-zr));
-            const zn = ZX[zx + H2 + m] + r * zhAll[zo + H2 + m];
-            const n = Math.tanh(zn);
-            zAll[zo + m] = zz; zAll[zo + H + m] = zr; zAll[zo + H2 + m] = zn;
-            aAll[zo + m] = u; aAll[zo + H + m] = r; aAll[zo + H2 + m] = n;
-            hNewAll[ho + m] = u * hAll[ho + m] + (1 - u) * n;
-          }
-        } else if (fastRnn) {
-          for (let m = 0; m < H; m++) {
-            const z = ZX[zx + m] + zhAll[zo + m];
-            const v = Math.tanh(z);
-            zAll[zo + m] = z; aAll[zo + m] = v; hNewAll[ho + m] = v;
-          }
-        } else if (cell === 'lstm') {
+        if (fastLstm) fusedLstmStep(H, forgetBias, ZX, zx, zhAll, zo, zAll, zo, aAll, zo, cAll, co, cNewAll, co, tmpAll, co);
+        else if (fastGru) fusedGruStep(H, ZX, zx, zhAll, zo, zAll, zo, aAll, zo, hAll, ho, hNewAll, ho);
+        else if (fastRnn) fusedRnnStep(H, ZX, zx, zhAll, zo, zAll, zo, aAll, zo, hNewAll, ho);
+        else if (cell === 'lstm') {
           for (let j = 0; j < GH; j++) zAll[zo + j] = ZX[zx + j] + zhAll[zo + j];
           if (forgetBias !== 0) for (let m = H; m < 2 * H; m++) zAll[zo + m] += forgetBias;
           if (peep) for (let m = 0; m < H; m++) { zAll[zo + m] += peep[m] * cAll[co + m]; zAll[zo + H + m] += peep[H + m] * cAll[co + m]; }
