@@ -101,6 +101,8 @@ interface Context {
 const CANCELLED = Symbol('cancelled');
 const STRING_ESCAPED = 1;
 const STRING_OPAQUE = 2;
+/** On a Close token: the end of an array constructor (`array([...], dtype=float32)`). */
+const ARRAY_END = 4;
 
 export function extractArrays(text: string, options: ExtractOptions = {}): ParseResult {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -205,6 +207,15 @@ class Extractor {
         }
         i++;
         continue;
+      }
+      // Notebook and console prompts (In [6]:, Out[6]:, >>>, ...) are never data: skipped like whitespace, so a
+      // line holding only a prompt ends open parentheses as a blank line does.
+      if (!this.tokenSinceNewline) {
+        const afterPrompt = promptEnd(text, i);
+        if (afterPrompt > i) {
+          i = afterPrompt;
+          continue;
+        }
       }
       // Only '#' comments: in Python '//' is floor division, and JSON has no comments.
       if (c === 35 /* # */) {
@@ -479,7 +490,10 @@ class Extractor {
     const previous = this.kindOf(1);
     const slot = this.tok(1);
     const adjacent = slot >= 0 && this.tokEnd[slot] === i;
-    const operand = previous === Tok.Ident || previous === Tok.Close || (previous === Tok.String && c === 91);
+    let operand = previous === Tok.Ident || previous === Tok.Close || (previous === Tok.String && c === 91);
+    // At the top level a line break ends the statement: `('weight_hh_l0', ...)` on the line after another printed
+    // tuple is a new tuple, not a call of the previous one.
+    if (operand && !adjacent && this.stack.length === 0 && text.slice(this.tokEnd[slot], i).includes('\n')) operand = false;
     if (operand && (adjacent || this.stack.length > 0 || c === 40)) {
       const identWord = previous === Tok.Ident ? this.valueOf(slot) : undefined;
       if (identWord === undefined || !PYTHON_KEYWORDS.has(identWord) || adjacent) {
@@ -688,6 +702,12 @@ class Extractor {
       if ((k1 === Tok.Open && this.tokExtra[this.tok(1)] === top) || (k1 === Tok.Punct && this.punctOf(1) === 44)) {
         return { role: 'list', path, list: top };
       }
+      // print(np.array(model.get_weights())): NumPy prints an object array's elements with no comma between them.
+      const s1 = this.tok(1);
+      if (top.kind === Kind.List && k1 === Tok.Close && this.tokFlags[s1] & ARRAY_END && this.text.slice(this.tokEnd[s1], pos).includes('\n')) {
+        top.elementIndex++;
+        return { role: 'list', path, list: top };
+      }
     }
     if (this.stack.length === 0) {
       const printed = this.printedName(pos);
@@ -743,9 +763,13 @@ class Extractor {
     const limit = Math.max(0, pos - 256);
     while (lineStart > limit && text.charCodeAt(lineStart - 1) !== 10) lineStart--;
     if (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10) return undefined;
+    lineStart = promptEnd(text, skipBlanks(text, lineStart, pos));
     const prefix = text.slice(lineStart, pos);
-    const trimmed = prefix.trim();
+    let trimmed = prefix.trim();
     if (trimmed.length === 0) return this.previousLineName(lineStart);
+    // print(name, p.shape, p) → "weight_ih_l0 torch.Size([12, 2]) tensor(...)": the shape between name and value.
+    const shaped = /^(\S+)\s+(?:torch\.Size\(\[[\d,\s]*\]\)|\(\s*\d+\s*,[\d,\s]*\))$/.exec(trimmed);
+    if (shaped) trimmed = shaped[1];
     const name = trimmed.endsWith(':') ? trimmed.slice(0, -1) : trimmed;
     if (PRINTED_NAME.test(name) && !PYTHON_KEYWORDS.has(name)) {
       const start = lineStart + prefix.indexOf(trimmed);
@@ -762,15 +786,20 @@ class Extractor {
   private previousLineName(lineStart: number): { name?: string; range?: SourceRange } {
     const text = this.text;
     let end = lineStart - 1; // the '\n' ending the previous line
-    for (let lines = 0; lines < 3 && end > 0; lines++) {
+    for (let lines = 0; lines < 4 && end > 0; lines++) {
       let start = end;
       const limit = Math.max(0, end - 200);
       while (start > limit && text.charCodeAt(start - 1) !== 10) start--;
       if (start > 0 && text.charCodeAt(start - 1) !== 10) return {};
+      const lineStart = start;
+      start = promptEnd(text, skipBlanks(text, start, end));
       const line = text.slice(start, end);
-      const trimmed = line.trim();
+      let trimmed = line.trim();
+      // >>> print(lstm.weight_ih_l0)
+      const printCall = /^print\(\s*([^(),\s]+)\s*\)$/.exec(trimmed);
+      if (printCall) trimmed = printCall[1];
       if (trimmed === '' || trimmed === 'Parameter containing:') {
-        end = start - 1;
+        end = lineStart - 1;
         continue;
       }
       // for name, p in model.named_parameters(): print(name, p) → "rnn.weight_ih_l0 Parameter containing:".
@@ -848,7 +877,7 @@ class Extractor {
           const listInfo = list ? { id: this.listIdOf(list), position: list.elementIndex } : undefined;
           this.addArray({ ...outcome.array, range }, named, arrayForm, tail.dtype, listInfo);
         }
-        this.pushToken(Tok.Close, identStart, tail.end);
+        this.pushToken(Tok.Close, identStart, tail.end, undefined, undefined, ARRAY_END);
         return tail.end;
       }
     }
@@ -1001,6 +1030,29 @@ function scanArguments(text: string, from: number): { end: number; closed: boole
       nameRange = { start: at, end: at + unquoted.length };
     }
   }
+}
+
+/**
+ * End of a notebook or console prompt at `i` (the first non-blank character of a line): `In [6]:`, `In [ ]:`,
+ * `Out[6]:`, `>>>`, `...` (followed by a space or the line's end). `i` itself when there is none.
+ */
+export function promptEnd(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c === 62 /* > */ || c === 46 /* . */) {
+    if (text.charCodeAt(i + 1) !== c || text.charCodeAt(i + 2) !== c) return i;
+    const after = text.charCodeAt(i + 3);
+    if (after === 32 || after === 9) return i + 4;
+    if (after === 10 || after === 13 || Number.isNaN(after)) return i + 3;
+    return i;
+  }
+  if (c !== 73 /* I */ && c !== 79 /* O */) return i;
+  const prompt = /^(?:In ?|Out)\[[\d\s*]*\]:[ \t]?/.exec(text.slice(i, i + 16));
+  return prompt ? i + prompt[0].length : i;
+}
+
+function skipBlanks(text: string, i: number, end: number): number {
+  while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  return i;
 }
 
 function stringEnd(text: string, i: number): number {
