@@ -16,9 +16,14 @@ export async function gateLensApi(): Promise<GateLensApi> {
 
 /** The workspace copy of examples/<name>. */
 export async function example(name: string): Promise<vscode.Uri> {
-  const found = await vscode.workspace.findFiles(`examples/${name}`);
-  assert.equal(found.length, 1, `examples/${name} in the test workspace`);
-  return found[0];
+  // Joined to the workspace folder and checked with stat: findFiles goes through the search service, which under
+  // load can answer before it has indexed the folder (seen once in the web host at load 22: no match).
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'a workspace folder');
+  const uri = vscode.Uri.joinPath(folder.uri, 'examples', name);
+  const stat = await vscode.workspace.fs.stat(uri).then((s) => s, () => undefined);
+  assert.ok(stat && stat.type === vscode.FileType.File, `examples/${name} in the test workspace`);
+  return uri;
 }
 
 export async function openExample(name: string): Promise<{ document: vscode.TextDocument; editor: vscode.TextEditor }> {
