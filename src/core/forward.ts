@@ -309,6 +309,20 @@ function runSingleSequence(
     timeIndex = new Int32Array(buffer, at, len);
   }
 
+  if (fused !== undefined && !proj && kernels.runSequence) {
+    const f64 = (view: Float64Array): number => view.byteOffset;
+    const layout = {
+      out: f64(out), hFinal: f64(hFinal), cFinal: f64(cFinal), zx: f64(trZx), zh: f64(trZh), z: f64(trZ), a: f64(trA), h: f64(trH), c: f64(trC),
+      timeIndex: timeIndex ? timeIndex.byteOffset : 0,
+    };
+    const job = {
+      cell: fused, units: H, features: Din, steps: T, len, reverse, processingOrder, forgetBias,
+      W, bW: dw.bW, R, bR, x: input.data, h0: init?.h, c0: init?.c, trace: wantTrace, buffer, layout,
+    };
+    if (signal?.aborted) cancelled();
+    if (kernels.runSequence(job)) return finishSequence(plan, d, len, H, lstm, out, hFinal, cFinal, wantTrace, { timeIndex: timeIndex!, zx: trZx, zh: trZh, z: trZ, a: trA, h: trH, c: trC });
+  }
+
   // x·Wᵀ + bW for every step in one gemm; straight into the trace when its rows are in processing order.
   const zxInTrace = wantTrace && !reverse && len === T;
   const ZX = zxInTrace ? trZx : scratchInputProjection(T * GH);
@@ -359,12 +373,17 @@ function runSingleSequence(
   }
   for (let m = 0; m < Hr; m++) hFinal[m] = hPrev[hPrevAt + m];
   for (let m = 0; m < cN; m++) cFinal[m] = cPrev[cPrevAt + m];
+  return finishSequence(plan, d, len, H, lstm, out, hFinal, cFinal, wantTrace, { timeIndex: timeIndex!, zx: trZx, zh: trZh, z: trZ, a: trA, h: trH, c: trC });
+}
+
+function finishSequence(
+  plan: LayerPlan, d: number, len: number, H: number, lstm: boolean, out: Float64Array, hFinal: Float64Array, cFinal: Float64Array, wantTrace: boolean,
+  rows: TraceBuffers & { c: Float64Array },
+): DirectionRun {
   const final = lstm ? { h: hFinal, c: cFinal } : { h: hFinal };
   if (!wantTrace) return { out, final };
-  const trace: DirectionTrace = {
-    direction: d, batchIndex: 0, steps: len, units: H, gates: plan.gates,
-    timeIndex: timeIndex!, zx: trZx, zh: trZh, z: trZ, a: trA, h: trH, ...(lstm ? { c: trC } : {}),
-  };
+  const { timeIndex, zx, zh, z, a, h, c } = rows;
+  const trace: DirectionTrace = { direction: d, batchIndex: 0, steps: len, units: H, gates: plan.gates, timeIndex, zx, zh, z, a, h, ...(lstm ? { c } : {}) };
   return { out, final, trace };
 }
 

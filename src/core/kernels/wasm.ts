@@ -6,7 +6,7 @@
 import kernelBytes from './wasm/kernels.wasm';
 import relaxedKernelBytes from './wasm/kernels-relaxed.wasm';
 import { jsKernels } from './js';
-import type { Kernels } from './types';
+import type { Kernels, SequenceJob } from './types';
 
 /** The functions exported by kernels.as; every pointer is a byte offset into `memory`. */
 export interface KernelExports {
@@ -21,6 +21,12 @@ export interface KernelExports {
   gruGates32(zx: number, zh: number, H: number, h: number, rh: number, z: number): void;
   gruUpdate32(zx: number, zhn: number, H: number, z: number, h: number): void;
   rnnStep32(zx: number, zh: number, H: number, h: number, relu: number): void;
+  activate64(kind: number, x: number, n: number, out: number): void;
+  sequence64(
+    cell: number, H: number, panels: number, R: number, bR: number, zx: number, len: number, reverse: number, processingOrder: number,
+    forgetBias: number, h0: number, c0: number, out: number, trace: number, trZx: number, trZh: number, trZ: number, trA: number,
+    trH: number, trC: number, trT: number, work: number, hFinal: number, cFinal: number,
+  ): void;
 }
 
 /** Rows per packed panel: 4 SIMD vectors of 128 bits (see kernels.as). */
@@ -347,6 +353,7 @@ export function createWasmKernels(rt: WasmRuntime): Kernels {
 
   return {
     name: rt.variant === 'relaxed-simd' ? 'wasm-relaxed-simd-f64' : 'wasm-simd-f64',
+    runSequence: (job) => runSequence(rt, cache, job),
     gemvBias(A, M, K, x, xOffset, bias, out, outOffset) {
       if (M * K < SMALL_PRODUCT || !rt.fits(16 * (M + 8) * (K + 1) + 64 * K)) {
         jsKernels.gemvBias(A, M, K, x, xOffset, bias, out, outOffset);
@@ -395,6 +402,62 @@ export function createWasmKernels(rt: WasmRuntime): Kernels {
       }
     },
   };
+}
+
+const CELL_CODE = { lstm: 0, gru: 1, rnn: 2 } as const;
+/** Bytes after each work region: the unit loop of sequence64 reads up to 8 bytes past a row. */
+const SLACK = 64;
+
+/**
+ * A whole sequence in linear memory: x·Wᵀ + bW for all steps in one gemm64, then sequence64 steps through the cell
+ * writing the results in the caller's layout, which is copied out in one piece. Declines (false) what the step
+ * loop of forward.ts would run on the plain kernels (products under SMALL_PRODUCT), so the numbers stay those of
+ * that loop, and whatever does not fit in memory.
+ */
+function runSequence(rt: WasmRuntime, cache: PackedCache, job: SequenceJob): boolean {
+  const { cell, units: H, features: D, steps: T, len, layout } = job;
+  const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1, GH = G * H;
+  if (GH * H < SMALL_PRODUCT || GH * D < SMALL_PRODUCT) return false;
+  const padded = paddedRows(GH);
+  const resultBytes = job.buffer.byteLength;
+  const round = (n: number): number => Math.ceil((n + SLACK) / ALIGN) * ALIGN;
+  const xBytes = round(8 * T * D), zxBytes = round(8 * T * padded), stateBytes = round(8 * H);
+  const workBytes = round(8 * (padded + 4 * GH + 4 * H) + 16 * 8);
+  const total = round(resultBytes) + xBytes + zxBytes + 2 * stateBytes + workBytes;
+  if (!rt.fits(2 * (16 * (padded + 8) * (D + H + 2)) + total)) return false;
+  let w, bw, r, br, base, epoch;
+  try {
+    do {
+      epoch = rt.epoch;
+      w = cache.matrix(job.W, GH, D);
+      bw = cache.vector(job.bW, GH);
+      r = cache.matrix(job.R, GH, H);
+      br = cache.vector(job.bR, GH);
+      base = rt.scratch(total);
+    } while (epoch !== rt.epoch);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return false;
+  }
+  const xAt = base + round(resultBytes), zxAt = xAt + xBytes, h0At = zxAt + zxBytes, c0At = h0At + stateBytes, workAt = c0At + stateBytes;
+  const mem = rt.f64;
+  mem.set(job.x.length === T * D ? job.x : job.x.subarray(0, T * D), xAt / 8);
+  if (job.h0) mem.set(job.h0, h0At / 8); else mem.fill(0, h0At / 8, h0At / 8 + H);
+  if (job.c0) mem.set(job.c0, c0At / 8); else mem.fill(0, c0At / 8, c0At / 8 + H);
+  // Output rows no step writes must read as zeros, like the fresh buffer they are copied into.
+  if (len < T) mem.fill(0, (base + layout.out) / 8, (base + layout.out) / 8 + T * H);
+  const ex = rt.exports;
+  if (len > 0) ex.gemm64(w.offset, w.panels, D, xAt, T, bw.offset, zxAt);
+  const tr = job.trace;
+  ex.sequence64(
+    CELL_CODE[cell], H, r.panels, r.offset, br.offset, zxAt, len, job.reverse ? 1 : 0, job.processingOrder ? 1 : 0, job.forgetBias,
+    h0At, c0At, base + layout.out, tr ? 1 : 0,
+    tr ? base + layout.zx : 0, tr ? base + layout.zh : 0, tr ? base + layout.z : 0, tr ? base + layout.a : 0,
+    tr ? base + layout.h : 0, tr ? base + layout.c : 0, tr ? base + layout.timeIndex : 0,
+    workAt, base + layout.hFinal, base + layout.cFinal,
+  );
+  new Uint8Array(job.buffer).set(new Uint8Array(ex.memory.buffer, base, resultBytes));
+  return true;
 }
 
 let kernels: Kernels | undefined;

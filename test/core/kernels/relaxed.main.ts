@@ -48,4 +48,14 @@ for (let i = 0; i < exact.length; i++) {
   worstForward = Math.max(worstForward, Math.abs(fused[i] - exact[i]));
   worstFast32 = Math.max(worstFast32, Math.abs(fast[i] - exact[i]));
 }
-console.log(JSON.stringify({ kernels: getKernels().name, fast32: runner.engine, worstKernel, worstForward, worstFast32 }));
+// The activations of the fused-multiply-add build must still equal Math.exp / Math.tanh bit for bit (they use no FMA).
+const n = 1 << 14, at = exports.memory.buffer.byteLength;
+exports.memory.grow(Math.ceil((16 * n) / 65536) + 1);
+const mem = new Float64Array(exports.memory.buffer);
+for (let i = 0; i < n; i++) mem[at / 8 + i] = 30 * next();
+let activationMismatches = 0;
+for (const [kind, f] of [[0, Math.exp], [1, (v: number) => 1 / (1 + Math.exp(-v))], [2, Math.tanh]] as const) {
+  exports.activate64(kind, at, n, at + 8 * n);
+  for (let i = 0; i < n; i++) if (!Object.is(mem[at / 8 + n + i], f(mem[at / 8 + i]))) activationMismatches++;
+}
+console.log(JSON.stringify({ kernels: getKernels().name, fast32: runner.engine, worstKernel, worstForward, worstFast32, activationMismatches }));

@@ -23,5 +23,6 @@ describe('relaxed-simd (fused multiply-add) kernels', () => {
     assert.ok(r.worstKernel <= 1e-12, `kernels: ${r.worstKernel}`);
     assert.ok(r.worstForward <= 1e-12, `forward pass: ${r.worstForward}`);
     assert.ok(r.worstFast32 <= 1e-5, `float32 fast mode: ${r.worstFast32}`);
+    assert.equal(r.activationMismatches, 0, 'float64 exp / σ / tanh differ from Math.exp / Math.tanh');
   });
 });

@@ -307,3 +307,381 @@ export function rnnStep32(zx: usize, zh: usize, H: i32, h: usize, relu: i32): vo
     v128.store(h + j, relu != 0 ? f32x4.max(s, f32x4.splat(0)) : tanh4(s));
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// float64 exp, σ and tanh, two lanes at a time, bit for bit equal to V8's Math.exp and Math.tanh
+//
+// V8 computes Math.exp and Math.tanh with fdlibm's algorithms (v8/src/base/ieee754.cc: exp, expm1, tanh; error
+// < 1 ulp). The functions below evaluate the same algorithms with every branch turned into a lane select: each lane
+// performs the same IEEE operations on the same operands in the same order as the scalar code, so it rounds the same
+// way and the results are identical (test/core/kernels/activations64.test.ts compares millions of points with
+// Math.exp / Math.tanh). No fused multiply-add is used here, in either build.
+
+
+// The constants, in a static table: V8 builds an f64x2.splat of a constant from a general register each time it is
+// used (three instructions); v128.load64_splat from memory is one. Comments give the fdlibm names. The thresholds are
+// |x| > 0.5·ln2 (high word above 0x3FD62E42), |x| < 1.5·ln2 (below 0x3FF0A2B2), |x| < 2^-28 (below 0x3E300000).
+const CONSTANTS64 = memory.data<f64>([
+  -1.0, // MINUS_ONE
+  1.0, // ONE
+  0.0, // ZERO
+  1.44269504088896338700e+00, // INV_LN2
+  0.5, // HALF
+  1.0397205352783203, // BELOW_THREE_HALVES_LN2
+  0.3465735912322998, // ABOVE_HALF_LN2
+  6.93147180369123816490e-01, // LN2_HI
+  1.90821492927058770002e-10, // LN2_LO
+  -1.65339022054652515390e-06, // P4
+  4.13813679705723846039e-08, // P5
+  6.61375632143793436117e-05, // P3
+  -2.77777777770155933842e-03, // P2
+  1.66666666666666019037e-01, // P1
+  2.0, // TWO
+  1024.0, // K_OVERFLOW
+  -1021.0, // K_SUBNORMAL
+  1023.0, // K_MAX
+  1000.0, // K_SHIFT
+  9.33263618503218878990e-302, // TWO_M1000
+  3.725290298461914e-09, // TWO_M28
+  2.718281828459045, // E
+  Infinity, // INFINITY
+  7.09782712893383973096e+02, // O_THRESHOLD
+  -7.45133219101941108420e+02, // U_THRESHOLD
+  4.00821782732936239552e-06, // Q4
+  -2.01099218183624371326e-07, // Q5
+  -7.93650757867487942473e-05, // Q3
+  1.58730158725481460165e-03, // Q2
+  -3.33333333333331316428e-02, // Q1
+  3.0, // THREE
+  6.0, // SIX
+  -2.0, // MINUS_TWO
+  -0.25, // MINUS_QUARTER
+  20.0, // TWENTY
+  56.0, // FIFTY_SIX
+  22.0, // TWENTY_TWO
+  6755399441056767.0, // POW2_SHIFT = 1.5·2^52 + 1023
+]);
+
+// @ts-ignore: decorator
+@inline const MINUS_ONE: i32 = 0;
+// @ts-ignore: decorator
+@inline const ONE: i32 = 1;
+// @ts-ignore: decorator
+@inline const ZERO: i32 = 2;
+// @ts-ignore: decorator
+@inline const INV_LN2: i32 = 3;
+// @ts-ignore: decorator
+@inline const HALF: i32 = 4;
+// @ts-ignore: decorator
+@inline const BELOW_THREE_HALVES_LN2: i32 = 5;
+// @ts-ignore: decorator
+@inline const ABOVE_HALF_LN2: i32 = 6;
+// @ts-ignore: decorator
+@inline const LN2_HI: i32 = 7;
+// @ts-ignore: decorator
+@inline const LN2_LO: i32 = 8;
+// @ts-ignore: decorator
+@inline const P4: i32 = 9;
+// @ts-ignore: decorator
+@inline const P5: i32 = 10;
+// @ts-ignore: decorator
+@inline const P3: i32 = 11;
+// @ts-ignore: decorator
+@inline const P2: i32 = 12;
+// @ts-ignore: decorator
+@inline const P1: i32 = 13;
+// @ts-ignore: decorator
+@inline const TWO: i32 = 14;
+// @ts-ignore: decorator
+@inline const K_OVERFLOW: i32 = 15;
+// @ts-ignore: decorator
+@inline const K_SUBNORMAL: i32 = 16;
+// @ts-ignore: decorator
+@inline const K_MAX: i32 = 17;
+// @ts-ignore: decorator
+@inline const K_SHIFT: i32 = 18;
+// @ts-ignore: decorator
+@inline const TWO_M1000: i32 = 19;
+// @ts-ignore: decorator
+@inline const TWO_M28: i32 = 20;
+// @ts-ignore: decorator
+@inline const E: i32 = 21;
+// @ts-ignore: decorator
+@inline const INFINITY: i32 = 22;
+// @ts-ignore: decorator
+@inline const O_THRESHOLD: i32 = 23;
+// @ts-ignore: decorator
+@inline const U_THRESHOLD: i32 = 24;
+// @ts-ignore: decorator
+@inline const Q4: i32 = 25;
+// @ts-ignore: decorator
+@inline const Q5: i32 = 26;
+// @ts-ignore: decorator
+@inline const Q3: i32 = 27;
+// @ts-ignore: decorator
+@inline const Q2: i32 = 28;
+// @ts-ignore: decorator
+@inline const Q1: i32 = 29;
+// @ts-ignore: decorator
+@inline const THREE: i32 = 30;
+// @ts-ignore: decorator
+@inline const SIX: i32 = 31;
+// @ts-ignore: decorator
+@inline const MINUS_TWO: i32 = 32;
+// @ts-ignore: decorator
+@inline const MINUS_QUARTER: i32 = 33;
+// @ts-ignore: decorator
+@inline const TWENTY: i32 = 34;
+// @ts-ignore: decorator
+@inline const FIFTY_SIX: i32 = 35;
+// @ts-ignore: decorator
+@inline const TWENTY_TWO: i32 = 36;
+// @ts-ignore: decorator
+@inline const POW2_SHIFT: i32 = 37;
+
+// @ts-ignore: decorator
+@inline function c64(index: i32): v128 {
+  return v128.load64_splat(CONSTANTS64 + (<usize>index << 3));
+}
+
+// 2^k for lanes holding whole numbers k in [-1023, 1024]: k + 1.5·2^52 + 1023 carries k + 1023 in its low mantissa
+// bits, which the shift moves into the exponent field (one add and one shift; the conversion instructions cost more).
+// @ts-ignore: decorator
+@inline function pow2(k: v128): v128 {
+  return i64x2.shl(f64x2.add(k, c64(POW2_SHIFT)), 52);
+}
+
+// The reduction x = k·ln2 + (hi − lo) shared by exp and expm1; returns k (0 where |x| ≤ 0.5·ln2).
+// @ts-ignore: decorator
+@inline function reductionK(x: v128): v128 {
+  const ax = f64x2.abs(x);
+  const sgn = v128.bitselect(c64(MINUS_ONE), c64(ONE), f64x2.lt(x, c64(ZERO)));
+  let k = f64x2.trunc(f64x2.add(f64x2.mul(c64(INV_LN2), x), f64x2.mul(c64(HALF), sgn)));
+  k = v128.bitselect(sgn, k, f64x2.lt(ax, c64(BELOW_THREE_HALVES_LN2)));
+  return v128.bitselect(k, c64(ZERO), f64x2.ge(ax, c64(ABOVE_HALF_LN2)));
+}
+
+/** e^x (fdlibm e_exp.c as in V8, which returns the correctly rounded e for x = 1). */
+// @ts-ignore: decorator
+@inline function exp2v(x: v128): v128 {
+  const k = reductionK(x);
+  // Where k = 0, hi = x − 0 = x and lo = +0, and the k ≠ 0 formula below reduces to fdlibm's k = 0 one.
+  const hi = f64x2.sub(x, f64x2.mul(k, c64(LN2_HI)));
+  const lo = f64x2.mul(k, c64(LN2_LO));
+  const r = f64x2.sub(hi, lo);
+  const t = f64x2.mul(r, r);
+  let p = f64x2.add(c64(P4), f64x2.mul(t, c64(P5)));
+  p = f64x2.add(c64(P3), f64x2.mul(t, p));
+  p = f64x2.add(c64(P2), f64x2.mul(t, p));
+  p = f64x2.add(c64(P1), f64x2.mul(t, p));
+  const c = f64x2.sub(r, f64x2.mul(t, p));
+  const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(c64(TWO), c));
+  let y = f64x2.sub(c64(ONE), f64x2.sub(f64x2.sub(lo, q), hi));
+  // Scale by 2^k; k = 1024 as (y·2)·2^1023, k < −1021 as (y·2^(k+1000))·2^−1000, multiplying by 1 elsewhere.
+  const top = f64x2.eq(k, c64(K_OVERFLOW));
+  const tiny = f64x2.lt(k, c64(K_SUBNORMAL));
+  const kk = v128.bitselect(c64(K_MAX), v128.bitselect(f64x2.add(k, c64(K_SHIFT)), k, tiny), top);
+  y = f64x2.mul(y, v128.bitselect(c64(TWO), c64(ONE), top));
+  y = f64x2.mul(y, pow2(kk));
+  y = f64x2.mul(y, v128.bitselect(c64(TWO_M1000), c64(ONE), tiny));
+  y = v128.bitselect(f64x2.add(c64(ONE), x), y, f64x2.lt(f64x2.abs(x), c64(TWO_M28)));
+  y = v128.bitselect(c64(E), y, f64x2.eq(x, c64(ONE)));
+  y = v128.bitselect(c64(INFINITY), y, f64x2.gt(x, c64(O_THRESHOLD)));
+  return v128.bitselect(c64(ZERO), y, f64x2.lt(x, c64(U_THRESHOLD)));
+}
+
+/**
+ * e^x − 1 (fdlibm s_expm1.c as in V8) for the arguments tanh gives it: 2^-27 ≤ |x| < 2 when negative, 2 ≤ x < 44
+ * when positive (the x < −56·ln2, overflow and non-finite branches are never reached from there).
+ */
+// @ts-ignore: decorator
+@inline function expm1v(x: v128): v128 {
+  const k = reductionK(x);
+  const hi = f64x2.sub(x, f64x2.mul(k, c64(LN2_HI)));
+  const lo = f64x2.mul(k, c64(LN2_LO));
+  const r = f64x2.sub(hi, lo);
+  const c = f64x2.sub(f64x2.sub(hi, r), lo);
+  const one = c64(ONE);
+  const hfx = f64x2.mul(c64(HALF), r);
+  const hxs = f64x2.mul(r, hfx);
+  let p = f64x2.add(c64(Q4), f64x2.mul(hxs, c64(Q5)));
+  p = f64x2.add(c64(Q3), f64x2.mul(hxs, p));
+  p = f64x2.add(c64(Q2), f64x2.mul(hxs, p));
+  p = f64x2.add(c64(Q1), f64x2.mul(hxs, p));
+  const r1 = f64x2.add(one, f64x2.mul(hxs, p));
+  const t = f64x2.sub(c64(THREE), f64x2.mul(r1, hfx));
+  const e = f64x2.mul(hxs, f64x2.div(f64x2.sub(r1, t), f64x2.sub(c64(SIX), f64x2.mul(r, t))));
+  const atZero = f64x2.sub(r, f64x2.sub(f64x2.mul(r, e), hxs));
+  const e2 = f64x2.sub(f64x2.sub(f64x2.mul(r, f64x2.sub(e, c)), c), hxs);
+  const atMinusOne = f64x2.sub(f64x2.mul(c64(HALF), f64x2.sub(r, e2)), c64(HALF));
+  const atOne = v128.bitselect(
+    f64x2.mul(c64(MINUS_TWO), f64x2.sub(e2, f64x2.add(r, c64(HALF)))),
+    f64x2.add(one, f64x2.mul(c64(TWO), f64x2.sub(r, e2))),
+    f64x2.lt(r, c64(MINUS_QUARTER)),
+  );
+  const twopk = pow2(k);
+  const twomk = pow2(f64x2.neg(k));
+  const far = f64x2.sub(f64x2.mul(f64x2.sub(one, f64x2.sub(e2, r)), twopk), one);
+  const below20 = f64x2.mul(f64x2.sub(f64x2.sub(one, twomk), f64x2.sub(e2, r)), twopk);
+  const from20 = f64x2.mul(f64x2.add(f64x2.sub(r, f64x2.add(e2, twomk)), one), twopk);
+  let y = v128.bitselect(below20, from20, f64x2.lt(k, c64(TWENTY)));
+  y = v128.bitselect(far, y, v128.or(f64x2.le(k, c64(MINUS_TWO)), f64x2.gt(k, c64(FIFTY_SIX))));
+  y = v128.bitselect(atOne, y, f64x2.eq(k, one));
+  y = v128.bitselect(atMinusOne, y, f64x2.eq(k, c64(MINUS_ONE)));
+  return v128.bitselect(atZero, y, f64x2.eq(k, c64(ZERO)));
+}
+
+/** tanh (fdlibm s_tanh.c as in V8). */
+// @ts-ignore: decorator
+@inline function tanh2v(x: v128): v128 {
+  const ax = f64x2.abs(x);
+  const large = f64x2.ge(ax, c64(ONE));
+  const t = expm1v(v128.bitselect(f64x2.mul(c64(TWO), ax), f64x2.mul(c64(MINUS_TWO), ax), large));
+  // |x| ≥ 1: 1 − 2/(t + 2); else −t/(t + 2): one division for both.
+  const d = f64x2.div(v128.bitselect(c64(TWO), f64x2.neg(t), large), f64x2.add(t, c64(TWO)));
+  let z = v128.bitselect(f64x2.sub(c64(ONE), d), d, large);
+  z = v128.bitselect(c64(ONE), z, f64x2.ge(ax, c64(TWENTY_TWO)));
+  z = v128.bitselect(ax, z, f64x2.lt(ax, c64(TWO_M28)));
+  return v128.bitselect(f64x2.neg(z), z, i64x2.shr_s(x, 63));
+}
+
+/** 1/(1 + e^−x), as forward.ts writes it. */
+// @ts-ignore: decorator
+@inline function sigmoid2v(x: v128): v128 {
+  const one = c64(ONE);
+  return f64x2.div(one, f64x2.add(one, exp2v(f64x2.neg(x))));
+}
+
+/** Test hook: out[i] = e^x, σ(x) or tanh(x) of x[i] (kind 0, 1, 2) for i < n, n even. */
+export function activate64(kind: i32, x: usize, n: i32, out: usize): void {
+  for (let i = 0; i < n; i += 2) {
+    const v = v128.load(x + (<usize>i << 3));
+    const y = kind == 0 ? exp2v(v) : kind == 1 ? sigmoid2v(v) : tanh2v(v);
+    v128.store(out + (<usize>i << 3), y);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The float64 standard cells over a whole sequence (forward.ts runSingleSequence with these kernels)
+//
+// Per step: the recurrent product (gemv64, into a padded scratch row), then one pass over the units that evaluates
+// the cell with the expressions of forward.ts' fused steps (same operations, same order, the activations above)
+// and writes every trace row in place: zx and zh (copied while they are read), z, a, c, h, and the output row.
+// Units go two at a time; an odd last unit stores lane 0 only (its loads read 8 bytes past the block: every region
+// carries slack).
+
+// @ts-ignore: decorator
+@inline function put(p: usize, v: v128, full: bool): void {
+  if (full) v128.store(p, v);
+  else v128.store64_lane(p, v, 0);
+}
+
+// @ts-ignore: decorator
+@inline function lstmUnits(
+  j: usize, full: bool, gb: usize, fb: f64, zx: usize, zh: usize, cPrev: usize,
+  tzx: usize, tzh: usize, tz: usize, ta: usize, tc: usize, th: usize, out: usize,
+): void {
+  const xi = v128.load(zx + j), xf = v128.load(zx + gb + j), xg = v128.load(zx + 2 * gb + j), xo = v128.load(zx + 3 * gb + j);
+  const hi = v128.load(zh + j), hf = v128.load(zh + gb + j), hg = v128.load(zh + 2 * gb + j), ho = v128.load(zh + 3 * gb + j);
+  put(tzx + j, xi, full); put(tzx + gb + j, xf, full); put(tzx + 2 * gb + j, xg, full); put(tzx + 3 * gb + j, xo, full);
+  put(tzh + j, hi, full); put(tzh + gb + j, hf, full); put(tzh + 2 * gb + j, hg, full); put(tzh + 3 * gb + j, ho, full);
+  const zi = f64x2.add(xi, hi);
+  let zf = f64x2.add(xf, hf);
+  if (fb != 0) zf = f64x2.add(zf, f64x2.splat(fb));
+  const zg = f64x2.add(xg, hg);
+  const zq = f64x2.add(xo, ho);
+  put(tz + j, zi, full); put(tz + gb + j, zf, full); put(tz + 2 * gb + j, zg, full); put(tz + 3 * gb + j, zq, full);
+  const i = sigmoid2v(zi), f = sigmoid2v(zf), g = tanh2v(zg), o = sigmoid2v(zq);
+  put(ta + j, i, full); put(ta + gb + j, f, full); put(ta + 2 * gb + j, g, full); put(ta + 3 * gb + j, o, full);
+  const c = f64x2.add(f64x2.mul(f, v128.load(cPrev + j)), f64x2.mul(i, g));
+  put(tc + j, c, full);
+  const h = f64x2.mul(tanh2v(c), o);
+  put(th + j, h, full);
+  put(out + j, h, full);
+}
+
+// @ts-ignore: decorator
+@inline function gruUnits(
+  j: usize, full: bool, gb: usize, zx: usize, zh: usize, hPrev: usize,
+  tzx: usize, tzh: usize, tz: usize, ta: usize, th: usize, out: usize,
+): void {
+  const xz = v128.load(zx + j), xr = v128.load(zx + gb + j), xn = v128.load(zx + 2 * gb + j);
+  const hz = v128.load(zh + j), hr = v128.load(zh + gb + j), hn = v128.load(zh + 2 * gb + j);
+  put(tzx + j, xz, full); put(tzx + gb + j, xr, full); put(tzx + 2 * gb + j, xn, full);
+  put(tzh + j, hz, full); put(tzh + gb + j, hr, full); put(tzh + 2 * gb + j, hn, full);
+  const zz = f64x2.add(xz, hz), zr = f64x2.add(xr, hr);
+  const u = sigmoid2v(zz), r = sigmoid2v(zr);
+  const zn = f64x2.add(xn, f64x2.mul(r, hn));
+  const n = tanh2v(zn);
+  put(tz + j, zz, full); put(tz + gb + j, zr, full); put(tz + 2 * gb + j, zn, full);
+  put(ta + j, u, full); put(ta + gb + j, r, full); put(ta + 2 * gb + j, n, full);
+  const h = f64x2.add(f64x2.mul(u, v128.load(hPrev + j)), f64x2.mul(f64x2.sub(c64(ONE), u), n));
+  put(th + j, h, full);
+  put(out + j, h, full);
+}
+
+// @ts-ignore: decorator
+@inline function rnnUnits(j: usize, full: bool, zx: usize, zh: usize, tzx: usize, tzh: usize, tz: usize, ta: usize, th: usize, out: usize): void {
+  const x = v128.load(zx + j), hh = v128.load(zh + j);
+  put(tzx + j, x, full); put(tzh + j, hh, full);
+  const z = f64x2.add(x, hh);
+  const v = tanh2v(z);
+  put(tz + j, z, full); put(ta + j, v, full); put(th + j, v, full); put(out + j, v, full);
+}
+
+/**
+ * Runs `len` steps of a standard cell (0 LSTM σ/tanh, 1 GRU reset-after, 2 tanh RNN) on one sequence.
+ *   R, panels, bR   the packed recurrent matrix (G·H × H) and its bias (0 = none)
+ *   zx              x·Wᵀ + bW for every time step, rows of panels·8
+ *   h0, c0          the initial state rows
+ *   out             output rows of H; row (processingOrder ? s : t) for step s at time t
+ *   trace           1: trace rows at trZx … trC (rows of G·H, H) and time indices at trT, row s for step s;
+ *                   0: those pointers are ignored and `work` holds the step's rows
+ *   work            scratch: panels·8 + 4·G·H + 4·H doubles plus slack
+ *   hFinal, cFinal  receive the state after the last step
+ */
+export function sequence64(
+  cell: i32, H: i32, panels: i32, R: usize, bR: usize, zx: usize, len: i32, reverse: i32, processingOrder: i32, forgetBias: f64,
+  h0: usize, c0: usize, out: usize, trace: i32, trZx: usize, trZh: usize, trZ: usize, trA: usize, trH: usize, trC: usize, trT: usize,
+  work: usize, hFinal: usize, cFinal: usize,
+): void {
+  const G: usize = cell == 0 ? 4 : cell == 1 ? 3 : 1;
+  const gb = <usize>H << 3;
+  const rowG = G * gb;
+  const zxStride = <usize>panels * PANEL_BYTES;
+  const zh = work;
+  // Without a trace: one row each for zx, zh, z, a, and two alternating rows for h and c.
+  const sZx = zh + zxStride + 16, sZh = sZx + rowG + 16, sZ = sZh + rowG + 16, sA = sZ + rowG + 16;
+  const sH = sA + rowG + 16, sC = sH + 2 * (gb + 16);
+  const tail = (gb & 8) != 0; // H odd
+  const pairsEnd = gb & ~(<usize>15);
+  let hPrev = h0, cPrev = c0;
+  for (let s = 0; s < len; s++) {
+    const t = reverse != 0 ? len - 1 - s : s;
+    gemv64(R, panels, H, hPrev, bR, zh);
+    const x = zx + <usize>t * zxStride;
+    const o = out + <usize>(processingOrder != 0 ? s : t) * gb;
+    let tzx = sZx, tzh = sZh, tz = sZ, ta = sA;
+    let th = sH + <usize>(s & 1) * (gb + 16), tc = sC + <usize>(s & 1) * (gb + 16);
+    if (trace != 0) {
+      const g = <usize>s * rowG;
+      tzx = trZx + g; tzh = trZh + g; tz = trZ + g; ta = trA + g;
+      th = trH + <usize>s * gb; tc = trC + <usize>s * gb;
+      store<i32>(trT + (<usize>s << 2), t);
+    }
+    if (cell == 0) {
+      for (let j: usize = 0; j < pairsEnd; j += 16) lstmUnits(j, true, gb, forgetBias, x, zh, cPrev, tzx, tzh, tz, ta, tc, th, o);
+      if (tail) lstmUnits(pairsEnd, false, gb, forgetBias, x, zh, cPrev, tzx, tzh, tz, ta, tc, th, o);
+      cPrev = tc;
+    } else if (cell == 1) {
+      for (let j: usize = 0; j < pairsEnd; j += 16) gruUnits(j, true, gb, x, zh, hPrev, tzx, tzh, tz, ta, th, o);
+      if (tail) gruUnits(pairsEnd, false, gb, x, zh, hPrev, tzx, tzh, tz, ta, th, o);
+    } else {
+      for (let j: usize = 0; j < pairsEnd; j += 16) rnnUnits(j, true, x, zh, tzx, tzh, tz, ta, th, o);
+      if (tail) rnnUnits(pairsEnd, false, x, zh, tzx, tzh, tz, ta, th, o);
+    }
+    hPrev = th;
+  }
+  for (let j: usize = 0; j < gb; j += 8) store<f64>(hFinal + j, load<f64>(hPrev + j));
+  if (cell == 0) for (let j: usize = 0; j < gb; j += 8) store<f64>(cFinal + j, load<f64>(cPrev + j));
+}

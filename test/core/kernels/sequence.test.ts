@@ -1,0 +1,92 @@
+import * as assert from 'node:assert/strict';
+import type { CellKind } from '../../../src/core/conventions';
+import { runLayer } from '../../../src/core/forward';
+import type { Kernels } from '../../../src/core/kernels/types';
+import { wasmKernels } from '../../../src/core/kernels/wasm';
+import type { LayerResult, RecurrentLayer } from '../../../src/core/model';
+import { mulberry32Signed } from '../../../src/core/random';
+
+function layerOf(cell: CellKind, H: number, D: number, seed: number, extra: Partial<RecurrentLayer> = {}, directions = 1): RecurrentLayer {
+  const next = mulberry32Signed(seed);
+  const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+  const arr = (n: number, fan: number) => Float64Array.from({ length: n }, () => (2.5 * next()) / Math.sqrt(fan));
+  const dir = () => ({ W: arr(G * H * D, D), R: arr(G * H * H, H), bW: arr(G * H, 2), bR: arr(G * H, 2) });
+  return {
+    kind: 'recurrent', cell, units: H, inputSize: D,
+    activations: { gate: { name: 'sigmoid' }, candidate: { name: 'tanh' }, output: { name: 'tanh' } },
+    directions: Array.from({ length: directions }, dir),
+    ...extra,
+  };
+}
+
+function assertSame(a: LayerResult, b: LayerResult, what: string): void {
+  assert.deepEqual(Array.from(a.output.data), Array.from(b.output.data), `${what}: output`);
+  a.directionOutputs.forEach((o, d) => assert.deepEqual(Array.from(o.data), Array.from(b.directionOutputs[d].data), `${what}: direction ${d}`));
+  a.finalStates.forEach((s, d) => {
+    assert.deepEqual(Array.from(s.h), Array.from(b.finalStates[d].h), `${what}: final h`);
+    assert.deepEqual(s.c && Array.from(s.c), b.finalStates[d].c && Array.from(b.finalStates[d].c), `${what}: final c`);
+  });
+  assert.equal(a.trace?.length, b.trace?.length);
+  a.trace?.forEach((t, k) => {
+    const u = b.trace![k];
+    assert.deepEqual([t.direction, t.batchIndex, t.steps, t.units, t.gates], [u.direction, u.batchIndex, u.steps, u.units, u.gates], `${what}: trace ${k}`);
+    for (const key of ['timeIndex', 'zx', 'zh', 'z', 'a', 'h', 'c'] as const) {
+      assert.deepEqual(t[key] && Array.from(t[key]), u[key] && Array.from(u[key]), `${what}: trace ${k} ${key}`);
+    }
+  });
+}
+
+describe('the WebAssembly sequence kernel (runSequence: whole standard-cell sequence in linear memory)', () => {
+  const wasm = wasmKernels()!;
+  // The same kernels without runSequence: forward.ts then steps through the sequence itself (gemvBias per step,
+  // activations with Math.exp / Math.tanh), which is the reference the sequence kernel must match bit for bit.
+  const stepped: Kernels = { name: wasm.name, gemmBias: wasm.gemmBias, gemvBias: wasm.gemvBias };
+
+  it('takes the standard cells and gives bit-identical outputs, states and trace to the stepped loop', () => {
+    let taken = 0;
+    const counting: Kernels = { ...wasm, runSequence: (job) => { const ok = wasm.runSequence!(job); if (ok) taken++; return ok; } };
+    const variants: [string, CellKind, Partial<RecurrentLayer>, number][] = [
+      ['LSTM', 'lstm', {}, 1],
+      ['LSTM forget_bias, two directions', 'lstm', { forgetBias: 1 }, 2],
+      ['LSTM go_backwards', 'lstm', { goBackwards: true }, 1],
+      ['GRU reset_after', 'gru', { resetAfter: true }, 1],
+      ['GRU reset_after, two directions', 'gru', { resetAfter: true, returnSequences: false }, 2],
+      ['SimpleRNN', 'simple_rnn', {}, 1],
+      ['SimpleRNN reverse', 'simple_rnn', { reverse: true }, 1],
+    ];
+    for (const [label, cell, extra, dirs] of variants) {
+      for (const [H, D, T] of [[17, 5, 9], [32, 7, 12], [33, 16, 6], [64, 32, 1]]) {
+        const layer = layerOf(cell, H, D, H * 31 + D, extra, dirs);
+        const next = mulberry32Signed(H + T);
+        const x = { data: Float64Array.from({ length: T * D }, () => 3 * next()), batch: 1, steps: T, features: D };
+        const Hr = H;
+        const init = layer.directions.map((_, d) => ({
+          h: Float64Array.from({ length: Hr }, mulberry32Signed(d + 5)), ...(cell === 'lstm' ? { c: Float64Array.from({ length: H }, mulberry32Signed(d + 7)) } : {}),
+        }));
+        const lengths = [undefined, Int32Array.of(Math.max(0, T - 3)), Int32Array.of(0)];
+        for (const sequenceLengths of lengths) {
+          for (const initialStates of [undefined, init]) {
+            for (const trace of [true, false]) {
+              const what = `${label} H=${H} D=${D} T=${T} len=${sequenceLengths?.[0] ?? T} init=${!!initialStates} trace=${trace}`;
+              const options = { trace, sequenceLengths, initialStates };
+              assertSame(runLayer(layer, x, { ...options, kernels: counting }), runLayer(layer, x, { ...options, kernels: stepped }), what);
+            }
+          }
+        }
+      }
+    }
+    assert.ok(taken > 300, `the sequence kernel ran ${taken} times`);
+  });
+
+  it('declines what the step loop would run on the plain kernels (products under 64 multiply-adds)', () => {
+    let calls = 0, taken = 0;
+    const counting: Kernels = { ...wasm, runSequence: (job) => { calls++; const ok = wasm.runSequence!(job); if (ok) taken++; return ok; } };
+    const x = (D: number) => ({ data: new Float64Array(4 * D).fill(0.5), batch: 1, steps: 4, features: D });
+    runLayer(layerOf('lstm', 3, 2, 1), x(2), { kernels: counting, trace: true });
+    assert.equal([calls, taken].join(), '1,0');
+    runLayer(layerOf('gru', 8, 4, 1, { resetAfter: false }), x(4), { kernels: counting, trace: true });
+    assert.equal([calls, taken].join(), '1,0', 'a reset-before GRU is not a standard cell');
+    runLayer(layerOf('gru', 8, 4, 1, { resetAfter: true }), x(4), { kernels: counting, trace: true });
+    assert.equal([calls, taken].join(), '2,1');
+  });
+});
