@@ -10,6 +10,8 @@ import { GateLensError, type InitialState, type Layer, type Model, type ModelRes
 import { extractArrays } from '../core/parse';
 import type { ParseResult, SourceRange } from '../core/parse/types';
 import { recognize } from '../core/recognize';
+import { LineIndex } from '../core/text/line-index';
+import { shapeText } from '../core/recognize/layers';
 import type { Evidence, Recognition, RecognizedLayer } from '../core/recognize/types';
 import { readNpy, NpyError } from './npy';
 import { version } from '../../package.json';
@@ -47,9 +49,11 @@ Results go to stdout, messages to stderr.`;
 export const INSPECT_HELP = `Usage: gate-lens inspect FILE [--json] [--convention C]
 
 Recognises the recurrent layers (and Dense heads) whose weights FILE holds.
-  --json            print one JSON object: {file, layers, dense, models, arrays, slices, diagnostics}
+  --json            print one JSON object: {file, layers, dense, models, unrelated, arrays, slices, diagnostics}
                     layers[k] = {name, cell, convention, units, inputSize, directions, gates: [{gate, label, name,
                     start, end}] (in the convention's own order), evidence, warnings, alternatives, ...}
+                    unrelated[k] = {index, kind, reason}: an array that is part of no recurrent layer (kind
+                    embedding, attention, normalization, convolution, linear or unmatched)
   --convention C    read the weights in convention C where their shapes allow (${CONVENTIONS.join(', ')})
 
 Exit codes: 0 ok, 1 usage error, 2 FILE unreadable, 3 no layer recognised.`;
@@ -146,15 +150,8 @@ function readText(io: Io, path: string, what: string): string {
   }
 }
 
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let last = -1;
-  for (let k = 0; k < offset && k < text.length; k++) if (text.charCodeAt(k) === 10) { line++; last = k; }
-  return { line, column: offset - last };
-}
-
-function rangeJson(text: string, r: SourceRange) {
-  return { start: r.start, end: r.end, ...lineColumn(text, r.start) };
+function rangeJson(lines: LineIndex, r: SourceRange) {
+  return { start: r.start, end: r.end, ...lines.position(r.start) };
 }
 
 interface Analysis {
@@ -162,6 +159,8 @@ interface Analysis {
   readonly text: string;
   readonly parse: ParseResult;
   readonly recognition: Recognition;
+  /** Built once per file: every range printed is a lookup, never a rescan of the text. */
+  readonly lines: LineIndex;
 }
 
 function analyse(io: Io, file: string, conventionFlag: string | undefined): Analysis {
@@ -173,7 +172,7 @@ function analyse(io: Io, file: string, conventionFlag: string | undefined): Anal
   }
   const parse = extractArrays(text);
   const recognition = recognize(parse, text, { ...(conventionOverride ? { conventionOverride } : {}) });
-  return { file, text, parse, recognition };
+  return { file, text, parse, recognition, lines: new LineIndex(text) };
 }
 
 function layerJson(l: RecognizedLayer) {
@@ -196,7 +195,7 @@ function evidenceJson(e: Evidence): { code: string; message: string } {
 }
 
 function inspectJson(a: Analysis) {
-  const { recognition: r, parse, text } = a;
+  const { recognition: r, parse, lines } = a;
   const roleOf = new Map<number, string>();
   for (const l of r.layers) for (const role of l.arrays) roleOf.set(role.arrayIndex, `${l.name}:${role.role}${l.directions === 2 ? (role.direction ? ':backward' : ':forward') : ''}`);
   for (const d of r.dense) for (const role of d.arrays) roleOf.set(role.arrayIndex, `${d.name}:${role.role}`);
@@ -206,25 +205,26 @@ function inspectJson(a: Analysis) {
     layers: r.layers.map(layerJson),
     dense: r.dense.map((d) => ({ name: d.name, inputSize: d.layer.inputSize, units: d.layer.units, activation: d.layer.activation.name, evidence: (d.evidence ?? []).map(evidenceJson) })),
     models: r.models.map((m) => ({ name: m.name, layers: m.model.layers.map((l) => l.name ?? l.kind) })),
-    arrays: parse.arrays.map((arr) => ({ index: arr.index, name: arr.name ?? null, shape: arr.shape, range: rangeJson(text, arr.range), role: roleOf.get(arr.index) ?? null })),
+    unrelated: r.unrelated.map((u) => ({ index: u.arrayIndex, kind: u.kind, reason: u.reason })),
+    arrays: parse.arrays.map((arr) => ({ index: arr.index, name: arr.name ?? null, shape: arr.shape, range: rangeJson(lines, arr.range), role: roleOf.get(arr.index) ?? null })),
     slices: r.slices.map((s) => ({
       text: s.text, target: s.target ?? null, start: s.start, end: s.end,
       gates: s.gates.map((g) => ({ gate: g.gate, label: g.label, name: g.name, start: g.start, end: g.end })),
       layer: layerName.get(s.layerId) ?? s.layerId, layerReason: s.layerReason ?? null,
-      range: rangeJson(text, s.range),
+      range: rangeJson(lines, s.range),
       mismatch: s.mismatch
         ? { namedGate: s.mismatch.namedGate, correctStart: s.mismatch.correctStart, correctEnd: s.mismatch.correctEnd, message: s.mismatch.message }
         : null,
     })),
     diagnostics: [
-      ...parse.diagnostics.map((d) => ({ source: 'parse', severity: d.severity, code: d.code, message: d.message, range: rangeJson(text, d.range) })),
-      ...r.diagnostics.map((d) => ({ source: 'recognize', severity: d.severity, code: d.code, message: d.message, range: rangeJson(text, d.range) })),
+      ...parse.diagnostics.map((d) => ({ source: 'parse', severity: d.severity, code: d.code, message: d.message, range: rangeJson(lines, d.range) })),
+      ...r.diagnostics.map((d) => ({ source: 'recognize', severity: d.severity, code: d.code, message: d.message, range: rangeJson(lines, d.range) })),
     ],
   };
 }
 
 function inspectHuman(a: Analysis): string {
-  const { recognition: r, parse, text } = a;
+  const { recognition: r, parse } = a;
   const lines: string[] = [`${a.file}`];
   for (const l of r.layers) {
     const spec = conventionSpec(l.convention, l.cell);
@@ -246,7 +246,11 @@ function inspectHuman(a: Analysis): string {
     }
     if (l.alternatives.length) lines.push(`  also fits: ${l.alternatives.join(', ')}`);
   }
-  for (const d of r.dense) lines.push('', `Dense ${d.name}: ${d.layer.inputSize} → ${d.layer.units} (${d.layer.activation.name})`);
+  const unrelatedIndices = new Set(r.unrelated.map((u) => u.arrayIndex));
+  for (const d of r.dense) {
+    if (d.arrays.some((role) => unrelatedIndices.has(role.arrayIndex))) continue;
+    lines.push('', `Dense ${d.name}: ${d.layer.inputSize} → ${d.layer.units} (${d.layer.activation.name})`);
+  }
   if (r.models.length) {
     lines.push('', 'Stacks:');
     for (const m of r.models) lines.push(`  ${m.model.layers.map((l) => l.name ?? l.kind).join(' → ')}`);
@@ -254,22 +258,39 @@ function inspectHuman(a: Analysis): string {
   if (r.slices.length) {
     lines.push('', 'Slices in your code:');
     for (const s of r.slices) {
-      const lc = lineColumn(text, s.range.start);
+      const lc = a.lines.position(s.range.start);
       const gates = s.gates.map((g) => `${g.label} (${g.name})`).join(', ') || 'no gate';
       lines.push(`  ${lc.line}:${lc.column}  ${s.target ? `${s.target} = ` : ''}${s.text} → ${s.start}:${s.end} = ${gates}${s.mismatch ? '  ✗ MISMATCH' : ''}`);
       if (s.mismatch) lines.push(`      ${s.mismatch.message}`);
     }
   }
+  lines.push(...unrelatedLines(a));
   const diags = [...parse.diagnostics, ...r.diagnostics];
   if (diags.length) {
     lines.push('', 'Diagnostics:');
     for (const d of diags) {
-      const lc = lineColumn(text, d.range.start);
+      const lc = a.lines.position(d.range.start);
       lines.push(`  ${lc.line}:${lc.column}  ${d.severity}  ${d.message}  [${d.code}]`);
     }
   }
   if (!r.layers.length) lines.push('', 'No recurrent layer recognised.');
   return lines.join('\n') + '\n';
+}
+
+/** Past this many, the human listing of unrelated arrays stops with a count (--json lists every one). */
+const UNRELATED_LINES = 100;
+
+function unrelatedLines(a: Analysis): string[] {
+  const { unrelated } = a.recognition;
+  if (!unrelated.length) return [];
+  const lines = ['', `Not part of a recurrent layer (${unrelated.length} array${unrelated.length === 1 ? '' : 's'}):`];
+  for (const u of unrelated.slice(0, UNRELATED_LINES)) {
+    const array = a.parse.arrays[u.arrayIndex];
+    const lc = a.lines.position((array.nameRange ?? array.range).start);
+    lines.push(`  ${lc.line}:${lc.column}  ${array.name ?? 'array'} ${shapeText(array.shape)}  ${u.reason}`);
+  }
+  if (unrelated.length > UNRELATED_LINES) lines.push(`  … and ${unrelated.length - UNRELATED_LINES} more (inspect --json lists every one)`);
+  return lines;
 }
 
 // ---- run

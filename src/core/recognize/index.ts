@@ -16,8 +16,10 @@ import { classifyName, fullName, type NameInfo } from './names';
 import { outputWidth, recognizeSequence, type SequenceContext } from './sequence';
 import { RECOGNISER_TEMPLATES as MSG, templated } from './messages';
 import type { ArrayRole, Evidence, GateSlot, Recognition, RecognizedDense, RecognizedLayer } from './types';
+import { distractorKind, templatedUnrelated, unrelatedDiagnostics, UNRELATED_TEMPLATES, type UnrelatedArray } from './unrelated';
 
 export type { Recognition, RecognizedLayer, RecognizedDense, SliceAnnotation, Evidence, GateSlot, ArrayRole } from './types';
+export type { UnrelatedArray, UnrelatedKind } from './unrelated';
 
 export interface RecognizeOptions {
   /** Used where the arrays fit two conventions and nothing in the file decides (unnamed rows-packed matrices). */
@@ -37,13 +39,21 @@ interface Group {
 
 const FAMILY_TITLE: Record<Family, string> = { keras: 'Keras', pytorch: 'PyTorch', onnx: 'ONNX', tf1: 'TF1' };
 
-function groupNamed(arrays: readonly ExtractedArray[]): { groups: Group[]; pool: ExtractedArray[]; data: Array<{ info: NameInfo; array: ExtractedArray }> } {
+function groupNamed(arrays: readonly ExtractedArray[]): { groups: Group[]; pool: ExtractedArray[]; data: Array<{ info: NameInfo; array: ExtractedArray }>; distractors: UnrelatedArray[] } {
   const groups: Group[] = [];
   const open = new Map<string, Group>();
   const pool: ExtractedArray[] = [];
   const data: Array<{ info: NameInfo; array: ExtractedArray }> = [];
+  const distractors: UnrelatedArray[] = [];
   for (const a of arrays) {
     const info = a.list ? undefined : classifyName(a);
+    // Other layers' tensors named as such (attention, norms, embeddings, convolutions) never join a layer or the
+    // pool of unnamed arrays, where their shapes could pass for recurrent weights.
+    const kind = a.list ? undefined : distractorKind(fullName(a), info, a.shape);
+    if (kind) {
+      distractors.push(templatedUnrelated(a.index, kind, UNRELATED_TEMPLATES[kind]));
+      continue;
+    }
     if (!info) {
       pool.push(a);
       continue;
@@ -63,7 +73,7 @@ function groupNamed(arrays: readonly ExtractedArray[]): { groups: Group[]; pool:
     }
     g.members.push({ info, array: a });
   }
-  return { groups, pool, data };
+  return { groups, pool, data, distractors };
 }
 
 function dirsOf(g: Group): DirectionTensors[] {
@@ -355,13 +365,15 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   const options = typeof textOrInput === 'string' ? maybeOptions : textOrInput;
   const hints = readHints(text);
   const diagnostics: Diagnostic[] = [];
-  const { groups, pool, data } = groupNamed(parse.arrays);
+  const { groups, pool, data, distractors } = groupNamed(parse.arrays);
+  const unrelated: UnrelatedArray[] = distractors;
   const candidates: Candidate[] = [];
+  // The same reason for thousands of arrays is kept once, not once per array.
+  const reasons = new Map<string, string>();
   const reject = (r: Rejection): void => {
-    for (const a of r.arrays) {
-      const label = fullName(a) ? `"${fullName(a)}" ${shapeText(a.shape)}` : `array ${shapeText(a.shape)}`;
-      diagnostics.push({ severity: 'warning', code: 'unrecognized-array', message: `${label}: ${r.message}`, range: a.range });
-    }
+    let reason = reasons.get(r.message);
+    if (reason === undefined) reasons.set(r.message, (reason = r.message));
+    for (const a of r.arrays) if (a.index < parse.arrays.length) unrelated.push({ arrayIndex: a.index, kind: 'unmatched', reason });
   };
   for (const g of groups) {
     const r = analyseGroup(g);
@@ -515,7 +527,16 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     // Slice checks are a reading of free-form code; a surprise there must not cost the user the layers.
     diagnostics.push({ severity: 'info', code: 'slice-analysis-failed', message: `the gate-slice check stopped: ${(e as Error).message}`, range: { start: 0, end: 0 } });
   }
-  return { layers: finalLayers, dense: denses, models, slices, diagnostics };
+  // A Linear/Dense that heads no recurrent stack (a transformer's feed-forward, a classifier elsewhere) is listed too.
+  const stacked = new Set(models.flatMap((m) => m.layerIds));
+  for (const c of candidates) {
+    const built = byCandidate.get(c);
+    if (c.kind !== 'dense' || !built || stacked.has(built.id)) continue;
+    for (const a of arraysOf(c)) unrelated.push(templatedUnrelated(a.index, 'linear', UNRELATED_TEMPLATES.linearAlone, c.inputSize, c.units));
+  }
+  unrelated.sort((x, y) => x.arrayIndex - y.arrayIndex);
+  const unrelatedNotes = unrelatedDiagnostics(unrelated, parse.arrays, fullName, shapeText);
+  return { layers: finalLayers, dense: denses, models, slices, unrelated, diagnostics: [...unrelatedNotes, ...diagnostics] };
 }
 
 function outputWidthWithMerge(c: Candidate, layer: Layer): number {

@@ -89,6 +89,12 @@ export function classifyName(a: ExtractedArray): NameInfo | undefined {
     return { ...info, family: 'tf1' };
   }
 
+  // `fc.bias` is a PyTorch module's bias, the partner of `fc.weight` (Keras joins scopes with '/', never '.').
+  if (last === 'bias' && parts.length >= 2 && stripped.slice(stripped.lastIndexOf('/') + 1).includes('.')) {
+    const prefix = parts.slice(0, -1).join('.');
+    return { family: 'pytorch', group: prefix, module: prefix, role: 'dense_bias', direction: 0, kindHint: kindOfAny(parts.slice(0, -1)) ?? 'dense', written };
+  }
+
   // Keras scoped names: lstm_1/kernel:0, lstm/lstm_cell/kernel, bidirectional/forward_lstm/lstm_cell/kernel:0.
   if (KERAS_ROLES.has(last) && parts.length >= 1) {
     // TF1 num_proj: rnn/lstm_cell/projection/kernel.

@@ -3,6 +3,7 @@
 import type { CanonicalGate, CellKind, ConventionId } from '../conventions';
 import type { Model, RecurrentLayer, DenseLayer } from '../model';
 import type { SourceRange } from '../parse/types';
+import type { UnrelatedArray } from './unrelated';
 
 export interface ArrayRole {
   /** Index into ParseResult.arrays. */
@@ -95,6 +96,8 @@ export interface Recognition {
   /** Runnable stacks in order (recurrent layers then an optional Dense head). */
   readonly models: readonly { readonly name: string; readonly layerIds: readonly string[]; readonly model: Model }[];
   readonly slices: readonly SliceAnnotation[];
-  /** Arrays that belong to no layer, and other doubts, as diagnostics with source ranges. */
+  /** Every array that is part of no recurrent layer nor Dense head, with its kind and reason, in document order. */
+  readonly unrelated: readonly UnrelatedArray[];
+  /** Arrays that belong to no layer (one summary when many), and other doubts, as diagnostics with source ranges. */
   readonly diagnostics: readonly { readonly severity: 'error' | 'warning' | 'info'; readonly code: string; readonly message: string; readonly range: SourceRange; readonly template?: string; readonly args?: readonly string[] }[];
 }
