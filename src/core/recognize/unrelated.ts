@@ -46,6 +46,7 @@ const KIND_TITLE: Record<UnrelatedKind, string> = {
   embedding: 'Embedding', attention: 'attention', normalization: 'LayerNorm/BatchNorm', convolution: 'Conv', linear: 'Linear', unmatched: 'unmatched shape',
 };
 
+const MENTIONS_DISTRACTOR = /norm|ln|bn|running_|num_batches|moving_|gamma|beta|attn|attention|proj|query|key|value|multihead|mha|emb|wte|wpe|lookup|conv/i;
 const NORM_STATS = new Set(['running_mean', 'running_var', 'num_batches_tracked', 'moving_mean', 'moving_variance', 'gamma', 'beta']);
 
 /**
@@ -56,6 +57,8 @@ export function distractorKind(written: string | undefined, info: NameInfo | und
   if (written === undefined) return undefined;
   if (info && (info.family === 'data' || !/^(dense_weight|dense_bias|dense_kernel|kernel|bias)$/.test(info.role))) return undefined;
   if (info && info.kindHint !== undefined && info.kindHint !== 'dense') return undefined;
+  // One test on the whole name first: most names (a0, W, fc.weight) mention none of these, and there are 10⁶ of them.
+  if (shape.length < 3 && !MENTIONS_DISTRACTOR.test(written)) return undefined;
   const parts = written.toLowerCase().replace(/:\d+$/, '').split(/[/.]/).filter(Boolean);
   const last = parts[parts.length - 1] ?? '';
   if (NORM_STATS.has(last) || parts.some((p) => /norm|^(ln|bn)(_?\d+|_f)?$/.test(p))) return 'normalization';

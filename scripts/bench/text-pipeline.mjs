@@ -1,0 +1,116 @@
+// Text-pipeline benchmark: `gate-lens inspect` and `gate-lens run` from pasted text, end to end through the CLI's own
+// main() (read, extract, hints, recognise, slices, output), each measurement in a fresh Node process so its peak memory
+// is its own. Node start-up is left out of the in-process times and reported apart.
+//   node scripts/bench/text-pipeline.mjs              every case
+//   node scripts/bench/text-pipeline.mjs --quick      smaller inputs (smoke test; figures are rough)
+//   node scripts/bench/text-pipeline.mjs --json       one JSON line per case
+//   node scripts/bench/text-pipeline.mjs --only=scale one section: scale, inspect, run
+// Cases:
+//   scale    10⁶ tiny unrelated arrays (`a0 = [0.1, 0.5]` …): inspect must stay linear, memory bounded, one summary
+//            diagnostic.
+//   inspect  a 20 MB pasted Keras LSTM (printed weights + code around them): MB/s of the whole inspect.
+//   run      a 5 MB pasted Keras LSTM + a 200-step input: `gate-lens run` against the Python way (exec the file in
+//            python3, NumPy forward pass), time and peak memory, when python3 with NumPy is there.
+// The machine is shared: the load average is printed with every figure; times are CPU time of the measured process
+// (user + system) next to wall time.
+import * as esbuild from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const self = fileURLToPath(import.meta.url);
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const quick = args.includes('--quick');
+const only = args.find((a) => a.startsWith('--only='))?.slice(7);
+const log = (...a) => (json ? console.error(...a) : console.log(...a));
+const load = () => loadavg().map((x) => x.toFixed(2)).join(', ');
+
+async function loadCli() {
+  const outfile = join(root, 'out/bench/cli-main.cjs');
+  await esbuild.build({
+    entryPoints: [join(root, 'src/cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'warning',
+    loader: { '.wasm': 'binary' },
+  });
+  return createRequire(import.meta.url)(outfile);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Child: one CLI command in this fresh process, measured around main() only.
+
+async function child(argv) {
+  const cli = await loadCli();
+  let outChars = 0;
+  let errText = '';
+  const io = { out: (t) => { outChars += t.length; }, err: (t) => { errText += t; }, readFile: (p) => readFileSync(p) };
+  const c0 = process.cpuUsage();
+  const w0 = performance.now();
+  const code = cli.main(argv, io);
+  const wallMs = performance.now() - w0;
+  const c = process.cpuUsage(c0);
+  process.stdout.write(JSON.stringify({ code, wallMs, cpuMs: (c.user + c.system) / 1000, maxRssMB: process.resourceUsage().maxRSS / 1024, outChars, err: errText.slice(0, 400) }) + '\n');
+}
+
+function measure(argv) {
+  const r = spawnSync(process.execPath, [self, '--child', ...argv], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+/** Node start-up plus loading the CLI bundle, for reference: what `gate-lens --version` costs. */
+function startupMs() {
+  const t = performance.now();
+  spawnSync(process.execPath, [join(root, 'dist/cli.js'), '--version'], { encoding: 'utf8' });
+  return performance.now() - t;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Cases
+
+function tinyArrays(n) {
+  const parts = new Array(n);
+  for (let k = 0; k < n; k++) parts[k] = `a${k} = [${(k % 7) / 10}, 0.5]\n`;
+  return parts.join('');
+}
+
+function scaleCase(dir) {
+  const n = quick ? 100_000 : 1_000_000;
+  const file = join(dir, 'tiny.py');
+  writeFileSync(file, tinyArrays(n));
+  const r = measure(['inspect', file]);
+  const rj = measure(['inspect', file, '--json']);
+  return {
+    case: `inspect, ${n.toLocaleString('en')} tiny arrays`, arrays: n, MB: +(readFileSync(file).length / 1e6).toFixed(1),
+    wallMs: Math.round(r.wallMs), cpuMs: Math.round(r.cpuMs), maxRssMB: Math.round(r.maxRssMB), outputKB: Math.round(r.outChars / 1024),
+    jsonWallMs: Math.round(rj.wallMs), jsonCpuMs: Math.round(rj.cpuMs), jsonMaxRssMB: Math.round(rj.maxRssMB), load: load(),
+  };
+}
+
+const report = [];
+async function main() {
+  if (args[0] === '--child') return child(args.slice(1));
+  const dir = mkdtempSync(join(tmpdir(), 'gate-lens-text-bench-'));
+  try {
+    log(`Text pipeline benchmark — load average ${load()}; Node start-up + CLI load ≈ ${Math.round(median([startupMs(), startupMs(), startupMs()]))} ms (excluded below)`);
+    if (!only || only === 'scale') {
+      const r = scaleCase(dir);
+      report.push(r);
+      if (json) console.log(JSON.stringify(r));
+      else log(`  ${r.case} (${r.MB} MB): ${r.wallMs} ms wall, ${r.cpuMs} ms CPU, peak RSS ${r.maxRssMB} MB, output ${r.outputKB} KB; --json: ${r.jsonWallMs} ms wall, ${r.jsonCpuMs} ms CPU, peak RSS ${r.jsonMaxRssMB} MB (load ${r.load})`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
+export { report };
