@@ -96,6 +96,8 @@ interface Context {
   readonly inherited?: boolean;
   /** The dict key or pair string alone (`name` joins it to the enclosing keys). */
   readonly key?: string;
+  /** The shape a variable header gave for the values after it. */
+  readonly headerShape?: readonly number[];
 }
 
 const CANCELLED = Symbol('cancelled');
@@ -165,6 +167,12 @@ class Extractor {
   // <tf.Variable 'name:0' shape=... numpy=array(...)>: the name waiting for its numpy= value.
   private expectVariableName = false;
   private variableName?: { value: string; range: SourceRange };
+  /**
+   * A variable header with no value in it (TF1 `<tf.Variable 'rnn/kernel:0' shape=(5, 1) dtype=float32_ref>`, Keras 3
+   * `<KerasVariable shape=(2, 12), dtype=float32, path=lstm/kernel>`): its name and shape belong to the values
+   * printed on the lines after it.
+   */
+  private pendingHeader?: { value: string; range: SourceRange; lineEnd: number; shape?: number[] };
   private callContext?: { at: number; context: Context };
   private tokenSinceNewline = false;
   private suppressedDiagnostics = 0;
@@ -271,7 +279,7 @@ class Extractor {
         i++;
         continue;
       }
-      if (c === 62 /* > */) this.variableName = undefined;
+      if (c === 62 /* > */) this.endVariableHeader();
       this.pushToken(Tok.Punct, i, i + 1);
       i++;
     }
@@ -407,7 +415,7 @@ class Extractor {
       }
       if (this.expectVariableName) {
         this.expectVariableName = false;
-        if (value !== undefined) this.variableName = { value, range: { start: contentStart, end: contentEnd } };
+        if (value !== undefined) this.startVariableHeader(value, { start: contentStart, end: contentEnd });
       }
       this.noteNameField();
     } else if (!triple) {
@@ -458,7 +466,7 @@ class Extractor {
         if (text.charCodeAt(k) === 40) return this.constructorCall(i, j, k, text.slice(i, j), last);
       }
     }
-    if (this.punctOf(1) === 60 /* < */ && text.startsWith('Variable', j - 8)) this.expectVariableName = true;
+    if (j - i >= 8 && text.startsWith('Variable', j - 8) && (this.punctOf(1) === 60 /* < */ || isQuoteAfterSpace(text, j))) this.expectVariableName = true;
     // "Parameter containing:" (PyTorch's parameter repr) says nothing about names: skip it like whitespace.
     if (j - i === 9 && text.startsWith('Parameter containing:', i)) return i + 21;
     // Keras 3: <Variable path=sequential/lstm/lstm_cell/kernel, shape=(2, 8), dtype=float32, value=[[...]]>.
@@ -470,7 +478,7 @@ class Extractor {
         end++;
       }
       this.expectVariableName = false;
-      if (end > j + 1) this.variableName = { value: text.slice(j + 1, end), range: { start: j + 1, end } };
+      if (end > j + 1) this.startVariableHeader(text.slice(j + 1, end), { start: j + 1, end });
       this.pushToken(Tok.Ident, i, end);
       return end;
     }
@@ -481,6 +489,36 @@ class Extractor {
     }
     this.pushToken(Tok.Ident, i, j);
     return j;
+  }
+
+  private startVariableHeader(value: string, range: SourceRange): void {
+    this.variableName = { value, range };
+    const text = this.text;
+    let lineStart = range.start;
+    while (lineStart > 0 && range.start - lineStart < 512 && text.charCodeAt(lineStart - 1) !== 10) lineStart--;
+    const end = lineEnd(text, range.end);
+    const shape = /\bshape=\(([\d,\s]*)\)/.exec(text.slice(lineStart, Math.min(end, lineStart + 1024)));
+    const dims = shape ? shape[1].split(',').map((d) => d.trim()).filter((d) => d !== '').map(Number) : undefined;
+    this.pendingHeader = { value, range, lineEnd: end, ...(dims ? { shape: dims } : {}) };
+  }
+
+  /** The '>' of a variable header: a value inside it has been read by now; a header without one waits for the next lines. */
+  private endVariableHeader(): void {
+    this.variableName = undefined;
+  }
+
+  /** The pending header, when the literal at `pos` is the first thing printed after the header's line. */
+  private headerFor(pos: number): { value: string; range: SourceRange; shape?: number[] } | undefined {
+    const header = this.pendingHeader;
+    if (!header || pos <= header.lineEnd) return undefined;
+    const slot = this.tok(1);
+    if (slot >= 0 && this.tokEnd[slot] > header.lineEnd) {
+      this.pendingHeader = undefined;
+      return undefined;
+    }
+    this.pendingHeader = undefined;
+    this.variableName = undefined;
+    return header;
   }
 
   // ---- containers ----
@@ -654,6 +692,7 @@ class Extractor {
           // <tf.Variable 'lstm/kernel:0' ... numpy=array(...)>, Keras 3 <Variable path=..., value=[[...]]>.
           const named = this.variableName;
           this.variableName = undefined;
+          this.pendingHeader = undefined;
           return { role: 'named', name: named.value, nameRange: named.range, path };
         }
         // <tf.Tensor: shape=(2,), dtype=float32, numpy=array(...)> has no name.
@@ -710,6 +749,8 @@ class Extractor {
       }
     }
     if (this.stack.length === 0) {
+      const header = this.headerFor(pos);
+      if (header) return { role: 'printed', name: header.value, nameRange: header.range, path, ...(header.shape ? { headerShape: header.shape } : {}) };
       const printed = this.printedName(pos);
       if (printed) return { role: 'printed', name: printed.name, nameRange: printed.range, path };
     }
@@ -900,6 +941,7 @@ class Extractor {
   ): void {
     const index = this.arrays.length;
     const name = unnamed ? undefined : context.name;
+    if (context.headerShape) array = this.fitHeaderShape(array, context.headerShape, name);
     const result: {
       -readonly [K in keyof ExtractedArray]: ExtractedArray[K];
     } = { index, shape: array.shape, values: array.values, range: array.range, form };
@@ -923,6 +965,23 @@ class Extractor {
         name,
       );
     }
+  }
+
+  /** Values printed under a header take the header's shape when the count agrees; a disagreement is reported. */
+  private fitHeaderShape(array: NumericArray, shape: readonly number[], name: string | undefined): NumericArray {
+    const same = shape.length === array.shape.length && shape.every((d, k) => d === array.shape[k]);
+    if (same) return array;
+    const count = shape.reduce((p, d) => p * d, 1);
+    if (count === array.values.length) return { ...array, shape: [...shape] };
+    const label = name !== undefined ? `'${name}'` : 'This array';
+    this.diagnose(
+      'warning',
+      'header-shape',
+      `${label}: its header says shape (${shape.join(', ')}${shape.length === 1 ? ',' : ''}) = ${count} values, but ${array.values.length} values follow it; some rows may be missing from the paste.`,
+      array.range,
+      name,
+    );
+    return array;
   }
 
   private emptyArray(name: string | undefined, range: SourceRange): void {
@@ -1048,6 +1107,14 @@ export function promptEnd(text: string, i: number): number {
   if (c !== 73 /* I */ && c !== 79 /* O */) return i;
   const prompt = /^(?:In ?|Out)\[[\d\s*]*\]:[ \t]?/.exec(text.slice(i, i + 16));
   return prompt ? i + prompt[0].length : i;
+}
+
+/** `tf.Variable 'name'`: the identifier at `j` is followed, on its line, by a quote. */
+function isQuoteAfterSpace(text: string, j: number): boolean {
+  let k = j;
+  while (text.charCodeAt(k) === 32) k++;
+  const c = text.charCodeAt(k);
+  return k > j && (c === 39 || c === 34);
 }
 
 function skipBlanks(text: string, i: number, end: number): number {

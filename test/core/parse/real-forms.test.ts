@@ -145,3 +145,68 @@ describe('real forms: named_parameters() prints', () => {
     assert.deepEqual(summary(extractArrays(text).arrays), ['rnn.weight_ih_l0 3x2', 'rnn.bias_ih_l0 3', 'fc.weight 1x3']);
   });
 });
+
+describe('real forms: variable headers followed by their values', () => {
+  it('gives a TF1 `<tf.Variable ... dtype=float32_ref>` header name to the values printed after it (rows separated by blank lines)', () => {
+    const text = [
+      'I printed the trainable variables with sess.run:',
+      '',
+      'for v in tf.trainable_variables():',
+      '    print(v)',
+      '    print(sess.run(v))',
+      '',
+      "<tf.Variable 'simple_rnn_1/kernel:0' shape=(5, 1) dtype=float32_ref>",
+      '[[ 0.5488135 ]',
+      '',
+      ' [ 0.71518934]',
+      '',
+      ' [ 0.60276335]',
+      '',
+      ' [ 0.5448832 ]',
+      '',
+      ' [ 0.4236548 ]]',
+      "<tf.Variable 'simple_rnn_1/recurrent_kernel:0' shape=(1, 1) dtype=float32_ref>",
+      '[[1.]]',
+      "<tf.Variable 'simple_rnn_1/bias:0' shape=(1,) dtype=float32_ref>",
+      '[0.]',
+    ].join('\n');
+    const result = extractArrays(text);
+    assert.deepEqual(summary(result.arrays), ['simple_rnn_1/kernel:0 5x1', 'simple_rnn_1/recurrent_kernel:0 1x1', 'simple_rnn_1/bias:0 1']);
+    assert.deepEqual(Array.from(result.arrays[0].values), [0.5488135, 0.71518934, 0.60276335, 0.5448832, 0.4236548]);
+    assert.equal(text.slice(result.arrays[0].nameRange!.start, result.arrays[0].nameRange!.end), 'simple_rnn_1/kernel:0');
+  });
+
+  it('reads the header without angle brackets (tf.Variable \'name\' shape=... on its own line)', () => {
+    const text = "  tf.Variable 'rnn/kernel:0' shape=(2, 3) dtype=float32_ref\n[[1. 2. 3.]\n [4. 5. 6.]]\ntf.Variable 'rnn/bias:0' shape=(3,) dtype=float32_ref\n[0. 0. 0.]\n";
+    assert.deepEqual(summary(extractArrays(text).arrays), ['rnn/kernel:0 2x3', 'rnn/bias:0 3']);
+  });
+
+  it('gives Keras 3 <KerasVariable shape=..., path=...> and <Variable path=..., shape=...> headers to the values after them', () => {
+    const text = [
+      'for w in model.layers[0].weights:',
+      '    print(w)',
+      '    print(w.numpy())',
+      '',
+      '<KerasVariable shape=(2, 8), dtype=float32, path=sequential/lstm/lstm_cell/kernel>',
+      '[[ 0.1  0.2  0.3  0.4  0.5  0.6  0.7  0.8]',
+      ' [-0.1 -0.2 -0.3 -0.4 -0.5 -0.6 -0.7 -0.8]]',
+      '<Variable path=sequential/lstm/lstm_cell/bias, shape=(8,), dtype=float32>',
+      '[0. 0. 1. 1. 0. 0. 0. 0.]',
+    ].join('\n');
+    assert.deepEqual(summary(extractArrays(text).arrays), ['sequential/lstm/lstm_cell/kernel 2x8', 'sequential/lstm/lstm_cell/bias 8']);
+  });
+
+  it('takes the header shape for a flat print of the same count, and says so when the counts disagree', () => {
+    const flat = extractArrays("<tf.Variable 'gru/kernel:0' shape=(2, 3) dtype=float32_ref>\n[1. 2. 3. 4. 5. 6.]\n");
+    assert.deepEqual(summary(flat.arrays), ['gru/kernel:0 2x3']);
+    const short = extractArrays("<tf.Variable 'gru/kernel:0' shape=(3, 3) dtype=float32_ref>\n[[1. 2. 3.]\n [4. 5. 6.]]\n");
+    assert.deepEqual(summary(short.arrays), ['gru/kernel:0 2x3']);
+    assert.deepEqual(short.diagnostics.map((d) => d.code), ['header-shape']);
+    assert.match(short.diagnostics[0].message, /header says shape \(3, 3\) = 9 values, but 6 values follow/);
+  });
+
+  it('does not give a header to values that come after other code or output', () => {
+    const text = "<tf.Variable 'rnn/kernel:0' shape=(2, 3) dtype=float32_ref>\nprint('done')\n[[1. 2. 3.]\n [4. 5. 6.]]\n";
+    assert.deepEqual(summary(extractArrays(text).arrays), ['? 2x3']);
+  });
+});
