@@ -170,7 +170,8 @@ function analyse(io: Io, file: string, conventionFlag: string | undefined): Anal
     if (!CONVENTIONS.includes(conventionFlag as ConventionId)) throw new CliError(EXIT.usage, `--convention must be one of ${CONVENTIONS.join(', ')} (got "${conventionFlag}")`);
     conventionOverride = conventionFlag as ConventionId;
   }
-  const parse = extractArrays(text);
+  // The file name decides what `#` and quotes mean (.py: Python; .txt/.md/.log: plain text; .json: JSON).
+  const parse = extractArrays(text, { languageId: file });
   const recognition = recognize(parse, text, { ...(conventionOverride ? { conventionOverride } : {}) });
   return { file, text, parse, recognition, lines: new LineIndex(text) };
 }

@@ -80,6 +80,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
       conventionOverride: this.conventionFor(document.uri),
       defaultConvention: settings.defaultConvention(document),
       kerasVersion: settings.kerasVersion(document),
+      languageId: document.languageId,
     };
   }
 

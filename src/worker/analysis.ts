@@ -8,7 +8,7 @@ import type { InitialState, LayerResult, DirectionTrace, Sequence } from '../cor
 import type { Analysis, AnalyzeOptions, RunJob } from './protocol';
 
 export function analyzeText(text: string, options: AnalyzeOptions): Analysis {
-  const parse = extractArrays(text);
+  const parse = extractArrays(text, options.languageId !== undefined ? { languageId: options.languageId } : {});
   const recognition = recognize(parse, text, options);
   return { parse, recognition };
 }

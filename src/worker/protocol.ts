@@ -13,6 +13,8 @@ export interface AnalyzeOptions {
   readonly defaultConvention?: ConventionId;
   /** gateLens.kerasVersion: which hard_sigmoid a Keras layer that names it uses. */
   readonly kerasVersion?: '2' | '3';
+  /** The document's language id (python, plaintext, markdown, json, ...): decides what `#` and quotes mean. */
+  readonly languageId?: string;
 }
 
 export interface Analysis {

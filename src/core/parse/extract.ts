@@ -7,7 +7,27 @@ import { readNumber, lastNumber } from './number';
 import { readNumericList, releaseScratch, skipBalanced, type ListOutcome, type NumericArray } from './numeric-list';
 import type { ArrayForm, DiagnosticSeverity, ExtractedArray, ParseDiagnostic, ParseResult, SourceRange } from './types';
 
+/**
+ * What kind of file the text comes from. In Python, `#` starts a comment and quotes make strings, and output pasted
+ * into comments and triple-quoted strings is read as embedded data; in plain text, Markdown and logs quotes and `#`
+ * mean nothing (a Markdown fence marked python/pycon reads as Python); JSON is JSON.
+ */
+export type FileKind = 'python' | 'text' | 'markdown' | 'json';
+
+/** The file kind for a VS Code language id or a file name: python/.py, json/.json(c), markdown/.md, else text. */
+export function fileKindOf(languageIdOrFileName: string): FileKind {
+  const id = languageIdOrFileName.toLowerCase();
+  if (id === 'python' || /\.(py|pyw|pyi)$/.test(id)) return 'python';
+  if (id === 'json' || id === 'jsonc' || /\.(json|jsonc)$/.test(id)) return 'json';
+  if (id === 'markdown' || /\.(md|markdown)$/.test(id)) return 'markdown';
+  return 'text';
+}
+
 export interface ExtractOptions {
+  /** The kind of file (default: from `languageId` when given, else 'python', the reading before file kinds existed). */
+  readonly fileKind?: FileKind;
+  /** A VS Code language id or file name, mapped by fileKindOf when `fileKind` is not given. */
+  readonly languageId?: string;
   /** Texts longer than this (UTF-16 code units, ≈ bytes for weight text) get one `too-large` diagnostic. Default 50 MB. */
   readonly maxBytes?: number;
   /** Deepest bracket nesting read. Default 64. */
@@ -125,7 +145,8 @@ export function extractArrays(text: string, options: ExtractOptions = {}): Parse
   const signal = options.signal;
   if (signal?.aborted) return cancelledResult();
   try {
-    return new Extractor(text, maxDepth, signal).run();
+    const kind = options.fileKind ?? (options.languageId !== undefined ? fileKindOf(options.languageId) : 'python');
+    return new Extractor(text, maxDepth, signal, kind).run();
   } catch (error) {
     if (error === CANCELLED) return cancelledResult();
     throw error;
@@ -151,7 +172,8 @@ class Extractor {
   private readonly stack: Container[] = [];
   private readonly noRetry = new Set<number>();
   private readonly documentIsJson: boolean;
-  private listCounter = 0;
+  listCounter = 0;
+  private inFence = false;
   private tooDeepReported = false;
   private untilCheck = 1 << 14;
   // The last RING significant tokens, newest at `head`.
@@ -175,6 +197,8 @@ class Extractor {
   private pendingHeader?: { value: string; range: SourceRange; lineEnd: number; shape?: number[] };
   private callContext?: { at: number; context: Context };
   private tokenSinceNewline = false;
+  /** `#` comments and triple-quoted strings are Python syntax here (Python and JSON files, python fences in Markdown). */
+  private pythonSyntax: boolean;
   private suppressedDiagnostics = 0;
   private noDoubleQuoteBefore = 0;
   private noSingleQuoteBefore = 0;
@@ -184,8 +208,10 @@ class Extractor {
     private readonly text: string,
     private readonly maxDepth: number,
     private readonly signal: { readonly aborted: boolean } | undefined,
+    private readonly kind: FileKind = 'python',
   ) {
     this.n = text.length;
+    this.pythonSyntax = kind !== 'text' && kind !== 'markdown';
     this.limits = {
       maxDepth,
       checkpoint: () => {
@@ -225,10 +251,19 @@ class Extractor {
           continue;
         }
       }
+      if (this.kind === 'markdown' && !this.tokenSinceNewline && (c === 96 || c === 126) && isFence(text, i)) {
+        i = this.fence(i);
+        continue;
+      }
       // Only '#' comments: in Python '//' is floor division, and JSON has no comments.
-      if (c === 35 /* # */) {
-        this.tokenSinceNewline = true;
-        i = lineEnd(text, i);
+      if (c === 35 /* # */ && this.pythonSyntax) {
+        i = this.comment(i);
+        continue;
+      }
+      if ((c === 34 /* " */ || c === 39) /* ' */ && !this.pythonSyntax && text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c) {
+        // Plain text: a triple quote is just punctuation; what it wraps is read like the rest.
+        this.pushToken(Tok.Punct, i, i + 3);
+        i += 3;
         continue;
       }
       if (c === 34 /* " */ || c === 39 /* ' */) {
@@ -426,6 +461,7 @@ class Extractor {
       return i + 1;
     } else {
       this.pushToken(Tok.String, i, end, undefined, undefined, STRING_OPAQUE);
+      if (triple && this.kind !== 'json') this.readEmbedded(contentStart, contentEnd, 'string', text.slice(contentStart, contentEnd));
     }
     return end;
   }
@@ -489,6 +525,64 @@ class Extractor {
     }
     this.pushToken(Tok.Ident, i, j);
     return j;
+  }
+
+  // ---- embedded output: comments and strings in Python, fences in Markdown ----
+
+  /**
+   * A `#` comment, with the comment lines right below it: output pasted as comments (`# tensor([[0.1, ...` over
+   * several lines) is read as embedded data, the `#`s and the code before them blanked so offsets stay exact.
+   */
+  private comment(i: number): number {
+    const text = this.text;
+    this.tokenSinceNewline = true;
+    let end = lineEnd(text, i);
+    if (this.kind === 'json') return end;
+    let masked = ' ' + text.slice(i + 1, end);
+    // Following lines that hold only a comment belong to the same block.
+    while (end < this.n) {
+      let k = end + 1;
+      while (k < this.n && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+      if (text.charCodeAt(k) !== 35) break;
+      const next = lineEnd(text, k);
+      masked += '\n' + ' '.repeat(k - end) + text.slice(k + 1, next);
+      end = next;
+    }
+    this.readEmbedded(i, end, 'comment', masked);
+    return end;
+  }
+
+  /** Reads `masked` (the document's [start, end) with syntax blanked, same length) in plain-text mode. */
+  private readEmbedded(start: number, end: number, where: 'string' | 'comment', masked: string): void {
+    if (end - start < 3 || !/\d/.test(masked) || !/[[(]/.test(masked)) return;
+    const sub = new Extractor(masked, this.maxDepth, this.signal, 'text');
+    const result = sub.run();
+    const shift = (r: SourceRange): SourceRange => ({ start: r.start + start, end: r.end + start });
+    const listBase = this.listCounter;
+    for (const a of result.arrays) {
+      const moved: { -readonly [K in keyof ExtractedArray]: ExtractedArray[K] } = { ...a, index: this.arrays.length, range: shift(a.range), embedded: where };
+      if (a.nameRange) moved.nameRange = shift(a.nameRange);
+      if (a.list) moved.list = { id: listBase + a.list.id, position: a.list.position };
+      this.arrays.push(moved);
+    }
+    this.listCounter += sub.listCounter;
+    // In a comment or a string only what concerns the data read there is worth a word (not prose brackets).
+    for (const d of result.diagnostics) {
+      if (d.code === 'truncated-print' || d.code === 'header-shape' || d.code === 'nan-values') this.diagnose(d.severity, d.code, d.message, shift(d.range), d.name);
+    }
+  }
+
+  /** A Markdown fence line: ends open parentheses like a blank line; the fence's language decides the syntax inside. */
+  private fence(i: number): number {
+    const text = this.text;
+    const end = lineEnd(text, i);
+    const info = text.slice(i, end).replace(/^[`~]+/, '').trim().toLowerCase();
+    const opening = !this.inFence;
+    this.inFence = opening;
+    this.pythonSyntax = opening && /^(python|py|python3|ipython|ipython3)\b/.test(info);
+    this.blankLine();
+    this.pendingHeader = undefined;
+    return end;
   }
 
   private startVariableHeader(value: string, range: SourceRange): void {
@@ -1115,6 +1209,12 @@ function isQuoteAfterSpace(text: string, j: number): boolean {
   while (text.charCodeAt(k) === 32) k++;
   const c = text.charCodeAt(k);
   return k > j && (c === 39 || c === 34);
+}
+
+/** ``` or ~~~ (three or more) at a line start. */
+function isFence(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c;
 }
 
 function skipBlanks(text: string, i: number, end: number): number {

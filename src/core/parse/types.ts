@@ -30,6 +30,8 @@ export interface ExtractedArray {
   readonly list?: { readonly id: number; readonly position: number };
   /** Enclosing container names, outermost first (JSON object keys, dict names), when nested. */
   readonly path?: readonly string[];
+  /** Read from output pasted into a Python `#` comment or a triple-quoted string, not from code. */
+  readonly embedded?: 'comment' | 'string';
 }
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'info';

@@ -8,6 +8,7 @@ import { analyseSlices } from '../hints/slices';
 import type { DenseLayer, Layer, MergeMode, RecurrentLayer } from '../model';
 import type { ExtractedArray, ParseResult, SourceRange } from '../parse/types';
 import { applyHints, matchHints } from './apply-hints';
+import { embeddedEvidence, withoutCoveredEmbedded } from './embedded';
 import {
   analyseDense, analyseKeras, analyseOnnx, analysePytorch, analyseTf1, cellTitle, isRejection, shapeText,
   type Candidate, type DenseCandidate, type DirectionTensors, type Family, type LayerCandidate, type Rejection,
@@ -365,7 +366,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   const options = typeof textOrInput === 'string' ? maybeOptions : textOrInput;
   const hints = readHints(text);
   const diagnostics: Diagnostic[] = [];
-  const { groups, pool, data, distractors } = groupNamed(parse.arrays);
+  const { groups, pool, data, distractors } = groupNamed(withoutCoveredEmbedded(parse.arrays));
   const unrelated: UnrelatedArray[] = distractors;
   const candidates: Candidate[] = [];
   // The same reason for thousands of arrays is kept once, not once per array.
@@ -426,6 +427,10 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   }
 
   candidates.sort((a, b) => firstIndex(a) - firstIndex(b));
+  for (const c of candidates) {
+    const e = embeddedEvidence(arraysOf(c), text);
+    if (e) c.evidence.push(e);
+  }
   // Every layer gets a distinct name: unnamed ones after their kind, Keras-style (lstm, lstm_1, ...), and a name
   // used twice (two pasted `kernel = ...` blocks) gets the same kind of suffix.
   const taken = new Set<string>();

@@ -96,6 +96,8 @@ export const RECOGNISER_TEMPLATES = {
   pytorchNotOnnxFromFile: '{0} in the file → PyTorch, not ONNX',
   pytorchNotOnnxFromSetting: 'the default convention setting ({0}) → PyTorch, not ONNX',
   pytorchNotOnnxDefault: 'the file points to PyTorch → PyTorch, not ONNX',
+  embeddedComment: 'values read from output pasted in # comments (from line {0}); no code array gives this layer',
+  embeddedString: 'values read from output pasted in a string (from line {0}); no code array gives this layer',
 } as const;
 
 /** Replaces {0}, {1}, ... with the arguments, as vscode.l10n.t does; a placeholder with no argument stays as written. */

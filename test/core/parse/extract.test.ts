@@ -693,10 +693,12 @@ describe('extractArrays: adversarial inputs', () => {
     }
   });
 
-  it('ignores brackets inside strings, comments and docstrings', () => {
+  it('keeps brackets inside strings, comments and docstrings out of the code: only embedded (marked) arrays come from them', () => {
     const text = '"""\nW = [[1, 2]]\n"""\n# b = [3]\ns = "[4, 5]"\nc = [6.0]';
     const result = extractArrays(text);
-    assert.deepEqual(result.arrays.map((a) => [a.name, values(a)]), [['c', [6]]]);
+    assert.deepEqual(result.arrays.filter((a) => !a.embedded).map((a) => [a.name, values(a)]), [['c', [6]]]);
+    assert.deepEqual(result.arrays.filter((a) => a.embedded).map((a) => [a.name, a.embedded]), [['W', 'string'], ['b', 'comment']]);
+    assert.deepEqual(extractArrays(text, { fileKind: 'json' }).arrays.map((a) => a.name), ['c']);
   });
 
   it('reads an array after prose and a colon on the same line, apostrophes included', () => {

@@ -1,0 +1,130 @@
+// Recognition of the forms real people paste: what the layers are, where their arrays came from, and that a
+// recognised layer from such text runs like the arrays read directly.
+import * as assert from 'node:assert/strict';
+import { extractArrays, type FileKind } from '../../../src/core/parse';
+import { recognize } from '../../../src/core/recognize';
+
+function read(text: string, fileKind: FileKind = 'python') {
+  const parse = extractArrays(text, { fileKind });
+  return { parse, recognition: recognize(parse, text) };
+}
+
+describe('recognise: output pasted into Python comments and strings', () => {
+  it('reads a state_dict print pasted as # comments in a .py when no code array gives the layer, and says where', () => {
+    const text = [
+      'import torch.nn as nn',
+      '',
+      '# I printed the state dict of the trained model:',
+      "# OrderedDict([('rnn.weight_ih_l0', tensor([[-0.0043,  0.3097],",
+      '#         [-0.4752, -0.4249],',
+      "#         [-0.2224,  0.1548]])), ('rnn.weight_hh_l0', tensor([[-0.0931,  0.0611,  0.5228],",
+      '#         [-0.5356, -0.3635, -0.1462],',
+      "#         [-0.2251,  0.4988, -0.3742]])), ('rnn.bias_ih_l0', tensor([ 0.2612,  0.2322, -0.1004])),",
+      "#  ('rnn.bias_hh_l0', tensor([-0.4476, -0.4002, -0.2982]))])",
+      '',
+      'class Net(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.rnn = nn.RNN(2, 3)  # hidden 3, input 2',
+    ].join('\n');
+    const { parse, recognition } = read(text);
+    assert.deepEqual(parse.arrays.map((a) => a.embedded), ['comment', 'comment', 'comment', 'comment']);
+    const [layer] = recognition.layers;
+    assert.equal(recognition.layers.length, 1);
+    assert.equal(layer.cell, 'simple_rnn');
+    assert.equal(layer.convention, 'pytorch');
+    assert.deepEqual([layer.units, layer.inputSize], [3, 2]);
+    const embedded = layer.evidence.find((e) => e.code === 'embedded');
+    assert.ok(embedded, JSON.stringify(layer.evidence));
+    assert.match(embedded.message, /# comments \(from line 4\)/);
+    // The offsets point into the document itself, so hovers land on the comment's digits.
+    const w = parse.arrays[0];
+    assert.equal(text.slice(w.range.start, w.range.start + 7), 'tensor(');
+  });
+
+  it('reads a named_parameters() listing inside a docstring', () => {
+    const text = [
+      '"""',
+      'Output of',
+      '    for name, p in model.named_parameters(): print(name, p)',
+      '',
+      'lstm.weight_ih_l0 Parameter containing:',
+      'tensor([[ 0.1,  0.2],',
+      '        [ 0.3,  0.4],',
+      '        [ 0.5,  0.6],',
+      '        [ 0.7,  0.8]], requires_grad=True)',
+      'lstm.weight_hh_l0 Parameter containing:',
+      'tensor([[ 0.1],',
+      '        [ 0.2],',
+      '        [ 0.3],',
+      '        [ 0.4]], requires_grad=True)',
+      '"""',
+      'import torch',
+      'lstm = torch.nn.LSTM(2, 1)',
+    ].join('\n');
+    const { recognition } = read(text);
+    assert.equal(recognition.layers.length, 1);
+    assert.equal(recognition.layers[0].cell, 'lstm');
+    assert.match(recognition.layers[0].evidence.find((e) => e.code === 'embedded')!.message, /in a string \(from line 6\)/);
+  });
+
+  it('ignores embedded values for a layer the code already gives (an old print left in a comment)', () => {
+    const text = [
+      'import numpy as np',
+      '# old run: kernel = [[9., 9., 9.], [9., 9., 9.]]',
+      'kernel = np.array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]])',
+      'recurrent_kernel = np.array([[0.7, 0.8, 0.9]])',
+      '# bias = np.array([0.0, 0.0, 1.0])',
+      '# print(np.array([[5., 5.], [5., 5.]]))',
+    ].join('\n');
+    const { parse, recognition } = read(text);
+    assert.equal(parse.arrays.filter((a) => a.embedded).length, 3);
+    assert.equal(recognition.layers.length, 1);
+    const layer = recognition.layers[0];
+    assert.deepEqual(layer.arrays.map((r) => r.role).sort(), ['kernel', 'recurrent_kernel']);
+    assert.ok(!layer.evidence.some((e) => e.code === 'embedded'));
+    assert.ok(layer.arrays.every((r) => !parse.arrays[r.arrayIndex].embedded));
+  });
+
+  it('in .txt, .md and .log files reads through quotes and # (they mean nothing there)', () => {
+    const text = [
+      '# Weights of my GRU (copied from the console)',
+      'weight_ih_l0: [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]',
+      '"""',
+      'weight_hh_l0: [[0.7], [0.8], [0.9]]',
+      '"""',
+    ].join('\n');
+    const asText = read(text, 'text');
+    assert.deepEqual(asText.parse.arrays.map((a) => [a.name, a.embedded]), [['weight_ih_l0', undefined], ['weight_hh_l0', undefined]]);
+    assert.equal(asText.recognition.layers[0].cell, 'gru');
+    // The same text as Python: the second array sits in a string and is marked so.
+    assert.deepEqual(read(text, 'python').parse.arrays.map((a) => a.embedded), [undefined, 'string']);
+  });
+
+  it('reads a Markdown issue body: prose, a python fence (with its # comments) and an output fence', () => {
+    const text = [
+      '### Describe the bug',
+      '',
+      'My GRU gives different outputs in Keras and PyTorch (see below (and the weights). Weights, `layer.get_weights()`:',
+      '',
+      '```python',
+      'kernel = np.array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]])  # (2, 3)',
+      'recurrent_kernel = np.array([[0.7, 0.8, 0.9]])',
+      '# bias = np.array([0.0, 0.0, 0.0])',
+      '```',
+      '',
+      'and the printed output:',
+      '',
+      '```',
+      '[array([[0.1, 0.2, 0.3],',
+      '       [0.4, 0.5, 0.6]], dtype=float32), array([[0.7, 0.8, 0.9]], dtype=float32)]',
+      '```',
+      '',
+      '# Expected behavior (a heading, not a comment)',
+    ].join('\n');
+    const { parse, recognition } = read(text, 'markdown');
+    assert.deepEqual(parse.arrays.map((a) => `${a.name ?? '?'}${a.embedded ? ` (${a.embedded})` : ''}`), ['kernel', 'recurrent_kernel', 'bias (comment)', '?', '?']);
+    assert.deepEqual(recognition.layers.map((l) => [l.cell, l.convention, l.units, l.inputSize]), [['gru', 'keras', 1, 2], ['gru', 'keras', 1, 2]]);
+    assert.deepEqual(recognition.layers[0].arrays.map((r) => r.role).sort(), ['kernel', 'recurrent_kernel']);
+  });
+});
