@@ -85,6 +85,14 @@ def _parse_nested(s):
     return stack[0][0]
 
 
+def paste_text_for(case, path):
+    """paste_text, with '#' comment markers removed first when the printed arrays sit in comment lines."""
+    text = paste_text(path)
+    if case.get("uncomment"):
+        text = re.sub(r"(?m)^[ \t]*# ?", "", text)
+    return text
+
+
 def paste_text(path):
     """The text the numbers are read from: the file itself, or for a notebook (.ipynb) every cell's source and
     text outputs (text/plain, streams) joined in order, since the JSON string quoting breaks up printed arrays."""
@@ -105,6 +113,10 @@ def block_array(blocks, spec):
     """The array a case.json entry names: {"block": k} (optionally "shape" to reshape a flat print in C order,
     "transpose": true for a print laid out the other way round)."""
     a = np.array(blocks[spec["block"]][1], dtype=np.float64)
+    if "index" in spec:  # one sequence of a printed batch laid out (batch, T, D)
+        a = a[spec["index"]]
+    if "batchColumn" in spec:  # one sequence of a printed batch laid out (T, batch, D)
+        a = a[:, spec["batchColumn"]]
     if "shape" in spec:
         a = a.reshape(spec["shape"])
     if spec.get("transpose"):
@@ -152,15 +164,19 @@ def run_keras(case, weights, x):
         if k in args:
             args[k] = keras_activation(args[k])
     layer = cls(**args, return_sequences=True, return_state=True, dtype="float64")
+    if layer_spec.get("bidirectional"):
+        layer = keras.layers.Bidirectional(layer, merge_mode=layer_spec["bidirectional"], dtype="float64")
     inp = keras.Input(shape=(None, x.shape[1]), dtype="float64")
     model = keras.Model(inp, layer(inp))
     layer.set_weights([w for w in weights])
     res = model(x[None, :, :].astype(np.float64))
     seq = np.asarray(res[0])[0]
     states = [np.asarray(s)[0] for s in res[1:]]
-    out = {"outputs": seq, "h": [states[0]]}
+    per_dir = 2 if layer_spec["class"] == "LSTM" else 1
+    dirs = 2 if layer_spec.get("bidirectional") else 1
+    out = {"outputs": seq, "h": [states[d * per_dir] for d in range(dirs)]}
     if layer_spec["class"] == "LSTM":
-        out["c"] = [states[1]]
+        out["c"] = [states[d * per_dir + 1] for d in range(dirs)]
     return out
 
 
@@ -194,6 +210,21 @@ def sig(x):
 
 
 def np_keras(case, weights, x):
+    if case["layer"].get("bidirectional"):
+        n = len(weights) // 2
+        fw = np_keras_one(case, weights[:n], x)
+        bw = np_keras_one(case, weights[n:], x[::-1])
+        merge = case["layer"]["bidirectional"]
+        if merge != "concat":
+            raise ValueError(f"merge mode {merge} not written here")
+        res = {"outputs": np.concatenate([fw["outputs"], bw["outputs"][::-1]], axis=1), "h": fw["h"] + bw["h"]}
+        if "c" in fw:
+            res["c"] = fw["c"] + bw["c"]
+        return res
+    return np_keras_one(case, weights, x)
+
+
+def np_keras_one(case, weights, x):
     cls = case["layer"]["class"]
     args = case["layer"].get("args", {})
     act = NP_ACT[args.get("activation", "tanh")]
@@ -322,7 +353,7 @@ def build_case(folder):
     path = os.path.join(CORPUS, folder)
     with open(os.path.join(path, "case.json"), encoding="utf-8") as f:
         case = json.load(f)
-    text = paste_text(os.path.join(path, case["paste"]))
+    text = paste_text_for(case, os.path.join(path, case["paste"]))
     expected = {
         "generatedBy": "scripts/realworld/generate.py",
         "complete": case["complete"],
@@ -366,8 +397,8 @@ def build_case(folder):
 def paste_output_check(folder, spec, blocks, got):
     """When the paste prints the poster's own run (rounded, float32), the float64 result must agree to that
     rounding plus float32 noise: a third, independent check that the layer and the weight mapping are right."""
-    printed = np.array(blocks[spec["block"]][1], dtype=np.float64).ravel()
-    ours = np.asarray(got["h"][0]).ravel() if spec.get("compare", "h") == "h" else np.asarray(got["outputs"]).ravel()
+    printed = block_array(blocks, spec).ravel()
+    ours = np.asarray(got["h"][0] if spec.get("compare", "h") == "h" else got["outputs"]).ravel()
     diff = float(np.max(np.abs(ours - printed)))
     allowed = 0.5 * 10 ** -spec["decimals"] + 2e-6
     if not diff <= allowed:
@@ -398,7 +429,7 @@ def main(argv):
     if argv and argv[0] == "--blocks":
         for folder in (f for f in folders if any(f.startswith(p) for p in argv[1:])):
             case = json.load(open(os.path.join(CORPUS, folder, "case.json"), encoding="utf-8"))
-            text = paste_text(os.path.join(CORPUS, folder, case["paste"]))
+            text = paste_text_for(case, os.path.join(CORPUS, folder, case["paste"]))
             for k, (off, b) in enumerate(numeric_blocks(text)):
                 print(folder, k, f"line {text.count(chr(10), 0, off) + 1}", np.array(b).shape, str(b)[:70])
         return
