@@ -2,7 +2,7 @@
 // `run` runs the recognised stack on an input and prints the outputs, final state and optionally every step.
 // Results go to stdout, messages to stderr; exit codes are part of the interface (see HELP).
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { extname, basename } from 'node:path';
 import { CANONICAL_GATES, convention as conventionSpec, type ConventionId } from '../core/conventions';
 import { runModel } from '../core/forward';
@@ -16,7 +16,7 @@ import type { Evidence, Recognition, RecognizedLayer } from '../core/recognize/t
 import { readNpy, NpyError } from './npy';
 import { version } from '../../package.json';
 
-export const EXIT = { ok: 0, usage: 1, unreadable: 2, noLayer: 3, runError: 4 } as const;
+export const EXIT = { ok: 0, usage: 1, unreadable: 2, noLayer: 3, runError: 4, incomplete: 5 } as const;
 
 const CONVENTIONS: readonly ConventionId[] = ['keras', 'pytorch', 'onnx', 'tf1', 'keras_cudnn'];
 
@@ -43,6 +43,8 @@ Exit codes:
   2  FILE or an input/state file cannot be read or parsed
   3  no layer recognised in FILE (or --layer names no layer)
   4  run error (input width does not match the layer, non-finite values, ...)
+  5  a layer is incomplete: an array it needs is in FILE but cannot be read (summarised '...', a token that is
+     not a number, ragged rows) or only its shape is given; the message names each array, where it is and why
 
 Results go to stdout, messages to stderr.`;
 
@@ -73,18 +75,22 @@ Runs the recognised stack (recurrent layers, then a Dense head when there is one
   --c0 FILE         initial cell state (LSTM), same forms as --h0
 
 Exit codes: 0 ok, 1 usage error, 2 FILE or INPUT unreadable, 3 no layer recognised (or --layer not found),
-4 run error (input width does not match, non-finite values, ...).`;
+4 run error (input width does not match, non-finite values, ...), 5 a layer is incomplete (an array it needs cannot
+be read; nothing is run with a stand-in).`;
 
 export interface Io {
   out(text: string): void;
   err(text: string): void;
   readFile(path: string): Uint8Array;
+  /** Size in bytes without reading the file (stat), so an oversized file is refused before it is read. */
+  fileSize(path: string): number;
 }
 
 export const nodeIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   readFile: (p) => readFileSync(p),
+  fileSize: (p) => statSync(p).size,
 };
 
 class CliError extends Error {
@@ -187,6 +193,8 @@ function layerJson(l: RecognizedLayer) {
     activations: l.layer.activations,
     evidence: l.evidence.map(evidenceJson), warnings: l.warnings.map(evidenceJson), alternatives: l.alternatives,
     arrays: l.arrays.map((a) => ({ index: a.arrayIndex, role: a.role, direction: a.direction })),
+    complete: l.complete,
+    missing: l.missing.map((m) => ({ array: m.array, direction: m.direction, reason: m.reason, ...(m.name !== undefined ? { name: m.name } : {}), ...(m.shape ? { shape: m.shape } : {}), message: m.message, ...(m.range ? { range: m.range } : {}) })),
   };
 }
 
@@ -246,6 +254,10 @@ function inspectHuman(a: Analysis): string {
       for (const w of l.warnings) lines.push(`    ! ${w.message}  [${w.code}]`);
     }
     if (l.alternatives.length) lines.push(`  also fits: ${l.alternatives.join(', ')}`);
+    if (!l.complete) {
+      lines.push('  INCOMPLETE — cannot run until these arrays can be read:');
+      for (const m of l.missing) lines.push(`    ✗ ${m.message}  [${m.reason}]`);
+    }
   }
   const unrelatedIndices = new Set(r.unrelated.map((u) => u.arrayIndex));
   for (const d of r.dense) {
@@ -378,11 +390,17 @@ function plan(a: Analysis, layerName: string | undefined, io: Io): RunPlan {
   if (layerName !== undefined) {
     const l = r.layers.find((x) => x.name === layerName || x.id === layerName);
     if (!l) throw new CliError(EXIT.noLayer, `no layer named "${layerName}"; recognised: ${r.layers.map((x) => x.name).join(', ') || 'none'}`);
+    if (!l.complete) throw new CliError(EXIT.incomplete, l.layer.incomplete ?? `${l.name} is incomplete`);
     return { model: { layers: [l.layer] }, recognized: [l] };
   }
+  // An incomplete layer may be the middle of the stack the user means: running what is left would be a wrong number.
+  const incomplete = r.layers.filter((l) => !l.complete);
+  if (incomplete.length) {
+    const others = r.layers.filter((l) => l.complete).map((l) => l.name);
+    throw new CliError(EXIT.incomplete, incomplete.map((l) => l.layer.incomplete ?? `${l.name} is incomplete`).join('\n') +
+      (others.length ? `\n(complete layers can still run one at a time with --layer: ${others.join(', ')})` : ''));
+  }
   const m = r.models[0];
-  const truncated = r.layers.find((l) => l.warnings.some((w) => w.code === 'truncated-values'));
-  if (!m && truncated) throw new CliError(EXIT.runError, `${truncated.name} cannot run: its arrays were printed in summarised form ('...'); print them in full`);
   if (!m) throw new CliError(EXIT.noLayer, `no recurrent layer recognised in ${a.file}${r.diagnostics.length ? ` (${r.diagnostics[0].message})` : ''}`);
   const byId = new Map(r.layers.map((l) => [l.id, l]));
   if (r.models.length > 1) {
@@ -430,13 +448,11 @@ function runCommand(io: Io, args: Parsed): number {
   const input = toSequence(readNumbers(io, inputPath, 'input', 'x'), first.inputSize);
   const firstRecurrent = p.model.layers.find((l): l is RecurrentLayer => l.kind === 'recurrent');
   const states = firstRecurrent ? initialStates(io, firstRecurrent, args.values.get('--h0'), args.values.get('--c0')) : undefined;
-  const truncated = p.recognized.find((l) => l?.warnings.some((w) => w.code === 'truncated-values'));
-  if (truncated) throw new CliError(EXIT.runError, `${truncated.name} cannot run: its arrays were printed in summarised form ('...'); print them in full`);
   let result: ModelResult;
   try {
     result = runModel(p.model, input, { trace: args.flags.has('--trace'), ...(states ? { initialStates: states } : {}) });
   } catch (e) {
-    if (e instanceof GateLensError) throw new CliError(EXIT.runError, e.message);
+    if (e instanceof GateLensError) throw new CliError(e.code === 'incomplete-layer' ? EXIT.incomplete : EXIT.runError, e.message);
     throw e;
   }
   const out = result.output;

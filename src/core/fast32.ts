@@ -75,6 +75,7 @@ function checkScope(layer: RecurrentLayer): { relu: boolean } {
  * JavaScript path (tests; hosts where it is known to be faster).
  */
 export function prepareFast32(layer: RecurrentLayer, options: { engine?: 'auto' | 'js' } = {}): Fast32Runner {
+  if (layer.incomplete !== undefined) throw new GateLensError('incomplete-layer', layer.incomplete);
   const { relu } = checkScope(layer);
   const rt = options.engine === 'js' ? undefined : wasmRuntime();
   return rt ? new WasmRunner(layer, rt, relu) : new JsRunner(layer, relu);

@@ -75,6 +75,8 @@ function checkLength(arr: Float64Array | undefined, n: number, what: string, sha
 const validated = new WeakSet<object>();
 
 function validateRecurrent(layer: RecurrentLayer): void {
+  // Never a number from a guessed array: a layer with a missing, unreadable or truncated array does not run.
+  if (layer.incomplete !== undefined) throw new GateLensError('incomplete-layer', layer.incomplete);
   if (validated.has(layer)) return;
   const G = gateCount(layer.cell), H = layer.units, Hr = layer.projSize ?? H, I = layer.inputSize, GH = G * H;
   const label = layerLabel(layer);

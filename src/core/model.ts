@@ -67,6 +67,11 @@ export interface RecurrentLayer {
   readonly returnSequences?: boolean;
   /** false when the source stored no bias (Keras use_bias=False, PyTorch bias=False): bW and bR are zeros. */
   readonly useBias?: boolean;
+  /**
+   * Set when an array this layer needs could not be read (recognize/types.ts MissingArray): the message names each
+   * missing array, where it is and why. The forward pass refuses such a layer with this message.
+   */
+  readonly incomplete?: string;
 }
 
 export interface LayerActivations {

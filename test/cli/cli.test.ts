@@ -243,7 +243,7 @@ describe('gate-lens exit codes and help', function () {
     assert.match(l.stderr, /lstm_1/);
   });
 
-  it('4 for run errors: wrong input width, non-finite values, summarised weights', () => {
+  it('4 for run errors: wrong input width, non-finite values', () => {
     const wide = join(tmp, 'wide.json');
     writeFileSync(wide, JSON.stringify({ x: [[1, 2], [3, 4]] }));
     const r = cli('run', seed, '--input', wide);
@@ -255,11 +255,15 @@ describe('gate-lens exit codes and help', function () {
     const nan = join(tmp, 'nan.npy');
     writeFileSync(nan, writeNpy([2, 1], [0.1, NaN]));
     assert.equal(cli('run', seed, '--input', nan).code, 4);
+  });
+
+  it('5 when a layer is incomplete (summarised weights), naming each missing array', () => {
     const x32 = join(tmp, 'x32.json');
     writeFileSync(x32, JSON.stringify({ x: [new Array(32).fill(0.1)] }));
     const t = cli('run', 'examples/truncated_print.txt', '--input', x32);
-    assert.equal(t.code, 4);
-    assert.match(t.stderr, /summarised/);
+    assert.equal(t.code, 5);
+    assert.match(t.stderr, /kernel of lstm at 2:\d+ was printed in summarised form/);
+    assert.match(t.stderr, /recurrent_kernel of lstm at \d+:\d+ was printed in summarised form/);
   });
 });
 

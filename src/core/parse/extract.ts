@@ -5,6 +5,7 @@
 
 import { readNumber, lastNumber } from './number';
 import { readNumericList, releaseScratch, skipBalanced, type ListOutcome, type NumericArray } from './numeric-list';
+import { lookalikeHint, meantAsNumber } from './lookalikes';
 import type { ArrayForm, DiagnosticSeverity, ExtractedArray, ParseDiagnostic, ParseResult, SourceRange } from './types';
 
 /**
@@ -688,6 +689,10 @@ class Extractor {
       }
       case 'not-numeric': {
         for (const position of outcome.openPositions) if (position !== i) this.noRetry.add(position);
+        // `bias = [0.1, −0.2]` is a weight array that cannot be read, not code: say so, or its layer would run without it.
+        if (reportable && (outcome.mixedSeparators || meantAsNumber(this.text.slice(outcome.at.start, outcome.at.end)))) {
+          this.diagnose('error', 'non-numeric', `${context.name !== undefined ? `'${context.name}'` : 'This array'} holds ${withHint(this.text, outcome)}; only numbers, nan and inf can be read.`, outcome.at, context.name);
+        }
         return this.openContainer(i, kind, close, context);
       }
       case 'error': {
@@ -971,7 +976,7 @@ class Extractor {
     const label = context.name !== undefined ? `'${context.name}'` : `${callee}(...)`;
     switch (outcome.kind) {
       case 'not-numeric': {
-        this.diagnose('error', 'non-numeric', `${label} holds ${outcome.detail}; only numbers, nan and inf can be read.`, outcome.at, context.name);
+        this.diagnose('error', 'non-numeric', `${label} holds ${withHint(text, outcome)}; only numbers, nan and inf can be read.`, outcome.at, context.name);
         for (const position of outcome.openPositions) this.noRetry.add(position);
         this.pushToken(Tok.Ident, identStart, identEnd, callee);
         return this.openContainer(paren, Kind.Call, 41, context.role === 'named' ? context : undefined);
@@ -1112,6 +1117,12 @@ class Extractor {
 }
 
 // ---- helpers ----
+
+/** The not-numeric detail, with what to write instead when the token is a known look-alike (U+2212, '，', 1.0D+00). */
+function withHint(text: string, outcome: ListOutcome & { kind: 'not-numeric' }): string {
+  const hint = lookalikeHint(text.slice(outcome.at.start, outcome.at.end));
+  return hint ? `${outcome.detail} (${hint})` : outcome.detail;
+}
 
 /**
  * After the literal: `, dtype=float32)`, `, requires_grad=True)`, `, name='kernel')`, positional arguments, up to

@@ -44,6 +44,8 @@ export type ListOutcome =
     }
   | {
       readonly kind: 'not-numeric';
+      /** Numbers separated by commas in some places and by spaces in others: a numeric literal missing a comma. */
+      readonly mixedSeparators?: boolean;
       /** The first token that is not part of a numeric literal. */
       readonly at: SourceRange;
       /** Opening brackets still open at that token (outermost first): none of them can be numeric. */
@@ -378,7 +380,7 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
   const range = { start, end: i };
   if (commaless && sawComma) {
     // Python needs commas; NumPy's print() has none. A literal with both is missing a comma somewhere.
-    return { kind: 'not-numeric', at: { start, end: start + 1 }, openPositions: [start], detail: 'commas between some values but not others (a missing comma?)' };
+    return { kind: 'not-numeric', mixedSeparators: true, at: { start, end: start + 1 }, openPositions: [start], detail: 'commas between some values but not others (a missing comma?)' };
   }
   if (truncatedAt >= 0) {
     return {

@@ -16,11 +16,13 @@ import {
 import { classifyName, fullName, type NameInfo } from './names';
 import { outputWidth, recognizeSequence, type SequenceContext } from './sequence';
 import { RECOGNISER_TEMPLATES as MSG, templated } from './messages';
+import { cannotRunMessage, fillPlaceholders, groupKey, lineColumn, poisonMissing, missingFromDiagnostic, placeholderArray, roleShape, unreadableArrays, type UnreadableArray } from './completeness';
 import type { ArrayRole, Evidence, GateSlot, Recognition, RecognizedDense, RecognizedLayer } from './types';
 import { distractorKind, templatedUnrelated, unrelatedDiagnostics, UNRELATED_TEMPLATES, type UnrelatedArray } from './unrelated';
 
-export type { Recognition, RecognizedLayer, RecognizedDense, SliceAnnotation, Evidence, GateSlot, ArrayRole } from './types';
+export type { Recognition, RecognizedLayer, RecognizedDense, SliceAnnotation, Evidence, GateSlot, ArrayRole, MissingArray, MissingReason } from './types';
 export type { UnrelatedArray, UnrelatedKind } from './unrelated';
+export { cannotRunMessage, placeholderArray } from './completeness';
 
 export interface RecognizeOptions {
   /** Used where the arrays fit two conventions and nothing in the file decides (unnamed rows-packed matrices). */
@@ -63,7 +65,7 @@ function groupNamed(arrays: readonly ExtractedArray[]): { groups: Group[]; pool:
       data.push({ info, array: a });
       continue;
     }
-    const key = `${info.family === 'tf1' ? 'keras' : info.family}|${info.group}`;
+    const key = groupKey(info);
     let g = open.get(key);
     // The same role twice under one name starts a new layer (two pasted `kernel = ...` blocks).
     if (g && g.members.some((m) => m.info.role === info.role && m.info.direction === info.direction)) g = undefined;
@@ -236,7 +238,10 @@ function applyOverride(c: LayerCandidate, override: ConventionId): Evidence | un
   return undefined;
 }
 
-const T = (a: ExtractedArray, shape?: readonly number[]) => ({ shape: shape ?? a.shape, data: a.values });
+// NaN stand-ins (completeness.ts) convert as zeros, only so the layer can be described; the converted layer is
+// marked incomplete and its stand-in arrays are NaN again (poisonMissing), so no run can use them.
+const T = (a: ExtractedArray, shape?: readonly number[]) => ({ shape: shape ?? a.shape, data: isStandIn(a) ? new Float64Array(a.values.length) : a.values });
+const isStandIn = (a: ExtractedArray): boolean => a.values.length > 0 && Number.isNaN(a.values[0]) && a.values.every(Number.isNaN);
 
 function nativeTensors(c: LayerCandidate): NativeTensors {
   const out: NativeTensors = {};
@@ -306,11 +311,11 @@ function packedAxisOf(role: string, a: ExtractedArray, c: LayerCandidate): numbe
 
 /**
  * Stand-ins for arrays the parser could not read because NumPy summarised them (`[...]` with `shape=(32, 256)`):
- * the printed shape, zeros for the lost values (the layer is shown, never put in a runnable stack), an index past
- * the parse result (they are never listed as array roles).
+ * the printed shape, NaN for the lost values (the layer is shown, marked incomplete, never run), an index past the
+ * parse result (they are never listed as array roles).
  */
-function truncatedPlaceholders(parse: ParseResult, text: string): ExtractedArray[] {
-  const out: ExtractedArray[] = [];
+function truncatedPlaceholders(parse: ParseResult, text: string): Array<ExtractedArray & { readonly diagnostic: ParseResult['diagnostics'][number] }> {
+  const out: Array<ExtractedArray & { readonly diagnostic: ParseResult['diagnostics'][number] }> = [];
   const seen = new Set<number>();
   for (const d of parse.diagnostics) {
     if (d.code !== 'truncated-print') continue;
@@ -325,7 +330,7 @@ function truncatedPlaceholders(parse: ParseResult, text: string): ExtractedArray
     const shape = m[1].split(',').map((x) => Number(x.trim()));
     const n = shape.reduce((a, b) => a * b, 1);
     if (!(n > 0 && n < 1e8)) continue;
-    out.push({ index: parse.arrays.length + out.length, shape, values: new Float64Array(n), range: { start: d.range.start, end: at + m[0].length }, form: 'numpy_repr' });
+    out.push({ ...placeholderArray(parse.arrays.length + out.length, shape, { start: d.range.start, end: at + m[0].length }), form: 'numpy_repr', diagnostic: d });
   }
   return out;
 }
@@ -345,6 +350,7 @@ function toRecognized(c: LayerCandidate, layer: RecurrentLayer, id: string, stac
     id, name: c.name, cell: c.cell, convention: c.convention, units: c.units, inputSize: c.inputSize, directions: layer.directions.length === 2 ? 2 : 1,
     ...(c.projSize !== undefined ? { projSize: c.projSize } : {}),
     stackIndex, arrays, gates, evidence: c.evidence, warnings: c.warnings, alternatives: [...new Set(c.alternatives.filter((a) => a !== c.convention))],
+    complete: !c.missing?.length, missing: c.missing ?? [],
     layer, range: spanOf(arraysOf(c)),
   };
 }
@@ -376,10 +382,30 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     if (reason === undefined) reasons.set(r.message, (reason = r.message));
     for (const a of r.arrays) if (a.index < parse.arrays.length) unrelated.push({ arrayIndex: a.index, kind: 'unmatched', reason });
   };
+  // Arrays the text holds but the reader could not read: by name they belong to a layer; unnamed ones by position.
+  const unreadable = unreadableArrays(parse);
+  const claimed = new Set<UnreadableArray>();
+  const pending = new Map<LayerCandidate, Array<{ u: UnreadableArray; role: string; direction: number; shape?: readonly number[] }>>();
+  const addPending = (c: LayerCandidate, u: UnreadableArray, role: string, direction: number, shape?: readonly number[]): void => {
+    claimed.add(u);
+    if (!pending.has(c)) pending.set(c, []);
+    pending.get(c)!.push({ u, role, direction, ...(shape ? { shape } : {}) });
+  };
+  const placeholders = truncatedPlaceholders(parse, text);
+  const placeholderOf = new Map(placeholders.map((p) => [p.diagnostic, p]));
+  let nextIndex = parse.arrays.length + placeholders.length;
   for (const g of groups) {
     const r = analyseGroup(g);
-    if (isRejection(r)) reject(r);
-    else candidates.push(r);
+    const key = groupKey(g.info);
+    const lost = unreadable.filter((u) => u.key === key && !claimed.has(u) && !g.members.some((m) => m.info.role === u.role && m.info.direction === u.direction));
+    if (isRejection(r)) {
+      // Say which array could not be read: that, not "has no weight_ih", is what the user must fix.
+      for (const u of lost) claimed.add(u);
+      reject(lost.length ? { ...r, message: `${r.message}; ${lost.map((u) => `'${u.diagnostic.name}' at ${lineColumn(text, u.diagnostic.range.start)} could not be read (${u.diagnostic.code})`).join('; ')}` } : r);
+      continue;
+    }
+    candidates.push(r);
+    if (r.kind === 'recurrent') for (const u of lost) addPending(r, u, u.role!, u.direction, placeholderOf.get(u.diagnostic)?.shape);
   }
 
   // Unnamed arrays: one run per printed list, then the loose ones in document order.
@@ -391,8 +417,8 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     runs.get(key)!.push(a);
   }
   // Summarised prints (`...`) lose the values but keep `shape=(32, 256)`: the shapes still say what the layer is.
-  const placeholders = truncatedPlaceholders(parse, text);
   for (const ph of placeholders) {
+    if ([...claimed].some((u) => u.diagnostic === ph.diagnostic)) continue;
     let best: ExtractedArray[] | undefined;
     let bestDistance = Infinity;
     for (const run of runs.values()) {
@@ -413,6 +439,15 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
       const lost = arraysOf(c).filter((a) => isPlaceholder.has(a));
       if (lost.length) {
         c.warnings.push(templated('truncated-values', lost.length === 1 ? MSG.truncatedOne : MSG.truncatedMany, lost.map((a) => shapeText(a.shape)).join(' and ')));
+        if (c.kind === 'recurrent') {
+          c.tensors.forEach((t, direction) => {
+            for (const [role, a] of Object.entries(t)) {
+              const ph = placeholders.find((p) => p === a);
+              const u = ph && unreadable.find((x) => x.diagnostic === ph.diagnostic);
+              if (u) addPending(c, u, role, direction, ph.shape);
+            }
+          });
+        }
       }
       if (c.kind === 'recurrent') {
         const onnxName = run.find((a) => a.name)?.name;
@@ -431,6 +466,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     const e = embeddedEvidence(arraysOf(c), text);
     if (e) c.evidence.push(e);
   }
+  attributeUnnamed(unreadable.filter((u) => !claimed.has(u) && u.key === undefined), candidates, addPending);
   // Every layer gets a distinct name: unnamed ones after their kind, Keras-style (lstm, lstm_1, ...), and a name
   // used twice (two pasted `kernel = ...` blocks) gets the same kind of suffix.
   const taken = new Set<string>();
@@ -485,12 +521,21 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
       ...(c.directions === 2 && c.family !== 'onnx' ? { bidirectional: true, merge: applied.merge ?? 'concat' } : {}),
       ...(c.family === 'pytorch' || c.family === 'onnx' ? {} : { bidirectional: c.directions === 2 }),
     };
+    const lostHere = pending.get(c) ?? [];
+    if (lostHere.length) {
+      c.missing = [...(c.missing ?? []), ...lostHere.map((p) => missingFromDiagnostic(p.u, p.role, p.direction, c.name, text, p.shape))];
+    }
+    if (c.missing?.length) fillPlaceholders(c, c.missing, () => nextIndex++);
     let layer: RecurrentLayer;
     try {
       layer = fromNative(c.convention, c.cell, nativeTensors(c), opts);
     } catch (e) {
-      reject({ arrays: arraysOf(c), message: `could not be converted: ${(e as Error).message}` });
+      reject({ arrays: arraysOf(c).filter((a) => a.index < parse.arrays.length), message: `could not be converted: ${(e as Error).message}${c.missing?.length ? `; ${c.missing.map((m) => m.message).join('; ')}` : ''}` });
       continue;
+    }
+    if (c.missing?.length) {
+      layer = { ...poisonMissing(layer, c.missing), incomplete: cannotRunMessage(c.name, c.missing) };
+      diagnostics.push({ severity: 'warning', range: spanOf(arraysOf(c)), ...templated('incomplete-layer', MSG.layerIncomplete, c.name, c.missing.map((m) => m.array).join(', ')) });
     }
     byCandidate.set(c, { id, layer });
     layers.push(toRecognized(c, layer, id, 0, parse.arrays.length));
@@ -503,7 +548,12 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   const stackIndex = new Map<string, number>();
   for (const c of candidates) {
     const built = byCandidate.get(c);
-    if (!built || c.warnings.some((w) => w.code === 'truncated-values')) continue;
+    // An incomplete layer never joins a runnable stack (and a stack never runs past it).
+    if (!built || (c.kind === 'recurrent' && c.missing?.length) || c.warnings.some((w) => w.code === 'truncated-values')) {
+      current = undefined;
+      previous = undefined;
+      continue;
+    }
     const width = previous ? outputWidthWithMerge(previous, byCandidate.get(previous)!.layer) : undefined;
     const chains = current !== undefined && width !== undefined && c.inputSize === width && !(previous?.kind === 'dense' && c.kind === 'recurrent');
     if (chains) {
@@ -542,6 +592,30 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   unrelated.sort((x, y) => x.arrayIndex - y.arrayIndex);
   const unrelatedNotes = unrelatedDiagnostics(unrelated, parse.arrays, fullName, shapeText);
   return { layers: finalLayers, dense: denses, models, slices, unrelated, diagnostics: [...unrelatedNotes, ...diagnostics] };
+}
+
+/**
+ * Unnamed arrays that could not be read (a summarised or mistyped entry of print(model.get_weights())) belong to
+ * the layer whose arrays surround them: the nearest unnamed recurrent layer before them, else the first after.
+ * The role is a guess for the label only (nothing is computed from it): a layer without a bias is missing its bias.
+ */
+function attributeUnnamed(
+  lost: readonly UnreadableArray[], candidates: readonly Candidate[],
+  add: (c: LayerCandidate, u: UnreadableArray, role: string, direction: number, shape?: readonly number[]) => void,
+): void {
+  const unnamed = candidates.filter((c): c is LayerCandidate => c.kind === 'recurrent' && !c.named)
+    .map((c) => ({ c, start: spanOf(arraysOf(c)).start }))
+    .sort((a, b) => a.start - b.start);
+  for (const u of lost) {
+    const at = u.diagnostic.range.start;
+    let owner: LayerCandidate | undefined;
+    for (const x of unnamed) if (x.start <= at) owner = x.c;
+    owner ??= unnamed.find((x) => x.start > at)?.c;
+    if (!owner) continue;
+    const t = owner.tensors[0];
+    const biasRole = owner.family === 'pytorch' ? 'bias_ih' : owner.family === 'onnx' ? (t.W?.shape.length === 2 ? 'Wb' : 'B') : 'bias';
+    add(owner, u, t[biasRole] ? 'array' : biasRole, 0, t[biasRole] ? undefined : roleShape(owner, biasRole));
+  }
 }
 
 function outputWidthWithMerge(c: Candidate, layer: Layer): number {

@@ -6,7 +6,7 @@
 
 import type { CellKind, ConventionId } from '../conventions';
 import type { ExtractedArray } from '../parse/types';
-import type { Evidence } from './types';
+import type { Evidence, MissingArray } from './types';
 import { RECOGNISER_TEMPLATES as T, templated } from './messages';
 
 export type Family = 'keras' | 'pytorch' | 'onnx' | 'tf1';
@@ -35,6 +35,8 @@ export interface LayerCandidate {
   alternatives: ConventionId[];
   /** True when names placed the arrays, false when only their order and shapes did. */
   named: boolean;
+  /** Arrays the layer needs that the text does not give (completeness.ts); their tensors are NaN stand-ins. */
+  missing?: MissingArray[];
 }
 
 export interface DenseCandidate {

@@ -80,6 +80,14 @@ export const RECOGNISER_TEMPLATES = {
   stackedOn: 'input size {0} = output of {1} ({2}) → stacked on it',
   truncatedOne: "{0} was printed in summarised form ('...'): the layer is recognised from the shapes, but it cannot be run until the arrays are printed in full",
   truncatedMany: "{0} were printed in summarised form ('...'): the layer is recognised from the shapes, but it cannot be run until the arrays are printed in full",
+  // Layer completeness (completeness.ts): {0} the array (role, and its name as written), {1} the layer, then where.
+  missingUnreadable: 'the {0} of {1} cannot be read: {2} at {3} is not a number{4}',
+  missingUnreadableNoToken: 'the {0} of {1} at {2} cannot be read',
+  missingTruncated: "the {0} of {1} at {2} was printed in summarised form ('...'): its values are not in the text",
+  missingRagged: 'the {0} of {1} at {2} has rows of different lengths',
+  missingShapeOnly: 'the {0} of {1} has only its shape {2} in the text (at {3}), not its values',
+  missingAbsent: 'the {0} of {1} is not in the text',
+  layerIncomplete: '{0} is recognised from its shapes but cannot run until every array it needs can be read ({1} missing)',
   // Shapes → cell: {0} {1} and {2} {3} are the two matrices and their shapes, {4} an optional "bidirectional, ".
   shapesToCell: '{0} {1} and {2} {3} → {4}{5} gates × {6} units → {7}, input size {8}',
   shapesToCellOneUnit: '{0} {1} and {2} {3} → {4}{5} gates × 1 unit → {7}, input size {8}',

@@ -38,6 +38,36 @@ export interface Evidence {
   readonly args?: readonly string[];
 }
 
+/**
+ * Why an array a layer needs is not there to run with (the layer completeness model):
+ *   absent      the text names or implies the array but holds no literal for it
+ *   truncated   printed in summarised form (`...`): the values are not in the text
+ *   unreadable  a literal is there but a token in it is not a number (U+2212 minus, full-width comma, `1.0D+00`,
+ *               an unclosed bracket); `range` points at the token
+ *   ragged      rows of different lengths: no array shape fits
+ *   shape-only  only the shape was printed (`torch.Size([400, 160])`, `shape=(5, 1)` headers, ONNX dims)
+ */
+export type MissingReason = 'absent' | 'truncated' | 'unreadable' | 'ragged' | 'shape-only';
+
+/** One array a layer needs that cannot be read. The forward pass is never given a stand-in for it. */
+export interface MissingArray {
+  /** The convention's role name (kernel, recurrent_kernel, bias, weight_ih, bias_hh, W, B, ...), as in ArrayRole.role. */
+  readonly array: string;
+  /** 0 forward, 1 backward. */
+  readonly direction: number;
+  readonly reason: MissingReason;
+  /** The name as written in the text ("bias_ih_l0", "lstm/bias:0"), when there is one. */
+  readonly name?: string;
+  /** Where the cause is in the text: the unreadable token, the `...`, the shape header. */
+  readonly range?: SourceRange;
+  /** The shape, when the text states it (a summarised print's `shape=`, a shapes-only listing). */
+  readonly shape?: readonly number[];
+  /** English: the array, its position (line:column) and the cause; `template`/`args` for translation. */
+  readonly message: string;
+  readonly template?: string;
+  readonly args?: readonly string[];
+}
+
 export interface RecognizedLayer {
   readonly id: string;
   readonly name: string;
@@ -55,7 +85,17 @@ export interface RecognizedLayer {
   readonly warnings: readonly Evidence[];
   /** Conventions that fit the same arrays equally well (the doubt, stated). */
   readonly alternatives: readonly ConventionId[];
-  /** Canonical form, ready for the forward pass. */
+  /**
+   * False when an array the layer needs is missing (see `missing`): the layer is recognised from what the shapes
+   * say (cell, convention, units, gate ranges) but must not run. Its `layer.incomplete` then holds the reason and
+   * the forward pass refuses it; incomplete layers are never part of `Recognition.models`.
+   * To add a layer that is incomplete by nature (shapes only): give its candidate `missing` entries and stand-in
+   * arrays from `placeholderArray` (completeness.ts); recognize() does the rest.
+   */
+  readonly complete: boolean;
+  /** Every array the layer needs and cannot have, each with its position and cause; empty when complete. */
+  readonly missing: readonly MissingArray[];
+  /** Canonical form, ready for the forward pass (unless `complete` is false: then it only describes the shapes). */
   readonly layer: RecurrentLayer;
   /** Source range covering the layer's arrays (for outline and CodeLens). */
   readonly range: SourceRange;
