@@ -83,7 +83,7 @@ export interface Io {
   err(text: string): void;
   readFile(path: string): Uint8Array;
   /** Size in bytes without reading the file (stat), so an oversized file is refused before it is read. */
-  fileSize(path: string): number;
+  fileSize?(path: string): number;
 }
 
 export const nodeIo: Io = {
