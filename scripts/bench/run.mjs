@@ -5,6 +5,7 @@
 //   npm run bench -- --quick       one short round (smoke test of the setup; figures are rough)
 //   npm run bench -- --wall        report wall-clock instead of process CPU time
 //   npm run bench -- --no-parse    skip the parsing benchmark (scripts/bench/parse.mjs) that otherwise runs last
+//   npm run bench -- --no-text     skip the text-pipeline benchmark (scripts/bench/text-pipeline.mjs) that runs after it
 // Every engine's output is first checked against the Gate Lens float64 core (max |diff| ≤ 1e-4); an engine that
 // disagrees is reported as a mismatch, never timed, so a broken peer setup cannot produce a meaningless number.
 // Peers (tfjs, onnxruntime) live in bench/ with their own lockfile, installed here on first use.
@@ -433,6 +434,13 @@ async function main() {
   if (existsSync(parse) && !args.includes('--no-parse')) {
     log('\nParsing benchmark (scripts/bench/parse.mjs):');
     const r = spawnSync(process.execPath, [parse, ...args.filter((a) => a !== '--no-parse')], { stdio: 'inherit', cwd: root });
+    if (r.status !== 0) process.exitCode = r.status ?? 1;
+  }
+  // The text pipeline end to end (inspect at scale, inspect MB/s, run against exec + NumPy): its own script.
+  const textPipeline = join(root, 'scripts/bench/text-pipeline.mjs');
+  if (existsSync(textPipeline) && !args.includes('--no-text')) {
+    log('\nText pipeline benchmark (scripts/bench/text-pipeline.mjs):');
+    const r = spawnSync(process.execPath, [textPipeline, ...args.filter((a) => a === '--json' || a === '--quick')], { stdio: 'inherit', cwd: root });
     if (r.status !== 0) process.exitCode = r.status ?? 1;
   }
 }

@@ -5,6 +5,8 @@
 //   node scripts/bench/text-pipeline.mjs --quick      smaller inputs (smoke test; figures are rough)
 //   node scripts/bench/text-pipeline.mjs --json       one JSON line per case
 //   node scripts/bench/text-pipeline.mjs --only=scale one section: scale, inspect, run
+//   node scripts/bench/text-pipeline.mjs --no-python  skip the Python side of the run case
+//   node scripts/bench/text-pipeline.mjs --write=DIR  write the pastes to DIR (for node --cpu-prof by hand) and stop
 // Cases:
 //   scale    10⁶ tiny unrelated arrays (`a0 = [0.1, 0.5]` …): inspect must stay linear, memory bounded, one summary
 //            diagnostic.
@@ -95,6 +97,110 @@ function scaleCase(dir) {
   };
 }
 
+/** Seeded uniform values in [-scale, scale): the same paste every run. */
+function seeded(seed) {
+  let s = seed >>> 0;
+  return (scale) => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * scale;
+  };
+}
+
+const literal = (rows, cols, next, scale) => {
+  const out = [];
+  for (let r = 0; r < rows; r++) {
+    const row = new Array(cols);
+    for (let c = 0; c < cols; c++) row[c] = String(next(scale));
+    out.push(`[${row.join(', ')}]`);
+  }
+  return out;
+};
+
+/**
+ * A Keras LSTM(H) pasted as a Python file: kernel (D, 4H), recurrent_kernel (H, 4H), bias (4H,) as float64 np.array
+ * literals (17 significant digits, as repr prints them), the input x (T, D), and a commented constructor line.
+ */
+function kerasPaste(D, H, T, seed) {
+  const next = seeded(seed);
+  const G = 4 * H;
+  const x = literal(T, D, next, 1);
+  const text = [
+    'import numpy as np\n',
+    `# model = keras.Sequential([keras.Input((${T}, ${D})), keras.layers.LSTM(${H}, return_sequences=True)])\n`,
+    `kernel = np.array([${literal(D, G, next, 1 / Math.sqrt(D)).join(',\n       ')}])\n`,
+    `recurrent_kernel = np.array([${literal(H, G, next, 1 / Math.sqrt(H)).join(',\n       ')}])\n`,
+    `bias = np.array(${literal(1, G, next, 0.1)[0]})\n`,
+    `x = np.array([${x.join(',\n       ')}])\n`,
+  ].join('');
+  return { text, input: `{"x": [${x.join(', ')}]}` };
+}
+
+function inspectCase(dir) {
+  const [D, H, T] = quick ? [64, 96, 20] : [256, 384, 20];
+  const file = join(dir, 'paste-inspect.py');
+  const { text } = kerasPaste(D, H, T, 7);
+  writeFileSync(file, text);
+  const runs = Array.from({ length: quick ? 1 : 5 }, () => measure(['inspect', file]));
+  const wall = median(runs.map((r) => r.wallMs));
+  const cpu = median(runs.map((r) => r.cpuMs));
+  const MB = text.length / 1e6;
+  return {
+    case: `inspect, pasted Keras LSTM(${H}), input size ${D}`, MB: +MB.toFixed(1), wallMs: Math.round(wall), cpuMs: Math.round(cpu),
+    MBpsWall: +(MB / (wall / 1000)).toFixed(1), MBpsCpu: +(MB / (cpu / 1000)).toFixed(1), maxRssMB: Math.round(median(runs.map((r) => r.maxRssMB))),
+    // The least disturbed of the runs: on a shared machine the median carries the other processes' contention.
+    bestMBpsCpu: +(MB / (Math.min(...runs.map((r) => r.cpuMs)) / 1000)).toFixed(1),
+    exit: runs[0].code, load: load(),
+  };
+}
+
+function pythonAvailable() {
+  return spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+}
+
+function runCase(dir) {
+  const [D, H, T] = quick ? [32, 64, 200] : [64, 192, 200];
+  const file = join(dir, 'paste-run.py');
+  const inputFile = join(dir, 'input.json');
+  const { text, input } = kerasPaste(D, H, T, 11);
+  writeFileSync(file, text);
+  writeFileSync(inputFile, input);
+  const rounds = quick ? 1 : 5;
+  const ours = [];
+  const python = [];
+  const withPython = pythonAvailable() && !args.includes('--no-python');
+  const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  // Interleaved, so both sides see the same load.
+  for (let k = 0; k < rounds; k++) {
+    ours.push(measure(['run', file, '--input', inputFile, '--json']));
+    if (withPython) {
+      const r = spawnSync('python3', [join(root, 'scripts/bench/python_paste_run.py'), file], { encoding: 'utf8', env, maxBuffer: 1 << 26 });
+      if (r.status !== 0) throw new Error(`python_paste_run.py failed: ${r.stderr}`);
+      python.push(JSON.parse(r.stdout.trim().split('\n').pop()));
+    }
+  }
+  const row = {
+    case: `run, pasted Keras LSTM(${H}), input size ${D}, ${T} steps`, MB: +(text.length / 1e6).toFixed(1),
+    wallMs: Math.round(median(ours.map((r) => r.wallMs))), cpuMs: Math.round(median(ours.map((r) => r.cpuMs))), maxRssMB: Math.round(median(ours.map((r) => r.maxRssMB))),
+    exit: ours[0].code, load: load(),
+  };
+  if (python.length) {
+    const py = {
+      wallMs: Math.round(median(python.map((r) => r.wallMs))), cpuMs: Math.round(median(python.map((r) => r.cpuMs))),
+      maxRssMB: Math.round(median(python.map((r) => r.maxRssMB))), startupMs: Math.round(median(python.map((r) => r.startupMs))),
+    };
+    Object.assign(row, {
+      pythonWallMs: py.wallMs, pythonCpuMs: py.cpuMs, pythonMaxRssMB: py.maxRssMB, pythonImportNumpyMs: py.startupMs,
+      speedupCpu: +(py.cpuMs / row.cpuMs).toFixed(2), speedupWall: +(py.wallMs / row.wallMs).toFixed(2), memoryRatio: +(row.maxRssMB / py.maxRssMB).toFixed(2),
+      // Round by round (each pair ran back to back under the same load): the best pair's ratio.
+      bestRoundSpeedupCpu: +Math.max(...python.map((p, k) => p.cpuMs / ours[k].cpuMs)).toFixed(2),
+    });
+  }
+  return row;
+}
+
 const report = [];
 async function main() {
   if (args[0] === '--child') return child(args.slice(1));
@@ -107,10 +213,38 @@ async function main() {
       if (json) console.log(JSON.stringify(r));
       else log(`  ${r.case} (${r.MB} MB): ${r.wallMs} ms wall, ${r.cpuMs} ms CPU, peak RSS ${r.maxRssMB} MB, output ${r.outputKB} KB; --json: ${r.jsonWallMs} ms wall, ${r.jsonCpuMs} ms CPU, peak RSS ${r.jsonMaxRssMB} MB (load ${r.load})`);
     }
+    if (!only || only === 'inspect') {
+      const r = inspectCase(dir);
+      report.push(r);
+      if (json) console.log(JSON.stringify(r));
+      else log(`  ${r.case} (${r.MB} MB): ${r.wallMs} ms wall, ${r.cpuMs} ms CPU → ${r.MBpsWall} MB/s wall, ${r.MBpsCpu} MB/s CPU (best run ${r.bestMBpsCpu}); peak RSS ${r.maxRssMB} MB (load ${r.load})`);
+    }
+    if (!only || only === 'run') {
+      const r = runCase(dir);
+      report.push(r);
+      if (json) console.log(JSON.stringify(r));
+      else {
+        log(`  ${r.case} (${r.MB} MB): gate-lens ${r.wallMs} ms wall, ${r.cpuMs} ms CPU, peak RSS ${r.maxRssMB} MB (load ${r.load})`);
+        if (r.pythonCpuMs !== undefined) {
+          log(`    python3 exec + NumPy: ${r.pythonWallMs} ms wall, ${r.pythonCpuMs} ms CPU, peak RSS ${r.pythonMaxRssMB} MB (import numpy ${r.pythonImportNumpyMs} ms, excluded)`);
+          log(`    gate-lens is ${r.speedupCpu}× faster (CPU medians; best round ${r.bestRoundSpeedupCpu}×), ${r.speedupWall}× (wall), at ${r.memoryRatio}× the peak memory`);
+        } else log('    python3 with numpy not found: the Python side is skipped.');
+      }
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-await main();
-export { report };
+const writeDir = args.find((a) => a.startsWith('--write='))?.slice(8);
+if (writeDir) {
+  // The same pastes as files, for profiling by hand: node --cpu-prof dist/cli.js inspect DIR/paste-inspect.py
+  const big = kerasPaste(256, 384, 20, 7);
+  const run = kerasPaste(64, 192, 200, 11);
+  writeFileSync(join(writeDir, 'paste-inspect.py'), big.text);
+  writeFileSync(join(writeDir, 'paste-run.py'), run.text);
+  writeFileSync(join(writeDir, 'input.json'), run.input);
+  writeFileSync(join(writeDir, 'tiny.py'), tinyArrays(1_000_000));
+} else {
+  await main();
+}

@@ -6,7 +6,7 @@ import type { CellKind } from '../conventions';
 import type { MergeMode } from '../model';
 import type { SourceRange } from '../parse/types';
 import { evaluateInteger, integerAssignments, latestBefore, type IntegerAssignment } from './expr';
-import { insideSpans, matchBracket, nonCodeSpans, parseLiteral, spanAt, splitArguments, type ArgumentText, type PyValue } from './python';
+import { insideSpans, matchBracket, matchLines, nonCodeSpans, parseLiteral, spanAt, splitArguments, type ArgumentText, type PyValue } from './python';
 
 export type HintFramework = 'keras' | 'pytorch' | 'onnx';
 
@@ -73,6 +73,8 @@ export interface Hints {
   /** Code that pins Keras 3 (keras.ops, KERAS_BACKEND, a keras 3.x version). */
   readonly keras3: readonly FrameworkSignal[];
   readonly integers: readonly IntegerAssignment[];
+  /** The text's string and comment spans (nonCodeSpans), computed once here and shared with the slice reader. */
+  readonly nonCode: ReadonlyArray<readonly [number, number]>;
 }
 
 const KERAS_CELLS: Record<string, { cell: CellKind; cudnn?: boolean }> = {
@@ -242,9 +244,15 @@ export function readHints(text: string): Hints {
       into.push({ framework, text: m[0].trim(), range: { start: m.index, end: m.index + m[0].length } });
     }
   };
-  scan(/^[ \t]*(?:import[ \t]+(?:keras|tensorflow|tf_keras)\b[^\n]*|from[ \t]+(?:keras|tensorflow|tf_keras)[\w.]*[ \t]+import[^\n]*)/gm, frameworks, 'keras');
-  scan(/^[ \t]*(?:import[ \t]+torch\b[^\n]*|from[ \t]+torch[\w.]*[ \t]+import[^\n]*)/gm, frameworks, 'pytorch');
-  scan(/^[ \t]*(?:import[ \t]+(?:onnx|onnxruntime)\b[^\n]*|from[ \t]+(?:onnx|onnxruntime)[\w.]*[ \t]+import[^\n]*)/gm, frameworks, 'onnx');
+  // Import lines: only the lines that say `import` are tried (see matchLines), in document order per framework.
+  const importLines = (re: RegExp, framework: HintFramework): void => {
+    for (const { match, index } of matchLines(text, 'import', re)) {
+      if (!insideSpans(spans, index)) frameworks.push({ framework, text: match[0].trim(), range: { start: index, end: index + match[0].length } });
+    }
+  };
+  importLines(/^[ \t]*(?:import[ \t]+(?:keras|tensorflow|tf_keras)\b[^\n]*|from[ \t]+(?:keras|tensorflow|tf_keras)[\w.]*[ \t]+import[^\n]*)/, 'keras');
+  importLines(/^[ \t]*(?:import[ \t]+torch\b[^\n]*|from[ \t]+torch[\w.]*[ \t]+import[^\n]*)/, 'pytorch');
+  importLines(/^[ \t]*(?:import[ \t]+(?:onnx|onnxruntime)\b[^\n]*|from[ \t]+(?:onnx|onnxruntime)[\w.]*[ \t]+import[^\n]*)/, 'onnx');
   scan(/\bCuDNN(?:LSTM|GRU)\b|\btf\.compat\.v1\b|\btf_keras\b/g, keras2, 'keras');
   scan(/\b(?:keras|tensorflow)\s*(?:==|version\s*:?|v)?\s*2\.\d+(?:\.\d+)?/gi, keras2, 'keras', true);
   scan(/\bkeras\s*(?:==|version\s*:?|v)?\s*3\.\d+(?:\.\d+)?|\bkeras\.ops\b|\bKERAS_BACKEND\b/gi, keras3, 'keras', true);
@@ -259,5 +267,5 @@ export function readHints(text: string): Hints {
   });
   // Code first: a constructor in code wins over one in a comment when both could describe the same layer.
   const ordered = [...withWrappers.filter((h) => !h.inComment), ...withWrappers.filter((h) => h.inComment)];
-  return { layers: ordered, dense, frameworks, keras2: k2, keras3, integers };
+  return { layers: ordered, dense, frameworks, keras2: k2, keras3, integers, nonCode: spans };
 }

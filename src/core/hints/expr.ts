@@ -2,6 +2,8 @@
 // "units * 3", "(k+1)*n"). It never executes user code: it only understands integers, names looked up in a table,
 // + - * // % and parentheses. Anything else yields undefined so the caller can say it could not resolve the bound.
 
+import { matchLines } from './python';
+
 export type NameLookup = (name: string) => number | undefined;
 
 interface Cursor {
@@ -102,12 +104,11 @@ export interface IntegerAssignment {
 
 export function integerAssignments(text: string): IntegerAssignment[] {
   const out: IntegerAssignment[] = [];
-  const re = /^[ \t]*([A-Za-z_]\w*)[ \t]*=(?!=)[ \t]*([^\n#]*)/gm;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
+  for (const { match: m, index } of matchLines(text, '=', /^[ \t]*([A-Za-z_]\w*)[ \t]*=(?!=)[ \t]*([^\n#]*)/)) {
     const rhs = m[2].trim();
     if (!rhs || rhs.length > 80) continue;
-    const v = evaluateInteger(rhs, (n) => latestBefore(out, n, m!.index));
-    if (v !== undefined) out.push({ name: m[1], value: v, offset: m.index });
+    const v = evaluateInteger(rhs, (n) => latestBefore(out, n, index));
+    if (v !== undefined) out.push({ name: m[1], value: v, offset: index });
   }
   return out;
 }

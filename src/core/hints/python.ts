@@ -29,19 +29,33 @@ export function matchBracket(text: string, open: number, limit = text.length): n
 /** Index just past the string literal starting at `start` (a quote), handling triple quotes and escapes. */
 export function skipString(text: string, start: number): number {
   const q = text[start];
-  const triple = text.startsWith(q.repeat(3), start);
-  const close = triple ? q.repeat(3) : q;
-  let i = start + close.length;
-  while (i < text.length) {
-    if (text[i] === '\\') {
-      i += 2;
-      continue;
-    }
-    if (text.startsWith(close, i)) return i + close.length;
-    if (!triple && text[i] === '\n') return i;
-    i++;
+  if (text.startsWith(q.repeat(3), start)) return skipTripleQuoted(text, start + 3, q.repeat(3));
+  // A one-line string ends at its quote or at the line break (the break is not part of it); `\` escapes one character.
+  const body = q === '"' ? DOUBLE_QUOTED_BODY : SINGLE_QUOTED_BODY;
+  body.lastIndex = start + 1;
+  body.test(text);
+  const at = body.lastIndex;
+  const c = text.charCodeAt(at);
+  if (c === 10) return at;
+  // Past the quote; at the end (or a lone `\` at the very end) the string runs to the end of the text.
+  return c === text.charCodeAt(start) ? at + 1 : text.length;
+}
+
+// Sticky: they match from lastIndex only, in native code, and stop at the quote, the line break or the end.
+const SINGLE_QUOTED_BODY = /(?:[^'\\\n]|\\[\s\S])*/y;
+const DOUBLE_QUOTED_BODY = /(?:[^"\\\n]|\\[\s\S])*/y;
+
+/** Past the closing triple quote (or the end): native searches for the close and for backslashes before it. */
+function skipTripleQuoted(text: string, from: number, close: string): number {
+  let i = from;
+  for (;;) {
+    const end = text.indexOf(close, i);
+    if (end < 0) return text.length;
+    // Backslashes are looked for before the close only, so many strings never cost a search to the end of the text.
+    const escape = text.slice(i, end).indexOf('\\');
+    if (escape < 0) return end + 3;
+    i += escape + 2;
   }
-  return text.length;
 }
 
 export interface ArgumentText {
@@ -102,23 +116,55 @@ export function parseLiteral(text: string): PyValue | undefined {
   return undefined;
 }
 
-/** [start, end) spans of `#` comments and string literals, so code searches can skip them. */
+/**
+ * [start, end) spans of `#` comments and string literals, so code searches can skip them. One pass that jumps from one
+ * quote or `#` to the next with a native search: megabytes of pasted numbers hold neither and cost next to nothing.
+ * Compute it once per text and share it (readHints returns it as `Hints.nonCode`).
+ */
 export function nonCodeSpans(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"' || ch === "'") {
-      const end = skipString(text, i);
-      spans.push([i, end]);
-      i = end - 1;
-    } else if (ch === '#') {
-      let end = text.indexOf('\n', i);
+  const next = /["'#]/g;
+  while (next.test(text)) {
+    const at = next.lastIndex - 1;
+    let end: number;
+    if (text.charCodeAt(at) === 35) {
+      end = text.indexOf('\n', at);
       if (end < 0) end = text.length;
-      spans.push([i, end]);
-      i = end - 1;
+    } else {
+      end = skipString(text, at);
     }
+    spans.push([at, end]);
+    next.lastIndex = end;
   }
   return spans;
+}
+
+/**
+ * The [start, end) of every line that holds `needle`, once each, in order (end at the line break). Line-anchored
+ * scans (`^import …`, `^name = …`) run on these lines only: a multiline `^` regex would try every position of
+ * megabytes of numbers, where a native search for the needle skips them.
+ */
+export function linesContaining(text: string, needle: string): Array<[number, number]> {
+  const lines: Array<[number, number]> = [];
+  let from = 0;
+  for (let at = text.indexOf(needle, from); at >= 0; at = text.indexOf(needle, from)) {
+    const start = text.lastIndexOf('\n', at - 1) + 1;
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    lines.push([start, end]);
+    from = end + 1;
+  }
+  return lines;
+}
+
+/** Each match of the line-anchored `pattern` (no g/m flags) on the lines holding `needle`, with document offsets. */
+export function matchLines(text: string, needle: string, pattern: RegExp): Array<{ match: RegExpExecArray; index: number }> {
+  const out: Array<{ match: RegExpExecArray; index: number }> = [];
+  for (const [start, end] of linesContaining(text, needle)) {
+    const match = pattern.exec(text.slice(start, end));
+    if (match) out.push({ match, index: start + match.index });
+  }
+  return out;
 }
 
 /** The span holding `offset`, if any (spans sorted and disjoint). */

@@ -9,7 +9,7 @@ import type { GateSlot, RecognizedLayer, SliceAnnotation } from '../recognize/ty
 import type { Hints } from './constructors';
 import { RECOGNISER_TEMPLATES as MSG, templated } from '../recognize/messages';
 import { evaluateInteger, latestBefore } from './expr';
-import { insideSpans, matchBracket, nonCodeSpans, splitArguments } from './python';
+import { insideSpans, matchBracket, matchLines, splitArguments } from './python';
 
 const GATE_WORDS: Record<CellKind, Record<string, CanonicalGate>> = {
   lstm: {
@@ -120,7 +120,7 @@ function packedWidth(layer: RecognizedLayer): number {
 
 export function analyseSlices(text: string, arrays: readonly ExtractedArray[], layers: readonly RecognizedLayer[], hints: Hints): SliceAnnotation[] {
   if (!layers.length) return [];
-  const spans = [...nonCodeSpans(text), ...arrays.map((a) => [a.range.start, a.range.end] as [number, number])].sort((a, b) => a[0] - b[0]);
+  const spans = [...hints.nonCode, ...arrays.map((a) => [a.range.start, a.range.end] as const)].sort((a, b) => a[0] - b[0]);
   // Merge overlapping spans so the binary search stays valid.
   const merged: Array<[number, number]> = [];
   for (const s of spans) {
@@ -139,11 +139,10 @@ export function analyseSlices(text: string, arrays: readonly ExtractedArray[], l
 
   // Every `name = ...` / `name += ...` line once, in order (the right side cut short: only its names matter).
   const assignments = new Map<string, Array<{ index: number; rhs: string }>>();
-  const assignRe = /^[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:\+|-)?=(?!=)([^\n]*)/gm;
-  for (let m = assignRe.exec(text); m; m = assignRe.exec(text)) {
-    if (insideSpans(merged, m.index)) continue;
+  for (const { match: m, index } of matchLines(text, '=', /^[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:\+|-)?=(?!=)([^\n]*)/)) {
+    if (insideSpans(merged, index)) continue;
     const list = assignments.get(m[1]) ?? [];
-    list.push({ index: m.index, rhs: m[2].slice(0, 2000) });
+    list.push({ index, rhs: m[2].slice(0, 2000) });
     assignments.set(m[1], list);
   }
 
