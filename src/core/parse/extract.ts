@@ -97,6 +97,10 @@ interface Container {
   tokensInside: number;
   key?: string;
   keyRange?: SourceRange;
+  /** Dict: the array under its "data"/"values" key and the key, and its "shape" list ({"data": [flat], "shape": [..]}). */
+  dataIndex?: number;
+  dataKey?: string;
+  shapeDims?: number[];
 }
 
 interface SubscriptInfo {
@@ -662,6 +666,7 @@ class Extractor {
       case 'array': {
         const array = outcome.array;
         const end = array.range.end;
+        const top = this.top();
         if (reportable && !this.looksLikeShape(context, outcome)) {
           if (array.values.length === 0) {
             // `x = []`, `"layers": []` are everyday code and config; only a printed [] is worth a word.
@@ -669,7 +674,13 @@ class Extractor {
           } else {
             const form: ArrayForm = outcome.commaless ? 'numpy_repr' : this.documentIsJson && !outcome.tuple ? 'json' : 'python_literal';
             this.addArray(array, context, form, undefined, undefined);
+            if (top?.kind === Kind.Dict && context.key !== undefined && VALUE_KEYS.has(context.key)) {
+              top.dataIndex = this.arrays.length - 1;
+              top.dataKey = context.key;
+            }
           }
+        } else if (top?.kind === Kind.Dict && context.key === 'shape' && outcome.allIntegers && array.shape.length === 1) {
+          top.shapeDims = Array.from(array.values);
         }
         this.pushToken(Tok.Close, i, end);
         return end;
@@ -761,6 +772,7 @@ class Extractor {
     }
     const closed = stack[match];
     while (stack.length > match) stack.pop();
+    if (closed.kind === Kind.Dict && closed.dataIndex !== undefined) this.closeDataRecord(closed);
     if (closed.kind === Kind.Subscript) {
       const keys = closed.tokensInside === 1 && closed.key !== undefined ? [...(closed.subscriptKeys ?? []), closed.key] : [];
       const info: SubscriptInfo = { base: closed.subscriptBase, keys, keyRange: closed.keyRange };
@@ -768,6 +780,33 @@ class Extractor {
     } else {
       this.pushToken(Tok.Close, i, i + 1);
     }
+  }
+
+  /**
+   * {"data": [flat values], "shape": [6, 4]} (keras-js, tfjs): one array, shaped by its record and named like the
+   * record (`lstm/kernel`, not `lstm/kernel/data`); a record in a list is that list's element.
+   */
+  private closeDataRecord(record: Container): void {
+    const index = record.dataIndex!;
+    const array = this.arrays[index];
+    const result: { -readonly [K in keyof ExtractedArray]: ExtractedArray[K] } = { ...array };
+    const dims = record.shapeDims;
+    if (dims) {
+      const count = dims.reduce((p, d) => p * d, 1);
+      if (count === array.values.length) result.shape = dims;
+      else {
+        this.diagnose('warning', 'header-shape', `${array.name !== undefined ? `'${array.name}'` : 'This array'}: its record says shape (${dims.join(', ')}) = ${count} values, but it holds ${array.values.length}.`, array.range, array.name);
+      }
+    }
+    const suffix = `/${record.dataKey}`;
+    if (array.name === record.dataKey) delete result.name;
+    else if (array.name?.endsWith(suffix)) result.name = array.name.slice(0, -suffix.length);
+    if (result.name === undefined) delete result.nameRange;
+    const parent = this.top();
+    if (parent && parent.kind === Kind.List && result.name === undefined) {
+      result.list = { id: this.listIdOf(parent), position: parent.elementIndex };
+    }
+    this.arrays[index] = result;
   }
 
   // ---- naming ----
@@ -851,7 +890,10 @@ class Extractor {
       const header = this.headerFor(pos);
       if (header) return { role: 'printed', name: header.value, nameRange: header.range, path, ...(header.shape ? { headerShape: header.shape } : {}) };
       const printed = this.printedName(pos);
-      if (printed) return { role: 'printed', name: printed.name, nameRange: printed.range, path };
+      if (printed) {
+        const shape = printed.name !== undefined ? this.shapeLineBefore(pos, printed.name) : undefined;
+        return { role: 'printed', name: printed.name, nameRange: printed.range, path, ...(shape ? { headerShape: shape } : {}) };
+      }
     }
     return { role: 'none', path };
   }
@@ -921,6 +963,29 @@ class Extractor {
     if (!word) return {};
     const start = lineStart + prefix.lastIndexOf(word[1] + ':');
     return { name: word[1], range: { start, end: start + word[1].length } };
+  }
+
+  /**
+   * `W shape: (6, 16)` / `W.shape (6, 16)` on one of the three lines above the printed `W: [...]` (a flat list, as
+   * keras-js notebooks print them): the shape of those values.
+   */
+  private shapeLineBefore(pos: number, name: string): number[] | undefined {
+    const text = this.text;
+    let end = pos;
+    while (end > 0 && text.charCodeAt(end - 1) !== 10) end--;
+    end--;
+    for (let lines = 0; lines < 3 && end > 0; lines++) {
+      let start = end;
+      while (start > 0 && end - start < 200 && text.charCodeAt(start - 1) !== 10) start--;
+      const line = text.slice(start, end).trim();
+      if (line.startsWith(name)) {
+        const rest = line.slice(name.length);
+        const m = /^(?:\.shape|\s+shape)\s*[:=]?\s*(?:torch\.Size\(\[([\d,\s]*)\]\)|\(([\d,\s]*)\))$/.exec(rest);
+        if (m) return (m[1] ?? m[2]).split(',').map((d) => d.trim()).filter((d) => d !== '').map(Number);
+      }
+      end = start - 1;
+    }
+    return undefined;
   }
 
   private previousLineName(lineStart: number): { name?: string; range?: SourceRange } {
