@@ -210,3 +210,36 @@ describe('real forms: variable headers followed by their values', () => {
     assert.deepEqual(summary(extractArrays(text).arrays), ['? 2x3']);
   });
 });
+
+describe('real forms: JSON weight containers and printed shape lines', () => {
+  it('reads keras-js {"data": [flat], "shape": [..]} records: a weights list in order, the rest by key', () => {
+    const text = '{"input": {"data": [1, 2, 3, 4, 5, 6], "shape": [3, 2]}, "weights": [{"data": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6], "shape": [2, 3]}, ' +
+      '{"shape": [3, 3], "data": [1, 0, 0, 0, 1, 0, 0, 0, 1]}, {"data": [0, 0, 0], "shape": [3]}], "expected": {"data": [0.5, 0.25, 0.125], "shape": [3]}}';
+    const result = extractArrays(text, { fileKind: 'json' });
+    assert.deepEqual(summary(result.arrays), ['input 3x2', '? 2x3 @0', '? 3x3 @1', '? 3 @2', 'expected 3']);
+    assert.deepEqual(result.arrays[1].path, ['weights']);
+  });
+
+  it('names tfjs-style records by their keys and reports a record whose shape disagrees with its data', () => {
+    const text = '{\n  "lstm": {\n    "kernel": {"data": [0.1, 0.2, 0.3, 0.4], "shape": [1, 4], "dtype": "float32"},\n    "bias": {"data": [0, 1, 0], "shape": [4]}\n  }\n}\n';
+    const result = extractArrays(text, { fileKind: 'json' });
+    assert.deepEqual(summary(result.arrays), ['lstm/kernel 1x4', 'lstm/bias 3']);
+    assert.deepEqual(result.diagnostics.map((d) => d.code), ['header-shape']);
+  });
+
+  it('shapes a flat printed list by the "W shape: (6, 4)" line above it (keras-js notebooks)', () => {
+    const text = [
+      "weight_names = ['W', 'U', 'b']",
+      'for w_i, w_name in enumerate(weight_names):',
+      "    print('{} shape:'.format(w_name), weights[w_i].shape)",
+      '',
+      'W shape: (3, 2)',
+      'W: [-0.045589, 0.415186, -0.562532, 0.417194, 0.595636, 0.384863]',
+      'U shape: (2, 2)',
+      'U: [-0.720918, -0.952173, -0.727704, 0.156292]',
+      'b shape: (2,)',
+      'b: [-0.836587, 0.897901]',
+    ].join('\n');
+    assert.deepEqual(summary(extractArrays(text).arrays), ['W 3x2', 'U 2x2', 'b 2']);
+  });
+});
