@@ -1,6 +1,8 @@
 // What the text reader finds in a document. Offsets are UTF-16 code-unit offsets into the document text (what
 // JavaScript string indices and VS Code's document.positionAt use), end exclusive.
 
+import type { TensorOrigin } from '../tensor/types';
+
 export interface SourceRange {
   readonly start: number;
   readonly end: number;
@@ -10,7 +12,8 @@ export type ArrayForm =
   | 'python_literal' // np.array([...]), torch.tensor([...]), tf.constant([...]), nested lists/tuples
   | 'numpy_repr' // array([...], dtype=float32) and the comma-less print() form
   | 'torch_repr' // tensor([...]), Parameter containing:, state_dict() prints
-  | 'json';
+  | 'json'
+  | 'file'; // a tensor read from a model file (npz, safetensors, PyTorch, ONNX, HDF5): see `origin`; `range` is then {0, 0}
 
 export interface ExtractedArray {
   /** Index in ParseResult.arrays. */
@@ -32,6 +35,8 @@ export interface ExtractedArray {
   readonly path?: readonly string[];
   /** Read from output pasted into a Python `#` comment or a triple-quoted string, not from code. */
   readonly embedded?: 'comment' | 'string';
+  /** Model files: where the tensor lives (archive entry, HDF5 path, ONNX initializer, pickle key). See core/tensor. */
+  readonly origin?: TensorOrigin;
 }
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'info';

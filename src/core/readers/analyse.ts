@@ -1,0 +1,213 @@
+// Model file → what the recogniser consumes today, and back. The adapter (documented in docs/dependencies.md and
+// README "Model files"):
+//   1. reads the values of the tensors a layer can use (floating point, rank 1–3, within the element budget);
+//   2. hands them to recognize() as ExtractedArrays with form 'file', an empty text range and the tensor's origin
+//      (names as the file spells them; ONNX W/R/B/P are named <op><k>_<slot>, e.g. lstm0_W, so the node's kind shows);
+//   3. applies the file's own layer config (ONNX attributes, Keras config.json / model_config, PyTorch module
+//      attributes) to every layer it names: the layer is rebuilt with optionsFromConfig, the recogniser's doubts that
+//      the config settles are dropped, and a config it cannot honour removes the layer from the runnable stacks.
+
+import { convention as conventionSpec, type CellKind, type ConventionId } from '../conventions';
+import { fromNative, optionsFromConfig, type NativeTensors } from '../convert';
+import type { Activation, Layer, RecurrentLayer } from '../model';
+import type { ExtractedArray, ParseResult } from '../parse/types';
+import { recognize, type RecognizeOptions } from '../recognize';
+import type { Evidence, Recognition, RecognizedDense, RecognizedLayer } from '../recognize/types';
+import { isFloatDtype } from '../tensor/dtype';
+import type { LayerConfig, ModelFile, ReadDiagnostic, Tensor } from '../tensor/types';
+
+export interface AnalyseOptions extends RecognizeOptions {
+  /** Largest tensor read for recognition, in elements (bigger ones are listed, not read). */
+  readonly maxTensorElements?: number;
+  /** Total elements read for recognition. */
+  readonly maxTotalElements?: number;
+}
+
+export interface TensorEntry {
+  readonly tensor: Tensor;
+  /** Index into parse.arrays when the tensor was read for recognition. */
+  readonly arrayIndex?: number;
+  /** Why it was not read (too large, not a float, not a recurrent input of an ONNX node). */
+  readonly skipped?: string;
+}
+
+export interface ModelAnalysis {
+  readonly file: ModelFile;
+  readonly tensors: readonly TensorEntry[];
+  readonly parse: ParseResult;
+  readonly recognition: Recognition;
+  readonly diagnostics: readonly ReadDiagnostic[];
+}
+
+const CELL_OF: Record<string, CellKind> = { LSTM: 'lstm', GRU: 'gru', RNN: 'simple_rnn', SimpleRNN: 'simple_rnn', CuDNNLSTM: 'lstm', CuDNNGRU: 'gru' };
+/** Recogniser doubts a file's config settles. */
+const SETTLED = new Set(['keras-version-unknown', 'reset-placement-unknown', 'bidirectional-or-stacked', 'keras-or-pytorch', 'pytorch-or-onnx', 'cudnn-gru-same-shapes']);
+const PYTORCH_KEYS = ['input_size', 'hidden_size', 'bidirectional', 'proj_size', 'nonlinearity', 'batch_first'];
+
+export async function analyseModelFile(file: ModelFile, options: AnalyseOptions = {}): Promise<ModelAnalysis> {
+  const maxOne = options.maxTensorElements ?? 1 << 24;
+  let budget = options.maxTotalElements ?? 1 << 26;
+  const diagnostics: ReadDiagnostic[] = [...file.diagnostics];
+  const onnxSlot = new Map<string, { layer: LayerConfig; slot: string; k: number }>();
+  if (file.format === 'onnx') {
+    file.layers.forEach((l, k) => { for (const [slot, name] of Object.entries(l.inputs ?? {})) if (['W', 'R', 'B', 'P'].includes(slot)) onnxSlot.set(name, { layer: l, slot, k }); });
+  }
+  const entries: TensorEntry[] = [];
+  const arrays: ExtractedArray[] = [];
+  for (const tensor of file.tensors) {
+    const count = tensor.shape.reduce((a, b) => a * b, 1);
+    let skipped: string | undefined;
+    const slot = tensor.name !== undefined ? onnxSlot.get(tensor.name) : undefined;
+    if (file.format === 'onnx' && !slot) skipped = 'not a W/R/B/P input of an LSTM, GRU or RNN node';
+    else if (!isFloatDtype(tensor.dtype)) skipped = `${tensor.dtype} (weights are floating point)`;
+    else if (tensor.shape.length < 1 || tensor.shape.length > 3) skipped = `rank ${tensor.shape.length} (recurrent weights have rank 1–3)`;
+    else if (count > maxOne || count > budget) skipped = `${count} elements, beyond the ${Math.min(maxOne, budget)}-element read budget`;
+    if (skipped) { entries.push({ tensor, skipped }); continue; }
+    let values: Float64Array;
+    try {
+      values = await tensor.values();
+    } catch (e) {
+      diagnostics.push({ severity: 'error', code: (e as { code?: string }).code ?? 'unreadable', message: `${tensor.name ?? 'a tensor'}: ${(e as Error).message}` });
+      entries.push({ tensor, skipped: (e as Error).message });
+      continue;
+    }
+    budget -= count;
+    const name = slot ? `${slot.layer.layerClass.toLowerCase()}${slot.k}_${slot.slot}` : tensor.name;
+    const index = arrays.length;
+    arrays.push({ index, ...(name !== undefined ? { name } : {}), shape: tensor.shape, values, range: { start: 0, end: 0 }, form: 'file', dtype: tensor.dtype, origin: tensor.origin });
+    entries.push({ tensor, arrayIndex: index });
+  }
+  const parse: ParseResult = { arrays, diagnostics: [] };
+  const recognition = recognize(parse, '', options);
+  const applied = applyConfigs(file, parse, recognition, onnxSlot, diagnostics);
+  return { file, tensors: entries, parse, recognition: applied, diagnostics };
+}
+
+function configFor(file: ModelFile, layer: RecognizedLayer, parse: ParseResult, onnxSlot: Map<string, { layer: LayerConfig }>, entriesByIndex: Map<number, string>): LayerConfig | undefined {
+  for (const role of layer.arrays) {
+    const tensorName = entriesByIndex.get(role.arrayIndex);
+    if (tensorName === undefined) continue;
+    if (file.format === 'onnx') { const s = onnxSlot.get(tensorName); if (s) return s.layer; }
+    const byTensor = file.layers.find((l) => l.tensorNames.includes(tensorName));
+    if (byTensor) return byTensor;
+  }
+  // Keras: the recogniser names a layer after its Keras layer name.
+  return file.layers.find((l) => l.framework === 'keras' && (l.name === layer.name || layer.name.startsWith(`${l.name}/`)));
+}
+
+function nativeFor(layer: RecognizedLayer, parse: ParseResult): NativeTensors {
+  const out: NativeTensors = {};
+  for (const r of layer.arrays) {
+    const a = parse.arrays[r.arrayIndex];
+    const key = layer.convention === 'pytorch' ? `${r.role}_l0${r.direction === 1 ? '_reverse' : ''}`
+      : layer.convention === 'onnx' ? r.role
+        : `${layer.directions === 2 ? (r.direction === 0 ? 'forward_' : 'backward_') : ''}${r.role}`;
+    out[key] = { shape: a.shape, data: a.values };
+  }
+  return out;
+}
+
+function frameworkConfig(cfg: LayerConfig, layer: RecognizedLayer, parse: ParseResult): { convention: ConventionId; config: Record<string, unknown>; notes: string[] } {
+  const notes: string[] = [];
+  if (cfg.framework === 'onnx') {
+    const config: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(cfg.config)) if (['hidden_size', 'direction', 'activations', 'activation_alpha', 'activation_beta', 'clip', 'input_forget', 'linear_before_reset'].includes(k)) config[k] = v;
+    if (cfg.config['layout'] === 1) notes.push('layout=1: X and Y are batch-major [N, T, ·] in the graph; the weights are the same, and Gate Lens\'s input is batch-major');
+    else if (cfg.config['layout'] !== undefined && cfg.config['layout'] !== 0) config['layout'] = cfg.config['layout'];
+    return { convention: 'onnx', config, notes };
+  }
+  if (cfg.framework === 'pytorch') {
+    const config: Record<string, unknown> = {};
+    for (const k of PYTORCH_KEYS) if (cfg.config[k] !== undefined) config[k] = cfg.config[k];
+    if (config['proj_size'] === 0) delete config['proj_size'];
+    // Layer k > 0 of a stack takes the previous layer's output, not input_size.
+    const l = layer.arrays.map((r) => /_l(\d+)(_reverse)?$/.exec(parse.arrays[r.arrayIndex].name ?? '')).find(Boolean);
+    if (l && Number(l[1]) > 0) delete config['input_size'];
+    return { convention: 'pytorch', config, notes };
+  }
+  return { convention: /^CuDNN/.test(cfg.layerClass) ? 'keras_cudnn' : 'keras', config: { ...cfg.config }, notes };
+}
+
+function configText(cfg: LayerConfig): string {
+  const parts = Object.entries(cfg.config).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  return `${cfg.layerClass}(${parts.join(', ')})`;
+}
+
+function applyConfigs(file: ModelFile, parse: ParseResult, rec: Recognition, onnxSlot: Map<string, { layer: LayerConfig }>, diagnostics: ReadDiagnostic[]): Recognition {
+  if (!file.layers.length) return rec;
+  const names = new Map(parse.arrays.map((a) => [a.index, file.tensors.find((t) => t.origin === a.origin)?.name ?? a.name ?? '']));
+  const replaced = new Map<Layer, Layer | null>();
+  const layers: RecognizedLayer[] = [];
+  for (const l of rec.layers) {
+    const cfg = configFor(file, l, parse, onnxSlot, names);
+    if (!cfg) { layers.push(l); continue; }
+    const where = file.format === 'keras' ? 'config.json' : file.format === 'onnx' ? 'the ONNX node' : file.format === 'hdf5' ? 'model_config' : 'the pickled module';
+    const cell = CELL_OF[cfg.layerClass];
+    if (cell && cell !== l.cell) {
+      diagnostics.push({ severity: 'error', code: 'config-mismatch', message: `${l.name}: ${where} says ${cfg.layerClass}, the weights' shapes say ${l.cell}; the layer is not run` });
+      replaced.set(l.layer, null);
+      layers.push({ ...l, warnings: [...l.warnings, { code: 'config-mismatch', message: `${where} says ${cfg.layerClass}` }] });
+      continue;
+    }
+    const { convention, config, notes } = frameworkConfig(cfg, l, parse);
+    const evidence: Evidence[] = [{ code: 'file-config', message: `${where}: ${configText(cfg)}` }, ...notes.map((n) => ({ code: 'file-config', message: n }))];
+    try {
+      const opts = optionsFromConfig(convention, config);
+      const labelled: RecognizedLayer = convention === l.convention ? l : { ...l, convention, gates: l.gates };
+      const layer: RecurrentLayer = fromNative(convention, l.cell, nativeFor(labelled, parse), { ...opts, name: cfg.name });
+      replaced.set(l.layer, layer);
+      layers.push({
+        ...l, name: file.format === 'onnx' ? cfg.name : l.name, convention, layer, alternatives: [],
+        evidence: [...l.evidence, ...evidence], warnings: l.warnings.filter((w) => !SETTLED.has(w.code)),
+      });
+      if (conventionSpec(convention, l.cell).framework !== conventionSpec(l.convention, l.cell).framework) {
+        diagnostics.push({ severity: 'info', code: 'config-convention', message: `${l.name}: read as ${convention} because ${where} says so (the shapes alone suggested ${l.convention})` });
+      }
+    } catch (e) {
+      diagnostics.push({ severity: 'error', code: (e as { code?: string }).code ?? 'config-unsupported', message: `${l.name}: ${where} asks for what Gate Lens cannot run: ${(e as Error).message}; the layer is not run` });
+      replaced.set(l.layer, null);
+      layers.push({ ...l, evidence: [...l.evidence, ...evidence], warnings: [...l.warnings, { code: 'config-unsupported', message: (e as Error).message }] });
+    }
+  }
+  const dense = rec.dense.map((d) => {
+    const cfg = file.layers.find((c) => (c.layerClass === 'Dense' || c.layerClass === 'Linear') && (c.name === d.name || d.name.startsWith(`${c.name}/`)));
+    const act = cfg?.config['activation'];
+    if (!cfg || typeof act !== 'string' || act === d.layer.activation.name) return d;
+    const layer = { ...d.layer, activation: { name: act } as Activation };
+    replaced.set(d.layer, layer);
+    return { ...d, layer, evidence: [...(d.evidence ?? []), { code: 'file-config', message: `the file's config: Dense(activation=${JSON.stringify(act)})` }] };
+  });
+  return { ...rec, layers, dense, models: restack(layers, dense, replaced) };
+}
+
+/**
+ * The runnable stacks again, now that the config may have changed widths (a Bidirectional merge_mode 'sum' halves
+ * it): items in file order, each chained onto the previous when its input size equals that output width; a layer
+ * whose config could not be honoured breaks the chain.
+ */
+function restack(layers: readonly RecognizedLayer[], dense: readonly RecognizedDense[], replaced: Map<Layer, Layer | null>): Recognition['models'] {
+  type Item = { id: string; name: string; first: number; layer: Layer | null; inputSize: number };
+  const items: Item[] = [
+    ...layers.map((l) => ({ id: l.id, name: l.name, first: Math.min(...l.arrays.map((a) => a.arrayIndex)), layer: replaced.has(l.layer) ? replaced.get(l.layer)! : l.layer, inputSize: l.inputSize })),
+    ...dense.map((d) => ({ id: `dense-${d.name}`, name: d.name, first: Math.min(...d.arrays.map((a) => a.arrayIndex)), layer: d.layer as Layer, inputSize: d.layer.inputSize })),
+  ].sort((a, b) => a.first - b.first);
+  const models: Array<{ name: string; layerIds: string[]; model: { layers: Layer[] } }> = [];
+  let current: (typeof models)[number] | undefined;
+  let width: number | undefined;
+  for (const item of items) {
+    const layer = item.layer;
+    if (!layer) { current = undefined; width = undefined; continue; }
+    const previous = current?.model.layers[current.model.layers.length - 1];
+    if (current && width === item.inputSize && !(previous?.kind === 'dense' && layer.kind === 'recurrent')) {
+      current.layerIds.push(item.id);
+      current.model.layers.push(layer);
+    } else if (layer.kind === 'recurrent') {
+      current = { name: item.name, layerIds: [item.id], model: { layers: [layer] } };
+      models.push(current);
+    } else {
+      current = undefined;
+    }
+    width = layer.kind === 'dense' ? layer.units : (layer.projSize ?? layer.units) * (layer.directions.length === 2 && (layer.merge ?? 'concat') === 'concat' ? 2 : 1);
+  }
+  return models;
+}
