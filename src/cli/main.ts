@@ -14,6 +14,7 @@ import { LineIndex } from '../core/text/line-index';
 import { shapeText } from '../core/recognize/layers';
 import type { Evidence, Recognition, RecognizedLayer } from '../core/recognize/types';
 import { readNpy, NpyError } from './npy';
+import { modelJson, type PreloadedModel } from './modelFile';
 import { version } from '../../package.json';
 
 export const EXIT = { ok: 0, usage: 1, unreadable: 2, noLayer: 3, runError: 4, incomplete: 5 } as const;
@@ -102,6 +103,8 @@ class CliError extends Error {
 interface Parsed {
   command?: string;
   file?: string;
+  /** A model file, read by cli.ts before main (modelFile.ts). */
+  model?: PreloadedModel;
   flags: Set<string>;
   values: Map<string, string>;
 }
@@ -109,7 +112,7 @@ interface Parsed {
 const BOOLEAN_FLAGS = new Set(['--json', '--trace', '--help', '-h', '--version', '-V']);
 const VALUE_FLAGS = new Set(['--input', '--layer', '--convention', '--h0', '--c0']);
 
-function parseArgs(argv: readonly string[]): Parsed {
+export function parseArgs(argv: readonly string[]): Parsed {
   const parsed: Parsed = { flags: new Set(), values: new Map() };
   const positional: string[] = [];
   for (let k = 0; k < argv.length; k++) {
@@ -167,9 +170,12 @@ interface Analysis {
   readonly recognition: Recognition;
   /** Built once per file: every range printed is a lookup, never a rescan of the text. */
   readonly lines: LineIndex;
+  readonly model?: PreloadedModel['analysis'];
 }
 
-function analyse(io: Io, file: string, conventionFlag: string | undefined): Analysis {
+function analyse(io: Io, file: string, conventionFlag: string | undefined, model?: PreloadedModel): Analysis {
+  if (model?.error !== undefined) throw new CliError(EXIT.unreadable, `cannot read file ${file}: ${model.error}`);
+  if (model?.analysis) return { file, text: '', parse: model.analysis.parse, recognition: model.analysis.recognition, lines: new LineIndex(''), model: model.analysis };
   const text = readText(io, file, 'file');
   let conventionOverride: ConventionId | undefined;
   if (conventionFlag !== undefined) {
@@ -215,7 +221,7 @@ function inspectJson(a: Analysis) {
     dense: r.dense.map((d) => ({ name: d.name, inputSize: d.layer.inputSize, units: d.layer.units, activation: d.layer.activation.name, evidence: (d.evidence ?? []).map(evidenceJson) })),
     models: r.models.map((m) => ({ name: m.name, layers: m.model.layers.map((l) => l.name ?? l.kind) })),
     unrelated: r.unrelated.map((u) => ({ index: u.arrayIndex, kind: u.kind, reason: u.reason })),
-    arrays: parse.arrays.map((arr) => ({ index: arr.index, name: arr.name ?? null, shape: arr.shape, range: rangeJson(lines, arr.range), role: roleOf.get(arr.index) ?? null })),
+    arrays: parse.arrays.map((arr) => ({ index: arr.index, name: arr.name ?? null, shape: arr.shape, range: rangeJson(lines, arr.range), ...(arr.origin ? { origin: arr.origin } : {}), role: roleOf.get(arr.index) ?? null })),
     slices: r.slices.map((s) => ({
       text: s.text, target: s.target ?? null, start: s.start, end: s.end,
       gates: s.gates.map((g) => ({ gate: g.gate, label: g.label, name: g.name, start: g.start, end: g.end })),
@@ -225,6 +231,7 @@ function inspectJson(a: Analysis) {
         ? { namedGate: s.mismatch.namedGate, correctStart: s.mismatch.correctStart, correctEnd: s.mismatch.correctEnd, message: s.mismatch.message }
         : null,
     })),
+    ...(a.model ? { model: modelJson(a.model) } : {}),
     diagnostics: [
       ...parse.diagnostics.map((d) => ({ source: 'parse', severity: d.severity, code: d.code, message: d.message, range: rangeJson(lines, d.range) })),
       ...r.diagnostics.map((d) => ({ source: 'recognize', severity: d.severity, code: d.code, message: d.message, range: rangeJson(lines, d.range) })),
@@ -441,7 +448,7 @@ function layerSummary(layer: Layer, rec: RecognizedLayer | undefined) {
 const fmt = (v: number): string => (Number.isInteger(v) ? v.toFixed(1) : v.toPrecision(8)).padStart(13);
 
 function runCommand(io: Io, args: Parsed): number {
-  const a = analyse(io, args.file!, args.values.get('--convention'));
+  const a = analyse(io, args.file!, args.values.get('--convention'), args.model);
   const inputPath = args.values.get('--input')!;
   const p = plan(a, args.values.get('--layer'), io);
   const first = p.model.layers[0];
@@ -497,7 +504,7 @@ function runCommand(io: Io, args: Parsed): number {
 }
 
 function inspectCommand(io: Io, args: Parsed): number {
-  const a = analyse(io, args.file!, args.values.get('--convention'));
+  const a = analyse(io, args.file!, args.values.get('--convention'), args.model);
   if (args.flags.has('--json')) io.out(JSON.stringify(inspectJson(a)) + '\n');
   else io.out(inspectHuman(a));
   if (!a.recognition.layers.length) {
@@ -507,9 +514,10 @@ function inspectCommand(io: Io, args: Parsed): number {
   return EXIT.ok;
 }
 
-export function main(argv: readonly string[], io: Io = nodeIo): number {
+export function main(argv: readonly string[], io: Io = nodeIo, model?: PreloadedModel): number {
   try {
     const args = parseArgs(argv);
+    if (model && model.path === args.file) args.model = model;
     if (args.flags.has('--version') && !args.command) {
       io.out(`${version}\n`);
       return EXIT.ok;

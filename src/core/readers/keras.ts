@@ -26,7 +26,8 @@ const RECURRENT = new Set(['LSTM', 'GRU', 'SimpleRNN', 'CuDNNLSTM', 'CuDNNGRU'])
 
 function openHdf5(bytes: Uint8Array, name: string): hdf5.Group {
   try {
-    const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+    // A copy into a fresh ArrayBuffer: jsfive reads the whole buffer, and a Node Buffer's .slice() would share its pool.
+    const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : new Uint8Array(bytes).buffer;
     return new hdf5.File(buffer as ArrayBuffer, name);
   } catch (e) {
     throw new ModelFileError('bad-hdf5', `${name} is not a readable HDF5 file: ${errorText(e)}`);

@@ -189,9 +189,9 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
       case 0x58: push(utf8.decode(take(u32()))); break; // BINUNICODE
       case 0x8c: push(utf8.decode(take(u8()))); break; // SHORT_BINUNICODE
       case 0x8d: push(utf8.decode(take(u64()))); break; // BINUNICODE8
-      case 0x42: push(take(u32()).slice()); break; // BINBYTES
-      case 0x43: push(take(u8()).slice()); break; // SHORT_BINBYTES
-      case 0x8e: case 0x96: push(take(u64()).slice()); break; // BINBYTES8, BYTEARRAY8
+      case 0x42: push(new Uint8Array(take(u32()))); break; // BINBYTES
+      case 0x43: push(new Uint8Array(take(u8()))); break; // SHORT_BINBYTES
+      case 0x8e: case 0x96: push(new Uint8Array(take(u64()))); break; // BINBYTES8, BYTEARRAY8
       case 0x5d: push([]); break; // EMPTY_LIST
       case 0x6c: push(popMark()); break; // LIST
       case 0x61: { const v = pop(); appendTo(top(), [v]); break; } // APPEND

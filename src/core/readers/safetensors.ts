@@ -22,7 +22,8 @@ export function isSafetensors(head: Uint8Array): boolean {
 
 export async function readSafetensorsFile(source: ByteSource, name: string, limits: ReadLimits): Promise<ModelFile> {
   if (source.size < 8) throw new ModelFileError('truncated', 'too short for a safetensors header');
-  const n = Number(new DataView((await source.read(0, 8)).slice().buffer).getBigUint64(0, true));
+  const lengthBytes = await source.read(0, 8);
+  const n = Number(new DataView(lengthBytes.buffer, lengthBytes.byteOffset, 8).getBigUint64(0, true));
   if (!(n > 1 && n <= MAX_HEADER) || 8 + n > source.size) throw new ModelFileError('truncated', `the safetensors header declares ${n} bytes; the file has ${source.size - 8} after the length`);
   let header: unknown;
   try {

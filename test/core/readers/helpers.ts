@@ -9,7 +9,8 @@ import type { ModelFile } from '../../../src/core/tensor/types';
 export const MODEL_DIR = join(process.cwd(), 'test', 'fixtures', 'models');
 
 export function fixtureSource(name: string): ByteSource {
-  return memorySource(new Uint8Array(readFileSync(join(MODEL_DIR, name))));
+  // A Node Buffer as the CLI hands it over (pooled, with a byteOffset), not a fresh copy.
+  return memorySource(readFileSync(join(MODEL_DIR, name)));
 }
 
 export function readFixture(name: string): Promise<ModelFile> {
