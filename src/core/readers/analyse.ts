@@ -177,7 +177,9 @@ function applyConfigs(file: ModelFile, parse: ParseResult, rec: Recognition, onn
     replaced.set(d.layer, layer);
     return { ...d, layer, evidence: [...(d.evidence ?? []), { code: 'file-config', message: `the file's config: Dense(activation=${JSON.stringify(act)})` }] };
   });
-  return { ...rec, layers, dense, models: restack(layers, dense, replaced) };
+  const models = restack(layers, dense, replaced);
+  const position = new Map(models.flatMap((m) => m.layerIds.map((id, k) => [id, k] as const)));
+  return { ...rec, layers: layers.map((l) => ({ ...l, stackIndex: position.get(l.id) ?? 0 })), dense, models };
 }
 
 /**

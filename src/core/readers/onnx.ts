@@ -7,7 +7,7 @@
 
 import { decodeElements, dtypeBytes, elementCount } from '../tensor/dtype';
 import { ModelFileError, type ByteSource, type LayerConfig, type ModelFile, type ReadDiagnostic, type ReadLimits, type Tensor } from '../tensor/types';
-import { fields, floatsOf, intOf, intsOf, readVarint, text, type Field } from './protobuf';
+import { bytesOf, fields, floatsOf, intOf, intsOf, readVarint, text, type Field } from './protobuf';
 
 const DATA_TYPES: Record<number, string> = {
   1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 16: 'bfloat16',
@@ -40,7 +40,7 @@ function tensorProto(bytes: Uint8Array, base: number, fallbackName: string, ctx:
   const typed: Record<number, Field[]> = {};
   let external = false;
   for (const f of fields(bytes, 0, bytes.length, base)) {
-    if (f.number === 1) dims.push(...intsOf(f));
+    if (f.number === 1) { for (const d of intsOf(f)) dims.push(d); if (dims.length > 64) throw new ModelFileError('bad-onnx', `${where} "${name}" has more than 64 dimensions`); }
     else if (f.number === 2) dataType = intOf(f);
     else if (f.number === 8) name = text(f);
     else if (f.number === 9) raw = f;
@@ -56,26 +56,29 @@ function tensorProto(bytes: Uint8Array, base: number, fallbackName: string, ctx:
   let values: () => Promise<Float64Array>;
   if (raw) {
     const need = count * dtypeBytes(dtype);
-    if (raw.bytes!.length !== need) throw new ModelFileError('bad-onnx', `${where} "${name}": shape (${dims.join(', ')}) of ${dtype} needs ${need} bytes, raw_data has ${raw.bytes!.length}`);
-    const b = raw.bytes!;
+    if (bytesOf(raw).length !== need) throw new ModelFileError('bad-onnx', `${where} "${name}": shape (${dims.join(', ')}) of ${dtype} needs ${need} bytes, raw_data has ${bytesOf(raw).length}`);
+    const b = bytesOf(raw);
     values = () => Promise.resolve(decodeElements(b, dtype, count));
   } else {
     // Typed fields: float_data (4) for float32; double_data (10); int32_data (5, also float16/bool bit patterns); int64_data (7).
     const list = typed[4] ?? typed[10] ?? typed[5] ?? typed[7] ?? typed[11] ?? [];
     const decoded: number[] = [];
-    for (const f of list) decoded.push(...(f.number === 4 ? floatsOf(f) : f.number === 10 ? doublesOf(f) : intsOf(f)));
+    for (const f of list) {
+      if (decoded.length > count) break;
+      for (const v of f.number === 4 ? floatsOf(f) : f.number === 10 ? doublesOf(f) : intsOf(f)) decoded.push(v);
+    }
     if (decoded.length !== count) throw new ModelFileError('bad-onnx', `${where} "${name}": shape (${dims.join(', ')}) needs ${count} values, the tensor holds ${decoded.length}`);
     const v = dtype === 'float16' || dtype === 'bfloat16'
       ? decodeElements(new Uint8Array(Uint16Array.from(decoded).buffer), dtype, count)
       : Float64Array.from(decoded);
     values = () => Promise.resolve(v);
   }
-  return { name, shape: dims, dtype, origin: { kind: 'file', format: 'onnx', path: name, ...(raw ? { offset: raw.offset!, length: raw.bytes!.length } : {}) }, values };
+  return { name, shape: dims, dtype, origin: { kind: 'file', format: 'onnx', path: name, ...(raw ? { offset: raw.offset!, length: bytesOf(raw).length } : {}) }, values };
 }
 
 function doublesOf(f: Field): number[] {
   if (f.wireType === 1) return [f.fixed64!.getFloat64(0, true)];
-  const b = f.bytes!;
+  const b = bytesOf(f);
   if (b.length % 8) throw new ModelFileError('bad-onnx', `packed doubles of ${b.length} bytes`);
   const v = new DataView(b.buffer, b.byteOffset, b.length);
   return Array.from({ length: b.length / 8 }, (_, k) => v.getFloat64(8 * k, true));
@@ -89,17 +92,17 @@ function attribute(f: Field, ctx: Ctx): Attribute {
   const ints: number[] = [];
   const strings: string[] = [];
   let type = 0;
-  for (const x of fields(f.bytes!, 0, f.bytes!.length, f.offset!)) {
+  for (const x of fields(bytesOf(f), 0, bytesOf(f).length, f.offset!)) {
     switch (x.number) {
       case 1: (a as { name: string }).name = text(x); break;
       case 20: type = intOf(x); break;
       case 2: a.value = x.fixed32; break;
       case 3: a.value = intOf(x); break;
       case 4: a.value = text(x); break;
-      case 5: a.value = tensorProto(x.bytes!, x.offset!, '', ctx, 'attribute tensor'); break;
+      case 5: a.value = tensorProto(bytesOf(x), x.offset!, '', ctx, 'attribute tensor'); break;
       case 6: a.graphs.push(x); break;
-      case 7: floats.push(...floatsOf(x)); break;
-      case 8: ints.push(...intsOf(x)); break;
+      case 7: for (const v of floatsOf(x)) floats.push(v); break;
+      case 8: for (const v of intsOf(x)) ints.push(v); break;
       case 9: strings.push(text(x)); break;
       case 11: a.graphs.push(x); break;
     }
@@ -116,7 +119,7 @@ function graph(bytes: Uint8Array, base: number, ctx: Ctx, depth: number, scope: 
   for (const f of fields(bytes, 0, bytes.length, base)) {
     if (f.number === 5) {
       if (ctx.tensors.length >= ctx.limits.maxTensors) throw new ModelFileError('too-many-entries', `more than ${ctx.limits.maxTensors} initializers`);
-      const t = tensorProto(f.bytes!, f.offset!, `initializer_${ctx.tensors.length}`, ctx, 'initializer');
+      const t = tensorProto(bytesOf(f), f.offset!, `initializer_${ctx.tensors.length}`, ctx, 'initializer');
       ctx.tensors.push(t);
       ctx.byName.set(t.name!, t);
     } else if (f.number === 1) nodes.push(f);
@@ -125,7 +128,7 @@ function graph(bytes: Uint8Array, base: number, ctx: Ctx, depth: number, scope: 
   const parsed = nodes.map((f) => {
     if (++ctx.nodeCount > 1_000_000) throw new ModelFileError('too-many-entries', 'more than 1,000,000 ONNX nodes');
     const node = { inputs: [] as string[], outputs: [] as string[], name: '', op: '', domain: '', attributes: [] as Attribute[] };
-    for (const x of fields(f.bytes!, 0, f.bytes!.length, f.offset!)) {
+    for (const x of fields(bytesOf(f), 0, bytesOf(f).length, f.offset!)) {
       if (x.number === 1) node.inputs.push(text(x));
       else if (x.number === 2) node.outputs.push(text(x));
       else if (x.number === 3) node.name = text(x);
@@ -146,7 +149,7 @@ function graph(bytes: Uint8Array, base: number, ctx: Ctx, depth: number, scope: 
     } else if (node.op === 'Identity' && node.inputs[0] && node.outputs[0]) {
       aliases.set(node.outputs[0], node.inputs[0]);
     }
-    for (const a of node.attributes) for (const g of a.graphs) graph(g.bytes!, g.offset!, ctx, depth + 1, `${scope}${node.name || node.op}/${a.name}/`);
+    for (const a of node.attributes) for (const g of a.graphs) graph(bytesOf(g), g.offset!, ctx, depth + 1, `${scope}${node.name || node.op}/${a.name}/`);
   }
   const resolve = (name: string): string => { let n = name; for (let k = 0; k < 16 && aliases.has(n); k++) n = aliases.get(n)!; return n; };
   for (const node of parsed) {

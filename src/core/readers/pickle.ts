@@ -206,7 +206,7 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
       case 0x73: { const v = pop(); const k = pop(); setItem(top(), k, v); break; } // SETITEM
       case 0x75: { const items = popMark(); const d = top(); for (let k = 0; k + 1 < items.length; k += 2) setItem(d, items[k], items[k + 1]); break; }
       case 0x8f: push({ kind: 'set', items: [] }); break; // EMPTY_SET
-      case 0x90: { const items = popMark(); const s = top(); if (s && typeof s === 'object' && (s as PySet).kind === 'set') (s as PySet).items.push(...items); else fail('ADDITEMS on a non-set'); break; }
+      case 0x90: { const items = popMark(); const s = top(); if (s && typeof s === 'object' && (s as PySet).kind === 'set') { for (const x of items) (s as PySet).items.push(x); } else fail('ADDITEMS on a non-set'); break; }
       case 0x91: push({ kind: 'set', items: popMark() }); break; // FROZENSET
       case 0x70: memo.set(Number.parseInt(line(), 10), top()); break; // PUT
       case 0x71: memo.set(u8(), top()); break; // BINPUT

@@ -61,6 +61,12 @@ export function* fields(buf: Uint8Array, start = 0, end = buf.length, base = 0):
   }
 }
 
+/** A length-delimited field's bytes; any other wire type in its place is a damaged file. */
+export function bytesOf(f: Field): Uint8Array {
+  if (f.wireType !== 2 || !f.bytes) bad(`field ${f.number} should be length-delimited, it has wire type ${f.wireType}`);
+  return f.bytes!;
+}
+
 export const text = (f: Field): string => new TextDecoder('utf-8').decode(f.bytes ?? new Uint8Array(0));
 
 export function intOf(f: Field): number {
