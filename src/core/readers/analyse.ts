@@ -140,7 +140,8 @@ function applyConfigs(file: ModelFile, parse: ParseResult, rec: Recognition, onn
   const layers: RecognizedLayer[] = [];
   for (const l of rec.layers) {
     const cfg = configFor(file, l, parse, onnxSlot, names);
-    if (!cfg) { layers.push(l); continue; }
+    // No config, or a layer the recogniser already found incomplete (it must stay unrunnable): kept as recognised.
+    if (!cfg || l.complete === false) { layers.push(l); continue; }
     const where = file.format === 'keras' ? 'config.json' : file.format === 'onnx' ? 'the ONNX node' : file.format === 'hdf5' ? 'model_config' : 'the pickled module';
     const cell = CELL_OF[cfg.layerClass];
     if (cell && cell !== l.cell) {
