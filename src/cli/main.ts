@@ -266,9 +266,10 @@ function inspectHuman(a: Analysis): string {
       for (const m of l.missing) lines.push(`    ✗ ${m.message}  [${m.reason}]`);
     }
   }
-  const unrelatedIndices = new Set(r.unrelated.map((u) => u.arrayIndex));
+  // Dense layers that head no recurrent stack are listed with the unrelated arrays instead.
+  const alone = new Set(r.unrelated.filter((u) => u.kind === 'linear').map((u) => u.arrayIndex));
   for (const d of r.dense) {
-    if (d.arrays.some((role) => unrelatedIndices.has(role.arrayIndex))) continue;
+    if (d.arrays.some((role) => alone.has(role.arrayIndex))) continue;
     lines.push('', `Dense ${d.name}: ${d.layer.inputSize} → ${d.layer.units} (${d.layer.activation.name})`);
   }
   if (r.models.length) {

@@ -157,12 +157,22 @@ export function linesContaining(text: string, needle: string): Array<[number, nu
   return lines;
 }
 
-/** Each match of the line-anchored `pattern` (no g/m flags) on the lines holding `needle`, with document offsets. */
+/**
+ * Each match of the line-anchored `pattern` (written with a leading ^, no g/m flags) on the lines holding `needle`,
+ * with document offsets. The pattern runs sticky at each such line's start: no copy of the line, no other position.
+ */
 export function matchLines(text: string, needle: string, pattern: RegExp): Array<{ match: RegExpExecArray; index: number }> {
+  const sticky = new RegExp(pattern.source.replace(/^\^/, ''), 'y');
   const out: Array<{ match: RegExpExecArray; index: number }> = [];
-  for (const [start, end] of linesContaining(text, needle)) {
-    const match = pattern.exec(text.slice(start, end));
-    if (match) out.push({ match, index: start + match.index });
+  let from = 0;
+  for (let at = text.indexOf(needle, from); at >= 0; at = text.indexOf(needle, from)) {
+    const start = text.lastIndexOf('\n', at - 1) + 1;
+    sticky.lastIndex = start;
+    const match = sticky.exec(text);
+    if (match) out.push({ match, index: start });
+    const end = text.indexOf('\n', at);
+    if (end < 0) break;
+    from = end + 1;
   }
   return out;
 }

@@ -212,6 +212,8 @@ export interface SequenceResult {
 export function recognizeSequence(seq: readonly ExtractedArray[], ctx: SequenceContext): SequenceResult {
   const candidates: Candidate[] = [];
   const rejected: Rejection[] = [];
+  const oneDimensional = new Map<number, string>();
+  let lastRun: { arrays: ExtractedArray[]; message: string } | undefined;
   let p = 0;
   while (p < seq.length) {
     const previous = candidates[candidates.length - 1];
@@ -235,10 +237,21 @@ export function recognizeSequence(seq: readonly ExtractedArray[], ctx: SequenceC
       p += m.consumed;
       continue;
     }
-    rejected.push({ arrays: [seq[p]], message: explain(seq[p], seq[p + 1]) });
+    // A 1-D array's reason depends on its length only: thousands of them share one string (and one Rejection
+    // while they follow each other), so a paste of 10⁶ unrelated arrays does not hold 10⁶ copies of the text.
+    const a = seq[p];
+    const message = a.shape.length === 1 ? (oneDimensional.get(a.shape[0]) ?? cache(oneDimensional, a.shape[0], explain(a, undefined))) : explain(a, seq[p + 1]);
+    const last = rejected[rejected.length - 1];
+    if (last && last.message === message && lastRun === last) lastRun.arrays.push(a);
+    else rejected.push((lastRun = { arrays: [a], message }));
     p++;
   }
   return { candidates, rejected };
+}
+
+function cache<K, V>(map: Map<K, V>, key: K, value: V): V {
+  map.set(key, value);
+  return value;
 }
 
 export function kindFromOpaqueName(name: string | undefined): CellKind | undefined {
