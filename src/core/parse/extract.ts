@@ -6,7 +6,7 @@
 import { readNumber, lastNumber } from './number';
 import { readNumericList, releaseScratch, skipBalanced, type ListOutcome, type NumericArray } from './numeric-list';
 import { lookalikeHint, meantAsNumber } from './lookalikes';
-import type { ArrayForm, DiagnosticSeverity, ExtractedArray, ParseDiagnostic, ParseResult, SourceRange } from './types';
+import type { ArrayForm, DiagnosticSeverity, ExtractedArray, ParseDiagnostic, ParseResult, ShapeOnlyArray, SourceRange } from './types';
 
 /**
  * What kind of file the text comes from. In Python, `#` starts a comment and quotes make strings, and output pasted
@@ -178,6 +178,7 @@ class Extractor {
   private readonly noRetry = new Set<number>();
   private readonly documentIsJson: boolean;
   listCounter = 0;
+  private readonly shapes: ShapeOnlyArray[] = [];
   private inFence = false;
   private tooDeepReported = false;
   private untilCheck = 1 << 14;
@@ -336,7 +337,8 @@ class Extractor {
         range: { start: 0, end: 0 },
       });
     }
-    return { arrays: this.arrays, diagnostics: this.diagnostics };
+    if (this.kind !== 'json') this.shapeLines();
+    return { arrays: this.arrays, diagnostics: this.diagnostics, ...(this.shapes.length ? { shapes: this.shapes } : {}) };
   }
 
   // ---- tokens ----
@@ -532,6 +534,78 @@ class Extractor {
     return j;
   }
 
+  // ---- shapes without values ----
+
+  /** `[(10, 512), (128, 512), (512,), (128, 1), (1,)]` / `((5, 480),(120, 480),(480,))`: a listing of shapes. */
+  private shapeListing(start: number, end: number): boolean {
+    if (end - start > 4096) return false;
+    const literal = this.text.slice(start, end);
+    if (!/^[[(]\s*(?:\(\s*\d+\s*(?:,\s*\d+\s*)*,?\s*\)\s*,?\s*){2,}[\])]$/.test(literal)) return false;
+    const tuples = [...literal.matchAll(/\(([\d,\s]*)\)/g)];
+    const shapes = tuples.map((m) => m[1].split(',').map((d) => d.trim()).filter((d) => d !== '').map(Number));
+    // Equal-length tuples with no (n,) among them could be data ([(1, 2), (3, 4)]); a listing has a 1-D shape or ragged ones.
+    if (!shapes.some((d) => d.length === 1) && shapes.every((d) => d.length === shapes[0].length)) return false;
+    const id = this.listCounter++;
+    tuples.forEach((m, position) => {
+      const at = start + m.index!;
+      this.shapes.push({ shape: shapes[position], range: { start: at, end: at + m[0].length }, list: { id, position } });
+    });
+    return true;
+  }
+
+  /**
+   * Lines that print a shape next to a name: `weight_ih_l0 cpu torch.Size([400, 512]) 204800`,
+   * `PyTorch: rnn.weight_hh_l0 weights shape: torch.Size([512, 128])`, a bare `torch.Size([20, 2])`,
+   * `W_xh shape:  (5, 2)`. Recognition drops the ones whose values are in the text too.
+   */
+  private shapeLines(): void {
+    const text = this.text;
+    let sizeList = -1;
+    let sizePosition = 0;
+    let lastSizeLine = -2;
+    let line = 0;
+    let lineAt = 0;
+    for (let at = text.indexOf('torch.Size(', 0); at >= 0; at = text.indexOf('torch.Size(', at + 11)) {
+      const bounds = shortLine(text, at, 300);
+      if (!bounds) continue;
+      const { start, end } = bounds;
+      const dims = /^torch\.Size\(\[?\s*([\d,\s]*?)\s*\]?\)/.exec(text.slice(at, Math.min(end, at + 200)));
+      if (!dims) continue;
+      const shape = dims[1].split(',').map((d) => d.trim()).filter((d) => d !== '').map(Number);
+      if (!shape.length || shape.some((d) => !(d > 0))) continue;
+      const before = text.slice(promptEnd(text, skipBlanks(text, start, at)), at).trim();
+      const range = { start: at, end: at + dims[0].length };
+      if (before === '') {
+        // Unnamed sizes one per line (for p in rnn.parameters(): print(p.shape)) are a listing in order.
+        for (let k = lineAt; k < start; k++) if (text.charCodeAt(k) === 10) line++;
+        lineAt = start;
+        if (sizeList < 0 || line - lastSizeLine > 2) {
+          sizeList = this.listCounter++;
+          sizePosition = 0;
+        }
+        lastSizeLine = line;
+        this.shapes.push({ shape, range, list: { id: sizeList, position: sizePosition++ } });
+        continue;
+      }
+      const words = before.split(/\s+/).filter((w) => PRINTED_NAME.test(w.replace(/:$/, '')) && !/^(cpu|cuda(:\d+)?|mps|weights?|shape|size|grad|param|parameter)$/i.test(w.replace(/:$/, '')));
+      const written = (words.find((w) => /[./]/.test(w) && !/:$/.test(w)) ?? words[0])?.replace(/:$/, '');
+      if (!written || PYTHON_KEYWORDS.has(written)) continue;
+      const nameAt = start + text.slice(start, at).indexOf(written);
+      this.shapes.push({ name: written, nameRange: { start: nameAt, end: nameAt + written.length }, shape, range });
+    }
+    for (let at = text.indexOf('shape', 0); at >= 0; at = text.indexOf('shape', at + 5)) {
+      const bounds = shortLine(text, at, 200);
+      if (!bounds) continue;
+      const { start, end } = bounds;
+      const m = /^\s*([A-Za-z_][\w./]*)(?:\.shape|\s+shape)\s*[:=]?\s*\((\s*\d+\s*(?:,\s*\d+\s*)*,?)\)\s*$/.exec(text.slice(start, end));
+      if (!m || PYTHON_KEYWORDS.has(m[1])) continue;
+      const shape = m[2].split(',').map((d) => d.trim()).filter((d) => d !== '').map(Number);
+      const nameAt = start + text.slice(start, end).indexOf(m[1]);
+      this.shapes.push({ name: m[1], nameRange: { start: nameAt, end: nameAt + m[1].length }, shape, range: { start: nameAt, end } });
+      at = end;
+    }
+  }
+
   // ---- embedded output: comments and strings in Python, fences in Markdown ----
 
   /**
@@ -599,6 +673,8 @@ class Extractor {
     const shape = /\bshape=\(([\d,\s]*)\)/.exec(text.slice(lineStart, Math.min(end, lineStart + 1024)));
     const dims = shape ? shape[1].split(',').map((d) => d.trim()).filter((d) => d !== '').map(Number) : undefined;
     this.pendingHeader = { value, range, lineEnd: end, ...(dims ? { shape: dims } : {}) };
+    // Recognition keeps this only when no values under the same name follow (a header alone is a shape listing).
+    if (dims && dims.every((d) => Number.isInteger(d) && d > 0)) this.shapes.push({ name: value, nameRange: range, shape: dims, range: { start: range.start, end: end } });
   }
 
   /** The '>' of a variable header: a value inside it has been read by now; a header without one waits for the next lines. */
@@ -660,6 +736,13 @@ class Extractor {
   }
 
   private bareLiteral(i: number, kind: Kind, close: number, context: Context, outcome: ListOutcome): number {
+    if (this.stack.length === 0 && outcome.kind !== 'not-numeric') {
+      const end = outcome.kind === 'array' ? outcome.array.range.end : outcome.kind === 'list' ? outcome.range.end : outcome.end;
+      if (this.shapeListing(i, end)) {
+        this.pushToken(Tok.Close, i, end);
+        return end;
+      }
+    }
     // A name inherited through a call (`x = foo([1, 2])`) belongs to the call's result, not to this list.
     const reportable = (context.role === 'named' && !context.inherited) || context.role === 'printed';
     switch (outcome.kind) {
@@ -1285,6 +1368,15 @@ function isQuoteAfterSpace(text: string, j: number): boolean {
   while (text.charCodeAt(k) === 32) k++;
   const c = text.charCodeAt(k);
   return k > j && (c === 39 || c === 34);
+}
+
+/** Start and end of the line holding `i`, or undefined when the line is longer than `limit` either side. */
+function shortLine(text: string, i: number, limit: number): { start: number; end: number } | undefined {
+  let start = i;
+  while (start > 0 && text.charCodeAt(start - 1) !== 10) if (i - --start > limit) return undefined;
+  let end = i;
+  while (end < text.length && text.charCodeAt(end) !== 10) if (++end - i > limit) return undefined;
+  return { start, end };
 }
 
 /** ``` or ~~~ (three or more) at a line start. */

@@ -52,7 +52,23 @@ export interface ParseDiagnostic {
   readonly name?: string;
 }
 
+/**
+ * A shape printed without its values: `weight_ih_l0 torch.Size([400, 160])`, a `<tf.Variable 'lstm/kernel:0'
+ * shape=(5, 12) ...>` header, `[(10, 512), (128, 512), (512,)]` (a get_weights() shape listing), `W_xh shape: (5, 2)`.
+ * Recognition turns them into layer skeletons that say what is missing; they never carry values.
+ */
+export interface ShapeOnlyArray {
+  readonly name?: string;
+  readonly nameRange?: SourceRange;
+  readonly shape: readonly number[];
+  readonly range: SourceRange;
+  /** For shapes in one listing: which listing, and the position in it. */
+  readonly list?: { readonly id: number; readonly position: number };
+}
+
 export interface ParseResult {
   readonly arrays: readonly ExtractedArray[];
   readonly diagnostics: readonly ParseDiagnostic[];
+  /** Shapes printed without values (absent when there are none). */
+  readonly shapes?: readonly ShapeOnlyArray[];
 }

@@ -9,6 +9,7 @@ import type { DenseLayer, Layer, MergeMode, RecurrentLayer } from '../model';
 import type { ExtractedArray, ParseResult, SourceRange } from '../parse/types';
 import { applyHints, matchHints } from './apply-hints';
 import { embeddedEvidence, withoutCoveredEmbedded } from './embedded';
+import { fullPrintAdvice, isShapeOnlyDense, shapeOnlyMissing, shapeStandIns } from './shapes';
 import {
   analyseDense, analyseKeras, analyseOnnx, analysePytorch, analyseTf1, cellTitle, isRejection, shapeText,
   type Candidate, type DenseCandidate, type DirectionTensors, type Family, type LayerCandidate, type Rejection,
@@ -372,8 +373,12 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   const options = typeof textOrInput === 'string' ? maybeOptions : textOrInput;
   const hints = readHints(text);
   const diagnostics: Diagnostic[] = [];
-  const { groups, pool, data, distractors } = groupNamed(withoutCoveredEmbedded(parse.arrays));
-  const unrelated: UnrelatedArray[] = distractors;
+  // Shapes printed without values take part as NaN stand-ins: the layer they form is a skeleton that cannot run.
+  const standIns = shapeStandIns(parse);
+  const isStandIn = new Set<ExtractedArray>(standIns);
+  const { groups, pool, data, distractors } = groupNamed(withoutCoveredEmbedded(standIns.length ? [...parse.arrays, ...standIns] : parse.arrays));
+  // Only arrays of the text are listed (a shape stand-in of an Embedding is not an array to point at).
+  const unrelated: UnrelatedArray[] = distractors.filter((d) => d.arrayIndex < parse.arrays.length);
   const candidates: Candidate[] = [];
   // The same reason for thousands of arrays is kept once, not once per array.
   const reasons = new Map<string, string>();
@@ -461,6 +466,14 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     diagnostics.push({ severity: 'info', range: d.array.range, ...templated('data-array', MSG.dataArray, d.info.written, shapeText(d.array.shape)) });
   }
 
+  if (isStandIn.size) {
+    for (let k = candidates.length - 1; k >= 0; k--) {
+      const c = candidates[k];
+      if (!isShapeOnlyDense(c, isStandIn) || c.kind !== 'dense') continue;
+      diagnostics.push({ severity: 'info', range: spanOf(arraysOf(c)), ...templated('shape-only-dense', MSG.denseShapeOnly, c.inputSize, c.units) });
+      candidates.splice(k, 1);
+    }
+  }
   candidates.sort((a, b) => firstIndex(a) - firstIndex(b));
   for (const c of candidates) {
     const e = embeddedEvidence(arraysOf(c), text);
@@ -524,6 +537,11 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     const lostHere = pending.get(c) ?? [];
     if (lostHere.length) {
       c.missing = [...(c.missing ?? []), ...lostHere.map((p) => missingFromDiagnostic(p.u, p.role, p.direction, c.name, text, p.shape))];
+    }
+    const shapeOnly = shapeOnlyMissing(c, isStandIn, text);
+    if (shapeOnly.length) {
+      c.missing = [...(c.missing ?? []), ...shapeOnly];
+      c.warnings.push(fullPrintAdvice(c));
     }
     if (c.missing?.length) fillPlaceholders(c, c.missing, () => nextIndex++);
     let layer: RecurrentLayer;

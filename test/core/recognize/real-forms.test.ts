@@ -128,3 +128,47 @@ describe('recognise: output pasted into Python comments and strings', () => {
     assert.deepEqual(recognition.layers[0].arrays.map((r) => r.role).sort(), ['kernel', 'recurrent_kernel']);
   });
 });
+
+describe('recognise: shapes without values → a layer skeleton', () => {
+  it('builds a PyTorch LSTM skeleton from a named_parameters() size listing (device column, >>> prompts) and marks it incomplete', () => {
+    const text = [
+      '>>> m=torch.nn.LSTM(512,100)',
+      '>>> for n,p in m.named_parameters():',
+      '...  print(n,p.device,p.size(),p.numel())',
+      '... ',
+      'weight_ih_l0 cuda:0 torch.Size([400, 512]) 204800',
+      'weight_hh_l0 cuda:0 torch.Size([400, 100]) 40000',
+      'bias_ih_l0 cuda:0 torch.Size([400]) 400',
+      'bias_hh_l0 cuda:0 torch.Size([400]) 400',
+    ].join('\n');
+    const { parse, recognition } = read(text, 'text');
+    assert.deepEqual(parse.arrays, []);
+    assert.deepEqual(parse.shapes?.map((s) => `${s.name} ${s.shape.join('x')}`), ['weight_ih_l0 400x512', 'weight_hh_l0 400x100', 'bias_ih_l0 400', 'bias_hh_l0 400']);
+    const [layer] = recognition.layers;
+    assert.deepEqual([layer.cell, layer.convention, layer.units, layer.inputSize, layer.directions, layer.complete], ['lstm', 'pytorch', 100, 512, 1, false]);
+    assert.deepEqual(layer.missing.map((m) => [m.array, m.reason]), [['weight_ih', 'shape-only'], ['weight_hh', 'shape-only'], ['bias_ih', 'shape-only'], ['bias_hh', 'shape-only']]);
+    assert.deepEqual(layer.gates.map((g) => [g.label, g.start, g.end]), [['i', 0, 100], ['f', 100, 200], ['g', 200, 300], ['o', 300, 400]]);
+    assert.match(layer.warnings.find((w) => w.code === 'print-full-values')!.message, /named_parameters/);
+    assert.equal(recognition.models.length, 0);
+  });
+
+  it('builds a Keras skeleton from TF1 headers alone, and from a get_weights() shape listing (Dense head by shape only)', () => {
+    const headers = read([
+      'In [26]: model.weights',
+      'Out[26]:',
+      "[<tf.Variable 'lstm_4/kernel:0' shape=(30, 40) dtype=float32_ref>,",
+      "<tf.Variable 'lstm_4/recurrent_kernel:0' shape=(10, 40) dtype=float32_ref>,",
+      "<tf.Variable 'lstm_4/bias:0' shape=(40,) dtype=float32_ref>]",
+    ].join('\n'), 'text').recognition;
+    assert.deepEqual(headers.layers.map((l) => [l.name, l.cell, l.convention, l.units, l.inputSize, l.complete]), [['lstm_4', 'lstm', 'keras', 10, 30, false]]);
+    const listing = read('[w.shape for w in model.get_weights()]\n## [(10, 512), (128, 512), (512,), (128, 1), (1,)]\n', 'text').recognition;
+    assert.deepEqual(listing.layers.map((l) => [l.cell, l.convention, l.units, l.inputSize, l.complete]), [['lstm', 'keras', 128, 10, false]]);
+    assert.ok(listing.diagnostics.some((d) => d.code === 'shape-only-dense'));
+  });
+
+  it('keeps values over a shape printed for the same name (print(name, p.shape, p))', () => {
+    const text = 'weight_ih_l0 torch.Size([3, 2]) tensor([[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]])\nweight_hh_l0 torch.Size([3, 3]) tensor([[0.1, 0.2, 0.3], [0.3, 0.4, 0.5], [0.5, 0.6, 0.7]])\n';
+    const { recognition } = read(text, 'text');
+    assert.deepEqual(recognition.layers.map((l) => [l.cell, l.complete]), [['simple_rnn', true]]);
+  });
+});
