@@ -6,6 +6,9 @@
 //   npm run bench -- --wall        report wall-clock instead of process CPU time
 //   npm run bench -- --no-parse    skip the parsing benchmark (scripts/bench/parse.mjs) that otherwise runs last
 //   npm run bench -- --no-text     skip the text-pipeline benchmark (scripts/bench/text-pipeline.mjs) that runs after it
+//   npm run bench -- --no-chromium skip the Chromium column (headless /usr/bin/chromium, scripts/bench/chromium.mjs)
+//   npm run bench -- --engines=gatelens-f64,numpy-f64   only these engines (a quick look; full runs keep them all)
+//   npm run bench -- --cases=H=128,stream               only cases whose name contains one of these strings
 // Every engine's output is first checked against the Gate Lens float64 core (max |diff| ≤ 1e-4); an engine that
 // disagrees is reported as a mismatch, never timed, so a broken peer setup cannot produce a meaningless number.
 // Peers (tfjs, onnxruntime) live in bench/ with their own lockfile, installed here on first use.
@@ -16,6 +19,8 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCore } from './bundle.mjs';
+import { buildCase, gateLensRunner } from './cases.mjs';
+import { runChromium } from './chromium.mjs';
 import { recurrentModel } from './onnx-model.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -30,6 +35,9 @@ const MIN_MS = quick ? 30 : 200;
 // machine it equals the wall time, and on a shared one it leaves out the time other processes held the core.
 // --wall reports wall-clock time instead.
 const useWall = args.includes('--wall');
+const listArg = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3).split(',').filter(Boolean);
+const onlyEngines = listArg('engines');
+const onlyCases = listArg('cases');
 const TOLERANCE = 1e-4;
 const log = (...a) => (json ? console.error(...a) : console.log(...a));
 
@@ -65,25 +73,17 @@ function machine() {
 const SIZES = [[3, 1, 1], [32, 16, 100], [128, 64, 100], [512, 256, 100]];
 const STREAM = { H: 64, D: 32, T: 1000 };
 
-// Weights and inputs are uniform in [-1, 1) from the core's seeded mulberry32, so every engine gets exactly the same.
+// Weights and inputs from the core's seeded mulberry32 (scripts/bench/cases.mjs), so every engine gets exactly the same.
 function makeCases(core) {
   const cases = [];
   let seed = 1;
   for (const cell of ['lstm', 'gru']) {
     const shapes = [...SIZES.map(([H, D, T]) => ({ H, D, T, streaming: false })), { ...STREAM, streaming: true }];
     for (const { H, D, T, streaming } of shapes) {
-      const G = cell === 'lstm' ? 4 : 3;
-      const next = core.mulberry32Signed(seed++);
-      // Glorot-like scale keeps the gates away from saturation, so the outputs are sensitive to every weight.
-      const arr = (n, fan) => Float64Array.from({ length: n }, () => (1.7 * next()) / Math.sqrt(fan));
-      const layer = {
-        kind: 'recurrent', cell, units: H, inputSize: D, resetAfter: cell === 'gru' ? true : undefined, source: 'keras',
-        activations: { gate: { name: 'sigmoid' }, candidate: { name: 'tanh' }, output: { name: 'tanh' } },
-        directions: [{ W: arr(G * H * D, D), R: arr(G * H * H, H), bW: arr(G * H, 4), bR: arr(G * H, 4) }],
-      };
-      const x = Float64Array.from({ length: T * D }, next);
+      const spec = { cell, H, D, T, streaming, seed: seed++ };
+      const { layer, x, G } = buildCase(core.mulberry32Signed, spec);
       const name = streaming ? `${cell} stream H=${H} D=${D} (${T} calls)` : `${cell} H=${H} D=${D} T=${T}`;
-      cases.push({ name, cell, H, D, T, G, streaming, layer, x, flopsPerStep: 2 * G * H * (D + H) });
+      cases.push({ name, cell, H, D, T, G, streaming, spec, layer, x, flopsPerStep: 2 * G * H * (D + H) });
     }
   }
   return cases;
@@ -96,26 +96,7 @@ function gateLensF64(core, kernels, label) {
   return {
     name: label, title: `Gate Lens f64 + trace (${kernels.name} kernels)`, ours: true,
     setup(c) {
-      const { layer, x, T, D, H } = c;
-      const { runLayer } = core.forward;
-      if (!c.streaming) {
-        const input = { data: x, batch: 1, steps: T, features: D };
-        return { sync: true, run: () => runLayer(layer, input, { trace: true, kernels }).output.data };
-      }
-      const steps = Array.from({ length: T }, (_, t) => ({ data: x.subarray(t * D, (t + 1) * D), batch: 1, steps: 1, features: D }));
-      return {
-        sync: true,
-        run() {
-          const out = new Float64Array(T * H);
-          let state = { h: new Float64Array(H), c: c.cell === 'lstm' ? new Float64Array(H) : undefined };
-          for (let t = 0; t < T; t++) {
-            const r = runLayer(layer, steps[t], { trace: true, kernels, initialStates: [state.c ? state : { h: state.h }] });
-            state = r.finalStates[0];
-            out.set(r.output.data, t * H);
-          }
-          return out;
-        },
-      };
+      return { sync: true, run: gateLensRunner(core.forward.runLayer, kernels, c, c) };
     },
   };
 }
@@ -346,19 +327,32 @@ async function main() {
     ortEngine(ortNode, 'ort-node', 'onnxruntime-node (CPU)', { ...single, executionProviders: ['cpu'] }),
     ortEngine(ortWeb, 'ort-web', 'onnxruntime-web (WASM)', { ...single, executionProviders: ['wasm'] }),
   ];
-  const cases = makeCases(core);
+  const cases = makeCases(core).filter((c) => !onlyCases || onlyCases.some((k) => c.name.includes(k)));
+  if (onlyEngines) engines.splice(0, engines.length, ...engines.filter((e) => onlyEngines.includes(e.name)));
   log(`Machine: ${machine()}`);
   // The machines are shared: a high load average means every figure below is inflated and noisier.
   log(`Load average at start: ${loadavg().map((v) => v.toFixed(2)).join(', ')} (${cpus().length} logical CPUs)`);
   log(`Single thread; ${ROUNDS} interleaved round(s) of ≥ ${MIN_MS} ms per engine and case; medians of ${useWall ? 'wall-clock' : 'process CPU'} time. Outputs checked against the Gate Lens float64 core to ${TOLERANCE}.`);
 
   let numpy;
-  if (numpyAvailable()) {
+  if ((!onlyEngines || onlyEngines.includes('numpy-f64')) && numpyAvailable()) {
     engines.push({ name: 'numpy-f64', title: 'NumPy float64 (OpenBLAS, 1 thread)', ours: false, external: true });
     log('Running NumPy float64 (python3, separate process)…');
     numpy = runNumpy(cases);
   } else {
     log('python3 with numpy not found: the NumPy column is skipped.');
+  }
+  // The extension's worker for most users runs in Chromium/Electron's V8 (relaxed-simd: fused multiply-add).
+  const external = new Map([['numpy-f64', numpy]]);
+  if ((!onlyEngines || onlyEngines.includes('gatelens-f64-chromium')) && !args.includes('--no-chromium')) {
+    log('Running the float64 engine in headless Chromium (separate process)…');
+    const chrome = await runChromium(root, cases, { rounds: ROUNDS, minMs: MIN_MS, log: json ? undefined : log });
+    if (chrome.skipped) log(`The Chromium column is skipped: ${chrome.skipped}.`);
+    else {
+      const kernels = [...new Set([...chrome.results.values()].map((r) => r.kernels).filter(Boolean))].join(', ');
+      engines.push({ name: 'gatelens-f64-chromium', title: `Gate Lens f64 + trace in a Web Worker of headless Chromium ${chrome.version} (${kernels} kernels; renderer CPU time)`, ours: true, external: true });
+      external.set('gatelens-f64-chromium', new Map([...chrome.results].map(([name, r]) => [name, r.unsupported ? r : { output: r.output, samplesMs: useWall ? r.wallSamples : r.samples, wallMs: r.wallSamples }])));
+    }
   }
 
   /** results[case][engine] = { medianMs } | { unsupported } | { mismatch } */
@@ -370,9 +364,10 @@ async function main() {
     const prepared = [];
     for (const e of engines) {
       if (e.external) {
-        const r = numpy?.get(c.name);
-        const err = r ? maxDiff(r.output, reference) : Infinity;
+        const r = external.get(e.name)?.get(c.name);
+        const err = r?.output ? maxDiff(r.output, reference) : Infinity;
         if (!r) row.set(e.name, { unsupported: 'no result' });
+        else if (r.unsupported) row.set(e.name, { unsupported: r.unsupported });
         else if (err > TOLERANCE) row.set(e.name, { mismatch: err });
         else row.set(e.name, { samples: r.samplesMs, wallSamples: r.wallMs, maxDiff: err });
         continue;
@@ -481,7 +476,8 @@ function printTables(engines, cases, results) {
   console.log(table(head, rowsOf((r) => r.usPerStep.toFixed(r.usPerStep < 10 ? 2 : 1))));
   console.log('\nGFLOP/s (2·G·H·(D+H) per step)');
   console.log(table(head, rowsOf((r) => r.gflops.toFixed(r.gflops < 1 ? 3 : 2))));
-  for (const ours of ['gatelens-f64', 'gatelens-f32']) {
+  for (const ours of ['gatelens-f64', 'gatelens-f64-chromium', 'gatelens-f32']) {
+    if (!engines.some((e) => e.name === ours)) continue;
     const peers = engines.filter((e) => !e.ours);
     console.log(`\n${ours}: speed ratio to each peer (peer time / our time; > 1 = Gate Lens faster)`);
     const rows = cases.map((c) => {
