@@ -75,7 +75,9 @@ if (process.argv.includes('--screenshot')) {
   const shots = [
     ['seed-dark', 'case=seed&theme=dark&state=' + encodeURIComponent(JSON.stringify({ step: 3 }))],
     ['seed-light-split', 'case=seed&theme=light&state=' + encodeURIComponent(JSON.stringify({ step: 3, split: true }))],
-    ['seed-onnx-whatif', 'case=seed&theme=dark&state=' + encodeURIComponent(JSON.stringify({ step: 3, convention: 'onnx' }))],
+    ['seed-onnx-whatif', 'case=seed&theme=dark&convention=onnx&state=' + encodeURIComponent(JSON.stringify({ step: 3 }))],
+    ['pytorch-gru-onnx-whatif-light', 'case=pytorch_gru&theme=light&convention=onnx&state=' + encodeURIComponent(JSON.stringify({ step: 2 }))],
+    ['seed-full-precision-dark', 'case=seed&theme=dark&state=' + encodeURIComponent(JSON.stringify({ step: 3, view: { fullPrecision: true } }))],
     ['pytorch-gru-hc-split', 'case=pytorch_gru&theme=hc&state=' + encodeURIComponent(JSON.stringify({ step: 5, split: true }))],
     ['onnx-gru-light-split', 'case=onnx_gru&theme=light&state=' + encodeURIComponent(JSON.stringify({ step: 2, split: true }))],
     ['big-dark', 'case=big&theme=dark&state=' + encodeURIComponent(JSON.stringify({ step: 500 }))],
@@ -83,16 +85,21 @@ if (process.argv.includes('--screenshot')) {
     ['rnn-light-split', 'case=keras_rnn&theme=light&state=' + encodeURIComponent(JSON.stringify({ step: 2, split: true }))],
     ['seed-zh-cn-light-split', 'case=seed&theme=light&locale=zh-cn&state=' + encodeURIComponent(JSON.stringify({ step: 3, split: true }))],
     ['seed-view-narrow', 'case=seed&theme=dark&kind=view&state=' + encodeURIComponent(JSON.stringify({ step: 3 }))],
+    ['pytorch-gru-view-narrow-onnx', 'case=pytorch_gru&theme=light&kind=view&convention=onnx&state=' + encodeURIComponent(JSON.stringify({ step: 3 }))],
+    ['pytorch-gru-medium-onnx-dark', 'case=pytorch_gru&theme=dark&convention=onnx&state=' + encodeURIComponent(JSON.stringify({ step: 3 }))],
   ];
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
   for (const [name, query] of shots) {
     if (only && !name.includes(only)) continue;
-    const p = await browser.newPage({ viewport: { width: name.includes('narrow') ? 360 : 1200, height: 900 } });
+    const p = await browser.newPage({ viewport: { width: name.includes('narrow') ? 300 : name.includes('medium') ? 640 : 1200, height: 900 } });
     const errors = [];
     p.on('pageerror', (e) => errors.push(String(e)));
     p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     await p.goto(`${page}?${query}`);
     await p.waitForSelector('#gl-step-label:not(:empty)', { timeout: 30000 });
+    // The what-if naming belongs to the layer shown, so it is chosen on the page rather than restored.
+    const conv = new URLSearchParams(query).get('convention');
+    if (conv) await p.selectOption('#gl-convention', conv);
     await p.waitForTimeout(300);
     await p.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
     console.log(`${name}.png${errors.length ? '  ERRORS: ' + errors.join(' | ') : ''}`);
@@ -181,7 +188,10 @@ if (process.argv.includes('--check')) {
     const box = await p.locator('#gl-heat-gates').boundingBox();
     await p.mouse.move(box.x + box.width * 0.5, box.y + 3);
     expect(await p.isVisible('#gl-tooltip') && /step \d+ \(x\[\d+\]\): /.test(await p.textContent('#gl-live')), `${caseId}: heatmap hover shows tooltip and live text: ${await p.textContent('#gl-live')}`);
-    expect((await p.inputValue('#gl-run-source')) === 'array' && (await p.textContent('#gl-run-array')).includes('x_seq (1×'), `${caseId}: the document's input array is offered first`);
+    // The form shows the input of the trace on screen (the preview's seeded random run); the file's array is offered first.
+    expect((await p.inputValue('#gl-run-source')) === 'random' && (await p.inputValue('#gl-run-steps')) === String(steps), `${caseId}: the run form shows the trace's own input (random, ${steps} steps)`);
+    expect((await p.$$eval('#gl-run-source option', (os) => os.map((o) => o.value)))[0] === 'array' && (await p.textContent('#gl-run-array')).includes('x_seq (1×'), `${caseId}: the document's input array is offered first`);
+    await p.selectOption('#gl-run-source', 'array');
     await p.click('#gl-run-reveal');
     const reveal = await p.evaluate(() => window.__previewSent.filter((m) => m.type === 'revealArray').pop());
     expect(reveal && reveal.arrayIndex === 3, `${caseId}: Show in file posts revealArray 3`);

@@ -106,10 +106,11 @@ window.acquireVsCodeApi = () => ({
       send({ type: 'init', protocol: PROTOCOL_VERSION, locale: zh ? 'zh-cn' : 'en', strings });
       send({ type: 'document', uri: 'file:///preview/weights.py', fileName: 'weights.py', version: 1, layers: [layerSummary], selectedLayerId: 'layer-0',
         inputs: [{ arrayIndex: 3, name: 'x_seq', shape: [1, spec.steps, spec.I] }] });
-      if (params.get('autorun') !== '0') setTimeout(() => { for (const trace of runTrace({ layerId: 'layer-0', input: { kind: 'random', steps: spec.steps, seed: 0 } })) send({ type: 'trace', trace }); }, 0);
+      const request = { layerId: 'layer-0', input: { kind: 'random', steps: spec.steps, seed: 0 } };
+      if (params.get('autorun') !== '0') setTimeout(() => { for (const trace of runTrace(request)) send({ type: 'trace', trace, request }); }, 0);
     } else if (m.type === 'run') {
       send({ type: 'progress', runId: runId + 1, message: 'Running…', fraction: 0.5 });
-      setTimeout(() => { for (const trace of runTrace(m.request)) send({ type: 'trace', trace }); }, 50);
+      setTimeout(() => { for (const trace of runTrace(m.request)) send({ type: 'trace', trace, request: m.request }); }, 50);
     }
   },
 });

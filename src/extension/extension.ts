@@ -106,7 +106,7 @@ export function activate(context: vscode.ExtensionContext): GateLensApi {
     vscode.commands.registerCommand('gateLens.run', (arg?: unknown) => runCommand(analyzer, views, arg)),
     vscode.commands.registerCommand('gateLens.stepThrough', (arg?: unknown) => stepThroughCommand(analyzer, views, arg)),
     vscode.commands.registerCommand('gateLens.chooseConvention', (arg?: unknown) => chooseConventionCommand(analyzer, views, arg)),
-    vscode.commands.registerCommand('gateLens.copyNumpy', (arg?: unknown) => copyNumpyCommand(analyzer, arg)),
+    vscode.commands.registerCommand('gateLens.copyNumpy', (arg?: unknown) => copyNumpyCommand(analyzer, arg, views)),
     vscode.commands.registerCommand('gateLens.openPanel', () => openPanelCommand(analyzer, views)),
     // Internal (not in the palette): run by the truncated-print quick fix.
     vscode.commands.registerCommand(COPY_PRINT_OPTIONS_COMMAND, async (option: unknown) => {

@@ -80,7 +80,8 @@ export type HostToWebview =
   | { readonly type: 'init'; readonly protocol: number; readonly locale: string; readonly strings: Readonly<Record<string, string>> }
   | { readonly type: 'document'; readonly uri: string; readonly fileName: string; readonly version: number; readonly layers: readonly LayerSummary[]; readonly selectedLayerId?: string; readonly inputs?: readonly InputCandidate[] }
   | { readonly type: 'progress'; readonly runId: number; readonly message: string; readonly fraction?: number }
-  | { readonly type: 'trace'; readonly trace: TracePayload }
+  /** `request` is what produced the trace, so the run form can show (and repeat) exactly that input. */
+  | { readonly type: 'trace'; readonly trace: TracePayload; readonly request?: RunRequest }
   | { readonly type: 'setConvention'; readonly convention: ConventionId }
   | { readonly type: 'goToStep'; readonly step: number }
   | { readonly type: 'error'; readonly runId?: number; readonly message: string };
@@ -92,10 +93,12 @@ export type WebviewToHost =
   | { readonly type: 'cancel'; readonly runId: number }
   | { readonly type: 'conventionChanged'; readonly convention: ConventionId }
   | { readonly type: 'copy'; readonly text: string; readonly what: string }
-  | { readonly type: 'revealArray'; readonly arrayIndex: number };
+  | { readonly type: 'revealArray'; readonly arrayIndex: number }
+  /** Copy the NumPy forward pass of the layer shown, on the input of the run shown. */
+  | { readonly type: 'copyForwardPass' };
 
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
   if (typeof value !== 'object' || value === null) return false;
   const t = (value as { type?: unknown }).type;
-  return t === 'ready' || t === 'selectLayer' || t === 'run' || t === 'cancel' || t === 'conventionChanged' || t === 'copy' || t === 'revealArray';
+  return t === 'ready' || t === 'selectLayer' || t === 'run' || t === 'cancel' || t === 'conventionChanged' || t === 'copy' || t === 'revealArray' || t === 'copyForwardPass';
 }

@@ -27,20 +27,22 @@
 // change (#gl-z always); sections scrolled out of view (#gl-gates, #gl-state-c, #gl-state-h) update about 60 ms later, so
 // a test that reads them after a step should wait for the expected text rather than read once.
 
-import { gateTitle, type CanonicalGate, type ConventionId, type CellKind } from '../core/conventions';
-import { PROTOCOL_VERSION, type HostToWebview, type LayerSummary, type InputCandidate, type WebviewToHost, type RunRequest } from '../protocol/messages';
+import { gateTitle, type CanonicalGate, type CellKind, convention as conventionSpec } from '../core/conventions';
+import { PROTOCOL_VERSION, type HostToWebview, type WebviewToHost } from '../protocol/messages';
 import { Heatmap, LinePlot, readThemeColors, type ChartHost, type ThemeColors } from './charts';
 import { stepAsNumpy } from './copytext';
 import { clear, el, setText } from './dom';
 import { formatCell, formatExact } from './format';
 import { playNext, stepKeyAction, unitWindow } from './keys';
-import { DEFAULT_STATE, restoreState, type SourceKind, type ViewState } from './state';
+import {
+  currentCell, currentTrace, displayConvention, frameworkOf, INITIAL_STATE, layerDoubts, persisted, reduce, requestFromForm, selectedLayer,
+  sourceKinds, UNIT_PAGE, type Action, type InitialKind, type PanelState, type SourceKind,
+} from './store';
 import { setStrings, t, type StringKey } from './strings';
 import {
   conventionChoices, decodeTrace, gateLabelIn, inputRow, gruHiddenAt, lstmCellAt, maxOtherAt, zBlocks, zSplitAt,
   type CellDecomposition, type GruDecomposition, type TraceData, type ZBlock, type ZSplit,
 } from './trace';
-import { convention as conventionSpec } from '../core/conventions';
 // Bundled by esbuild into dist/webview/main.css, which the host links.
 import '../../media/webview.css';
 
@@ -51,7 +53,6 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-const UNIT_PAGE = 16;
 /** A gate's human name in the UI language (the English defaults are the core's names, see strings.ts). */
 const gateName = (gate: CanonicalGate): string => t(`gate.${gate}`);
 const CELL_NAMES: Record<CellKind, string> = { lstm: 'LSTM', gru: 'GRU', simple_rnn: 'SimpleRNN' };
@@ -59,18 +60,6 @@ const CELL_NAMES: Record<CellKind, string> = { lstm: 'LSTM', gru: 'GRU', simple_
 // Called once and kept in this closure: the API object must not leak to other scripts (webview security guidance).
 const vscode: VsCodeApi = acquireVsCodeApi();
 const post = (m: WebviewToHost): void => vscode.postMessage(m);
-
-const state: ViewState = restoreState(vscode.getState());
-let layers: readonly LayerSummary[] = [];
-let inputs: readonly InputCandidate[] = [];
-let fileName = '';
-let traces: TraceData[] = [];
-let trace: TraceData | undefined;
-let runId: number | undefined;
-let running = false;
-let playing = false;
-let colors: ThemeColors | undefined;
-let runSource: SourceKind = 'random';
 
 /**
  * User Timing marks for scripts/bench/responsiveness.mjs (where a first render's time goes). The newest of each
@@ -91,6 +80,17 @@ function afterNextPaint(then: () => void): void {
   });
 }
 
+// ---------------------------------------------------------------- the store: one state, one render path
+
+let state: PanelState = INITIAL_STATE;
+
+/** Every change goes through here: the reducer decides the new state, `render` brings the page to it. */
+function dispatch(action: Action): void {
+  const prev = state;
+  state = reduce(prev, action);
+  if (state !== prev) render(prev, state);
+}
+
 // ---------------------------------------------------------------- static structure
 
 const app = document.getElementById('app') ?? document.body.appendChild(el('div', { id: 'app' }));
@@ -98,6 +98,8 @@ app.classList.add('gl-app');
 
 const layerSelect = el('select', { id: 'gl-layer' });
 const layerSummary = el('span', { id: 'gl-layer-summary', className: 'gl-muted' });
+const doubtsList = el('ul', { className: 'gl-doubt-list' });
+const doubtsBox = el('div', { id: 'gl-layer-doubts', className: 'gl-doubts', role: 'note', hidden: true }, el('strong', { 'data-str': 'layer.doubts' }), doubtsList);
 const directionSelect = el('select', { id: 'gl-direction' });
 const directionLabel = el('label', { className: 'gl-field', hidden: true }, el('span', { 'data-str': 'layer.direction' }), directionSelect);
 const conventionSelect = el('select', { id: 'gl-convention' });
@@ -106,10 +108,17 @@ const sourceSelect = el('select', { id: 'gl-run-source' });
 const stepsInput = el('input', { id: 'gl-run-steps', type: 'number', min: 1, max: 100000, step: 1 });
 const seedInput = el('input', { id: 'gl-run-seed', type: 'number', min: 0, step: 1 });
 const arraySelect = el('select', { id: 'gl-run-array' });
+const valuesInput = el('textarea', { id: 'gl-run-values', rows: 3, spellcheck: 'false', 'data-placeholder': 'run.values.placeholder' });
+const initialSelect = el('select', { id: 'gl-run-initial' });
+const h0Input = el('input', { id: 'gl-run-h0', type: 'text', spellcheck: 'false', 'data-placeholder': 'run.state.placeholder' });
+const c0Input = el('input', { id: 'gl-run-c0', type: 'text', spellcheck: 'false', 'data-placeholder': 'run.state.placeholder' });
 const stepsField = el('label', { className: 'gl-field' }, el('span', { 'data-str': 'run.steps' }), stepsInput);
 const seedField = el('label', { className: 'gl-field' }, el('span', { 'data-str': 'run.seed' }), seedInput);
 const revealButton = el('button', { id: 'gl-run-reveal', type: 'button', 'data-str': 'run.reveal' });
 const arrayField = el('span', { className: 'gl-field' }, el('label', { className: 'gl-field' }, el('span', { 'data-str': 'run.array' }), arraySelect), revealButton);
+const valuesField = el('label', { className: 'gl-field gl-wide' }, el('span', { 'data-str': 'run.values' }), valuesInput);
+const h0Field = el('label', { className: 'gl-field gl-wide' }, el('span', { text: 'h₀' }), h0Input);
+const c0Field = el('label', { className: 'gl-field gl-wide' }, el('span', { text: 'c₀' }), c0Input);
 const runButton = el('button', { id: 'gl-run', type: 'submit', className: 'gl-primary', 'data-str': 'run.button' });
 const cancelButton = el('button', { id: 'gl-cancel', type: 'button', hidden: true, 'data-str': 'run.cancel' });
 const progressBar = el('progress', { id: 'gl-progress-bar', max: 1, hidden: true });
@@ -119,7 +128,9 @@ const errorBox = el('div', { id: 'gl-error', role: 'alert', className: 'gl-error
 
 const runForm = el('form', { id: 'gl-run-form', className: 'gl-run-form' },
   el('label', { className: 'gl-field' }, el('span', { 'data-str': 'run.source' }), sourceSelect),
-  stepsField, seedField, arrayField, runButton, cancelButton);
+  stepsField, seedField, arrayField, valuesField,
+  el('label', { className: 'gl-field' }, el('span', { 'data-str': 'run.initial' }), initialSelect),
+  h0Field, c0Field, runButton, cancelButton);
 
 const navButton = (id: string, key: StringKey, glyph: string) =>
   el('button', { id, type: 'button', className: 'gl-nav-button', 'data-aria': key, title: t(key), 'aria-label': t(key) }, el('span', { 'aria-hidden': 'true', text: glyph }));
@@ -134,9 +145,11 @@ const timeIndexLabel = el('span', { id: 'gl-time-index', className: 'gl-muted' }
 const speedSelect = el('select', { id: 'gl-speed', 'data-aria': 'nav.speed' });
 for (const s of [1, 2, 4, 8, 15, 30, 60]) speedSelect.appendChild(el('option', { value: s, text: `${s}/s` }));
 const copyButton = el('button', { id: 'gl-copy', type: 'button', 'data-str': 'copy.button' });
+const copyForwardButton = el('button', { id: 'gl-copy-forward', type: 'button', 'data-str': 'copy.forward' });
 
 const whatIf = el('p', { id: 'gl-whatif', className: 'gl-whatif', role: 'note', hidden: true });
 const splitToggle = el('input', { id: 'gl-split', type: 'checkbox' });
+const precisionToggle = el('input', { id: 'gl-precision', type: 'checkbox' });
 const unitsPrev = el('button', { id: 'gl-units-prev', type: 'button', 'data-aria': 'z.unitsPrev', text: '‹' });
 const unitsNext = el('button', { id: 'gl-units-next', type: 'button', 'data-aria': 'z.unitsNext', text: '›' });
 const unitsLabel = el('span', { id: 'gl-units-label', className: 'gl-muted' });
@@ -165,12 +178,13 @@ const chartHost: ChartHost = {
     tooltip.style.top = `${Math.max(4, top)}px`;
   },
   announce(text) { setText(live, text); },
-  goToStep(s) { goTo(s); },
+  goToStep(s) { dispatch({ type: 'goToStep', step: s }); },
 };
 const heatGates = new Heatmap('gl-heat-gates', 'heat.gates', chartHost);
 const heatC = new Heatmap('gl-heat-c', 'heat.c', chartHost);
 const heatH = new Heatmap('gl-heat-h', 'heat.h', chartHost);
 const plotH = new LinePlot('gl-plot-h', chartHost);
+const charts = [heatGates, heatC, heatH, plotH] as const;
 
 const stepSection = el('section', { className: 'gl-section', 'aria-labelledby': 'gl-step-heading' },
   el('h2', { id: 'gl-step-heading', 'data-str': 'section.step' }),
@@ -179,6 +193,7 @@ const stepSection = el('section', { className: 'gl-section', 'aria-labelledby': 
   el('div', { className: 'gl-subhead' },
     el('h3', { 'data-str': 'z.title' }),
     el('label', { className: 'gl-toggle' }, splitToggle, el('span', { 'data-str': 'z.split' })),
+    el('label', { className: 'gl-toggle' }, precisionToggle, el('span', { 'data-str': 'view.fullPrecision' })),
     unitsPager),
   zBox, zNote, resetNote,
   el('h3', { 'data-str': 'gates.title' }), gatesBox,
@@ -189,7 +204,7 @@ const timeSection = el('section', { className: 'gl-section', 'aria-labelledby': 
   heatGates.root, heatC.root, heatH.root, plotH.root);
 const traceArea = el('div', { id: 'gl-trace', className: 'gl-trace', hidden: true },
   el('div', { className: 'gl-nav', role: 'toolbar', 'data-aria': 'nav.toolbar' },
-    firstButton, prevButton, playButton, nextButton, lastButton, stepLabel, slider, timeIndexLabel, speedSelect, copyButton),
+    firstButton, prevButton, playButton, nextButton, lastButton, stepLabel, slider, timeIndexLabel, speedSelect, copyButton, copyForwardButton),
   el('p', { className: 'gl-hint', 'data-str': 'nav.keys' }),
   stepSection, timeSection);
 
@@ -199,6 +214,7 @@ app.append(
     directionLabel,
     el('label', { className: 'gl-field' }, el('span', { 'data-str': 'conv.label' }), conventionSelect),
     layerSummary),
+  doubtsBox,
   el('section', { className: 'gl-section gl-run', 'aria-labelledby': 'gl-run-heading' },
     el('h2', { id: 'gl-run-heading', className: 'gl-sr-only', 'data-str': 'section.run' }),
     runForm, progress, errorBox),
@@ -206,215 +222,252 @@ app.append(
   traceArea,
   tooltip, live);
 
-/** Re-apply every translatable string (after `init`). */
-function applyStrings(): void {
+// ---------------------------------------------------------------- renderers, one per section
+
+/** Re-apply every translatable string of the static structure (after `init`). */
+function renderStaticStrings(): void {
   app.querySelectorAll<HTMLElement>('[data-str]').forEach((node) => { node.textContent = t(node.dataset.str as StringKey); });
   app.querySelectorAll<HTMLElement>('[data-aria]').forEach((node) => {
     const text = t(node.dataset.aria as StringKey);
     node.setAttribute('aria-label', text);
     node.title = text;
   });
+  app.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('[data-placeholder]').forEach((node) => { node.placeholder = t(node.dataset.placeholder as StringKey); });
   slider.setAttribute('aria-label', t('nav.slider'));
-  fillSourceOptions();
-  fillDirectionOptions();
-  heatGates.relabel(); heatC.relabel(); heatH.relabel(); plotH.relabel();
-  refreshAll();
+  for (const chart of charts) chart.relabel();
 }
 
-// ---------------------------------------------------------------- controls
-
-function fillSourceOptions(): void {
-  const kinds: SourceKind[] = inputs.length > 0 ? ['array', 'random', 'zeros'] : ['random', 'zeros'];
-  const labels: Record<SourceKind, StringKey> = { zeros: 'run.source.zeros', random: 'run.source.random', array: 'run.source.array' };
-  sourceSelect.replaceChildren(...kinds.map((k) => el('option', { value: k, text: t(labels[k]) })));
-  runSource = state.source && kinds.includes(state.source) ? state.source : kinds[0];
-  sourceSelect.value = runSource;
-  arraySelect.replaceChildren(...inputs.map((a) => el('option', { value: a.arrayIndex, text: `${a.name} (${a.shape.join('×')})` })));
-  if (state.arrayIndex !== undefined && inputs.some((a) => a.arrayIndex === state.arrayIndex)) arraySelect.value = String(state.arrayIndex);
-  updateRunFields();
+function renderHeader(s: PanelState): void {
+  layerSelect.replaceChildren(...s.layers.map((l) => el('option', { value: l.id, text: `${l.name} — ${frameworkOf(l)} ${CELL_NAMES[l.cell]}` })));
+  layerSelect.disabled = s.layers.length === 0;
+  if (s.layerId) layerSelect.value = s.layerId;
+  const l = selectedLayer(s);
+  setText(layerSummary, l ? t('layer.summary', frameworkOf(l), l.units, l.inputSize, l.directions === 2 ? t('layer.bidirectional') : CELL_NAMES[l.cell]) : '');
+  const doubts = layerDoubts(s);
+  doubtsBox.hidden = doubts.length === 0;
+  doubtsList.replaceChildren(...doubts.map((d) => el('li', { text: d })));
 }
 
-function updateRunFields(): void {
-  stepsField.hidden = runSource === 'array';
-  seedField.hidden = runSource !== 'random';
-  arrayField.hidden = runSource !== 'array';
-  stepsInput.value = String(state.steps);
-  seedInput.value = String(state.seed);
-}
-
-function fillDirectionOptions(): void {
-  const value = String(state.direction);
+function renderDirection(s: PanelState): void {
+  const tr = currentTrace(s);
   directionSelect.replaceChildren(el('option', { value: 0, text: t('layer.forward') }), el('option', { value: 1, text: t('layer.backward') }));
-  directionSelect.value = value;
+  directionLabel.hidden = s.traces.length < 2;
+  directionSelect.value = String(tr?.direction ?? s.direction);
 }
 
-function selectedLayer(): LayerSummary | undefined {
-  return layers.find((l) => l.id === state.layerId);
-}
-
-function currentCell(): { cell: CellKind; stored: ConventionId } | undefined {
-  if (trace) return { cell: trace.cell, stored: trace.convention };
-  const l = selectedLayer();
-  return l ? { cell: l.cell, stored: l.convention } : undefined;
-}
-
-function fillLayerOptions(): void {
-  layerSelect.replaceChildren(...layers.map((l) => el('option', { value: l.id, text: `${l.name} — ${conventionSpec(l.convention, l.cell).framework} ${CELL_NAMES[l.cell]}` })));
-  layerSelect.disabled = layers.length === 0;
-  if (state.layerId) layerSelect.value = state.layerId;
-  const l = selectedLayer();
-  setText(layerSummary, l ? t('layer.summary', conventionSpec(l.convention, l.cell).framework, l.units, l.inputSize, l.directions === 2 ? t('layer.bidirectional') : CELL_NAMES[l.cell]) : '');
-}
-
-function fillConventionOptions(): void {
-  const cc = currentCell();
+function renderConvention(s: PanelState): void {
+  const cc = currentCell(s);
   if (!cc) { conventionSelect.replaceChildren(); conventionSelect.disabled = true; return; }
   conventionSelect.disabled = false;
-  const choices = conventionChoices(cc.cell, cc.stored);
-  conventionSelect.replaceChildren(...choices.map((spec) => {
+  conventionSelect.replaceChildren(...conventionChoices(cc.cell, cc.stored).map((spec) => {
     const order = spec.gateOrder.map((g) => g.label).join(', ');
     const name = spec.id === cc.stored ? t('conv.stored', spec.framework) : spec.framework;
     return el('option', { value: spec.id, text: `${name} — ${order}` });
   }));
-  if (!state.convention || !choices.some((c) => c.id === state.convention)) state.convention = cc.stored;
-  conventionSelect.value = state.convention;
+  conventionSelect.value = displayConvention(s) ?? cc.stored;
 }
 
-function readRunForm(): RunRequest | undefined {
-  const l = selectedLayer();
-  if (!l) return undefined;
-  const steps = Math.max(1, Math.min(100000, Math.round(Number(stepsInput.value) || DEFAULT_STATE.steps)));
-  const seed = Math.max(0, Math.round(Number(seedInput.value) || 0));
-  state.steps = steps;
-  state.seed = seed;
-  if (runSource === 'array') {
-    const idx = Number(arraySelect.value);
-    if (!Number.isInteger(idx)) return undefined;
-    state.arrayIndex = idx;
-    return { layerId: l.id, input: { kind: 'array', arrayIndex: idx } };
-  }
-  if (runSource === 'zeros') return { layerId: l.id, input: { kind: 'zeros', steps } };
-  return { layerId: l.id, input: { kind: 'random', steps, seed } };
+const SOURCE_LABELS: Record<SourceKind, StringKey> = { zeros: 'run.source.zeros', random: 'run.source.random', array: 'run.source.array', values: 'run.source.values' };
+const INITIAL_LABELS: Record<InitialKind, StringKey> = { zeros: 'run.initial.zeros', values: 'run.initial.values' };
+
+function setValue(input: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, value: string): void {
+  if (input.value !== value) input.value = value;
 }
 
-runForm.addEventListener('submit', (e) => {
-  e.preventDefault();
-  const request = readRunForm();
-  if (!request) return;
-  showError(undefined);
-  running = true;
-  updateRunState(t('run.running'), undefined);
-  saveState();
-  post({ type: 'run', request });
-});
+function renderForm(s: PanelState): void {
+  const f = s.form;
+  sourceSelect.replaceChildren(...sourceKinds(s).map((k) => el('option', { value: k, text: t(SOURCE_LABELS[k]) })));
+  sourceSelect.value = f.source;
+  arraySelect.replaceChildren(...s.inputs.map((a) => el('option', { value: a.arrayIndex, text: `${a.name} (${a.shape.join('×')})` })));
+  if (f.arrayIndex !== undefined) arraySelect.value = String(f.arrayIndex);
+  initialSelect.replaceChildren(...(['zeros', 'values'] as const).map((k) => el('option', { value: k, text: t(INITIAL_LABELS[k]) })));
+  initialSelect.value = f.initial;
+  stepsField.hidden = f.source === 'array' || f.source === 'values';
+  seedField.hidden = f.source !== 'random';
+  arrayField.hidden = f.source !== 'array';
+  valuesField.hidden = f.source !== 'values';
+  const layer = selectedLayer(s);
+  h0Field.hidden = f.initial !== 'values';
+  c0Field.hidden = f.initial !== 'values' || layer?.cell !== 'lstm';
+  setValue(stepsInput, String(f.steps));
+  setValue(seedInput, String(f.seed));
+  setValue(valuesInput, f.values);
+  setValue(h0Input, f.h0);
+  setValue(c0Input, f.c0);
+}
+
+function renderRunStatus(s: PanelState): void {
+  const r = s.run;
+  progressBar.hidden = !r.running;
+  if (r.fraction !== undefined) progressBar.value = r.fraction; else progressBar.removeAttribute('value');
+  setText(progressText, r.message);
+  runButton.disabled = !selectedLayer(s) || r.running;
+  cancelButton.hidden = !r.running;
+  errorBox.hidden = r.error === undefined;
+  clear(errorBox);
+  if (r.error !== undefined) errorBox.append(el('strong', { text: `${t('error.title')}: ` }), r.error);
+}
+
+function renderEmpty(s: PanelState): void {
+  const tr = currentTrace(s);
+  traceArea.hidden = !tr;
+  emptyNote.hidden = !!tr;
+  if (!tr) setText(emptyNote, s.layers.length === 0 ? (s.fileName ? t('app.noLayers', s.fileName) : t('app.noDocument')) : t('app.noTrace'));
+  slider.max = String(Math.max(0, (tr?.steps ?? 1) - 1));
+}
+
+function renderPlayButton(s: PanelState): void {
+  const key: StringKey = s.playing ? 'nav.pause' : 'nav.play';
+  playButton.dataset.aria = key;
+  playButton.setAttribute('aria-label', t(key));
+  playButton.title = t(key);
+  playButton.setAttribute('aria-pressed', String(s.playing));
+  playButton.firstChild!.textContent = s.playing ? '⏸' : '▶';
+}
+
+/**
+ * The single render path: each renderer runs when the part of the state it shows has changed. The per-step update
+ * (a step change only) touches existing cells in the next animation frame; a new trace, naming, split or unit window
+ * rebuilds the step tables; a new trace or naming repaints the charts.
+ */
+function render(prev: PanelState, next: PanelState): void {
+  const strings = prev.stringsVersion !== next.stringsVersion;
+  if (strings) renderStaticStrings();
+  const layersChanged = strings || prev.layers !== next.layers || prev.layerId !== next.layerId;
+  if (layersChanged) renderHeader(next);
+  const trP = currentTrace(prev), trN = currentTrace(next);
+  if (strings || prev.traces !== next.traces || prev.direction !== next.direction) renderDirection(next);
+  const dispP = displayConvention(prev), dispN = displayConvention(next);
+  if (layersChanged || trP !== trN || dispP !== dispN || prev.uri !== next.uri) renderConvention(next);
+  if (layersChanged || prev.form !== next.form || prev.inputs !== next.inputs) renderForm(next);
+  if (layersChanged || prev.run !== next.run) renderRunStatus(next);
+  if (strings || trP !== trN || prev.layers !== next.layers || prev.fileName !== next.fileName) renderEmpty(next);
+  if (strings || prev.playing !== next.playing) renderPlayButton(next);
+  if (prev.playing !== next.playing && next.playing) startPlayback();
+  if (prev.view.speed !== next.view.speed || strings) speedSelect.value = String(next.view.speed);
+  splitToggle.checked = next.view.split;
+  precisionToggle.checked = next.view.fullPrecision;
+
+  const structure = strings || trP !== trN || dispP !== dispN || prev.view.split !== next.view.split || prev.view.unitOffset !== next.view.unitOffset;
+  if (structure) rebuildStepDom(next);
+  if (strings || trP !== trN || dispP !== dispN) refreshCharts(next);
+  if (structure || prev.view.fullPrecision !== next.view.fullPrecision) renderStepNow();
+  else if (prev.step !== next.step) scheduleStep();
+  saveState(prev, next);
+}
+
+// ---------------------------------------------------------------- controls: each one dispatches
+
+function startRun(): void {
+  const parsed = requestFromForm(state);
+  if (!parsed.ok) { dispatch({ type: 'runFailed', message: t(parsed.error, ...parsed.args) }); return; }
+  dispatch({ type: 'runStarted', message: t('run.running') });
+  post({ type: 'run', request: parsed.value });
+}
+
+runForm.addEventListener('submit', (e) => { e.preventDefault(); startRun(); });
 cancelButton.addEventListener('click', () => {
-  if (runId !== undefined) post({ type: 'cancel', runId });
-  running = false;
-  updateRunState('', undefined);
+  if (state.run.runId !== undefined) post({ type: 'cancel', runId: state.run.runId });
+  dispatch({ type: 'cancel' });
 });
 revealButton.addEventListener('click', () => {
   const idx = Number(arraySelect.value);
   if (arraySelect.value !== '' && Number.isInteger(idx)) post({ type: 'revealArray', arrayIndex: idx });
 });
-sourceSelect.addEventListener('change', () => { state.source = runSource = sourceSelect.value as SourceKind; updateRunFields(); saveState(); });
+sourceSelect.addEventListener('change', () => dispatch({ type: 'editForm', patch: { source: sourceSelect.value as SourceKind } }));
+arraySelect.addEventListener('change', () => dispatch({ type: 'editForm', patch: { arrayIndex: Number(arraySelect.value) } }));
+stepsInput.addEventListener('input', () => dispatch({ type: 'editForm', patch: { steps: Number(stepsInput.value) } }));
+seedInput.addEventListener('input', () => dispatch({ type: 'editForm', patch: { seed: Number(seedInput.value) } }));
+valuesInput.addEventListener('input', () => dispatch({ type: 'editForm', patch: { values: valuesInput.value } }));
+initialSelect.addEventListener('change', () => dispatch({ type: 'editForm', patch: { initial: initialSelect.value as InitialKind } }));
+h0Input.addEventListener('input', () => dispatch({ type: 'editForm', patch: { h0: h0Input.value } }));
+c0Input.addEventListener('input', () => dispatch({ type: 'editForm', patch: { c0: c0Input.value } }));
 layerSelect.addEventListener('change', () => {
-  state.layerId = layerSelect.value;
-  state.convention = undefined;
-  state.unitOffset = 0;
-  if (trace && trace.layerId !== state.layerId) setTraces([]);
-  fillLayerOptions();
-  fillConventionOptions();
+  dispatch({ type: 'selectLayer', layerId: layerSelect.value });
   post({ type: 'selectLayer', layerId: layerSelect.value });
-  saveState();
 });
-directionSelect.addEventListener('change', () => { state.direction = Number(directionSelect.value); chooseTrace(); });
+directionSelect.addEventListener('change', () => dispatch({ type: 'setDirection', direction: Number(directionSelect.value) }));
 conventionSelect.addEventListener('change', () => {
-  state.convention = conventionSelect.value as ConventionId;
-  post({ type: 'conventionChanged', convention: state.convention });
-  rebuildStepDom();
-  refreshCharts();
-  renderStep();
-  saveState();
+  dispatch({ type: 'setConvention', convention: conventionSelect.value as NonNullable<PanelState['naming']>['convention'] });
+  const shown = displayConvention(state);
+  if (shown) post({ type: 'conventionChanged', convention: shown });
 });
-splitToggle.addEventListener('change', () => { state.split = splitToggle.checked; rebuildStepDom(); renderStep(); saveState(); });
-unitsPrev.addEventListener('click', () => { state.unitOffset = Math.max(0, state.unitOffset - UNIT_PAGE); rebuildStepDom(); renderStep(); saveState(); });
-unitsNext.addEventListener('click', () => { state.unitOffset += UNIT_PAGE; rebuildStepDom(); renderStep(); saveState(); });
-speedSelect.addEventListener('change', () => { state.speed = Number(speedSelect.value); saveState(); });
+splitToggle.addEventListener('change', () => dispatch({ type: 'setView', patch: { split: splitToggle.checked } }));
+precisionToggle.addEventListener('change', () => dispatch({ type: 'setView', patch: { fullPrecision: precisionToggle.checked } }));
+unitsPrev.addEventListener('click', () => dispatch({ type: 'pageUnits', delta: -UNIT_PAGE }));
+unitsNext.addEventListener('click', () => dispatch({ type: 'pageUnits', delta: UNIT_PAGE }));
+speedSelect.addEventListener('change', () => dispatch({ type: 'setView', patch: { speed: Number(speedSelect.value) } }));
 
+const goTo = (step: number): void => dispatch({ type: 'goToStep', step });
 firstButton.addEventListener('click', () => goTo(0));
 prevButton.addEventListener('click', () => goTo(state.step - 1));
 nextButton.addEventListener('click', () => goTo(state.step + 1));
-lastButton.addEventListener('click', () => goTo(trace ? trace.steps - 1 : 0));
-playButton.addEventListener('click', () => setPlaying(!playing));
+lastButton.addEventListener('click', () => goTo((currentTrace(state)?.steps ?? 1) - 1));
+playButton.addEventListener('click', () => dispatch({ type: 'play', on: !state.playing }));
 slider.addEventListener('input', () => goTo(Number(slider.value)));
 copyButton.addEventListener('click', () => {
-  if (!trace) return;
-  post({ type: 'copy', text: stepAsNumpy(trace, state.step, trace.direction === 1 ? 'backward' : 'forward'), what: t('copy.what', state.step + 1) });
+  const tr = currentTrace(state);
+  if (!tr) return;
+  post({ type: 'copy', text: stepAsNumpy(tr, state.step, tr.direction === 1 ? 'backward' : 'forward'), what: t('copy.what', state.step + 1) });
 });
 
+copyForwardButton.addEventListener('click', () => post({ type: 'copyForwardPass' }));
+
 document.addEventListener('keydown', (e) => {
-  if (!trace || e.defaultPrevented) return;
+  const tr = currentTrace(state);
+  if (!tr || e.defaultPrevented) return;
   const target = e.target as HTMLElement | null;
   // Form fields keep their own keys (the slider handles arrows itself); on a button, Space and Enter press it,
   // but the arrows still step, so the keyboard keeps working after a click on ← or →.
   if (target && target.closest('input, select, textarea')) return;
   if (target && target.closest('button, a') && (e.key === ' ' || e.key === 'Enter')) return;
-  const action = stepKeyAction(e.key, state.step, trace.steps, { ctrl: e.ctrlKey, alt: e.altKey, meta: e.metaKey });
+  const action = stepKeyAction(e.key, state.step, tr.steps, { ctrl: e.ctrlKey, alt: e.altKey, meta: e.metaKey });
   if (action.kind === 'none') return;
   e.preventDefault();
-  if (action.kind === 'togglePlay') setPlaying(!playing);
+  if (action.kind === 'togglePlay') dispatch({ type: 'play', on: !state.playing });
   else {
-    setPlaying(false);
+    dispatch({ type: 'play', on: false });
     goTo(action.step);
-    heatGates.announceIfFocused(); heatC.announceIfFocused(); heatH.announceIfFocused(); plotH.announceIfFocused();
+    for (const chart of charts) chart.announceIfFocused();
   }
 });
 
 // ---------------------------------------------------------------- stepping and playback
 
-let renderQueued = false;
-function goTo(step: number): void {
-  if (!trace) return;
-  const s = Math.max(0, Math.min(trace.steps - 1, Math.round(step)));
-  if (s === state.step && !renderQueued) { renderStep(); return; }
-  state.step = s;
-  if (!renderQueued) {
-    renderQueued = true;
-    requestAnimationFrame(() => { renderQueued = false; renderStep(); });
-  }
+let stepQueued = false;
+/** A step change renders in the next animation frame; several changes before it render once. */
+function scheduleStep(): void {
+  if (stepQueued) return;
+  stepQueued = true;
+  requestAnimationFrame(() => { if (stepQueued) renderStepNow(); });
 }
 
 let lastFrame = 0;
 function tick(now: number): void {
-  if (!playing || !trace) return;
-  if (now - lastFrame >= 1000 / state.speed) {
+  const tr = currentTrace(state);
+  if (!state.playing || !tr) return;
+  if (now - lastFrame >= 1000 / state.view.speed) {
     lastFrame = now;
-    const n = playNext(state.step, trace.steps);
-    state.step = n.step;
-    renderStep();
-    if (n.stop) { setPlaying(false); return; }
+    const n = playNext(state.step, tr.steps);
+    goTo(n.step);
+    renderStepNow();
+    if (n.stop) { dispatch({ type: 'play', on: false }); return; }
   }
   requestAnimationFrame(tick);
 }
 
-function setPlaying(on: boolean): void {
-  const was = playing;
-  if (on && !was && trace && state.step >= trace.steps - 1) { state.step = 0; renderStep(); }
-  playing = on && !!trace && trace.steps > 1;
-  const key: StringKey = playing ? 'nav.pause' : 'nav.play';
-  playButton.dataset.aria = key;
-  playButton.setAttribute('aria-label', t(key));
-  playButton.title = t(key);
-  playButton.setAttribute('aria-pressed', String(playing));
-  playButton.firstChild!.textContent = playing ? '⏸' : '▶';
+function startPlayback(): void {
   // One loop only; the first frame waits a full interval so the step shown when Play was pressed stays visible.
-  if (playing && !was) { lastFrame = performance.now(); requestAnimationFrame(tick); } else if (!playing) saveState();
+  lastFrame = performance.now();
+  requestAnimationFrame(tick);
 }
 
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
-function saveState(): void {
-  if (saveTimer !== undefined) return;
-  saveTimer = setTimeout(() => { saveTimer = undefined; vscode.setState({ ...state }); }, 200);
+function saveState(prev: PanelState, next: PanelState): void {
+  const same = prev.uri === next.uri && prev.layerId === next.layerId && prev.naming === next.naming && prev.form === next.form && prev.request === next.request
+    && prev.direction === next.direction && prev.step === next.step && prev.pendingStep === next.pendingStep && prev.view === next.view && prev.traces === next.traces;
+  if (same || saveTimer !== undefined) return;
+  saveTimer = setTimeout(() => { saveTimer = undefined; vscode.setState(persisted(state)); }, 200);
 }
 
 // ---------------------------------------------------------------- per-step DOM (built once per trace / window / naming)
@@ -426,33 +479,30 @@ let barCells: BarCells[] = [];
 let cCells: Record<string, HTMLElement[]> = {};
 let hCells: Record<string, HTMLElement[]> = {};
 let windowStart = 0;
-let windowEnd = 0;
-let showOther = false;
 const split: ZSplit = { xw: 0, hu: 0, b: 0, other: 0, z: 0 };
 const cellDec: CellDecomposition = { unit: 0, f: 0, cPrev: 0, i: 0, g: 0, forgetTerm: 0, inputTerm: 0, sum: 0, c: 0, derived: false };
 const gruDec: GruDecomposition = { unit: 0, z: 0, hPrev: 0, n: 0, keepTerm: 0, newTerm: 0, sum: 0, h: 0 };
 
 const ROW_KEYS: Record<keyof ZSplit, StringKey> = { xw: 'z.row.xw', hu: 'z.row.hu', b: 'z.row.b', other: 'z.row.other', z: 'z.row.z' };
 
-function rebuildStepDom(): void {
+function rebuildStepDom(s: PanelState): void {
   blockCells = []; barCells = []; cCells = {}; hCells = {};
   clear(zBox); clear(gatesBox); clear(cBox); clear(hBox);
-  if (!trace) return;
-  const tr = trace;
-  const display = state.convention ?? tr.convention;
+  const tr = currentTrace(s);
+  if (!tr) return;
+  const display = displayConvention(s) ?? tr.convention;
   const storedSpec = conventionSpec(tr.convention, tr.cell);
   const displaySpec = conventionSpec(display, tr.cell);
   const blocks = zBlocks(tr.cell, tr.convention, display, tr.units);
-  const win = unitWindow(state.unitOffset, UNIT_PAGE, Math.max(tr.units, tr.hiddenSize));
-  state.unitOffset = win.start;
+  const width = Math.max(tr.units, tr.hiddenSize);
+  const win = unitWindow(s.view.unitOffset, UNIT_PAGE, width);
   windowStart = win.start;
-  windowEnd = win.end;
+  const windowEnd = win.end;
   const unitEnd = Math.min(windowEnd, tr.units);
-  unitsPager.hidden = Math.max(tr.units, tr.hiddenSize) <= UNIT_PAGE;
-  setText(unitsLabel, t('z.units', windowStart, windowEnd - 1, Math.max(tr.units, tr.hiddenSize)));
+  unitsPager.hidden = width <= UNIT_PAGE;
+  setText(unitsLabel, t('z.units', windowStart, windowEnd - 1, width));
   unitsPrev.disabled = windowStart === 0;
-  unitsNext.disabled = windowEnd >= Math.max(tr.units, tr.hiddenSize);
-  splitToggle.checked = state.split;
+  unitsNext.disabled = windowEnd >= width;
 
   const isWhatIf = display !== tr.convention;
   whatIf.hidden = !isWhatIf;
@@ -462,10 +512,10 @@ function rebuildStepDom(): void {
   // forget_bias, or the reset_after n block), so the table shape does not jump while stepping.
   // Decided per block over the whole trace, so a block's table keeps its shape while stepping.
   const blockHasOther = (b: ZBlock): boolean => {
-    for (let s = 0; s < tr.steps; s++) if (maxOtherAt(tr, s, b.canonicalOffset, b.canonicalOffset + tr.units) > 0) return true;
+    for (let k = 0; k < tr.steps; k++) if (maxOtherAt(tr, k, b.canonicalOffset, b.canonicalOffset + tr.units) > 0) return true;
     return false;
   };
-  showOther = false;
+  let showOther = false;
 
   for (const b of blocks) {
     const label = t('z.gateLabel', b.label, gateName(b.shownGate), b.start, b.end);
@@ -476,18 +526,18 @@ function rebuildStepDom(): void {
     const table = el('table', { className: 'gl-ztable' }, caption, el('thead', {}, head));
     const body = el('tbody');
     const rows: BlockCells['rows'] = [];
-    const other = state.split && blockHasOther(b);
+    const other = s.view.split && blockHasOther(b);
     showOther ||= other;
-    const rowKinds: (keyof ZSplit)[] = state.split ? (other ? ['xw', 'hu', 'b', 'other', 'z'] : ['xw', 'hu', 'b', 'z']) : ['z'];
+    const rowKinds: (keyof ZSplit)[] = s.view.split ? (other ? ['xw', 'hu', 'b', 'other', 'z'] : ['xw', 'hu', 'b', 'z']) : ['z'];
     for (const kind of rowKinds) {
-      const tr2 = el('tr', { className: `gl-zrow gl-zrow-${kind}` }, el('th', { scope: 'row', className: 'gl-rowhead', text: t(ROW_KEYS[kind]) }));
+      const row = el('tr', { className: `gl-zrow gl-zrow-${kind}` }, el('th', { scope: 'row', className: 'gl-rowhead', text: t(ROW_KEYS[kind]) }));
       const cells: HTMLElement[] = [];
       for (let u = windowStart; u < unitEnd; u++) {
         const td = el('td', { className: 'gl-cell', 'data-row': kind });
         cells.push(td);
-        tr2.appendChild(td);
+        row.appendChild(td);
       }
-      body.appendChild(tr2);
+      body.appendChild(row);
       rows.push({ kind, cells });
     }
     table.appendChild(body);
@@ -503,8 +553,8 @@ function rebuildStepDom(): void {
     setText(resetNote, t(tr.resetAfter ? 'gru.resetAfter' : 'gru.resetBefore'));
     resetNote.classList.toggle('gl-reset-after', tr.resetAfter);
   } else resetNote.hidden = true;
-  zNote.hidden = !state.split;
-  if (state.split) {
+  zNote.hidden = !s.view.split;
+  if (s.view.split) {
     setText(zNote, tr.cell === 'gru' ? t(tr.resetAfter ? 'z.resetAfter' : 'z.resetBefore') : showOther ? t('z.other.lstm') : '');
     zNote.hidden = zNote.textContent === '';
   }
@@ -590,6 +640,9 @@ function stateTable(box: HTMLElement, title: string, cols: [string, string][], f
 
 // ---------------------------------------------------------------- per-step update (no structural DOM changes)
 
+/** The number format of the view: 4 decimals, or every digit of the float64 when full precision is on. */
+let fmt: (v: number) => string = formatCell;
+
 // Sections outside the viewport (tracked by an IntersectionObserver) are updated just after the frame instead of
 // inside it, so the visible part of a step stays within the frame budget; they are never left stale, because a
 // screen reader's virtual cursor may read them without scrolling.
@@ -600,7 +653,7 @@ function renderZ(tr: TraceData, s: number): void {
     for (const row of bc.rows) {
       for (let k = 0; k < row.cells.length; k++) {
         zSplitAt(tr, s, bc.block.canonicalOffset + windowStart + k, split);
-        setText(row.cells[k], formatCell(split[row.kind]));
+        setText(row.cells[k], fmt(split[row.kind]));
       }
     }
   }
@@ -611,7 +664,7 @@ function renderBars(tr: TraceData, s: number): void {
   for (const bar of barCells) {
     for (let k = 0; k < bar.values.length; k++) {
       const v = tr.a[s * GH + bar.canonicalOffset + windowStart + k];
-      setText(bar.values[k], formatCell(v));
+      setText(bar.values[k], fmt(v));
       const frac = Number.isFinite(v) ? Math.min(1, Math.abs(v) / bar.max) : 0;
       // A transform, not width/left: moving a bar then needs no layout, only compositing.
       bar.fills[k].style.transform = `scaleX(${v < 0 ? -frac : frac})`;
@@ -626,13 +679,13 @@ function renderCell(tr: TraceData, s: number): void {
     for (let k = 0; k < cCells.c.length; k++) {
       lstmCellAt(tr, s, windowStart + k, cellDec);
       anyDerived ||= cellDec.derived;
-      setText(cCells.f[k], formatCell(cellDec.f));
-      setText(cCells.cPrev[k], formatCell(cellDec.cPrev));
-      setText(cCells.fc[k], formatCell(cellDec.forgetTerm));
-      setText(cCells.i[k], formatCell(cellDec.i));
-      setText(cCells.g[k], formatCell(cellDec.g));
-      setText(cCells.ig[k], formatCell(cellDec.inputTerm));
-      setText(cCells.c[k], formatCell(cellDec.c));
+      setText(cCells.f[k], fmt(cellDec.f));
+      setText(cCells.cPrev[k], fmt(cellDec.cPrev));
+      setText(cCells.fc[k], fmt(cellDec.forgetTerm));
+      setText(cCells.i[k], fmt(cellDec.i));
+      setText(cCells.g[k], fmt(cellDec.g));
+      setText(cCells.ig[k], fmt(cellDec.inputTerm));
+      setText(cCells.c[k], fmt(cellDec.c));
       cCells.c[k].title = formatExact(cellDec.c);
     }
     const note = cBox.querySelector<HTMLElement>('.gl-derived');
@@ -647,19 +700,19 @@ function renderHidden(tr: TraceData, s: number): void {
       const u = windowStart + k;
       if (tr.cell === 'gru') {
         gruHiddenAt(tr, s, u, gruDec);
-        setText(hCells.z[k], formatCell(gruDec.z));
-        setText(hCells.hPrev[k], formatCell(gruDec.hPrev));
-        setText(hCells.zh[k], formatCell(gruDec.keepTerm));
-        setText(hCells.n[k], formatCell(gruDec.n));
-        setText(hCells.zn[k], formatCell(gruDec.newTerm));
+        setText(hCells.z[k], fmt(gruDec.z));
+        setText(hCells.hPrev[k], fmt(gruDec.hPrev));
+        setText(hCells.zh[k], fmt(gruDec.keepTerm));
+        setText(hCells.n[k], fmt(gruDec.n));
+        setText(hCells.zn[k], fmt(gruDec.newTerm));
       } else if (tr.cell === 'lstm' && hCells.o) {
-        setText(hCells.o[k], formatCell(tr.a[s * GH + 3 * tr.units + u]));
-        setText(hCells.c[k], formatCell(tr.c ? tr.c[s * tr.units + u] : NaN));
+        setText(hCells.o[k], fmt(tr.a[s * GH + 3 * tr.units + u]));
+        setText(hCells.c[k], fmt(tr.c ? tr.c[s * tr.units + u] : NaN));
       } else if (hCells.z) {
-        setText(hCells.z[k], formatCell(tr.z[s * GH + u]));
+        setText(hCells.z[k], fmt(tr.z[s * GH + u]));
       }
       const hv = tr.h[s * tr.hiddenSize + u];
-      setText(hCells.h[k], formatCell(hv));
+      setText(hCells.h[k], fmt(hv));
       hCells.h[k].title = formatExact(hv);
     }
   }
@@ -668,8 +721,9 @@ function renderHidden(tr: TraceData, s: number): void {
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
 function flushDeferred(): void {
   flushTimer = undefined;
-  if (!trace) return;
-  for (const sec of sections) if (sec.dirty) { sec.dirty = false; sec.render(trace, state.step); }
+  const tr = currentTrace(state);
+  if (!tr) return;
+  for (const sec of sections) if (sec.dirty) { sec.dirty = false; sec.render(tr, state.step); }
 }
 
 const sections: StepSection[] = [
@@ -685,17 +739,20 @@ if (typeof IntersectionObserver === 'function') {
       const sec = sections.find((x) => x.el === entry.target);
       if (!sec) continue;
       sec.visible = entry.isIntersecting;
-      if (sec.visible && sec.dirty && trace) { sec.dirty = false; sec.render(trace, state.step); }
+      const tr = currentTrace(state);
+      if (sec.visible && sec.dirty && tr) { sec.dirty = false; sec.render(tr, state.step); }
     }
   }, { rootMargin: '200px 0px' });
   for (const sec of sections) io.observe(sec.el);
 }
 
-
-function renderStep(): void {
-  const tr = trace;
+/** The step's numbers into the cells built by rebuildStepDom. */
+function renderStepNow(): void {
+  stepQueued = false;
+  const tr = currentTrace(state);
   if (!tr) return;
   const s = state.step;
+  fmt = state.view.fullPrecision ? formatExact : formatCell;
   setText(stepLabel, t('nav.stepLabel', s + 1, tr.steps));
   setText(timeIndexLabel, t('nav.timeIndex', tr.timeIndex[s]));
   if (slider.value !== String(s)) slider.value = String(s);
@@ -706,7 +763,7 @@ function renderStep(): void {
   const ti = inputRow(tr, s);
   let xs = `x[${tr.timeIndex[s]}] = [`;
   const shown = Math.min(tr.inputSize, UNIT_PAGE);
-  for (let k = 0; k < shown; k++) xs += (k ? ', ' : '') + formatCell(tr.x[ti * tr.inputSize + k]);
+  for (let k = 0; k < shown; k++) xs += (k ? ', ' : '') + fmt(tr.x[ti * tr.inputSize + k]);
   setText(xLine, xs + (tr.inputSize > shown ? `, … ${t('x.more', tr.inputSize - shown)}]` : ']'));
 
   let deferred = false;
@@ -714,21 +771,22 @@ function renderStep(): void {
     if (sec.visible || sec.always) { sec.dirty = false; sec.render(tr, s); } else { sec.dirty = true; deferred = true; }
   }
   if (deferred && flushTimer === undefined) flushTimer = setTimeout(flushDeferred, 60);
-  heatGates.setStep(s); heatC.setStep(s); heatH.setStep(s); plotH.setStep(s);
-  saveState();
+  for (const chart of charts) chart.setStep(s);
 }
 
 // ---------------------------------------------------------------- charts (painted once per trace / naming / theme)
+
+let colors: ThemeColors | undefined;
 
 function stepName(tr: TraceData) {
   return (s: number) => `${s + 1} (x[${tr.timeIndex[s]}])`;
 }
 
-function refreshCharts(): void {
-  const tr = trace;
+function refreshCharts(s: PanelState): void {
+  const tr = currentTrace(s);
   if (!tr) return;
   colors ??= readThemeColors();
-  const display = state.convention ?? tr.convention;
+  const display = displayConvention(s) ?? tr.convention;
   const displaySpec = conventionSpec(display, tr.cell);
   const blocks = zBlocks(tr.cell, tr.convention, display, tr.units);
   const GH = tr.gates * tr.units;
@@ -764,129 +822,51 @@ function refreshCharts(): void {
 // <html style>; either way, repaint the canvases with the new colours.
 const themeObserver = new MutationObserver(() => {
   colors = readThemeColors();
-  if (trace) { heatGates.paint(colors); heatC.paint(colors); heatH.paint(colors); plotH.paint(colors); }
+  if (currentTrace(state)) for (const chart of charts) chart.paint(colors);
 });
 themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
 themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
 let resizeTimer: ReturnType<typeof setTimeout> | undefined;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(() => { if (trace && colors) plotH.paint(colors); }, 100);
+  resizeTimer = setTimeout(() => { if (currentTrace(state) && colors) plotH.paint(colors); }, 100);
 });
 
-// ---------------------------------------------------------------- traces and messages
-
-function setTraces(list: TraceData[]): void {
-  traces = list;
-  chooseTrace();
-}
-
-function chooseTrace(): void {
-  const next = traces.find((x) => x.direction === state.direction) ?? traces[0];
-  const changed = next !== trace;
-  trace = next;
-  directionLabel.hidden = traces.length < 2;
-  if (trace) {
-    // state.direction stays the user's preference: the backward trace may arrive after the forward one.
-    directionSelect.value = String(trace.direction);
-    state.step = Math.min(state.step, trace.steps - 1);
-    slider.max = String(Math.max(0, trace.steps - 1));
-  }
-  if (changed) {
-    setPlaying(false);
-    fillConventionOptions();
-    traceArea.hidden = !trace;
-    refreshCharts();
-  }
-  refreshAll();
-}
-
-/** Visibility and text of everything that depends on what has arrived so far. */
-function refreshAll(): void {
-  traceArea.hidden = !trace;
-  emptyNote.hidden = !!trace;
-  if (!trace) setText(emptyNote, layers.length === 0 ? (fileName ? t('app.noLayers', fileName) : t('app.noDocument')) : t('app.noTrace'));
-  runButton.disabled = !selectedLayer() || running;
-  cancelButton.hidden = !running;
-  speedSelect.value = String(state.speed);
-  if (trace) { rebuildStepDom(); renderStep(); }
-}
-
-function updateRunState(message: string, fraction: number | undefined): void {
-  progressBar.hidden = !running;
-  if (fraction !== undefined) progressBar.value = fraction; else progressBar.removeAttribute('value');
-  setText(progressText, message);
-  runButton.disabled = !selectedLayer() || running;
-  cancelButton.hidden = !running;
-}
-
-function showError(message: string | undefined): void {
-  errorBox.hidden = message === undefined;
-  clear(errorBox);
-  if (message !== undefined) errorBox.append(el('strong', { text: `${t('error.title')}: ` }), message);
-}
+// ---------------------------------------------------------------- host messages: each one dispatches
 
 function onMessage(m: HostToWebview): void {
   switch (m.type) {
     case 'init':
       setStrings(m.strings);
       document.documentElement.lang = m.locale || 'en';
-      if (m.protocol !== PROTOCOL_VERSION) showError(t('app.protocolMismatch', m.protocol, PROTOCOL_VERSION));
-      applyStrings();
+      dispatch({ type: 'strings' });
+      if (m.protocol !== PROTOCOL_VERSION) dispatch({ type: 'runFailed', message: t('app.protocolMismatch', m.protocol, PROTOCOL_VERSION) });
       break;
-    case 'document': {
-      layers = m.layers;
-      inputs = m.inputs ?? [];
-      fileName = m.fileName;
-      const want = m.selectedLayerId ?? state.layerId;
-      state.layerId = layers.some((l) => l.id === want) ? want : layers[0]?.id;
-      if (trace && !layers.some((l) => l.id === trace!.layerId && l.id === state.layerId)) setTraces([]);
-      fillLayerOptions();
-      fillSourceOptions();
-      fillConventionOptions();
-      refreshAll();
-      saveState();
+    case 'document':
+      dispatch({ type: 'document', uri: m.uri, fileName: m.fileName, layers: m.layers, inputs: m.inputs ?? [], selectedLayerId: m.selectedLayerId });
       break;
-    }
     case 'progress':
-      runId = m.runId;
-      running = true;
-      updateRunState(m.message, m.fraction);
+      dispatch({ type: 'progress', runId: m.runId, message: m.message, fraction: m.fraction });
       break;
     case 'trace': {
       mark('gl-trace-received');
       let decoded: TraceData;
-      try { decoded = decodeTrace(m.trace); } catch (err) { showError(err instanceof Error ? err.message : String(err)); break; }
+      try { decoded = decodeTrace(m.trace); } catch (err) { dispatch({ type: 'runFailed', message: err instanceof Error ? err.message : String(err) }); break; }
       mark('gl-trace-decoded');
-      if (decoded.steps === 0) { running = false; updateRunState('', undefined); showError(t('run.empty')); break; }
-      running = false;
-      runId = decoded.runId;
-      showError(undefined);
-      // Directions of one run arrive as separate messages: keep them together, replace an older run.
-      const same = traces.filter((x) => x.runId === decoded.runId && x.direction !== decoded.direction);
-      if (state.layerId !== decoded.layerId && layers.some((l) => l.id === decoded.layerId)) { state.layerId = decoded.layerId; fillLayerOptions(); }
-      trace = undefined; // force a rebuild: the new trace has new numbers even if the shape is the same
-      setTraces([...same, decoded].sort((a, b) => a.direction - b.direction));
-      updateRunState(t('run.done', decoded.steps), undefined);
-      if (runSource !== 'array') { state.steps = decoded.steps; stepsInput.value = String(decoded.steps); }
+      if (decoded.steps === 0) { dispatch({ type: 'runFailed', message: t('run.empty') }); break; }
+      dispatch({ type: 'trace', trace: decoded, request: m.request, message: t('run.done', decoded.steps) });
       mark('gl-trace-shown');
       afterNextPaint(() => mark('gl-trace-painted'));
       break;
     }
     case 'setConvention':
-      state.convention = m.convention;
-      fillConventionOptions();
-      rebuildStepDom(); refreshCharts(); renderStep();
-      saveState();
+      dispatch({ type: 'setConvention', convention: m.convention });
       break;
     case 'goToStep':
-      // Before the trace arrives, remember the step: chooseTrace clamps it to the trace's length.
-      if (trace) goTo(m.step); else state.step = Math.max(0, Math.round(m.step) || 0);
+      dispatch({ type: 'goToStep', step: m.step });
       break;
     case 'error':
-      running = false;
-      updateRunState('', undefined);
-      showError(m.message);
+      dispatch({ type: 'runFailed', message: m.message });
       break;
   }
 }
@@ -896,7 +876,8 @@ window.addEventListener('message', (e: MessageEvent) => {
   if (m && typeof m === 'object' && typeof (m as { type?: unknown }).type === 'string') onMessage(m);
 });
 
-splitToggle.checked = state.split;
-applyStrings();
+// A reload restores through the same path as any change: the saved state is an action like the others.
+dispatch({ type: 'restore', saved: vscode.getState() });
+dispatch({ type: 'strings' });
 mark('gl-ready');
 post({ type: 'ready', protocol: PROTOCOL_VERSION });

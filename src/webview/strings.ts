@@ -20,12 +20,25 @@ export const EN_STRINGS = {
   'layer.summary': '{0} · {1} units · input size {2} · {3}',
   'layer.bidirectional': 'bidirectional',
   'layer.direction': 'Direction',
+  'layer.doubts': 'The recogniser is not sure:',
   'layer.forward': 'forward',
   'layer.backward': 'backward',
   'run.source': 'Input',
   'run.source.zeros': 'zeros',
   'run.source.random': 'seeded random',
   'run.source.array': 'array from file',
+  'run.source.values': 'typed values',
+  'run.values': 'Values of x',
+  'run.values.placeholder': 'one step per line, features separated by commas',
+  'run.initial': 'Initial state',
+  'run.initial.zeros': 'zeros',
+  'run.initial.values': 'typed h₀ / c₀',
+  'run.state.placeholder': 'values separated by commas',
+  'form.badNumber': '“{0}” is not a number.',
+  'form.badRow': 'Line {0} holds {1} values; this layer takes {2} per step.',
+  'form.noValues': 'Type the input values first.',
+  'form.noArray': 'Choose an array of the file first.',
+  'form.badState': '{0} needs {1} values, got {2}.',
   'run.steps': 'Steps',
   'run.seed': 'Seed',
   'run.array': 'Array',
@@ -58,6 +71,7 @@ export const EN_STRINGS = {
   'conv.really': 'really {0}',
 
   'x.more': '(+{0} more)',
+  'view.fullPrecision': 'Full precision',
 
   // Gate names by canonical gate; the English texts equal the names in src/core/conventions.ts.
   'gate.i': 'input gate',
@@ -120,6 +134,7 @@ export const EN_STRINGS = {
   // Copy
   'copy.button': 'Copy step as NumPy',
   'copy.what': 'step {0} as NumPy',
+  'copy.forward': 'Copy NumPy forward pass of this run',
 } as const;
 
 export type StringKey = keyof typeof EN_STRINGS;

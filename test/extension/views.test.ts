@@ -41,7 +41,8 @@ describe('Gate Lens step-through views', () => {
     const panel = vscode.window.createWebviewPanel('gateLens.stepPanel', 'Gate Lens', vscode.ViewColumn.Beside, { enableScripts: true });
     await api.views.deserializeWebviewPanel(panel, { layerId: 'layer-0-lstm_1', step: 0 });
     assert.equal(current()?.panel, panel);
-    assert.equal(current()?.session.document?.uri.toString(), document.uri.toString());
+    // The document is shown after the serializer returns (VS Code mounts the webview only then).
+    await until(() => current()?.session.document?.uri.toString() === document.uri.toString(), 'the restored panel to show the last document');
     const html = panel.webview.html;
     assert.match(html, /default-src 'none'; script-src 'nonce-[0-9a-f]{36}'; style-src /);
     assert.match(html, /<script nonce="[0-9a-f]{36}" src="[^"]*dist\/webview\/main\.js"><\/script>/);

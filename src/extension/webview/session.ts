@@ -67,6 +67,10 @@ export class WebviewSession implements vscode.Disposable {
   /** Settles when the webview has said `ready` (and has been sent `init`). */
   readonly ready = new Promise<void>((resolve) => (this.readyResolve = resolve));
   private isReady = false;
+  /** The webview has said `ready` at least once (a panel restored in the background has not, until it is shown). */
+  get hasBeenReady(): boolean {
+    return this.isReady;
+  }
   private readonly disposables: vscode.Disposable[] = [];
   private readonly runs = new Map<number, vscode.CancellationTokenSource>();
   private newestRunId = 0;
@@ -75,6 +79,8 @@ export class WebviewSession implements vscode.Disposable {
   /** The convention the webview currently names columns by (what-if); the stored one stays the document's. */
   viewedConvention: ConventionId | undefined;
   lastRun: RunOutcome | undefined;
+  /** The request behind lastRun: sent with its traces, so the webview's run form shows (and repeats) that input. */
+  lastRequest: RunRequest | undefined;
 
   constructor(
     readonly kind: SessionKind,
@@ -157,8 +163,9 @@ export class WebviewSession implements vscode.Disposable {
       // A newer run on this webview (a second Step Through, or Run in the webview) owns the view: an older trace that
       // finishes later must not replace it.
       if (runId < this.newestRunId) return outcome;
-      for (const trace of outcome.traces) await this.post({ type: 'trace', trace });
+      for (const trace of outcome.traces) await this.post({ type: 'trace', trace, request });
       this.lastRun = outcome;
+      this.lastRequest = request;
       return outcome;
     } catch (error) {
       if (error instanceof CancelledError) return undefined;
@@ -178,6 +185,12 @@ export class WebviewSession implements vscode.Disposable {
     const layer = analysis && layerById(analysis, layerId);
     if (!analysis || !layer) return undefined;
     return this.run({ layerId, input: defaultInput(analysis.parse.arrays, layer, weightIndices(analysis)) });
+  }
+
+  /** The newest run of `layerId` of the document at `uri` in this view, with the request that made it. */
+  lastRunOf(uri: string, layerId: string): { request: RunRequest; input: RunOutcome['input'] } | undefined {
+    if (this.document?.uri.toString() !== uri || this.lastRun?.layer.id !== layerId || !this.lastRequest) return undefined;
+    return { request: this.lastRequest, input: this.lastRun.input };
   }
 
   async setConvention(convention: ConventionId): Promise<void> {
@@ -214,6 +227,9 @@ export class WebviewSession implements vscode.Disposable {
         case 'revealArray':
           await this.reveal(message.arrayIndex);
           break;
+        case 'copyForwardPass':
+          if (this.document && this.lastRun) await vscode.commands.executeCommand('gateLens.copyNumpy', { uri: this.document.uri.toString(), layerId: this.lastRun.layer.id, input: 'lastRun' });
+          break;
       }
     } catch (error) {
       if (!(error instanceof CancelledError)) console.error('[gate-lens]', error);
@@ -229,7 +245,7 @@ export class WebviewSession implements vscode.Disposable {
     } else if (this.document) {
       const analysis = await this.services.analyzer.get(this.document);
       if (analysis) await this.showDocument(this.document, analysis);
-      if (this.lastRun) for (const trace of this.lastRun.traces) await this.post({ type: 'trace', trace });
+      if (this.lastRun) for (const trace of this.lastRun.traces) await this.post({ type: 'trace', trace, request: this.lastRequest });
     }
   }
 

@@ -5,9 +5,11 @@ import * as vscode from 'vscode';
 import type { RunRequest } from '../../protocol/messages';
 import type { Analysis } from '../../worker/protocol';
 import type { DocumentAnalyzer } from '../analyzer';
-import { layerAt } from '../locate';
+import { layerAt, layerById } from '../locate';
+import { restorePersisted } from '../../webview/store';
 import { newRunId, type RunOutcome } from '../runner';
 import { isSupported } from '../settings';
+import type { LastRunLookup } from '../commands/copyNumpy';
 import { WebviewSession, type SessionServices } from './session';
 
 export const PANEL_VIEW_TYPE = 'gateLens.stepPanel';
@@ -17,8 +19,9 @@ const LAST_PANEL_DOCUMENT = 'gateLens.panelDocument';
 /** How long the side view waits after the cursor stops before following it. */
 const FOLLOW_DELAY_MS = 200;
 
-export class StepViews implements vscode.Disposable, vscode.WebviewViewProvider, vscode.WebviewPanelSerializer {
-  panel: { readonly panel: vscode.WebviewPanel; readonly session: WebviewSession } | undefined;
+export class StepViews implements vscode.Disposable, vscode.WebviewViewProvider, vscode.WebviewPanelSerializer, LastRunLookup {
+  /** `restored`: handed over by VS Code after a reload rather than created by a command. */
+  panel: { readonly panel: vscode.WebviewPanel; readonly session: WebviewSession; readonly restored: boolean } | undefined;
   view: { readonly view: vscode.WebviewView; readonly session: WebviewSession } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private followTimer: ReturnType<typeof setTimeout> | undefined;
@@ -40,9 +43,9 @@ export class StepViews implements vscode.Disposable, vscode.WebviewViewProvider,
     return this.services.analyzer;
   }
 
-  private createPanelSession(panel: vscode.WebviewPanel): WebviewSession {
+  private createPanelSession(panel: vscode.WebviewPanel, restored = false): WebviewSession {
     const session = new WebviewSession('panel', panel.webview, this.services);
-    this.panel = { panel, session };
+    this.panel = { panel, session, restored };
     panel.iconPath = vscode.Uri.joinPath(this.services.extensionUri, 'media', 'gate-lens.svg');
     panel.onDidDispose(() => {
       session.dispose();
@@ -53,6 +56,8 @@ export class StepViews implements vscode.Disposable, vscode.WebviewViewProvider,
 
   /** Creates (or reveals) the editor panel without waiting for its webview; `rendered` settles once its HTML is set. */
   private panelSession(): { session: WebviewSession; rendered: Promise<void> } {
+    // A restored panel whose webview never said ready may be a dead one: replace it rather than wait on it.
+    if (this.panel && this.panel.restored && !this.panel.session.hasBeenReady) this.panel.panel.dispose();
     if (this.panel) {
       this.panel.panel.reveal(undefined, true);
       return { session: this.panel.session, rendered: Promise.resolve() };
@@ -98,18 +103,47 @@ export class StepViews implements vscode.Disposable, vscode.WebviewViewProvider,
     return { session, outcome };
   }
 
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, _state: unknown): Promise<void> {
-    // The webview restores its own step and layer from getState; the host only needs to know the document.
-    const session = this.createPanelSession(panel);
+  /**
+   * After a reload VS Code hands back the panel with the webview's saved state. It shows the webview only once this
+   * promise settles, so nothing here may wait for the webview's `ready` (that wait never ended: the blank panel of
+   * issue 8 #12). The document and a re-run of the saved request follow in the background.
+   */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, savedState: unknown): Promise<void> {
+    const session = this.createPanelSession(panel, true);
     await session.render();
-    const uri = this.state.get<string>(LAST_PANEL_DOCUMENT);
-    if (!uri) return;
+    void this.restorePanel(panel, session, savedState);
+  }
+
+  /** Shows the saved document and re-runs the saved request (or the layer's default input); closes the panel when the document is gone. */
+  private async restorePanel(panel: vscode.WebviewPanel, session: WebviewSession, savedState: unknown): Promise<void> {
+    const saved = restorePersisted(savedState);
+    const uri = saved.uri ?? this.state.get<string>(LAST_PANEL_DOCUMENT);
+    let document: vscode.TextDocument | undefined;
+    let analysis: Analysis | undefined;
     try {
-      const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
-      const analysis = await this.analyzer.get(document);
-      if (analysis) await session.showDocument(document, analysis);
+      if (uri) {
+        document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+        analysis = await this.analyzer.get(document);
+      }
     } catch {
-      // The file is gone; the view shows its empty state.
+      document = undefined;
+    }
+    const live = () => this.panel?.panel === panel;
+    const layer = analysis && ((saved.layerId ? layerById(analysis, saved.layerId) : undefined) ?? analysis.recognition.layers[0]);
+    if (!document || !analysis || !layer) {
+      // Nothing to show: an empty panel would only be in the way.
+      if (live()) panel.dispose();
+      return;
+    }
+    await session.showDocument(document, analysis, layer.id);
+    if (!live()) return;
+    const request = saved.request?.layerId === layer.id ? saved.request : undefined;
+    try {
+      if (request) await session.run(request);
+      else await session.runDefault(layer.id);
+    } catch {
+      // The saved input no longer fits (the array was edited away): the layer's default input instead.
+      if (request && live()) await session.runDefault(layer.id).catch(() => undefined);
     }
   }
 
@@ -123,6 +157,11 @@ export class StepViews implements vscode.Disposable, vscode.WebviewViewProvider,
     view.onDidChangeVisibility(() => view.visible && this.scheduleFollow());
     await session.render();
     this.scheduleFollow();
+  }
+
+  /** The newest run of a layer in the panel, else in the side view (for Copy NumPy Forward Pass). */
+  lastRunFor(uri: string, layerId: string): ReturnType<LastRunLookup['lastRunFor']> {
+    return this.panel?.session.lastRunOf(uri, layerId) ?? this.view?.session.lastRunOf(uri, layerId);
   }
 
   private scheduleFollow(): void {

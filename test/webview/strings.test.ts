@@ -1,18 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { DEFAULT_STATE, restoreState } from '../../src/webview/state';
 import { CONVENTIONS } from '../../src/core/conventions';
 import { EN_STRINGS, format, setStrings, t, type StringKey } from '../../src/webview/strings';
 
-describe('webview state and strings', () => {
-  it('restores a saved state and drops what does not validate', () => {
-    const s = restoreState({ layerId: 'L1', step: 4, convention: 'onnx', split: true, unitOffset: 16, direction: 1, source: 'zeros', steps: 20, seed: 3, speed: 15 });
-    assert.deepEqual(s, { layerId: 'L1', step: 4, convention: 'onnx', split: true, unitOffset: 16, direction: 1, source: 'zeros', steps: 20, seed: 3, speed: 15 });
-    const bad = restoreState({ step: -1, convention: 'caffe', split: 'yes', direction: 5, source: 'file', steps: 0, speed: 1000 });
-    assert.deepEqual(bad, DEFAULT_STATE);
-    assert.equal(bad.source, undefined);
-    assert.deepEqual(restoreState(undefined), DEFAULT_STATE);
-  });
-
+describe('webview strings', () => {
   it('fills placeholders and falls back to English per key', () => {
     assert.equal(format('Step {0} / {1}', [3, 10]), 'Step 3 / 10');
     assert.equal(format('{0} and {2}', ['a']), 'a and {2}');

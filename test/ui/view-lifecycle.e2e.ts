@@ -1,0 +1,97 @@
+// The Step-Through panel as a user lives with it (issue 8 #12–#17): several runs, another layer, a what-if naming,
+// full precision, and a window reload. Read from inside the webview of the real workbench.
+import * as assert from 'node:assert/strict';
+import type { Frame } from 'playwright-core';
+import { kernelLine, SEED } from './seed';
+import { gateLensWebview, goToLine, openFile, openWorkbench, runCommand, texts, ui } from './workbench';
+
+const TORCH_GRU = 'examples/torch_gru_bidirectional_state_dict.txt';
+
+async function label(view: Frame, text: string, timeout = 20000): Promise<void> {
+  await view.locator('#gl-step-label', { hasText: text }).waitFor({ timeout });
+}
+
+describe('step-through view over a session (real workbench)', () => {
+  let view: Frame;
+
+  before(async () => {
+    await openWorkbench();
+    await openFile(SEED);
+    await goToLine(kernelLine().line);
+    await runCommand('Gate Lens: Step Through');
+    view = await gateLensWebview();
+    await label(view, 'Step 1 / 1');
+  });
+
+  it('#14: a new run opens at step 1, and the form keeps showing the input of the run on screen', async () => {
+    // Step Through ran the file's own x: the form says so.
+    assert.equal(await view.locator('#gl-run-source').inputValue(), 'array');
+    await view.locator('#gl-run-source').selectOption('random');
+    await view.locator('#gl-run-steps').fill('5');
+    await view.locator('#gl-run').click();
+    await label(view, 'Step 1 / 5');
+    await view.locator('#gl-next').click();
+    await view.locator('#gl-next').click();
+    await label(view, 'Step 3 / 5');
+    await view.locator('#gl-run-seed').fill('7');
+    await view.locator('#gl-run').click();
+    await label(view, 'Step 1 / 5', 15000);
+    assert.equal(await view.locator('#gl-run-source').inputValue(), 'random');
+    assert.equal(await view.locator('#gl-run-seed').inputValue(), '7');
+  });
+
+  it('#16: full precision shows every digit of the float64 the cell holds', async () => {
+    const short = await texts(view, '#gl-state-h td[data-col="h"]');
+    await view.locator('#gl-precision').check();
+    await view.locator('#gl-state-h td[data-col="h"]').first().filter({ hasNotText: short[0] }).waitFor();
+    const cells = view.locator('#gl-state-h td[data-col="h"]');
+    for (let k = 0; k < (await cells.count()); k++) {
+      const cell = cells.nth(k);
+      assert.equal((await cell.textContent())?.trim(), await cell.getAttribute('title'), 'the cell shows its exact value');
+      assert.ok(((await cell.textContent()) ?? '').length > short[k].length, `${await cell.textContent()} is longer than ${short[k]}`);
+    }
+    await view.locator('#gl-precision').uncheck();
+  });
+
+  it('#13: an ONNX what-if on the Keras LSTM does not carry over to a PyTorch GRU', async () => {
+    await view.locator('#gl-convention').selectOption('onnx');
+    await view.locator('#gl-whatif').waitFor({ state: 'visible' });
+    await openFile(TORCH_GRU);
+    await runCommand('Gate Lens: Step Through');
+    view = await gateLensWebview();
+    await view.locator('#gl-layer option', { hasText: 'GRU' }).first().waitFor({ state: 'attached' });
+    await view.locator('#gl-z .gl-block[data-true-gate="r"]').first().waitFor();
+    assert.equal(await view.locator('#gl-convention').inputValue(), 'pytorch');
+    assert.equal(await view.locator('#gl-whatif').isVisible(), false, 'the GRU opened in a what-if naming');
+  });
+
+  it('#17: in the ONNX what-if of the PyTorch GRU the z blocks keep an even grid', async () => {
+    await view.locator('#gl-convention').selectOption('onnx');
+    await view.locator('#gl-whatif').waitFor({ state: 'visible' });
+    const widths = await view.locator('#gl-z .gl-block').evaluateAll((blocks) => blocks.map((b) => Math.round(b.getBoundingClientRect().width)));
+    assert.equal(widths.length, 3);
+    assert.ok(Math.max(...widths) - Math.min(...widths) <= 1, `block widths ${widths.join(', ')}`);
+    const selectFits = await view.locator('#gl-convention').evaluate((s) => s.getBoundingClientRect().right <= document.documentElement.clientWidth);
+    assert.ok(selectFits, 'the naming select fits the view');
+  });
+
+  it('#12: after a window reload the panel comes back with a trace, and Step Through works in it', async () => {
+    const page = ui().page;
+    await view.locator('#gl-next').click();
+    await label(view, 'Step 2 /');
+    // Let the view save its state (it does so 200 ms after a change).
+    await page.waitForTimeout(600);
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+    view = await gateLensWebview(60000);
+    await label(view, 'Step 2 /', 30000);
+    assert.equal(await view.locator('#gl-convention').inputValue(), 'onnx', 'the what-if naming of this layer is restored');
+    assert.ok((await texts(view, '#gl-state-h td[data-col="h"]')).every((v) => v !== ''), 'h is shown');
+    await openFile(SEED);
+    await goToLine(kernelLine().line);
+    await runCommand('Gate Lens: Step Through');
+    view = await gateLensWebview();
+    await label(view, 'Step 1 / 1', 30000);
+    assert.deepEqual(await texts(view, '#gl-state-h td[data-col="h"]'), ['−0.0309', '0.0552', '0.0104']);
+  });
+});
