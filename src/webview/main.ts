@@ -347,6 +347,7 @@ function render(prev: PanelState, next: PanelState): void {
   if (prev.view.speed !== next.view.speed || strings) speedSelect.value = String(next.view.speed);
   splitToggle.checked = next.view.split;
   precisionToggle.checked = next.view.fullPrecision;
+  app.classList.toggle('gl-full-precision', next.view.fullPrecision);
 
   const structure = strings || trP !== trN || dispP !== dispN || prev.view.split !== next.view.split || prev.view.unitOffset !== next.view.unitOffset;
   if (structure) rebuildStepDom(next);
@@ -500,6 +501,8 @@ function rebuildStepDom(s: PanelState): void {
   const windowEnd = win.end;
   const unitEnd = Math.min(windowEnd, tr.units);
   unitsPager.hidden = width <= UNIT_PAGE;
+  // The z grid's column width follows the number of units shown (see .gl-z in media/webview.css).
+  zBox.style.setProperty('--gl-units', String(unitEnd - windowStart));
   setText(unitsLabel, t('z.units', windowStart, windowEnd - 1, width));
   unitsPrev.disabled = windowStart === 0;
   unitsNext.disabled = windowEnd >= width;

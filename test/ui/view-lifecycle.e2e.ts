@@ -7,8 +7,13 @@ import { gateLensWebview, goToLine, openFile, openWorkbench, runCommand, texts, 
 
 const TORCH_GRU = 'examples/torch_gru_bidirectional_state_dict.txt';
 
-async function label(view: Frame, text: string, timeout = 20000): Promise<void> {
-  await view.locator('#gl-step-label', { hasText: text }).waitFor({ timeout });
+async function label(view: Frame, text: string, timeout = 30000): Promise<void> {
+  try {
+    await view.locator('#gl-step-label', { hasText: text }).waitFor({ timeout });
+  } catch (error) {
+    ui().log(`step label is "${await view.locator('#gl-step-label').textContent().catch(() => '?')}", expected "${text}"`);
+    throw error;
+  }
 }
 
 describe('step-through view over a session (real workbench)', () => {
@@ -16,6 +21,8 @@ describe('step-through view over a session (real workbench)', () => {
 
   before(async () => {
     await openWorkbench();
+    // Keys must reach the workbench, not a webview that kept the focus from an earlier test.
+    await ui().page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     await openFile(SEED);
     await goToLine(kernelLine().line);
     await runCommand('Gate Lens: Step Through');
@@ -43,7 +50,7 @@ describe('step-through view over a session (real workbench)', () => {
   it('#16: full precision shows every digit of the float64 the cell holds', async () => {
     const short = await texts(view, '#gl-state-h td[data-col="h"]');
     await view.locator('#gl-precision').check();
-    await view.locator('#gl-state-h td[data-col="h"]').first().filter({ hasNotText: short[0] }).waitFor();
+    await view.waitForFunction((was) => (document.querySelector('#gl-state-h td[data-col="h"]')?.textContent ?? '').length > was.length, short[0]);
     const cells = view.locator('#gl-state-h td[data-col="h"]');
     for (let k = 0; k < (await cells.count()); k++) {
       const cell = cells.nth(k);
@@ -83,6 +90,8 @@ describe('step-through view over a session (real workbench)', () => {
     await page.waitForTimeout(600);
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+    // The panel comes back as a tab of its group; a user brings it to the front (VS Code mounts it only then).
+    await page.locator('.tab', { hasText: 'Gate Lens' }).first().click();
     view = await gateLensWebview(60000);
     await label(view, 'Step 2 /', 30000);
     assert.equal(await view.locator('#gl-convention').inputValue(), 'onnx', 'the what-if naming of this layer is restored');
