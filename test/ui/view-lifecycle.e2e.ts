@@ -22,7 +22,8 @@ describe('step-through view over a session (real workbench)', () => {
   before(async () => {
     await openWorkbench();
     // Keys must reach the workbench, not a webview that kept the focus from an earlier test.
-    await ui().page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    const editorLines = ui().page.locator('.editor-instance .monaco-editor .view-lines');
+    if ((await editorLines.count()) > 0) await editorLines.first().click();
     await openFile(SEED);
     await goToLine(kernelLine().line);
     await runCommand('Gate Lens: Step Through');
@@ -88,7 +89,8 @@ describe('step-through view over a session (real workbench)', () => {
     await label(view, 'Step 2 /');
     // Let the view save its state (it does so 200 ms after a change).
     await page.waitForTimeout(600);
-    await page.reload();
+    // Developer: Reload Window, as a user reloads: the workbench saves the webview's state on the way out.
+    await Promise.all([page.waitForEvent('load', { timeout: 60000 }), runCommand('Developer: Reload Window')]);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
     // The panel comes back as a tab of its group; a user brings it to the front (VS Code mounts it only then).
     await page.locator('.tab', { hasText: 'Gate Lens' }).first().click();
