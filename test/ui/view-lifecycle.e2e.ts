@@ -98,6 +98,8 @@ describe('step-through view over a session (real workbench)', () => {
     await label(view, 'Step 2 /', 30000);
     assert.equal(await view.locator('#gl-convention').inputValue(), 'onnx', 'the what-if naming of this layer is restored');
     assert.ok((await texts(view, '#gl-state-h td[data-col="h"]')).every((v) => v !== ''), 'h is shown');
+    // Back to the editor, as a user would click into it (the webview has the focus).
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     await openFile(SEED);
     await goToLine(kernelLine().line);
     await runCommand('Gate Lens: Step Through');
