@@ -83,7 +83,9 @@ describe('step-through view over a session (real workbench)', () => {
     assert.ok(selectFits, 'the naming select fits the view');
   });
 
-  it('#12: after a window reload the panel comes back with a trace, and Step Through works in it', async () => {
+  it('#12: after a window reload the panel comes back with a trace, and Step Through works in it', async function () {
+    // A whole workbench reload: on a loaded machine this alone can take a minute.
+    this.timeout(240000);
     const page = ui().page;
     await view.locator('#gl-next').click();
     await label(view, 'Step 2 /');
