@@ -9,6 +9,7 @@ import type { DenseLayer, Layer, MergeMode, RecurrentLayer } from '../model';
 import type { ExtractedArray, ParseResult, SourceRange } from '../parse/types';
 import { applyHints, matchHints } from './apply-hints';
 import { embeddedEvidence, withoutCoveredEmbedded } from './embedded';
+import { bindNames } from './bindings';
 import { fullPrintAdvice, isShapeOnlyDense, shapeOnlyMissing, shapeStandIns } from './shapes';
 import {
   analyseDense, analyseKeras, analyseOnnx, analysePytorch, analyseTf1, cellTitle, isRejection, shapeText,
@@ -376,7 +377,9 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   // Shapes printed without values take part as NaN stand-ins: the layer they form is a skeleton that cannot run.
   const standIns = shapeStandIns(parse);
   const isStandIn = new Set<ExtractedArray>(standIns);
-  const { groups, pool, data, distractors } = groupNamed(withoutCoveredEmbedded(standIns.length ? [...parse.arrays, ...standIns] : parse.arrays));
+  // Names the text's own code or Keras 1 letters give (W_xh = rnn.weight_ih_l0; W, U, b): recognition reads those.
+  const bound = new Map<number, string>();
+  const { groups, pool, data, distractors } = groupNamed(withoutCoveredEmbedded(bindNames(standIns.length ? [...parse.arrays, ...standIns] : parse.arrays, text, bound)));
   // Only arrays of the text are listed (a shape stand-in of an Embedding is not an array to point at).
   const unrelated: UnrelatedArray[] = distractors.filter((d) => d.arrayIndex < parse.arrays.length);
   const candidates: Candidate[] = [];
@@ -478,6 +481,8 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   for (const c of candidates) {
     const e = embeddedEvidence(arraysOf(c), text);
     if (e) c.evidence.push(e);
+    const renamed = arraysOf(c).map((a) => bound.get(a.index)).filter((b): b is string => b !== undefined);
+    if (renamed.length) c.evidence.push(templated('name-binding', MSG.namesBound, renamed.join(', ')));
   }
   attributeUnnamed(unreadable.filter((u) => !claimed.has(u) && u.key === undefined), candidates, addPending);
   // Every layer gets a distinct name: unnamed ones after their kind, Keras-style (lstm, lstm_1, ...), and a name

@@ -104,6 +104,7 @@ export const RECOGNISER_TEMPLATES = {
   pytorchNotOnnxFromFile: '{0} in the file → PyTorch, not ONNX',
   pytorchNotOnnxFromSetting: 'the default convention setting ({0}) → PyTorch, not ONNX',
   pytorchNotOnnxDefault: 'the file points to PyTorch → PyTorch, not ONNX',
+  namesBound: 'names given by the text itself: {0}',
   printFullValues: 'only shapes are in the text: print the values in full with {0}',
   denseShapeOnly: 'Dense {0} → {1} is given by its shapes only; its values are not in the text',
   embeddedComment: 'values read from output pasted in # comments (from line {0}); no code array gives this layer',

@@ -172,3 +172,41 @@ describe('recognise: shapes without values → a layer skeleton', () => {
     assert.deepEqual(recognition.layers.map((l) => [l.cell, l.complete]), [['simple_rnn', true]]);
   });
 });
+
+describe('recognise: names bound by the text itself', () => {
+  it('reads a print of W_xh as rnn_layer.weight_ih_l0 when the code says W_xh = rnn_layer.weight_ih_l0', () => {
+    const text = [
+      'rnn_layer = nn.RNN(input_size=2, hidden_size=3)',
+      'W_xh = rnn_layer.weight_ih_l0',
+      'W_hh = rnn_layer.weight_hh_l0',
+      'print("W_xh", W_xh)',
+      '',
+      'W_xh Parameter containing:',
+      'tensor([[-0.0043,  0.3097],',
+      '        [-0.4752, -0.4249],',
+      '        [-0.2224,  0.1548]], requires_grad=True)',
+      'W_hh Parameter containing:',
+      'tensor([[-0.0931,  0.0611,  0.5228],',
+      '        [-0.5356, -0.3635, -0.1462],',
+      '        [-0.2251,  0.4988, -0.3742]], requires_grad=True)',
+    ].join('\n');
+    const { recognition } = read(text, 'text');
+    const [layer] = recognition.layers;
+    assert.deepEqual([layer.cell, layer.convention, layer.units, layer.inputSize], ['simple_rnn', 'pytorch', 3, 2]);
+    assert.match(layer.evidence.find((e) => e.code === 'name-binding')!.message, /W_xh → rnn_layer\.weight_ih_l0, W_hh → rnn_layer\.weight_hh_l0/);
+  });
+
+  it('reads w_xh, w_oo, b_h = rnn_layer.weights and layer.set_weights([k, r, b]) in Keras order', () => {
+    const unpacked = read('w_xh, w_oo, b_h = rnn_layer.weights\nw_xh = [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]\nw_oo = [[0.1, 0.2], [0.3, 0.4]]\nb_h = [0.0, 0.0]\n', 'text').recognition;
+    assert.deepEqual(unpacked.layers.map((l) => [l.cell, l.convention, l.units, l.inputSize]), [['simple_rnn', 'keras', 2, 3]]);
+    const set = read('k = np.array([[0.1, 0.2, 0.3, 0.4, 0.5, 0.6]])\nr = np.array([[0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]])\nb = np.zeros(6)\nmodel.layers[0].set_weights([k, r, b])\n').recognition;
+    assert.deepEqual(set.layers.map((l) => [l.cell, l.convention, l.units, l.inputSize]), [['gru', 'keras', 2, 1]]);
+  });
+
+  it('reads Keras 1 / keras-js W, U, b letters as kernel, recurrent_kernel, bias (but a lone W stays ONNX)', () => {
+    const text = 'W shape: (3, 8)\nW: [' + Array.from({ length: 24 }, (_, k) => (k / 100).toFixed(2)).join(', ') + ']\nU shape: (2, 8)\nU: [' +
+      Array.from({ length: 16 }, (_, k) => (k / 50).toFixed(2)).join(', ') + ']\nb shape: (8,)\nb: [0, 0, 1, 1, 0, 0, 0, 0]\n';
+    const { recognition } = read(text, 'text');
+    assert.deepEqual(recognition.layers.map((l) => [l.cell, l.convention, l.units, l.inputSize]), [['lstm', 'keras', 2, 3]]);
+  });
+});
