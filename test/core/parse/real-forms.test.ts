@@ -243,3 +243,21 @@ describe('real forms: JSON weight containers and printed shape lines', () => {
     assert.deepEqual(summary(extractArrays(text).arrays), ['W 3x2', 'U 2x2', 'b 2']);
   });
 });
+
+describe('real forms: tensors in other dtypes and devices', () => {
+  it('reads prints with device=, dtype=torch.float64, requires_grad and grad_fn, keeping the dtype', () => {
+    const text = [
+      "rnn.weight_ih_l0 tensor([[ 0.1081, -0.0973],",
+      "        [-0.0950, -0.2643]], device='cuda:0', dtype=torch.float64, requires_grad=True)",
+      'rnn.weight_hh_l0 tensor([[-0.2517, -0.1453],',
+      '        [-0.0104, -0.4348]], grad_fn=<MulBackward0>)',
+      "rnn.bias_ih_l0 Parameter containing:",
+      "tensor([-0.4732, -0.1228], device='cuda:0', requires_grad=True)",
+    ].join('\n');
+    const result = extractArrays(text, { fileKind: 'text' });
+    assert.deepEqual(summary(result.arrays), ['rnn.weight_ih_l0 2x2', 'rnn.weight_hh_l0 2x2', 'rnn.bias_ih_l0 2']);
+    assert.equal(result.arrays[0].dtype, 'torch.float64');
+    assert.deepEqual(Array.from(result.arrays[1].values), [-0.2517, -0.1453, -0.0104, -0.4348]);
+    assert.deepEqual(result.diagnostics, []);
+  });
+});
