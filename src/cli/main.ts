@@ -4,10 +4,10 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { extname, basename } from 'node:path';
-import { CANONICAL_GATES, convention as conventionSpec, type ConventionId } from '../core/conventions';
+import { convention as conventionSpec, type ConventionId } from '../core/conventions';
 import { runModel } from '../core/forward';
 import { GateLensError, type InitialState, type Layer, type Model, type ModelResult, type RecurrentLayer, type Sequence } from '../core/model';
-import { extractArrays } from '../core/parse';
+import { DEFAULT_MAX_BYTES, extractArrays } from '../core/parse';
 import type { ParseResult, SourceRange } from '../core/parse/types';
 import { recognize } from '../core/recognize';
 import { LineIndex } from '../core/text/line-index';
@@ -15,7 +15,14 @@ import { shapeText } from '../core/recognize/layers';
 import type { Evidence, Recognition, RecognizedLayer } from '../core/recognize/types';
 import { readNpy, NpyError } from './npy';
 import { modelJson, type PreloadedModel } from './modelFile';
+import { decodeText, DecodeError } from './decode';
+import { InputError, parseInputJson, parseStateJson, type NumberArray } from './input';
+import { ChunkedWriter, cells, plural, writeRowsJson, writeTraceHuman, writeTraceJson, type TracedLayer } from './run-output';
 import { version } from '../../package.json';
+
+/** Default --max-size: the text reader's own limit (core/parse DEFAULT_MAX_BYTES), so both say the same. */
+const DEFAULT_MAX_MB = DEFAULT_MAX_BYTES / (1024 * 1024);
+const MB = 1024 * 1024;
 
 export const EXIT = { ok: 0, usage: 1, unreadable: 2, noLayer: 3, runError: 4, incomplete: 5 } as const;
 
@@ -25,8 +32,8 @@ export const HELP = `gate-lens ${version} — which columns of an LSTM/GRU/Simpl
 and the forward pass step by step, from weights pasted from Keras, PyTorch or ONNX.
 
 Usage:
-  gate-lens inspect FILE [--json] [--convention C]
-  gate-lens run FILE --input INPUT [--json] [--layer NAME] [--convention C] [--trace] [--h0 FILE] [--c0 FILE]
+  gate-lens inspect FILE [--json] [--convention C] [--max-size MB]
+  gate-lens run FILE --input INPUT [--json] [--layer NAME] [--convention C] [--trace] [--h0 FILE] [--c0 FILE] [--max-size MB]
   gate-lens --help | --version
   gate-lens inspect --help | gate-lens run --help
 
@@ -38,18 +45,22 @@ Commands:
 
 Conventions (C): ${CONVENTIONS.join(', ')}
 
+Files: text in UTF-8 (with or without a byte-order mark) or UTF-16 with a byte-order mark. A file over the size limit
+(--max-size MB, default ${DEFAULT_MAX_MB}) is refused from its size, before it is read.
+
 Exit codes:
   0  ok
   1  usage error (unknown command or option, missing argument)
-  2  FILE or an input/state file cannot be read or parsed
+  2  FILE or an input/state file cannot be read or parsed (missing, over --max-size, not UTF-8/UTF-16 text,
+     malformed input JSON)
   3  no layer recognised in FILE (or --layer names no layer)
-  4  run error (input width does not match the layer, non-finite values, ...)
+  4  run error (input width does not match the layer, NaN/Inf in the weights or the input, ...)
   5  a layer is incomplete: an array it needs is in FILE but cannot be read (summarised '...', a token that is
      not a number, ragged rows) or only its shape is given; the message names each array, where it is and why
 
 Results go to stdout, messages to stderr.`;
 
-export const INSPECT_HELP = `Usage: gate-lens inspect FILE [--json] [--convention C]
+export const INSPECT_HELP = `Usage: gate-lens inspect FILE [--json] [--convention C] [--max-size MB]
 
 Recognises the recurrent layers (and Dense heads) whose weights FILE holds.
   --json            print one JSON object: {file, layers, dense, models, unrelated, arrays, slices, diagnostics}
@@ -58,14 +69,19 @@ Recognises the recurrent layers (and Dense heads) whose weights FILE holds.
                     unrelated[k] = {index, kind, reason}: an array that is part of no recurrent layer (kind
                     embedding, attention, normalization, convolution, linear or unmatched)
   --convention C    read the weights in convention C where their shapes allow (${CONVENTIONS.join(', ')})
+  --max-size MB     refuse FILE when it is larger than this (default ${DEFAULT_MAX_MB}; also 500K, 2G)
 
-Exit codes: 0 ok, 1 usage error, 2 FILE unreadable, 3 no layer recognised.`;
+A layer with an array that cannot be read is listed with "complete": false and "missing": [{array, reason, ...}].
+Exit codes: 0 ok, 1 usage error, 2 FILE unreadable (or over --max-size), 3 no layer recognised.`;
 
-export const RUN_HELP = `Usage: gate-lens run FILE --input INPUT [--json] [--layer NAME] [--convention C] [--trace] [--h0 FILE] [--c0 FILE]
+export const RUN_HELP = `Usage: gate-lens run FILE --input INPUT [--json] [--layer NAME] [--convention C] [--trace] [--h0 FILE] [--c0 FILE] [--max-size MB]
 
 Runs the recognised stack (recurrent layers, then a Dense head when there is one) on one input sequence.
-  --input INPUT     JSON {"x": [[...], ...]} (T × features) or a .npy file (float32/float64/int32/int64,
-                    little-endian, C order; shape (T, D), (1, T, D) or (T,) for one feature)
+  --input INPUT     JSON {"x": [[...], ...]} (T × features), optionally with the initial states
+                    {"x": ..., "h0": ..., "c0": ...} ("initial_h"/"initial_c" too; same shapes as --h0/--c0), or a
+                    bare array, or a .npy file (float32/float64/int32/int64, little-endian, C order; shape (T, D),
+                    (1, T, D) or (T,) for one feature). Every row must have the same length and every value must be
+                    a number: anything else is refused (exit 2) with where and why.
   --json            print {outputs (T × features of the last layer), state {h, c} of the last recurrent layer
                     (one row per direction), layers [...]} and, with --trace, every step per layer and direction
   --layer NAME      run only the layer NAME (as listed by inspect) instead of the whole stack
@@ -74,9 +90,13 @@ Runs the recognised stack (recurrent layers, then a Dense head when there is one
   --h0 FILE         initial hidden state of the first recurrent layer (JSON array or {"h": ...}, or .npy):
                     (H,) or (directions, H)
   --c0 FILE         initial cell state (LSTM), same forms as --h0
+  --max-size MB     refuse FILE or INPUT when it is larger than this (default ${DEFAULT_MAX_MB}; also 500K, 2G)
 
-Exit codes: 0 ok, 1 usage error, 2 FILE or INPUT unreadable, 3 no layer recognised (or --layer not found),
-4 run error (input width does not match, non-finite values, ...), 5 a layer is incomplete (an array it needs cannot
+The recogniser's doubts about the layers that run (another convention fits too, an assumed default) are printed
+on stderr; the results on stdout are the same either way.
+
+Exit codes: 0 ok, 1 usage error, 2 FILE or INPUT unreadable (or over --max-size, or malformed), 3 no layer
+recognised (or --layer not found), 4 run error (input width does not match, NaN/Inf weights or input, ...), 5 a layer is incomplete (an array it needs cannot
 be read; nothing is run with a stand-in).`;
 
 export interface Io {
@@ -110,7 +130,21 @@ interface Parsed {
 }
 
 const BOOLEAN_FLAGS = new Set(['--json', '--trace', '--help', '-h', '--version', '-V']);
-const VALUE_FLAGS = new Set(['--input', '--layer', '--convention', '--h0', '--c0']);
+const VALUE_FLAGS = new Set(['--input', '--layer', '--convention', '--h0', '--c0', '--max-size']);
+
+
+/** --max-size: megabytes by default; K, M, G suffixes (with or without B). */
+function parseMaxSize(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_BYTES;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?)?\s*$/i.exec(value);
+  if (!m || !(Number(m[1]) > 0)) throw new CliError(EXIT.usage, `--max-size takes a size in MB such as 200, 500K or 2G (got "${value}")`);
+  const unit = (m[2] ?? 'm')[0].toLowerCase();
+  return Math.floor(Number(m[1]) * (unit === 'k' ? 1024 : unit === 'g' ? 1024 * MB : MB));
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= MB ? `${(bytes / MB).toFixed(1).replace(/\.0$/, '')} MB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1).replace(/\.0$/, '')} KB` : `${bytes} bytes`;
+}
 
 export function parseArgs(argv: readonly string[]): Parsed {
   const parsed: Parsed = { flags: new Set(), values: new Map() };
@@ -142,20 +176,36 @@ export function parseArgs(argv: readonly string[]): Parsed {
   return parsed;
 }
 
-function readBytes(io: Io, path: string, what: string): Uint8Array {
-  try {
-    return io.readFile(path);
-  } catch (e) {
-    throw new CliError(EXIT.unreadable, `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+/** Reads a file, refusing it from its size (stat) before a byte is read when it is over the limit. */
+function readBytes(io: Io, path: string, what: string, maxBytes: number): Uint8Array {
+  const fail = (e: unknown) => new CliError(EXIT.unreadable, `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  const tooLarge = (size: number) => new CliError(EXIT.unreadable,
+    `${what} ${path} is ${sizeText(size)}, over the ${sizeText(maxBytes)} size limit, so it was not read; raise the limit with --max-size MB (e.g. --max-size ${Math.ceil(size / MB) + 1})`);
+  if (io.fileSize) {
+    let size: number;
+    try {
+      size = io.fileSize(path);
+    } catch (e) {
+      throw fail(e);
+    }
+    if (size > maxBytes) throw tooLarge(size);
   }
+  let bytes: Uint8Array;
+  try {
+    bytes = io.readFile(path);
+  } catch (e) {
+    throw fail(e);
+  }
+  if (bytes.length > maxBytes) throw tooLarge(bytes.length);
+  return bytes;
 }
 
-function readText(io: Io, path: string, what: string): string {
-  const bytes = readBytes(io, path, what);
+function readText(io: Io, path: string, what: string, maxBytes: number): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new CliError(EXIT.unreadable, `${what} ${path} is not UTF-8 text`);
+    return decodeText(readBytes(io, path, what, maxBytes)).text;
+  } catch (e) {
+    if (e instanceof DecodeError) throw new CliError(EXIT.unreadable, `${what} ${path} ${e.message}`);
+    throw e;
   }
 }
 
@@ -173,17 +223,17 @@ interface Analysis {
   readonly model?: PreloadedModel['analysis'];
 }
 
-function analyse(io: Io, file: string, conventionFlag: string | undefined, model?: PreloadedModel): Analysis {
+function analyse(io: Io, file: string, conventionFlag: string | undefined, maxBytes: number, model?: PreloadedModel): Analysis {
   if (model?.error !== undefined) throw new CliError(EXIT.unreadable, `cannot read file ${file}: ${model.error}`);
   if (model?.analysis) return { file, text: '', parse: model.analysis.parse, recognition: model.analysis.recognition, lines: new LineIndex(''), model: model.analysis };
-  const text = readText(io, file, 'file');
+  const text = readText(io, file, 'file', maxBytes);
   let conventionOverride: ConventionId | undefined;
   if (conventionFlag !== undefined) {
     if (!CONVENTIONS.includes(conventionFlag as ConventionId)) throw new CliError(EXIT.usage, `--convention must be one of ${CONVENTIONS.join(', ')} (got "${conventionFlag}")`);
     conventionOverride = conventionFlag as ConventionId;
   }
   // The file name decides what `#` and quotes mean (.py: Python; .txt/.md/.log: plain text; .json: JSON).
-  const parse = extractArrays(text, { languageId: file });
+  const parse = extractArrays(text, { languageId: file, maxBytes: Math.max(maxBytes, DEFAULT_MAX_BYTES) });
   const recognition = recognize(parse, text, { ...(conventionOverride ? { conventionOverride } : {}) });
   return { file, text, parse, recognition, lines: new LineIndex(text) };
 }
@@ -316,44 +366,51 @@ function unrelatedLines(a: Analysis): string[] {
 
 // ---- run
 
-function readNumbers(io: Io, path: string, what: string, key: string): { shape: number[]; data: Float64Array } {
-  if (extname(path).toLowerCase() === '.npy') {
-    const bytes = readBytes(io, path, what);
-    try {
-      const a = readNpy(bytes);
-      return { shape: [...a.shape], data: a.data };
-    } catch (e) {
-      if (e instanceof NpyError) throw new CliError(EXIT.unreadable, `${what} ${path}: ${e.message}`);
-      throw e;
-    }
-  }
-  const text = readText(io, path, what);
-  let value: unknown;
+function readNpyFile(io: Io, path: string, what: string, maxBytes: number): NumberArray {
   try {
-    value = JSON.parse(text);
+    const a = readNpy(readBytes(io, path, what, maxBytes));
+    return { shape: [...a.shape], data: a.data };
+  } catch (e) {
+    if (e instanceof NpyError) throw new CliError(EXIT.unreadable, `${what} ${path}: ${e.message}`);
+    throw e;
+  }
+}
+
+function readJson(io: Io, path: string, what: string, maxBytes: number): unknown {
+  const text = readText(io, path, what, maxBytes);
+  try {
+    return JSON.parse(text);
   } catch (e) {
     throw new CliError(EXIT.unreadable, `${what} ${path} is not valid JSON: ${(e as Error).message}`);
   }
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const obj = value as Record<string, unknown>;
-    if (!(key in obj)) throw new CliError(EXIT.unreadable, `${what} ${path} has no "${key}" field (expected {"${key}": [...]} or a bare array)`);
-    value = obj[key];
-  }
-  const shape: number[] = [];
-  let probe: unknown = value;
-  while (Array.isArray(probe)) {
-    shape.push(probe.length);
-    probe = probe[0];
-  }
-  if (!shape.length) throw new CliError(EXIT.unreadable, `${what} ${path} holds no array`);
-  const flat = (value as unknown[]).flat(shape.length) as unknown[];
-  if (flat.length !== shape.reduce((a, b) => a * b, 1) || flat.some((v) => typeof v !== 'number')) {
-    throw new CliError(EXIT.unreadable, `${what} ${path} is not a rectangular array of numbers`);
-  }
-  return { shape, data: Float64Array.from(flat as number[]) };
 }
 
-function toSequence(a: { shape: number[]; data: Float64Array }, features: number): Sequence {
+function inputError<T>(path: string, what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof InputError) throw new CliError(EXIT.unreadable, `${what} ${path} ${/^(is |has |gives |nests )/.test(e.message) ? '' : ': '}${e.message}`.replace(' : ', ': '));
+    throw e;
+  }
+}
+
+/** The --input file: x, and the initial states when the JSON gives them. */
+function readInput(io: Io, path: string, maxBytes: number): { x: NumberArray; h0?: NumberArray; c0?: NumberArray } {
+  if (extname(path).toLowerCase() === '.npy') return { x: readNpyFile(io, path, 'input', maxBytes) };
+  const value = readJson(io, path, 'input', maxBytes);
+  const parsed = inputError(path, 'input', () => parseInputJson(value));
+  if (parsed.ignored.length) io.err(`gate-lens: input ${path}: ignored ${parsed.ignored.map((k) => `"${k}"`).join(', ')} (read: "x", "h0"/"initial_h", "c0"/"initial_c")\n`);
+  return parsed;
+}
+
+function readState(io: Io, path: string, key: 'h' | 'c', maxBytes: number): NumberArray {
+  const what = `--${key}0 file`;
+  if (extname(path).toLowerCase() === '.npy') return readNpyFile(io, path, what, maxBytes);
+  const value = readJson(io, path, what, maxBytes);
+  return inputError(path, what, () => parseStateJson(value, key));
+}
+
+function toSequence(a: NumberArray, features: number): Sequence {
   let { shape } = a;
   if (shape.length === 3) {
     if (shape[0] !== 1) throw new CliError(EXIT.runError, `the input has batch ${shape[0]}; gate-lens runs one sequence (batch 1)`);
@@ -370,22 +427,26 @@ function toSequence(a: { shape: number[]; data: Float64Array }, features: number
   return { data: a.data, batch: 1, steps, features: width };
 }
 
-function initialStates(io: Io, layer: RecurrentLayer, h0Path?: string, c0Path?: string): InitialState[] | undefined {
-  if (!h0Path && !c0Path) return undefined;
+/** Initial states of the first recurrent layer from --h0/--c0 files or the input's h0/c0 (not both for one state). */
+function initialStates(layer: RecurrentLayer, given: { h?: { array: NumberArray; from: string }; c?: { array: NumberArray; from: string } }): InitialState[] | undefined {
+  if (!given.h && !given.c) return undefined;
   const D = layer.directions.length;
-  const split = (path: string, key: 'h' | 'c', width: number): Float64Array[] => {
-    const a = readNumbers(io, path, `--${key}0 file`, key);
-    if (a.data.length !== D * width) {
-      throw new CliError(EXIT.runError, `--${key}0 holds ${a.data.length} values but ${layer.name ?? 'the first layer'} needs ${D === 2 ? `2 directions × ${width}` : width}`);
+  const split = (key: 'h' | 'c', width: number): Float64Array[] | undefined => {
+    const g = given[key];
+    if (!g) return undefined;
+    if (g.array.data.length !== D * width) {
+      throw new CliError(EXIT.runError, `${g.from} holds ${g.array.data.length} values but ${layer.name ?? 'the first layer'} needs ${D === 2 ? `2 directions × ${width}` : width}`);
     }
-    return Array.from({ length: D }, (_, d) => a.data.slice(d * width, (d + 1) * width));
+    for (let k = 0; k < g.array.data.length; k++) {
+      if (!Number.isFinite(g.array.data[k])) throw new CliError(EXIT.runError, `${g.from} value ${k} is ${g.array.data[k]}`);
+    }
+    return Array.from({ length: D }, (_, d) => g.array.data.slice(d * width, (d + 1) * width));
   };
-  const hs = h0Path ? split(h0Path, 'h', layer.projSize ?? layer.units) : undefined;
-  const cs = c0Path ? (layer.cell === 'lstm' ? split(c0Path, 'c', layer.units) : (() => { throw new CliError(EXIT.usage, `--c0 applies to an LSTM; ${layer.name ?? 'this layer'} is a ${layer.cell}`); })()) : undefined;
+  if (given.c && layer.cell !== 'lstm') throw new CliError(EXIT.usage, `${given.c.from} applies to an LSTM; ${layer.name ?? 'this layer'} is a ${layer.cell}`);
+  const hs = split('h', layer.projSize ?? layer.units);
+  const cs = split('c', layer.units);
   return Array.from({ length: D }, (_, d) => ({ ...(hs ? { h: hs[d] } : {}), ...(cs ? { c: cs[d] } : {}) }));
 }
-
-const rows = (data: Float64Array, width: number): number[][] => Array.from({ length: data.length / width }, (_, r) => Array.from(data.subarray(r * width, (r + 1) * width)));
 
 interface RunPlan {
   readonly model: Model;
@@ -409,7 +470,7 @@ function plan(a: Analysis, layerName: string | undefined, io: Io): RunPlan {
       (others.length ? `\n(complete layers can still run one at a time with --layer: ${others.join(', ')})` : ''));
   }
   const m = r.models[0];
-  if (!m) throw new CliError(EXIT.noLayer, `no recurrent layer recognised in ${a.file}${r.diagnostics.length ? ` (${r.diagnostics[0].message})` : ''}`);
+  if (!m) throw noLayerError(a);
   const byId = new Map(r.layers.map((l) => [l.id, l]));
   if (r.models.length > 1) {
     io.err(`gate-lens: ${r.models.length} separate stacks found (${r.models.map((x) => x.name).join(', ')}); running the first — use --layer NAME for another layer\n`);
@@ -417,28 +478,33 @@ function plan(a: Analysis, layerName: string | undefined, io: Io): RunPlan {
   return { model: m.model, recognized: m.layerIds.map((id) => byId.get(id)) };
 }
 
-function traceJson(l: RecognizedLayer, layer: RecurrentLayer, result: ModelResult['layers'][number]) {
-  const spec = conventionSpec(l.convention, l.cell);
-  const canonical = CANONICAL_GATES[l.cell];
-  const H = layer.units;
-  const G = canonical.length;
-  return (result.trace ?? []).map((t) => {
-    const block = (arr: Float64Array, s: number, gate: string) => {
-      const k = canonical.indexOf(gate as never);
-      return Array.from(arr.subarray(s * G * H + k * H, s * G * H + (k + 1) * H));
-    };
-    const Hr = t.h.length / t.steps;
-    return {
-      layer: l.name, direction: t.direction === 1 ? 'backward' : 'forward', gateOrder: spec.gateOrder.map((g) => g.label),
-      steps: Array.from({ length: t.steps }, (_, s) => ({
-        step: s, t: t.timeIndex[s],
-        z: Object.fromEntries(spec.gateOrder.map((g) => [g.label, block(t.z, s, g.gate)])),
-        gates: Object.fromEntries(spec.gateOrder.map((g) => [g.label, block(t.a, s, g.gate)])),
-        ...(t.c ? { c: Array.from(t.c.subarray(s * H, (s + 1) * H)) } : {}),
-        h: Array.from(t.h.subarray(s * Hr, (s + 1) * Hr)),
-      })),
-    };
-  });
+/**
+ * Why nothing runs, in the terms the user must act on: NaN/Inf in the weights (exit 4, as for any non-finite run
+ * input), else the arrays the reader could not read (summarised print, bad token), else the recogniser's reason.
+ */
+function noLayerError(a: Analysis): CliError {
+  const { parse, recognition: r } = a;
+  const at = (d: { range: SourceRange }) => { const p = a.lines.position(d.range.start); return `${p.line}:${p.column}`; };
+  const nonFinite = parse.diagnostics.filter((d) => d.code === 'nan-values');
+  if (nonFinite.length) {
+    return new CliError(EXIT.runError, `nothing can run on ${a.file}: ${nonFinite.slice(0, 3).map((d) => `${at(d)} ${d.message}`).join('; ')}${nonFinite.length > 3 ? ` (and ${nonFinite.length - 3} more)` : ''}`);
+  }
+  const unreadable = parse.diagnostics.filter((d) => d.severity === 'error');
+  const reason = unreadable.length
+    ? `${plural(unreadable.length, 'array')} could not be read: ${unreadable.slice(0, 3).map((d) => `${at(d)} ${d.message}`).join('; ')}${unreadable.length > 3 ? ` (and ${unreadable.length - 3} more)` : ''}`
+    : r.diagnostics.length ? r.diagnostics[0].message : 'no weight arrays were found';
+  return new CliError(EXIT.noLayer, `no recurrent layer recognised in ${a.file}: ${reason}`);
+}
+
+/** The recogniser's doubts about the layers that run, as inspect states them ("also fits onnx", assumed defaults). */
+function doubts(p: RunPlan): string {
+  let text = '';
+  for (const l of p.recognized) {
+    if (!l) continue;
+    for (const w of l.warnings) text += `gate-lens: note: ${l.name}: ${w.message}\n`;
+    if (l.alternatives.length) text += `gate-lens: note: ${l.name} was read as ${l.convention}; the arrays also fit ${l.alternatives.join(', ')} (--convention C reads them that way)\n`;
+  }
+  return text;
 }
 
 function layerSummary(layer: Layer, rec: RecognizedLayer | undefined) {
@@ -446,19 +512,30 @@ function layerSummary(layer: Layer, rec: RecognizedLayer | undefined) {
   return { name: rec?.name ?? layer.name, kind: 'recurrent', cell: layer.cell, convention: rec?.convention ?? layer.source, units: layer.units, inputSize: layer.inputSize, directions: layer.directions.length };
 }
 
-const fmt = (v: number): string => (Number.isInteger(v) ? v.toFixed(1) : v.toPrecision(8)).padStart(13);
-
 function runCommand(io: Io, args: Parsed): number {
-  const a = analyse(io, args.file!, args.values.get('--convention'), args.model);
+  const maxBytes = parseMaxSize(args.values.get('--max-size'));
+  const a = analyse(io, args.file!, args.values.get('--convention'), maxBytes, args.model);
   const inputPath = args.values.get('--input')!;
   const p = plan(a, args.values.get('--layer'), io);
   const first = p.model.layers[0];
-  const input = toSequence(readNumbers(io, inputPath, 'input', 'x'), first.inputSize);
+  const given = readInput(io, inputPath, maxBytes);
+  const input = toSequence(given.x, first.inputSize);
   const firstRecurrent = p.model.layers.find((l): l is RecurrentLayer => l.kind === 'recurrent');
-  const states = firstRecurrent ? initialStates(io, firstRecurrent, args.values.get('--h0'), args.values.get('--c0')) : undefined;
+  const state = (key: 'h' | 'c'): { array: NumberArray; from: string } | undefined => {
+    const flag = args.values.get(`--${key}0`);
+    const fromInput = given[`${key}0`];
+    if (flag !== undefined && fromInput) throw new CliError(EXIT.usage, `the initial ${key} is given twice: by --${key}0 and by the input file ${inputPath}`);
+    if (flag !== undefined) return { array: readState(io, flag, key, maxBytes), from: `--${key}0` };
+    return fromInput ? { array: fromInput, from: `the input's ${key}0` } : undefined;
+  };
+  const h = state('h');
+  const c = state('c');
+  const states = firstRecurrent ? initialStates(firstRecurrent, { ...(h ? { h } : {}), ...(c ? { c } : {}) }) : undefined;
+  io.err(doubts(p));
+  const trace = args.flags.has('--trace');
   let result: ModelResult;
   try {
-    result = runModel(p.model, input, { trace: args.flags.has('--trace'), ...(states ? { initialStates: states } : {}) });
+    result = runModel(p.model, input, { trace, ...(states ? { initialStates: states } : {}) });
   } catch (e) {
     if (e instanceof GateLensError) throw new CliError(e.code === 'incomplete-layer' ? EXIT.incomplete : EXIT.runError, e.message);
     throw e;
@@ -469,47 +546,43 @@ function runCommand(io: Io, args: Parsed): number {
   p.model.layers.forEach((l, k) => { if (l.kind === 'recurrent') lastRec = k; });
   const lastLayer = p.model.layers[lastRec] as RecurrentLayer | undefined;
   const finals = lastRec >= 0 ? result.layers[lastRec].finalStates : [];
-  const state = {
-    h: finals.map((f) => Array.from(f.h)),
-    ...(lastLayer?.cell === 'lstm' ? { c: finals.map((f) => Array.from(f.c ?? [])) } : {}),
-  };
   const summaries = p.model.layers.map((l, k) => layerSummary(l, p.recognized[k]));
-  const traces = args.flags.has('--trace')
-    ? p.model.layers.flatMap((l, k) => (l.kind === 'recurrent' && p.recognized[k] ? traceJson(p.recognized[k]!, l, result.layers[k]) : []))
-    : undefined;
+  const traced: TracedLayer[] = trace
+    ? p.model.layers.flatMap((l, k) => (l.kind === 'recurrent' && p.recognized[k] ? [{ recognized: p.recognized[k]!, layer: l, traces: result.layers[k].trace ?? [] }] : []))
+    : [];
+  // Written as produced, in chunks: a long trace is never one string.
+  const w = new ChunkedWriter((t) => io.out(t));
   if (args.flags.has('--json')) {
-    io.out(JSON.stringify({ file: a.file, input: basename(inputPath), outputs: rows(out.data, out.features), state, layers: summaries, ...(traces ? { trace: traces } : {}) }) + '\n');
+    w.write(`{"file":${JSON.stringify(a.file)},"input":${JSON.stringify(basename(inputPath))},"outputs":`);
+    writeRowsJson(w, out.data, out.features);
+    w.write(`,"state":{"h":${JSON.stringify(finals.map((f) => Array.from(f.h)))}${lastLayer?.cell === 'lstm' ? `,"c":${JSON.stringify(finals.map((f) => Array.from(f.c ?? [])))}` : ''}}`);
+    w.write(`,"layers":${JSON.stringify(summaries)}`);
+    if (trace) {
+      w.write(',"trace":');
+      writeTraceJson(w, traced);
+    }
+    w.write('}\n');
+    w.flush();
     return EXIT.ok;
   }
-  const lines: string[] = [`${a.file} on ${inputPath}: ${summaries.map((s) => `${s.name} (${s.kind === 'dense' ? `Dense ${s.inputSize}→${s.units}` : `${s.cell} ${s.convention}, ${s.units} units${s.directions === 2 ? ' ×2' : ''}`})`).join(' → ')}`];
-  if (traces) {
-    for (const tr of traces) {
-      lines.push('', `${tr.layer} (${tr.direction}) — gates in ${tr.gateOrder.join(', ')} order; pre = pre-activation z, act = gate value`);
-      const H = tr.steps[0]?.h.length ?? 0;
-      for (const s of tr.steps) {
-        lines.push(`  step ${s.step} (x_t, t=${s.t})`);
-        for (const g of tr.gateOrder) lines.push(`    ${g.padEnd(2)} pre${(s.z[g] as number[]).map(fmt).join('')}   act${(s.gates[g] as number[]).map(fmt).join('')}`);
-        if (s.c) lines.push(`    c state${s.c.map(fmt).join('')}`);
-        lines.push(`    h state${s.h.map(fmt).join('')}`);
-      }
-      void H;
-    }
-  }
-  lines.push('', `outputs (${out.steps} × ${out.features}):`);
-  rows(out.data, out.features).forEach((r, t) => lines.push(`  t=${String(t).padEnd(4)}${r.map(fmt).join('')}`));
-  lines.push('', 'final state of the last recurrent layer:');
-  state.h.forEach((h, d) => lines.push(`  h${state.h.length === 2 ? (d ? ' (backward)' : ' (forward) ') : ''} ${h.map(fmt).join('')}`));
-  (state.c ?? []).forEach((c, d) => lines.push(`  c${state.h.length === 2 ? (d ? ' (backward)' : ' (forward) ') : ''} ${c.map(fmt).join('')}`));
-  io.out(lines.join('\n') + '\n');
+  w.write(`${a.file} on ${inputPath}: ${summaries.map((s) => `${s.name} (${s.kind === 'dense' ? `Dense ${s.inputSize}→${s.units}` : `${s.cell} ${s.convention}, ${plural(s.units, 'unit')}${s.directions === 2 ? ' ×2' : ''}`})`).join(' → ')}\n`);
+  if (trace) writeTraceHuman(w, traced);
+  w.write(`\noutputs (${plural(out.steps, 'step')} × ${plural(out.features, 'feature')}):\n`);
+  for (let t = 0; t < out.steps; t++) w.write(`  t=${String(t).padEnd(4)}${cells(out.data, t * out.features, (t + 1) * out.features)}\n`);
+  w.write('\nfinal state of the last recurrent layer:\n');
+  const side = (d: number) => (finals.length === 2 ? (d ? ' (backward)' : ' (forward) ') : '');
+  finals.forEach((f, d) => w.write(`  h${side(d)}${cells(f.h)}\n`));
+  if (lastLayer?.cell === 'lstm') finals.forEach((f, d) => w.write(`  c${side(d)}${cells(f.c ?? [])}\n`));
+  w.flush();
   return EXIT.ok;
 }
 
 function inspectCommand(io: Io, args: Parsed): number {
-  const a = analyse(io, args.file!, args.values.get('--convention'), args.model);
+  const a = analyse(io, args.file!, args.values.get('--convention'), parseMaxSize(args.values.get('--max-size')), args.model);
   if (args.flags.has('--json')) io.out(JSON.stringify(inspectJson(a)) + '\n');
   else io.out(inspectHuman(a));
   if (!a.recognition.layers.length) {
-    io.err(`gate-lens: no recurrent layer recognised in ${a.file}\n`);
+    io.err(`gate-lens: ${noLayerError(a).message}\n`);
     return EXIT.noLayer;
   }
   return EXIT.ok;

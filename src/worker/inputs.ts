@@ -72,7 +72,9 @@ export function buildSequence(source: InputSource, inputSize: number, arrays: re
     }
     case 'values': {
       if (source.features !== inputSize) throw new Error(`The values have ${source.features} features per step; this layer takes ${inputSize}.`);
+      if (!(Number.isInteger(source.steps) && source.steps > 0)) throw new Error(`The input needs at least one step (got ${source.steps}).`);
       if (source.data.length !== source.steps * source.features) throw new Error(`Expected ${source.steps * source.features} values (${source.steps} steps × ${source.features}), got ${source.data.length}.`);
+      checkNumbers(source.data, 'Input value', source.features);
       return { data: Float64Array.from(source.data), batch: 1, steps: source.steps, features: inputSize };
     }
     case 'zeros':
@@ -91,6 +93,9 @@ export function buildInitialStates(request: RunRequest['initialState'], layer: R
     if (request.kind === 'values') {
       if (request.h && request.h.length !== hWidth) throw new Error(`Initial h needs ${hWidth} values, got ${request.h.length}.`);
       if (request.c && request.c.length !== layer.units) throw new Error(`Initial c needs ${layer.units} values, got ${request.c.length}.`);
+      if (request.c && layer.cell !== 'lstm') throw new Error(`An initial c applies to an LSTM; this layer is a ${layer.cell}.`);
+      if (request.h) checkNumbers(request.h, 'Initial h value', hWidth);
+      if (request.c) checkNumbers(request.c, 'Initial c value', layer.units);
       states.push({ h: request.h ? Float64Array.from(request.h) : undefined, c: layer.cell === 'lstm' && request.c ? Float64Array.from(request.c) : undefined });
     } else {
       // One seed per direction and state so h and c are not the same draw.
@@ -98,4 +103,18 @@ export function buildInitialStates(request: RunRequest['initialState'], layer: R
     }
   }
   return states;
+}
+
+/**
+ * Every value a finite number: typed values arrive from the panel as a message, and a string, null or NaN there
+ * must be refused with its place, never turned into NaN (or 0) on the way into the forward pass.
+ */
+function checkNumbers(values: ArrayLike<unknown>, what: string, width: number): void {
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      const where = width > 1 && what === 'Input value' ? ` (step ${Math.floor(k / width)}, feature ${k % width})` : ` ${k}`;
+      throw new Error(`${what}${where} is ${typeof v === 'string' ? JSON.stringify(v) : String(v)}: every value must be a finite number.`);
+    }
+  }
 }

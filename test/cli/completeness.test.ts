@@ -1,21 +1,7 @@
 // Issue 8 item 1 / issue 7 item 2 in the CLI: an array a layer needs that is in the text but unreadable stops
 // `run` (exit 5) with the array, its position and the cause; `inspect --json` marks the layer incomplete.
 import * as assert from 'node:assert/strict';
-import { main, type Io } from '../../src/cli/main';
-
-/** In-process CLI on in-memory files. */
-export function runCli(files: Record<string, string | Uint8Array>, ...args: string[]): { code: number; stdout: string; stderr: string } {
-  let stdout = '';
-  let stderr = '';
-  const bytes = (p: string): Uint8Array => {
-    const f = files[p];
-    if (f === undefined) throw Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
-    return typeof f === 'string' ? new TextEncoder().encode(f) : f;
-  };
-  const io: Io = { out: (t) => { stdout += t; }, err: (t) => { stderr += t; }, readFile: bytes, fileSize: (p) => bytes(p).length };
-  const code = main(args, io);
-  return { code, stdout, stderr };
-}
+import { runCli } from './helpers';
 
 const KERAS = (bias: string) => `kernel = [[0.1, 0.2, 0.3, 0.4]]\nrecurrent_kernel = [[0.5, 0.6, 0.7, 0.8]]\nbias = ${bias}\n`;
 const INPUT = JSON.stringify({ x: [[0.5], [-0.5]] });

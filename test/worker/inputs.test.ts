@@ -53,4 +53,16 @@ describe('run inputs (src/worker/inputs)', () => {
     assert.notDeepEqual(Array.from(random?.[0].h ?? []), Array.from(random?.[0].c ?? []));
     assert.throws(() => buildInitialStates({ kind: 'values', h: [1, 2] }, lstm), /Initial h needs 3 values/);
   });
+
+  it('refuses typed values that are not finite numbers, naming the place (issue 8 item 3)', () => {
+    const values = (data: unknown[]) => ({ kind: 'values' as const, steps: 2, features: 2, data: data as number[] });
+    assert.throws(() => buildSequence(values([0.1, 0.2, 'x', 0.4]), 2, []), /Input value \(step 1, feature 0\) is "x"/);
+    assert.throws(() => buildSequence(values([0.1, null, 0.3, 0.4]), 2, []), /\(step 0, feature 1\) is null/);
+    assert.throws(() => buildSequence(values([0.1, 0.2, NaN, 0.4]), 2, []), /is NaN/);
+    assert.throws(() => buildSequence({ kind: 'values', steps: 0, features: 2, data: [] }, 2, []), /at least one step/);
+    assert.equal(buildSequence(values([0.1, 0.2, 0.3, 0.4]), 2, []).steps, 2);
+    assert.throws(() => buildInitialStates({ kind: 'values', h: [0.1, Infinity, 0.3] }, lstm), /Initial h value 1 is Infinity/);
+    assert.throws(() => buildInitialStates({ kind: 'values', c: [0.1, '0.2' as unknown as number, 0.3] }, lstm), /Initial c value 1 is "0.2"/);
+    assert.throws(() => buildInitialStates({ kind: 'values', c: [0.1, 0.2, 0.3] }, { ...lstm, cell: 'gru' }), /applies to an LSTM/);
+  });
 });
