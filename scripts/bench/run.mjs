@@ -335,11 +335,12 @@ async function main() {
   log(`Single thread; ${ROUNDS} interleaved round(s) of ≥ ${MIN_MS} ms per engine and case; medians of ${useWall ? 'wall-clock' : 'process CPU'} time. Outputs checked against the Gate Lens float64 core to ${TOLERANCE}.`);
 
   let numpy;
-  if ((!onlyEngines || onlyEngines.includes('numpy-f64')) && numpyAvailable()) {
+  const wantNumpy = !onlyEngines || onlyEngines.includes('numpy-f64');
+  if (wantNumpy && numpyAvailable()) {
     engines.push({ name: 'numpy-f64', title: 'NumPy float64 (OpenBLAS, 1 thread)', ours: false, external: true });
     log('Running NumPy float64 (python3, separate process)…');
     numpy = runNumpy(cases);
-  } else {
+  } else if (wantNumpy) {
     log('python3 with numpy not found: the NumPy column is skipped.');
   }
   // The extension's worker for most users runs in Chromium/Electron's V8 (relaxed-simd: fused multiply-add).
