@@ -40,18 +40,27 @@ export type WorkerResponse =
   | { readonly id: number; readonly kind: 'error'; readonly message: string };
 
 /**
- * Every ArrayBuffer under `value` (typed arrays in parse results, layers and traces), for the transfer list: moved
- * buffers are not copied by postMessage, so the receiving thread does not pay for the numbers twice.
+ * Every ArrayBuffer under `value` (typed arrays in parse results, layers and traces), each once, for the transfer
+ * list: moved buffers are not copied by postMessage, so the receiving thread does not pay for the numbers twice.
+ * One walk with an explicit stack (a deep result cannot overflow the call stack); the found set is copied once.
  */
-export function transferables(value: unknown, found: Set<ArrayBuffer> = new Set(), seen: Set<object> = new Set()): ArrayBuffer[] {
-  if (typeof value !== 'object' || value === null || seen.has(value)) return [...found];
-  seen.add(value);
-  if (ArrayBuffer.isView(value)) {
-    if (value.buffer instanceof ArrayBuffer) found.add(value.buffer);
-  } else if (value instanceof ArrayBuffer) {
-    found.add(value);
-  } else {
-    for (const item of Array.isArray(value) ? value : Object.values(value)) transferables(item, found, seen);
+export function transferables(value: unknown): ArrayBuffer[] {
+  const found = new Set<ArrayBuffer>();
+  const seen = new Set<object>();
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (typeof item !== 'object' || item === null || seen.has(item)) continue;
+    seen.add(item);
+    if (ArrayBuffer.isView(item)) {
+      if (item.buffer instanceof ArrayBuffer) found.add(item.buffer);
+    } else if (item instanceof ArrayBuffer) {
+      found.add(item);
+    } else {
+      const children = Array.isArray(item) ? item : Object.values(item);
+      // Pushed in reverse so that buffers come out in document order (first array first).
+      for (let k = children.length - 1; k >= 0; k--) pending.push(children[k]);
+    }
   }
-  return [...found];
+  return Array.from(found);
 }
