@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { DocumentAnalyzer } from './analyzer';
 import { cellName, frameworkName, packedAxisName, rangesLabel } from './labels';
+import { escapeIcons } from './markdownText';
 import { showsCodeLens } from './settings';
 
 export class GateCodeLensProvider implements vscode.CodeLensProvider {
@@ -32,7 +33,8 @@ export class GateCodeLensProvider implements vscode.CodeLensProvider {
         const what = `${layer.name} (${frameworkName(layer.convention, layer.cell)} ${cellName(layer.cell)})`;
         lenses.push(
           new vscode.CodeLens(range, {
-            title: `${axis}: ${rangesLabel(layer.gates)} — ${what}`,
+            // The layer name comes from the file: `$(…)` in it must not render as an icon.
+            title: `${axis}: ${rangesLabel(layer.gates)} — ${escapeIcons(what)}`,
             tooltip: role.description,
             command: 'gateLens.stepThrough',
             arguments: [{ uri: document.uri.toString(), layerId: layer.id }],

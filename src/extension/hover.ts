@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import type { GateSlot, RecognizedLayer } from '../core/recognize/types';
 import type { DocumentAnalyzer } from './analyzer';
-import { cellName, frameworkName, gateName, packedAxisName, recognitionText } from './labels';
+import { cellName, frameworkName, gateName, packedAxisName, recognitionMarkdown } from './labels';
+import { escapeMarkdown, markdownCode } from './markdownText';
 import { arrayAt, shapeText, sliceAt } from './locate';
 import { commandUri, TRUSTED_HOVER_COMMANDS } from './commandLinks';
 
@@ -25,15 +26,15 @@ function evidenceList(layer: RecognizedLayer): string[] {
   const lines: string[] = [];
   if (layer.evidence.length) {
     lines.push(`**${vscode.l10n.t('Evidence')}**`, '');
-    for (const e of layer.evidence) lines.push(`- ${recognitionText(e)}`);
+    for (const e of layer.evidence) lines.push(`- ${recognitionMarkdown(e)}`);
   }
   if (layer.warnings.length) {
     lines.push('', `**${vscode.l10n.t('Warnings')}**`, '');
-    for (const w of layer.warnings) lines.push(`- $(warning) ${recognitionText(w)}`);
+    for (const w of layer.warnings) lines.push(`- $(warning) ${recognitionMarkdown(w)}`);
   }
   if (layer.alternatives.length) {
     const names = layer.alternatives.map((id) => frameworkName(id, layer.cell)).join(', ');
-    lines.push('', vscode.l10n.t('Also fits: {0}. Use “Choose convention” if the file came from there.', names));
+    lines.push('', escapeMarkdown(vscode.l10n.t('Also fits: {0}. Use “Choose convention” if the file came from there.', names)));
   }
   return lines;
 }
@@ -56,8 +57,8 @@ export class GateHoverProvider implements vscode.HoverProvider {
     const slice = sliceAt(analysis, offset);
     if (slice) {
       const md = new vscode.MarkdownString();
-      md.appendMarkdown(`**\`${slice.text}\`** → ${slice.gates.map((g) => `\`${g.label}\` ${gateName(g.name)}`).join(', ')}\n\n`);
-      if (slice.mismatch) md.appendMarkdown(`$(warning) ${recognitionText(slice.mismatch)}\n\n`);
+      md.appendMarkdown(`**${markdownCode(slice.text)}** → ${slice.gates.map((g) => `\`${g.label}\` ${gateName(g.name)}`).join(', ')}\n\n`);
+      if (slice.mismatch) md.appendMarkdown(`$(warning) ${recognitionMarkdown(slice.mismatch)}\n\n`);
       const layer = analysis.recognition.layers.find((l) => l.id === slice.layerId);
       if (layer) md.appendMarkdown(gateTable(layer.gates, vscode.l10n.t('range')) + '\n\n' + layerLinks(document, layer));
       return new vscode.Hover(trusted(md), new vscode.Range(document.positionAt(slice.range.start), document.positionAt(slice.range.end)));
@@ -68,9 +69,10 @@ export class GateHoverProvider implements vscode.HoverProvider {
     const { array, layer, dense, role } = hit;
     const range = new vscode.Range(document.positionAt((array.nameRange ?? array.range).start), document.positionAt(array.range.end));
     const md = new vscode.MarkdownString();
-    const title = role ? role.description : array.name ? vscode.l10n.t('`{0}`: not part of a recognised layer', array.name) : vscode.l10n.t('Array not part of a recognised layer');
+    // Everything from the file is escaped (or a code span): the hover is trusted to run our command links.
+    const title = role ? escapeMarkdown(role.description) : array.name ? vscode.l10n.t('{0}: not part of a recognised layer', markdownCode(array.name)) : vscode.l10n.t('Array not part of a recognised layer');
     md.appendMarkdown(`**${title}**\n\n`);
-    md.appendMarkdown(`${vscode.l10n.t('shape')} \`${shapeText(array.shape)}\`${array.dtype ? ` · \`${array.dtype}\`` : ''}`);
+    md.appendMarkdown(`${vscode.l10n.t('shape')} \`${shapeText(array.shape)}\`${array.dtype ? ` · ${markdownCode(array.dtype)}` : ''}`);
     if (layer && role?.packedAxis !== undefined) {
       md.appendMarkdown(` · ${vscode.l10n.t('gates packed along axis {0}', role.packedAxis)}\n\n`);
       md.appendMarkdown(gateTable(layer.gates, packedAxisName(array.shape, role.packedAxis)) + '\n\n');
@@ -83,7 +85,7 @@ export class GateHoverProvider implements vscode.HoverProvider {
       md.appendMarkdown(layerLinks(document, layer) + '\n\n');
       md.appendMarkdown(evidenceList(layer).join('\n'));
     } else if (dense) {
-      md.appendMarkdown(vscode.l10n.t('Dense layer `{0}`: {1} → {2}', dense.name, dense.layer.inputSize, dense.layer.units));
+      md.appendMarkdown(vscode.l10n.t('Dense layer {0}: {1} → {2}', markdownCode(dense.name), dense.layer.inputSize, dense.layer.units));
     }
     return new vscode.Hover(trusted(md), range);
   }

@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import type { DocumentAnalyzer } from './analyzer';
 import { sliceAnchor } from './diagnostics';
-import { gatesLabel, recognitionText } from './labels';
+import { gateName, gatesLabel, recognitionMarkdown } from './labels';
+import { markdownCode } from './markdownText';
 import { showsInlayHints } from './settings';
 
 export class GateInlayHintsProvider implements vscode.InlayHintsProvider {
@@ -30,8 +31,8 @@ export class GateInlayHintsProvider implements vscode.InlayHintsProvider {
       const label = slice.mismatch ? `⚠ ${gatesLabel(slice.gates)}` : gatesLabel(slice.gates);
       const hint = new vscode.InlayHint(end, label, vscode.InlayHintKind.Type);
       hint.paddingLeft = true;
-      const tooltip = new vscode.MarkdownString(`\`${slice.text}\` → ${slice.gates.map((g) => `\`${g.label}\` ${g.name} \`${g.start}:${g.end}\``).join(', ')}`);
-      if (slice.mismatch) tooltip.appendMarkdown(`\n\n${recognitionText(slice.mismatch)}`);
+      const tooltip = new vscode.MarkdownString(`${markdownCode(slice.text)} → ${slice.gates.map((g) => `\`${g.label}\` ${gateName(g.name)} \`${g.start}:${g.end}\``).join(', ')}`);
+      if (slice.mismatch) tooltip.appendMarkdown(`\n\n${recognitionMarkdown(slice.mismatch)}`);
       hint.tooltip = tooltip;
       hints.push(hint);
     }

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { convention, CONVENTIONS, type CellKind, type ConventionId } from '../core/conventions';
 import type { GateSlot } from '../core/recognize/types';
+import { escapeMarkdown } from './markdownText';
 
 export function cellName(cell: CellKind): string {
   return cell === 'lstm' ? 'LSTM' : cell === 'gru' ? 'GRU' : 'SimpleRNN';
@@ -51,6 +52,11 @@ export function recognitionText(m: { readonly message: string; readonly template
   if (!m.template) return m.message;
   // Arguments are technical tokens and stay as written, except gate names ("forget gate"), which have their own entries.
   return vscode.l10n.t(m.template, ...(m.args ?? []).map((a) => (GATE_NAMES.has(a) ? gateName(a) : a)));
+}
+
+/** recognitionText for Markdown: the message quotes names from the file, so all of it is escaped. */
+export function recognitionMarkdown(m: { readonly message: string; readonly template?: string; readonly args?: readonly string[] }): string {
+  return escapeMarkdown(recognitionText(m));
 }
 
 const GATE_NAMES: ReadonlySet<string> = new Set(CONVENTIONS.flatMap((c) => c.gateOrder.map((g) => g.name)));

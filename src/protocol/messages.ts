@@ -4,6 +4,7 @@
 
 import type { CellKind, ConventionId } from '../core/conventions';
 import type { GateSlot, Evidence } from '../core/recognize/types';
+import { isRunRequest } from './validate';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -100,5 +101,7 @@ export type WebviewToHost =
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
   if (typeof value !== 'object' || value === null) return false;
   const t = (value as { type?: unknown }).type;
+  // A run request is checked whole: the host builds inputs from it.
+  if (t === 'run') return isRunRequest((value as { request?: unknown }).request);
   return t === 'ready' || t === 'selectLayer' || t === 'run' || t === 'cancel' || t === 'conventionChanged' || t === 'copy' || t === 'revealArray' || t === 'copyForwardPass';
 }

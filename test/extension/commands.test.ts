@@ -44,7 +44,7 @@ describe('Gate Lens commands', () => {
     assert.equal(result.uri, uri);
     assert.deepEqual(result.recognition.layers.map((l) => [l.name, l.convention, l.units]), [['lstm_1', 'keras', 3]]);
     assert.ok(result.report.includes('| `f` | forget gate | `3:6` |'), result.report);
-    assert.match(result.report, /## lstm_1 — Keras LSTM/);
+    assert.match(result.report, /## `lstm_1` — Keras LSTM/);
   });
 
   it('gateLens.run runs typed values and returns the framework’s numbers', async () => {

@@ -62,11 +62,17 @@ export function positionOf(document: vscode.TextDocument, needle: string, delta 
   return document.positionAt(offset + delta);
 }
 
-export function markdownOf(hovers: readonly vscode.Hover[]): string {
+/** The hovers' Markdown sources, joined. */
+export function markdownSourceOf(hovers: readonly vscode.Hover[]): string {
   return hovers
     .flatMap((h) => h.contents)
     .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
     .join('\n');
+}
+
+/** The hovers' Markdown with backslash escapes resolved: document text reads as the file has it. */
+export function markdownOf(hovers: readonly vscode.Hover[]): string {
+  return markdownSourceOf(hovers).replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
 export function labelOf(hint: vscode.InlayHint): string {

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import type { Recognition } from '../../core/recognize/types';
 import type { Analysis } from '../../worker/protocol';
 import type { DocumentAnalyzer } from '../analyzer';
-import { cellName, frameworkName, gateName, rangesLabel, recognitionText } from '../labels';
+import { cellName, frameworkName, gateName, rangesLabel, recognitionMarkdown } from '../labels';
+import { escapeIcons, escapeMarkdown, markdownCode } from '../markdownText';
 import { shapeText, toRange } from '../locate';
 import { noLayerMessage, resolveTarget } from './target';
 
@@ -15,26 +16,27 @@ export interface InspectResult {
   readonly report: string;
 }
 
+/** The report in Markdown; names and messages from the file are escaped or code spans, as in the hover. */
 export function inspectionReport(fileName: string, analysis: Analysis): string {
-  const lines = [`# ${vscode.l10n.t('Gate Lens: {0}', fileName)}`, ''];
+  const lines = [`# ${vscode.l10n.t('Gate Lens: {0}', escapeMarkdown(fileName))}`, ''];
   const { layers, dense, diagnostics } = analysis.recognition;
   if (layers.length === 0) lines.push(vscode.l10n.t('No recurrent layer recognised.'), '');
   for (const layer of layers) {
-    lines.push(`## ${layer.name} — ${frameworkName(layer.convention, layer.cell)} ${cellName(layer.cell)}`, '');
+    lines.push(`## ${markdownCode(layer.name)} — ${frameworkName(layer.convention, layer.cell)} ${cellName(layer.cell)}`, '');
     lines.push(vscode.l10n.t('{0} units, input size {1}', layer.units, layer.inputSize) + (layer.directions === 2 ? ` · ${vscode.l10n.t('bidirectional')}` : ''), '');
     lines.push(`| ${vscode.l10n.t('gate')} | ${vscode.l10n.t('name')} | ${vscode.l10n.t('range')} |`, '|:-:|---|:-:|');
     for (const g of layer.gates) lines.push(`| \`${g.label}\` | ${gateName(g.name)} | \`${g.start}:${g.end}\` |`);
     lines.push('');
     for (const role of layer.arrays) {
       const array = analysis.parse.arrays[role.arrayIndex];
-      lines.push(`- \`${array?.name ?? role.role}\` ${array ? shapeText(array.shape) : ''}: ${role.description}`);
+      lines.push(`- ${markdownCode(array?.name ?? role.role)} ${array ? shapeText(array.shape) : ''}: ${escapeMarkdown(role.description)}`);
     }
-    if (layer.evidence.length) lines.push('', `**${vscode.l10n.t('Evidence')}**`, '', ...layer.evidence.map((e) => `- ${recognitionText(e)}`));
-    if (layer.warnings.length) lines.push('', `**${vscode.l10n.t('Warnings')}**`, '', ...layer.warnings.map((e) => `- ${recognitionText(e)}`));
+    if (layer.evidence.length) lines.push('', `**${vscode.l10n.t('Evidence')}**`, '', ...layer.evidence.map((e) => `- ${recognitionMarkdown(e)}`));
+    if (layer.warnings.length) lines.push('', `**${vscode.l10n.t('Warnings')}**`, '', ...layer.warnings.map((e) => `- ${recognitionMarkdown(e)}`));
     lines.push('');
   }
-  for (const d of dense) lines.push(`## ${d.name} — Dense ${d.layer.inputSize} → ${d.layer.units}`, '');
-  if (diagnostics.length) lines.push(`## ${vscode.l10n.t('Problems')}`, '', ...diagnostics.map((d) => `- ${recognitionText(d)}`), '');
+  for (const d of dense) lines.push(`## ${markdownCode(d.name)} — Dense ${d.layer.inputSize} → ${d.layer.units}`, '');
+  if (diagnostics.length) lines.push(`## ${vscode.l10n.t('Problems')}`, '', ...diagnostics.map((d) => `- ${recognitionMarkdown(d)}`), '');
   return lines.join('\n');
 }
 
@@ -48,7 +50,7 @@ export async function inspectCommand(analyzer: DocumentAnalyzer, arg: unknown): 
   else {
     // Not awaited: the command returns its result at once and the pick stays open until the user chooses.
     const items = analysis.recognition.layers.map((layer) => ({
-      label: `$(symbol-class) ${layer.name}`,
+      label: `$(symbol-class) ${escapeIcons(layer.name)}`,
       description: `${frameworkName(layer.convention, layer.cell)} ${cellName(layer.cell)} · ${vscode.l10n.t('{0} units, input size {1}', layer.units, layer.inputSize)}`,
       detail: rangesLabel(layer.gates),
       layer,

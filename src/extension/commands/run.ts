@@ -5,11 +5,13 @@
 import * as vscode from 'vscode';
 import type { RecognizedLayer } from '../../core/recognize/types';
 import type { InputSource, RunRequest } from '../../protocol/messages';
+import { isInitialState, isInputSource } from '../../protocol/validate';
 import { DEFAULT_RANDOM_STEPS, DEFAULT_SEED, inputCandidates } from '../../worker/inputs';
 import type { Analysis } from '../../worker/protocol';
 import type { DocumentAnalyzer } from '../analyzer';
 import { cellName, frameworkName } from '../labels';
 import { shapeText, weightIndices } from '../locate';
+import { escapeIcons } from '../markdownText';
 import type { RunOutcome } from '../runner';
 import type { StepViews } from '../webview/stepViews';
 import { argsOf, noLayerMessage, resolveTarget } from './target';
@@ -56,7 +58,7 @@ async function pickLayer(analysis: Analysis): Promise<RecognizedLayer | undefine
   const layers = analysis.recognition.layers;
   if (layers.length <= 1) return layers[0];
   const picked = await vscode.window.showQuickPick(
-    layers.map((layer) => ({ label: layer.name, description: `${frameworkName(layer.convention, layer.cell)} ${cellName(layer.cell)} · ${vscode.l10n.t('{0} units, input size {1}', layer.units, layer.inputSize)}`, layer })),
+    layers.map((layer) => ({ label: escapeIcons(layer.name), description: `${frameworkName(layer.convention, layer.cell)} ${cellName(layer.cell)} · ${vscode.l10n.t('{0} units, input size {1}', layer.units, layer.inputSize)}`, layer })),
     { title: vscode.l10n.t('Gate Lens: which layer?') },
   );
   return picked?.layer;
@@ -80,7 +82,7 @@ async function pickInput(analysis: Analysis, layer: RecognizedLayer): Promise<In
   const arrays = inputCandidates(analysis.parse.arrays, layer, weightIndices(analysis));
   type Item = vscode.QuickPickItem & { make: () => Promise<InputSource | undefined> };
   const items: Item[] = [
-    ...arrays.map((a) => ({ label: `$(symbol-array) ${a.name ?? `#${a.index}`}`, description: shapeText(a.shape), make: async () => ({ kind: 'array', arrayIndex: a.index }) as InputSource })),
+    ...arrays.map((a) => ({ label: `$(symbol-array) ${escapeIcons(a.name ?? `#${a.index}`)}`, description: shapeText(a.shape), make: async () => ({ kind: 'array', arrayIndex: a.index }) as InputSource })),
     {
       label: `$(edit) ${vscode.l10n.t('Type values…')}`,
       description: vscode.l10n.t('{0} per step', layer.inputSize),
@@ -148,7 +150,12 @@ async function pickInitialState(layer: RecognizedLayer): Promise<RunRequest['ini
 }
 
 export async function runCommand(analyzer: DocumentAnalyzer, views: StepViews, arg: unknown): Promise<RunSummary | undefined> {
-  const args = argsOf(arg) as RunArgs;
+  const args = (argsOf(arg) ?? {}) as RunArgs;
+  // Given by another extension or a test: a malformed input or state is refused, never guessed at.
+  if ((args.input !== undefined && !isInputSource(args.input)) || (args.initialState !== undefined && !isInitialState(args.initialState))) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('Gate Lens: this command was given arguments it does not accept.'));
+    return undefined;
+  }
   const target = await resolveTarget(analyzer, arg);
   if (!target) return undefined;
   const { document, analysis } = target;

@@ -18,19 +18,44 @@ export interface Target {
   readonly layer: RecognizedLayer | undefined;
 }
 
-export function argsOf(arg: unknown): TargetArgs {
+/**
+ * The arguments of a command, checked: a Uri, or an object whose `uri` is a string or Uri and whose `layerId` is a
+ * string. Anything else is refused (undefined): command links and other extensions can pass any JSON.
+ */
+export function argsOf(arg: unknown): TargetArgs | undefined {
+  if (arg === undefined || arg === null) return {};
   if (arg instanceof vscode.Uri) return { uri: arg };
-  if (typeof arg === 'object' && arg !== null) return arg as TargetArgs;
-  return {};
+  if (typeof arg !== 'object' || Array.isArray(arg)) return undefined;
+  const { uri, layerId } = arg as { uri?: unknown; layerId?: unknown };
+  if (uri !== undefined && typeof uri !== 'string' && !(uri instanceof vscode.Uri)) return undefined;
+  if (layerId !== undefined && typeof layerId !== 'string') return undefined;
+  return arg as TargetArgs;
+}
+
+function refuse(message: string): undefined {
+  void vscode.window.showWarningMessage(message);
+  return undefined;
+}
+
+/** The open document a `uri` argument names; a command never opens a file on an argument's word. */
+function openDocument(uri: string | vscode.Uri): vscode.TextDocument | undefined {
+  let key: string;
+  try {
+    key = (typeof uri === 'string' ? vscode.Uri.parse(uri, true) : uri).toString();
+  } catch {
+    return undefined;
+  }
+  return vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && !d.isClosed);
 }
 
 export async function resolveTarget(analyzer: DocumentAnalyzer, arg: unknown): Promise<Target | undefined> {
   const args = argsOf(arg);
+  if (!args) return refuse(vscode.l10n.t('Gate Lens: this command was given arguments it does not accept.'));
   const editor = vscode.window.activeTextEditor;
   let document: vscode.TextDocument | undefined;
-  if (args.uri) {
-    const uri = typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : args.uri;
-    document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? (await vscode.workspace.openTextDocument(uri));
+  if (args.uri !== undefined) {
+    document = openDocument(args.uri);
+    if (!document) return refuse(vscode.l10n.t('Gate Lens acts only on open documents: {0} is not open.', String(args.uri).slice(0, 200)));
   } else {
     document = editor?.document;
   }
@@ -40,9 +65,13 @@ export async function resolveTarget(analyzer: DocumentAnalyzer, arg: unknown): P
   }
   const analysis = await analyzer.get(document);
   if (!analysis) return undefined;
+  if (args.layerId !== undefined) {
+    const named = layerById(analysis, args.layerId);
+    if (!named) return refuse(vscode.l10n.t('Gate Lens found no layer {0} in {1}.', args.layerId.slice(0, 200), vscode.workspace.asRelativePath(document.uri)));
+    return { document, analysis, layer: named };
+  }
   const cursor = editor && editor.document === document ? document.offsetAt(editor.selection.active) : undefined;
-  const layer = layerById(analysis, args.layerId) ?? layerAt(analysis, cursor);
-  return { document, analysis, layer };
+  return { document, analysis, layer: layerAt(analysis, cursor) };
 }
 
 /** resolveTarget for commands that need a layer: when there is none, says so and gives undefined. */
