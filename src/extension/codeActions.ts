@@ -1,11 +1,14 @@
-// Quick fixes for a slice named after the wrong gate: correct the range to the named gate's block, or rename the
-// variable to the gate the range really holds.
+// Quick fixes for a slice named after the wrong gate: correct the range to the named gate's block; in a split
+// (`i, c, f, o = np.split(…)`), reorder the names in that statement; or rename a lone variable everywhere through
+// the language's rename provider.
 
 import * as vscode from 'vscode';
 import type { CanonicalGate } from '../core/conventions';
+import type { SourceRange } from '../core/parse/types';
 import type { GateSlot, SliceAnnotation } from '../core/recognize/types';
 import type { DocumentAnalyzer } from './analyzer';
 import { sliceAnchor, WRONG_GATE_CODE } from './diagnostics';
+import { gateName } from './labels';
 import { toRange } from './locate';
 
 /** Words people use for each gate in variable names; the first is what a rename writes. */
@@ -99,7 +102,9 @@ export class GateCodeActionProvider implements vscode.CodeActionProvider {
       if (!slice?.mismatch) continue;
       const fixRange = this.fixRange(document, slice, diagnostic);
       if (fixRange) actions.push(fixRange);
-      const rename = this.rename(document, slice, diagnostic);
+      const reorder = this.reorderTargets(document, slice, slices, diagnostic);
+      if (reorder) actions.push(reorder);
+      const rename = await this.renameEverywhere(document, slice, diagnostic);
       if (rename) actions.push(rename);
     }
     return actions;
@@ -119,20 +124,49 @@ export class GateCodeActionProvider implements vscode.CodeActionProvider {
     return action;
   }
 
-  private rename(document: vscode.TextDocument, slice: SliceAnnotation, diagnostic: vscode.Diagnostic): vscode.CodeAction | undefined {
-    const mismatch = slice.mismatch;
-    if (!mismatch || !slice.target || slice.gates.length !== 1) return undefined;
-    const newName = renamedTarget(slice.target, mismatch.namedGate, slice.gates[0]);
-    const text = document.getText();
-    // A name already in use (f and c swapped: renaming f to c would merge two variables) is no fix.
-    if (newName === slice.target || new RegExp(`(?<![\\w.])${escapeRegExp(newName)}(?!\\w)`).test(text)) return undefined;
-    const action = new vscode.CodeAction(vscode.l10n.t('Rename `{0}` to `{1}` ({2})', slice.target, newName, slice.gates[0].name), vscode.CodeActionKind.QuickFix);
+  /**
+   * A split or chunk whose variables are listed in the wrong order (`i, c, f, o = np.split(z, 4, axis=1)`): the fix
+   * reorders the names in that statement only, so each variable holds the gate it is named after and the code
+   * after it (which uses the names) is right. Offered when the wrong names are a permutation of each other.
+   */
+  private reorderTargets(document: vscode.TextDocument, slice: SliceAnnotation, slices: readonly SliceAnnotation[], diagnostic: vscode.Diagnostic): vscode.CodeAction | undefined {
+    const statement = slices.filter((s) => s.range.start === slice.range.start && s.range.end === slice.range.end && s.target && s.targetRange);
+    if (statement.length < 2) return undefined;
+    const renames = statement
+      .filter((s) => s.mismatch && s.gates.length === 1)
+      .map((s) => ({ slice: s, newName: renamedTarget(s.target as string, (s.mismatch as NonNullable<SliceAnnotation['mismatch']>).namedGate, s.gates[0]) }));
+    const before = renames.map((r) => r.slice.target).sort();
+    const after = renames.map((r) => r.newName).sort();
+    if (renames.length < 2 || before.join('\0') !== after.join('\0') || new Set(after).size !== after.length) return undefined;
+    const names = statement.map((s) => renames.find((r) => r.slice === s)?.newName ?? (s.target as string));
+    const action = new vscode.CodeAction(vscode.l10n.t('Reorder the names in this statement to the gates they hold: {0}', names.join(', ')), vscode.CodeActionKind.QuickFix);
     const edit = new vscode.WorkspaceEdit();
-    // Every whole-word use in this document, so the code keeps meaning what it computes.
-    const word = new RegExp(`(?<![\\w.])${escapeRegExp(slice.target)}(?!\\w)`, 'g');
-    for (let m = word.exec(text); m; m = word.exec(text)) {
-      edit.replace(document.uri, new vscode.Range(document.positionAt(m.index), document.positionAt(m.index + m[0].length)), newName);
+    for (const { slice: s, newName } of renames) edit.replace(document.uri, toRange(document, s.targetRange as SourceRange), newName);
+    action.edit = edit;
+    action.diagnostics = [diagnostic];
+    return action;
+  }
+
+  /**
+   * A lone variable named after the wrong gate (`forget_gate = sigmoid(z[:, 0:3])`): renaming it means every use in
+   * its scope, which only the language's own rename provider knows; the edit is that provider's. No provider, no
+   * action (a text search would also rename strings, comments and other scopes).
+   */
+  private async renameEverywhere(document: vscode.TextDocument, slice: SliceAnnotation, diagnostic: vscode.Diagnostic): Promise<vscode.CodeAction | undefined> {
+    const mismatch = slice.mismatch;
+    if (!mismatch || !slice.target || !slice.targetRange || slice.gates.length !== 1) return undefined;
+    const newName = renamedTarget(slice.target, mismatch.namedGate, slice.gates[0]);
+    // A name already in use (f and c swapped: renaming f to c would merge two variables) is no fix.
+    if (newName === slice.target || new RegExp(`(?<![\\w.])${escapeRegExp(newName)}(?!\\w)`).test(document.getText())) return undefined;
+    let edit: vscode.WorkspaceEdit | undefined;
+    try {
+      edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit | undefined>('vscode.executeDocumentRenameProvider', document.uri, document.positionAt(slice.targetRange.start), newName);
+    } catch {
+      // No rename provider for this language (VS Code says "No result"): nothing to offer.
+      return undefined;
     }
+    if (!edit || edit.size === 0) return undefined;
+    const action = new vscode.CodeAction(vscode.l10n.t('Rename `{0}` to `{1}` ({2})', slice.target, newName, gateName(slice.gates[0].name)), vscode.CodeActionKind.QuickFix);
     action.edit = edit;
     action.diagnostics = [diagnostic];
     return action;
