@@ -4,8 +4,8 @@
 import * as vscode from 'vscode';
 import type { ConventionId } from '../core/conventions';
 import { analyzeText } from '../worker/analysis';
-import type { Analysis, AnalyzeOptions } from '../worker/protocol';
-import { CancelledError, WorkerClient } from './workerClient';
+import { WORKER_ERRORS, type Analysis, type AnalyzeOptions } from '../worker/protocol';
+import { CancelledError, WorkerClient, WorkerError } from './workerClient';
 import * as settings from './settings';
 
 /**
@@ -46,7 +46,11 @@ export class DocumentAnalyzer implements vscode.Disposable {
   /** How many analyses actually ran (cache misses), for the tests of the one-parse-per-version cache. */
   analysesRun = 0;
 
-  constructor(private readonly state: vscode.Memento, private readonly worker: WorkerClient | undefined) {
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly worker: WorkerClient | undefined,
+    private readonly logger?: vscode.LogOutputChannel,
+  ) {
     this.disposables.push(
       this.emitter,
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -133,7 +137,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
       } catch (error) {
         if (error instanceof CancelledError) throw error;
         // A host without workers (some web hosts) still gets an answer, just on this thread.
-        if (!/Workers are not available/.test(String(error))) throw error;
+        if (!(error instanceof WorkerError && error.code === WORKER_ERRORS.unavailable)) throw error;
       }
     }
     return analyzeText(text, options);
@@ -162,7 +166,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
             // Only the newest version is worth announcing; an older one was overtaken by a later edit.
             if (this.peek(document) === analysis) this.emitter.fire({ document, analysis });
           },
-          () => undefined,
+          (error: unknown) => this.logger?.error(`analysing ${document.uri.toString(true)}:`, error instanceof Error ? error : String(error)),
         );
       }, DEBOUNCE_MS),
     );

@@ -6,7 +6,7 @@ import { cellName, frameworkName, packedAxisName, rangesLabel } from './labels';
 import { escapeIcons } from './markdownText';
 import { showsCodeLens } from './settings';
 
-export class GateCodeLensProvider implements vscode.CodeLensProvider {
+export class GateCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 
@@ -14,6 +14,10 @@ export class GateCodeLensProvider implements vscode.CodeLensProvider {
 
   refresh(): void {
     this.changed.fire();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
   }
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {

@@ -19,9 +19,9 @@ import { GateInlayHintsProvider } from './inlayHints';
 import { DOCUMENT_SELECTOR, isSupported } from './settings';
 import { GateStatusBar } from './statusBar';
 import { GateSymbolProvider } from './symbols';
-import type { SessionKind } from './webview/session';
+import type { SessionKind, SessionServices } from './webview/session';
 import { StepViews } from './webview/stepViews';
-import { WorkerClient } from './workerClient';
+import { CancelledError, WorkerClient } from './workerClient';
 
 export interface LoggedMessage {
   readonly kind: SessionKind;
@@ -38,21 +38,43 @@ export interface GateLensApi {
   readonly onDidLogMessage: vscode.Event<LoggedMessage>;
   readonly diagnostics: vscode.DiagnosticCollection;
   readonly statusBar: vscode.StatusBarItem;
+  /** The "Gate Lens" log (Output view): failures of background work. */
+  readonly logger: vscode.LogOutputChannel;
+  readonly inlayHints: GateInlayHintsProvider;
+  readonly codeLenses: GateCodeLensProvider;
+}
+
+/** How many webview messages the test log keeps (each trace message holds its buffers). */
+const MESSAGE_LOG_SIZE = 200;
+
+/**
+ * The webview message log the extension-host tests read. Only under test (ExtensionMode.Test): in a user's editor
+ * it would keep the last traces' buffers alive for nothing, so there it records nothing.
+ */
+export function messageLog(mode: vscode.ExtensionMode): { messages: LoggedMessage[]; emitter: vscode.EventEmitter<LoggedMessage>; log: SessionServices['log'] } {
+  const messages: LoggedMessage[] = [];
+  const emitter = new vscode.EventEmitter<LoggedMessage>();
+  if (mode !== vscode.ExtensionMode.Test) return { messages, emitter, log: () => undefined };
+  const log = (kind: SessionKind, direction: 'sent' | 'received', message: HostToWebview | WebviewToHost) => {
+    const entry = { kind, direction, message };
+    if (messages.length >= MESSAGE_LOG_SIZE) messages.splice(0, messages.length - MESSAGE_LOG_SIZE + 1);
+    messages.push(entry);
+    emitter.fire(entry);
+  };
+  return { messages, emitter, log };
 }
 
 export function activate(context: vscode.ExtensionContext): GateLensApi {
-  const worker = new WorkerClient(vscode.Uri.joinPath(context.extensionUri, 'dist', process.env.GATE_LENS_WEB ? 'web/worker.js' : 'worker.js'));
-  const analyzer = new DocumentAnalyzer(context.workspaceState, worker);
-  const messages: LoggedMessage[] = [];
-  const messageEmitter = new vscode.EventEmitter<LoggedMessage>();
-  const log = (kind: SessionKind, direction: 'sent' | 'received', message: HostToWebview | WebviewToHost) => {
-    const entry = { kind, direction, message };
-    // Keep the log bounded: a long session would otherwise hold every trace buffer ever sent.
-    if (messages.length > 200) messages.splice(0, messages.length - 200);
-    messages.push(entry);
-    messageEmitter.fire(entry);
+  // Errors nobody awaits (background analyses, editor refreshes) go here instead of vanishing.
+  const logger = vscode.window.createOutputChannel('Gate Lens', { log: true });
+  const logFailure = (what: string) => (error: unknown) => {
+    if (!(error instanceof CancelledError)) logger.error(`${what}:`, error instanceof Error ? error : String(error));
+    return undefined;
   };
-  const views = new StepViews({ extensionUri: context.extensionUri, analyzer, worker, log }, context.workspaceState);
+  const worker = new WorkerClient(vscode.Uri.joinPath(context.extensionUri, 'dist', process.env.GATE_LENS_WEB ? 'web/worker.js' : 'worker.js'));
+  const analyzer = new DocumentAnalyzer(context.workspaceState, worker, logger);
+  const { messages, emitter: messageEmitter, log } = messageLog(context.extensionMode);
+  const views = new StepViews({ extensionUri: context.extensionUri, analyzer, worker, log, logger }, context.workspaceState);
   const diagnostics = new GateDiagnostics();
   const statusBar = new GateStatusBar();
   const inlay = new GateInlayHintsProvider(analyzer);
@@ -65,23 +87,28 @@ export function activate(context: vscode.ExtensionContext): GateLensApi {
       void vscode.commands.executeCommand('setContext', 'gateLens.documentHasLayers', false);
       return;
     }
-    const analysis = await analyzer.get(editor.document).catch(() => undefined);
+    const analysis = await analyzer.get(editor.document).catch(logFailure(`analysing ${editor.document.uri.toString(true)}`));
     if (vscode.window.activeTextEditor !== editor) return;
     statusBar.update(analysis);
     void vscode.commands.executeCommand('setContext', 'gateLens.documentHasLayers', (analysis?.recognition.layers.length ?? 0) > 0);
   };
+  // Documents already open when Gate Lens starts; the analyzer itself picks up every document opened later (and
+  // its onDidAnalyze updates the diagnostics), so opening is handled once.
   const analyzeOpen = async (document: vscode.TextDocument) => {
     if (!isSupported(document)) return;
-    diagnostics.update(document, await analyzer.get(document).catch(() => undefined));
+    diagnostics.update(document, await analyzer.get(document).catch(logFailure(`analysing ${document.uri.toString(true)}`)));
   };
 
   context.subscriptions.push(
+    logger,
     worker,
     analyzer,
     views,
     diagnostics,
     statusBar,
     messageEmitter,
+    inlay,
+    lenses,
     vscode.languages.registerHoverProvider(DOCUMENT_SELECTOR, new GateHoverProvider(analyzer)),
     vscode.languages.registerInlayHintsProvider(DOCUMENT_SELECTOR, inlay),
     vscode.languages.registerCodeLensProvider(DOCUMENT_SELECTOR, lenses),
@@ -99,7 +126,6 @@ export function activate(context: vscode.ExtensionContext): GateLensApi {
         lenses.refresh();
       }
     }),
-    vscode.workspace.onDidOpenTextDocument((d) => void analyzeOpen(d)),
     vscode.workspace.onDidCloseTextDocument((d) => diagnostics.delete(d.uri)),
     vscode.window.onDidChangeActiveTextEditor(() => void refreshActive()),
     vscode.commands.registerCommand('gateLens.inspect', (arg?: unknown) => inspectCommand(analyzer, arg)),
@@ -120,7 +146,7 @@ export function activate(context: vscode.ExtensionContext): GateLensApi {
   for (const document of vscode.workspace.textDocuments) void analyzeOpen(document);
   void refreshActive();
 
-  return { analyzer, worker, views, messages, onDidLogMessage: messageEmitter.event, diagnostics: diagnostics.collection, statusBar: statusBar.item };
+  return { analyzer, worker, views, messages, onDidLogMessage: messageEmitter.event, diagnostics: diagnostics.collection, statusBar: statusBar.item, logger, inlayHints: inlay, codeLenses: lenses };
 }
 
 export function deactivate(): void {

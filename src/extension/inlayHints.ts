@@ -7,7 +7,7 @@ import { gateName, gatesLabel, recognitionMarkdown } from './labels';
 import { markdownCode } from './markdownText';
 import { showsInlayHints } from './settings';
 
-export class GateInlayHintsProvider implements vscode.InlayHintsProvider {
+export class GateInlayHintsProvider implements vscode.InlayHintsProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeInlayHints = this.changed.event;
 
@@ -16,6 +16,10 @@ export class GateInlayHintsProvider implements vscode.InlayHintsProvider {
   /** Called when an analysis or the hint style changes. */
   refresh(): void {
     this.changed.fire();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
   }
 
   async provideInlayHints(document: vscode.TextDocument, range: vscode.Range): Promise<vscode.InlayHint[]> {

@@ -4,13 +4,24 @@
 
 import * as vscode from 'vscode';
 import { Worker } from 'node:worker_threads';
-import type { Analysis, AnalyzeOptions, RunJob, WorkerRequest, WorkerResponse } from '../worker/protocol';
+import { WORKER_ERRORS, type Analysis, type AnalyzeOptions, type RunJob, type WorkerErrorCode, type WorkerRequest, type WorkerResponse } from '../worker/protocol';
 import type { LayerResult } from '../core/model';
 
 export class CancelledError extends Error {
-  constructor() {
-    super('Cancelled');
+  constructor(message = 'Cancelled') {
+    super(message);
     this.name = 'CancelledError';
+  }
+}
+
+/** A job the worker could not do, with the code to act on (see WORKER_ERRORS); the message is for people. */
+export class WorkerError extends Error {
+  constructor(
+    readonly code: WorkerErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WorkerError';
   }
 }
 
@@ -77,11 +88,16 @@ export class WorkerClient implements vscode.Disposable {
     if (this.worker) return this.worker;
     // Node takes a file path, a Web Worker a URL string; the web shim's Worker accepts the latter.
     const location = this.scriptUri.scheme === 'file' && typeof process !== 'undefined' && !process.env.GATE_LENS_WEB ? this.scriptUri.fsPath : this.scriptUri.toString(true);
-    const worker = new Worker(location);
+    let worker: Worker;
+    try {
+      worker = new Worker(location);
+    } catch (error) {
+      throw new WorkerError(WORKER_ERRORS.unavailable, error instanceof Error ? error.message : String(error));
+    }
     worker.on('message', (message) => this.onMessage(worker, message as WorkerResponse));
-    worker.on('error', (error) => this.onCrash(worker, error instanceof Error ? error : new Error(String(error))));
+    worker.on('error', (error) => this.onCrash(worker, new WorkerError(WORKER_ERRORS.exited, error instanceof Error ? error.message : String(error))));
     // A worker that ends on its own (out of memory, a crash in the runtime) must not leave its job hanging.
-    worker.on('exit', (code) => this.onCrash(worker, new Error(`The Gate Lens worker stopped (exit code ${String(code)}).`)));
+    worker.on('exit', (code) => this.onCrash(worker, new WorkerError(WORKER_ERRORS.exited, `The Gate Lens worker stopped (exit code ${String(code)}).`)));
     worker.unref?.();
     this.worker = worker;
     return worker;
@@ -110,7 +126,7 @@ export class WorkerClient implements vscode.Disposable {
     }
     this.current = undefined;
     this.jobsCompleted++;
-    if (message.kind === 'error') job.reject(new Error(message.message));
+    if (message.kind === 'error') job.reject(new WorkerError(message.code, message.message));
     else if (message.kind === 'analyze') job.resolve(message.analysis);
     else job.resolve(message.result);
     this.pump();

@@ -28,6 +28,28 @@ export interface RunJob {
   readonly initialStates?: readonly InitialState[];
 }
 
+/**
+ * Why a worker job failed, for the host to act on (it never matches on the message, which is for people): the
+ * core's own GateLensError codes ('unknown-activation' …) pass through; these are the worker's.
+ */
+export const WORKER_ERRORS = {
+  /** Anything the core did not name: a bug, or memory. */
+  internal: 'internal',
+  /** The worker thread stopped on its own (crash, out of memory). */
+  exited: 'worker-exited',
+  /** The host cannot start workers at all (some web hosts): the caller runs the job on its own thread. */
+  unavailable: 'workers-unavailable',
+} as const;
+
+export type WorkerErrorCode = string;
+
+/** The error response for a failed job: the core's code when it gave one, else 'internal'. */
+export function errorResponse(id: number, error: unknown): WorkerResponse {
+  const named = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  const code = typeof named === 'string' ? named : WORKER_ERRORS.internal;
+  return { id, kind: 'error', code, message: error instanceof Error ? error.message : String(error) };
+}
+
 export type WorkerRequest =
   /** The text travels as UTF-8 bytes in a transferred buffer: posting a 20 MB string would copy it on the host thread. */
   | { readonly id: number; readonly kind: 'analyze'; readonly utf8: Uint8Array; readonly options: AnalyzeOptions }
@@ -37,7 +59,7 @@ export type WorkerResponse =
   | { readonly id: number; readonly kind: 'analyze'; readonly analysis: Analysis }
   | { readonly id: number; readonly kind: 'run'; readonly result: LayerResult }
   | { readonly id: number; readonly kind: 'progress'; readonly fraction: number }
-  | { readonly id: number; readonly kind: 'error'; readonly message: string };
+  | { readonly id: number; readonly kind: 'error'; readonly code: WorkerErrorCode; readonly message: string };
 
 /**
  * Every ArrayBuffer under `value` (typed arrays in parse results, layers and traces), each once, for the transfer

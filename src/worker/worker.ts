@@ -5,7 +5,7 @@
 
 import { parentPort } from 'node:worker_threads';
 import { analyzeText, runTraced } from './analysis';
-import { transferables, type WorkerRequest, type WorkerResponse } from './protocol';
+import { errorResponse, transferables, type WorkerRequest, type WorkerResponse } from './protocol';
 
 function handle(request: WorkerRequest, post: (r: WorkerResponse, transfer?: ArrayBuffer[]) => void): void {
   try {
@@ -18,7 +18,7 @@ function handle(request: WorkerRequest, post: (r: WorkerResponse, transfer?: Arr
       post(response, transferables(result));
     }
   } catch (error) {
-    post({ id: request.id, kind: 'error', message: error instanceof Error ? error.message : String(error) });
+    post(errorResponse(request.id, error));
   }
 }
 

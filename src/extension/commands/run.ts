@@ -14,6 +14,7 @@ import { shapeText, weightIndices } from '../locate';
 import { escapeIcons } from '../markdownText';
 import type { RunOutcome } from '../runner';
 import type { StepViews } from '../webview/stepViews';
+import { CancelledError } from '../workerClient';
 import { argsOf, noLayerMessage, resolveTarget } from './target';
 
 export interface RunArgs {
@@ -169,6 +170,12 @@ export async function runCommand(analyzer: DocumentAnalyzer, views: StepViews, a
   if (!input) return undefined;
   const initialState = args.input ? args.initialState : await pickInitialState(layer);
   if (initialState === null) return undefined;
-  const { outcome } = await views.openPanelAndRun(document, { layerId: layer.id, input, initialState });
-  return outcome && summarize(outcome, input);
+  try {
+    const { outcome } = await views.openPanelAndRun(document, { layerId: layer.id, input, initialState });
+    return outcome && summarize(outcome, input);
+  } catch (error) {
+    // The panel was closed before it could show the run: the user cancelled it.
+    if (error instanceof CancelledError) return undefined;
+    throw error;
+  }
 }

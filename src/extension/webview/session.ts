@@ -22,6 +22,16 @@ export interface SessionServices {
   readonly worker: WorkerClient | undefined;
   /** Every message in both directions, for the extension-host tests. */
   readonly log: (kind: SessionKind, direction: 'sent' | 'received', message: HostToWebview | WebviewToHost) => void;
+  /** The "Gate Lens" log: failures nobody awaits. */
+  readonly logger?: vscode.LogOutputChannel;
+}
+
+/** `ready` of a webview closed before it said ready: a cancellation, not a failure (the user closed it). */
+export class WebviewClosedError extends CancelledError {
+  constructor() {
+    super('The Gate Lens view was closed before it was ready.');
+    this.name = 'WebviewClosedError';
+  }
 }
 
 export function layerSummaries(analysis: Analysis): LayerSummary[] {
@@ -64,13 +74,18 @@ export interface EarlyRun {
 
 export class WebviewSession implements vscode.Disposable {
   private readyResolve!: () => void;
-  /** Settles when the webview has said `ready` (and has been sent `init`). */
-  readonly ready = new Promise<void>((resolve) => (this.readyResolve = resolve));
+  private readyReject!: (error: Error) => void;
+  /** Resolves when the webview has said `ready` (and has been sent `init`); rejects (WebviewClosedError) if it closes first. */
+  readonly ready = new Promise<void>((resolve, reject) => {
+    this.readyResolve = resolve;
+    this.readyReject = reject;
+  });
   private isReady = false;
   /** The webview has said `ready` at least once (a panel restored in the background has not, until it is shown). */
   get hasBeenReady(): boolean {
     return this.isReady;
   }
+  private disposed = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly runs = new Map<number, vscode.CancellationTokenSource>();
   private newestRunId = 0;
@@ -88,11 +103,17 @@ export class WebviewSession implements vscode.Disposable {
     private readonly services: SessionServices,
   ) {
     webview.options = webviewOptions(services.extensionUri);
+    // Whoever awaits `ready` gets the rejection; this handler only keeps an unawaited one from being reported as
+    // unhandled, and notes it.
+    this.ready.catch((error: unknown) => services.logger?.trace(`${kind}: ${error instanceof Error ? error.message : String(error)}`));
     this.disposables.push(webview.onDidReceiveMessage((m: unknown) => this.receive(m)));
   }
 
   async render(): Promise<void> {
-    this.webview.html = await webviewHtml(this.webview, this.services.extensionUri, this.kind);
+    const html = await webviewHtml(this.webview, this.services.extensionUri, this.kind);
+    // Closed while the page was being prepared: the same answer as closing before `ready`.
+    if (this.disposed) throw new WebviewClosedError();
+    this.webview.html = html;
   }
 
   private async post(message: HostToWebview): Promise<boolean> {
@@ -232,7 +253,7 @@ export class WebviewSession implements vscode.Disposable {
           break;
       }
     } catch (error) {
-      if (!(error instanceof CancelledError)) console.error('[gate-lens]', error);
+      if (!(error instanceof CancelledError)) this.services.logger?.error(`${this.kind}: ${message.type}:`, error instanceof Error ? error : String(error));
     }
   }
 
@@ -261,6 +282,8 @@ export class WebviewSession implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
+    if (!this.isReady) this.readyReject(new WebviewClosedError());
     for (const run of this.runs.values()) run.cancel();
     for (const d of this.disposables) d.dispose();
   }

@@ -10,6 +10,7 @@ import { restorePersisted } from '../../webview/store';
 import { newRunId, type RunOutcome } from '../runner';
 import { isSupported } from '../settings';
 import type { LastRunLookup } from '../commands/copyNumpy';
+import { CancelledError } from '../workerClient';
 import { WebviewSession, type SessionServices } from './session';
 
 export const PANEL_VIEW_TYPE = 'gateLens.stepPanel';
@@ -143,7 +144,7 @@ export class StepViews implements vscode.Disposable, vscode.WebviewViewProvider,
       else await session.runDefault(layer.id);
     } catch {
       // The saved input no longer fits (the array was edited away): the layer's default input instead.
-      if (request && live()) await session.runDefault(layer.id).catch(() => undefined);
+      if (request && live()) await session.runDefault(layer.id).catch((error: unknown) => this.logFailure('restored view run', error));
     }
   }
 
@@ -183,14 +184,18 @@ export class StepViews implements vscode.Disposable, vscode.WebviewViewProvider,
     const changedLayer = layer?.id !== session.selectedLayerId;
     if (!changedDocument && !changedLayer) return;
     await session.showDocument(editor.document, analysis, layer?.id);
-    if (layer) await session.runDefault(layer.id).catch(() => undefined);
+    if (layer) await session.runDefault(layer.id).catch((error: unknown) => this.logFailure('side view run', error));
   }
 
   private async onAnalyzed(document: vscode.TextDocument, analysis: Analysis | undefined): Promise<void> {
     if (!analysis) return;
     for (const holder of [this.panel?.session, this.view?.session]) {
-      if (holder?.document?.uri.toString() === document.uri.toString()) await holder.showDocument(document, analysis).catch(() => undefined);
+      if (holder?.document?.uri.toString() === document.uri.toString()) await holder.showDocument(document, analysis).catch((error: unknown) => this.logFailure('showing the new analysis', error));
     }
+  }
+
+  private logFailure(what: string, error: unknown): void {
+    if (!(error instanceof CancelledError)) this.services.logger?.error(`${what}:`, error instanceof Error ? error : String(error));
   }
 
   dispose(): void {

@@ -1,0 +1,115 @@
+// Lifecycle of the extension's pieces: a panel closed before its webview is ready settles openPanel, the webview
+// message log exists only under test, provider emitters are disposed, an opened document is handled once, and the
+// worker's failures arrive with a code.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { messageLog } from '../../src/extension/extension';
+import { GateCodeLensProvider } from '../../src/extension/codeLens';
+import { GateInlayHintsProvider } from '../../src/extension/inlayHints';
+import type { WorkerError } from '../../src/extension/workerClient';
+import { example, gateLensApi, openExample, until } from './helpers';
+
+describe('Gate Lens lifecycle', () => {
+  it('openPanel settles when the panel is closed before its webview is ready', async () => {
+    const api = await gateLensApi();
+    const { document } = await openExample('seed_keras_lstm.py');
+    /** Opens the panel, closes it once its page is set but before the webview has said ready; how `opening` ended. */
+    const closeBeforeReady = async (open: () => Thenable<unknown>): Promise<string | undefined> => {
+      api.views.panel?.panel.dispose();
+      const from = api.messages.length;
+      let outcome: string | undefined;
+      Promise.resolve(open()).then(
+        (value) => (outcome = `resolved ${JSON.stringify(value)}`),
+        (error: unknown) => (outcome = `rejected ${error instanceof Error ? error.name : String(error)}`),
+      );
+      const panel = await until(() => api.views.panel, 'the panel');
+      await until(() => panel.panel.webview.html.length > 0 || undefined, 'the panel page', 30000);
+      const wasReady = api.messages.slice(from).some((m) => m.kind === 'panel' && m.direction === 'received' && m.message.type === 'ready');
+      panel.panel.dispose();
+      // A webview that was quicker than the poll makes this attempt say nothing about the bug.
+      if (wasReady) return undefined;
+      return until(() => outcome, 'the opening to settle after the panel closed');
+    };
+    let direct: string | undefined;
+    for (let attempt = 0; attempt < 5 && direct === undefined; attempt++) direct = await closeBeforeReady(() => api.views.openPanel(document));
+    assert.equal(direct, 'rejected WebviewClosedError');
+    // The command answers instead of hanging.
+    await vscode.window.showTextDocument(document);
+    let command: string | undefined;
+    for (let attempt = 0; attempt < 5 && command === undefined; attempt++) command = await closeBeforeReady(() => vscode.commands.executeCommand('gateLens.openPanel'));
+    assert.equal(command, 'resolved {"ready":false,"layerIds":[]}');
+  });
+
+  it('keeps the webview message log under test only', () => {
+    const production = messageLog(vscode.ExtensionMode.Production);
+    let fired = 0;
+    production.emitter.event(() => fired++);
+    production.log('panel', 'sent', { type: 'goToStep', step: 1 });
+    assert.deepEqual([production.messages.length, fired], [0, 0]);
+    const test = messageLog(vscode.ExtensionMode.Test);
+    for (let k = 0; k < 250; k++) test.log('panel', 'sent', { type: 'goToStep', step: k });
+    assert.equal(test.messages.length, 200);
+    assert.deepEqual(test.messages.at(-1)?.message, { type: 'goToStep', step: 249 });
+    production.emitter.dispose();
+    test.emitter.dispose();
+  });
+
+  it('disposes the inlay-hint and CodeLens providers’ change emitters', async () => {
+    const api = await gateLensApi();
+    for (const provider of [new GateInlayHintsProvider(api.analyzer), new GateCodeLensProvider(api.analyzer)]) {
+      let fired = 0;
+      const event = 'onDidChangeInlayHints' in provider ? provider.onDidChangeInlayHints : provider.onDidChangeCodeLenses;
+      event(() => fired++);
+      provider.refresh();
+      provider.dispose();
+      provider.refresh();
+      assert.equal(fired, 1, `${provider.constructor.name}: no event after dispose`);
+    }
+  });
+
+  it('handles a newly opened document once', async () => {
+    const api = await gateLensApi();
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(await example('seed_keras_lstm.py')));
+    const updates: string[] = [];
+    const collection = api.diagnostics;
+    const original = collection.set.bind(collection) as (uri: vscode.Uri, diagnostics: readonly vscode.Diagnostic[] | undefined) => void;
+    (collection as { set: unknown }).set = (uri: vscode.Uri, diagnostics: readonly vscode.Diagnostic[] | undefined) => {
+      updates.push(uri.toString());
+      original(uri, diagnostics);
+    };
+    try {
+      let analysed: vscode.TextDocument | undefined;
+      const subscription = api.analyzer.onDidAnalyze((e) => {
+        if (e.document.getText() === text + '\n# once') analysed = e.document;
+      });
+      const document = await vscode.workspace.openTextDocument({ language: 'python', content: text + '\n# once' });
+      await until(() => analysed === document, 'the analysis of the opened document');
+      subscription.dispose();
+      await api.analyzer.get(document);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(updates.filter((u) => u === document.uri.toString()).length, 1, 'diagnostics set once for the open');
+    } finally {
+      (collection as { set: unknown }).set = original;
+    }
+  });
+
+  it('receives a worker failure with its code', async () => {
+    const api = await gateLensApi();
+    assert.ok(api.worker);
+    const { document } = await openExample('seed_keras_lstm.py');
+    const analysis = await api.analyzer.get(document);
+    const layer = analysis?.recognition.layers[0]?.layer;
+    assert.ok(layer);
+    const broken = { ...layer, activations: { gate: { name: 'not-an-activation' }, candidate: { name: 'tanh' }, output: { name: 'tanh' } } };
+    const failure = await api.worker.run({ layer: broken, input: { data: new Float64Array([0.5]), batch: 1, steps: 1, features: 1 } }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    // The extension's own WorkerError class (this suite bundles a copy of the sources, so no instanceof).
+    const error = failure as Partial<WorkerError>;
+    assert.equal(error.name, 'WorkerError', `a WorkerError, got ${String(failure)}`);
+    assert.equal(error.code, 'unknown-activation');
+    assert.match(error.message ?? '', /not-an-activation/);
+    assert.equal(api.logger.name, 'Gate Lens');
+  });
+});
