@@ -4,7 +4,8 @@
 //              builds and packages Gate Lens, then serves code-server with the .vsix installed on 127.0.0.1 and
 //              prints the URL to open. Ctrl-C stops it.
 //   --desktop  opens desktop VS Code (`code` on PATH) with the extension in development mode instead.
-//   --port N   a fixed port for code-server (default: a free one).
+//   --port N   a fixed port for code-server (default: a free one). It listens on 127.0.0.1 only; from another
+//              machine: ssh -L N:127.0.0.1:N you@this-machine, then open the printed URL there.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';

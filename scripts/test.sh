@@ -3,7 +3,8 @@
 # Fresh Debian 12 machine, root, Node 20, npm 11, no internet except the npm registry and Debian apt:
 #   1. apt: chromium (the UI tests' browser), libkrb5-dev (code-server's kerberos addon), ripgrep (stands in for
 #      the rg binary code-server would download from GitHub), python3-numpy when python3 has no NumPy -- only
-#      those missing, after apt-get update;
+#      those missing, after apt-get update; waits (and says so) while another apt/dpkg holds the lock
+#      (scripts/apt-install.sh; checked by scripts/check-apt-lock.sh); apt's output goes to .vscode-test/logs/apt.log;
 #   2. npm ci;
 #   3. code-server 4.100.3 into tools/code-server, or $CS_DIR (skipped when it already works):
 #      node scripts/vscode-harness.mjs setup;
@@ -28,9 +29,11 @@ for pkg in chromium libkrb5-dev ripgrep; do dpkg -s "$pkg" >/dev/null 2>&1 || mi
 # The NumPy code generator's tests run the code they generate with the python3 on PATH; Debian's NumPy will do.
 python3 -c 'import numpy' >/dev/null 2>&1 || missing+=(python3-numpy)
 if [ ${#missing[@]} -gt 0 ]; then
-  say "apt-get install ${missing[*]}"
-  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } \
-      >.vscode-test/logs/apt.log 2>&1; then
+  say "apt-get install ${missing[*]} (output: .vscode-test/logs/apt.log)"
+  # shellcheck source=scripts/apt-install.sh
+  . scripts/apt-install.sh
+  : >.vscode-test/logs/apt.log
+  if ! apt_install .vscode-test/logs/apt.log "${missing[@]}"; then
     tail -20 .vscode-test/logs/apt.log
     setup_failed+=(apt)
   fi

@@ -122,7 +122,7 @@ export async function ensureCodeServer() {
     const tar = await run('tar', ['czf', path.join(cache, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'), '-C', path.join(tmp, 'rg'), 'rg']);
     if (tar.code !== 0) throw new Error(`could not pack the ripgrep cache: ${tar.out}`);
     const logFile = path.join(LOGS, 'code-server-install.log');
-    log(`installing code-server into ${CS_DIR} (about 40 s; log: ${path.relative(ROOT, logFile)})`);
+    log(`installing code-server into ${CS_DIR} (a few minutes: 5 min measured on 2 busy cores; log: ${path.relative(ROOT, logFile)})`);
     const env = { ...process.env, TMPDIR: tmp, npm_config_unsafe_perm: 'true', npm_config_yes: 'true' };
     const r = await run('npm', ['ci', '--no-audit', '--no-fund', '--foreground-scripts'], { env, cwd: CS_DIR, timeoutMs: 15 * 60000, logFile });
     if (r.code !== 0) {
