@@ -188,10 +188,12 @@ def run_torch(case, weights, x):
     module = cls(**layer_spec.get("args", {})).double()
     state = {name: torch.tensor(w, dtype=torch.float64) for name, w in weights.items()}
     module.load_state_dict(state, strict=True)
+    batch_first = layer_spec.get("args", {}).get("batch_first", False)
+    xt = torch.tensor(x, dtype=torch.float64)
     with torch.no_grad():
-        y, hn = module(torch.tensor(x, dtype=torch.float64)[:, None, :])
+        y, hn = module(xt[None, :, :] if batch_first else xt[:, None, :])
     dirs = 2 if layer_spec.get("args", {}).get("bidirectional") else 1
-    out = {"outputs": y[:, 0, :].numpy()}
+    out = {"outputs": (y[0] if batch_first else y[:, 0]).numpy()}
     if layer_spec["class"] == "LSTM":
         h, c = hn
         out["h"] = [h[-dirs + d, 0].numpy() for d in range(dirs)]
@@ -354,6 +356,13 @@ def build_case(folder):
     with open(os.path.join(path, "case.json"), encoding="utf-8") as f:
         case = json.load(f)
     text = paste_text_for(case, os.path.join(path, case["paste"]))
+    if case.get("kind") == "no-recurrent":
+        # A paste of other layers only (a distractor case): nothing recurrent may be recognised, run must refuse.
+        expected = {"generatedBy": "scripts/realworld/generate.py", "kind": "no-recurrent", "complete": False, "layer": None,
+                    "diagnosis": case["diagnosis"], "run": "must exit non-zero: there is no recurrent layer"}
+        write_json(os.path.join(path, "input.json"), {"x": [[0.0]]})
+        write_json(os.path.join(path, "expected.json"), expected)
+        return f"{folder}: no recurrent layer ({case['diagnosis'][:60]}…)"
     expected = {
         "generatedBy": "scripts/realworld/generate.py",
         "complete": case["complete"],
