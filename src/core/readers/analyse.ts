@@ -12,6 +12,7 @@ import { fromNative, optionsFromConfig, type NativeTensors } from '../convert';
 import type { Activation, Layer, RecurrentLayer } from '../model';
 import type { ExtractedArray, ParseResult } from '../parse/types';
 import { recognize, type RecognizeOptions } from '../recognize';
+import { classifyName } from '../recognize/names';
 import type { Evidence, Recognition, RecognizedDense, RecognizedLayer } from '../recognize/types';
 import { isFloatDtype } from '../tensor/dtype';
 import type { LayerConfig, ModelFile, ReadDiagnostic, Tensor } from '../tensor/types';
@@ -21,6 +22,8 @@ export interface AnalyseOptions extends RecognizeOptions {
   readonly maxTensorElements?: number;
   /** Total elements read for recognition. */
   readonly maxTotalElements?: number;
+  /** Files with more elements than this read only the tensors whose names and shapes say recurrent layer or head. */
+  readonly smallFileElements?: number;
 }
 
 export interface TensorEntry {
@@ -54,11 +57,13 @@ export async function analyseModelFile(file: ModelFile, options: AnalyseOptions 
   }
   const entries: TensorEntry[] = [];
   const arrays: ExtractedArray[] = [];
+  const wanted = file.format === 'onnx' ? undefined : largeFileSelection(file.tensors, options.smallFileElements ?? 1 << 22);
   for (const tensor of file.tensors) {
     const count = tensor.shape.reduce((a, b) => a * b, 1);
     let skipped: string | undefined;
     const slot = tensor.name !== undefined ? onnxSlot.get(tensor.name) : undefined;
     if (file.format === 'onnx' && !slot) skipped = 'not a W/R/B/P input of an LSTM, GRU or RNN node';
+    else if (wanted && !wanted.has(tensor)) skipped = 'a large file: only tensors named as recurrent weights, and Dense weights whose input width fits a recurrent output, are read';
     else if (!isFloatDtype(tensor.dtype)) skipped = `${tensor.dtype} (weights are floating point)`;
     else if (tensor.shape.length < 1 || tensor.shape.length > 3) skipped = `rank ${tensor.shape.length} (recurrent weights have rank 1–3)`;
     else if (count > maxOne || count > budget) skipped = `${count} elements, beyond the ${Math.min(maxOne, budget)}-element read budget`;
@@ -79,8 +84,68 @@ export async function analyseModelFile(file: ModelFile, options: AnalyseOptions 
   }
   const parse: ParseResult = { arrays, diagnostics: [] };
   const recognition = recognize(parse, '', options);
-  const applied = applyConfigs(file, parse, recognition, onnxSlot, diagnostics);
+  const applied = attachHeads(applyConfigs(file, parse, recognition, onnxSlot, diagnostics));
   return { file, tensors: entries, parse, recognition: applied, diagnostics };
+}
+
+/**
+ * In a large file (a language model with one LSTM head, a 2 GB checkpoint), reading every tensor would cost the
+ * memory and time of the whole file. Only tensors whose names read as recurrent weights are read, plus Dense/Linear
+ * weights whose input width equals a recurrent layer's output width (H, 2·H or the projection size) and their
+ * biases. Undefined (read everything) for small files, where unnamed arrays still go by their shapes.
+ */
+function largeFileSelection(tensors: readonly Tensor[], smallFileElements: number): Set<Tensor> | undefined {
+  const total = tensors.reduce((s, t) => s + t.shape.reduce((a, b) => a * b, 1), 0);
+  if (total <= smallFileElements) return undefined;
+  const info = new Map(tensors.map((t) => [t, t.name !== undefined ? classifyName({ index: 0, name: t.name, shape: t.shape, values: new Float64Array(0), range: { start: 0, end: 0 }, form: 'file' }) : undefined]));
+  const wanted = new Set<Tensor>();
+  const widths = new Set<number>();
+  for (const [t, i] of info) {
+    if (!i || i.family === 'data' || i.role.startsWith('dense')) continue;
+    wanted.add(t);
+    // weight_hh (G·H, Hr) / recurrent_kernel (H, G·H): the recurrent state width is the square side.
+    if ((i.role === 'weight_hh' || i.role === 'weight_hr') && t.shape.length === 2) { widths.add(t.shape[i.role === 'weight_hr' ? 0 : 1]); widths.add(2 * t.shape[i.role === 'weight_hr' ? 0 : 1]); }
+    if (i.role === 'recurrent_kernel' && t.shape.length === 2) { widths.add(t.shape[0]); widths.add(2 * t.shape[0]); }
+  }
+  const heads = new Set<string>();
+  for (const [t, i] of info) {
+    if (!i || !i.role.startsWith('dense') || t.shape.length !== 2) continue;
+    const input = i.family === 'pytorch' ? t.shape[1] : t.shape[0];
+    if (widths.has(input)) { wanted.add(t); heads.add(i.group); }
+  }
+  for (const [t, i] of info) if (i && i.role === 'dense_bias' && heads.has(i.group)) wanted.add(t);
+  return wanted;
+}
+
+const parentOf = (name: string): string => name.replace(/\.l\d+$/, '').replace(/(^|[./])[^./]*$/, '');
+
+/**
+ * safetensors headers list tensors by name, so `head.fc.*` comes before `head.rnn.*` and the recogniser, which stacks
+ * in file order, leaves the Linear head alone. A Dense layer in no stack joins the one stack that ends in a recurrent
+ * layer of the same parent module whose output width is its input width; with none or several, it stays alone.
+ */
+function attachHeads(rec: Recognition): Recognition {
+  const inStack = new Set(rec.models.flatMap((m) => m.model.layers));
+  const models = rec.models.map((m) => ({ ...m, layerIds: [...m.layerIds], model: { layers: [...m.model.layers] } }));
+  const byLayer = new Map(rec.layers.map((l) => [l.layer as Layer, l]));
+  const notes: Recognition['diagnostics'][number][] = [];
+  for (const d of rec.dense) {
+    if (inStack.has(d.layer)) continue;
+    const fits = models.filter((m) => {
+      const end = m.model.layers[m.model.layers.length - 1];
+      const rl = byLayer.get(end);
+      if (end.kind !== 'recurrent' || !rl) return false;
+      const width = (end.projSize ?? end.units) * (end.directions.length === 2 && (end.merge ?? 'concat') === 'concat' ? 2 : 1);
+      return width === d.layer.inputSize && parentOf(rl.name) === parentOf(d.name);
+    });
+    if (fits.length !== 1) continue;
+    fits[0].layerIds.push(`dense-${d.name}`);
+    fits[0].model.layers.push(d.layer);
+    notes.push({ severity: 'info', code: 'head-attached', message: `${d.name} (Dense ${d.layer.inputSize} → ${d.layer.units}) follows ${fits[0].name}: same parent module and its input width is that layer's output width (the file lists tensors by name, not in model order)`, range: { start: 0, end: 0 } });
+  }
+  if (!notes.length) return rec;
+  const attached = new Set(rec.dense.filter((d) => models.some((m) => m.model.layers.includes(d.layer))).flatMap((d) => d.arrays.map((a) => a.arrayIndex)));
+  return { ...rec, models, unrelated: rec.unrelated.filter((u) => !attached.has(u.arrayIndex)), diagnostics: [...rec.diagnostics, ...notes] };
 }
 
 function configFor(file: ModelFile, layer: RecognizedLayer, parse: ParseResult, onnxSlot: Map<string, { layer: LayerConfig }>, entriesByIndex: Map<number, string>): LayerConfig | undefined {
