@@ -56,6 +56,10 @@ export async function preloadModelFile(command: string | undefined, path: string
   } catch {
     return undefined;
   }
+  // jsfive reports HDF5 features it skips with console.log; on stdout that would break `inspect --json`.
+  const log = console.log;
+  const warn = console.warn;
+  console.log = console.warn = (...args: unknown[]) => io.err(`gate-lens: note from the HDF5 reader: ${args.map(String).join(' ')}\n`);
   try {
     const head = await source.read(0, Math.min(HEAD_BYTES, source.size));
     if (!findReader(basename(path), head)) return undefined;
@@ -66,6 +70,9 @@ export async function preloadModelFile(command: string | undefined, path: string
   } catch (e) {
     if (e instanceof ModelFileError) return { path, error: e.message };
     return { path, error: `the file could not be read: ${(e as Error).message}` };
+  } finally {
+    console.log = log;
+    console.warn = warn;
   }
 }
 

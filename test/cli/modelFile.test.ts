@@ -55,3 +55,12 @@ describe('cli: model files', () => {
     assert.equal(text.code, EXIT.noLayer);
   });
 });
+
+describe('cli: model files keep stdout for results', () => {
+  it('jsfive\'s notes on HDF5 attributes it cannot decode go to stderr, so inspect --json stays JSON', async () => {
+    const { code, io } = await cli(['inspect', 'odd.h5', '--json'], { 'odd.h5': readFileSync(join(DIR, 'hdf5_odd_attributes.h5')) });
+    assert.equal(code, EXIT.noLayer);
+    assert.equal(JSON.parse(io.stdout).model.format, 'hdf5');
+    assert.match(io.stderr, /note from the HDF5 reader: Attribute odd type not implemented/);
+  });
+});
