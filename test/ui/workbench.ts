@@ -71,7 +71,9 @@ export async function openFile(relativePath: string): Promise<void> {
   await quickInput(page, 'Control+P', relativePath);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
   await page.keyboard.press('Enter');
-  await page.locator('.tab.active', { hasText: name }).waitFor();
+  // The active tab of the focused group: after a reload each group has an active tab, and Go to Line acts on the
+  // focused one only.
+  await page.locator('.editor-group-container.active .tab.active', { hasText: name }).waitFor();
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
 }
 
