@@ -1,22 +1,12 @@
 // Mutations for the reader fuzzer (fuzz-main.ts) and its seeded sample in hostile.test.ts.
 
+export { mulberry32 as mulberry } from '../../../src/core/random';
+
 /** One model file per reader family (the framework-written fixtures). */
 export const FUZZ_FIXTURES = [
   'npz_lstm_compressed.npz', 'safetensors_lstm_bidi.safetensors', 'pytorch_module_lstm_proj.pt', 'pytorch_rnn_relu_legacy.pt',
   'onnx_lstm_peepholes_bidi.onnx', 'keras_sequential.keras', 'keras_legacy_h5.h5',
 ];
-
-/** mulberry32: small, seeded, the same stream in every run. */
-export function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const INTERESTING = [0x00, 0xff, 0x7f, 0x80, 0x01, 0xfe, 0x40];
 
