@@ -21,6 +21,7 @@ import { RECOGNISER_TEMPLATES as MSG, templated } from './messages';
 import { cannotRunMessage, fillPlaceholders, groupKey, lineColumn, poisonMissing, missingFromDiagnostic, placeholderArray, roleShape, unreadableArrays, type UnreadableArray } from './completeness';
 import type { ArrayRole, Evidence, GateSlot, Recognition, RecognizedDense, RecognizedLayer } from './types';
 import { distractorKind, templatedUnrelated, unrelatedDiagnostics, UNRELATED_TEMPLATES, type UnrelatedArray } from './unrelated';
+import { findPrintedRun, kerasVersionFromPrintedRun, legacyDefaultGateActivation, legacyNumpyPrint, printedOutputLabel } from './keras-era';
 
 export type { Recognition, RecognizedLayer, RecognizedDense, SliceAnnotation, Evidence, GateSlot, ArrayRole, MissingArray, MissingReason } from './types';
 export type { UnrelatedArray, UnrelatedKind } from './unrelated';
@@ -44,12 +45,22 @@ interface Group {
 
 const FAMILY_TITLE: Record<Family, string> = { keras: 'Keras', pytorch: 'PyTorch', onnx: 'ONNX', tf1: 'TF1' };
 
-function groupNamed(arrays: readonly ExtractedArray[]): { groups: Group[]; pool: ExtractedArray[]; data: Array<{ info: NameInfo; array: ExtractedArray }>; distractors: UnrelatedArray[] } {
+interface GroupedArrays {
+  groups: Group[];
+  pool: ExtractedArray[];
+  data: Array<{ info: NameInfo; array: ExtractedArray }>;
+  distractors: UnrelatedArray[];
+  /** Unnamed arrays printed as a prediction or a computed value (`model.predict:`, `bias + X @ W:`). */
+  outputs: Array<{ array: ExtractedArray; label: string }>;
+}
+
+function groupNamed(arrays: readonly ExtractedArray[], text: string): GroupedArrays {
   const groups: Group[] = [];
   const open = new Map<string, Group>();
   const pool: ExtractedArray[] = [];
   const data: Array<{ info: NameInfo; array: ExtractedArray }> = [];
   const distractors: UnrelatedArray[] = [];
+  const outputs: GroupedArrays['outputs'] = [];
   for (const a of arrays) {
     const info = a.list ? undefined : classifyName(a);
     // Other layers' tensors named as such (attention, norms, embeddings, convolutions) never join a layer or the
@@ -60,7 +71,9 @@ function groupNamed(arrays: readonly ExtractedArray[]): { groups: Group[]; pool:
       continue;
     }
     if (!info) {
-      pool.push(a);
+      const label = printedOutputLabel(a, text);
+      if (label) outputs.push({ array: a, label });
+      else pool.push(a);
       continue;
     }
     if (info.family === 'data') {
@@ -78,7 +91,7 @@ function groupNamed(arrays: readonly ExtractedArray[]): { groups: Group[]; pool:
     }
     g.members.push({ info, array: a });
   }
-  return { groups, pool, data, distractors };
+  return { groups, pool, data, distractors, outputs };
 }
 
 function dirsOf(g: Group): DirectionTensors[] {
@@ -379,7 +392,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   const isStandIn = new Set<ExtractedArray>(standIns);
   // Names the text's own code or Keras 1 letters give (W_xh = rnn.weight_ih_l0; W, U, b): recognition reads those.
   const bound = new Map<number, string>();
-  const { groups, pool, data, distractors } = groupNamed(withoutCoveredEmbedded(bindNames(standIns.length ? [...parse.arrays, ...standIns] : parse.arrays, text, bound)));
+  const { groups, pool, data, distractors, outputs } = groupNamed(withoutCoveredEmbedded(bindNames(standIns.length ? [...parse.arrays, ...standIns] : parse.arrays, text, bound)), text);
   // Only arrays of the text are listed (a shape stand-in of an Embedding is not an array to point at).
   const unrelated: UnrelatedArray[] = distractors.filter((d) => d.arrayIndex < parse.arrays.length);
   const candidates: Candidate[] = [];
@@ -468,6 +481,9 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   for (const d of data) {
     diagnostics.push({ severity: 'info', range: d.array.range, ...templated('data-array', MSG.dataArray, d.info.written, shapeText(d.array.shape)) });
   }
+  for (const o of outputs) {
+    diagnostics.push({ severity: 'info', range: o.array.range, ...templated('printed-output', MSG.printedOutput, shapeText(o.array.shape), o.label) });
+  }
 
   if (isStandIn.size) {
     for (let k = candidates.length - 1; k >= 0; k--) {
@@ -508,6 +524,8 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     }
   }
   const matched = matchHints(recurrent, hints);
+  const legacyPrint = legacyNumpyPrint(parse.arrays, text);
+  const usedArrays = new Set(candidates.flatMap((c) => arraysOf(c).map((a) => a.index)));
 
   const layers: RecognizedLayer[] = [];
   const denses: RecognizedDense[] = [];
@@ -534,8 +552,9 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     if (applied.convention && !options.conventionOverride) c.convention = applied.convention;
     c.evidence.push(...applied.evidence);
     c.warnings.push(...applied.warnings);
-    const opts: FromNativeOptions = {
-      ...applied.options, name: c.name, units: c.units,
+    const era = kerasEra(c, hint, applied.options, legacyPrint);
+    let opts: FromNativeOptions = {
+      ...applied.options, ...era, name: c.name, units: c.units,
       ...(c.directions === 2 && c.family !== 'onnx' ? { bidirectional: true, merge: applied.merge ?? 'concat' } : {}),
       ...(c.family === 'pytorch' || c.family === 'onnx' ? {} : { bidirectional: c.directions === 2 }),
     };
@@ -549,6 +568,8 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
       c.warnings.push(fullPrintAdvice(c));
     }
     if (c.missing?.length) fillPlaceholders(c, c.missing, () => nextIndex++);
+    const settled = c.missing?.length ? undefined : settleHardSigmoidByPrintedRun(c, opts, parse.arrays, usedArrays, text);
+    if (settled) opts = { ...opts, kerasVersion: settled };
     let layer: RecurrentLayer;
     try {
       layer = fromNative(c.convention, c.cell, nativeTensors(c), opts);
@@ -615,6 +636,39 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   unrelated.sort((x, y) => x.arrayIndex - y.arrayIndex);
   const unrelatedNotes = unrelatedDiagnostics(unrelated, parse.arrays, fullName, shapeText);
   return { layers: finalLayers, dense: denses, models, slices, unrelated, diagnostics: [...unrelatedNotes, ...diagnostics] };
+}
+
+/**
+ * Keras ≤ 2.2 defaults for a paste that NumPy's print style dates before 2018: the gate activation the constructor
+ * leaves out is hard_sigmoid, Keras 2's definition. Nothing changes when the code names the activation or the version.
+ */
+function kerasEra(c: LayerCandidate, hint: Hints['layers'][number] | undefined, options: FromNativeOptions, legacyPrint: string | undefined): Partial<FromNativeOptions> {
+  if (!legacyPrint || (c.family !== 'keras' && c.family !== 'tf1') || c.cell === 'simple_rnn' || options.recurrentActivation !== undefined) return {};
+  if (c.convention !== 'keras') return {};
+  const evidence = legacyDefaultGateActivation(legacyPrint);
+  if (hint) c.evidence.push(evidence);
+  else c.warnings.push(evidence);
+  return { recurrentActivation: 'hard_sigmoid', kerasVersion: 2 };
+}
+
+/**
+ * hard_sigmoid whose Keras version nothing in the code pins: the layer's own output printed beside its input decides,
+ * when only one definition reproduces it. Returns the version, with the evidence added and the doubt withdrawn.
+ */
+function settleHardSigmoidByPrintedRun(c: LayerCandidate, opts: FromNativeOptions, arrays: readonly ExtractedArray[], used: ReadonlySet<number>, text: string): 2 | 3 | undefined {
+  if (!c.warnings.some((w) => w.code === 'keras-version-unknown')) return undefined;
+  const run = findPrintedRun(arrays, used, c.inputSize, c.units * c.directions, text);
+  if (!run) return undefined;
+  let found: ReturnType<typeof kerasVersionFromPrintedRun>;
+  try {
+    found = kerasVersionFromPrintedRun((version) => fromNative(c.convention, c.cell, nativeTensors(c), { ...opts, kerasVersion: version }), run);
+  } catch {
+    return undefined;
+  }
+  if (!found) return undefined;
+  c.warnings = c.warnings.filter((w) => w.code !== 'keras-version-unknown');
+  c.evidence.push(found.evidence);
+  return found.version;
 }
 
 /**
