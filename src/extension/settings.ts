@@ -1,7 +1,7 @@
 // Typed reads of the gateLens.* settings (declared in package.json "contributes.configuration").
 
 import * as vscode from 'vscode';
-import type { ConventionId } from '../core/conventions';
+import { isConventionId, type ConventionId } from '../core/conventions';
 
 export type HintStyle = 'inlay' | 'codelens' | 'both' | 'off';
 
@@ -40,7 +40,7 @@ export function maxFileSizeBytes(scope?: vscode.ConfigurationScope): number {
 
 export function defaultConvention(scope?: vscode.ConfigurationScope): ConventionId | undefined {
   const value = section(scope).get<string>('defaultConvention', 'auto');
-  return value === 'keras' || value === 'pytorch' || value === 'onnx' || value === 'tf1' || value === 'keras_cudnn' ? value : undefined;
+  return isConventionId(value) ? value : undefined;
 }
 
 export function kerasVersion(scope?: vscode.ConfigurationScope): '2' | '3' {

@@ -10,7 +10,10 @@
 //   TF1       tensorflow/python/ops/rnn_cell_impl.py LSTMCell.call (i, j, f, o = split; forget_bias; num_proj)
 
 import { resolveActivation, ActCode, type ResolvedActivation } from '../activations';
-import { CANONICAL_GATES, convention as conventionSpec, type CanonicalGate, type CellKind, type ConventionId, type ConventionSpec } from '../conventions';
+import { adapter, CANONICAL_GATES, convention as conventionSpec, type CanonicalGate, type CellKind, type ConventionId } from '../conventions';
+import { num, permuteRows, pyArray, type NumpyLayout as Layout } from './numpy-arrays';
+
+export { pyList } from './numpy-arrays';
 import type { InitialState, LayerActivations, RecurrentLayer, Sequence } from '../model';
 
 /** What the generator needs to know about the layer (a RecognizedLayer satisfies it). */
@@ -27,58 +30,6 @@ export interface NumpyOptions {
   readonly initialStates?: readonly InitialState[];
   /** Significant digits for the weights: undefined writes every float64 exactly (shortest round-trip form). */
   readonly digits?: number;
-}
-
-function num(value: number, digits?: number): string {
-  if (Number.isNaN(value)) return 'np.nan';
-  if (!Number.isFinite(value)) return value > 0 ? 'np.inf' : '-np.inf';
-  // JavaScript's shortest round-trip form parses back to the same double in Python.
-  return digits === undefined ? String(value) : String(Number(value.toPrecision(digits)));
-}
-
-/** A nested Python list literal for row-major `values` of `shape`. */
-export function pyList(values: ArrayLike<number>, shape: readonly number[], digits?: number): string {
-  const walk = (offset: number, axis: number): string => {
-    if (axis === shape.length) return num(values[offset], digits);
-    const stride = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-    const items: string[] = [];
-    for (let k = 0; k < shape[axis]; k++) items.push(walk(offset + k * stride, axis + 1));
-    const sep = axis === shape.length - 1 ? ', ' : `,\n${' '.repeat(4 + axis + 1)}`;
-    return `[${items.join(sep)}]`;
-  };
-  return shape.length === 0 ? num(values[0], digits) : walk(0, 0);
-}
-
-function pyArray(values: ArrayLike<number>, shape: readonly number[], digits?: number): string {
-  return `np.array(${pyList(values, shape, digits)}, dtype=np.float64)`;
-}
-
-/** Rows of the (G·H × K) canonical matrix, regrouped into the convention's gate order. */
-function permuteRows(matrix: Float64Array, K: number, units: number, order: readonly number[]): Float64Array {
-  const out = new Float64Array(matrix.length);
-  const block = units * K;
-  order.forEach((canonicalBlock, k) => out.set(matrix.subarray(canonicalBlock * block, (canonicalBlock + 1) * block), k * block));
-  return out;
-}
-
-function transpose(matrix: Float64Array, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(matrix.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = matrix[r * cols + c];
-  return out;
-}
-
-function add(a: Float64Array, b: Float64Array): Float64Array {
-  return a.map((v, k) => v + b[k]);
-}
-
-function concat(...parts: Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }
 
 /** Python identifier for a gate's activation variable: the convention's letter, unless it would shadow a state. */
@@ -137,31 +88,6 @@ class ActivationTable {
   }
 }
 
-interface DirectionParams {
-  /** Python assignments creating the arrays of this direction (or shared arrays on direction 0). */
-  readonly arrays: string[];
-  /** The dict literal passed to step() for this direction. */
-  readonly dict: string;
-}
-
-interface Layout {
-  readonly spec: ConventionSpec;
-  /** Packed axis length G·H and unit count. */
-  readonly GH: number;
-  readonly H: number;
-  readonly params: DirectionParams[];
-  /** Python for the packed input part x·W (+ its bias) and the recurrent part h·U (+ its bias), one time step. */
-  readonly xw: string;
-  readonly hu: (h: string) => string;
-  /** Python for the recurrent part of one gate block k on a given h (reset-before GRU). */
-  readonly huBlock: (h: string, k: number) => string;
-  /** TF1 computes the whole pre-activation with one matmul on concat([x, h]). */
-  readonly pre?: string;
-  /** Python for the projection of the LSTM output, if any. */
-  readonly project?: (h: string) => string;
-  readonly notes: string[];
-}
-
 function activationsFor(layer: RecurrentLayer, direction: number): LayerActivations {
   const acts = layer.activations;
   if (Array.isArray(acts)) return (acts as readonly LayerActivations[])[Math.min(direction, acts.length - 1)];
@@ -170,25 +96,13 @@ function activationsFor(layer: RecurrentLayer, direction: number): LayerActivati
 
 function buildLayout(input: NumpyLayerInput, digits: number | undefined): Layout {
   const { layer } = input;
-  // Keras 2 CuDNN layers compute exactly a Keras LSTM/GRU (reset_after) once converted; the CuDNN storage itself
-  // (per-gate reshaped kernels, 2·G·H bias) is written out as that Keras layer.
-  const id: ConventionId = input.convention === 'keras_cudnn' ? 'keras' : input.convention;
-  const spec = conventionSpec(id, layer.cell);
+  const spec = conventionSpec(input.convention, layer.cell);
   const H = layer.units;
   const G = CANONICAL_GATES[layer.cell].length;
-  const GH = G * H;
-  const I = layer.inputSize;
-  const Hr = layer.projSize ?? H;
   const canonical = CANONICAL_GATES[layer.cell];
   const order = spec.gateOrder.map((g) => canonical.indexOf(g.gate));
-  const D = layer.directions.length;
-  const notes: string[] = [];
-  if (input.convention === 'keras_cudnn') notes.push('Stored as Keras 2 CuDNN weights; written here as the equivalent Keras layer (tf_keras hdf5_format._convert_rnn_weights).');
-  const useBias = layer.useBias !== false;
-  const params: DirectionParams[] = [];
-  const blockSlice = (k: number) => `${k * H}:${(k + 1) * H}`;
-  const resetAfter = layer.cell === 'gru' ? layer.resetAfter !== false : true;
-
+  const I = layer.inputSize;
+  const Hr = layer.projSize ?? H;
   const perDir = layer.directions.map((w) => ({
     W: permuteRows(w.W, I, H, order),
     R: permuteRows(w.R, Hr, H, order),
@@ -196,102 +110,10 @@ function buildLayout(input: NumpyLayerInput, digits: number | undefined): Layout
     bR: permuteRows(w.bR, 1, H, order),
     w,
   }));
-
-  if (spec.id === 'keras') {
-    const prefix = (d: number) => (D === 2 ? (d === 0 ? 'forward_' : 'backward_') : '');
-    perDir.forEach((p, d) => {
-      const arrays = [
-        `${prefix(d)}kernel = ${pyArray(transpose(p.W, GH, I), [I, GH], digits)}  # (${I}, ${GH})`,
-        `${prefix(d)}recurrent_kernel = ${pyArray(transpose(p.R, GH, Hr), [Hr, GH], digits)}  # (${Hr}, ${GH})`,
-      ];
-      const gruTwoBiases = layer.cell === 'gru' && resetAfter;
-      if (useBias) {
-        if (gruTwoBiases) arrays.push(`${prefix(d)}bias = ${pyArray(concat(p.bW, p.bR), [2, GH], digits)}  # (2, ${GH}): input bias, recurrent bias`);
-        else arrays.push(`${prefix(d)}bias = ${pyArray(add(p.bW, p.bR), [GH], digits)}  # (${GH},)`);
-      }
-      const entries = [`'kernel': ${prefix(d)}kernel`, `'recurrent_kernel': ${prefix(d)}recurrent_kernel`];
-      if (useBias) entries.push(`'bias': ${prefix(d)}bias`);
-      params.push({ arrays, dict: `{${entries.join(', ')}}` });
-    });
-    const twoBiases = layer.cell === 'gru' && resetAfter;
-    return {
-      spec, GH, H, params, notes,
-      xw: `x_t @ p['kernel']${useBias ? (twoBiases ? ` + p['bias'][0]` : ` + p['bias']`) : ''}`,
-      hu: (h) => `${h} @ p['recurrent_kernel']${useBias && twoBiases ? ` + p['bias'][1]` : ''}`,
-      huBlock: (h, k) => `${h} @ p['recurrent_kernel'][:, ${blockSlice(k)}]${useBias && twoBiases ? ` + p['bias'][1][${blockSlice(k)}]` : ''}`,
-    };
-  }
-
-  if (spec.id === 'pytorch') {
-    perDir.forEach((p, d) => {
-      const sfx = `_l0${d === 1 ? '_reverse' : ''}`;
-      const arrays = [
-        `weight_ih${sfx} = ${pyArray(p.W, [GH, I], digits)}  # (${GH}, ${I})`,
-        `weight_hh${sfx} = ${pyArray(p.R, [GH, Hr], digits)}  # (${GH}, ${Hr})`,
-      ];
-      const entries = [`'weight_ih': weight_ih${sfx}`, `'weight_hh': weight_hh${sfx}`];
-      if (useBias) {
-        arrays.push(`bias_ih${sfx} = ${pyArray(p.bW, [GH], digits)}`, `bias_hh${sfx} = ${pyArray(p.bR, [GH], digits)}`);
-        entries.push(`'bias_ih': bias_ih${sfx}`, `'bias_hh': bias_hh${sfx}`);
-      }
-      if (p.w.proj && layer.projSize) {
-        arrays.push(`weight_hr${sfx} = ${pyArray(p.w.proj, [layer.projSize, H], digits)}  # (${layer.projSize}, ${H})`);
-        entries.push(`'weight_hr': weight_hr${sfx}`);
-      }
-      params.push({ arrays, dict: `{${entries.join(', ')}}` });
-    });
-    return {
-      spec, GH, H, params, notes,
-      xw: `p['weight_ih'] @ x_t${useBias ? ` + p['bias_ih']` : ''}`,
-      hu: (h) => `p['weight_hh'] @ ${h}${useBias ? ` + p['bias_hh']` : ''}`,
-      huBlock: (h, k) => `p['weight_hh'][${blockSlice(k)}] @ ${h}${useBias ? ` + p['bias_hh'][${blockSlice(k)}]` : ''}`,
-      project: layer.projSize ? (h) => `p['weight_hr'] @ ${h}` : undefined,
-    };
-  }
-
-  if (spec.id === 'onnx') {
-    const W = concat(...perDir.map((p) => p.W));
-    const R = concat(...perDir.map((p) => p.R));
-    const B = concat(...perDir.map((p) => concat(p.bW, p.bR)));
-    const arrays = [`W = ${pyArray(W, [D, GH, I], digits)}  # (${D}, ${GH}, ${I})`, `R = ${pyArray(R, [D, GH, Hr], digits)}  # (${D}, ${GH}, ${Hr})`, `B = ${pyArray(B, [D, 2 * GH], digits)}  # (${D}, ${2 * GH}): [Wb, Rb]`];
-    const hasPeephole = perDir.some((p) => p.w.peephole);
-    if (hasPeephole) {
-      // Canonical peepholes are i, f, o; ONNX stores P as i, o, f.
-      const P = concat(...perDir.map((p) => {
-        const c = p.w.peephole ?? new Float64Array(3 * H);
-        return concat(c.subarray(0, H), c.subarray(2 * H, 3 * H), c.subarray(H, 2 * H));
-      }));
-      arrays.push(`P = ${pyArray(P, [D, 3 * H], digits)}  # (${D}, ${3 * H}): peepholes i, o, f`);
-    }
-    perDir.forEach((_, d) => params.push({ arrays: d === 0 ? arrays : [], dict: `{'W': W[${d}], 'R': R[${d}], 'B': B[${d}]${hasPeephole ? `, 'P': P[${d}]` : ''}}` }));
-    return {
-      spec, GH, H, params, notes,
-      xw: `p['W'] @ x_t + p['B'][:${GH}]`,
-      hu: (h) => `p['R'] @ ${h} + p['B'][${GH}:]`,
-      huBlock: (h, k) => `p['R'][${blockSlice(k)}] @ ${h} + p['B'][${GH + k * H}:${GH + (k + 1) * H}]`,
-    };
-  }
-
-  // TF1 LSTMCell: one kernel on concat([x, h]); projection kernel (num_units, num_proj) applied as m @ kernel.
-  perDir.forEach((p, d) => {
-    const sfx = D === 2 ? (d === 0 ? '_fw' : '_bw') : '';
-    const kernel = concat(transpose(p.W, GH, I), transpose(p.R, GH, Hr));
-    const arrays = [`kernel${sfx} = ${pyArray(kernel, [I + Hr, GH], digits)}  # (${I} + ${Hr}, ${GH}): rows for x, then rows for h`, `bias${sfx} = ${pyArray(add(p.bW, p.bR), [GH], digits)}`];
-    const entries = [`'kernel': kernel${sfx}`, `'bias': bias${sfx}`];
-    if (p.w.proj && layer.projSize) {
-      arrays.push(`projection_kernel${sfx} = ${pyArray(transpose(p.w.proj, layer.projSize, H), [H, layer.projSize], digits)}  # (${H}, ${layer.projSize})`);
-      entries.push(`'projection_kernel': projection_kernel${sfx}`);
-    }
-    params.push({ arrays, dict: `{${entries.join(', ')}}` });
+  return adapter(input.convention).numpyLayout({
+    layer, spec, perDir, digits, H, I, Hr, GH: G * H, D: layer.directions.length, useBias: layer.useBias !== false,
+    resetAfter: layer.cell === 'gru' ? layer.resetAfter !== false : true, notes: [],
   });
-  return {
-    spec, GH, H, params, notes,
-    pre: `np.concatenate([x_t, h]) @ p['kernel'] + p['bias']`,
-    xw: `x_t @ p['kernel'][:${I}] + p['bias']`,
-    hu: (h) => `${h} @ p['kernel'][${I}:]`,
-    huBlock: (h, k) => `${h} @ p['kernel'][${I}:, ${blockSlice(k)}]`,
-    project: layer.projSize ? (h) => `${h} @ p['projection_kernel']` : undefined,
-  };
 }
 
 function resolveAll(layer: RecurrentLayer, table: ActivationTable, direction: number): { gate?: string; candidate: string; output?: string } {

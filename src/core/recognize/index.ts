@@ -1,7 +1,7 @@
 // The recogniser: arrays extracted from a document → recurrent layers (with the evidence for every decision and the
 // doubts as warnings), Dense heads, runnable stacks, and the user's own gate slices checked against the layout.
 
-import { convention as conventionSpec, gateRanges, type ConventionId } from '../conventions';
+import { adapter, convention as conventionSpec, gateRanges, type ConventionId } from '../conventions';
 import { fromNative, type FromNativeOptions, type NativeTensors } from '../convert';
 import { readHints, type Hints } from '../hints/constructors';
 import { analyseSlices } from '../hints/slices';
@@ -259,69 +259,17 @@ const T = (a: ExtractedArray, shape?: readonly number[]) => ({ shape: shape ?? a
 const isStandIn = (a: ExtractedArray): boolean => a.values.length > 0 && Number.isNaN(a.values[0]) && a.values.every(Number.isNaN);
 
 function nativeTensors(c: LayerCandidate): NativeTensors {
-  const out: NativeTensors = {};
-  if (c.convention === 'pytorch') {
-    c.tensors.forEach((t, d) => {
-      const suffix = d === 1 ? '_reverse' : '';
-      for (const [role, a] of Object.entries(t)) if (a) out[`${role}_l0${suffix}`] = T(a);
-    });
-  } else if (c.convention === 'onnx') {
-    const t = c.tensors;
-    if (t.length === 1 && t[0].W && t[0].W.shape.length === 3) {
-      for (const [role, a] of Object.entries(t[0])) if (a) out[role] = T(a);
-    } else {
-      // Rows-packed 2-D matrices read as ONNX: stack the directions on a leading D axis.
-      const D = t.length;
-      const stack = (role: string): { shape: number[]; data: Float64Array } | undefined => {
-        const parts = t.map((d) => d[role]).filter((a): a is ExtractedArray => !!a);
-        if (parts.length !== D) return undefined;
-        const data = new Float64Array(parts.reduce((s, a) => s + a.values.length, 0));
-        let o = 0;
-        for (const p of parts) { data.set(p.values, o); o += p.values.length; }
-        return { shape: [D, ...parts[0].shape], data };
-      };
-      const W = stack('W');
-      const R = stack('R');
-      if (W) out.W = W;
-      if (R) out.R = R;
-      const Wb = t.map((d) => d.Wb);
-      const Rb = t.map((d) => d.Rb);
-      if (Wb.every(Boolean) && Rb.every(Boolean)) {
-        const n = Wb[0]!.values.length;
-        const data = new Float64Array(D * 2 * n);
-        for (let d = 0; d < D; d++) { data.set(Wb[d]!.values, d * 2 * n); data.set(Rb[d]!.values, d * 2 * n + n); }
-        out.B = { shape: [D, 2 * n], data };
-      }
-      if (t[0].B) out.B = T(t[0].B);
-      if (t[0].P) out.P = T(t[0].P);
-    }
-  } else {
-    c.tensors.forEach((t, d) => {
-      const prefix = c.tensors.length === 2 ? (d === 0 ? 'forward_' : 'backward_') : '';
-      for (const [role, a] of Object.entries(t)) if (a) out[`${prefix}${role}`] = T(a);
-    });
-  }
-  return out;
+  return adapter(c.convention).candidateTensors(c.tensors.map((t) => Object.fromEntries(
+    Object.entries(t).filter((e): e is [string, ExtractedArray] => !!e[1]).map(([role, a]) => [role, { shape: a.shape, values: T(a).data }]))));
 }
 
 function roleDescription(role: string, c: LayerCandidate): string {
-  const titles: Record<string, string> = {
-    kernel: 'input kernel', recurrent_kernel: 'recurrent kernel', bias: 'bias', weight_ih: 'input weights', weight_hh: 'recurrent weights',
-    bias_ih: 'input bias', bias_hh: 'recurrent bias', weight_hr: 'projection weights', W: 'input weights W', R: 'recurrent weights R',
-    B: 'biases B = [Wb, Rb]', P: 'peepholes P', Wb: 'input bias Wb', Rb: 'recurrent bias Rb',
-  };
   const spec = conventionSpec(c.convention, c.cell);
-  return `${titles[role] ?? role} of ${c.name} — ${spec.framework} ${cellTitle(c.cell)}, ${c.units} units, input size ${c.inputSize}`;
+  return `${adapter(c.convention).roleTitles[role] ?? role} of ${c.name} — ${spec.framework} ${cellTitle(c.cell)}, ${c.units} units, input size ${c.inputSize}`;
 }
 
 function packedAxisOf(role: string, a: ExtractedArray, c: LayerCandidate): number | undefined {
-  if (c.convention === 'pytorch') return role === 'weight_hr' ? undefined : 0;
-  if (c.convention === 'onnx') {
-    if (role === 'P') return undefined;
-    return a.shape.length >= 2 ? 1 : 0;
-  }
-  if (role === 'bias') return a.shape.length - 1;
-  return 1;
+  return adapter(c.convention).packedAxisOf(role, a.shape);
 }
 
 /**

@@ -2,7 +2,7 @@
 // stored per document, recognition re-runs with conventionOverride and every label follows.
 
 import * as vscode from 'vscode';
-import { CONVENTIONS, type ConventionId } from '../../core/conventions';
+import { ADAPTERS, CONVENTIONS, isConventionId, type ConventionId } from '../../core/conventions';
 import type { Recognition } from '../../core/recognize/types';
 import type { DocumentAnalyzer } from '../analyzer';
 import { cellName } from '../labels';
@@ -21,11 +21,6 @@ export interface ChooseConventionResult {
   readonly recognition: Recognition | undefined;
 }
 
-const IDS: readonly ConventionId[] = ['keras', 'pytorch', 'onnx', 'tf1', 'keras_cudnn'];
-
-function isConventionId(value: unknown): value is ConventionId {
-  return typeof value === 'string' && (IDS as readonly string[]).includes(value);
-}
 
 export async function chooseConventionCommand(analyzer: DocumentAnalyzer, views: StepViews, arg: unknown): Promise<ChooseConventionResult | undefined> {
   const target = await resolveTarget(analyzer, arg);
@@ -38,10 +33,10 @@ export async function chooseConventionCommand(analyzer: DocumentAnalyzer, views:
     const cells = new Set(analysis.recognition.layers.map((l) => l.cell));
     const items = [
       { label: vscode.l10n.t('Automatic'), description: current ? '' : vscode.l10n.t('current'), detail: vscode.l10n.t('Let Gate Lens decide from names, shapes and bias patterns.'), id: 'auto' as const },
-      ...IDS.map((id) => {
+      ...ADAPTERS.map(({ id, title }) => {
         const specs = CONVENTIONS.filter((c) => c.id === id && (cells.size === 0 || cells.has(c.cell)));
         return {
-          label: CONVENTIONS.find((c) => c.id === id)?.framework.replace(/ CuDNN(LSTM|GRU)$/, ' CuDNN') ?? id,
+          label: title,
           description: id === current ? vscode.l10n.t('current') : '',
           detail: specs.map((s) => `${cellName(s.cell)}: ${s.gateOrder.map((g) => g.label).join(', ')} (${s.packedAxis === 'columns' ? vscode.l10n.t('columns') : vscode.l10n.t('rows')})`).join(' · ') || vscode.l10n.t('No layout for the cells in this file.'),
           id,

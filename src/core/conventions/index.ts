@@ -1,0 +1,48 @@
+// The registry of conventions: how each framework stores a recurrent layer. One adapter per convention
+// (./<id>.ts) holds every fact and every piece of code that differs between frameworks; everything else (the
+// conversion, the recogniser, the code generator, the editor's labels and pickers, docs/conventions.md) reads
+// this registry instead of testing ids. Adding a convention = one adapter file + its line in ADAPTERS + fixtures.
+
+import { kerasAdapter } from './keras';
+import { kerasCudnnAdapter } from './keras_cudnn';
+import { onnxAdapter } from './onnx';
+import { pytorchAdapter } from './pytorch';
+import { tf1Adapter } from './tf1';
+import type { CellKind, ConventionAdapter, ConventionSpec } from './types';
+
+/** Every convention, in the order pickers, settings and the docs table list them. */
+export const ADAPTERS = [kerasAdapter, kerasCudnnAdapter, pytorchAdapter, onnxAdapter, tf1Adapter] as const;
+
+export type ConventionId = (typeof ADAPTERS)[number]['id'];
+
+export const CONVENTION_IDS: readonly ConventionId[] = ADAPTERS.map((a) => a.id);
+
+export function isConventionId(value: unknown): value is ConventionId {
+  return typeof value === 'string' && (CONVENTION_IDS as readonly string[]).includes(value);
+}
+
+const BY_ID = new Map<string, ConventionAdapter<ConventionId>>(ADAPTERS.map((a) => [a.id, a as ConventionAdapter<ConventionId>]));
+
+export function adapter(id: ConventionId): ConventionAdapter<ConventionId> {
+  const a = BY_ID.get(id);
+  if (!a) throw new Error(`No convention ${id} is registered.`);
+  return a;
+}
+
+/** Every registry row (framework × cell). */
+export const CONVENTIONS: readonly ConventionSpec[] = ADAPTERS.flatMap((a) => a.cells.map((c): ConventionSpec => ({ ...c, id: a.id })));
+
+export function convention(id: ConventionId, cell: CellKind): ConventionSpec {
+  const spec = CONVENTIONS.find((c) => c.id === id && c.cell === cell);
+  if (!spec) throw new Error(`No ${cell} layout is defined for the ${id} convention.`);
+  return spec;
+}
+
+export function conventionsFor(cell: CellKind): ConventionSpec[] {
+  return CONVENTIONS.filter((c) => c.cell === cell);
+}
+
+export { CANONICAL_GATES, gateCount, gateRanges, gateTitle, type GateRange } from './gates';
+export type {
+  BiasLayout, CanonicalGate, CellKind, ConventionAdapter, ConventionSpec, Dim, GateSpec, PackedAxis, TensorSpec, Capabilities, SourceLink,
+} from './types';
