@@ -218,8 +218,8 @@ if (process.argv.includes('--check')) {
     await p.waitForSelector('#gl-cancel', { state: 'visible', timeout: 2000 }).catch(() => undefined);
     expect(await p.isVisible('#gl-progress-bar') && (await p.textContent('#gl-progress')).includes('Running lstm…'), `${caseId}: progress shows bar and message`);
     await p.click('#gl-cancel');
-    const cancel = await p.evaluate(() => window.__previewSent.filter((m) => m.type === 'cancel').pop());
-    expect(cancel && cancel.runId === 99 && !(await p.isVisible('#gl-cancel')), `${caseId}: Cancel posts cancel for run 99`);
+    const cancel = await p.evaluate(() => window.__previewSent.filter((m) => m.rpc === 'request' && m.method === 'cancelRun').pop());
+    expect(cancel && cancel.params.runId === 99 && !(await p.isVisible('#gl-cancel')), `${caseId}: Cancel posts cancel for run 99`);
     await p.evaluate(() => window.postMessage({ type: 'error', runId: 100, message: 'Layer lstm is no longer in weights.py.' }, '*'));
     await p.waitForSelector('#gl-error', { state: 'visible', timeout: 2000 }).catch(() => undefined);
     expect((await p.textContent('#gl-error')).includes('no longer in weights.py') && (await p.getAttribute('#gl-error', 'role')) === 'alert', `${caseId}: host error shown in the alert region`);

@@ -16,6 +16,8 @@ export async function loadCore(root = resolve(dirname(fileURLToPath(import.meta.
   ];
   if (existsSync(join(root, 'src/core/fast32.ts'))) lines.push("export * as fast32 from './src/core/fast32';");
   if (existsSync(join(root, 'src/core/forward.ts'))) lines.push("export * as forward from './src/core/forward';");
+  if (existsSync(join(root, 'src/protocol/channel.ts'))) lines.push("export * as channel from './src/protocol/channel';");
+  if (existsSync(join(root, 'src/worker/analysis.ts'))) lines.push("export { analyzeText } from './src/worker/analysis';");
   const outfile = join(root, 'out/bench/core.cjs');
   await esbuild.build({
     stdin: { contents: lines.join('\n'), resolveDir: root, loader: 'ts' },

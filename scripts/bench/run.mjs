@@ -6,6 +6,7 @@
 //   npm run bench -- --wall        report wall-clock instead of process CPU time
 //   npm run bench -- --no-parse    skip the parsing benchmark (scripts/bench/parse.mjs) that otherwise runs last
 //   npm run bench -- --no-text     skip the text-pipeline benchmark (scripts/bench/text-pipeline.mjs) that runs after it
+//   npm run bench -- --no-worker   skip the stateful-worker benchmark (scripts/bench/worker-runs.mjs) that runs last
 //   npm run bench -- --no-chromium skip the Chromium column (headless /usr/bin/chromium, scripts/bench/chromium.mjs)
 //   npm run bench -- --engines=gatelens-f64,numpy-f64   only these engines (a quick look; full runs keep them all)
 //   npm run bench -- --cases=H=128,stream               only cases whose name contains one of these strings
@@ -437,6 +438,13 @@ async function main() {
   if (existsSync(textPipeline) && !args.includes('--no-text')) {
     log('\nText pipeline benchmark (scripts/bench/text-pipeline.mjs):');
     const r = spawnSync(process.execPath, [textPipeline, ...args.filter((a) => a === '--json' || a === '--quick')], { stdio: 'inherit', cwd: root });
+    if (r.status !== 0) process.exitCode = r.status ?? 1;
+  }
+  // A second run of the same 512-unit layer in the product's stateful worker against the first (cold caches).
+  const workerRuns = join(root, 'scripts/bench/worker-runs.mjs');
+  if (existsSync(workerRuns) && !args.includes('--no-worker')) {
+    log('\nStateful worker benchmark (scripts/bench/worker-runs.mjs):');
+    const r = spawnSync(process.execPath, [workerRuns, ...args.filter((a) => a === '--json' || a === '--quick')], { stdio: 'inherit', cwd: root });
     if (r.status !== 0) process.exitCode = r.status ?? 1;
   }
 }

@@ -108,9 +108,15 @@ window.acquireVsCodeApi = () => ({
         inputs: [{ arrayIndex: 3, name: 'x_seq', shape: [1, spec.steps, spec.I] }] });
       const request = { layerId: 'layer-0', input: { kind: 'random', steps: spec.steps, seed: 0 } };
       if (params.get('autorun') !== '0') setTimeout(() => { for (const trace of runTrace(request)) send({ type: 'trace', trace, request }); }, 0);
-    } else if (m.type === 'run') {
+    } else if (m.rpc === 'request' && m.method === 'run') {
+      // The typed channel (src/protocol/channel.ts): traces arrive as messages, then the request's answer.
       send({ type: 'progress', runId: runId + 1, message: 'Running…', fraction: 0.5 });
-      setTimeout(() => { for (const trace of runTrace(m.request)) send({ type: 'trace', trace, request: m.request }); }, 50);
+      setTimeout(() => {
+        for (const trace of runTrace(m.params)) send({ type: 'trace', trace, request: m.params });
+        send({ rpc: 'result', id: m.id, result: { runId } });
+      }, 50);
+    } else if (m.rpc === 'request' && m.method === 'cancelRun') {
+      send({ rpc: 'result', id: m.id, result: undefined });
     }
   },
 });

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { ConventionId } from '../core/conventions';
 import { analyzeText } from '../worker/analysis';
-import { WORKER_ERRORS, type Analysis, type AnalyzeOptions } from '../worker/protocol';
+import { WORKER_ERRORS, type Analysis, type AnalyzeOptions, type SourceId } from '../worker/protocol';
 import { CancelledError, WorkerClient, WorkerError } from './workerClient';
 import * as settings from './settings';
 
@@ -22,10 +22,19 @@ const OVERRIDES_KEY = 'gateLens.conventionOverrides';
 interface Entry {
   readonly version: number;
   readonly optionsKey: string;
+  readonly options: AnalyzeOptions;
+  /** What the worker keeps this analysis under (the worker has it only if it made it, or was sent it for a run). */
+  readonly source: SourceId;
   readonly promise: Promise<Analysis | undefined>;
   readonly cancel: vscode.CancellationTokenSource;
   value?: Analysis;
   settled: boolean;
+}
+
+/** A document's analysis as the worker knows it: its id there, and how to send it again (a fresh worker holds nothing). */
+export interface WorkerSource {
+  readonly id: SourceId;
+  load(token?: vscode.CancellationToken): Promise<unknown>;
 }
 
 export interface AnalysisEvent {
@@ -104,8 +113,9 @@ export class DocumentAnalyzer implements vscode.Disposable {
     if (existing && existing.version === document.version && existing.optionsKey === optionsKey) return existing.promise;
     existing?.cancel.cancel();
     const cancel = new vscode.CancellationTokenSource();
-    const entry: Entry = { version: document.version, optionsKey, cancel, settled: false, promise: Promise.resolve(undefined) };
-    (entry as { promise: Promise<Analysis | undefined> }).promise = this.compute(document, options, cancel.token).then(
+    const source: SourceId = { uri: key, revision: `${document.version}:${optionsKey}` };
+    const entry: Entry = { version: document.version, optionsKey, options, source, cancel, settled: false, promise: Promise.resolve(undefined) };
+    (entry as { promise: Promise<Analysis | undefined> }).promise = this.compute(document, source, options, cancel.token).then(
       (analysis) => {
         entry.value = analysis;
         entry.settled = true;
@@ -122,7 +132,25 @@ export class DocumentAnalyzer implements vscode.Disposable {
     return entry.promise;
   }
 
-  private async compute(document: vscode.TextDocument, options: AnalyzeOptions, token: vscode.CancellationToken): Promise<Analysis | undefined> {
+  /**
+   * The worker's handle on `analysis` of this document (what runs name instead of sending the layer), or undefined
+   * when there is no worker or the analysis is not the document's current one.
+   */
+  workerSource(document: vscode.TextDocument, analysis: Analysis): WorkerSource | undefined {
+    const entry = this.entries.get(document.uri.toString());
+    const worker = this.worker;
+    if (!worker || !entry || entry.value !== analysis) return undefined;
+    return {
+      id: entry.source,
+      load: (token) => {
+        // Text of another version would be kept under this revision's name: refuse, the caller re-analyses.
+        if (document.version !== entry.version || document.isClosed) return Promise.reject(new CancelledError('The document changed during the run.'));
+        return worker.analyze(entry.source, document.getText(), entry.options, token);
+      },
+    };
+  }
+
+  private async compute(document: vscode.TextDocument, source: SourceId, options: AnalyzeOptions, token: vscode.CancellationToken): Promise<Analysis | undefined> {
     const text = document.getText();
     // Characters, not bytes: reading the length is free, and UTF-8 never has fewer bytes than UTF-16 code units
     // for the ASCII text weights are written in.
@@ -133,7 +161,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
     this.analysesRun++;
     if (this.worker && (this.forceWorker || text.length > INLINE_PARSE_LIMIT)) {
       try {
-        return await this.worker.analyze(text, options, token);
+        return await this.worker.analyze(source, text, options, token);
       } catch (error) {
         if (error instanceof CancelledError) throw error;
         // A host without workers (some web hosts) still gets an answer, just on this thread.
@@ -180,6 +208,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
     const key = uri.toString();
     this.entries.get(key)?.cancel.cancel();
     this.entries.delete(key);
+    this.worker?.forget(key);
     const timer = this.timers.get(key);
     if (timer) clearTimeout(timer);
     this.timers.delete(key);

@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { HostToWebview, WebviewToHost } from '../protocol/messages';
+import type { Envelope } from '../protocol/channel';
 import { DocumentAnalyzer } from './analyzer';
 import { COPY_PRINT_OPTIONS_COMMAND, GateCodeActionProvider } from './codeActions';
 import { GateCodeLensProvider } from './codeLens';
@@ -26,7 +27,7 @@ import { CancelledError, WorkerClient } from './workerClient';
 export interface LoggedMessage {
   readonly kind: SessionKind;
   readonly direction: 'sent' | 'received';
-  readonly message: HostToWebview | WebviewToHost;
+  readonly message: HostToWebview | WebviewToHost | Envelope;
 }
 
 /** What activate() returns: enough for the extension-host tests to observe the webview round trip and the worker. */
@@ -55,7 +56,7 @@ export function messageLog(mode: vscode.ExtensionMode): { messages: LoggedMessag
   const messages: LoggedMessage[] = [];
   const emitter = new vscode.EventEmitter<LoggedMessage>();
   if (mode !== vscode.ExtensionMode.Test) return { messages, emitter, log: () => undefined };
-  const log = (kind: SessionKind, direction: 'sent' | 'received', message: HostToWebview | WebviewToHost) => {
+  const log = (kind: SessionKind, direction: 'sent' | 'received', message: HostToWebview | WebviewToHost | Envelope) => {
     const entry = { kind, direction, message };
     if (messages.length >= MESSAGE_LOG_SIZE) messages.splice(0, messages.length - MESSAGE_LOG_SIZE + 1);
     messages.push(entry);

@@ -7,8 +7,9 @@ import type { RecognizedLayer } from '../core/recognize/types';
 import type { RunRequest, TracePayload } from '../protocol/messages';
 import { runTraced } from '../worker/analysis';
 import { buildInitialStates, buildSequence } from '../worker/inputs';
-import type { Analysis } from '../worker/protocol';
-import type { WorkerClient } from './workerClient';
+import { WORKER_ERRORS, type Analysis } from '../worker/protocol';
+import type { WorkerSource } from './analyzer';
+import { WorkerError, type WorkerClient } from './workerClient';
 
 /** Runs longer than this many steps show a cancellable notification; shorter ones finish before it could render. */
 export const PROGRESS_STEPS = 512;
@@ -69,6 +70,8 @@ export function tracePayloads(runId: number, layer: RecognizedLayer, input: Sequ
 
 export interface RunContext {
   readonly worker: WorkerClient | undefined;
+  /** The analysis as the worker holds it: with it the run sends the layer's id, not the layer. */
+  readonly source?: WorkerSource;
   readonly onProgress?: (runId: number, fraction: number) => void;
 }
 
@@ -76,20 +79,29 @@ export interface RunContext {
 export async function runLayerRequest(ctx: RunContext, analysis: Analysis, layer: RecognizedLayer, request: RunRequest, token?: vscode.CancellationToken, runId = newRunId()): Promise<RunOutcome> {
   const input = buildSequence(request.input, layer.inputSize, analysis.parse.arrays);
   const initialStates = buildInitialStates(request.initialState, layer);
-  const job = { layer: layer.layer, input, initialStates };
   const progress = (fraction: number) => ctx.onProgress?.(runId, fraction);
-  let result: LayerResult;
-  if (ctx.worker) {
-    try {
-      result = await ctx.worker.run(job, token, progress);
-    } catch (error) {
-      if (!/Workers are not available/.test(String(error))) throw error;
-      result = runTraced(job, progress);
-    }
-  } else {
-    result = runTraced(job, progress);
-  }
+  const result = (ctx.worker && ctx.source && (await runInWorker(ctx.worker, ctx.source, request, token, progress))) || runTraced({ layer: layer.layer, input, initialStates }, progress);
   return { runId, layer, input, result, traces: tracePayloads(runId, layer, input, result, initialStates) };
+}
+
+/**
+ * Runs in the worker on the analysis it holds; sends the document again when the worker does not hold it (a small
+ * document analysed on this thread, a worker restarted after a cancel). Undefined when the host has no workers.
+ */
+async function runInWorker(worker: WorkerClient, source: WorkerSource, request: RunRequest, token: vscode.CancellationToken | undefined, progress: (fraction: number) => void): Promise<LayerResult | undefined> {
+  const job = { source: source.id, request };
+  try {
+    try {
+      return await worker.run(job, token, progress);
+    } catch (error) {
+      if (!(error instanceof WorkerError && error.code === WORKER_ERRORS.sourceMissing)) throw error;
+      await source.load(token);
+      return await worker.run(job, token, progress);
+    }
+  } catch (error) {
+    if (error instanceof WorkerError && error.code === WORKER_ERRORS.unavailable) return undefined;
+    throw error;
+  }
 }
 
 /** The same, behind a cancellable notification when the sequence is long. */
@@ -105,6 +117,7 @@ export function runWithProgress(ctx: RunContext, analysis: Analysis, layer: Reco
         const subs = [progressToken.onCancellationRequested(() => linked.cancel()), token?.onCancellationRequested(() => linked.cancel())];
         const inner: RunContext = {
           worker: ctx.worker,
+          source: ctx.source,
           onProgress: (id, fraction) => {
             reporter.report({ increment: (fraction - reported) * 100 });
             reported = fraction;

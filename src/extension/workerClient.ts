@@ -1,10 +1,14 @@
 // The host's handle on the parse/run worker: started lazily on the first job, one job in flight at a time (the
-// worker is single-threaded anyway), cancellation by terminating the worker — a synchronous parse or forward pass
-// cannot be interrupted any other way — after which the queued jobs go to a fresh worker.
+// worker is single-threaded anyway, and a queued job can then be cancelled without the worker ever seeing it),
+// requests and answers over the shared typed channel (src/protocol/channel.ts).
+// Cancelling a run asks the worker to stop between chunks, keeping what it holds; a job that does not stop within
+// CANCEL_GRACE_MS (a parse cannot be interrupted) is ended by terminating the worker — a fresh one starts for the
+// next job, and runs re-send their source when the new worker answers 'source-missing'.
 
 import * as vscode from 'vscode';
 import { Worker } from 'node:worker_threads';
-import { WORKER_ERRORS, type Analysis, type AnalyzeOptions, type RunJob, type WorkerErrorCode, type WorkerRequest, type WorkerResponse } from '../worker/protocol';
+import { CHANNEL_ERRORS, ChannelError, RequestClient } from '../protocol/channel';
+import { WORKER_ERRORS, type Analysis, type AnalyzeOptions, type SourceId, type SourceRun, type WorkerErrorCode, type WorkerMethods } from '../worker/protocol';
 import type { LayerResult } from '../core/model';
 
 export class CancelledError extends Error {
@@ -25,67 +29,82 @@ export class WorkerError extends Error {
   }
 }
 
+/** How long a cancelled job may take to stop on its own before the worker is terminated. */
+export const CANCEL_GRACE_MS = 150;
+
 interface Job {
-  readonly request: WorkerRequest;
+  readonly start: (client: RequestClient<WorkerMethods>, token: vscode.CancellationToken) => Promise<unknown>;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
-  readonly onProgress?: (fraction: number) => void;
+  readonly cancel: vscode.CancellationTokenSource;
+  /** Whether the worker can stop this job between chunks; otherwise a cancel terminates the worker at once. */
+  readonly cooperative: boolean;
 }
-
-type RequestBody = { kind: 'analyze'; utf8: Uint8Array; options: AnalyzeOptions } | { kind: 'run'; job: RunJob };
 
 export class WorkerClient implements vscode.Disposable {
   private worker: Worker | undefined;
+  private client: RequestClient<WorkerMethods> | undefined;
   private readonly queue: Job[] = [];
   private current: Job | undefined;
-  private nextId = 1;
-  /** Jobs sent to a worker, for the tests: proves the worker path ran. */
+  /** A cancelled job the worker has not finished yet: the next job waits for it (or for the grace timer). */
+  private draining: Promise<unknown> | undefined;
+  /** Jobs the worker answered, for the tests: proves the worker path ran. */
   jobsCompleted = 0;
+  /** Workers started, for the tests: a cancelled run must not cost the worker (and what it holds). */
+  workersStarted = 0;
 
   constructor(private readonly scriptUri: vscode.Uri) {}
 
-  analyze(text: string, options: AnalyzeOptions, token?: vscode.CancellationToken): Promise<Analysis> {
+  /** Parses and recognises `text` in the worker, which keeps the result under `source` for later runs. */
+  analyze(source: SourceId, text: string, options: AnalyzeOptions, token?: vscode.CancellationToken): Promise<Analysis> {
     // UTF-8 round-trips every UTF-16 code unit one for one (a lone surrogate becomes U+FFFD, also one unit), so
-    // the worker's offsets are the document's.
-    return this.submit({ kind: 'analyze', utf8: new TextEncoder().encode(text), options }, token) as Promise<Analysis>;
+    // the worker's offsets are the document's. The bytes are moved, not copied.
+    const utf8 = new TextEncoder().encode(text);
+    return this.submit((client, t) => client.request('analyze', { source, utf8, options }, { token: t, transfer: [utf8.buffer as ArrayBuffer] }), false, token) as Promise<Analysis>;
   }
 
-  run(job: RunJob, token?: vscode.CancellationToken, onProgress?: (fraction: number) => void): Promise<LayerResult> {
-    return this.submit({ kind: 'run', job }, token, onProgress) as Promise<LayerResult>;
+  /** Runs a layer of a source the worker holds (see analyze); fails with 'source-missing' when it holds no such revision. */
+  run(job: SourceRun, token?: vscode.CancellationToken, onProgress?: (fraction: number) => void): Promise<LayerResult> {
+    return this.submit((client, t) => client.request('run', job, { token: t, onProgress }), true, token) as Promise<LayerResult>;
   }
 
-  private submit(body: RequestBody, token?: vscode.CancellationToken, onProgress?: (fraction: number) => void): Promise<unknown> {
+  /** Drops the worker's copy of a source (the document was closed). */
+  forget(uri: string): void {
+    if (this.worker) void this.submit((client) => client.request('forget', { uri }), true).catch(() => undefined);
+  }
+
+  private submit(start: Job['start'], cooperative: boolean, token?: vscode.CancellationToken): Promise<unknown> {
     if (token?.isCancellationRequested) return Promise.reject(new CancelledError());
     return new Promise((resolve, reject) => {
-      const job: Job = { request: { id: this.nextId++, ...body } as WorkerRequest, resolve, reject, onProgress };
+      const cancel = new vscode.CancellationTokenSource();
       const subscription = token?.onCancellationRequested(() => this.cancel(job));
-      const settle = <T>(fn: (v: T) => void) => (v: T) => {
-        subscription?.dispose();
-        fn(v);
-      };
-      this.queue.push({ ...job, resolve: settle(resolve), reject: settle(reject) });
+      const settle =
+        <T,>(fn: (v: T) => void) =>
+        (v: T) => {
+          subscription?.dispose();
+          cancel.dispose();
+          fn(v);
+        };
+      const job: Job = { start, resolve: settle(resolve), reject: settle(reject), cancel, cooperative };
+      this.queue.push(job);
       this.pump();
     });
   }
 
   private cancel(job: Job): void {
-    const queued = this.queue.findIndex((j) => j.request.id === job.request.id);
+    const queued = this.queue.indexOf(job);
     if (queued >= 0) {
-      this.queue.splice(queued, 1)[0].reject(new CancelledError());
+      this.queue.splice(queued, 1);
+      job.reject(new CancelledError());
       return;
     }
-    if (this.current?.request.id === job.request.id) {
-      const running = this.current;
-      this.current = undefined;
-      void this.worker?.terminate();
-      this.worker = undefined;
-      running.reject(new CancelledError());
-      this.pump();
-    }
+    if (this.current !== job) return;
+    // The channel settles the request as cancelled and tells the worker; see start() for the rest.
+    job.cancel.cancel();
   }
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
+  private ensureWorker(): RequestClient<WorkerMethods> {
+    if (this.worker && this.client) return this.client;
     // Node takes a file path, a Web Worker a URL string; the web shim's Worker accepts the latter.
     const location = this.scriptUri.scheme === 'file' && typeof process !== 'undefined' && !process.env.GATE_LENS_WEB ? this.scriptUri.fsPath : this.scriptUri.toString(true);
     let worker: Worker;
@@ -94,58 +113,112 @@ export class WorkerClient implements vscode.Disposable {
     } catch (error) {
       throw new WorkerError(WORKER_ERRORS.unavailable, error instanceof Error ? error.message : String(error));
     }
-    worker.on('message', (message) => this.onMessage(worker, message as WorkerResponse));
-    worker.on('error', (error) => this.onCrash(worker, new WorkerError(WORKER_ERRORS.exited, error instanceof Error ? error.message : String(error))));
+    const client = new RequestClient<WorkerMethods>((message, transfer) => worker.postMessage(message, transfer ?? []));
+    worker.on('message', (message) => {
+      if (worker === this.worker) client.receive(message);
+    });
+    const crashed = (message: string) => {
+      if (worker !== this.worker) return;
+      this.worker = undefined;
+      this.client = undefined;
+      client.failAll(WORKER_ERRORS.exited, message);
+    };
+    worker.on('error', (error) => crashed(error instanceof Error ? error.message : String(error)));
     // A worker that ends on its own (out of memory, a crash in the runtime) must not leave its job hanging.
-    worker.on('exit', (code) => this.onCrash(worker, new WorkerError(WORKER_ERRORS.exited, `The Gate Lens worker stopped (exit code ${String(code)}).`)));
+    worker.on('exit', (code) => crashed(`The Gate Lens worker stopped (exit code ${String(code)}).`));
     worker.unref?.();
     this.worker = worker;
-    return worker;
+    this.client = client;
+    this.workersStarted++;
+    return client;
+  }
+
+  private terminate(): void {
+    const client = this.client;
+    void this.worker?.terminate();
+    this.worker = undefined;
+    this.client = undefined;
+    client?.failAll(CHANNEL_ERRORS.closed, 'The Gate Lens worker was restarted.');
   }
 
   private pump(): void {
-    if (this.current || this.queue.length === 0) return;
+    if (this.current || this.draining || this.queue.length === 0) return;
     const job = this.queue.shift() as Job;
     this.current = job;
+    let answer: Promise<unknown>;
     try {
-      // The analyze text is moved, not copied; run inputs are copied, since the host keeps the layer for later runs.
-      this.ensureWorker().postMessage(job.request, job.request.kind === 'analyze' ? [job.request.utf8.buffer as ArrayBuffer] : []);
+      answer = job.start(this.ensureWorker(), job.cancel.token);
     } catch (error) {
       this.current = undefined;
       job.reject(error instanceof Error ? error : new Error(String(error)));
       this.pump();
-    }
-  }
-
-  private onMessage(worker: Worker, message: WorkerResponse): void {
-    const job = this.current;
-    if (worker !== this.worker || !job || job.request.id !== message.id) return;
-    if (message.kind === 'progress') {
-      job.onProgress?.(message.fraction);
       return;
     }
-    this.current = undefined;
-    this.jobsCompleted++;
-    if (message.kind === 'error') job.reject(new WorkerError(message.code, message.message));
-    else if (message.kind === 'analyze') job.resolve(message.analysis);
-    else job.resolve(message.result);
-    this.pump();
+    // Settles when the worker has answered (or was terminated): only then may the next job go.
+    const finished = new Promise<void>((done) => {
+      answer.then(
+        (value) => {
+          this.jobsCompleted++;
+          job.resolve(value);
+          done();
+        },
+        (error: unknown) => {
+          if (error instanceof ChannelError && error.code === CHANNEL_ERRORS.cancelled) {
+            // Settled by the cancel; the worker may still be busy with it. Wait for it briefly, then stop it.
+            job.reject(new CancelledError());
+            if (job.cooperative) this.drain(done);
+            else {
+              this.terminate();
+              done();
+            }
+            return;
+          }
+          if (error instanceof ChannelError) job.reject(new WorkerError(error.code, error.message));
+          else job.reject(error instanceof Error ? error : new Error(String(error)));
+          done();
+        },
+      );
+    });
+    void finished.then(() => {
+      if (this.current === job) this.current = undefined;
+      this.pump();
+    });
   }
 
-  private onCrash(worker: Worker, error: Error): void {
-    if (worker !== this.worker) return;
-    this.worker = undefined;
-    const job = this.current;
-    this.current = undefined;
-    job?.reject(error);
-    this.pump();
+  /**
+   * After a cancel: the worker answers nothing more for that request, so a cheap probe (forget of no URI, queued
+   * behind the cancelled job in the worker) tells when it is free; if that takes longer than the grace period, the
+   * worker is terminated.
+   */
+  private drain(done: () => void): void {
+    const client = this.client;
+    if (!client) {
+      done();
+      return;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const free = new Promise<void>((resolve) => {
+      client.request('forget', { uri: '' }).then(
+        () => resolve(),
+        () => resolve(),
+      );
+      timer = setTimeout(() => {
+        if (this.client === client) this.terminate();
+        resolve();
+      }, CANCEL_GRACE_MS);
+    });
+    this.draining = free;
+    void free.then(() => {
+      clearTimeout(timer);
+      this.draining = undefined;
+      done();
+    });
   }
 
   dispose(): void {
-    void this.worker?.terminate();
-    this.worker = undefined;
     for (const job of this.queue.splice(0)) job.reject(new CancelledError());
-    this.current?.reject(new CancelledError());
+    this.current?.cancel.cancel();
     this.current = undefined;
+    this.terminate();
   }
 }

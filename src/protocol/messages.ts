@@ -4,6 +4,7 @@
 
 import type { CellKind, ConventionId } from '../core/conventions';
 import type { GateSlot, Evidence } from '../core/recognize/types';
+import { isEnvelope, type Envelope } from './channel';
 import { isRunRequest } from './validate';
 
 export const PROTOCOL_VERSION = 1;
@@ -85,23 +86,44 @@ export type HostToWebview =
   | { readonly type: 'trace'; readonly trace: TracePayload; readonly request?: RunRequest }
   | { readonly type: 'setConvention'; readonly convention: ConventionId }
   | { readonly type: 'goToStep'; readonly step: number }
-  | { readonly type: 'error'; readonly runId?: number; readonly message: string };
+  /** A run the host started failed; `code` says why for programs (WORKER_ERRORS, the core's codes), `message` for people. */
+  | { readonly type: 'error'; readonly runId?: number; readonly code?: string; readonly message: string };
 
 export type WebviewToHost =
   | { readonly type: 'ready'; readonly protocol: number }
   | { readonly type: 'selectLayer'; readonly layerId: string }
-  | { readonly type: 'run'; readonly request: RunRequest }
-  | { readonly type: 'cancel'; readonly runId: number }
   | { readonly type: 'conventionChanged'; readonly convention: ConventionId }
   | { readonly type: 'copy'; readonly text: string; readonly what: string }
   | { readonly type: 'revealArray'; readonly arrayIndex: number }
   /** Copy the NumPy forward pass of the layer shown, on the input of the run shown. */
   | { readonly type: 'copyForwardPass' };
 
+/**
+ * What the webview asks of the host over the typed channel (src/protocol/channel.ts): answered once, with a result
+ * or an error {code, message}. The traces themselves arrive as `trace` messages, as for runs the host starts.
+ */
+export interface WebviewMethods {
+  /** Runs the request on the document shown; answers with its run id once its traces are posted (null: superseded or cancelled). */
+  readonly run: { readonly params: RunRequest; readonly result: { readonly runId: number } | null };
+  /** Stops a run (one the webview asked for, or one a command started) by the id its progress messages carry. */
+  readonly cancelRun: { readonly params: { readonly runId: number }; readonly result: void };
+}
+
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
   if (typeof value !== 'object' || value === null) return false;
   const t = (value as { type?: unknown }).type;
-  // A run request is checked whole: the host builds inputs from it.
-  if (t === 'run') return isRunRequest((value as { request?: unknown }).request);
-  return t === 'ready' || t === 'selectLayer' || t === 'run' || t === 'cancel' || t === 'conventionChanged' || t === 'copy' || t === 'revealArray' || t === 'copyForwardPass';
+  return t === 'ready' || t === 'selectLayer' || t === 'conventionChanged' || t === 'copy' || t === 'revealArray' || t === 'copyForwardPass';
+}
+
+/** A channel envelope from the webview whose params are exactly what its method takes (a run request is checked whole). */
+export function isWebviewEnvelope(value: unknown): value is Envelope {
+  if (!isEnvelope(value)) return false;
+  if (value.rpc === 'cancel') return true;
+  if (value.rpc !== 'request') return false;
+  if (value.method === 'run') return isRunRequest(value.params);
+  if (value.method === 'cancelRun') {
+    const runId = (value.params as { runId?: unknown } | null)?.runId;
+    return typeof runId === 'number' && Number.isSafeInteger(runId);
+  }
+  return false;
 }

@@ -28,7 +28,8 @@
 // a test that reads them after a step should wait for the expected text rather than read once.
 
 import { gateTitle, type CanonicalGate, type CellKind, convention as conventionSpec } from '../core/conventions';
-import { PROTOCOL_VERSION, type HostToWebview, type WebviewToHost } from '../protocol/messages';
+import { PROTOCOL_VERSION, type HostToWebview, type WebviewMethods, type WebviewToHost } from '../protocol/messages';
+import { CHANNEL_ERRORS, ChannelError, RequestClient, type Envelope } from '../protocol/channel';
 import { Heatmap, LinePlot, readThemeColors, type ChartHost, type ThemeColors } from './charts';
 import { stepAsNumpy } from './copytext';
 import { clear, el, setText } from './dom';
@@ -47,7 +48,7 @@ import {
 import '../../media/webview.css';
 
 interface VsCodeApi {
-  postMessage(message: WebviewToHost): void;
+  postMessage(message: WebviewToHost | Envelope): void;
   getState(): unknown;
   setState(state: unknown): void;
 }
@@ -60,6 +61,8 @@ const CELL_NAMES: Record<CellKind, string> = { lstm: 'LSTM', gru: 'GRU', simple_
 // Called once and kept in this closure: the API object must not leak to other scripts (webview security guidance).
 const vscode: VsCodeApi = acquireVsCodeApi();
 const post = (m: WebviewToHost): void => vscode.postMessage(m);
+/** Requests to the host (run, cancelRun), answered with a result or an error {code, message}. */
+const host = new RequestClient<WebviewMethods>((m) => vscode.postMessage(m));
 
 /**
  * User Timing marks for scripts/bench/responsiveness.mjs (where a first render's time goes). The newest of each
@@ -363,12 +366,16 @@ function startRun(): void {
   const parsed = requestFromForm(state);
   if (!parsed.ok) { dispatch({ type: 'runFailed', message: t(parsed.error, ...parsed.args) }); return; }
   dispatch({ type: 'runStarted', message: t('run.running') });
-  post({ type: 'run', request: parsed.value });
+  host.request('run', parsed.value).catch((error: unknown) => {
+    // A cancel is the user's own doing, not a failure to show.
+    if (error instanceof ChannelError && error.code === CHANNEL_ERRORS.cancelled) return;
+    dispatch({ type: 'runFailed', message: error instanceof Error ? error.message : String(error) });
+  });
 }
 
 runForm.addEventListener('submit', (e) => { e.preventDefault(); startRun(); });
 cancelButton.addEventListener('click', () => {
-  if (state.run.runId !== undefined) post({ type: 'cancel', runId: state.run.runId });
+  if (state.run.runId !== undefined) host.request('cancelRun', { runId: state.run.runId }).catch(() => undefined);
   dispatch({ type: 'cancel' });
 });
 revealButton.addEventListener('click', () => {
@@ -875,6 +882,7 @@ function onMessage(m: HostToWebview): void {
 }
 
 window.addEventListener('message', (e: MessageEvent) => {
+  if (host.receive(e.data)) return;
   const m = e.data as HostToWebview | undefined;
   if (m && typeof m === 'object' && typeof (m as { type?: unknown }).type === 'string') onMessage(m);
 });

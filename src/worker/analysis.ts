@@ -5,6 +5,7 @@ import { extractArrays } from '../core/parse';
 import { recognize } from '../core/recognize';
 import { runLayer } from '../core/forward';
 import type { InitialState, LayerResult, DirectionTrace, Sequence } from '../core/model';
+import { CHANNEL_ERRORS, ChannelError } from '../protocol/channel';
 import type { Analysis, AnalyzeOptions, RunJob } from './protocol';
 
 export function analyzeText(text: string, options: AnalyzeOptions): Analysis {
@@ -19,14 +20,18 @@ export function analyzeText(text: string, options: AnalyzeOptions): Analysis {
  */
 const CHUNK_STEPS = 2048;
 
-/** Runs one layer with a full trace; reports progress between chunks on long single-direction sequences. */
-export function runTraced(job: RunJob, onProgress?: (fraction: number) => void): LayerResult {
+/**
+ * Runs one layer with a full trace, one chunk per step of the generator (so callers can report progress or stop
+ * between chunks); short or bidirectional sequences are one chunk.
+ */
+function* tracedChunks(job: RunJob, onProgress?: (fraction: number) => void): Generator<void, LayerResult> {
   const { layer, input } = job;
   const chunkable = layer.directions.length === 1 && !layer.goBackwards && !layer.reverse && input.batch === 1 && input.steps > CHUNK_STEPS;
   if (!chunkable) return runLayer(layer, input, { trace: true, initialStates: job.initialStates });
   const parts: LayerResult[] = [];
   let state: InitialState | undefined = job.initialStates?.[0];
   for (let start = 0; start < input.steps; start += CHUNK_STEPS) {
+    if (start > 0) yield;
     const steps = Math.min(CHUNK_STEPS, input.steps - start);
     const chunk: Sequence = { data: input.data.subarray(start * input.features, (start + steps) * input.features), batch: 1, steps, features: input.features };
     const part = runLayer(layer, chunk, { trace: true, initialStates: state ? [state] : undefined });
@@ -35,6 +40,29 @@ export function runTraced(job: RunJob, onProgress?: (fraction: number) => void):
     onProgress?.((start + steps) / input.steps);
   }
   return concatResults(parts);
+}
+
+/** Runs one layer with a full trace on this thread; reports progress between chunks on long sequences. */
+export function runTraced(job: RunJob, onProgress?: (fraction: number) => void): LayerResult {
+  const chunks = tracedChunks(job, onProgress);
+  for (;;) {
+    const next = chunks.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * The same, letting other messages in between chunks (a macrotask each), so a cancel message can arrive: when
+ * `cancelled()` turns true the run stops with a 'cancelled' error and the worker is free for the next job.
+ */
+export async function runTracedCancellable(job: RunJob, cancelled: () => boolean, onProgress?: (fraction: number) => void): Promise<LayerResult> {
+  const chunks = tracedChunks(job, onProgress);
+  for (;;) {
+    const next = chunks.next();
+    if (next.done) return next.value;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (cancelled()) throw new ChannelError(CHANNEL_ERRORS.cancelled, 'Cancelled');
+  }
 }
 
 function concatSequences(parts: readonly Sequence[]): Sequence {

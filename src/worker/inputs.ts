@@ -6,6 +6,13 @@ import type { CellKind } from '../core/conventions';
 import type { InitialState, Sequence } from '../core/model';
 import type { ExtractedArray } from '../core/parse/types';
 import type { InputSource, RunRequest } from '../protocol/messages';
+import { GateLensError } from '../core/model';
+import { WORKER_ERRORS } from './protocol';
+
+/** An input that does not fit the layer: code 'bad-input' (what the host and webview act on), the reason for people. */
+function badInput(message: string): GateLensError {
+  return new GateLensError(WORKER_ERRORS.badInput, message);
+}
 
 /** The few facts about a layer that choosing an input needs (RecognizedLayer satisfies it). */
 export interface RecognizedLayerLike {
@@ -65,15 +72,15 @@ export function buildSequence(source: InputSource, inputSize: number, arrays: re
   switch (source.kind) {
     case 'array': {
       const array = arrays[source.arrayIndex];
-      if (!array) throw new Error(`Array #${source.arrayIndex} is not in the document any more.`);
+      if (!array) throw badInput(`Array #${source.arrayIndex} is not in the document any more.`);
       const steps = sequenceSteps(array.shape, inputSize);
-      if (steps === undefined) throw new Error(`${array.name ?? 'The array'} has shape (${array.shape.join(', ')}); an input for this layer needs ${inputSize} feature${inputSize === 1 ? '' : 's'} per step.`);
+      if (steps === undefined) throw badInput(`${array.name ?? 'The array'} has shape (${array.shape.join(', ')}); an input for this layer needs ${inputSize} feature${inputSize === 1 ? '' : 's'} per step.`);
       return { data: Float64Array.from(array.values), batch: 1, steps, features: inputSize };
     }
     case 'values': {
-      if (source.features !== inputSize) throw new Error(`The values have ${source.features} features per step; this layer takes ${inputSize}.`);
-      if (!(Number.isInteger(source.steps) && source.steps > 0)) throw new Error(`The input needs at least one step (got ${source.steps}).`);
-      if (source.data.length !== source.steps * source.features) throw new Error(`Expected ${source.steps * source.features} values (${source.steps} steps × ${source.features}), got ${source.data.length}.`);
+      if (source.features !== inputSize) throw badInput(`The values have ${source.features} features per step; this layer takes ${inputSize}.`);
+      if (!(Number.isInteger(source.steps) && source.steps > 0)) throw badInput(`The input needs at least one step (got ${source.steps}).`);
+      if (source.data.length !== source.steps * source.features) throw badInput(`Expected ${source.steps * source.features} values (${source.steps} steps × ${source.features}), got ${source.data.length}.`);
       checkNumbers(source.data, 'Input value', source.features);
       return { data: Float64Array.from(source.data), batch: 1, steps: source.steps, features: inputSize };
     }
@@ -91,9 +98,9 @@ export function buildInitialStates(request: RunRequest['initialState'], layer: R
   const states: InitialState[] = [];
   for (let d = 0; d < layer.directions; d++) {
     if (request.kind === 'values') {
-      if (request.h && request.h.length !== hWidth) throw new Error(`Initial h needs ${hWidth} values, got ${request.h.length}.`);
-      if (request.c && request.c.length !== layer.units) throw new Error(`Initial c needs ${layer.units} values, got ${request.c.length}.`);
-      if (request.c && layer.cell !== 'lstm') throw new Error(`An initial c applies to an LSTM; this layer is a ${layer.cell}.`);
+      if (request.h && request.h.length !== hWidth) throw badInput(`Initial h needs ${hWidth} values, got ${request.h.length}.`);
+      if (request.c && request.c.length !== layer.units) throw badInput(`Initial c needs ${layer.units} values, got ${request.c.length}.`);
+      if (request.c && layer.cell !== 'lstm') throw badInput(`An initial c applies to an LSTM; this layer is a ${layer.cell}.`);
       if (request.h) checkNumbers(request.h, 'Initial h value', hWidth);
       if (request.c) checkNumbers(request.c, 'Initial c value', layer.units);
       states.push({ h: request.h ? Float64Array.from(request.h) : undefined, c: layer.cell === 'lstm' && request.c ? Float64Array.from(request.c) : undefined });
@@ -114,7 +121,7 @@ function checkNumbers(values: ArrayLike<unknown>, what: string, width: number): 
     const v = values[k];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       const where = width > 1 && what === 'Input value' ? ` (step ${Math.floor(k / width)}, feature ${k % width})` : ` ${k}`;
-      throw new Error(`${what}${where} is ${typeof v === 'string' ? JSON.stringify(v) : String(v)}: every value must be a finite number.`);
+      throw badInput(`${what}${where} is ${typeof v === 'string' ? JSON.stringify(v) : String(v)}: every value must be a finite number.`);
     }
   }
 }

@@ -1,10 +1,14 @@
-// Messages between the extension host and the parse/run worker. Both sides import this file; the payloads are
-// structured-cloned (typed arrays survive), so the recognised layers arrive ready for the forward pass.
+// The methods of the parse/run worker, typed for both sides of the channel (src/protocol/channel.ts). The worker is
+// stateful: it keeps each source's analysis, so a run names a source and a layer id instead of cloning the layer,
+// and the forward pass's caches (plan, validation, packed weights — keyed by the layer's identity) hit from the
+// second run on.
 
 import type { ConventionId } from '../core/conventions';
 import type { InitialState, LayerResult, RecurrentLayer, Sequence } from '../core/model';
 import type { ParseResult } from '../core/parse/types';
 import type { Recognition } from '../core/recognize/types';
+import { CHANNEL_ERRORS } from '../protocol/channel';
+import type { RunRequest } from '../protocol/messages';
 
 export interface AnalyzeOptions {
   /** The user's choice for this document (Choose Convention); wins over everything the recogniser infers. */
@@ -29,37 +33,52 @@ export interface RunJob {
 }
 
 /**
+ * What the worker keeps an analysis under. `uri` names the source (a text document's URI; model files later), and
+ * `revision` says which content and options it was made from (for a text document: its version and the analysis
+ * options), so a run can never use the analysis of another version.
+ */
+export interface SourceId {
+  readonly uri: string;
+  readonly revision: string;
+}
+
+/** A run of one layer of a source the worker holds: the layer travels as its id, the input as its description. */
+export interface SourceRun {
+  readonly source: SourceId;
+  readonly request: RunRequest;
+}
+
+/**
  * Why a worker job failed, for the host to act on (it never matches on the message, which is for people): the
- * core's own GateLensError codes ('unknown-activation' …) pass through; these are the worker's.
+ * core's own GateLensError codes ('unknown-activation' …) and the channel's (CHANNEL_ERRORS) pass through; these
+ * are the worker's.
  */
 export const WORKER_ERRORS = {
   /** Anything the core did not name: a bug, or memory. */
-  internal: 'internal',
+  internal: CHANNEL_ERRORS.internal,
   /** The worker thread stopped on its own (crash, out of memory). */
   exited: 'worker-exited',
   /** The host cannot start workers at all (some web hosts): the caller runs the job on its own thread. */
   unavailable: 'workers-unavailable',
+  /** The worker does not hold this source (never sent, evicted, or the worker was restarted): send it again. */
+  sourceMissing: 'source-missing',
+  /** The source has no layer with this id. */
+  layerMissing: 'layer-missing',
+  /** The input or initial state of a run does not fit the layer (the message says how). */
+  badInput: 'bad-input',
 } as const;
 
 export type WorkerErrorCode = string;
 
-/** The error response for a failed job: the core's code when it gave one, else 'internal'. */
-export function errorResponse(id: number, error: unknown): WorkerResponse {
-  const named = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
-  const code = typeof named === 'string' ? named : WORKER_ERRORS.internal;
-  return { id, kind: 'error', code, message: error instanceof Error ? error.message : String(error) };
+/** The worker's methods, typed for both sides of the channel. */
+export interface WorkerMethods {
+  /** Parses and recognises a text, keeps the analysis under `source` and answers a copy of it. */
+  readonly analyze: { readonly params: { readonly source: SourceId; readonly utf8: Uint8Array; readonly options: AnalyzeOptions }; readonly result: Analysis };
+  /** Runs a layer of a source the worker holds, with a full trace. */
+  readonly run: { readonly params: SourceRun; readonly result: LayerResult; readonly progress: number };
+  /** Drops what the worker holds for a URI (the document was closed). */
+  readonly forget: { readonly params: { readonly uri: string }; readonly result: void };
 }
-
-export type WorkerRequest =
-  /** The text travels as UTF-8 bytes in a transferred buffer: posting a 20 MB string would copy it on the host thread. */
-  | { readonly id: number; readonly kind: 'analyze'; readonly utf8: Uint8Array; readonly options: AnalyzeOptions }
-  | { readonly id: number; readonly kind: 'run'; readonly job: RunJob };
-
-export type WorkerResponse =
-  | { readonly id: number; readonly kind: 'analyze'; readonly analysis: Analysis }
-  | { readonly id: number; readonly kind: 'run'; readonly result: LayerResult }
-  | { readonly id: number; readonly kind: 'progress'; readonly fraction: number }
-  | { readonly id: number; readonly kind: 'error'; readonly code: WorkerErrorCode; readonly message: string };
 
 /**
  * Every ArrayBuffer under `value` (typed arrays in parse results, layers and traces), each once, for the transfer

@@ -93,23 +93,24 @@ describe('Gate Lens lifecycle', () => {
     }
   });
 
-  it('receives a worker failure with its code', async () => {
+  it('receives worker failures with their codes: a source it does not hold, a layer the source does not have', async () => {
     const api = await gateLensApi();
     assert.ok(api.worker);
     const { document } = await openExample('seed_keras_lstm.py');
     const analysis = await api.analyzer.get(document);
-    const layer = analysis?.recognition.layers[0]?.layer;
-    assert.ok(layer);
-    const broken = { ...layer, activations: { gate: { name: 'not-an-activation' }, candidate: { name: 'tanh' }, output: { name: 'tanh' } } };
-    const failure = await api.worker.run({ layer: broken, input: { data: new Float64Array([0.5]), batch: 1, steps: 1, features: 1 } }).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
+    assert.ok(analysis);
+    const source = api.analyzer.workerSource(document, analysis);
+    assert.ok(source);
+    const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Partial<WorkerError>);
+    const input = { kind: 'zeros', steps: 1 } as const;
+    const missing = await failure(api.worker.run({ source: { uri: source.id.uri, revision: 'no-such-revision' }, request: { layerId: analysis.recognition.layers[0].id, input } }));
     // The extension's own WorkerError class (this suite bundles a copy of the sources, so no instanceof).
-    const error = failure as Partial<WorkerError>;
-    assert.equal(error.name, 'WorkerError', `a WorkerError, got ${String(failure)}`);
-    assert.equal(error.code, 'unknown-activation');
-    assert.match(error.message ?? '', /not-an-activation/);
+    assert.equal(missing?.name, 'WorkerError', `a WorkerError, got ${String(missing)}`);
+    assert.equal(missing?.code, 'source-missing');
+    await source.load();
+    const noLayer = await failure(api.worker.run({ source: source.id, request: { layerId: 'no-such-layer', input } }));
+    assert.equal(noLayer?.code, 'layer-missing');
+    assert.match(noLayer?.message ?? '', /no-such-layer/);
     assert.equal(api.logger.name, 'Gate Lens');
   });
 });

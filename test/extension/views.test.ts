@@ -72,23 +72,28 @@ describe('Gate Lens step-through views', () => {
     assert.equal((trace.message as Extract<HostToWebview, { type: 'trace' }>).trace.h.byteLength, 5000 * 3 * 8);
   });
 
-  it('cancels a run in the worker and the next job still runs', async () => {
+  it('cancels a run in the worker between chunks; the worker and the analysis it holds survive for the next run', async () => {
     const api = await gateLensApi();
     const worker = api.worker;
     assert.ok(worker);
     const analysis = await api.analyzer.get(document);
-    const layer = analysis?.recognition.layers[0]?.layer;
-    assert.ok(layer);
-    const steps = 400000;
+    assert.ok(analysis);
+    const source = api.analyzer.workerSource(document, analysis);
+    assert.ok(source, 'the current analysis has a worker source');
+    await source.load();
+    const layerId = analysis.recognition.layers[0]?.id;
+    assert.ok(layerId);
+    const started = worker.workersStarted;
     const cancel = new vscode.CancellationTokenSource();
     const progress: number[] = [];
-    const run = worker.run({ layer, input: { data: new Float64Array(steps), batch: 1, steps, features: 1 } }, cancel.token, (f) => {
+    const run = worker.run({ source: source.id, request: { layerId, input: { kind: 'zeros', steps: 400000 } } }, cancel.token, (f) => {
       progress.push(f);
       cancel.cancel();
     });
     await assert.rejects(run, (e: Error) => e.name === 'CancelledError');
     assert.ok(progress.length >= 1 && progress[0] < 1, 'cancelled midway, after the first chunk');
-    const after = await worker.run({ layer, input: { data: new Float64Array([0.83467698]), batch: 1, steps: 1, features: 1 } });
-    assertClose(Array.from(after.finalStates[0].h), (await seedExpected()).h, 1e-9, 'h after restart');
+    const after = await worker.run({ source: source.id, request: { layerId, input: { kind: 'values', steps: 1, features: 1, data: [0.83467698] } } });
+    assertClose(Array.from(after.finalStates[0].h), (await seedExpected()).h, 1e-9, 'h after the cancelled run');
+    assert.equal(worker.workersStarted, started, 'the run stopped between chunks: no new worker, no re-sent document');
   });
 });

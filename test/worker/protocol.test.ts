@@ -1,8 +1,7 @@
 // The transfer list the worker hands to postMessage: every ArrayBuffer under a result, each once, collected in one
 // walk (the old walk copied its set of buffers at every node: 16k arrays took seconds).
 import * as assert from 'node:assert/strict';
-import { GateLensError } from '../../src/core/model';
-import { errorResponse, transferables, WORKER_ERRORS } from '../../src/worker/protocol';
+import { transferables } from '../../src/worker/protocol';
 
 /** How many times a Set is iterated (spread, Array.from, for…of) while `fn` runs. */
 function countSetIterations<T>(fn: () => T): { result: T; iterations: number } {
@@ -40,13 +39,5 @@ describe('worker transfer list (src/worker/protocol transferables)', () => {
     const sab = new Float64Array(new SharedArrayBuffer(8));
     const found = transferables({ loop, sab, bare: shared, text: 'x', n: 1, none: null });
     assert.deepEqual(found, [shared, own.buffer]);
-  });
-});
-
-describe('worker error responses (src/worker/protocol errorResponse)', () => {
-  it('carries the core’s error code, or "internal", with the message for people', () => {
-    assert.deepEqual(errorResponse(3, new GateLensError('unknown-activation', 'Unknown activation "x".')), { id: 3, kind: 'error', code: 'unknown-activation', message: 'Unknown activation "x".' });
-    assert.deepEqual(errorResponse(4, new RangeError('Invalid array length')), { id: 4, kind: 'error', code: WORKER_ERRORS.internal, message: 'Invalid array length' });
-    assert.deepEqual(errorResponse(5, 'thrown string'), { id: 5, kind: 'error', code: WORKER_ERRORS.internal, message: 'thrown string' });
   });
 });

@@ -3,7 +3,10 @@
 
 import * as vscode from 'vscode';
 import type { ConventionId } from '../../core/conventions';
-import { isWebviewToHost, PROTOCOL_VERSION, type HostToWebview, type InputCandidate, type LayerSummary, type RunRequest, type WebviewToHost } from '../../protocol/messages';
+import { serveRequests, toErrorBody, type Envelope } from '../../protocol/channel';
+import { isWebviewEnvelope, isWebviewToHost, PROTOCOL_VERSION, type HostToWebview, type InputCandidate, type LayerSummary, type RunRequest, type WebviewMethods, type WebviewToHost } from '../../protocol/messages';
+import { GateLensError } from '../../core/model';
+import { WORKER_ERRORS } from '../../worker/protocol';
 import { defaultInput, inputCandidates } from '../../worker/inputs';
 import type { Analysis } from '../../worker/protocol';
 import type { DocumentAnalyzer } from '../analyzer';
@@ -21,7 +24,7 @@ export interface SessionServices {
   readonly analyzer: DocumentAnalyzer;
   readonly worker: WorkerClient | undefined;
   /** Every message in both directions, for the extension-host tests. */
-  readonly log: (kind: SessionKind, direction: 'sent' | 'received', message: HostToWebview | WebviewToHost) => void;
+  readonly log: (kind: SessionKind, direction: 'sent' | 'received', message: HostToWebview | WebviewToHost | Envelope) => void;
   /** The "Gate Lens" log: failures nobody awaits. */
   readonly logger?: vscode.LogOutputChannel;
 }
@@ -88,6 +91,22 @@ export class WebviewSession implements vscode.Disposable {
   private disposed = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly runs = new Map<number, vscode.CancellationTokenSource>();
+  /** Answers the webview's requests (run, cancelRun) over the typed channel. */
+  private readonly serve = serveRequests<WebviewMethods>(
+    (message) => {
+      this.services.log(this.kind, 'sent', message);
+      void this.webview.postMessage(message);
+    },
+    {
+      run: async (request) => {
+        const outcome = await this.run(request, newRunId(), undefined, false);
+        return outcome ? { runId: outcome.runId } : null;
+      },
+      cancelRun: ({ runId }) => {
+        this.runs.get(runId)?.cancel();
+      },
+    },
+  );
   private newestRunId = 0;
   document: vscode.TextDocument | undefined;
   selectedLayerId: string | undefined;
@@ -135,20 +154,24 @@ export class WebviewSession implements vscode.Disposable {
    * With `early`, the run starts at once on `early.document` while VS Code is still creating the webview: the worker
    * computes in parallel, and every message waits for `early.deliverAfter` (the document shown) and for `ready`.
    */
-  async run(request: RunRequest, runId = newRunId(), early?: EarlyRun): Promise<RunOutcome | undefined> {
+  async run(request: RunRequest, runId = newRunId(), early?: EarlyRun, postErrors = true): Promise<RunOutcome | undefined> {
     const document = early?.document ?? this.document;
     const delivery = early ? early.deliverAfter.then(() => this.ready) : Promise.resolve();
     this.newestRunId = Math.max(this.newestRunId, runId);
     if (!document) {
+      const message = vscode.l10n.t('Open a document with recurrent weights first.');
+      if (!postErrors) throw new GateLensError('no-document', message);
       await delivery;
-      await this.post({ type: 'error', runId, message: vscode.l10n.t('Open a document with recurrent weights first.') });
+      await this.post({ type: 'error', runId, code: 'no-document', message });
       return undefined;
     }
     const analysis = await this.services.analyzer.get(document);
     const layer = analysis && layerById(analysis, request.layerId);
     if (!analysis || !layer) {
+      const message = vscode.l10n.t('Layer {0} is no longer in {1}.', request.layerId, lastFileName(document.uri));
+      if (!postErrors) throw new GateLensError(WORKER_ERRORS.layerMissing, message);
       await delivery;
-      await this.post({ type: 'error', runId, message: vscode.l10n.t('Layer {0} is no longer in {1}.', request.layerId, lastFileName(document.uri)) });
+      await this.post({ type: 'error', runId, code: WORKER_ERRORS.layerMissing, message });
       return undefined;
     }
     this.selectedLayerId = layer.id;
@@ -162,6 +185,7 @@ export class WebviewSession implements vscode.Disposable {
     try {
       const ctx = {
         worker: this.services.worker,
+        source: this.services.analyzer.workerSource(document, analysis),
         onProgress: (id: number, fraction: number) => {
           if (delivering) void this.post(progressMessage(id, fraction));
           else heldFraction = fraction;
@@ -190,8 +214,9 @@ export class WebviewSession implements vscode.Disposable {
       return outcome;
     } catch (error) {
       if (error instanceof CancelledError) return undefined;
-      const message = error instanceof Error ? error.message : String(error);
-      await this.post({ type: 'error', runId, message });
+      // Asked for over the channel: the answer carries the error.
+      if (!postErrors) throw error;
+      await this.post({ type: 'error', runId, ...toErrorBody(error) });
       throw error;
     } finally {
       this.runs.delete(runId);
@@ -221,6 +246,11 @@ export class WebviewSession implements vscode.Disposable {
   }
 
   private async receive(raw: unknown): Promise<void> {
+    if (isWebviewEnvelope(raw)) {
+      this.services.log(this.kind, 'received', raw);
+      this.serve(raw);
+      return;
+    }
     if (!isWebviewToHost(raw)) return;
     this.services.log(this.kind, 'received', raw);
     const message: WebviewToHost = raw;
@@ -231,12 +261,6 @@ export class WebviewSession implements vscode.Disposable {
           break;
         case 'selectLayer':
           this.selectedLayerId = message.layerId;
-          break;
-        case 'run':
-          await this.run(message.request);
-          break;
-        case 'cancel':
-          this.runs.get(message.runId)?.cancel();
           break;
         case 'conventionChanged':
           this.viewedConvention = message.convention;
