@@ -2,7 +2,7 @@
 // `run` runs the recognised stack on an input and prints the outputs, final state and optionally every step.
 // Results go to stdout, messages to stderr; exit codes are part of the interface (see HELP).
 
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { extname, basename } from 'node:path';
 import { convention as conventionSpec, type ConventionId } from '../core/conventions';
 import { runModel } from '../core/forward';
@@ -19,12 +19,13 @@ import { decodeText, DecodeError } from './decode';
 import { InputError, parseInputJson, parseStateJson, type NumberArray } from './input';
 import { ChunkedWriter, cells, plural, writeRowsJson, writeTraceHuman, writeTraceJson, type TracedLayer } from './run-output';
 import { version } from '../../package.json';
+import { CONVERT_HELP, convertCommand } from './convert';
 
 /** Default --max-size: the text reader's own limit (core/parse DEFAULT_MAX_BYTES), so both say the same. */
 const DEFAULT_MAX_MB = DEFAULT_MAX_BYTES / (1024 * 1024);
 const MB = 1024 * 1024;
 
-export const EXIT = { ok: 0, usage: 1, unreadable: 2, noLayer: 3, runError: 4, incomplete: 5 } as const;
+export const EXIT = { ok: 0, usage: 1, unreadable: 2, noLayer: 3, runError: 4, incomplete: 5, refused: 6, unwritable: 7 } as const;
 
 const CONVENTIONS: readonly ConventionId[] = ['keras', 'pytorch', 'onnx', 'tf1', 'keras_cudnn'];
 
@@ -34,14 +35,17 @@ and the forward pass step by step, from weights pasted from Keras, PyTorch or ON
 Usage:
   gate-lens inspect FILE [--json] [--convention C] [--max-size MB]
   gate-lens run FILE --input INPUT [--json] [--layer NAME] [--convention C] [--trace] [--h0 FILE] [--c0 FILE] [--max-size MB]
+  gate-lens convert FILE --to C --out PATH [--layer NAME] [--port] [--dtype float32|float64] [--convention C]
   gate-lens --help | --version
-  gate-lens inspect --help | gate-lens run --help
+  gate-lens inspect --help | gate-lens run --help | gate-lens convert --help
 
 Commands:
   inspect   Recognise the layers in FILE (.py, .txt, .json, ... with printed or literal arrays) and print, per layer,
             the cell, convention, units, input size, directions, gate ranges, the evidence and the doubts; the
             gate slices found in your own code, and the arrays that form no layer.
   run       Run the recognised stack (recurrent layers + Dense head) on INPUT and print the outputs and final state.
+  convert   Write the recognised recurrent layers in another framework's layout: PATH's extension picks the format
+            (.py/.txt np.array literals, .npz, .safetensors, .onnx model; --port: a Python script that proves it).
 
 Conventions (C): ${CONVENTIONS.join(', ')}
 
@@ -57,6 +61,9 @@ Exit codes:
   4  run error (input width does not match the layer, NaN/Inf in the weights or the input, ...)
   5  a layer is incomplete: an array it needs is in FILE but cannot be read (summarised '...', a token that is
      not a number, ragged rows) or only its shape is given; the message names each array, where it is and why
+  6  convert refused: the target framework cannot compute this layer exactly (the message says why and which
+     target can)
+  7  convert could not write PATH
 
 Results go to stdout, messages to stderr.`;
 
@@ -103,6 +110,8 @@ export interface Io {
   out(text: string): void;
   err(text: string): void;
   readFile(path: string): Uint8Array;
+  /** Writes the whole file (gate-lens convert). */
+  writeFile?(path: string, bytes: Uint8Array): void;
   /** Size in bytes without reading the file (stat), so an oversized file is refused before it is read. */
   fileSize?(path: string): number;
 }
@@ -111,16 +120,17 @@ export const nodeIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   readFile: (p) => readFileSync(p),
+  writeFile: (p, b) => writeFileSync(p, b),
   fileSize: (p) => statSync(p).size,
 };
 
-class CliError extends Error {
+export class CliError extends Error {
   constructor(readonly exitCode: number, message: string) {
     super(message);
   }
 }
 
-interface Parsed {
+export interface Parsed {
   command?: string;
   file?: string;
   /** A model file, read by cli.ts before main (modelFile.ts). */
@@ -129,12 +139,12 @@ interface Parsed {
   values: Map<string, string>;
 }
 
-const BOOLEAN_FLAGS = new Set(['--json', '--trace', '--help', '-h', '--version', '-V']);
-const VALUE_FLAGS = new Set(['--input', '--layer', '--convention', '--h0', '--c0', '--max-size']);
+const BOOLEAN_FLAGS = new Set(['--json', '--trace', '--help', '-h', '--version', '-V', '--port']);
+const VALUE_FLAGS = new Set(['--input', '--layer', '--convention', '--h0', '--c0', '--max-size', '--to', '--out', '--dtype']);
 
 
 /** --max-size: megabytes by default; K, M, G suffixes (with or without B). */
-function parseMaxSize(value: string | undefined): number {
+export function parseMaxSize(value: string | undefined): number {
   if (value === undefined) return DEFAULT_MAX_BYTES;
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?)?\s*$/i.exec(value);
   if (!m || !(Number(m[1]) > 0)) throw new CliError(EXIT.usage, `--max-size takes a size in MB such as 200, 500K or 2G (got "${value}")`);
@@ -213,7 +223,7 @@ function rangeJson(lines: LineIndex, r: SourceRange) {
   return { start: r.start, end: r.end, ...lines.position(r.start) };
 }
 
-interface Analysis {
+export interface Analysis {
   readonly file: string;
   readonly text: string;
   readonly parse: ParseResult;
@@ -223,7 +233,7 @@ interface Analysis {
   readonly model?: PreloadedModel['analysis'];
 }
 
-function analyse(io: Io, file: string, conventionFlag: string | undefined, maxBytes: number, model?: PreloadedModel): Analysis {
+export function analyse(io: Io, file: string, conventionFlag: string | undefined, maxBytes: number, model?: PreloadedModel): Analysis {
   if (model?.error !== undefined) throw new CliError(EXIT.unreadable, `cannot read file ${file}: ${model.error}`);
   if (model?.analysis) return { file, text: '', parse: model.analysis.parse, recognition: model.analysis.recognition, lines: new LineIndex(''), model: model.analysis };
   const text = readText(io, file, 'file', maxBytes);
@@ -448,13 +458,13 @@ function initialStates(layer: RecurrentLayer, given: { h?: { array: NumberArray;
   return Array.from({ length: D }, (_, d) => ({ ...(hs ? { h: hs[d] } : {}), ...(cs ? { c: cs[d] } : {}) }));
 }
 
-interface RunPlan {
+export interface RunPlan {
   readonly model: Model;
   /** The recognised layer of each recurrent model layer (undefined for Dense). */
   readonly recognized: readonly (RecognizedLayer | undefined)[];
 }
 
-function plan(a: Analysis, layerName: string | undefined, io: Io): RunPlan {
+export function plan(a: Analysis, layerName: string | undefined, io: Io): RunPlan {
   const { recognition: r } = a;
   if (layerName !== undefined) {
     const l = r.layers.find((x) => x.name === layerName || x.id === layerName);
@@ -608,12 +618,15 @@ export function main(argv: readonly string[], io: Io = nodeIo, model?: Preloaded
       io.out(HELP + '\n');
       return EXIT.ok;
     }
-    if (args.command !== 'inspect' && args.command !== 'run') throw new CliError(EXIT.usage, `unknown command "${args.command}" (inspect or run)`);
+    if (args.command !== 'inspect' && args.command !== 'run' && args.command !== 'convert') throw new CliError(EXIT.usage, `unknown command "${args.command}" (inspect, run or convert)`);
     if (args.flags.has('--help')) {
-      io.out((args.command === 'inspect' ? INSPECT_HELP : RUN_HELP) + '\n');
+      io.out((args.command === 'inspect' ? INSPECT_HELP : args.command === 'run' ? RUN_HELP : CONVERT_HELP) + '\n');
       return EXIT.ok;
     }
     if (!args.file) throw new CliError(EXIT.usage, `${args.command} needs a FILE`);
+    if (args.command === 'convert') return convertCommand(io, args);
+    for (const v of ['--to', '--out', '--dtype']) if (args.values.has(v)) throw new CliError(EXIT.usage, `${v} belongs to gate-lens convert`);
+    if (args.flags.has('--port')) throw new CliError(EXIT.usage, '--port belongs to gate-lens convert');
     if (args.command === 'inspect') {
       for (const v of ['--input', '--layer', '--h0', '--c0']) if (args.values.has(v)) throw new CliError(EXIT.usage, `${v} belongs to gate-lens run`);
       if (args.flags.has('--trace')) throw new CliError(EXIT.usage, '--trace belongs to gate-lens run');

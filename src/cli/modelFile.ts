@@ -1,4 +1,4 @@
-// Model files (.npz, .safetensors, .pt/.pth/.bin, .onnx, .keras, .h5, ...) for `gate-lens inspect` and `run`. The
+// Model files (.npz, .safetensors, .pt/.pth/.bin, .onnx, .keras, .h5, ...) for `gate-lens inspect`, `run`, `convert`. The
 // readers are asynchronous (they read byte ranges), the command line is not: cli.ts awaits preloadModelFile() first,
 // and main() takes the finished analysis instead of reading the file as text. The file is chosen by magic bytes
 // (the registry), so a text file never comes here.
@@ -49,7 +49,7 @@ function sourceFor(io: Io, path: string, lazy: boolean): ByteSource {
  * for usage errors (main reports them) and for files that cannot be opened at all (main says so).
  */
 export async function preloadModelFile(command: string | undefined, path: string | undefined, convention: string | undefined, io: Io, lazy: boolean): Promise<PreloadedModel | undefined> {
-  if ((command !== 'inspect' && command !== 'run') || !path) return undefined;
+  if ((command !== 'inspect' && command !== 'run' && command !== 'convert') || !path) return undefined;
   let source: ByteSource;
   try {
     source = sourceFor(io, path, lazy);

@@ -9,6 +9,8 @@ export interface CliRun {
   readonly chunks: readonly string[];
   /** Paths whose bytes were read. */
   readonly read: readonly string[];
+  /** Files the command wrote (gate-lens convert). */
+  readonly written: ReadonlyMap<string, Uint8Array>;
 }
 
 /** In-process CLI on in-memory files. */
@@ -17,6 +19,7 @@ export function runCli(files: Record<string, string | Uint8Array | { size: numbe
   let stderr = '';
   const chunks: string[] = [];
   const read: string[] = [];
+  const written = new Map<string, Uint8Array>();
   const bytes = (p: string): Uint8Array => {
     const f = files[p];
     if (f === undefined) throw Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
@@ -32,9 +35,10 @@ export function runCli(files: Record<string, string | Uint8Array | { size: numbe
     out: (t) => { stdout += t; chunks.push(t); },
     err: (t) => { stderr += t; },
     readFile: (p) => { read.push(p); return bytes(p); },
+    writeFile: (p, b) => { written.set(p, b); },
     fileSize: size,
   };
   const code = main(args, io);
-  return { code, stdout, stderr, chunks, read };
+  return { code, stdout, stderr, chunks, read, written };
 }
 
