@@ -201,6 +201,9 @@ class Extractor {
    * printed on the lines after it.
    */
   private pendingHeader?: { value: string; range: SourceRange; lineEnd: number; shape?: number[] };
+  /** Where the last `<…Variable` header began, and its name: values opened after it belong to it. */
+  private lastHeaderAt = -1;
+  private lastHeaderName?: string;
   private callContext?: { at: number; context: Context };
   private tokenSinceNewline = false;
   /** `#` comments and triple-quoted strings are Python syntax here (Python and JSON files, python fences in Markdown). */
@@ -509,7 +512,10 @@ class Extractor {
         if (text.charCodeAt(k) === 40) return this.constructorCall(i, j, k, text.slice(i, j), last);
       }
     }
-    if (j - i >= 8 && text.startsWith('Variable', j - 8) && (this.punctOf(1) === 60 /* < */ || isQuoteAfterSpace(text, j))) this.expectVariableName = true;
+    if (j - i >= 8 && text.startsWith('Variable', j - 8) && (this.punctOf(1) === 60 /* < */ || isQuoteAfterSpace(text, j))) {
+      this.expectVariableName = true;
+      this.abandonCutValues(i);
+    }
     // "Parameter containing:" (PyTorch's parameter repr) says nothing about names: skip it like whitespace.
     if (j - i === 9 && text.startsWith('Parameter containing:', i)) return i + 21;
     // Keras 3: <Variable path=sequential/lstm/lstm_cell/kernel, shape=(2, 8), dtype=float32, value=[[...]]>.
@@ -575,6 +581,12 @@ class Extractor {
       if (!shape.length || shape.some((d) => !(d > 0))) continue;
       const before = text.slice(promptEnd(text, skipBlanks(text, start, at)), at).trim();
       const range = { start: at, end: at + dims[0].length };
+      // Line breaks lost (a wiki or a chat joined the printed lines): `torch.Size(20, 2) # a note torch.Size(20, 5)`
+      // continues the same listing, whatever prose sits between the sizes.
+      if (sizeList >= 0 && lastSizeLine === line && start === lineAt && /\btorch\.Size\(/.test(before)) {
+        this.shapes.push({ shape, range, list: { id: sizeList, position: sizePosition++ } });
+        continue;
+      }
       if (before === '') {
         // Unnamed sizes one per line (for p in rnn.parameters(): print(p.shape)) are a listing in order.
         for (let k = lineAt; k < start; k++) if (text.charCodeAt(k) === 10) line++;
@@ -644,6 +656,13 @@ class Extractor {
       if (a.list) moved.list = { id: listBase + a.list.id, position: a.list.position };
       this.arrays.push(moved);
     }
+    // Shapes printed without values (variable headers, torch.Size lines) in the comment or string are shapes too.
+    for (const sh of result.shapes ?? []) {
+      this.shapes.push({
+        ...sh, range: shift(sh.range), ...(sh.nameRange ? { nameRange: shift(sh.nameRange) } : {}),
+        ...(sh.list ? { list: { id: listBase + sh.list.id, position: sh.list.position } } : {}),
+      });
+    }
     this.listCounter += sub.listCounter;
     // In a comment or a string only what concerns the data read there is worth a word (not prose brackets).
     for (const d of result.diagnostics) {
@@ -664,13 +683,37 @@ class Extractor {
     return end;
   }
 
+  /**
+   * A new variable header while the previous header's values are still open: those values were cut
+   * (`numpy= array([[ 0.0055, ...,` and then the next variable). Their brackets end here, so the next header is not
+   * read as an element inside them; the cut array is reported as unterminated under its name.
+   */
+  private abandonCutValues(headerAt: number): void {
+    const previous = this.lastHeaderAt;
+    this.lastHeaderAt = headerAt;
+    if (previous < 0) return;
+    const stack = this.stack;
+    let cut: Container | undefined;
+    while (stack.length && stack[stack.length - 1].open > previous) cut = stack.pop();
+    if (cut) {
+      const name = this.variableName?.value ?? this.lastHeaderName;
+      this.diagnose('warning', 'unterminated', `The values of ${name ? `'${name}'` : 'this variable'} are cut off before the next variable header; they cannot be read.`, { start: cut.open, end: cut.open + 1 }, name);
+    }
+  }
+
   private startVariableHeader(value: string, range: SourceRange): void {
+    this.lastHeaderName = value;
     this.variableName = { value, range };
     const text = this.text;
     let lineStart = range.start;
     while (lineStart > 0 && range.start - lineStart < 512 && text.charCodeAt(lineStart - 1) !== 10) lineStart--;
     const end = lineEnd(text, range.end);
-    const shape = /\bshape=\(([\d,\s]*)\)/.exec(text.slice(lineStart, Math.min(end, lineStart + 1024)));
+    // Several headers on one line (`[<tf.Variable 'lstm/kernel:0' shape=(7, 8) …>, <tf.Variable … shape=(2, 8) …>]`):
+    // the shape is the one inside this header's own < … >.
+    const open = text.lastIndexOf('<', range.start);
+    const close = text.indexOf('>', range.end);
+    const own = open >= lineStart && close >= 0 && close < end;
+    const shape = /\bshape=\(([\d,\s]*)\)/.exec(own ? text.slice(open, close) : text.slice(lineStart, Math.min(end, lineStart + 1024)));
     const dims = shape ? shape[1].split(',').map((d) => d.trim()).filter((d) => d !== '').map(Number) : undefined;
     this.pendingHeader = { value, range, lineEnd: end, ...(dims ? { shape: dims } : {}) };
     // Recognition keeps this only when no values under the same name follow (a header alone is a shape listing).

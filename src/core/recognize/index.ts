@@ -10,7 +10,7 @@ import type { ExtractedArray, ParseResult, SourceRange } from '../parse/types';
 import { applyHints, matchHints } from './apply-hints';
 import { embeddedEvidence, withoutCoveredEmbedded } from './embedded';
 import { bindNames } from './bindings';
-import { fullPrintAdvice, isShapeOnlyDense, shapeOnlyMissing, shapeStandIns } from './shapes';
+import { fullPrintAdvice, impliedEvidence, impliedPytorchArrays, isShapeOnlyDense, shapeOnlyMissing, shapeStandIns } from './shapes';
 import {
   analyseDense, analyseKeras, analyseOnnx, analysePytorch, analyseTf1, cellTitle, isRejection, shapeText,
   type Candidate, type DenseCandidate, type DirectionTensors, type Family, type LayerCandidate, type Rejection,
@@ -363,6 +363,17 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   const placeholders = truncatedPlaceholders(parse, text);
   const placeholderOf = new Map(placeholders.map((p) => [p.diagnostic, p]));
   let nextIndex = parse.arrays.length + placeholders.length;
+  // A skeleton named after its cell implies the arrays the text never reached (listed as absent, never run).
+  const implied = new Set<ExtractedArray>();
+  const impliedCounter = { next: 0 };
+  for (const g of groups) {
+    const more = impliedPytorchArrays(g.info, g.members, isStandIn, impliedCounter);
+    for (const m of more) {
+      g.members.push(m);
+      implied.add(m.array);
+      isStandIn.add(m.array);
+    }
+  }
   for (const g of groups) {
     const r = analyseGroup(g);
     const key = groupKey(g.info);
@@ -510,7 +521,9 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     if (lostHere.length) {
       c.missing = [...(c.missing ?? []), ...lostHere.map((p) => missingFromDiagnostic(p.u, p.role, p.direction, c.name, text, p.shape))];
     }
-    const shapeOnly = shapeOnlyMissing(c, isStandIn, text);
+    const impliedNote = impliedEvidence(c, implied);
+    if (impliedNote) c.evidence.push(impliedNote);
+    const shapeOnly = shapeOnlyMissing(c, isStandIn, text, implied);
     if (shapeOnly.length) {
       c.missing = [...(c.missing ?? []), ...shapeOnly];
       c.warnings.push(fullPrintAdvice(c));

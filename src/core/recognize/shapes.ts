@@ -6,7 +6,7 @@ import type { ExtractedArray, ParseResult } from '../parse/types';
 import { missingArray, placeholderArray } from './completeness';
 import type { Candidate, LayerCandidate } from './layers';
 import { RECOGNISER_TEMPLATES as MSG, templated } from './messages';
-import { fullName } from './names';
+import { fullName, type NameInfo } from './names';
 import type { Evidence, MissingArray } from './types';
 
 /** Stand-ins are allocated; a shape listing of a huge layer is still described without holding its values twice. */
@@ -31,15 +31,61 @@ export function shapeStandIns(parse: ParseResult): ExtractedArray[] {
   return out;
 }
 
-/** The candidate's arrays that are shape stand-ins, as missing entries ('shape-only'). */
-export function shapeOnlyMissing(c: Candidate, standIns: ReadonlySet<ExtractedArray>, text: string): MissingArray[] {
+/** The candidate's arrays that are shape stand-ins, as missing entries ('shape-only', or 'absent' when only implied). */
+export function shapeOnlyMissing(c: Candidate, standIns: ReadonlySet<ExtractedArray>, text: string, implied: ReadonlySet<ExtractedArray> = new Set()): MissingArray[] {
   if (c.kind !== 'recurrent' || !standIns.size) return [];
   const out: MissingArray[] = [];
   c.tensors.forEach((t, direction) => {
     for (const [role, a] of Object.entries(t)) {
-      if (a && standIns.has(a)) out.push(missingArray(role, direction, 'shape-only', c.name, text, { ...(a.name !== undefined ? { name: a.name } : {}), range: a.range, shape: a.shape }));
+      if (!a || !standIns.has(a)) continue;
+      out.push(implied.has(a)
+        ? missingArray(role, direction, 'absent', c.name, text, { shape: a.shape })
+        : missingArray(role, direction, 'shape-only', c.name, text, { ...(a.name !== undefined ? { name: a.name } : {}), range: a.range, shape: a.shape }));
     }
   });
+  return out;
+}
+
+/** Evidence for a layer some of whose arrays are implied by the name and one shape (see impliedPytorchArrays). */
+export function impliedEvidence(c: LayerCandidate, implied: ReadonlySet<ExtractedArray>): Evidence | undefined {
+  const roles = c.tensors.flatMap((t) => Object.entries(t).filter(([, a]) => a && implied.has(a)).map(([role]) => role));
+  if (!roles.length) return undefined;
+  return templated('implied-arrays', MSG.impliedArrays, c.module, cellTitleOf(c.cell), c.units, [...new Set(roles)].join(', '));
+}
+
+const cellTitleOf = (cell: string): string => (cell === 'lstm' ? 'LSTM' : cell === 'gru' ? 'GRU' : 'RNN');
+
+const TORCH_GATES: Record<string, number> = { lstm: 4, gru: 3, simple_rnn: 1 };
+/** Stand-ins for implied arrays get indices past the shape stand-ins'. */
+const IMPLIED_OFFSET = 2 ** 30 + 2 ** 29;
+
+/**
+ * A PyTorch parameter shown by its shape alone whose module name says the cell (`networks.158.lstm.weight_ih_l0
+ * torch.Size([400, 160])`, cut before the other parameters): the layer's other arrays follow from that shape (weight_hh
+ * (G·H, H), bias_ih and bias_hh (G·H,)), so they join as stand-ins the caller lists as absent. Only when every array
+ * of the group is a shape stand-in already (a skeleton), so nothing that could run is ever completed by a guess.
+ */
+export function impliedPytorchArrays(
+  info: NameInfo, members: ReadonlyArray<{ info: NameInfo; array: ExtractedArray }>, standIns: ReadonlySet<ExtractedArray>, counter: { next: number },
+): Array<{ info: NameInfo; array: ExtractedArray }> {
+  const gates = info.kindHint ? TORCH_GATES[info.kindHint] : undefined;
+  if (info.family !== 'pytorch' || gates === undefined || !members.every((m) => standIns.has(m.array))) return [];
+  const out: Array<{ info: NameInfo; array: ExtractedArray }> = [];
+  for (const direction of [0, 1] as const) {
+    const own = members.filter((m) => m.info.direction === direction);
+    const wih = own.find((m) => m.info.role === 'weight_ih');
+    if (!wih || wih.array.shape.length !== 2 || wih.array.shape[0] % gates !== 0 || own.some((m) => m.info.role === 'weight_hh')) continue;
+    const packed = wih.array.shape[0];
+    const units = packed / gates;
+    const suffix = `_l${info.layerIndex ?? 0}${direction === 1 ? '_reverse' : ''}`;
+    const shapes: Record<string, number[]> = { weight_hh: [packed, units], bias_ih: [packed], bias_hh: [packed] };
+    for (const [role, shape] of Object.entries(shapes)) {
+      if (own.some((m) => m.info.role === role)) continue;
+      const written = `${role}${suffix} (implied)`;
+      const array = placeholderArray(IMPLIED_OFFSET + counter.next++, shape, wih.array.range);
+      out.push({ info: { ...wih.info, role, written }, array });
+    }
+  }
   return out;
 }
 

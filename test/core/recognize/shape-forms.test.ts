@@ -1,0 +1,86 @@
+// Shapes without (all) values in the forms real pastes have them: sizes on a line whose breaks were lost, several
+// TF variable headers on one line, headers inside # comments (TF2 with cut values, TF1 BasicLSTMCell), and a PyTorch
+// print cut after its first parameter. Each gives a layer skeleton marked incomplete that says what is missing.
+import * as assert from 'node:assert/strict';
+import { extractArrays, type FileKind } from '../../../src/core/parse';
+import { recognize } from '../../../src/core/recognize';
+
+function read(text: string, fileKind: FileKind) {
+  const parse = extractArrays(text, { fileKind });
+  return { parse, recognition: recognize(parse, text) };
+}
+
+const skeleton = (l: { cell: string; convention: string; units: number; inputSize: number; directions: number; complete: boolean }) =>
+  `${l.cell} ${l.convention} ${l.units}/${l.inputSize}/${l.directions}${l.complete ? '' : ' incomplete'}`;
+
+describe('recognise: shape forms of real pastes', () => {
+  it('reads torch.Size(20, 2) without brackets, twice on one line whose breaks a wiki dropped', () => {
+    const text = [
+      'import torch as pt',
+      'rnn = pt.nn.LSTM(input_size, hidden_size, num_layers)',
+      'for p in rnn.parameters():',
+      'print(p.shape)',
+      "<class 'list'> 12",
+      'torch.Size(20, 2) # 20 is hidden×4?, 2 is the input torch.Size(20, 5) # 5 comes from the layer before?',
+    ].join('\n');
+    const { parse, recognition } = read(text, 'text');
+    assert.deepEqual(parse.shapes?.map((s) => [s.shape.join('×'), s.list?.position]), [['20×2', 0], ['20×5', 1]]);
+    assert.deepEqual(recognition.layers.map(skeleton), ['lstm pytorch 5/2/1 incomplete']);
+    assert.deepEqual(recognition.layers[0].missing.map((m) => `${m.array} ${m.reason}`), ['weight_ih shape-only', 'weight_hh shape-only']);
+  });
+
+  it('gives each of several TF2 variable headers on one line its own shape', () => {
+    const text = "print(model.layers[0].trainable_weights)\n[<tf.Variable 'lstm/kernel:0' shape=(7, 8) dtype=float32>, <tf.Variable 'lstm/recurrent_kernel:0' shape=(2, 8) dtype=float32>, <tf.Variable 'lstm/bias:0' shape=(8,) dtype=float32>]\n";
+    const { parse, recognition } = read(text, 'markdown');
+    assert.deepEqual(parse.shapes?.map((s) => `${s.name} ${s.shape.join('×')}`), ['lstm/kernel:0 7×8', 'lstm/recurrent_kernel:0 2×8', 'lstm/bias:0 8']);
+    assert.deepEqual(recognition.layers.map(skeleton), ['lstm keras 2/7/1 incomplete']);
+  });
+
+  it('reads TF1 BasicLSTMCell headers in # comments as a tf1 skeleton over concat[x, h]', () => {
+    const text = [
+      'for v in tf.global_variables():',
+      '    print(v)',
+      "# <tf.Variable 'rnn/basic_lstm_cell/kernel:0' shape=(8, 20) dtype=float32_ref>",
+      '# kernel: (input 3 + hidden 5) × 4 gates',
+      "# <tf.Variable 'rnn/basic_lstm_cell/bias:0' shape=(20,) dtype=float32_ref>",
+    ].join('\n');
+    const { recognition } = read(text, 'python');
+    assert.deepEqual(recognition.layers.map(skeleton), ['lstm tf1 5/3/1 incomplete']);
+    assert.deepEqual(recognition.layers[0].missing.map((m) => m.array), ['kernel', 'bias']);
+  });
+
+  it('ends values cut by the next variable header in # comments, so the later headers keep their own names', () => {
+    const text = [
+      'def show(model):',
+      '    _ = model.trainable_variables',
+      "    # <tf.Variable 'lstm/lstm_cell/kernel:0' shape=(5, 512) dtype=float32, numpy= array([[ 0.00558969,  0.08997126, -0.08137813, ...,  0.08914825,",
+      "    # <tf.Variable 'lstm/lstm_cell/recurrent_kernel:0' shape=(128, 512) dtype=float32, numpy=",
+      "    # <tf.Variable 'lstm/lstm_cell/bias:0' shape=(512,) dtype=float32, numpy=",
+      "    # <tf.Variable 'softmax/kernel:0' shape=(128, 4) dtype=float32, numpy=",
+      "    # <tf.Variable 'softmax/bias:0' shape=(4,) dtype=float32, numpy=array([0., 0., 0., 0.], dtype=float32)>",
+    ].join('\n');
+    const { parse, recognition } = read(text, 'python');
+    assert.deepEqual(parse.arrays.map((a) => a.name), ['softmax/bias:0']);
+    assert.deepEqual(recognition.layers.map(skeleton), ['lstm keras 128/5/1 incomplete']);
+    assert.ok(!recognition.unrelated.some((u) => /kernel:0\/.*softmax/.test(u.reason)), JSON.stringify(recognition.unrelated));
+  });
+
+  it('builds a PyTorch skeleton from one cut parameter print whose module name says LSTM, the other arrays absent', () => {
+    const text = [
+      'networks.158.lstm.weight_ih_l0 torch.Size([400, 160]) tensor([[ 0.0031,  0.0010,  0.0176,  ...,  0.0413,  0.0311,  0.0470],',
+      '        [ 0.0825,  0.0047, -0.0777,  ..., -0.0884, -0.0169, -0.0210],',
+      '        ...,',
+      '        [-0.0379, -0.0452,  0.0025,  ...,  0.0420, -0.0154,  0.0163],',
+    ].join('\n');
+    const { recognition } = read(text, 'text');
+    assert.deepEqual(recognition.layers.map(skeleton), ['lstm pytorch 100/160/1 incomplete']);
+    const [layer] = recognition.layers;
+    assert.deepEqual(layer.missing.map((m) => `${m.array} ${m.reason}`), ['weight_ih shape-only', 'weight_hh absent', 'bias_ih absent', 'bias_hh absent']);
+    assert.match(layer.evidence.find((e) => e.code === 'implied-arrays')!.message, /module name `networks\.158\.lstm` says LSTM, so its one printed shape gives 100 units; weight_hh, bias_ih, bias_hh are implied/);
+  });
+
+  it('does not imply arrays for a module name that does not say the cell', () => {
+    const text = 'encoder.weight_ih_l0 torch.Size([400, 160]) tensor([[ 0.0031,  0.0010,  ...,  0.0470],\n';
+    assert.equal(read(text, 'text').recognition.layers.length, 0);
+  });
+});
