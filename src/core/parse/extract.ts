@@ -201,7 +201,7 @@ class Extractor {
    * printed on the lines after it.
    */
   private pendingHeader?: { value: string; range: SourceRange; lineEnd: number; shape?: number[] };
-  /** Where the last `<…Variable` header began, and its name: values opened after it belong to it. */
+  /** Where the last `<…Variable` header not yet closed by its `>` began, and its name: values opened after it belong to it. */
   private lastHeaderAt = -1;
   private lastHeaderName?: string;
   private callContext?: { at: number; context: Context };
@@ -723,6 +723,8 @@ class Extractor {
   /** The '>' of a variable header: a value inside it has been read by now; a header without one waits for the next lines. */
   private endVariableHeader(): void {
     this.variableName = undefined;
+    // The header closed: its values (if any) were whole.
+    this.lastHeaderAt = -1;
   }
 
   /** The pending header, when the literal at `pos` is the first thing printed after the header's line. */
