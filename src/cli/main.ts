@@ -11,6 +11,7 @@ import { DEFAULT_MAX_BYTES, extractArrays } from '../core/parse';
 import type { ParseResult, SourceRange } from '../core/parse/types';
 import { recognize } from '../core/recognize';
 import { LineIndex } from '../core/text/line-index';
+import { NotebookError, NotebookLineIndex, positionLabel, readNotebook } from '../core/text/notebook';
 import { shapeText } from '../core/recognize/layers';
 import type { Evidence, Recognition, RecognizedLayer } from '../core/recognize/types';
 import { readNpy, NpyError } from './npy';
@@ -236,16 +237,27 @@ export interface Analysis {
 export function analyse(io: Io, file: string, conventionFlag: string | undefined, maxBytes: number, model?: PreloadedModel): Analysis {
   if (model?.error !== undefined) throw new CliError(EXIT.unreadable, `cannot read file ${file}: ${model.error}`);
   if (model?.analysis) return { file, text: '', parse: model.analysis.parse, recognition: model.analysis.recognition, lines: new LineIndex(''), model: model.analysis };
-  const text = readText(io, file, 'file', maxBytes);
+  const raw = readText(io, file, 'file', maxBytes);
+  // A notebook is read as one document: cells and their text outputs joined in order (core/text/notebook.ts).
+  let notebook: ReturnType<typeof readNotebook> | undefined;
+  if (/\.ipynb$/i.test(file)) {
+    try {
+      notebook = readNotebook(raw);
+    } catch (e) {
+      if (e instanceof NotebookError) throw new CliError(EXIT.unreadable, `cannot read ${file}: ${e.message}`);
+      throw e;
+    }
+  }
+  const text = notebook ? notebook.text : raw;
   let conventionOverride: ConventionId | undefined;
   if (conventionFlag !== undefined) {
     if (!CONVENTIONS.includes(conventionFlag as ConventionId)) throw new CliError(EXIT.usage, `--convention must be one of ${CONVENTIONS.join(', ')} (got "${conventionFlag}")`);
     conventionOverride = conventionFlag as ConventionId;
   }
   // The file name decides what `#` and quotes mean (.py: Python; .txt/.md/.log: plain text; .json: JSON).
-  const parse = extractArrays(text, { languageId: file, maxBytes: Math.max(maxBytes, DEFAULT_MAX_BYTES) });
+  const parse = extractArrays(text, { ...(notebook ? { fileKind: 'python' as const } : { languageId: file }), maxBytes: Math.max(maxBytes, DEFAULT_MAX_BYTES) });
   const recognition = recognize(parse, text, { ...(conventionOverride ? { conventionOverride } : {}) });
-  return { file, text, parse, recognition, lines: new LineIndex(text) };
+  return { file, text, parse, recognition, lines: notebook ? new NotebookLineIndex(notebook) : new LineIndex(text) };
 }
 
 function layerJson(l: RecognizedLayer) {
@@ -341,7 +353,7 @@ function inspectHuman(a: Analysis): string {
     for (const s of r.slices) {
       const lc = a.lines.position(s.range.start);
       const gates = s.gates.map((g) => `${g.label} (${g.name})`).join(', ') || 'no gate';
-      lines.push(`  ${lc.line}:${lc.column}  ${s.target ? `${s.target} = ` : ''}${s.text} → ${s.start}:${s.end} = ${gates}${s.mismatch ? '  ✗ MISMATCH' : ''}`);
+      lines.push(`  ${positionLabel(lc)}  ${s.target ? `${s.target} = ` : ''}${s.text} → ${s.start}:${s.end} = ${gates}${s.mismatch ? '  ✗ MISMATCH' : ''}`);
       if (s.mismatch) lines.push(`      ${s.mismatch.message}`);
     }
   }
@@ -351,7 +363,7 @@ function inspectHuman(a: Analysis): string {
     lines.push('', 'Diagnostics:');
     for (const d of diags) {
       const lc = a.lines.position(d.range.start);
-      lines.push(`  ${lc.line}:${lc.column}  ${d.severity}  ${d.message}  [${d.code}]`);
+      lines.push(`  ${positionLabel(lc)}  ${d.severity}  ${d.message}  [${d.code}]`);
     }
   }
   if (!r.layers.length) lines.push('', 'No recurrent layer recognised.');
@@ -368,7 +380,7 @@ function unrelatedLines(a: Analysis): string[] {
   for (const u of unrelated.slice(0, UNRELATED_LINES)) {
     const array = a.parse.arrays[u.arrayIndex];
     const lc = a.lines.position((array.nameRange ?? array.range).start);
-    lines.push(`  ${lc.line}:${lc.column}  ${array.name ?? 'array'} ${shapeText(array.shape)}  ${u.reason}`);
+    lines.push(`  ${positionLabel(lc)}  ${array.name ?? 'array'} ${shapeText(array.shape)}  ${u.reason}`);
   }
   if (unrelated.length > UNRELATED_LINES) lines.push(`  … and ${unrelated.length - UNRELATED_LINES} more (inspect --json lists every one)`);
   return lines;
@@ -494,7 +506,7 @@ export function plan(a: Analysis, layerName: string | undefined, io: Io): RunPla
  */
 function noLayerError(a: Analysis): CliError {
   const { parse, recognition: r } = a;
-  const at = (d: { range: SourceRange }) => { const p = a.lines.position(d.range.start); return `${p.line}:${p.column}`; };
+  const at = (d: { range: SourceRange }) => positionLabel(a.lines.position(d.range.start));
   const nonFinite = parse.diagnostics.filter((d) => d.code === 'nan-values');
   if (nonFinite.length) {
     return new CliError(EXIT.runError, `nothing can run on ${a.file}: ${nonFinite.slice(0, 3).map((d) => `${at(d)} ${d.message}`).join('; ')}${nonFinite.length > 3 ? ` (and ${nonFinite.length - 3} more)` : ''}`);

@@ -1,0 +1,136 @@
+// A Jupyter notebook (.ipynb, nbformat 4) read as one document: every cell's source and every text output
+// (execute_result / display_data `text/plain`, `stream` text) joined in order, so weights printed by one cell, the
+// constructor in another and the slicing code in a third are read together. Each piece keeps where it came from, so a
+// range in the joined text maps back to (cell, source or output, offset inside it). Nothing in the notebook is run.
+
+import { LineIndex, type LinePosition } from './line-index';
+
+export type NotebookPart = 'source' | 'output';
+
+export interface NotebookSegment {
+  /** 0-based index of the cell in the notebook. */
+  readonly cell: number;
+  readonly cellType: string;
+  readonly part: NotebookPart;
+  /** For outputs: 0-based index in the cell's outputs. */
+  readonly output?: number;
+  /** Where the piece sits in the joined text, end exclusive. */
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface NotebookDocument {
+  readonly text: string;
+  readonly segments: readonly NotebookSegment[];
+  /** The Python kernel's language when the notebook says one (metadata.kernelspec / language_info). */
+  readonly language?: string;
+}
+
+export interface NotebookLocation {
+  readonly cell: number;
+  readonly part: NotebookPart;
+  readonly output?: number;
+  /** Offset inside that cell source or output text. */
+  readonly offset: number;
+  /** 1-based line and column inside it. */
+  readonly line: number;
+  readonly column: number;
+}
+
+export class NotebookError extends Error {}
+
+/** Between pieces: a blank line, so a bracket left open in one cell never swallows the next. */
+const SEPARATOR = '\n\n';
+
+const joinLines = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]).join('') : undefined;
+
+/** The text an output shows: text/plain of a result or display, the text of a stream. */
+export function outputText(output: unknown): string | undefined {
+  if (!output || typeof output !== 'object') return undefined;
+  const o = output as Record<string, unknown>;
+  if (o['output_type'] === 'stream') return joinLines(o['text']);
+  if (o['output_type'] === 'execute_result' || o['output_type'] === 'display_data') {
+    const data = o['data'];
+    return data && typeof data === 'object' ? joinLines((data as Record<string, unknown>)['text/plain']) : undefined;
+  }
+  return undefined;
+}
+
+/** Parses .ipynb JSON into the joined document; a precise NotebookError when it is not a notebook. */
+export function readNotebook(json: string): NotebookDocument {
+  let nb: unknown;
+  try {
+    nb = JSON.parse(json);
+  } catch (e) {
+    throw new NotebookError(`not a notebook: the .ipynb is not valid JSON (${(e as Error).message})`);
+  }
+  const cells = nb && typeof nb === 'object' ? (nb as Record<string, unknown>)['cells'] : undefined;
+  if (!Array.isArray(cells)) {
+    throw new NotebookError('not a notebook this reader knows: no "cells" list (nbformat 4 keeps cells at the top level)');
+  }
+  const pieces: string[] = [];
+  const segments: NotebookSegment[] = [];
+  let at = 0;
+  const add = (text: string, segment: Omit<NotebookSegment, 'start' | 'end'>): void => {
+    if (!text) return;
+    if (pieces.length) {
+      pieces.push(SEPARATOR);
+      at += SEPARATOR.length;
+    }
+    pieces.push(text);
+    segments.push({ ...segment, start: at, end: at + text.length });
+    at += text.length;
+  };
+  cells.forEach((cell: unknown, index) => {
+    if (!cell || typeof cell !== 'object') return;
+    const c = cell as Record<string, unknown>;
+    const cellType = typeof c['cell_type'] === 'string' ? (c['cell_type'] as string) : 'code';
+    if (cellType === 'raw') return;
+    add(joinLines(c['source']) ?? '', { cell: index, cellType, part: 'source' });
+    const outputs = Array.isArray(c['outputs']) ? (c['outputs'] as unknown[]) : [];
+    outputs.forEach((o, k) => add(outputText(o) ?? '', { cell: index, cellType, part: 'output', output: k }));
+  });
+  const meta = (nb as Record<string, unknown>)['metadata'] as Record<string, Record<string, unknown> | undefined> | undefined;
+  const language = meta?.['language_info']?.['name'] ?? meta?.['kernelspec']?.['language'];
+  return { text: pieces.join(''), segments, ...(typeof language === 'string' ? { language } : {}) };
+}
+
+/** Where an offset of the joined text lies in the notebook (undefined on a separator). */
+export function locate(doc: NotebookDocument, offset: number): NotebookLocation | undefined {
+  const segs = doc.segments;
+  let lo = 0;
+  let hi = segs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (segs[mid].start <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  const s = segs[lo];
+  if (!s || offset < s.start || offset > s.end) return undefined;
+  const inside = offset - s.start;
+  const before = doc.text.slice(s.start, offset);
+  const lastBreak = before.lastIndexOf('\n');
+  const line = before.split('\n').length;
+  return { cell: s.cell, part: s.part, ...(s.output !== undefined ? { output: s.output } : {}), offset: inside, line, column: inside - lastBreak };
+}
+
+/** Line index over the joined text whose positions are inside each cell, with the cell they belong to. */
+export class NotebookLineIndex extends LineIndex {
+  constructor(readonly notebook: NotebookDocument) {
+    super(notebook.text);
+  }
+
+  override position(offset: number): LinePosition & { readonly cell?: number; readonly part?: NotebookPart; readonly output?: number } {
+    const joined = super.position(offset);
+    const l = locate(this.notebook, offset);
+    if (!l) return joined;
+    return { line: l.line, column: l.column, cell: l.cell + 1, part: l.part, ...(l.output !== undefined ? { output: l.output + 1 } : {}) };
+  }
+}
+
+/** "cell 7 output 3:5" for a notebook position, "3:5" for a plain one. */
+export function positionLabel(p: LinePosition & { readonly cell?: number; readonly part?: NotebookPart; readonly output?: number }): string {
+  if (p.cell === undefined) return `${p.line}:${p.column}`;
+  return `cell ${p.cell}${p.part === 'output' ? ` output${p.output !== undefined && p.output > 1 ? ` ${p.output}` : ''}` : ''} ${p.line}:${p.column}`;
+}

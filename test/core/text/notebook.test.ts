@@ -1,0 +1,54 @@
+// A notebook read as one document (src/core/text/notebook.ts): cells and their text outputs joined in order, every
+// range mapped back to its cell; the recogniser then reads weights printed in one cell with the constructor of another.
+import * as assert from 'node:assert/strict';
+import { extractArrays } from '../../../src/core/parse';
+import { recognize } from '../../../src/core/recognize';
+import { locate, NotebookError, NotebookLineIndex, positionLabel, readNotebook } from '../../../src/core/text/notebook';
+
+// nbformat 4 as Jupyter writes it: sources and texts as lists of lines, a stream, an execute_result with text/plain
+// beside an image, a markdown cell and an error output (no text).
+const NOTEBOOK = JSON.stringify({
+  nbformat: 4, nbformat_minor: 0,
+  metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' } },
+  cells: [
+    { cell_type: 'code', execution_count: 1, metadata: {}, outputs: [], source: ['from tensorflow.keras.layers import Input, SimpleRNN\n', 'M = 2\n', 'x = SimpleRNN(M)(i)'] },
+    { cell_type: 'markdown', metadata: {}, source: ['## The weights\n', "Let's look at them."] },
+    { cell_type: 'code', execution_count: 2, metadata: {}, source: ['print(a.shape)\n', 'model.layers[1].get_weights()'], outputs: [
+      { name: 'stdout', output_type: 'stream', text: ['(3, 2) (2, 2) (2,)\n'] },
+      { output_type: 'execute_result', execution_count: 2, metadata: {}, data: {
+        'image/png': 'iVBORw0KGgo=',
+        'text/plain': ['[array([[ 0.73569435, -0.6403835 ],\n', '        [-0.18677288,  0.08738357],\n', '        [-0.07746834,  0.7913403 ]], dtype=float32),\n',
+          ' array([[-0.9571347 , -0.18040596],\n', '        [ 0.2072014 ,  0.5583377 ]], dtype=float32),\n', ' array([0., 0.], dtype=float32)]'],
+      } },
+      { output_type: 'error', ename: 'NameError', evalue: "name 'y' is not defined", traceback: [] },
+    ] },
+  ],
+});
+
+describe('notebooks as one document (core/text/notebook)', () => {
+  it('joins sources and text outputs in order, each piece mapped to its cell', () => {
+    const doc = readNotebook(NOTEBOOK);
+    assert.equal(doc.language, 'python');
+    assert.deepEqual(doc.segments.map((s) => `${s.cell}:${s.part}${s.output !== undefined ? s.output : ''}`), ['0:source', '1:source', '2:source', '2:output0', '2:output1']);
+    for (const s of doc.segments) assert.notEqual(doc.text.slice(s.start, s.end), '');
+    assert.ok(!doc.text.includes('iVBORw0KGgo'), 'images are not text');
+    const at = doc.text.indexOf('0.08738357');
+    assert.deepEqual(locate(doc, at), { cell: 2, part: 'output', output: 1, offset: doc.text.slice(doc.segments[4].start, at).length, line: 2, column: 24 });
+    assert.equal(positionLabel(new NotebookLineIndex(doc).position(at)), 'cell 3 output 2 2:24');
+  });
+
+  it('reads the weights of one cell output with the constructor of another cell', () => {
+    const doc = readNotebook(NOTEBOOK);
+    const parse = extractArrays(doc.text, { fileKind: 'python' });
+    const r = recognize(parse, doc.text);
+    assert.deepEqual(r.layers.map((l) => `${l.cell} ${l.convention} ${l.units}/${l.inputSize}`), ['simple_rnn keras 2/3']);
+    assert.ok(r.layers[0].evidence.some((e) => e.code === 'constructor-hint' && e.message.includes('SimpleRNN(M)')));
+    const kernel = parse.arrays[r.layers[0].arrays[0].arrayIndex];
+    assert.equal(locate(doc, kernel.range.start)?.cell, 2);
+  });
+
+  it('says precisely why a file is not a notebook', () => {
+    assert.throws(() => readNotebook('{"cells": '), (e: unknown) => e instanceof NotebookError && /not valid JSON/.test(e.message));
+    assert.throws(() => readNotebook('{"worksheets": []}'), /no "cells" list/);
+  });
+});
