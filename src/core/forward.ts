@@ -24,6 +24,8 @@ import type {
   DenseLayer, DirectionTrace, InitialState, LayerActivations, LayerResult, Model, ModelResult, RecurrentLayer, RunOptions, Sequence,
 } from './model';
 import { GateLensError } from './model';
+import { FORWARD_TEMPLATES as FWD } from './forward-messages';
+import { asMessage, localized, phrase, type Phrase } from './messages';
 
 export interface LayerRunOptions extends RunOptions {
   /**
@@ -40,9 +42,13 @@ export interface ModelRunOptions extends LayerRunOptions {
   readonly layerInitialStates?: readonly (readonly InitialState[] | undefined)[];
 }
 
-const layerLabel = (layer: { name?: string; kind: string }): string => (layer.name ? `layer "${layer.name}"` : `this ${layer.kind} layer`);
+const layerLabel = (layer: { name?: string; kind: string }): Phrase =>
+  (layer.name ? phrase(FWD.namedLayer, layer.name) : phrase(layer.kind === 'dense' ? FWD.thisDenseLayer : FWD.thisRecurrentLayer));
 
-function checkFinite(arr: Float64Array, what: string, cols: number): void {
+/** "layer "lstm" direction 0 (forward) W": an array of a layer, named for a message. */
+const arrayOf = (owner: Phrase, array: string | Phrase): Phrase => phrase(FWD.arrayOf, owner, array);
+
+function checkFinite(arr: Float64Array, what: Phrase, cols: number): void {
   scanFinite(arr, what, cols);
 }
 
@@ -52,78 +58,79 @@ function checkFinite(arr: Float64Array, what: string, cols: number): void {
  */
 const finiteWeights = new WeakSet<Float64Array>();
 
-function checkFiniteWeights(arr: Float64Array, what: string, cols: number): void {
+function checkFiniteWeights(arr: Float64Array, what: Phrase, cols: number): void {
   if (finiteWeights.has(arr)) return;
   scanFinite(arr, what, cols);
   finiteWeights.add(arr);
 }
 
-function scanFinite(arr: Float64Array, what: string, cols: number): void {
+function scanFinite(arr: Float64Array, what: Phrase, cols: number): void {
   for (let k = 0; k < arr.length; k++) {
     const v = arr[k];
     if (v - v !== 0) {
-      const where = cols > 1 ? ` (row ${Math.floor(k / cols)}, column ${k % cols})` : '';
-      throw new GateLensError('non-finite', `${what}[${k}]${where} is ${v}; every weight and input must be a finite number.`);
+      throw new GateLensError('non-finite', cols > 1 ? localized(FWD.nonFiniteAt, what, k, Math.floor(k / cols), k % cols, String(v)) : localized(FWD.nonFinite, what, k, String(v)));
     }
   }
 }
 
-function checkLength(arr: Float64Array | undefined, n: number, what: string, shape: string): void {
-  if (arr && arr.length !== n) throw new GateLensError('shape-mismatch', `${what} has ${arr.length} values but needs ${shape} = ${n}.`);
+function checkLength(arr: Float64Array | undefined, n: number, what: Phrase, shape: string): void {
+  if (arr && arr.length !== n) throw new GateLensError('shape-mismatch', localized(FWD.lengthMismatch, what, arr.length, shape, n));
 }
 
 const validated = new WeakSet<object>();
 
 function validateRecurrent(layer: RecurrentLayer): void {
   // Never a number from a guessed array: a layer with a missing, unreadable or truncated array does not run.
-  if (layer.incomplete !== undefined) throw new GateLensError('incomplete-layer', layer.incomplete);
+  if (layer.incomplete !== undefined) throw new GateLensError('incomplete-layer', layer.incompletePhrase ? asMessage(layer.incompletePhrase) : layer.incomplete);
   if (validated.has(layer)) return;
   const G = gateCount(layer.cell), H = layer.units, Hr = layer.projSize ?? H, I = layer.inputSize, GH = G * H;
   const label = layerLabel(layer);
   if (!(Number.isInteger(H) && H > 0 && Number.isInteger(I) && I > 0)) {
-    throw new GateLensError('shape-mismatch', `${label} has units=${H}, inputSize=${I}; both must be positive whole numbers.`);
+    throw new GateLensError('shape-mismatch', localized(FWD.unitsInvalid, label, H, I));
   }
   if (layer.directions.length !== 1 && layer.directions.length !== 2) {
-    throw new GateLensError('shape-mismatch', `${label} has ${layer.directions.length} directions; a recurrent layer has 1 or 2.`);
+    throw new GateLensError('shape-mismatch', localized(FWD.directionsInvalid, label, layer.directions.length));
   }
-  if (layer.projSize !== undefined && layer.cell !== 'lstm') throw new GateLensError('unsupported', `${label}: a projection exists only for LSTMs.`);
+  if (layer.projSize !== undefined && layer.cell !== 'lstm') throw new GateLensError('unsupported', localized(FWD.projectionNotLstm, label));
   layer.directions.forEach((d, k) => {
-    const w = `${label} direction ${k} (${k === 0 ? 'forward' : 'backward'})`;
-    checkLength(d.W, GH * I, `${w} W`, `(G·H × I) = (${GH} × ${I})`);
-    checkLength(d.R, GH * Hr, `${w} R`, `(G·H × ${layer.projSize ? 'P' : 'H'}) = (${GH} × ${Hr})`);
-    checkLength(d.bW, GH, `${w} bW`, `(G·H) = (${GH})`);
-    checkLength(d.bR, GH, `${w} bR`, `(G·H) = (${GH})`);
-    checkLength(d.peephole, 3 * H, `${w} peephole`, `(3·H) = (${3 * H})`);
-    if (layer.projSize !== undefined && !d.proj) throw new GateLensError('missing-array', `${w}: projSize=${layer.projSize} but no projection matrix.`);
-    checkLength(d.proj, Hr * H, `${w} projection`, `(P × H) = (${Hr} × ${H})`);
-    checkFiniteWeights(d.W, `${w} W`, I);
-    checkFiniteWeights(d.R, `${w} R`, Hr);
-    checkFiniteWeights(d.bW, `${w} bW`, 1);
-    checkFiniteWeights(d.bR, `${w} bR`, 1);
-    if (d.peephole) checkFiniteWeights(d.peephole, `${w} peephole`, 1);
-    if (d.proj) checkFiniteWeights(d.proj, `${w} projection`, H);
+    const w = phrase(k === 0 ? FWD.forwardDirection : FWD.backwardDirection, label, k);
+    const peephole = arrayOf(w, phrase(FWD.peephole));
+    const projection = arrayOf(w, phrase(FWD.projection));
+    checkLength(d.W, GH * I, arrayOf(w, 'W'), `(G·H × I) = (${GH} × ${I})`);
+    checkLength(d.R, GH * Hr, arrayOf(w, 'R'), `(G·H × ${layer.projSize ? 'P' : 'H'}) = (${GH} × ${Hr})`);
+    checkLength(d.bW, GH, arrayOf(w, 'bW'), `(G·H) = (${GH})`);
+    checkLength(d.bR, GH, arrayOf(w, 'bR'), `(G·H) = (${GH})`);
+    checkLength(d.peephole, 3 * H, peephole, `(3·H) = (${3 * H})`);
+    if (layer.projSize !== undefined && !d.proj) throw new GateLensError('missing-array', localized(FWD.projectionMissing, w, layer.projSize));
+    checkLength(d.proj, Hr * H, projection, `(P × H) = (${Hr} × ${H})`);
+    checkFiniteWeights(d.W, arrayOf(w, 'W'), I);
+    checkFiniteWeights(d.R, arrayOf(w, 'R'), Hr);
+    checkFiniteWeights(d.bW, arrayOf(w, 'bW'), 1);
+    checkFiniteWeights(d.bR, arrayOf(w, 'bR'), 1);
+    if (d.peephole) checkFiniteWeights(d.peephole, peephole, 1);
+    if (d.proj) checkFiniteWeights(d.proj, projection, H);
   });
   validated.add(layer);
 }
 
-function validateInput(input: Sequence, features: number, label: string): void {
+function validateInput(input: Sequence, features: number, label: Phrase): void {
   const { batch, steps } = input;
   if (!(Number.isInteger(batch) && batch > 0 && Number.isInteger(steps) && steps > 0)) {
-    throw new GateLensError('input-shape', `The input has batch=${batch}, steps=${steps}; both must be positive whole numbers.`);
+    throw new GateLensError('input-shape', localized(FWD.inputBatchSteps, batch, steps));
   }
   if (input.features !== features) {
-    throw new GateLensError('input-shape', `The input has ${input.features} feature(s) per step but ${label} expects inputSize = ${features}.`);
+    throw new GateLensError('input-shape', localized(FWD.inputFeatures, input.features, label, features));
   }
   if (input.data.length !== batch * steps * features) {
-    throw new GateLensError('input-shape', `The input holds ${input.data.length} values but batch × steps × features = ${batch} × ${steps} × ${features} = ${batch * steps * features}.`);
+    throw new GateLensError('input-shape', localized(FWD.inputLength, input.data.length, batch, steps, features, batch * steps * features));
   }
-  checkFinite(input.data, 'input', features);
+  checkFinite(input.data, phrase(FWD.input), features);
 }
 
 function resolveLayerActivations(layer: RecurrentLayer): { gate: ResolvedActivation; candidate: ResolvedActivation; output: ResolvedActivation }[] {
   const list: readonly LayerActivations[] = Array.isArray(layer.activations) ? layer.activations : [layer.activations as LayerActivations];
   if (list.length !== 1 && list.length !== layer.directions.length) {
-    throw new GateLensError('activations', `${layerLabel(layer)} has ${list.length} activation sets for ${layer.directions.length} direction(s).`);
+    throw new GateLensError('activations', localized(FWD.activationSets, layerLabel(layer), list.length, layer.directions.length));
   }
   return layer.directions.map((_, d) => {
     const a = list[list.length === 1 ? 0 : d];
@@ -132,7 +139,7 @@ function resolveLayerActivations(layer: RecurrentLayer): { gate: ResolvedActivat
 }
 
 function cancelled(): never {
-  throw new GateLensError('cancelled', 'The run was cancelled.');
+  throw new GateLensError('cancelled', localized(FWD.cancelled));
 }
 
 /** Clamp v[off .. off+n) to ±limit. */
@@ -401,24 +408,24 @@ export function runLayer(layer: RecurrentLayer, input: Sequence, options: LayerR
   const acts = plan.acts;
   const { mask, sequenceLengths: lens, signal } = options;
   if (mask && mask.length !== N * T) {
-    throw new GateLensError('mask-shape', `The mask has ${mask.length} entries but needs batch × steps = ${N} × ${T} = ${N * T}.`);
+    throw new GateLensError('mask-shape', localized(FWD.maskShape, mask.length, N, T, N * T));
   }
   if (lens) {
-    if (lens.length !== N) throw new GateLensError('lengths-shape', `sequenceLengths has ${lens.length} entries but the batch has ${N} sequences.`);
+    if (lens.length !== N) throw new GateLensError('lengths-shape', localized(FWD.lengthsCount, lens.length, N));
     for (let b = 0; b < N; b++) {
-      if (!(lens[b] >= 0 && lens[b] <= T)) throw new GateLensError('lengths-shape', `sequenceLengths[${b}] = ${lens[b]} is outside 0..${T} (the number of steps).`);
+      if (!(lens[b] >= 0 && lens[b] <= T)) throw new GateLensError('lengths-shape', localized(FWD.lengthOutside, b, String(lens[b]), T));
     }
   }
   const initial = options.initialStates;
   if (initial && initial.length !== D) {
-    throw new GateLensError('state-shape', `initialStates has ${initial.length} entries but ${layerLabel(layer)} has ${D} direction(s).`);
+    throw new GateLensError('state-shape', localized(FWD.statesCount, initial.length, layerLabel(layer), D));
   }
   initial?.forEach((s, d) => {
-    checkLength(s.h, N * Hr, `initial h of direction ${d}`, `batch × ${layer.projSize ? 'P' : 'H'} = ${N} × ${Hr}`);
-    checkLength(s.c, N * H, `initial c of direction ${d}`, `batch × H = ${N} × ${H}`);
-    if (s.c && cell !== 'lstm') throw new GateLensError('state-shape', `An initial c state was given, but only an LSTM has a cell state.`);
-    if (s.h) checkFinite(s.h, `initial h of direction ${d}`, Hr);
-    if (s.c) checkFinite(s.c, `initial c of direction ${d}`, H);
+    checkLength(s.h, N * Hr, phrase(FWD.initialH, d), `batch × ${layer.projSize ? 'P' : 'H'} = ${N} × ${Hr}`);
+    checkLength(s.c, N * H, phrase(FWD.initialC, d), `batch × H = ${N} × ${H}`);
+    if (s.c && cell !== 'lstm') throw new GateLensError('state-shape', localized(FWD.cStateNotLstm));
+    if (s.h) checkFinite(s.h, phrase(FWD.initialH, d), Hr);
+    if (s.c) checkFinite(s.c, phrase(FWD.initialC, d), H);
   });
   const zeroOutputForMask = options.zeroOutputForMask ?? (D === 2 && layer.source === 'keras' && layer.returnSequences !== false);
   const wantTrace = options.trace === true;
@@ -635,10 +642,10 @@ function mergeOutputs(layer: RecurrentLayer, outs: readonly Sequence[]): Sequenc
 /** A Dense layer applied to every step (Keras Dense on a 3-D input, TimeDistributed(Dense), nn.Linear). */
 export function runDense(layer: DenseLayer, input: Sequence, options: LayerRunOptions = {}): LayerResult {
   if (!validated.has(layer)) {
-    checkLength(layer.W, layer.units * layer.inputSize, `${layerLabel(layer)} W`, `(units × inputSize) = (${layer.units} × ${layer.inputSize})`);
-    checkLength(layer.b, layer.units, `${layerLabel(layer)} bias`, `(units) = (${layer.units})`);
-    checkFiniteWeights(layer.W, `${layerLabel(layer)} W`, layer.inputSize);
-    if (layer.b) checkFiniteWeights(layer.b, `${layerLabel(layer)} bias`, 1);
+    checkLength(layer.W, layer.units * layer.inputSize, arrayOf(layerLabel(layer), 'W'), `(units × inputSize) = (${layer.units} × ${layer.inputSize})`);
+    checkLength(layer.b, layer.units, arrayOf(layerLabel(layer), phrase(FWD.bias)), `(units) = (${layer.units})`);
+    checkFiniteWeights(layer.W, arrayOf(layerLabel(layer), 'W'), layer.inputSize);
+    if (layer.b) checkFiniteWeights(layer.b, arrayOf(layerLabel(layer), phrase(FWD.bias)), 1);
     validated.add(layer);
   }
   validateInput(input, layer.inputSize, layerLabel(layer));
@@ -742,7 +749,7 @@ export function toFrameworkLayout(result: ModelResult | LayerResult, framework: 
   const model: Model = 'layers' in modelOrLayer ? modelOrLayer : { layers: [modelOrLayer] };
   const layerResults: readonly LayerResult[] = 'layers' in result ? result.layers : [result];
   if (layerResults.length !== model.layers.length) {
-    throw new GateLensError('layout', `The result has ${layerResults.length} layer(s) but the model has ${model.layers.length}.`);
+    throw new GateLensError('layout', localized(FWD.layoutCount, layerResults.length, model.layers.length));
   }
   const recurrent = model.layers.map((l, k) => ({ l, r: layerResults[k] })).filter((x): x is { l: RecurrentLayer; r: LayerResult } => x.l.kind === 'recurrent');
   const last = model.layers[model.layers.length - 1];
@@ -772,7 +779,7 @@ export function toFrameworkLayout(result: ModelResult | LayerResult, framework: 
     return res;
   }
 
-  if (!lastRec) throw new GateLensError('layout', `A ${framework} layout needs a recurrent layer.`);
+  if (!lastRec) throw new GateLensError('layout', localized(FWD.layoutNeedsRecurrent, framework));
   const N = out.batch;
   if (framework === 'pytorch') {
     const hs: Float64Array[] = [], cs: Float64Array[] = [];

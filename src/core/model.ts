@@ -4,6 +4,7 @@
 // conventions.ts (LSTM i,f,c,o; GRU z,r,n).
 
 import type { CanonicalGate, CellKind, ConventionId } from './conventions';
+import type { Localizable, MessageArg, Phrase } from './messages';
 
 /** Activation by name with its optional parameters (ONNX activation_alpha/beta, LeakyRelu slope, ...). */
 export interface Activation {
@@ -72,6 +73,8 @@ export interface RecurrentLayer {
    * missing array, where it is and why. The forward pass refuses such a layer with this message.
    */
   readonly incomplete?: string;
+  /** `incomplete` as a template with its arguments, for hosts that translate it. */
+  readonly incompletePhrase?: Phrase;
 }
 
 export interface LayerActivations {
@@ -166,8 +169,15 @@ export interface ModelResult {
 
 /** Thrown for input the core cannot run: the message says what is wrong in terms the user can act on. */
 export class GateLensError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
+  /** The English template of `message` and its arguments (core/messages), for hosts that translate it. */
+  readonly template?: string;
+  readonly args?: readonly MessageArg[];
+  constructor(readonly code: string, message: string | Localizable) {
+    super(typeof message === 'string' ? message : message.message);
     this.name = 'GateLensError';
+    if (typeof message !== 'string' && message.template !== undefined) {
+      this.template = message.template;
+      this.args = message.args ?? [];
+    }
   }
 }

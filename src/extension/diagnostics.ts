@@ -33,7 +33,7 @@ export function sliceAnchor(slice: SliceAnnotation, all: readonly SliceAnnotatio
 
 export function diagnosticsFor(document: vscode.TextDocument, analysis: Analysis): vscode.Diagnostic[] {
   const out: vscode.Diagnostic[] = [];
-  for (const d of analysis.parse.diagnostics) out.push(make(toRange(document, d.range), d.message, severity(d.severity), d.code));
+  for (const d of analysis.parse.diagnostics) out.push(make(toRange(document, d.range), recognitionText(d), severity(d.severity), d.code));
   for (const d of analysis.recognition.diagnostics) {
     // The recogniser's notes (an array read as input data, not weights) are hints: worth a look, not a problem.
     const level = d.severity === 'info' ? vscode.DiagnosticSeverity.Hint : severity(d.severity);

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { GateSlot, RecognizedLayer } from '../core/recognize/types';
 import type { DocumentAnalyzer } from './analyzer';
-import { cellName, frameworkName, gateName, packedAxisName, recognitionMarkdown } from './labels';
+import { cellName, frameworkName, gateName, packedAxisName, recognitionMarkdown, roleTitle } from './labels';
 import { escapeMarkdown, markdownCode } from './markdownText';
 import { arrayAt, shapeText, sliceAt } from './locate';
 import { commandUri, TRUSTED_HOVER_COMMANDS } from './commandLinks';
@@ -70,7 +70,7 @@ export class GateHoverProvider implements vscode.HoverProvider {
     const range = new vscode.Range(document.positionAt((array.nameRange ?? array.range).start), document.positionAt(array.range.end));
     const md = new vscode.MarkdownString();
     // Everything from the file is escaped (or a code span): the hover is trusted to run our command links.
-    const title = role ? escapeMarkdown(role.description) : array.name ? vscode.l10n.t('{0}: not part of a recognised layer', markdownCode(array.name)) : vscode.l10n.t('Array not part of a recognised layer');
+    const title = role ? escapeMarkdown(roleTitle(role)) : array.name ? vscode.l10n.t('{0}: not part of a recognised layer', markdownCode(array.name)) : vscode.l10n.t('Array not part of a recognised layer');
     md.appendMarkdown(`**${title}**\n\n`);
     md.appendMarkdown(`${vscode.l10n.t('shape')} \`${shapeText(array.shape)}\`${array.dtype ? ` · ${markdownCode(array.dtype)}` : ''}`);
     if (layer && role?.packedAxis !== undefined) {

@@ -3,7 +3,8 @@
 
 import * as vscode from 'vscode';
 import { convention, CONVENTIONS, type CellKind, type ConventionId } from '../core/conventions';
-import type { GateSlot } from '../core/recognize/types';
+import { errorPhrase, render, renderArg, type Localizable } from '../core/messages';
+import type { ArrayRole, GateSlot } from '../core/recognize/types';
 import { escapeMarkdown } from './markdownText';
 
 export function cellName(cell: CellKind): string {
@@ -45,18 +46,34 @@ export function packedAxisName(shape: readonly number[], packedAxis: number): st
 }
 
 /**
- * A recogniser message (evidence, warning, diagnostic) in the display language: its English template through
- * vscode.l10n.t when the core gave one, else the English message as it is.
+ * A core message (evidence, warning, diagnostic, refusal) in the display language: its English template through
+ * vscode.l10n.t when the core gave one (nested phrases translated in turn), else the English message as it is.
  */
-export function recognitionText(m: { readonly message: string; readonly template?: string; readonly args?: readonly string[] }): string {
-  if (!m.template) return m.message;
-  // Arguments are technical tokens and stay as written, except gate names ("forget gate"), which have their own entries.
-  return vscode.l10n.t(m.template, ...(m.args ?? []).map((a) => (GATE_NAMES.has(a) ? gateName(a) : a)));
+export function recognitionText(m: Localizable): string {
+  return render(m, translate, plainArgument);
 }
 
+const translate = (template: string, args: string[]): string => vscode.l10n.t(template, ...args);
+
+/** A plain argument is a technical token and stays as written, except gate names ("forget gate"), which have their own entries. */
+const plainArgument = (arg: string): string => (GATE_NAMES.has(arg) ? gateName(arg) : arg);
+
 /** recognitionText for Markdown: the message quotes names from the file, so all of it is escaped. */
-export function recognitionMarkdown(m: { readonly message: string; readonly template?: string; readonly args?: readonly string[] }): string {
+export function recognitionMarkdown(m: Localizable): string {
   return escapeMarkdown(recognitionText(m));
+}
+
+/**
+ * What an array is in its layer, in the display language: the hover's title line ("recurrent kernel of lstm_1 —
+ * Keras LSTM, 3 units, input size 1"), the core's ArrayRole.description translated by its template.
+ */
+export function roleTitle(role: Pick<ArrayRole, 'description' | 'descriptionPhrase'>): string {
+  return recognitionText({ message: role.description, template: role.descriptionPhrase.template, args: role.descriptionPhrase.args ?? [] });
+}
+
+/** An error's message in the display language: the core's refusals (GateLensError, worker errors) carry templates. */
+export function errorText(error: unknown): string {
+  return renderArg(errorPhrase(error), translate, plainArgument);
 }
 
 const GATE_NAMES: ReadonlySet<string> = new Set(CONVENTIONS.flatMap((c) => c.gateOrder.map((g) => g.name)));

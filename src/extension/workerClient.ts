@@ -7,6 +7,7 @@
 
 import * as vscode from 'vscode';
 import { Worker } from 'node:worker_threads';
+import type { MessageArg } from '../core/messages';
 import { CHANNEL_ERRORS, ChannelError, RequestClient } from '../protocol/channel';
 import { WORKER_ERRORS, type Analysis, type AnalyzeOptions, type SourceId, type SourceRun, type WorkerErrorCode, type WorkerMethods } from '../worker/protocol';
 import type { LayerResult } from '../core/model';
@@ -23,6 +24,9 @@ export class WorkerError extends Error {
   constructor(
     readonly code: WorkerErrorCode,
     message: string,
+    /** The message's template and arguments when the core gave them (core/messages.ts), for translation. */
+    readonly template?: string,
+    readonly args?: readonly MessageArg[],
   ) {
     super(message);
     this.name = 'WorkerError';
@@ -173,7 +177,7 @@ export class WorkerClient implements vscode.Disposable {
             }
             return;
           }
-          if (error instanceof ChannelError) job.reject(new WorkerError(error.code, error.message));
+          if (error instanceof ChannelError) job.reject(new WorkerError(error.code, error.message, error.template, error.args));
           else job.reject(error instanceof Error ? error : new Error(String(error)));
           done();
         },

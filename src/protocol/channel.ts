@@ -3,10 +3,17 @@
 // report progress before that, and can be asked to stop (cancel). Callers act on `code`, never on message text,
 // which is for people. Pure: no vscode, no Node — the worker, the webview and the host all import it.
 
-/** What went wrong, in a form that survives postMessage: `code` is for programs, `message` for people. */
+import { errorPhrase, type MessageArg } from '../core/messages';
+
+/**
+ * What went wrong, in a form that survives postMessage: `code` is for programs, `message` for people (English), and
+ * `template`/`args` when the core gave them, so the host can show the message translated (core/messages.ts).
+ */
 export interface ChannelErrorBody {
   readonly code: string;
   readonly message: string;
+  readonly template?: string;
+  readonly args?: readonly MessageArg[];
 }
 
 /** Codes the channel itself produces; handlers add their own (the core's GateLensError codes pass through). */
@@ -26,13 +33,15 @@ export class ChannelError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    readonly template?: string,
+    readonly args?: readonly MessageArg[],
   ) {
     super(message);
     this.name = 'ChannelError';
   }
 
   get body(): ChannelErrorBody {
-    return { code: this.code, message: this.message };
+    return { code: this.code, message: this.message, ...(this.template !== undefined ? { template: this.template, args: this.args ?? [] } : {}) };
   }
 }
 
@@ -40,7 +49,9 @@ export class ChannelError extends Error {
 export function toErrorBody(error: unknown): ChannelErrorBody {
   const named = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   const code = typeof named === 'string' && named.length > 0 ? named : CHANNEL_ERRORS.internal;
-  return { code, message: error instanceof Error ? error.message : String(error) };
+  const phrase = errorPhrase(error);
+  const translatable = typeof phrase === 'string' ? {} : { template: phrase.template, args: phrase.args ?? [] };
+  return { code, message: error instanceof Error ? error.message : String(error), ...translatable };
 }
 
 /**
@@ -161,7 +172,7 @@ export class RequestClient<M extends MethodMap<M>> {
     }
     this.pending.delete(message.id);
     if (message.rpc === 'result') entry.resolve(message.result);
-    else entry.reject(new ChannelError(message.error.code, message.error.message));
+    else entry.reject(new ChannelError(message.error.code, message.error.message, message.error.template, message.error.args));
     return true;
   }
 

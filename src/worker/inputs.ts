@@ -4,13 +4,15 @@
 import { mulberry32 } from '../core/random';
 import type { CellKind } from '../core/conventions';
 import type { InitialState, Sequence } from '../core/model';
+import { INPUT_TEMPLATES as IN } from '../core/forward-messages';
+import { localized, phrase, type Localizable } from '../core/messages';
 import type { ExtractedArray } from '../core/parse/types';
 import type { InputSource, RunRequest } from '../protocol/messages';
 import { GateLensError } from '../core/model';
 import { WORKER_ERRORS } from './protocol';
 
 /** An input that does not fit the layer: code 'bad-input' (what the host and webview act on), the reason for people. */
-function badInput(message: string): GateLensError {
+function badInput(message: Localizable): GateLensError {
   return new GateLensError(WORKER_ERRORS.badInput, message);
 }
 
@@ -72,16 +74,21 @@ export function buildSequence(source: InputSource, inputSize: number, arrays: re
   switch (source.kind) {
     case 'array': {
       const array = arrays[source.arrayIndex];
-      if (!array) throw badInput(`Array #${source.arrayIndex} is not in the document any more.`);
+      if (!array) throw badInput(localized(IN.arrayGone, source.arrayIndex));
       const steps = sequenceSteps(array.shape, inputSize);
-      if (steps === undefined) throw badInput(`${array.name ?? 'The array'} has shape (${array.shape.join(', ')}); an input for this layer needs ${inputSize} feature${inputSize === 1 ? '' : 's'} per step.`);
+      if (steps === undefined) {
+        const what = array.name ?? phrase(IN.theArray);
+        throw badInput(inputSize === 1 ? localized(IN.arrayShapeOne, what, array.shape.join(', ')) : localized(IN.arrayShapeMany, what, array.shape.join(', '), inputSize));
+      }
       return { data: Float64Array.from(array.values), batch: 1, steps, features: inputSize };
     }
     case 'values': {
-      if (source.features !== inputSize) throw badInput(`The values have ${source.features} features per step; this layer takes ${inputSize}.`);
-      if (!(Number.isInteger(source.steps) && source.steps > 0)) throw badInput(`The input needs at least one step (got ${source.steps}).`);
-      if (source.data.length !== source.steps * source.features) throw badInput(`Expected ${source.steps * source.features} values (${source.steps} steps × ${source.features}), got ${source.data.length}.`);
-      checkNumbers(source.data, 'Input value', source.features);
+      if (source.features !== inputSize) throw badInput(localized(IN.valuesFeatures, source.features, inputSize));
+      if (!(Number.isInteger(source.steps) && source.steps > 0)) throw badInput(localized(IN.noStep, String(source.steps)));
+      if (source.data.length !== source.steps * source.features) {
+        throw badInput(localized(IN.valueCount, source.steps * source.features, source.steps, source.features, source.data.length));
+      }
+      checkNumbers(source.data, 'input', source.features);
       return { data: Float64Array.from(source.data), batch: 1, steps: source.steps, features: inputSize };
     }
     case 'zeros':
@@ -98,11 +105,11 @@ export function buildInitialStates(request: RunRequest['initialState'], layer: R
   const states: InitialState[] = [];
   for (let d = 0; d < layer.directions; d++) {
     if (request.kind === 'values') {
-      if (request.h && request.h.length !== hWidth) throw badInput(`Initial h needs ${hWidth} values, got ${request.h.length}.`);
-      if (request.c && request.c.length !== layer.units) throw badInput(`Initial c needs ${layer.units} values, got ${request.c.length}.`);
-      if (request.c && layer.cell !== 'lstm') throw badInput(`An initial c applies to an LSTM; this layer is a ${layer.cell}.`);
-      if (request.h) checkNumbers(request.h, 'Initial h value', hWidth);
-      if (request.c) checkNumbers(request.c, 'Initial c value', layer.units);
+      if (request.h && request.h.length !== hWidth) throw badInput(localized(IN.initialHCount, hWidth, request.h.length));
+      if (request.c && request.c.length !== layer.units) throw badInput(localized(IN.initialCCount, layer.units, request.c.length));
+      if (request.c && layer.cell !== 'lstm') throw badInput(localized(IN.initialCNotLstm, layer.cell));
+      if (request.h) checkNumbers(request.h, 'h', hWidth);
+      if (request.c) checkNumbers(request.c, 'c', layer.units);
       states.push({ h: request.h ? Float64Array.from(request.h) : undefined, c: layer.cell === 'lstm' && request.c ? Float64Array.from(request.c) : undefined });
     } else {
       // One seed per direction and state so h and c are not the same draw.
@@ -116,12 +123,15 @@ export function buildInitialStates(request: RunRequest['initialState'], layer: R
  * Every value a finite number: typed values arrive from the panel as a message, and a string, null or NaN there
  * must be refused with its place, never turned into NaN (or 0) on the way into the forward pass.
  */
-function checkNumbers(values: ArrayLike<unknown>, what: string, width: number): void {
+function checkNumbers(values: ArrayLike<unknown>, what: 'input' | 'h' | 'c', width: number): void {
   for (let k = 0; k < values.length; k++) {
     const v = values[k];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      const where = width > 1 && what === 'Input value' ? ` (step ${Math.floor(k / width)}, feature ${k % width})` : ` ${k}`;
-      throw badInput(`${what}${where} is ${typeof v === 'string' ? JSON.stringify(v) : String(v)}: every value must be a finite number.`);
+      const shown = typeof v === 'string' ? JSON.stringify(v) : String(v);
+      const refusal = what === 'input'
+        ? (width > 1 ? localized(IN.inputValueAt, Math.floor(k / width), k % width, shown) : localized(IN.inputValue, k, shown))
+        : localized(what === 'h' ? IN.initialHValue : IN.initialCValue, k, shown);
+      throw badInput(refusal);
     }
   }
 }

@@ -2,6 +2,8 @@
 // (the code survives, so callers never match on message text), progress, cancellation and transfer lists.
 import * as assert from 'node:assert/strict';
 import { GateLensError } from '../../src/core/model';
+import { INPUT_TEMPLATES } from '../../src/core/forward-messages';
+import { localized } from '../../src/core/messages';
 import { CHANNEL_ERRORS, ChannelError, RequestClient, serveRequests, toErrorBody, type Envelope, type RequestContext } from '../../src/protocol/channel';
 
 interface TestMethods {
@@ -56,6 +58,14 @@ describe('typed request channel (src/protocol/channel)', () => {
     await assert.rejects(client.request('fail', 'unknown-activation'), (e: unknown) => e instanceof ChannelError && e.code === 'unknown-activation' && e.message === 'failed with unknown-activation');
     assert.deepEqual(toErrorBody(new RangeError('Invalid array length')), { code: CHANNEL_ERRORS.internal, message: 'Invalid array length' });
     assert.deepEqual(toErrorBody('thrown string'), { code: CHANNEL_ERRORS.internal, message: 'thrown string' });
+  });
+
+  it('carries the template of a core refusal with its message, so the host can translate it (issue 8 item 18)', () => {
+    const refusal = new GateLensError('bad-input', localized(INPUT_TEMPLATES.initialHCount, 3, 2));
+    const body = toErrorBody(refusal);
+    assert.deepEqual(body, { code: 'bad-input', message: 'Initial h needs 3 values, got 2.', template: INPUT_TEMPLATES.initialHCount, args: ['3', '2'] });
+    const received = new ChannelError(body.code, body.message, body.template, body.args);
+    assert.deepEqual(received.body, body);
   });
 
   it('refuses a method the other side does not have with "unknown-method"', async () => {

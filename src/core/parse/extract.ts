@@ -6,6 +6,8 @@
 import { readNumber, lastNumber } from './number';
 import { readNumericList, releaseScratch, skipBalanced, type ListOutcome, type NumericArray } from './numeric-list';
 import { lookalikeHint, meantAsNumber } from './lookalikes';
+import { localized, phrase, type Localizable, type Phrase } from '../messages';
+import { PARSE_TEMPLATES as P } from './messages';
 import type { ArrayForm, DiagnosticSeverity, ExtractedArray, ParseDiagnostic, ParseResult, ShapeOnlyArray, SourceRange } from './types';
 
 /**
@@ -141,7 +143,7 @@ export function extractArrays(text: string, options: ExtractOptions = {}): Parse
         {
           severity: 'error',
           code: 'too-large',
-          message: `This text is ${formatSize(text.length)}, over the ${formatSize(maxBytes)} limit, so it was not read. Raise the limit (setting) or split the file.`,
+          ...localized(P.tooLarge, formatSize(text.length), formatSize(maxBytes)),
           range: { start: 0, end: 0 },
         },
       ],
@@ -161,11 +163,16 @@ export function extractArrays(text: string, options: ExtractOptions = {}): Parse
 }
 
 function cancelledResult(): ParseResult {
-  return { arrays: [], diagnostics: [{ severity: 'info', code: 'cancelled', message: 'Reading was cancelled.', range: { start: 0, end: 0 } }] };
+  return { arrays: [], diagnostics: [{ severity: 'info', code: 'cancelled', ...localized(P.cancelled), range: { start: 0, end: 0 } }] };
 }
 
-function formatSize(units: number): string {
-  return units >= 1024 * 1024 ? `${(units / (1024 * 1024)).toFixed(1)} MB` : `${units} characters`;
+function formatSize(units: number): Phrase {
+  return units >= 1024 * 1024 ? phrase(P.sizeMegabytes, (units / (1024 * 1024)).toFixed(1)) : phrase(P.sizeCharacters, units);
+}
+
+/** How a diagnostic names its array: the quoted name, else `unnamed` ("This array"). */
+function quoted(name: string | undefined, unnamed: Phrase = phrase(P.thisArray)): Phrase {
+  return name !== undefined ? phrase(P.quotedName, name) : unnamed;
 }
 
 const RING = 8;
@@ -329,14 +336,14 @@ class Extractor {
     }
     for (const container of this.stack) {
       if (container.kind === Kind.List || container.kind === Kind.Dict) {
-        this.diagnose('warning', 'unterminated', `This '${text[container.open]}' is never closed.`, { start: container.open, end: container.open + 1 });
+        this.diagnose('warning', 'unterminated', localized(P.neverClosed, text[container.open]), { start: container.open, end: container.open + 1 });
       }
     }
     if (this.suppressedDiagnostics > 0) {
       this.diagnostics.push({
         severity: 'info',
         code: 'more-diagnostics',
-        message: `${this.suppressedDiagnostics} more problem${this.suppressedDiagnostics === 1 ? '' : 's'} not listed (only the first ${MAX_DIAGNOSTICS} are).`,
+        ...localized(this.suppressedDiagnostics === 1 ? P.moreProblem : P.moreProblems, this.suppressedDiagnostics, MAX_DIAGNOSTICS),
         range: { start: 0, end: 0 },
       });
     }
@@ -666,7 +673,7 @@ class Extractor {
     this.listCounter += sub.listCounter;
     // In a comment or a string only what concerns the data read there is worth a word (not prose brackets).
     for (const d of result.diagnostics) {
-      if (d.code === 'truncated-print' || d.code === 'header-shape' || d.code === 'nan-values') this.diagnose(d.severity, d.code, d.message, shift(d.range), d.name);
+      if (d.code === 'truncated-print' || d.code === 'header-shape' || d.code === 'nan-values') this.diagnose(d.severity, d.code, d, shift(d.range), d.name);
     }
   }
 
@@ -697,7 +704,7 @@ class Extractor {
     while (stack.length && stack[stack.length - 1].open > previous) cut = stack.pop();
     if (cut) {
       const name = this.variableName?.value ?? this.lastHeaderName;
-      this.diagnose('warning', 'unterminated', `The values of ${name ? `'${name}'` : 'this variable'} are cut off before the next variable header; they cannot be read.`, { start: cut.open, end: cut.open + 1 }, name);
+      this.diagnose('warning', 'unterminated', localized(P.cutByHeader, quoted(name || undefined, phrase(P.thisVariable))), { start: cut.open, end: cut.open + 1 }, name);
     }
   }
 
@@ -830,7 +837,7 @@ class Extractor {
         for (const position of outcome.openPositions) if (position !== i) this.noRetry.add(position);
         // `bias = [0.1, −0.2]` is a weight array that cannot be read, not code: say so, or its layer would run without it.
         if (reportable && (outcome.mixedSeparators || meantAsNumber(this.text.slice(outcome.at.start, outcome.at.end)))) {
-          this.diagnose('error', 'non-numeric', `${context.name !== undefined ? `'${context.name}'` : 'This array'} holds ${withHint(this.text, outcome)}; only numbers, nan and inf can be read.`, outcome.at, context.name);
+          this.nonNumeric(quoted(context.name), outcome, context.name);
         }
         return this.openContainer(i, kind, close, context);
       }
@@ -860,7 +867,7 @@ class Extractor {
     if (this.stack.length >= this.maxDepth) {
       if (!this.tooDeepReported) {
         this.tooDeepReported = true;
-        this.diagnose('error', 'too-deep', `Brackets nest deeper than ${this.maxDepth} levels here; the text inside is not read.`, { start: i, end: i + 1 });
+        this.diagnose('error', 'too-deep', localized(P.tooDeep, this.maxDepth), { start: i, end: i + 1 });
       }
       this.pushToken(Tok.Close, i, i + 1);
       return undefined;
@@ -923,7 +930,7 @@ class Extractor {
       const count = dims.reduce((p, d) => p * d, 1);
       if (count === array.values.length) result.shape = dims;
       else {
-        this.diagnose('warning', 'header-shape', `${array.name !== undefined ? `'${array.name}'` : 'This array'}: its record says shape (${dims.join(', ')}) = ${count} values, but it holds ${array.values.length}.`, array.range, array.name);
+        this.diagnose('warning', 'header-shape', localized(P.recordShape, quoted(array.name), dims.join(', '), count, array.values.length), array.range, array.name);
       }
     }
     const suffix = `/${record.dataKey}`;
@@ -1166,10 +1173,10 @@ class Extractor {
       const callContext: Context | undefined = context.role === 'named' ? context : undefined;
       return this.openContainer(paren, Kind.Call, 41, callContext);
     }
-    const label = context.name !== undefined ? `'${context.name}'` : `${callee}(...)`;
+    const label = quoted(context.name, phrase(P.call, callee));
     switch (outcome.kind) {
       case 'not-numeric': {
-        this.diagnose('error', 'non-numeric', `${label} holds ${withHint(text, outcome)}; only numbers, nan and inf can be read.`, outcome.at, context.name);
+        this.nonNumeric(label, outcome, context.name);
         for (const position of outcome.openPositions) this.noRetry.add(position);
         this.pushToken(Tok.Ident, identStart, identEnd, callee);
         return this.openContainer(paren, Kind.Call, 41, context.role === 'named' ? context : undefined);
@@ -1186,7 +1193,7 @@ class Extractor {
         this.diagnose(
           'error',
           'ragged-rows',
-          `${label} has rows of different shapes (${shapes.slice(0, 4).join(', ')}${shapes.length > 4 ? ', …' : ''}); an array needs every row the same shape.`,
+          localized(P.rowsOfDifferentShapes, label, `${shapes.slice(0, 4).join(', ')}${shapes.length > 4 ? ', …' : ''}`),
           outcome.range,
           context.name,
         );
@@ -1197,7 +1204,7 @@ class Extractor {
       case 'array': {
         const tail = scanArguments(text, outcome.array.range.end);
         if (!tail.closed) {
-          this.diagnose('error', 'unterminated', `The '(' of ${callee}(...) is not closed after its array (a ')' or ',' is missing).`, { start: paren, end: paren + 1 }, context.name);
+          this.diagnose('error', 'unterminated', localized(P.callNotClosed, callee), { start: paren, end: paren + 1 }, context.name);
         }
         const range = { start: identStart, end: tail.end };
         let named = context;
@@ -1247,12 +1254,13 @@ class Extractor {
       const first = array.nonFinite[0];
       const value = array.values[first.index];
       const what = Number.isNaN(value) ? 'NaN' : value > 0 ? 'inf' : '-inf';
-      const label = name !== undefined ? `'${name}'` : `Array #${index}`;
+      const label = quoted(name, phrase(P.arrayNumber, index));
       const count = array.nonFiniteCount;
+      const at = formatIndex(first.index, array.shape);
       this.diagnose(
         'warning',
         'nan-values',
-        `${label} holds ${count} NaN/Inf value${count === 1 ? '' : 's'} (the first, ${what}, at ${formatIndex(first.index, array.shape)}); a forward pass will refuse this array until they are replaced.`,
+        count === 1 ? localized(P.nonFiniteOne, label, what, at) : localized(P.nonFiniteMany, label, count, what, at),
         first.range,
         name,
       );
@@ -1265,11 +1273,10 @@ class Extractor {
     if (same) return array;
     const count = shape.reduce((p, d) => p * d, 1);
     if (count === array.values.length) return { ...array, shape: [...shape] };
-    const label = name !== undefined ? `'${name}'` : 'This array';
     this.diagnose(
       'warning',
       'header-shape',
-      `${label}: its header says shape (${shape.join(', ')}${shape.length === 1 ? ',' : ''}) = ${count} values, but ${array.values.length} values follow it; some rows may be missing from the paste.`,
+      localized(P.headerShape, quoted(name), `${shape.join(', ')}${shape.length === 1 ? ',' : ''}`, count, array.values.length),
       array.range,
       name,
     );
@@ -1277,25 +1284,23 @@ class Extractor {
   }
 
   private emptyArray(name: string | undefined, range: SourceRange): void {
-    const label = name !== undefined ? `'${name}'` : 'This array';
-    this.diagnose('warning', 'empty-array', `${label} is empty: it holds no values.`, range, name);
+    this.diagnose('warning', 'empty-array', localized(P.empty, quoted(name)), range, name);
   }
 
   private listError(outcome: ListOutcome & { kind: 'error' }, name: string | undefined, callee?: string): void {
-    const label = name !== undefined ? `'${name}'` : callee !== undefined ? `This ${callee}(...)` : 'This array';
-    const detail = outcome.detail;
-    const message =
-      outcome.code === 'unterminated'
-        ? `${label}: ${detail}, so its values cannot be read.`
-        : outcome.code === 'too-deep'
-          ? `${label}: ${detail}.`
-          : outcome.code === 'truncated-print'
-            ? `${label} ${detail}.`
-            : `${label}: ${detail}; an array needs every row the same length.`;
-    this.diagnose('error', outcome.code, message, outcome.range, name);
+    const label = quoted(name, callee !== undefined ? phrase(P.thisCall, callee) : phrase(P.thisArray));
+    const template = outcome.code === 'unterminated' ? P.unterminated : outcome.code === 'too-deep' ? P.tooDeepDetail : outcome.code === 'truncated-print' ? P.truncated : P.ragged;
+    this.diagnose('error', outcome.code, localized(template, label, outcome.detail), outcome.range, name);
   }
 
-  private diagnose(severity: DiagnosticSeverity, code: string, message: string, range: SourceRange, name?: string): void {
+  /** A literal meant as numbers with a token that is not one: the detail, and what to write instead for a look-alike. */
+  private nonNumeric(label: Phrase, outcome: ListOutcome & { kind: 'not-numeric' }, name: string | undefined): void {
+    const hint = lookalikeHint(this.text.slice(outcome.at.start, outcome.at.end));
+    const detail = hint ? phrase(P.withHint, outcome.detail, hint) : outcome.detail;
+    this.diagnose('error', 'non-numeric', localized(P.nonNumeric, label, detail), outcome.at, name, hint);
+  }
+
+  private diagnose(severity: DiagnosticSeverity, code: string, text: Localizable, range: SourceRange, name?: string, hint?: Phrase): void {
     // An editor cannot show a million squiggles usefully: keep the first MAX_DIAGNOSTICS, count the rest.
     if (this.diagnostics.length >= MAX_DIAGNOSTICS) {
       this.suppressedDiagnostics++;
@@ -1303,19 +1308,19 @@ class Extractor {
     }
     const clamped = { start: clamp(range.start, 0, this.n), end: clamp(range.end, 0, this.n) };
     if (clamped.end < clamped.start) clamped.end = clamped.start;
-    const diagnostic: { -readonly [K in keyof ParseDiagnostic]: ParseDiagnostic[K] } = { severity, code, message, range: clamped };
+    const diagnostic: { -readonly [K in keyof ParseDiagnostic]: ParseDiagnostic[K] } = { severity, code, message: text.message, range: clamped };
+    if (text.template !== undefined) {
+      diagnostic.template = text.template;
+      diagnostic.args = text.args ?? [];
+    }
     if (name !== undefined) diagnostic.name = name;
+    if (hint !== undefined) diagnostic.hint = hint;
+    else if ('hint' in text && text.hint !== undefined) diagnostic.hint = text.hint as Phrase;
     this.diagnostics.push(diagnostic);
   }
 }
 
 // ---- helpers ----
-
-/** The not-numeric detail, with what to write instead when the token is a known look-alike (U+2212, '，', 1.0D+00). */
-function withHint(text: string, outcome: ListOutcome & { kind: 'not-numeric' }): string {
-  const hint = lookalikeHint(text.slice(outcome.at.start, outcome.at.end));
-  return hint ? `${outcome.detail} (${hint})` : outcome.detail;
-}
 
 /**
  * After the literal: `, dtype=float32)`, `, requires_grad=True)`, `, name='kernel')`, positional arguments, up to

@@ -2,19 +2,22 @@
 // CJK input methods, Fortran exponents. They are reported (never guessed at) with what to write instead, because
 // reading them "sensibly" would be a guess about data that decides the numbers.
 
+import { phrase, type Phrase } from '../messages';
+import { LOOKALIKE_TEMPLATES as L } from './messages';
+
 const LOOKALIKES: ReadonlyArray<readonly [RegExp, string]> = [
-  [/\u2212/, "U+2212 '−' is a typographic minus sign; write '-'"],
-  [/[\u2012\u2013\u2014\uFE63\uFF0D]/, "a dash that is not '-' stands where a minus sign belongs; write '-'"],
-  [/[\uFF0C\u3001\uFE50]/, "a full-width comma (from a CJK input method) separates the values; write ','"],
-  [/[\uFF0E\u3002]/, "a full-width full stop stands where a decimal point belongs; write '.'"],
-  [/[\uFF10-\uFF19]/, "full-width digits; write the ASCII digits 0-9"],
-  [/\d[dDqQ][+-]?\d/, "a Fortran-style exponent ('D'); write 'e' (1.0D+00 → 1.0e+00)"],
-  [/^\d+(\.\d*)?,\d/, "a decimal comma; write '.'"],
+  [/\u2212/, L.minusSign],
+  [/[\u2012\u2013\u2014\uFE63\uFF0D]/, L.dash],
+  [/[\uFF0C\u3001\uFE50]/, L.fullWidthComma],
+  [/[\uFF0E\u3002]/, L.fullWidthStop],
+  [/[\uFF10-\uFF19]/, L.fullWidthDigits],
+  [/\d[dDqQ][+-]?\d/, L.fortranExponent],
+  [/^\d+(\.\d*)?,\d/, L.decimalComma],
 ];
 
-/** Why `token` is not a number we read, when it is a known look-alike; undefined otherwise. */
-export function lookalikeHint(token: string): string | undefined {
-  for (const [pattern, hint] of LOOKALIKES) if (pattern.test(token)) return hint;
+/** Why `token` is not a number we read, when it is a known look-alike (a LOOKALIKE_TEMPLATES phrase); undefined otherwise. */
+export function lookalikeHint(token: string): Phrase | undefined {
+  for (const [pattern, hint] of LOOKALIKES) if (pattern.test(token)) return phrase(hint);
   return undefined;
 }
 

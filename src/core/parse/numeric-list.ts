@@ -9,6 +9,8 @@
 
 import { lastNumber, readNumber } from './number';
 import type { SourceRange } from './types';
+import { phrase, type Phrase } from '../messages';
+import { PARSE_TEMPLATES as P } from './messages';
 
 export interface NonFiniteSite {
   /** Flat row-major index of the value. */
@@ -50,12 +52,12 @@ export type ListOutcome =
       readonly at: SourceRange;
       /** Opening brackets still open at that token (outermost first): none of them can be numeric. */
       readonly openPositions: number[];
-      readonly detail: string;
+      readonly detail: Phrase;
     }
   | {
       readonly kind: 'error';
       readonly code: 'ragged-rows' | 'truncated-print' | 'too-deep' | 'unterminated';
-      readonly detail: string;
+      readonly detail: Phrase;
       readonly range: SourceRange;
       /** Where reading may resume: after the literal's closing bracket, or the end of the text. */
       readonly end: number;
@@ -154,7 +156,7 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
   // Leaf depth inside the current child of the outer bracket (-1 unknown), and at the outer level.
   let childLeaf = -1;
   let maxDepthSeen = 0;
-  let ragged: { detail: string; range: SourceRange } | undefined;
+  let ragged: { detail: Phrase; range: SourceRange } | undefined;
   // Allocated on the first NaN/Inf only: most literals have none.
   let nonFinite: NonFiniteSite[] = NO_SITES;
   let nonFiniteCount = 0;
@@ -172,7 +174,7 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
 
   while (true) {
     if (i >= n) {
-      return { kind: 'error', code: 'unterminated', detail: `the '${text[start]}' opened here is never closed`, range: { start, end: start + 1 }, end: n };
+      return { kind: 'error', code: 'unterminated', detail: phrase(P.openedNeverClosed, text[start]), range: { start, end: start + 1 }, end: n };
     }
     const c = text.charCodeAt(i);
     const charClass = c < 128 ? CHAR_CLASS[c] : c === 0xa0 || c === 0xfeff ? SPACE : OTHER;
@@ -182,7 +184,7 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
       continue;
     }
     if (charClass === COMMA) {
-      if (!afterElement || commaSinceElement) return notNumeric(depth, i, i + 1, 'an empty element (two commas, or a comma after an opening bracket)');
+      if (!afterElement || commaSinceElement) return notNumeric(depth, i, i + 1, phrase(P.emptyElement));
       commaSinceElement = true;
       sawComma = true;
       i++;
@@ -191,9 +193,9 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
     if (charClass === OPEN) {
       if (depth >= 0) {
         const separated = checkSeparator(afterElement, commaSinceElement, spaceSinceElement);
-        if (separated === 0) return notNumeric(depth, i, i + 1, 'two elements with no separator between them');
+        if (separated === 0) return notNumeric(depth, i, i + 1, phrase(P.noSeparator));
         if (separated === 2) commaless = true;
-        if (contentAt[depth] === 1) ragged ??= raggedAt(`${describeRow(countAt, depth)} mixes numbers and nested lists`, openAt[depth], i);
+        if (contentAt[depth] === 1) ragged ??= raggedAt(phrase(P.mixesNumbersAndLists, describeRow(countAt, depth)), openAt[depth], i);
         contentAt[depth] = 2;
       }
       depth++;
@@ -202,7 +204,7 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
         return {
           kind: 'error',
           code: 'too-deep',
-          detail: `brackets nest deeper than ${maxDepth} levels; this is not read (raise the limit only for real arrays of that rank)`,
+          detail: phrase(P.nestsTooDeep, maxDepth),
           range: { start, end: start + 1 },
           end,
         };
@@ -227,16 +229,16 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
       continue;
     }
     if (charClass === CLOSE) {
-      if (depth < 0 || c !== closeCode[depth]) return notNumeric(depth, i, i + 1, `a '${text[i]}' that does not match the open '${text[openAt[Math.max(depth, 0)]]}'`);
+      if (depth < 0 || c !== closeCode[depth]) return notNumeric(depth, i, i + 1, phrase(P.unmatchedClose, text[i], text[openAt[Math.max(depth, 0)]]));
       const length = countAt[depth];
       if (length === 0 && depth > 0) {
         if (childLeaf === -1) childLeaf = depth;
-        else if (childLeaf !== depth) ragged ??= raggedAt(`${describeRow(countAt, 1)} mixes numbers and nested lists at different depths`, openAt[1], i + 1);
+        else if (childLeaf !== depth) ragged ??= raggedAt(phrase(P.mixesAtDepths, describeRow(countAt, 1)), openAt[1], i + 1);
       }
       if (truncatedAt < 0 && depth >= 2) {
         if (expectedAt[depth] === -1) expectedAt[depth] = length;
         else if (expectedAt[depth] !== length) {
-          ragged ??= raggedAt(`${describeRow(countAt, depth)} has ${values(length)} but the rows before it have ${expectedAt[depth]}`, openAt[depth], i + 1);
+          ragged ??= raggedAt(phrase(P.rowLength, describeRow(countAt, depth), values(length), expectedAt[depth]), openAt[depth], i + 1);
         }
       }
       if (depth === 1) {
@@ -262,7 +264,7 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
       commaSinceElement = false;
       continue;
     }
-    if (depth < 0) return notNumeric(depth, i, i + 1, 'text before the opening bracket');
+    if (depth < 0) return notNumeric(depth, i, i + 1, phrase(P.textBeforeBracket));
     if (charClass === OTHER && c === 35 /* # */) {
       while (i < n && text.charCodeAt(i) !== 10) i++;
       spaceSinceElement = true;
@@ -274,7 +276,7 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
     }
     // An element: a number, a special value, or '...'.
     const separated = checkSeparator(afterElement, commaSinceElement, spaceSinceElement);
-    if (separated === 0) return notNumeric(depth, i, i + 1, 'two elements with no separator between them');
+    if (separated === 0) return notNumeric(depth, i, i + 1, phrase(P.noSeparator));
     if (c === 46 && text.charCodeAt(i + 1) === 46 && text.charCodeAt(i + 2) === 46) {
       if (truncatedAt < 0) truncatedAt = i;
       countAt[depth]++;
@@ -288,26 +290,26 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
     let value: number;
     if (charClass === NUMBER && (c >= 46 || !isLetter(text.charCodeAt(i + 1)))) {
       value = readNumber(text, i);
-      if (lastNumber.end < 0) return notNumeric(depth, i, i + 1, `'${text[i]}' is not a number`);
+      if (lastNumber.end < 0) return notNumeric(depth, i, i + 1, phrase(P.notANumber, text[i]));
       if (!lastNumber.isInteger) allIntegers = false;
       i = lastNumber.end;
     } else {
       value = readSpecialValue(text, i);
-      if (specialEnd < 0) return notNumeric(depth, i, identifierEnd(text, i), `'${excerpt(text, i, identifierEnd(text, i))}' is not a number`);
+      if (specialEnd < 0) return notNumeric(depth, i, identifierEnd(text, i), phrase(P.notANumber, excerpt(text, i, identifierEnd(text, i))));
       allIntegers = false;
       i = specialEnd;
     }
     // The token must end at a delimiter: `1j`, `0x1f`, `1e`, `2.5f` are not numbers we read.
     const d = i < n ? text.charCodeAt(i) : 32;
     if (!(d < 128 ? ENDS_NUMBER[d] === 1 : d === 0xa0 || d === 0xfeff)) {
-      return notNumeric(depth, tokenStart, identifierEnd(text, i), `'${excerpt(text, tokenStart, identifierEnd(text, i))}' is not a number`);
+      return notNumeric(depth, tokenStart, identifierEnd(text, i), phrase(P.notANumber, excerpt(text, tokenStart, identifierEnd(text, i))));
     }
     if (separated === 2) commaless = true;
-    if (contentAt[depth] === 2) ragged ??= raggedAt(`${describeRow(countAt, depth)} mixes numbers and nested lists`, openAt[depth], i);
+    if (contentAt[depth] === 2) ragged ??= raggedAt(phrase(P.mixesNumbersAndLists, describeRow(countAt, depth)), openAt[depth], i);
     contentAt[depth] = 1;
     if (depth !== childLeaf && depth !== 0) {
       if (childLeaf === -1) childLeaf = depth;
-      else ragged ??= raggedAt(`${describeRow(countAt, 1)} mixes numbers and nested lists at different depths`, openAt[1], i);
+      else ragged ??= raggedAt(phrase(P.mixesAtDepths, describeRow(countAt, 1)), openAt[1], i);
     }
     if (valueCount === valueBuffer.length) growValues();
     valueBuffer[valueCount] = value;
@@ -380,15 +382,13 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
   const range = { start, end: i };
   if (commaless && sawComma) {
     // Python needs commas; NumPy's print() has none. A literal with both is missing a comma somewhere.
-    return { kind: 'not-numeric', mixedSeparators: true, at: { start, end: start + 1 }, openPositions: [start], detail: 'commas between some values but not others (a missing comma?)' };
+    return { kind: 'not-numeric', mixedSeparators: true, at: { start, end: start + 1 }, openPositions: [start], detail: phrase(P.mixedSeparators) };
   }
   if (truncatedAt >= 0) {
     return {
       kind: 'error',
       code: 'truncated-print',
-      detail:
-        "was printed in summarised form: '...' stands for values that are not in the text. Print it in full " +
-        '(NumPy: np.set_printoptions(threshold=sys.maxsize); PyTorch: torch.set_printoptions(profile="full")) and paste it again',
+      detail: phrase(P.summarised),
       range: { start: truncatedAt, end: truncatedAt + 3 },
       end: i,
     };
@@ -414,7 +414,7 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
     return {
       kind: 'error',
       code: 'ragged-rows',
-      detail: `row ${row} has ${values(childShapes[row][0])} but row 0 has ${expected}`,
+      detail: phrase(P.rowVersusFirst, row, values(childShapes[row][0]), expected),
       range: { start: childStart[row], end: childEnd[row] },
       end: i,
     };
@@ -431,18 +431,18 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
   return { kind: 'list', children, range, commaless };
 }
 
-function raggedAt(detail: string, from: number, to: number): { detail: string; range: SourceRange } {
+function raggedAt(detail: Phrase, from: number, to: number): { detail: Phrase; range: SourceRange } {
   return { detail, range: { start: from, end: to } };
 }
 
-function notNumeric(depth: number, at: number, atEnd: number, detail: string): ListOutcome {
+function notNumeric(depth: number, at: number, atEnd: number, detail: Phrase): ListOutcome {
   const openPositions: number[] = [];
   for (let d = 0; d <= depth; d++) openPositions.push(openAt[d]);
   return { kind: 'not-numeric', at: { start: at, end: Math.max(at, atEnd) }, openPositions, detail };
 }
 
-function values(count: number): string {
-  return count === 1 ? '1 value' : `${count} values`;
+function values(count: number): Phrase {
+  return count === 1 ? phrase(P.oneValue) : phrase(P.values, count);
 }
 
 function makeArray(shape: number[], from: number, to: number, range: SourceRange, nonFinite: readonly NonFiniteSite[], nonFiniteCount: number): NumericArray {
@@ -463,12 +463,12 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 }
 
 /** "row 3" at depth 1, "row [1][3]" deeper: the indices of the bracket open at `depth`. */
-function describeRow(counts: Int32Array, depth: number): string {
-  if (depth <= 0) return 'the array';
-  if (depth === 1) return `row ${counts[0]}`;
+function describeRow(counts: Int32Array, depth: number): Phrase {
+  if (depth <= 0) return phrase(P.theArray);
+  if (depth === 1) return phrase(P.row, counts[0]);
   let path = '';
   for (let d = 0; d < depth; d++) path += `[${counts[d]}]`;
-  return `row ${path}`;
+  return phrase(P.row, path);
 }
 
 function isDigitOrDot(c: number): boolean {

@@ -1,6 +1,7 @@
 // What the text reader finds in a document. Offsets are UTF-16 code-unit offsets into the document text (what
 // JavaScript string indices and VS Code's document.positionAt use), end exclusive.
 
+import type { MessageArg, Phrase } from '../messages';
 import type { TensorOrigin } from '../tensor/types';
 
 export interface SourceRange {
@@ -45,8 +46,12 @@ export interface ParseDiagnostic {
   readonly severity: DiagnosticSeverity;
   /** Stable code: truncated-print, ragged-rows, non-numeric, empty-array, too-deep, unterminated, too-large, nan-values ... */
   readonly code: string;
-  /** English message that says what is wrong and what to do. */
+  /** English message that says what is wrong and what to do; `template`/`args` (PARSE_TEMPLATES) for translation. */
   readonly message: string;
+  readonly template?: string;
+  readonly args?: readonly MessageArg[];
+  /** For a token meant as a number: what to write instead (U+2212 → '-'), when it is a known look-alike. */
+  readonly hint?: Phrase;
   readonly range: SourceRange;
   /** The array's name, when the problem belongs to a named array. */
   readonly name?: string;

@@ -162,7 +162,7 @@ export function applyHints(c: LayerCandidate, hint: LayerHint | undefined, hints
       warnings.push(templated('hint-bidirectional-conflict', T.hintBidirectionalCount, where, hint.bidirectional ? 'True' : 'False', c.directions));
     }
     if (hint?.projSize !== undefined && hint.projSize > 0 && hint.projSize !== c.projSize) {
-      warnings.push({ code: 'hint-proj-conflict', message: `${where} says proj_size=${hint.projSize} but the weights ${c.projSize ? `project to ${c.projSize}` : 'have no weight_hr'}` });
+      warnings.push(c.projSize ? templated('hint-proj-conflict', T.hintProjConflict, where, hint.projSize, c.projSize) : templated('hint-proj-conflict', T.hintProjConflictNone, where, hint.projSize));
     }
   } else if (c.family === 'onnx') {
     if (hint?.onnxActivations) {
@@ -185,7 +185,7 @@ export function applyHints(c: LayerCandidate, hint: LayerHint | undefined, hints
       evidence.push(templated('constructor-hint', T.hintDirectionReverse, where));
     }
     if (hint?.bidirectional !== undefined && (hint.bidirectional ? 2 : 1) !== c.directions) {
-      warnings.push({ code: 'hint-bidirectional-conflict', message: `${where} gives direction ${hint.bidirectional ? '"bidirectional"' : 'of one direction'} but W has ${c.directions}` });
+      warnings.push(templated('hint-bidirectional-conflict', hint.bidirectional ? T.hintOnnxBidirectionalConflict : T.hintOnnxOneDirectionConflict, where, c.directions));
     }
     if (hint?.clip !== undefined) {
       opts.clip = hint.clip;

@@ -11,6 +11,7 @@
 
 import type { ExtractedArray, ParseDiagnostic, ParseResult, SourceRange } from '../parse/types';
 import { RECOGNISER_TEMPLATES as MSG, templated } from './messages';
+import { asPhrase, joined, localized, phrase, type Localizable, type MessageArg } from '../messages';
 import { classifyName, type NameInfo } from './names';
 import type { MissingArray, MissingReason } from './types';
 import type { LayerCandidate } from './layers';
@@ -70,13 +71,13 @@ export function lineColumn(text: string, offset: number): string {
 /** Builds one MissingArray. `token` is the unreadable text (reason 'unreadable'), `hint` what to write instead. */
 export function missingArray(
   role: string, direction: number, reason: MissingReason, layerName: string, text: string,
-  detail: { readonly name?: string; readonly range?: SourceRange; readonly shape?: readonly number[]; readonly token?: string; readonly hint?: string } = {},
+  detail: { readonly name?: string; readonly range?: SourceRange; readonly shape?: readonly number[]; readonly token?: string; readonly hint?: MessageArg } = {},
 ): MissingArray {
-  const label = detail.name !== undefined && detail.name !== role ? `${role} ('${detail.name}')` : role;
+  const label: MessageArg = detail.name !== undefined && detail.name !== role ? phrase(MSG.missingRoleNamed, role, detail.name) : role;
   const at = detail.range ? lineColumn(text, detail.range.start) : '?';
   const shape = detail.shape ? `(${detail.shape.join(', ')}${detail.shape.length === 1 ? ',' : ''})` : '';
   const e = reason === 'unreadable' && detail.token !== undefined
-    ? templated('missing-array', MSG.missingUnreadable, label, layerName, `'${detail.token}'`, at, detail.hint ? ` (${detail.hint})` : '')
+    ? templated('missing-array', MSG.missingUnreadable, label, layerName, `'${detail.token}'`, at, detail.hint ? phrase(MSG.missingHint, detail.hint) : '')
     : reason === 'unreadable' ? templated('missing-array', MSG.missingUnreadableNoToken, label, layerName, at)
       : reason === 'truncated' ? templated('missing-array', MSG.missingTruncated, label, layerName, at)
         : reason === 'ragged' ? templated('missing-array', MSG.missingRagged, label, layerName, at)
@@ -94,7 +95,7 @@ export function missingArray(
 export function missingFromDiagnostic(u: UnreadableArray, role: string, direction: number, layerName: string, text: string, shape?: readonly number[]): MissingArray {
   const d = u.diagnostic;
   const token = u.reason === 'unreadable' && d.code === 'non-numeric' ? text.slice(d.range.start, Math.min(d.range.end, d.range.start + 40)) : undefined;
-  const hint = /\(([^()]*(?:\([^()]*\)[^()]*)*)\); only numbers/.exec(d.message)?.[1];
+  const hint = d.hint;
   return missingArray(role, direction, u.reason, layerName, text, {
     ...(d.name !== undefined ? { name: d.name } : {}), range: d.range, ...(shape ? { shape } : {}),
     ...(token !== undefined ? { token } : {}), ...(hint !== undefined ? { hint } : {}),
@@ -103,7 +104,12 @@ export function missingFromDiagnostic(u: UnreadableArray, role: string, directio
 
 /** "lstm cannot run: the bias of lstm cannot be read: …" — what every host says when asked to run the layer. */
 export function cannotRunMessage(layerName: string, missing: readonly MissingArray[]): string {
-  return `${layerName} cannot run: ${missing.map((m) => m.message).join('; ')}. No value is guessed for a missing array: fix the text (or print the arrays in full) and paste it again.`;
+  return cannotRun(layerName, missing).message;
+}
+
+/** cannotRunMessage with its template, for hosts that translate it (RecurrentLayer.incompleteMessage). */
+export function cannotRun(layerName: string, missing: readonly MissingArray[]): Localizable {
+  return localized(MSG.cannotRun, layerName, joined(missing.map(asPhrase)));
 }
 
 /**

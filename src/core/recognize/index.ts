@@ -12,13 +12,14 @@ import { embeddedEvidence, withoutCoveredEmbedded } from './embedded';
 import { bindNames } from './bindings';
 import { fullPrintAdvice, impliedEvidence, impliedPytorchArrays, isShapeOnlyDense, shapeOnlyMissing, shapeStandIns } from './shapes';
 import {
-  analyseDense, analyseKeras, analyseOnnx, analysePytorch, analyseTf1, cellTitle, isRejection, shapeText,
+  analyseDense, analyseKeras, analyseOnnx, analysePytorch, analyseTf1, cellTitle, isRejection, rejection, shapeText,
   type Candidate, type DenseCandidate, type DirectionTensors, type Family, type LayerCandidate, type Rejection,
 } from './layers';
 import { classifyName, fullName, type NameInfo } from './names';
 import { outputWidth, recognizeSequence, type SequenceContext } from './sequence';
-import { RECOGNISER_TEMPLATES as MSG, templated } from './messages';
-import { cannotRunMessage, fillPlaceholders, groupKey, lineColumn, poisonMissing, missingFromDiagnostic, placeholderArray, roleShape, unreadableArrays, type UnreadableArray } from './completeness';
+import { RECOGNISER_TEMPLATES as MSG, REJECTION_TEMPLATES as REJ, ROLE_TEMPLATES as ROLE, templated } from './messages';
+import { argText, asPhrase, errorPhrase, joined, localized, phrase, type MessageArg, type Phrase } from '../messages';
+import { cannotRun, fillPlaceholders, groupKey, lineColumn, poisonMissing, missingFromDiagnostic, placeholderArray, roleShape, unreadableArrays, type UnreadableArray } from './completeness';
 import type { ArrayRole, Evidence, GateSlot, Recognition, RecognizedDense, RecognizedLayer } from './types';
 import { distractorKind, templatedUnrelated, unrelatedDiagnostics, UNRELATED_TEMPLATES, type UnrelatedArray } from './unrelated';
 import { findPrintedRun, kerasVersionFromPrintedRun, legacyDefaultGateActivation, legacyNumpyPrint, printedOutputLabel } from './keras-era';
@@ -118,17 +119,17 @@ function analyseGroup(g: Group): Candidate | Rejection {
     const k = g.members.find((m) => m.info.role === 'dense_kernel' || m.info.role === 'dense_weight')!.array;
     const b = g.members.find((m) => m.info.role === 'dense_bias')?.array;
     if (k.shape.length !== 2) {
-      return { arrays: all, message: `"${name}" ${shapeText(k.shape)} is not a Dense/Linear matrix; Gate Lens runs recurrent layers and Dense heads only` };
+      return rejection(all, REJ.notDenseMatrix, name, shapeText(k.shape));
     }
     if (/emb|embed|lookup|vocab|token/i.test(name)) {
-      return { arrays: all, message: `"${name}" ${shapeText(k.shape)} looks like an Embedding table (a lookup, not a matrix product); feed its rows to the recurrent layer as the input instead` };
+      return rejection(all, REJ.embeddingTable, name, shapeText(k.shape));
     }
     result = analyseDense(name, info.family === 'pytorch' ? 'pytorch' : 'keras', k, b, true);
   } else if (roles.has('dense_bias')) {
-    return { arrays: all, message: `"${name}" is a bias with no weight matrix next to it` };
+    return rejection(all, REJ.biasAlone, name);
   } else if (info.family === 'keras' && info.cellScope && /^gru_cell/.test(info.cellScope) && /(^|\/)(gates|candidate)$/.test(info.group)) {
     // TF1 GRUCell: gates/kernel (I+H, 2H) in r, u order plus candidate/kernel (I+H, H) (rnn_cell_impl.py GRUCell).
-    return { arrays: all, message: 'TF1 GRUCell weights (gates/kernel, candidate/kernel) are not a layout Gate Lens reads yet; split them into a Keras GRU(reset_after=False) kernel, recurrent_kernel and bias' };
+    return rejection(all, REJ.tf1Gru);
   } else if (info.family === 'keras' || info.family === 'tf1') {
     const tf1 = info.family === 'tf1' || g.members.some((m) => m.info.family === 'tf1') ||
       (!roles.has('recurrent_kernel') && roles.has('kernel') && info.kindHint === 'lstm' && info.cellScope !== undefined);
@@ -263,9 +264,21 @@ function nativeTensors(c: LayerCandidate): NativeTensors {
     Object.entries(t).filter((e): e is [string, ExtractedArray] => !!e[1]).map(([role, a]) => [role, { shape: a.shape, values: T(a).data }]))));
 }
 
-function roleDescription(role: string, c: LayerCandidate): string {
+/** The role's name by its convention (adapter roleTitles, translated as a phrase); a role it does not name stays as written. */
+function roleName(role: string, c: LayerCandidate): MessageArg {
+  const title = adapter(c.convention).roleTitles[role];
+  return title !== undefined ? phrase(title) : role;
+}
+
+/**
+ * "recurrent kernel of lstm_1 — Keras LSTM, 3 units, input size 1", with " (forward)"/" (backward)" when the layer
+ * keeps one set of arrays per direction (Keras, PyTorch); ONNX's W, R and B hold both directions in one array.
+ */
+function roleDescription(role: string, direction: number, c: LayerCandidate): Phrase {
   const spec = conventionSpec(c.convention, c.cell);
-  return `${adapter(c.convention).roleTitles[role] ?? role} of ${c.name} — ${spec.framework} ${cellTitle(c.cell)}, ${c.units} units, input size ${c.inputSize}`;
+  const described = phrase(ROLE.description, roleName(role, c), c.name, spec.framework, cellTitle(c.cell), c.units, c.inputSize);
+  if (c.tensors.length !== 2) return described;
+  return phrase(direction === 0 ? ROLE.forward : ROLE.backward, described);
 }
 
 function packedAxisOf(role: string, a: ExtractedArray, c: LayerCandidate): number | undefined {
@@ -306,7 +319,8 @@ function toRecognized(c: LayerCandidate, layer: RecurrentLayer, id: string, stac
     for (const [role, a] of Object.entries(t)) {
       if (!a || a.index >= arrayCount) continue;
       const packedAxis = packedAxisOf(role, a, c);
-      arrays.push({ arrayIndex: a.index, role, direction: d, description: roleDescription(role, c) + (c.tensors.length === 2 ? (d === 0 ? ' (forward)' : ' (backward)') : ''), ...(packedAxis !== undefined ? { packedAxis } : {}) });
+      const descriptionPhrase = roleDescription(role, d, c);
+      arrays.push({ arrayIndex: a.index, role, direction: d, description: argText(descriptionPhrase), descriptionPhrase, ...(packedAxis !== undefined ? { packedAxis } : {}) });
     }
   });
   return {
@@ -316,6 +330,12 @@ function toRecognized(c: LayerCandidate, layer: RecurrentLayer, id: string, stac
     complete: !c.missing?.length, missing: c.missing ?? [],
     layer, range: spanOf(arraysOf(c)),
   };
+}
+
+function denseRole(arrayIndex: number, isKernel: boolean, c: DenseCandidate): ArrayRole {
+  const what = isKernel ? (c.orientation === 'in_out' ? ROLE.denseKernel : ROLE.denseWeight) : ROLE.bias;
+  const descriptionPhrase = phrase(ROLE.denseDescription, phrase(what), c.name, c.inputSize, c.units);
+  return { arrayIndex, role: isKernel ? 'dense_kernel' : 'dense_bias', direction: 0, description: argText(descriptionPhrase), descriptionPhrase };
 }
 
 function denseLayer(c: DenseCandidate): DenseLayer {
@@ -345,11 +365,11 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   const unrelated: UnrelatedArray[] = distractors.filter((d) => d.arrayIndex < parse.arrays.length);
   const candidates: Candidate[] = [];
   // The same reason for thousands of arrays is kept once, not once per array.
-  const reasons = new Map<string, string>();
+  const reasons = new Map<string, Omit<UnrelatedArray, 'arrayIndex'>>();
   const reject = (r: Rejection): void => {
     let reason = reasons.get(r.message);
-    if (reason === undefined) reasons.set(r.message, (reason = r.message));
-    for (const a of r.arrays) if (a.index < parse.arrays.length) unrelated.push({ arrayIndex: a.index, kind: 'unmatched', reason });
+    if (reason === undefined) reasons.set(r.message, (reason = { kind: 'unmatched', reason: r.message, template: UNRELATED_TEMPLATES.unmatched, args: [asPhrase(r)] }));
+    for (const a of r.arrays) if (a.index < parse.arrays.length) unrelated.push({ arrayIndex: a.index, ...reason });
   };
   // Arrays the text holds but the reader could not read: by name they belong to a layer; unnamed ones by position.
   const unreadable = unreadableArrays(parse);
@@ -381,7 +401,8 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     if (isRejection(r)) {
       // Say which array could not be read: that, not "has no weight_ih", is what the user must fix.
       for (const u of lost) claimed.add(u);
-      reject(lost.length ? { ...r, message: `${r.message}; ${lost.map((u) => `'${u.diagnostic.name}' at ${lineColumn(text, u.diagnostic.range.start)} could not be read (${u.diagnostic.code})`).join('; ')}` } : r);
+      const unreadableMembers = lost.map((u) => phrase(REJ.unreadableMember, u.diagnostic.name ?? '?', lineColumn(text, u.diagnostic.range.start), u.diagnostic.code));
+      reject(lost.length ? rejection(r.arrays, REJ.withUnreadable, asPhrase(r), joined(unreadableMembers)) : r);
       continue;
     }
     candidates.push(r);
@@ -499,11 +520,12 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
       if (hint) {
         usedDenseHints.add(hint);
         if (hint.activation) activation = hint.activation;
-        c.evidence.push({ code: 'constructor-hint', message: `constructor \`${hint.text.length > 70 ? `${hint.text.slice(0, 67)}…` : hint.text}\`${hint.activation ? ` → activation "${hint.activation}"` : ''}` });
+        const code = `\`${hint.text.length > 70 ? `${hint.text.slice(0, 67)}…` : hint.text}\``;
+        c.evidence.push(hint.activation ? templated('constructor-hint', MSG.denseConstructorActivation, code, hint.activation) : templated('constructor-hint', MSG.denseConstructor, code));
       }
       const layer = { ...denseLayer(c), activation: { name: activation } };
       byCandidate.set(c, { id, layer });
-      denses.push({ name: c.name, arrays: arraysOf(c).map((a, k) => ({ arrayIndex: a.index, role: k === 0 ? 'dense_kernel' : 'dense_bias', direction: 0, description: `${k === 0 ? (c.orientation === 'in_out' ? 'kernel (in, out)' : 'weight (out, in)') : 'bias'} of Dense ${c.name}, ${c.inputSize} → ${c.units}` })), layer, range: spanOf(arraysOf(c)), evidence: c.evidence });
+      denses.push({ name: c.name, arrays: arraysOf(c).map((a, k) => denseRole(a.index, k === 0, c)), layer, range: spanOf(arraysOf(c)), evidence: c.evidence });
       continue;
     }
     const hint = matched.get(c);
@@ -535,11 +557,14 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     try {
       layer = fromNative(c.convention, c.cell, nativeTensors(c), opts);
     } catch (e) {
-      reject({ arrays: arraysOf(c).filter((a) => a.index < parse.arrays.length), message: `could not be converted: ${(e as Error).message}${c.missing?.length ? `; ${c.missing.map((m) => m.message).join('; ')}` : ''}` });
+      const arrays = arraysOf(c).filter((a) => a.index < parse.arrays.length);
+      const cause = errorPhrase(e);
+      reject(c.missing?.length ? rejection(arrays, REJ.notConvertedMissing, cause, joined(c.missing.map(asPhrase))) : rejection(arrays, REJ.notConverted, cause));
       continue;
     }
     if (c.missing?.length) {
-      layer = { ...poisonMissing(layer, c.missing), incomplete: cannotRunMessage(c.name, c.missing) };
+      const refusal = cannotRun(c.name, c.missing);
+      layer = { ...poisonMissing(layer, c.missing), incomplete: refusal.message, ...(refusal.template ? { incompletePhrase: asPhrase(refusal) as Phrase } : {}) };
       diagnostics.push({ severity: 'warning', range: spanOf(arraysOf(c)), ...templated('incomplete-layer', MSG.layerIncomplete, c.name, c.missing.map((m) => m.array).join(', ')) });
     }
     byCandidate.set(c, { id, layer });
@@ -585,7 +610,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     slices = analyseSlices(text, parse.arrays, finalLayers, hints);
   } catch (e) {
     // Slice checks are a reading of free-form code; a surprise there must not cost the user the layers.
-    diagnostics.push({ severity: 'info', code: 'slice-analysis-failed', message: `the gate-slice check stopped: ${(e as Error).message}`, range: { start: 0, end: 0 } });
+    diagnostics.push({ severity: 'info', code: 'slice-analysis-failed', ...localized(MSG.sliceCheckStopped, errorPhrase(e)), range: { start: 0, end: 0 } });
   }
   // A Linear/Dense that heads no recurrent stack (a transformer's feed-forward, a classifier elsewhere) is listed too.
   const stacked = new Set(models.flatMap((m) => m.layerIds));

@@ -7,7 +7,8 @@
 import type { CellKind, ConventionId } from '../conventions';
 import type { ExtractedArray } from '../parse/types';
 import type { Evidence, MissingArray } from './types';
-import { RECOGNISER_TEMPLATES as T, templated } from './messages';
+import { localized, phrase, type MessageArg, type Phrase } from '../messages';
+import { RECOGNISER_TEMPLATES as T, REJECTION_TEMPLATES as REJ, templated } from './messages';
 
 export type Family = 'keras' | 'pytorch' | 'onnx' | 'tf1';
 
@@ -58,7 +59,20 @@ export type Candidate = LayerCandidate | DenseCandidate;
 
 export interface Rejection {
   readonly arrays: readonly ExtractedArray[];
+  /** English, as the CLI prints it; `template`/`args` (REJECTION_TEMPLATES) for translation. */
   readonly message: string;
+  readonly template?: string;
+  readonly args?: readonly MessageArg[];
+}
+
+/** A Rejection whose message is a REJECTION_TEMPLATES entry. */
+export function rejection(arrays: readonly ExtractedArray[], template: string, ...args: (string | number | Phrase)[]): Rejection {
+  return { arrays, ...localized(template, ...args) };
+}
+
+/** How a rejection names the layer: its quoted name, or "these arrays" for unnamed ones. */
+function layerLabel(name: string, named: boolean): Phrase {
+  return named ? phrase(REJ.namedLabel, name) : phrase(REJ.theseArrays);
 }
 
 export const shapeText = (s: readonly number[]): string => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
@@ -72,7 +86,7 @@ export function cellFromGates(packed: number, units: number): CellKind | undefin
 }
 
 /** "kernel (1, 12) and recurrent_kernel (3, 12) → 4 gates × 3 units → LSTM, input size 1", as a template (singulars kept). */
-function shapesEvidence(first: [string, readonly number[]], second: [string, readonly number[]], prefix: string, packed: number, units: number, cell: CellKind, inputSize: number): Evidence {
+function shapesEvidence(first: [string, readonly number[]], second: [string, readonly number[]], prefix: MessageArg, packed: number, units: number, cell: CellKind, inputSize: number): Evidence {
   const g = packed / units;
   const template = g === 1 ? (units === 1 ? T.shapesToCellOneGateOneUnit : T.shapesToCellOneGate) : units === 1 ? T.shapesToCellOneUnit : T.shapesToCell;
   return templated('shape', template, first[0], shapeText(first[1]), second[0], shapeText(second[1]), prefix, g, units, cellTitle(cell), inputSize);
@@ -100,22 +114,13 @@ export function analyseKeras(name: string, dirs: DirectionTensors[], named: bool
   const first = dirs[0];
   const rk = first.recurrent_kernel;
   const kernel = first.kernel;
-  const label = named ? `"${name}"` : 'these arrays';
-  if (!rk || !kernel) {
-    const missing = !rk ? 'recurrent_kernel' : 'kernel';
-    return { arrays: all, message: `${label} has no ${missing}: a Keras recurrent layer stores kernel (I, G·H), recurrent_kernel (H, G·H) and bias` };
-  }
-  if (rk.shape.length !== 2 || kernel.shape.length !== 2) {
-    return { arrays: all, message: `Keras kernels are 2-D; got kernel ${shapeText(kernel.shape)} and recurrent_kernel ${shapeText(rk.shape)}` };
-  }
+  const label = layerLabel(name, named);
+  if (!rk || !kernel) return rejection(all, REJ.kerasMissing, label, !rk ? 'recurrent_kernel' : 'kernel');
+  if (rk.shape.length !== 2 || kernel.shape.length !== 2) return rejection(all, REJ.kerasNot2d, shapeText(kernel.shape), shapeText(rk.shape));
   const [units, packed] = rk.shape;
   const cell = cellFromGates(packed, units);
-  if (!cell) {
-    return { arrays: all, message: `recurrent_kernel ${shapeText(rk.shape)} fits no recurrent layer: ${packed} is not 4, 3 or 1 × ${units} units (LSTM, GRU, SimpleRNN)` };
-  }
-  if (kernel.shape[1] !== packed) {
-    return { arrays: all, message: `kernel ${shapeText(kernel.shape)} and recurrent_kernel ${shapeText(rk.shape)} disagree: both must have ${packed} columns (G·H)` };
-  }
+  if (!cell) return rejection(all, REJ.kerasNoCell, shapeText(rk.shape), packed, units);
+  if (kernel.shape[1] !== packed) return rejection(all, REJ.kerasDisagree, shapeText(kernel.shape), shapeText(rk.shape), packed);
   const inputSize = kernel.shape[0];
   const evidence: Evidence[] = [];
   const warnings: Evidence[] = [];
@@ -154,7 +159,7 @@ export function analyseKeras(name: string, dirs: DirectionTensors[], named: bool
       resetAfter = cell === 'gru' ? true : undefined;
       evidence.push(templated('bias-shape', T.kerasCudnnBias, shapeText(bias.shape), packed / units, cell === 'lstm' ? 'CuDNNLSTM' : 'CuDNNGRU'));
     } else {
-      return { arrays: all, message: `bias ${shapeText(bias.shape)} fits no Keras ${cellTitle(cell)} with ${units} units: expected (${packed},)${cell === 'gru' ? ` or (2, ${packed})` : ''}${cell !== 'simple_rnn' ? ` or (${2 * packed},) for CuDNN` : ''}` };
+      return rejection(all, cell === 'lstm' ? REJ.kerasBiasLstm : cell === 'gru' ? REJ.kerasBiasGru : REJ.kerasBiasSimple, shapeText(bias.shape), units, packed, 2 * packed);
     }
     if (cell === 'lstm') {
       const blocks = convention === 'keras_cudnn' ? 8 : 4;
@@ -175,7 +180,7 @@ export function analyseKeras(name: string, dirs: DirectionTensors[], named: bool
       const b = other[r];
       return (!a && !b) || (a && b && a.shape.join() === b.shape.join());
     });
-    if (!same) return { arrays: all, message: `the backward direction of ${label} has shapes that differ from the forward direction` };
+    if (!same) return rejection(all, REJ.kerasBackwardDiffers, label);
   }
   if (dirs.length === 2 && named) evidence.push(templated('name-pattern', T.kerasBidirectionalNames));
   return {
@@ -190,13 +195,9 @@ export function analysePytorch(name: string, dirs: DirectionTensors[], named: bo
   const first = dirs[0];
   const wih = first.weight_ih;
   const whh = first.weight_hh;
-  const label = named ? `"${name}"` : 'these arrays';
-  if (!wih || !whh) {
-    return { arrays: all, message: `${label} has no ${!wih ? 'weight_ih' : 'weight_hh'}: a PyTorch recurrent layer stores weight_ih (G·H, I) and weight_hh (G·H, H)` };
-  }
-  if (wih.shape.length !== 2 || whh.shape.length !== 2) {
-    return { arrays: all, message: `PyTorch weights are 2-D; got weight_ih ${shapeText(wih.shape)} and weight_hh ${shapeText(whh.shape)}` };
-  }
+  const label = layerLabel(name, named);
+  if (!wih || !whh) return rejection(all, REJ.torchMissing, label, !wih ? 'weight_ih' : 'weight_hh');
+  if (wih.shape.length !== 2 || whh.shape.length !== 2) return rejection(all, REJ.torchNot2d, shapeText(wih.shape), shapeText(whh.shape));
   const packed = whh.shape[0];
   const whr = first.weight_hr;
   let units = whh.shape[1];
@@ -205,17 +206,17 @@ export function analysePytorch(name: string, dirs: DirectionTensors[], named: bo
   const warnings: Evidence[] = [];
   if (whr) {
     if (whr.shape.length !== 2 || whr.shape[0] !== whh.shape[1]) {
-      return { arrays: all, message: `weight_hr ${shapeText(whr.shape)} must be (P, H) with P = ${whh.shape[1]} (the columns of weight_hh)` };
+      return rejection(all, REJ.torchProjShape, shapeText(whr.shape), whh.shape[1]);
     }
     projSize = whr.shape[0];
     units = whr.shape[1];
   }
   const cell = cellFromGates(packed, units);
   if (!cell || (projSize !== undefined && cell !== 'lstm')) {
-    return { arrays: all, message: `weight_hh ${shapeText(whh.shape)} fits no recurrent layer: ${packed} rows are not 4, 3 or 1 × ${units} units` };
+    return rejection(all, REJ.torchNoCell, shapeText(whh.shape), packed, units);
   }
   if (wih.shape[0] !== packed) {
-    return { arrays: all, message: `weight_ih ${shapeText(wih.shape)} and weight_hh ${shapeText(whh.shape)} disagree: both must have ${packed} rows (G·H)` };
+    return rejection(all, REJ.torchDisagree, shapeText(wih.shape), shapeText(whh.shape), packed);
   }
   const inputSize = wih.shape[1];
   evidence.push(shapesEvidence(['weight_ih', wih.shape], ['weight_hh', whh.shape], '', packed, units, cell, inputSize));
@@ -225,7 +226,7 @@ export function analysePytorch(name: string, dirs: DirectionTensors[], named: bo
   }
   for (const r of ['bias_ih', 'bias_hh']) {
     const b = first[r];
-    if (b && b.values.length !== packed) return { arrays: all, message: `${r} ${shapeText(b.shape)} must hold ${packed} values (G·H)` };
+    if (b && b.values.length !== packed) return rejection(all, REJ.torchBiasLength, r, shapeText(b.shape), packed);
   }
   const useBias = !!(first.bias_ih || first.bias_hh);
   if (!useBias) evidence.push(templated('bias-shape', T.torchNoBias));
@@ -235,7 +236,7 @@ export function analysePytorch(name: string, dirs: DirectionTensors[], named: bo
   }
   for (let d = 1; d < dirs.length; d++) {
     const same = Object.keys(first).every((r) => dirs[d][r]?.shape.join() === first[r]?.shape.join());
-    if (!same) return { arrays: all, message: `the _reverse direction of ${label} has shapes that differ from the forward direction` };
+    if (!same) return rejection(all, REJ.torchReverseDiffers, label);
   }
   if (dirs.length === 2 && named) evidence.push(templated('name-pattern', T.torchReverseNames));
   return {
@@ -250,7 +251,7 @@ export function analyseOnnx(name: string, t: DirectionTensors, named: boolean, k
   const label = named ? `"${name}"` : 'these arrays';
   const W = t.W;
   const R = t.R;
-  if (!W || !R) return { arrays: all, message: `${label} has no ${!W ? 'W' : 'R'}: an ONNX LSTM/GRU/RNN takes W [D, G·H, I] and R [D, G·H, H]` };
+  if (!W || !R) return rejection(all, REJ.onnxMissing, label, !W ? 'W' : 'R');
   const warnings: Evidence[] = [];
   const evidence: Evidence[] = [];
   const dims = (a: ExtractedArray): readonly number[] => (a.shape.length === 2 ? [1, ...a.shape] : a.shape);
@@ -259,19 +260,19 @@ export function analyseOnnx(name: string, t: DirectionTensors, named: boolean, k
   }
   const w = dims(W);
   const r = dims(R);
-  if (w.length !== 3 || r.length !== 3) return { arrays: all, message: `ONNX W and R are 3-D [D, G·H, ·]; got W ${shapeText(W.shape)} and R ${shapeText(R.shape)}` };
+  if (w.length !== 3 || r.length !== 3) return rejection(all, REJ.onnxNot3d, shapeText(W.shape), shapeText(R.shape));
   const [D, packed, units] = r;
   const cell = cellFromGates(packed, units);
-  if (!cell) return { arrays: all, message: `R ${shapeText(R.shape)} fits no recurrent layer: ${packed} is not 4, 3 or 1 × ${units} (hidden_size)` };
-  if (w[0] !== D || w[1] !== packed) return { arrays: all, message: `W ${shapeText(W.shape)} and R ${shapeText(R.shape)} disagree: W must be [${D}, ${packed}, I]` };
-  if (D !== 1 && D !== 2) return { arrays: all, message: `ONNX num_directions is 1 or 2; W ${shapeText(W.shape)} has ${D}` };
+  if (!cell) return rejection(all, REJ.onnxNoCell, shapeText(R.shape), packed, units);
+  if (w[0] !== D || w[1] !== packed) return rejection(all, REJ.onnxDisagree, shapeText(W.shape), shapeText(R.shape), D, packed);
+  if (D !== 1 && D !== 2) return rejection(all, REJ.onnxDirections, shapeText(W.shape), D);
   const inputSize = w[2];
-  evidence.push(shapesEvidence(['W', W.shape], ['R', R.shape], D === 2 ? 'bidirectional, ' : '', packed, units, cell, inputSize));
+  evidence.push(shapesEvidence(['W', W.shape], ['R', R.shape], D === 2 ? phrase(T.bidirectionalPrefix) : '', packed, units, cell, inputSize));
   if (kindHint && kindHint !== 'dense' && kindHint !== cell) {
     warnings.push(templated('name-shape-conflict', T.nameShapeConflict, name, cellTitle(kindHint), cellTitle(cell)));
   }
-  if (t.B && t.B.values.length !== D * 2 * packed) return { arrays: all, message: `B ${shapeText(t.B.shape)} must be [${D}, ${2 * packed}] = [Wb, Rb]` };
-  if (t.P && (cell !== 'lstm' || t.P.values.length !== D * 3 * units)) return { arrays: all, message: `P ${shapeText(t.P.shape)} must be LSTM peepholes [${D}, ${3 * units}]` };
+  if (t.B && t.B.values.length !== D * 2 * packed) return rejection(all, REJ.onnxBias, shapeText(t.B.shape), D, 2 * packed);
+  if (t.P && (cell !== 'lstm' || t.P.values.length !== D * 3 * units)) return rejection(all, REJ.onnxPeepholes, shapeText(t.P.shape), D, 3 * units);
   if (cell === 'lstm' && t.B) {
     const k = onesBlock(t.B.values, 0, units, 4);
     if (k === 2) evidence.push(templated('bias-forget-ones', T.onnxForgetOnes, rng(2, units)));
@@ -288,18 +289,18 @@ export function analyseTf1(name: string, t: DirectionTensors, named: boolean): L
   const all = Object.values(t).filter((a): a is ExtractedArray => !!a);
   const k = t.kernel;
   if (!k || k.shape.length !== 2 || k.shape[1] % 4 !== 0) {
-    return { arrays: all, message: `"${name}" looks like a TF1 LSTMCell but its kernel is not (I+H, 4H)` };
+    return rejection(all, REJ.tf1Kernel, name);
   }
   const units = k.shape[1] / 4;
   const proj = t['projection/kernel'];
-  if (proj && (proj.shape.length !== 2 || proj.shape[0] !== units)) return { arrays: all, message: `TF1 projection/kernel ${shapeText(proj.shape)} must be (H, P) with H = ${units}` };
+  if (proj && (proj.shape.length !== 2 || proj.shape[0] !== units)) return rejection(all, REJ.tf1ProjShape, shapeText(proj.shape), units);
   const recurrentWidth = proj ? proj.shape[1] : units;
   const inputSize = k.shape[0] - recurrentWidth;
-  if (inputSize <= 0) return { arrays: all, message: `TF1 kernel ${shapeText(k.shape)} has ${k.shape[0]} rows, fewer than I + ${proj ? 'P' : 'H'} with ${proj ? 'P' : 'H'} = ${recurrentWidth}` };
-  if (t.bias && t.bias.values.length !== 4 * units) return { arrays: all, message: `TF1 bias ${shapeText(t.bias.shape)} must be (${4 * units},)` };
+  if (inputSize <= 0) return rejection(all, REJ.tf1KernelRows, shapeText(k.shape), k.shape[0], proj ? 'P' : 'H', recurrentWidth);
+  if (t.bias && t.bias.values.length !== 4 * units) return rejection(all, REJ.tf1Bias, shapeText(t.bias.shape), 4 * units);
   const peepholes = ['w_i_diag', 'w_f_diag', 'w_o_diag', 'wci', 'wcf', 'wco'].filter((r) => t[r]);
-  for (const r of peepholes) if (t[r]!.values.length !== units) return { arrays: all, message: `TF1 peephole ${r} ${shapeText(t[r]!.shape)} must be (${units},)` };
-  const evidence: Evidence[] = [{ code: 'shape', message: `kernel ${shapeText(k.shape)} with no recurrent_kernel → TF1 LSTMCell on concat([x, h]): 4 gates × ${units} units, input size ${inputSize}` }];
+  for (const r of peepholes) if (t[r]!.values.length !== units) return rejection(all, REJ.tf1Peephole, r, shapeText(t[r]!.shape), units);
+  const evidence: Evidence[] = [templated('shape', T.tf1Shapes, shapeText(k.shape), units, inputSize)];
   if (peepholes.length) evidence.push(templated('shape', T.tf1Peepholes, peepholes.join(', ')));
   if (proj) evidence.push(templated('shape', T.tf1Projection, shapeText(proj.shape), recurrentWidth));
   return {
@@ -314,7 +315,7 @@ export function analyseTf1(name: string, t: DirectionTensors, named: boolean): L
 /** Dense head: Keras kernel (in, out) + bias (out); PyTorch weight (out, in) + bias (out). */
 export function analyseDense(name: string, family: Family, kernel: ExtractedArray, bias: ExtractedArray | undefined, named: boolean, previousOutput?: number): DenseCandidate | Rejection {
   const arrays = bias ? [kernel, bias] : [kernel];
-  if (kernel.shape.length !== 2) return { arrays, message: `${shapeText(kernel.shape)} is not a Dense matrix (2-D)` };
+  if (kernel.shape.length !== 2) return rejection(arrays, REJ.denseNot2d, shapeText(kernel.shape));
   const [a, b] = kernel.shape;
   let orientation: 'in_out' | 'out_in' = family === 'pytorch' || family === 'onnx' ? 'out_in' : 'in_out';
   const evidence: Evidence[] = [];
@@ -323,7 +324,7 @@ export function analyseDense(name: string, family: Family, kernel: ExtractedArra
     if (bias.values.length === b && b !== a) orientation = 'in_out';
     else if (bias.values.length === a && a !== b) orientation = 'out_in';
     else if (bias.values.length !== a && bias.values.length !== b) {
-      return { arrays, message: `Dense bias ${shapeText(bias.shape)} matches neither side of ${shapeText(kernel.shape)}` };
+      return rejection(arrays, REJ.denseBias, shapeText(bias.shape), shapeText(kernel.shape));
     }
   } else if (previousOutput !== undefined) {
     if (a === previousOutput && b !== previousOutput) orientation = 'in_out';
@@ -331,7 +332,10 @@ export function analyseDense(name: string, family: Family, kernel: ExtractedArra
   }
   const inputSize = orientation === 'in_out' ? a : b;
   const units = orientation === 'in_out' ? b : a;
-  evidence.push({ code: 'shape', message: `${orientation === 'in_out' ? 'kernel' : 'weight'} ${shapeText(kernel.shape)}${bias ? ` and bias ${shapeText(bias.shape)}` : ''} → Dense ${inputSize} → ${units} (${orientation === 'in_out' ? 'Keras (in, out)' : 'PyTorch (out, in)'})` });
+  const keras = orientation === 'in_out';
+  evidence.push(bias
+    ? templated('shape', keras ? T.denseKerasShapesBias : T.densePytorchShapesBias, shapeText(kernel.shape), shapeText(bias.shape), inputSize, units)
+    : templated('shape', keras ? T.denseKerasShapes : T.densePytorchShapes, shapeText(kernel.shape), inputSize, units));
   return { kind: 'dense', name, family, orientation, kernel, bias, inputSize, units, evidence, warnings, named };
 }
 

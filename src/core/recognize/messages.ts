@@ -2,7 +2,10 @@
 // can show them translated (VS Code's l10n.t takes the same placeholders) while `message` stays the English text
 // the CLI prints. Arguments are technical tokens (ranges, shapes, names, numbers) that stay untranslated.
 
+import { localized, type Phrase } from '../messages';
 import type { Evidence } from './types';
+
+export { format } from '../messages';
 
 export const RECOGNISER_TEMPLATES = {
   keepsBiasNone: 'no bias array → use_bias=False (zeros)',
@@ -92,6 +95,8 @@ export const RECOGNISER_TEMPLATES = {
   missingRagged: 'the {0} of {1} at {2} has rows of different lengths',
   missingShapeOnly: 'the {0} of {1} has only its shape {2} in the text (at {3}), not its values',
   missingAbsent: 'the {0} of {1} is not in the text',
+  missingRoleNamed: "{0} ('{1}')",
+  missingHint: ' ({0})',
   layerIncomplete: '{0} is recognised from its shapes but cannot run until every array it needs can be read ({1} missing)',
   // Shapes → cell: {0} {1} and {2} {3} are the two matrices and their shapes, {4} an optional "bidirectional, ".
   shapesToCell: '{0} {1} and {2} {3} → {4}{5} gates × {6} units → {7}, input size {8}',
@@ -114,15 +119,92 @@ export const RECOGNISER_TEMPLATES = {
   denseShapeOnly: 'Dense {0} → {1} is given by its shapes only; its values are not in the text',
   embeddedComment: 'values read from output pasted in # comments (from line {0}); no code array gives this layer',
   embeddedString: 'values read from output pasted in a string (from line {0}); no code array gives this layer',
+  bidirectionalPrefix: 'bidirectional, ',
+  tf1Shapes: 'kernel {0} with no recurrent_kernel → TF1 LSTMCell on concat([x, h]): 4 gates × {1} units, input size {2}',
+  denseKerasShapes: 'kernel {0} → Dense {1} → {2} (Keras (in, out))',
+  denseKerasShapesBias: 'kernel {0} and bias {1} → Dense {2} → {3} (Keras (in, out))',
+  densePytorchShapes: 'weight {0} → Dense {1} → {2} (PyTorch (out, in))',
+  densePytorchShapesBias: 'weight {0} and bias {1} → Dense {2} → {3} (PyTorch (out, in))',
+  denseConstructor: 'constructor {0}',
+  denseConstructorActivation: 'constructor {0} → activation "{1}"',
+  hintProjConflict: '{0} says proj_size={1} but the weights project to {2}',
+  hintProjConflictNone: '{0} says proj_size={1} but the weights have no weight_hr',
+  hintOnnxBidirectionalConflict: '{0} gives direction "bidirectional" but W has {1}',
+  hintOnnxOneDirectionConflict: '{0} gives direction of one direction but W has {1}',
+  sliceCheckStopped: 'the gate-slice check stopped: {0}',
+  cannotRun: '{0} cannot run: {1}. No value is guessed for a missing array: fix the text (or print the arrays in full) and paste it again.',
 } as const;
 
-/** Replaces {0}, {1}, ... with the arguments, as vscode.l10n.t does; a placeholder with no argument stays as written. */
-export function format(template: string, args: readonly string[]): string {
-  return template.replace(/\{(\d+)\}/g, (whole, index: string) => args[Number(index)] ?? whole);
-}
+/**
+ * Why arrays form no layer (each becomes an unrelated array's reason, and its diagnostic). {0} in the *Missing and
+ * *Differs templates is the layer's label: a quoted name, or REJECTION_TEMPLATES.theseArrays.
+ */
+export const REJECTION_TEMPLATES = {
+  namedLabel: '"{0}"',
+  theseArrays: 'these arrays',
+  kerasMissing: '{0} has no {1}: a Keras recurrent layer stores kernel (I, G·H), recurrent_kernel (H, G·H) and bias',
+  kerasNot2d: 'Keras kernels are 2-D; got kernel {0} and recurrent_kernel {1}',
+  kerasNoCell: 'recurrent_kernel {0} fits no recurrent layer: {1} is not 4, 3 or 1 × {2} units (LSTM, GRU, SimpleRNN)',
+  kerasDisagree: 'kernel {0} and recurrent_kernel {1} disagree: both must have {2} columns (G·H)',
+  kerasBiasLstm: 'bias {0} fits no Keras LSTM with {1} units: expected ({2},) or ({3},) for CuDNN',
+  kerasBiasGru: 'bias {0} fits no Keras GRU with {1} units: expected ({2},) or (2, {2}) or ({3},) for CuDNN',
+  kerasBiasSimple: 'bias {0} fits no Keras SimpleRNN with {1} units: expected ({2},)',
+  kerasBackwardDiffers: 'the backward direction of {0} has shapes that differ from the forward direction',
+  torchMissing: '{0} has no {1}: a PyTorch recurrent layer stores weight_ih (G·H, I) and weight_hh (G·H, H)',
+  torchNot2d: 'PyTorch weights are 2-D; got weight_ih {0} and weight_hh {1}',
+  torchProjShape: 'weight_hr {0} must be (P, H) with P = {1} (the columns of weight_hh)',
+  torchNoCell: 'weight_hh {0} fits no recurrent layer: {1} rows are not 4, 3 or 1 × {2} units',
+  torchDisagree: 'weight_ih {0} and weight_hh {1} disagree: both must have {2} rows (G·H)',
+  torchBiasLength: '{0} {1} must hold {2} values (G·H)',
+  torchReverseDiffers: 'the _reverse direction of {0} has shapes that differ from the forward direction',
+  onnxMissing: '{0} has no {1}: an ONNX LSTM/GRU/RNN takes W [D, G·H, I] and R [D, G·H, H]',
+  onnxNot3d: 'ONNX W and R are 3-D [D, G·H, ·]; got W {0} and R {1}',
+  onnxNoCell: 'R {0} fits no recurrent layer: {1} is not 4, 3 or 1 × {2} (hidden_size)',
+  onnxDisagree: 'W {0} and R {1} disagree: W must be [{2}, {3}, I]',
+  onnxDirections: 'ONNX num_directions is 1 or 2; W {0} has {1}',
+  onnxBias: 'B {0} must be [{1}, {2}] = [Wb, Rb]',
+  onnxPeepholes: 'P {0} must be LSTM peepholes [{1}, {2}]',
+  tf1Kernel: '"{0}" looks like a TF1 LSTMCell but its kernel is not (I+H, 4H)',
+  tf1ProjShape: 'TF1 projection/kernel {0} must be (H, P) with H = {1}',
+  tf1KernelRows: 'TF1 kernel {0} has {1} rows, fewer than I + {2} with {2} = {3}',
+  tf1Bias: 'TF1 bias {0} must be ({1},)',
+  tf1Peephole: 'TF1 peephole {0} {1} must be ({2},)',
+  tf1Gru: 'TF1 GRUCell weights (gates/kernel, candidate/kernel) are not a layout Gate Lens reads yet; split them into a Keras GRU(reset_after=False) kernel, recurrent_kernel and bias',
+  denseNot2d: '{0} is not a Dense matrix (2-D)',
+  denseBias: 'Dense bias {0} matches neither side of {1}',
+  notDenseMatrix: '"{0}" {1} is not a Dense/Linear matrix; Gate Lens runs recurrent layers and Dense heads only',
+  embeddingTable: '"{0}" {1} looks like an Embedding table (a lookup, not a matrix product); feed its rows to the recurrent layer as the input instead',
+  biasAlone: '"{0}" is a bias with no weight matrix next to it',
+  withUnreadable: '{0}; {1}',
+  unreadableMember: "'{0}' at {1} could not be read ({2})",
+  notConverted: 'could not be converted: {0}',
+  notConvertedMissing: 'could not be converted: {0}; {1}',
+  // An array in a run of unnamed arrays that joins no layer (sequence.ts).
+  oneDimensional: 'shape {0} fits no recurrent layer: a 1-D array is a bias, and no kernel/weight pair before it takes {1} values',
+  threeDimensional: 'shape {0} fits no recurrent layer: as ONNX W/R it needs a partner [{1}, {2}, H] with {2} = 4H, 3H or H',
+  otherRank: 'shape {0} fits no recurrent layer (weights are 1-, 2- or 3-D)',
+  twoDimensional: 'shape {0} fits no recurrent layer. As a Keras kernel (I, G·H): {1}, and a recurrent_kernel (H, {2}) must follow. As a PyTorch weight_ih (G·H, I): {3}, and a weight_hh ({4}, H) must follow. Here {5}.',
+  fitsAll: '{0} fits an LSTM with {1} units, a GRU with {2} units or a SimpleRNN with {0} units',
+  fitsLstm: '{0} fits an LSTM with {1} units or a SimpleRNN with {0} units',
+  fitsGru: '{0} fits a GRU with {1} units or a SimpleRNN with {0} units',
+  fitsSimpleOnly: '{0} is not a multiple of 4 or 3, so only a SimpleRNN with {0} units fits',
+  nextArrayIs: 'the next array is {0}',
+  noArrayFollows: 'no array follows',
+} as const;
+
+/** What an array is in its layer: ArrayRole.description and its parts (the role names are the adapters' roleTitles). */
+export const ROLE_TEMPLATES = {
+  description: '{0} of {1} — {2} {3}, {4} units, input size {5}',
+  forward: '{0} (forward)',
+  backward: '{0} (backward)',
+  denseDescription: '{0} of Dense {1}, {2} → {3}',
+  denseKernel: 'kernel (in, out)',
+  denseWeight: 'weight (out, in)',
+  bias: 'bias',
+} as const;
+
 
 /** An Evidence whose message is the English text of `template`, carrying the template and arguments for translation. */
-export function templated(code: string, template: string, ...args: (string | number)[]): Evidence {
-  const text = args.map(String);
-  return { code, message: format(template, text), template, args: text };
+export function templated(code: string, template: string, ...args: (string | number | Phrase)[]): Evidence {
+  return { code, ...localized(template, ...args) };
 }

@@ -8,7 +8,8 @@
 import type { CellKind } from '../conventions';
 import type { ExtractedArray } from '../parse/types';
 import type { Evidence } from './types';
-import { RECOGNISER_TEMPLATES as T, templated } from './messages';
+import { RECOGNISER_TEMPLATES as T, REJECTION_TEMPLATES as REJ, templated } from './messages';
+import { localized, phrase, type Localizable, type Phrase } from '../messages';
 import {
   analyseDense, analyseKeras, analyseOnnx, analysePytorch, cellFromGates, isRejection, shapeText,
   type Candidate, type DirectionTensors, type Family, type LayerCandidate, type Rejection,
@@ -185,22 +186,23 @@ export function outputWidth(c: Candidate): number {
   return c.directions === 2 ? 2 * per : per;
 }
 
-function explain(a: ExtractedArray, next: ExtractedArray | undefined): string {
+/** Why an array of an unnamed run joins no layer: what its shape would need (REJECTION_TEMPLATES). */
+function explain(a: ExtractedArray, next: ExtractedArray | undefined): Localizable {
   const s = shapeText(a.shape);
-  if (a.shape.length === 1) return `shape ${s} fits no recurrent layer: a 1-D array is a bias, and no kernel/weight pair before it takes ${a.shape[0]} values`;
-  if (a.shape.length === 3) return `shape ${s} fits no recurrent layer: as ONNX W/R it needs a partner [${a.shape[0]}, ${a.shape[1]}, H] with ${a.shape[1]} = 4H, 3H or H`;
-  if (a.shape.length !== 2) return `shape ${s} fits no recurrent layer (weights are 1-, 2- or 3-D)`;
+  if (a.shape.length === 1) return localized(REJ.oneDimensional, s, a.shape[0]);
+  if (a.shape.length === 3) return localized(REJ.threeDimensional, s, a.shape[0], a.shape[1]);
+  if (a.shape.length !== 2) return localized(REJ.otherRank, s);
   const [r, c] = a.shape;
-  // What a packed size of n allows: LSTM needs n = 4H, GRU n = 3H, SimpleRNN any n = H.
-  const fits = (n: number) => {
-    const options = [n % 4 === 0 ? `an LSTM with ${n / 4} units` : '', n % 3 === 0 ? `a GRU with ${n / 3} units` : '', `a SimpleRNN with ${n} units`].filter(Boolean);
-    const not = [n % 4 !== 0 ? '4' : '', n % 3 !== 0 ? '3' : ''].filter(Boolean);
-    if (options.length === 1) return `${n} is not a multiple of ${not.join(' or ')}, so only ${options[0]} fits`;
-    return `${n} fits ${options.slice(0, -1).join(', ')} or ${options[options.length - 1]}`;
-  };
-  const nextText = next ? `the next array is ${shapeText(next.shape)}` : 'no array follows';
-  return `shape ${s} fits no recurrent layer. As a Keras kernel (I, G·H): ${fits(c)}, and a recurrent_kernel (H, ${c}) must follow. ` +
-    `As a PyTorch weight_ih (G·H, I): ${fits(r)}, and a weight_hh (${r}, H) must follow. Here ${nextText}.`;
+  const following = next ? phrase(REJ.nextArrayIs, shapeText(next.shape)) : phrase(REJ.noArrayFollows);
+  return localized(REJ.twoDimensional, s, fits(c), c, fits(r), r, following);
+}
+
+/** What a packed size of n allows: LSTM needs n = 4H, GRU n = 3H, SimpleRNN any n = H. */
+function fits(n: number): Phrase {
+  if (n % 4 === 0 && n % 3 === 0) return phrase(REJ.fitsAll, n, n / 4, n / 3);
+  if (n % 4 === 0) return phrase(REJ.fitsLstm, n, n / 4);
+  if (n % 3 === 0) return phrase(REJ.fitsGru, n, n / 3);
+  return phrase(REJ.fitsSimpleOnly, n);
 }
 
 export interface SequenceResult {
@@ -212,7 +214,7 @@ export interface SequenceResult {
 export function recognizeSequence(seq: readonly ExtractedArray[], ctx: SequenceContext): SequenceResult {
   const candidates: Candidate[] = [];
   const rejected: Rejection[] = [];
-  const oneDimensional = new Map<number, string>();
+  const oneDimensional = new Map<number, Localizable>();
   let lastRun: { arrays: ExtractedArray[]; message: string } | undefined;
   let p = 0;
   while (p < seq.length) {
@@ -240,10 +242,10 @@ export function recognizeSequence(seq: readonly ExtractedArray[], ctx: SequenceC
     // A 1-D array's reason depends on its length only: thousands of them share one string (and one Rejection
     // while they follow each other), so a paste of 10⁶ unrelated arrays does not hold 10⁶ copies of the text.
     const a = seq[p];
-    const message = a.shape.length === 1 ? (oneDimensional.get(a.shape[0]) ?? cache(oneDimensional, a.shape[0], explain(a, undefined))) : explain(a, seq[p + 1]);
+    const reason = a.shape.length === 1 ? (oneDimensional.get(a.shape[0]) ?? cache(oneDimensional, a.shape[0], explain(a, undefined))) : explain(a, seq[p + 1]);
     const last = rejected[rejected.length - 1];
-    if (last && last.message === message && lastRun === last) lastRun.arrays.push(a);
-    else rejected.push((lastRun = { arrays: [a], message }));
+    if (last && last.message === reason.message && lastRun === last) lastRun.arrays.push(a);
+    else rejected.push((lastRun = { arrays: [a], ...reason }));
     p++;
   }
   return { candidates, rejected };

@@ -4,6 +4,7 @@ import type { CanonicalGate, CellKind, ConventionId } from '../conventions';
 import type { Model, RecurrentLayer, DenseLayer } from '../model';
 import type { SourceRange } from '../parse/types';
 import type { UnrelatedArray } from './unrelated';
+import type { MessageArg, Phrase } from '../messages';
 
 export interface ArrayRole {
   /** Index into ParseResult.arrays. */
@@ -14,6 +15,8 @@ export interface ArrayRole {
   readonly direction: number;
   /** Human description: "recurrent kernel of lstm_1 — Keras LSTM, 3 units, input size 1". */
   readonly description: string;
+  /** `description` as a template with its arguments (ROLE_TEMPLATES), for hosts that translate it. */
+  readonly descriptionPhrase: Phrase;
   /** Along which axis of this array the gates are packed (index into its shape), when it is packed. */
   readonly packedAxis?: number;
 }
@@ -35,7 +38,7 @@ export interface Evidence {
   /** The English template `message` was formatted from ({0}, {1}, ... placeholders), for hosts that translate it. */
   readonly template?: string;
   /** The template's arguments: technical tokens (ranges, shapes, names) that stay as written. */
-  readonly args?: readonly string[];
+  readonly args?: readonly MessageArg[];
 }
 
 /**
@@ -65,7 +68,7 @@ export interface MissingArray {
   /** English: the array, its position (line:column) and the cause; `template`/`args` for translation. */
   readonly message: string;
   readonly template?: string;
-  readonly args?: readonly string[];
+  readonly args?: readonly MessageArg[];
 }
 
 export interface RecognizedLayer {
@@ -123,7 +126,7 @@ export interface SliceAnnotation {
   /** The gates the range covers (one when it lines up with a block). */
   readonly gates: readonly GateSlot[];
   /** Set when the target's name says one gate and the range holds another. */
-  readonly mismatch?: { readonly namedGate: CanonicalGate; readonly correctStart: number; readonly correctEnd: number; readonly message: string; readonly template?: string; readonly args?: readonly string[] };
+  readonly mismatch?: { readonly namedGate: CanonicalGate; readonly correctStart: number; readonly correctEnd: number; readonly message: string; readonly template?: string; readonly args?: readonly MessageArg[] };
   /** The layer whose convention gave the mapping. */
   readonly layerId: string;
   /** Why that layer was chosen ("z is computed from lstm_1_kernel_0 (lstm_1)", "the only layer whose packed width fits"). */
@@ -139,5 +142,5 @@ export interface Recognition {
   /** Every array that is part of no recurrent layer nor Dense head, with its kind and reason, in document order. */
   readonly unrelated: readonly UnrelatedArray[];
   /** Arrays that belong to no layer (one summary when many), and other doubts, as diagnostics with source ranges. */
-  readonly diagnostics: readonly { readonly severity: 'error' | 'warning' | 'info'; readonly code: string; readonly message: string; readonly range: SourceRange; readonly template?: string; readonly args?: readonly string[] }[];
+  readonly diagnostics: readonly { readonly severity: 'error' | 'warning' | 'info'; readonly code: string; readonly message: string; readonly range: SourceRange; readonly template?: string; readonly args?: readonly MessageArg[] }[];
 }

@@ -5,7 +5,7 @@
 
 import type { ExtractedArray, SourceRange } from '../parse/types';
 import type { NameInfo } from './names';
-import { format } from './messages';
+import { format, joined, LIST_TEMPLATES, phrase, type MessageArg } from '../messages';
 
 export type UnrelatedKind = 'embedding' | 'attention' | 'normalization' | 'convolution' | 'linear' | 'unmatched';
 
@@ -16,7 +16,7 @@ export interface UnrelatedArray {
   /** Why it is no part of a recurrent layer, in English (the array's name and shape are in the parse result). */
   readonly reason: string;
   readonly template?: string;
-  readonly args?: readonly string[];
+  readonly args?: readonly MessageArg[];
 }
 
 export interface UnrelatedDiagnostic {
@@ -25,7 +25,7 @@ export interface UnrelatedDiagnostic {
   readonly message: string;
   readonly range: SourceRange;
   readonly template?: string;
-  readonly args?: readonly string[];
+  readonly args?: readonly MessageArg[];
 }
 
 /** Up to this many unrelated arrays get a diagnostic each; more get one summary diagnostic. */
@@ -38,11 +38,15 @@ export const UNRELATED_TEMPLATES = {
   normalization: '{0}: normalisation weights or statistics (LayerNorm/BatchNorm), not part of a recurrent layer',
   convolution: '{0}: convolution weights, not part of a recurrent layer',
   linearAlone: '{0}: a Linear/Dense layer {1} → {2} that follows no recurrent layer, so not part of a recurrent stack',
+  unmatched: '{0}: {1}',
   summary: '{0} arrays are not part of a recurrent layer ({1}); gate-lens inspect lists each with its reason',
+  namedArray: '"{0}" {1}',
+  unnamedArray: 'array {0}',
+  kindCount: '{0} {1}',
 } as const;
 
-/** Short names for the summary's breakdown: framework terms that read the same in any language. */
-const KIND_TITLE: Record<UnrelatedKind, string> = {
+/** Short names for the summary's breakdown ("3 Embedding, 2 unmatched shape"). */
+export const UNRELATED_KIND_TITLES: Record<UnrelatedKind, string> = {
   embedding: 'Embedding', attention: 'attention', normalization: 'LayerNorm/BatchNorm', convolution: 'Conv', linear: 'Linear', unmatched: 'unmatched shape',
 };
 
@@ -70,12 +74,12 @@ export function distractorKind(written: string | undefined, info: NameInfo | und
 
 /** An unrelated-array entry whose reason comes from a template (args after the label). */
 export function templatedUnrelated(arrayIndex: number, kind: UnrelatedKind, template: string, ...args: (string | number)[]): UnrelatedArray {
-  const text = args.map(String);
+  const text: MessageArg[] = args.map(String);
   return { arrayIndex, kind, reason: format(template, ['', ...text]).replace(/^: /, ''), template, args: text };
 }
 
-function label(a: ExtractedArray, name: string | undefined, shapeText: (s: readonly number[]) => string): string {
-  return name !== undefined ? `"${name}" ${shapeText(a.shape)}` : `array ${shapeText(a.shape)}`;
+function label(a: ExtractedArray, name: string | undefined, shapeText: (s: readonly number[]) => string): MessageArg {
+  return name !== undefined ? phrase(UNRELATED_TEMPLATES.namedArray, name, shapeText(a.shape)) : phrase(UNRELATED_TEMPLATES.unnamedArray, shapeText(a.shape));
 }
 
 /**
@@ -94,14 +98,14 @@ export function unrelatedDiagnostics(
       const what = label(a, nameOf(a), shapeText);
       const severity = u.kind === 'unmatched' ? 'warning' : 'info';
       const code = u.kind === 'unmatched' ? 'unrecognized-array' : 'unrelated-array';
-      if (!u.template) return { severity, code, message: `${what}: ${u.reason}`, range: a.range };
-      const args = [what, ...(u.args ?? [])];
-      return { severity, code, message: format(u.template, args), range: a.range, template: u.template, args };
+      const args = u.template ? [what, ...(u.args ?? [])] : [what, u.reason];
+      const template = u.template ?? UNRELATED_TEMPLATES.unmatched;
+      return { severity, code, message: format(template, args), range: a.range, template, args };
     });
   }
   const counts = new Map<UnrelatedKind, number>();
   for (const u of listed) counts.set(u.kind, (counts.get(u.kind) ?? 0) + 1);
-  const breakdown = [...counts].map(([kind, n]) => `${n} ${KIND_TITLE[kind]}`).join(', ');
+  const breakdown = joined([...counts].map(([kind, n]) => phrase(UNRELATED_TEMPLATES.kindCount, n, phrase(UNRELATED_KIND_TITLES[kind]))), LIST_TEMPLATES.comma);
   const args = [String(listed.length), breakdown];
   return [{
     severity: counts.has('unmatched') ? 'warning' : 'info', code: 'unrelated-arrays', message: format(UNRELATED_TEMPLATES.summary, args),

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { Recognition } from '../../core/recognize/types';
 import type { Analysis } from '../../worker/protocol';
 import type { DocumentAnalyzer } from '../analyzer';
-import { cellName, frameworkName, gateName, rangesLabel, recognitionMarkdown } from '../labels';
+import { cellName, frameworkName, gateName, rangesLabel, recognitionMarkdown, roleTitle } from '../labels';
 import { escapeIcons, escapeMarkdown, markdownCode } from '../markdownText';
 import { shapeText, toRange } from '../locate';
 import { noLayerMessage, resolveTarget } from './target';
@@ -29,7 +29,7 @@ export function inspectionReport(fileName: string, analysis: Analysis): string {
     lines.push('');
     for (const role of layer.arrays) {
       const array = analysis.parse.arrays[role.arrayIndex];
-      lines.push(`- ${markdownCode(array?.name ?? role.role)} ${array ? shapeText(array.shape) : ''}: ${escapeMarkdown(role.description)}`);
+      lines.push(`- ${markdownCode(array?.name ?? role.role)} ${array ? shapeText(array.shape) : ''}: ${escapeMarkdown(roleTitle(role))}`);
     }
     if (layer.evidence.length) lines.push('', `**${vscode.l10n.t('Evidence')}**`, '', ...layer.evidence.map((e) => `- ${recognitionMarkdown(e)}`));
     if (layer.warnings.length) lines.push('', `**${vscode.l10n.t('Warnings')}**`, '', ...layer.warnings.map((e) => `- ${recognitionMarkdown(e)}`));

@@ -3,14 +3,14 @@
 
 import * as vscode from 'vscode';
 import type { ConventionId } from '../../core/conventions';
-import { serveRequests, toErrorBody, type Envelope } from '../../protocol/channel';
+import { ChannelError, serveRequests, toErrorBody, type Envelope } from '../../protocol/channel';
 import { isWebviewEnvelope, isWebviewToHost, PROTOCOL_VERSION, type HostToWebview, type InputCandidate, type LayerSummary, type RunRequest, type WebviewMethods, type WebviewToHost } from '../../protocol/messages';
 import { GateLensError } from '../../core/model';
 import { WORKER_ERRORS } from '../../worker/protocol';
 import { defaultInput, inputCandidates } from '../../worker/inputs';
 import type { Analysis } from '../../worker/protocol';
 import type { DocumentAnalyzer } from '../analyzer';
-import { recognitionText } from '../labels';
+import { errorText, recognitionText } from '../labels';
 import { layerById, toRange, weightIndices } from '../locate';
 import { newRunId, runWithProgress, type RunOutcome } from '../runner';
 import { CancelledError, type WorkerClient } from '../workerClient';
@@ -99,8 +99,13 @@ export class WebviewSession implements vscode.Disposable {
     },
     {
       run: async (request) => {
-        const outcome = await this.run(request, newRunId(), undefined, false);
-        return outcome ? { runId: outcome.runId } : null;
+        try {
+          const outcome = await this.run(request, newRunId(), undefined, false);
+          return outcome ? { runId: outcome.runId } : null;
+        } catch (error) {
+          // The panel shows the answer's message: the core's refusal in the display language, its code kept.
+          throw new ChannelError(toErrorBody(error).code, errorText(error));
+        }
       },
       cancelRun: ({ runId }) => {
         this.runs.get(runId)?.cancel();
@@ -216,7 +221,8 @@ export class WebviewSession implements vscode.Disposable {
       if (error instanceof CancelledError) return undefined;
       // Asked for over the channel: the answer carries the error.
       if (!postErrors) throw error;
-      await this.post({ type: 'error', runId, ...toErrorBody(error) });
+      // The core's refusals carry templates: the panel shows them in the display language.
+      await this.post({ type: 'error', runId, ...toErrorBody(error), message: errorText(error) });
       throw error;
     } finally {
       this.runs.delete(runId);

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { extractArrays } from '../../../src/core/parse';
 import { recognize } from '../../../src/core/recognize';
 import { format } from '../../../src/core/recognize/messages';
+import { argText } from '../../../src/core/messages';
 import { fullName } from '../../../src/core/recognize/names';
 import { UNRELATED_DIAGNOSTIC_LIMIT, UNRELATED_TEMPLATES } from '../../../src/core/recognize/unrelated';
 import { parsed } from './helpers';
@@ -85,7 +86,7 @@ describe('unrelated arrays and distractors (src/core/recognize/unrelated)', () =
     assert.equal(r.diagnostics.length, 1);
     assert.deepEqual(r.diagnostics[0].range, p.arrays[0].range);
     assert.equal(r.diagnostics[0].template, UNRELATED_TEMPLATES.summary);
-    assert.deepEqual(r.diagnostics[0].args, [String(n), `${n} unmatched shape`]);
+    assert.deepEqual(r.diagnostics[0].args?.map(argText), [String(n), `${n} unmatched shape`]);
     assert.equal(new Set(r.unrelated.map((u) => u.reason)).size, 1);
   });
 
