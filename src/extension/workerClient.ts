@@ -8,7 +8,9 @@
 import * as vscode from 'vscode';
 import { Worker } from 'node:worker_threads';
 import type { MessageArg } from '../core/messages';
-import { CHANNEL_ERRORS, ChannelError, RequestClient } from '../protocol/channel';
+import { CHANNEL_ERRORS, ChannelError, RequestClient, serveRequests } from '../protocol/channel';
+import type { FileAccess } from '../worker/modelRead';
+import type { HostFileMethods, ModelReadResult, ModelWorkerMethods } from '../worker/modelProtocol';
 import { WORKER_ERRORS, type Analysis, type AnalyzeOptions, type SourceId, type SourceRun, type WorkerErrorCode, type WorkerMethods } from '../worker/protocol';
 import type { LayerResult } from '../core/model';
 
@@ -33,11 +35,13 @@ export class WorkerError extends Error {
   }
 }
 
+type AllWorkerMethods = WorkerMethods & ModelWorkerMethods;
+
 /** How long a cancelled job may take to stop on its own before the worker is terminated. */
 export const CANCEL_GRACE_MS = 150;
 
 interface Job {
-  readonly start: (client: RequestClient<WorkerMethods>, token: vscode.CancellationToken) => Promise<unknown>;
+  readonly start: (client: RequestClient<AllWorkerMethods>, token: vscode.CancellationToken) => Promise<unknown>;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
   readonly cancel: vscode.CancellationTokenSource;
@@ -47,7 +51,7 @@ interface Job {
 
 export class WorkerClient implements vscode.Disposable {
   private worker: Worker | undefined;
-  private client: RequestClient<WorkerMethods> | undefined;
+  private client: RequestClient<AllWorkerMethods> | undefined;
   private readonly queue: Job[] = [];
   private current: Job | undefined;
   /** A cancelled job the worker has not finished yet: the next job waits for it (or for the grace timer). */
@@ -70,6 +74,40 @@ export class WorkerClient implements vscode.Disposable {
   /** Runs a layer of a source the worker holds (see analyze); fails with 'source-missing' when it holds no such revision. */
   run(job: SourceRun, token?: vscode.CancellationToken, onProgress?: (fraction: number) => void): Promise<LayerResult> {
     return this.submit((client, t) => client.request('run', job, { token: t, onProgress }), true, token) as Promise<LayerResult>;
+  }
+
+  /**
+   * Reads a model file in the worker, which keeps the analysis under `source` for later runs; the worker asks
+   * `access` for every byte range it needs, and its reader libraries' notes go to `onNote`.
+   */
+  readModel(params: ModelWorkerMethods['readModel']['params'], access: FileAccess, onNote: (message: string) => void, token?: vscode.CancellationToken): Promise<ModelReadResult> {
+    return this.submit(async (client, t) => {
+      this.fileAccess = { access, onNote };
+      try {
+        return await client.request('readModel', params, { token: t });
+      } finally {
+        this.fileAccess = undefined;
+      }
+    }, true, token) as Promise<ModelReadResult>;
+  }
+
+  /** The model read in flight (one job at a time): serves the worker's HostFileMethods requests. */
+  private fileAccess: { readonly access: FileAccess; readonly onNote: (message: string) => void } | undefined;
+
+  private fileServer(worker: Worker): (message: unknown) => boolean {
+    const noRead = () => Promise.reject(new ChannelError('no-model-read', 'No model file is being read.'));
+    return serveRequests<HostFileMethods>((message, transfer) => worker.postMessage(message, transfer ?? []), {
+      fileSize: async ({ file }) => (this.fileAccess ? ((await this.fileAccess.access({ op: 'size', file })).size ?? 0) : noRead()),
+      fileRead: async ({ file, offset, length }, context) => {
+        if (!this.fileAccess) return noRead();
+        const bytes = (await this.fileAccess.access({ op: 'read', file, offset, length })).bytes ?? new Uint8Array(0);
+        // A copy of its own: a reply may view a file the host keeps whole (web host), which a transfer would detach.
+        const own = bytes.slice();
+        context.transfer([own.buffer]);
+        return own;
+      },
+      readerNote: ({ message }) => this.fileAccess?.onNote(message),
+    });
   }
 
   /** Drops the worker's copy of a source (the document was closed). */
@@ -107,7 +145,7 @@ export class WorkerClient implements vscode.Disposable {
     job.cancel.cancel();
   }
 
-  private ensureWorker(): RequestClient<WorkerMethods> {
+  private ensureWorker(): RequestClient<AllWorkerMethods> {
     if (this.worker && this.client) return this.client;
     // Node takes a file path, a Web Worker a URL string; the web shim's Worker accepts the latter.
     const location = this.scriptUri.scheme === 'file' && typeof process !== 'undefined' && !process.env.GATE_LENS_WEB ? this.scriptUri.fsPath : this.scriptUri.toString(true);
@@ -117,9 +155,11 @@ export class WorkerClient implements vscode.Disposable {
     } catch (error) {
       throw new WorkerError(WORKER_ERRORS.unavailable, error instanceof Error ? error.message : String(error));
     }
-    const client = new RequestClient<WorkerMethods>((message, transfer) => worker.postMessage(message, transfer ?? []));
+    const client = new RequestClient<AllWorkerMethods>((message, transfer) => worker.postMessage(message, transfer ?? []));
+    const files = this.fileServer(worker);
     worker.on('message', (message) => {
-      if (worker === this.worker) client.receive(message);
+      // Answers to our requests, else the worker's own requests for model-file bytes.
+      if (worker === this.worker && !client.receive(message)) files(message);
     });
     const crashed = (message: string) => {
       if (worker !== this.worker) return;

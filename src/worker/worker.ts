@@ -5,14 +5,18 @@
 // midway, so the host terminates the worker for that, and the next run finds its source missing and sends it again.
 
 import { parentPort } from 'node:worker_threads';
-import { serveRequests } from '../protocol/channel';
+import { RequestClient, serveRequests } from '../protocol/channel';
 import { transferables, type WorkerMethods } from './protocol';
 import { SourceStore } from './sources';
+import type { HostFileMethods, ModelWorkerMethods } from './modelProtocol';
+import { readModel, type FileAccess } from './modelRead';
 
 const port = parentPort;
 if (port) {
   const store = new SourceStore();
-  const receive = serveRequests<WorkerMethods>((message, transfer) => port.postMessage(message, transfer ?? []), {
+  // Model files: the worker asks the host for byte ranges (HostFileMethods) over the same port.
+  const host = new RequestClient<HostFileMethods>((message, transfer) => port.postMessage(message, transfer ?? []));
+  const receive = serveRequests<WorkerMethods & ModelWorkerMethods>((message, transfer) => port.postMessage(message, transfer ?? []), {
     analyze: ({ source, utf8, options }) =>
       // Copied back, not transferred: the worker keeps these arrays for the runs that follow.
       store.analyze(source, new TextDecoder().decode(utf8), options),
@@ -23,6 +27,19 @@ if (port) {
       return result;
     },
     forget: ({ uri }) => store.forget(uri),
+    readModel: async ({ source, name, size, canOpenSiblings, options }, context) => {
+      // A cancelled read stops at its next byte range.
+      const access: FileAccess = async (request) => {
+        if (context.cancelled) throw new Error('Cancelled');
+        if (request.op === 'size') return { size: await host.request('fileSize', { file: request.file }) };
+        return { bytes: await host.request('fileRead', { file: request.file, offset: request.offset, length: request.length }) };
+      };
+      const result = await readModel(name, size, canOpenSiblings, options, access, (message) => void host.request('readerNote', { message }).catch(() => undefined));
+      // Kept for the runs that follow (Step Through names the source and layer); the answer is a copy.
+      store.put(source, result.analysis);
+      return result;
+    },
   });
-  port.on('message', (message: unknown) => void receive(message));
+  // Answers to the worker's own requests (byte ranges) first; everything else is a request to the worker.
+  port.on('message', (message: unknown) => void (host.receive(message) || receive(message)));
 }
