@@ -10,6 +10,7 @@ import { WORKER_ERRORS } from '../../worker/protocol';
 import { defaultInput, inputCandidates } from '../../worker/inputs';
 import type { Analysis } from '../../worker/protocol';
 import type { DocumentAnalyzer } from '../analyzer';
+import { textSource, type AnalysisSource } from '../sources';
 import { errorText, recognitionText } from '../labels';
 import { layerById, toRange, weightIndices } from '../locate';
 import { newRunId, runWithProgress, type RunOutcome } from '../runner';
@@ -27,6 +28,8 @@ export interface SessionServices {
   readonly log: (kind: SessionKind, direction: 'sent' | 'received', message: HostToWebview | WebviewToHost | Envelope) => void;
   /** The "Gate Lens" log: failures nobody awaits. */
   readonly logger?: vscode.LogOutputChannel;
+  /** The model-file source for a URI the Gate Lens Model editor reads (a restored panel), else undefined. */
+  readonly modelSource?: (uri: vscode.Uri) => AnalysisSource | undefined;
 }
 
 /** `ready` of a webview closed before it said ready: a cancellation, not a failure (the user closed it). */
@@ -70,7 +73,7 @@ function lastFileName(uri: vscode.Uri): string {
 
 /** A run started before its webview is ready (see WebviewSession.run). */
 export interface EarlyRun {
-  readonly document: vscode.TextDocument;
+  readonly source: AnalysisSource;
   /** Settles when the webview has been shown the document; nothing about the run is posted before. */
   readonly deliverAfter: Promise<unknown>;
 }
@@ -113,7 +116,12 @@ export class WebviewSession implements vscode.Disposable {
     },
   );
   private newestRunId = 0;
-  document: vscode.TextDocument | undefined;
+  /** What the view shows: a text document or a model file (sources.ts). */
+  source: AnalysisSource | undefined;
+  /** The text document shown, when the source is one. */
+  get document(): vscode.TextDocument | undefined {
+    return this.source?.document;
+  }
   selectedLayerId: string | undefined;
   /** The convention the webview currently names columns by (what-if); the stored one stays the document's. */
   viewedConvention: ConventionId | undefined;
@@ -146,34 +154,39 @@ export class WebviewSession implements vscode.Disposable {
   }
 
   /** Shows a document's layers; the webview keeps its own step and layer choice when the layer still exists. */
-  async showDocument(document: vscode.TextDocument, analysis: Analysis, selectedLayerId?: string): Promise<void> {
-    this.document = document;
+  showDocument(document: vscode.TextDocument, analysis: Analysis, selectedLayerId?: string): Promise<void> {
+    return this.showSource(textSource(this.services.analyzer, document), analysis, selectedLayerId);
+  }
+
+  /** showDocument for any source: a text document or a model file. */
+  async showSource(source: AnalysisSource, analysis: Analysis, selectedLayerId?: string): Promise<void> {
+    this.source = source;
     if (selectedLayerId) this.selectedLayerId = selectedLayerId;
     if (this.selectedLayerId && !layerById(analysis, this.selectedLayerId)) this.selectedLayerId = analysis.recognition.layers[0]?.id;
     await this.ready;
-    await this.post({ type: 'document', uri: document.uri.toString(), fileName: lastFileName(document.uri), version: document.version, layers: layerSummaries(analysis), selectedLayerId: this.selectedLayerId, inputs: inputList(analysis) });
+    await this.post({ type: 'document', uri: source.uri.toString(), fileName: lastFileName(source.uri), version: source.version, layers: layerSummaries(analysis), selectedLayerId: this.selectedLayerId, inputs: inputList(analysis) });
   }
 
   /**
    * Runs a request for the current document and posts the trace; resolves with the outcome (or undefined if cancelled).
-   * With `early`, the run starts at once on `early.document` while VS Code is still creating the webview: the worker
+   * With `early`, the run starts at once on `early.source` while VS Code is still creating the webview: the worker
    * computes in parallel, and every message waits for `early.deliverAfter` (the document shown) and for `ready`.
    */
   async run(request: RunRequest, runId = newRunId(), early?: EarlyRun, postErrors = true): Promise<RunOutcome | undefined> {
-    const document = early?.document ?? this.document;
+    const source = early?.source ?? this.source;
     const delivery = early ? early.deliverAfter.then(() => this.ready) : Promise.resolve();
     this.newestRunId = Math.max(this.newestRunId, runId);
-    if (!document) {
+    if (!source) {
       const message = vscode.l10n.t('Open a document with recurrent weights first.');
       if (!postErrors) throw new GateLensError('no-document', message);
       await delivery;
       await this.post({ type: 'error', runId, code: 'no-document', message });
       return undefined;
     }
-    const analysis = await this.services.analyzer.get(document);
+    const analysis = await source.analysis();
     const layer = analysis && layerById(analysis, request.layerId);
     if (!analysis || !layer) {
-      const message = vscode.l10n.t('Layer {0} is no longer in {1}.', request.layerId, lastFileName(document.uri));
+      const message = vscode.l10n.t('Layer {0} is no longer in {1}.', request.layerId, lastFileName(source.uri));
       if (!postErrors) throw new GateLensError(WORKER_ERRORS.layerMissing, message);
       await delivery;
       await this.post({ type: 'error', runId, code: WORKER_ERRORS.layerMissing, message });
@@ -190,7 +203,7 @@ export class WebviewSession implements vscode.Disposable {
     try {
       const ctx = {
         worker: this.services.worker,
-        source: this.services.analyzer.workerSource(document, analysis),
+        source: source.workerSource(analysis),
         onProgress: (id: number, fraction: number) => {
           if (delivering) void this.post(progressMessage(id, fraction));
           else heldFraction = fraction;
@@ -232,8 +245,7 @@ export class WebviewSession implements vscode.Disposable {
 
   /** The step-through default for a layer: the file's input when one fits, else seeded random. */
   async runDefault(layerId: string): Promise<RunOutcome | undefined> {
-    const document = this.document;
-    const analysis = document && (await this.services.analyzer.get(document));
+    const analysis = await this.source?.analysis();
     const layer = analysis && layerById(analysis, layerId);
     if (!analysis || !layer) return undefined;
     return this.run({ layerId, input: defaultInput(analysis.parse.arrays, layer, weightIndices(analysis)) });
@@ -241,7 +253,7 @@ export class WebviewSession implements vscode.Disposable {
 
   /** The newest run of `layerId` of the document at `uri` in this view, with the request that made it. */
   lastRunOf(uri: string, layerId: string): { request: RunRequest; input: RunOutcome['input'] } | undefined {
-    if (this.document?.uri.toString() !== uri || this.lastRun?.layer.id !== layerId || !this.lastRequest) return undefined;
+    if (this.source?.uri.toString() !== uri || this.lastRun?.layer.id !== layerId || !this.lastRequest) return undefined;
     return { request: this.lastRequest, input: this.lastRun.input };
   }
 
@@ -280,6 +292,7 @@ export class WebviewSession implements vscode.Disposable {
           break;
         case 'copyForwardPass':
           if (this.document && this.lastRun) await vscode.commands.executeCommand('gateLens.copyNumpy', { uri: this.document.uri.toString(), layerId: this.lastRun.layer.id, input: 'lastRun' });
+          else if (this.source?.kind === 'model') void vscode.window.showInformationMessage(vscode.l10n.t('Copy NumPy Forward Pass works on text: use Open as Text on this layer in the Gate Lens Model editor, then copy from there.'));
           break;
       }
     } catch (error) {
@@ -293,9 +306,9 @@ export class WebviewSession implements vscode.Disposable {
     if (!this.isReady) {
       this.isReady = true;
       this.readyResolve();
-    } else if (this.document) {
-      const analysis = await this.services.analyzer.get(this.document);
-      if (analysis) await this.showDocument(this.document, analysis);
+    } else if (this.source) {
+      const analysis = await this.source.analysis();
+      if (analysis) await this.showSource(this.source, analysis);
       if (this.lastRun) for (const trace of this.lastRun.traces) await this.post({ type: 'trace', trace, request: this.lastRequest });
     }
   }

@@ -12,6 +12,7 @@ import { isSupported } from '../settings';
 import type { LastRunLookup } from '../commands/copyNumpy';
 import { CancelledError } from '../workerClient';
 import { WebviewSession, type SessionServices } from './session';
+import { sameSource, textSource, type AnalysisSource } from '../sources';
 
 export const PANEL_VIEW_TYPE = 'gateLens.stepPanel';
 export const SIDE_VIEW_ID = 'gateLens.stepView';
@@ -69,15 +70,15 @@ export class StepViews implements vscode.Disposable, vscode.WebviewViewProvider,
   }
 
   /** Waits for the panel's webview, then shows it the document (and layer). */
-  private async showInPanel(session: WebviewSession, rendered: Promise<void>, document?: vscode.TextDocument, layerId?: string): Promise<WebviewSession> {
+  private async showInPanel(session: WebviewSession, rendered: Promise<void>, source?: AnalysisSource, layerId?: string): Promise<WebviewSession> {
     await rendered;
     await session.ready;
-    if (document) {
+    if (source) {
       // Remembered for the serializer; the webview need not wait for the storage write.
-      const remembered = this.state.update(LAST_PANEL_DOCUMENT, document.uri.toString());
+      const remembered = this.state.update(LAST_PANEL_DOCUMENT, source.uri.toString());
       try {
-        const analysis = await this.analyzer.get(document);
-        if (analysis) await session.showDocument(document, analysis, layerId);
+        const analysis = await source.analysis();
+        if (analysis) await session.showSource(source, analysis, layerId);
       } finally {
         await remembered;
       }
@@ -88,7 +89,7 @@ export class StepViews implements vscode.Disposable, vscode.WebviewViewProvider,
   /** Opens (or reveals) the editor panel; resolves once its webview is ready. */
   async openPanel(document?: vscode.TextDocument, layerId?: string): Promise<WebviewSession> {
     const { session, rendered } = this.panelSession();
-    return this.showInPanel(session, rendered, document, layerId);
+    return this.showInPanel(session, rendered, document && textSource(this.analyzer, document), layerId);
   }
 
   /**
@@ -97,9 +98,14 @@ export class StepViews implements vscode.Disposable, vscode.WebviewViewProvider,
    * document, as when the run follows the opening.
    */
   async openPanelAndRun(document: vscode.TextDocument, request: RunRequest): Promise<{ session: WebviewSession; outcome: RunOutcome | undefined }> {
+    return this.openPanelAndRunSource(textSource(this.analyzer, document), request);
+  }
+
+  /** openPanelAndRun for any source (a model file's layer: Step Through in the Gate Lens Model editor). */
+  async openPanelAndRunSource(source: AnalysisSource, request: RunRequest): Promise<{ session: WebviewSession; outcome: RunOutcome | undefined }> {
     const { session, rendered } = this.panelSession();
-    const shown = this.showInPanel(session, rendered, document, request.layerId);
-    const running = session.run(request, newRunId(), { document, deliverAfter: shown });
+    const shown = this.showInPanel(session, rendered, source, request.layerId);
+    const running = session.run(request, newRunId(), { source, deliverAfter: shown });
     const [, outcome] = await Promise.all([shown, running]);
     return { session, outcome };
   }
@@ -119,24 +125,25 @@ export class StepViews implements vscode.Disposable, vscode.WebviewViewProvider,
   private async restorePanel(panel: vscode.WebviewPanel, session: WebviewSession, savedState: unknown): Promise<void> {
     const saved = restorePersisted(savedState);
     const uri = saved.uri ?? this.state.get<string>(LAST_PANEL_DOCUMENT);
-    let document: vscode.TextDocument | undefined;
+    let source: AnalysisSource | undefined;
     let analysis: Analysis | undefined;
     try {
       if (uri) {
-        document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
-        analysis = await this.analyzer.get(document);
+        const parsed = vscode.Uri.parse(uri);
+        source = this.services.modelSource?.(parsed) ?? textSource(this.analyzer, await vscode.workspace.openTextDocument(parsed));
+        analysis = await source.analysis();
       }
     } catch {
-      document = undefined;
+      source = undefined;
     }
     const live = () => this.panel?.panel === panel;
     const layer = analysis && ((saved.layerId ? layerById(analysis, saved.layerId) : undefined) ?? analysis.recognition.layers[0]);
-    if (!document || !analysis || !layer) {
+    if (!source || !analysis || !layer) {
       // Nothing to show: an empty panel would only be in the way.
       if (live()) panel.dispose();
       return;
     }
-    await session.showDocument(document, analysis, layer.id);
+    await session.showSource(source, analysis, layer.id);
     if (!live()) return;
     const request = saved.request?.layerId === layer.id ? saved.request : undefined;
     try {
@@ -190,7 +197,7 @@ export class StepViews implements vscode.Disposable, vscode.WebviewViewProvider,
   private async onAnalyzed(document: vscode.TextDocument, analysis: Analysis | undefined): Promise<void> {
     if (!analysis) return;
     for (const holder of [this.panel?.session, this.view?.session]) {
-      if (holder?.document?.uri.toString() === document.uri.toString()) await holder.showDocument(document, analysis).catch((error: unknown) => this.logFailure('showing the new analysis', error));
+      if (holder?.source?.kind === 'text' && sameSource(holder.source, document.uri)) await holder.showDocument(document, analysis).catch((error: unknown) => this.logFailure('showing the new analysis', error));
     }
   }
 
