@@ -14,13 +14,15 @@ const targets = [
   // Extension host, desktop (Node) and web (browser worker host).
   { entry: 'src/extension/extension.ts', outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { entry: 'src/extension/extension.ts', outfile: 'dist/web/extension.js', platform: 'browser', format: 'cjs', target: 'es2022', external: ['vscode'],
-    define: { 'process.env.GATE_LENS_WEB': '"1"' }, alias: { 'node:worker_threads': './src/extension/web-shims/worker_threads.ts' } },
+    define: { 'process.env.GATE_LENS_WEB': '"1"' }, alias: { 'node:worker_threads': './src/extension/web-shims/worker_threads.ts', 'node:fs/promises': './src/extension/web-shims/fs_promises.ts' } },
   // Parse/run worker: worker_threads in Node, a Web Worker in the browser host.
   { entry: 'src/worker/worker.ts', outfile: 'dist/worker.js', platform: 'node', format: 'cjs', target: 'node20' },
   { entry: 'src/worker/worker.ts', outfile: 'dist/web/worker.js', platform: 'browser', format: 'iife', target: 'es2022',
     alias: { 'node:worker_threads': './src/extension/web-shims/worker_scope.ts' } },
   // Webview script (runs inside the webview iframe).
   { entry: 'src/webview/main.ts', outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  // The model-file editor's webview (Gate Lens Model).
+  { entry: 'src/webview/model/main.ts', outfile: 'dist/webview/model.js', platform: 'browser', format: 'iife', target: 'es2022' },
   // Terminal CLI.
   { entry: 'src/cli/cli.ts', outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
 ];

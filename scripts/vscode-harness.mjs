@@ -177,7 +177,8 @@ function sweepDeadRuns() {
 }
 
 /**
- * A throwaway workspace: test-workspace/ (its settings) plus a copy of examples/, so tests may edit files.
+ * A throwaway workspace: test-workspace/ (its settings) plus a copy of examples/ (and of the model fixtures, as
+ * models/), so tests may edit files.
  * `persistent` (the demo) puts it in .vscode-test/<name>/workspace, where it stays after the run.
  */
 export function prepareWorkspace(name, { persistent = false } = {}) {
@@ -186,6 +187,9 @@ export function prepareWorkspace(name, { persistent = false } = {}) {
   mkdirSync(dir, { recursive: true });
   cpSync(path.join(ROOT, 'test-workspace'), dir, { recursive: true });
   if (existsSync(path.join(ROOT, 'examples'))) cpSync(path.join(ROOT, 'examples'), path.join(dir, 'examples'), { recursive: true });
+  // The framework-written model files and their expected outputs, for the Gate Lens Model editor suites.
+  const models = path.join(ROOT, 'test', 'fixtures', 'models');
+  if (existsSync(models)) cpSync(models, path.join(dir, 'models'), { recursive: true });
   return dir;
 }
 

@@ -3,7 +3,7 @@
 // the step-through views, and returns a small API the extension-host tests observe.
 
 import * as vscode from 'vscode';
-import type { HostToWebview, WebviewToHost } from '../protocol/messages';
+import type { HostToWebview, InputSource, WebviewToHost } from '../protocol/messages';
 import type { Envelope } from '../protocol/channel';
 import { DocumentAnalyzer } from './analyzer';
 import { COPY_PRINT_OPTIONS_COMMAND, GateCodeActionProvider } from './codeActions';
@@ -23,12 +23,19 @@ import { GateSymbolProvider } from './symbols';
 import type { SessionKind, SessionServices } from './webview/session';
 import { StepViews } from './webview/stepViews';
 import { CancelledError, WorkerClient } from './workerClient';
+import type { ModelHostToWebview, ModelWebviewToHost } from '../protocol/modelMessages';
+import { isInputSource } from '../protocol/validate';
+import { MODEL_FILE_PATTERN, ModelEditorProvider } from './model/editorProvider';
+import { ModelFiles } from './model/modelFiles';
 
 export interface LoggedMessage {
-  readonly kind: SessionKind;
+  /** 'model': a Gate Lens Model editor's webview (its own protocol, modelMessages.ts). */
+  readonly kind: SessionKind | 'model';
   readonly direction: 'sent' | 'received';
-  readonly message: HostToWebview | WebviewToHost | Envelope;
+  readonly message: HostToWebview | WebviewToHost | Envelope | ModelHostToWebview | ModelWebviewToHost;
 }
+
+type MessageLogger = (kind: LoggedMessage['kind'], direction: 'sent' | 'received', message: LoggedMessage['message']) => void;
 
 /** What activate() returns: enough for the extension-host tests to observe the webview round trip and the worker. */
 export interface GateLensApi {
@@ -43,6 +50,9 @@ export interface GateLensApi {
   readonly logger: vscode.LogOutputChannel;
   readonly inlayHints: GateInlayHintsProvider;
   readonly codeLenses: GateCodeLensProvider;
+  /** Model files read for the Gate Lens Model editor, and the editor itself. */
+  readonly modelFiles: ModelFiles;
+  readonly modelEditor: ModelEditorProvider;
 }
 
 /** How many webview messages the test log keeps (each trace message holds its buffers). */
@@ -52,11 +62,11 @@ const MESSAGE_LOG_SIZE = 200;
  * The webview message log the extension-host tests read. Only under test (ExtensionMode.Test): in a user's editor
  * it would keep the last traces' buffers alive for nothing, so there it records nothing.
  */
-export function messageLog(mode: vscode.ExtensionMode): { messages: LoggedMessage[]; emitter: vscode.EventEmitter<LoggedMessage>; log: SessionServices['log'] } {
+export function messageLog(mode: vscode.ExtensionMode): { messages: LoggedMessage[]; emitter: vscode.EventEmitter<LoggedMessage>; log: MessageLogger } {
   const messages: LoggedMessage[] = [];
   const emitter = new vscode.EventEmitter<LoggedMessage>();
   if (mode !== vscode.ExtensionMode.Test) return { messages, emitter, log: () => undefined };
-  const log = (kind: SessionKind, direction: 'sent' | 'received', message: HostToWebview | WebviewToHost | Envelope) => {
+  const log: MessageLogger = (kind, direction, message) => {
     const entry = { kind, direction, message };
     if (messages.length >= MESSAGE_LOG_SIZE) messages.splice(0, messages.length - MESSAGE_LOG_SIZE + 1);
     messages.push(entry);
@@ -75,7 +85,12 @@ export function activate(context: vscode.ExtensionContext): GateLensApi {
   const worker = new WorkerClient(vscode.Uri.joinPath(context.extensionUri, 'dist', process.env.GATE_LENS_WEB ? 'web/worker.js' : 'worker.js'));
   const analyzer = new DocumentAnalyzer(context.workspaceState, worker, logger);
   const { messages, emitter: messageEmitter, log } = messageLog(context.extensionMode);
-  const views = new StepViews({ extensionUri: context.extensionUri, analyzer, worker, log, logger }, context.workspaceState);
+  const modelFiles = new ModelFiles(worker, logger);
+  // A step panel restored after a reload on a model file reads the file again through ModelFiles.
+  const modelSource = (uri: vscode.Uri) => (MODEL_FILE_PATTERN.test(uri.path) ? modelFiles.source(uri) : undefined);
+  const sessionLog: SessionServices['log'] = log;
+  const views = new StepViews({ extensionUri: context.extensionUri, analyzer, worker, log: sessionLog, logger, modelSource }, context.workspaceState);
+  const editor = new ModelEditorProvider({ extensionUri: context.extensionUri, files: modelFiles, views, log: (direction, message) => log('model', direction, message), logger });
   const diagnostics = new GateDiagnostics();
   const statusBar = new GateStatusBar();
   const inlay = new GateInlayHintsProvider(analyzer);
@@ -105,6 +120,8 @@ export function activate(context: vscode.ExtensionContext): GateLensApi {
     worker,
     analyzer,
     views,
+    modelFiles,
+    editor,
     diagnostics,
     statusBar,
     messageEmitter,
@@ -135,6 +152,15 @@ export function activate(context: vscode.ExtensionContext): GateLensApi {
     vscode.commands.registerCommand('gateLens.chooseConvention', (arg?: unknown) => chooseConventionCommand(analyzer, views, arg)),
     vscode.commands.registerCommand('gateLens.copyNumpy', (arg?: unknown) => copyNumpyCommand(analyzer, arg, views)),
     vscode.commands.registerCommand('gateLens.openPanel', () => openPanelCommand(analyzer, views)),
+    // Internal (not in the palette): the Gate Lens Model editor's buttons, for keybindings and the tests.
+    vscode.commands.registerCommand('gateLens.model.stepThrough', (arg?: unknown) => {
+      const args = modelLayerArgs(arg);
+      return args && editor.stepThrough(args.uri, args.layerId, args.input);
+    }),
+    vscode.commands.registerCommand('gateLens.model.openAsText', (arg?: unknown) => {
+      const args = modelLayerArgs(arg);
+      return args && editor.openAsText(args.uri, args.layerId);
+    }),
     // Internal (not in the palette): run by the truncated-print quick fix.
     vscode.commands.registerCommand(COPY_PRINT_OPTIONS_COMMAND, async (option: unknown) => {
       if (typeof option !== 'string') return undefined;
@@ -147,7 +173,16 @@ export function activate(context: vscode.ExtensionContext): GateLensApi {
   for (const document of vscode.workspace.textDocuments) void analyzeOpen(document);
   void refreshActive();
 
-  return { analyzer, worker, views, messages, onDidLogMessage: messageEmitter.event, diagnostics: diagnostics.collection, statusBar: statusBar.item, logger, inlayHints: inlay, codeLenses: lenses };
+  return { analyzer, worker, views, messages, onDidLogMessage: messageEmitter.event, diagnostics: diagnostics.collection, statusBar: statusBar.item, logger, inlayHints: inlay, codeLenses: lenses, modelFiles, modelEditor: editor };
+}
+
+/** `{ uri, layerId, input? }` from a command's caller, checked (any extension or link can pass any JSON). */
+function modelLayerArgs(arg: unknown): { uri: vscode.Uri; layerId: string; input?: InputSource } | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const { uri, layerId, input } = arg as { uri?: unknown; layerId?: unknown; input?: unknown };
+  if (typeof layerId !== 'string' || (input !== undefined && !isInputSource(input))) return undefined;
+  const parsed = uri instanceof vscode.Uri ? uri : typeof uri === 'string' ? vscode.Uri.parse(uri) : undefined;
+  return parsed && { uri: parsed, layerId, ...(input !== undefined ? { input } : {}) };
 }
 
 export function deactivate(): void {

@@ -46,3 +46,9 @@ export function defaultConvention(scope?: vscode.ConfigurationScope): Convention
 export function kerasVersion(scope?: vscode.ConfigurationScope): '2' | '3' {
   return section(scope).get<string>('kerasVersion', '3') === '2' ? '2' : '3';
 }
+
+/** Largest model file read whole where no byte-range read exists (web hosts, virtual file systems). */
+export function maxWholeModelFileBytes(scope?: vscode.ConfigurationScope): number {
+  const mb = section(scope).get<number>('modelFiles.maxWholeFileMB', 256);
+  return Math.max(0, Number.isFinite(mb) ? mb : 256) * 1024 * 1024;
+}

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EN_STRINGS } from '../../src/webview/strings';
+import { MODEL_STRINGS } from '../../src/webview/model/strings';
 import { CONVENTIONS } from '../../src/core/conventions';
 import { RECOGNISER_TEMPLATES, templated } from '../../src/core/recognize/messages';
 import { coreTemplates } from '../../src/core/message-templates';
@@ -62,7 +63,7 @@ describe('Gate Lens localisation (zh-cn)', () => {
     assert.ok(host.length >= 40, `host messages found: ${host.length}`);
     const gateNames = [...new Set(CONVENTIONS.flatMap((c) => c.gateOrder.map((g) => g.name)))];
     // Every template the core can emit (recogniser, reasons for arrays that form no layer, text reader, run refusals, roles).
-    const wanted = [...host, ...gateNames, ...Object.values(EN_STRINGS), ...coreTemplates()];
+    const wanted = [...host, ...gateNames, ...Object.values(EN_STRINGS), ...Object.values(MODEL_STRINGS), ...coreTemplates()];
     assert.deepEqual(wanted.filter((m) => typeof bundle[m] !== 'string'), [], 'messages missing from l10n/bundle.l10n.zh-cn.json');
     const broken = Object.entries(bundle).filter(([en, zh]) => placeholders(en).join() !== placeholders(zh).join());
     assert.deepEqual(broken, [], 'translations that lost or added a placeholder');

@@ -31,10 +31,11 @@ function escapeAttribute(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
-export async function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: 'panel' | 'view'): Promise<string> {
+/** `bundle`: main (the step panel and view) or model (the Gate Lens Model editor). */
+export async function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: 'panel' | 'view' | 'model', bundle: 'main' | 'model' = 'main'): Promise<string> {
   const scriptNonce = nonce();
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'main.js'));
-  const cssUri = vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'main.css');
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${bundle}.js`));
+  const cssUri = vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${bundle}.css`);
   // The stylesheet exists only when the webview bundle imports CSS; linking a missing file would log a 404.
   const style = (await exists(cssUri)) ? `<link rel="stylesheet" href="${escapeAttribute(webview.asWebviewUri(cssUri).toString())}">` : '';
   const csp = [`default-src 'none'`, `script-src 'nonce-${scriptNonce}'`, `style-src ${webview.cspSource}`, `img-src ${webview.cspSource} data:`, `font-src ${webview.cspSource}`].join('; ');

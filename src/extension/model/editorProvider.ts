@@ -1,0 +1,201 @@
+// "Gate Lens Model": a read-only custom editor for model files (.keras, .h5, .pt/.pth/.bin, .safetensors, .onnx,
+// .npy/.npz). It reads the file once through ModelFiles (in the worker, the bytes served from the host by range where
+// the host can), and shows the layer table, the recurrent layers with gates, evidence and heatmaps. Step Through
+// opens the step panel on a layer; Open as Text exports a layer's arrays into an untitled Python editor.
+
+import * as vscode from 'vscode';
+import { layerText, type NamedTensorValues } from '../../core/codegen/layerText';
+import { MODEL_STRINGS } from '../../webview/model/strings';
+import { isModelWebviewToHost, MODEL_PROTOCOL_VERSION, type ModelHostToWebview, type ModelWebviewToHost } from '../../protocol/modelMessages';
+import type { InputSource, RunRequest } from '../../protocol/messages';
+import { defaultInput } from '../../worker/inputs';
+import { weightIndices } from '../locate';
+import type { RunOutcome } from '../runner';
+import type { StepViews } from '../webview/stepViews';
+import { webviewHtml, webviewOptions } from '../webview/html';
+import { CancelledError } from '../workerClient';
+import { fileNameOf, type ModelFiles, type ModelRead } from './modelFiles';
+import { modelView } from './modelView';
+
+/** Formats nobody else opens in VS Code by default: Gate Lens Model is their default editor. */
+export const MODEL_VIEW_TYPE = 'gateLens.modelEditor';
+/** Formats other editors may claim (Hex Editor for .bin, HDF5 and NumPy viewers): Gate Lens Model is offered, never imposed. */
+export const MODEL_VIEW_TYPE_OPTIONAL = 'gateLens.modelEditor.optional';
+
+/** The files the Gate Lens Model editor is contributed for (package.json customEditors). */
+export const MODEL_FILE_PATTERN = /\.(keras|h5|hdf5|pt|pth|bin|safetensors|onnx|npy|npz)$|\.safetensors\.index\.json$/i;
+
+/** Files at least this large show a (cancellable) progress notification while they are read. */
+export const PROGRESS_BYTES = 8 << 20;
+
+export type ModelLog = (direction: 'sent' | 'received', message: ModelHostToWebview | ModelWebviewToHost) => void;
+
+export interface ModelEditorServices {
+  readonly extensionUri: vscode.Uri;
+  readonly files: ModelFiles;
+  readonly views: StepViews;
+  readonly log: ModelLog;
+  readonly logger?: vscode.LogOutputChannel;
+}
+
+class ModelDocument implements vscode.CustomDocument {
+  constructor(readonly uri: vscode.Uri, private readonly onDispose: () => void) {}
+  dispose(): void {
+    this.onDispose();
+  }
+}
+
+function modelStrings(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, english] of Object.entries(MODEL_STRINGS)) {
+    const args = Array.from({ length: english.match(/\{\d+\}/g)?.length ?? 0 }, (_, i) => `{${i}}`);
+    out[key] = vscode.l10n.t(english, ...args);
+  }
+  return out;
+}
+
+/** The file's layer config in one comment line: every key, long values cut (Keras initializer dicts). */
+function shortConfig(layerClass: string, config: Readonly<Record<string, unknown>>): string {
+  const parts = Object.entries(config).map(([k, v]) => {
+    const text = JSON.stringify(v) ?? String(v);
+    return `${k}=${text.length > 60 ? `${text.slice(0, 57)}…` : text}`;
+  });
+  return `${layerClass}(${parts.join(', ')})`;
+}
+
+export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<ModelDocument>, vscode.Disposable {
+  private readonly open = new Map<string, number>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly services: ModelEditorServices) {
+    const options = { webviewOptions: { retainContextWhenHidden: false }, supportsMultipleEditorsPerDocument: true };
+    this.disposables.push(
+      vscode.window.registerCustomEditorProvider(MODEL_VIEW_TYPE, this, options),
+      vscode.window.registerCustomEditorProvider(MODEL_VIEW_TYPE_OPTIONAL, this, options),
+    );
+  }
+
+  openCustomDocument(uri: vscode.Uri): ModelDocument {
+    const key = uri.toString();
+    this.open.set(key, (this.open.get(key) ?? 0) + 1);
+    return new ModelDocument(uri, () => {
+      const left = (this.open.get(key) ?? 1) - 1;
+      if (left > 0) return void this.open.set(key, left);
+      this.open.delete(key);
+      this.services.files.forget(uri);
+    });
+  }
+
+  /** True while a Gate Lens Model editor has this file open (its read is then shared with the step panel). */
+  isOpen(uri: vscode.Uri): boolean {
+    return this.open.has(uri.toString());
+  }
+
+  async resolveCustomEditor(document: ModelDocument, panel: vscode.WebviewPanel): Promise<void> {
+    panel.webview.options = webviewOptions(this.services.extensionUri);
+    const post = (message: ModelHostToWebview) => {
+      this.services.log('sent', message);
+      return panel.webview.postMessage(message);
+    };
+    const subscription = panel.webview.onDidReceiveMessage((raw: unknown) => {
+      if (!isModelWebviewToHost(raw)) return;
+      this.services.log('received', raw);
+      void this.receive(document.uri, raw, post).catch((error: unknown) => {
+        if (!(error instanceof CancelledError)) this.services.logger?.error(`model editor: ${raw.type}:`, error instanceof Error ? error : String(error));
+      });
+    });
+    panel.onDidDispose(() => subscription.dispose());
+    panel.webview.html = await webviewHtml(panel.webview, this.services.extensionUri, 'model', 'model');
+  }
+
+  private async receive(uri: vscode.Uri, message: ModelWebviewToHost, post: (m: ModelHostToWebview) => Thenable<boolean>): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        await post({ type: 'init', protocol: MODEL_PROTOCOL_VERSION, locale: vscode.env.language, strings: modelStrings() });
+        await this.load(uri, post);
+        break;
+      case 'stepThrough':
+        await this.stepThrough(uri, message.layerId);
+        break;
+      case 'openAsText':
+        await this.openAsText(uri, message.layerId);
+        break;
+      case 'rendered':
+        break;
+    }
+  }
+
+  private async load(uri: vscode.Uri, post: (m: ModelHostToWebview) => Thenable<boolean>): Promise<void> {
+    const fileName = fileNameOf(uri);
+    const size = await Promise.resolve(vscode.workspace.fs.stat(uri)).then((s) => s.size, () => undefined);
+    await post({ type: 'loading', fileName, ...(size !== undefined ? { size } : {}) });
+    try {
+      const read = await this.readWithProgress(uri, size ?? 0);
+      await post({ type: 'model', model: modelView(fileName, read) });
+    } catch (error) {
+      const cancelled = error instanceof CancelledError;
+      const message = cancelled ? vscode.l10n.t('Reading was cancelled. Reopen the file to read it again.') : error instanceof Error ? error.message : String(error);
+      const code = cancelled ? 'cancelled' : ((error as { code?: unknown }).code as string | undefined) ?? 'unreadable';
+      if (!cancelled) this.services.logger?.warn(`${fileName}: ${message}`);
+      await post({ type: 'error', fileName, code, message });
+    }
+  }
+
+  private readWithProgress(uri: vscode.Uri, size: number): Promise<ModelRead> {
+    if (size < PROGRESS_BYTES || this.services.files.peek(uri)) return this.services.files.read(uri);
+    return Promise.resolve(vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Gate Lens: reading {0} ({1} MB)', fileNameOf(uri), (size / 2 ** 20).toFixed(1)), cancellable: true },
+      (_progress, token) => this.services.files.read(uri, token),
+    ));
+  }
+
+  private async layerOf(uri: vscode.Uri, layerId: string): Promise<{ read: ModelRead; layer: ModelRead['result']['analysis']['recognition']['layers'][number] } | undefined> {
+    const read = await this.services.files.read(uri);
+    const layer = read.result.analysis.recognition.layers.find((l) => l.id === layerId);
+    if (!layer) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Gate Lens found no layer {0} in {1}.', layerId.slice(0, 200), fileNameOf(uri)));
+      return undefined;
+    }
+    return { read, layer };
+  }
+
+  /** Step Through: the step panel on this layer, run on `input` (default: the file's own input if any, else seeded random). */
+  async stepThrough(uri: vscode.Uri, layerId: string, input?: InputSource): Promise<RunOutcome | undefined> {
+    const found = await this.layerOf(uri, layerId);
+    if (!found) return undefined;
+    const analysis = found.read.result.analysis;
+    const request: RunRequest = { layerId, input: input ?? defaultInput(analysis.parse.arrays, found.layer, weightIndices(analysis)) };
+    const { outcome } = await this.services.views.openPanelAndRunSource(this.services.files.source(uri), request);
+    return outcome;
+  }
+
+  /** Open as Text: the layer's arrays, named and shaped as in the file, in an untitled Python editor. */
+  async openAsText(uri: vscode.Uri, layerId: string): Promise<vscode.TextDocument | undefined> {
+    const found = await this.layerOf(uri, layerId);
+    if (!found) return undefined;
+    const { summary, analysis } = found.read.result;
+    const names = new Map<number, string>();
+    for (const t of summary.tensors) if (t.arrayIndex !== undefined && t.name !== undefined) names.set(t.arrayIndex, t.name);
+    const seen = new Set<number>();
+    const tensors: NamedTensorValues[] = [];
+    for (const role of found.layer.arrays) {
+      if (seen.has(role.arrayIndex)) continue;
+      seen.add(role.arrayIndex);
+      const array = analysis.parse.arrays[role.arrayIndex];
+      tensors.push({ name: names.get(role.arrayIndex) ?? array.name ?? role.role, shape: array.shape, dtype: array.dtype ?? 'float64', values: array.values });
+    }
+    const tensorNames = new Set(tensors.map((t) => t.name));
+    const config = summary.layerConfigs.find((c) => c.tensorNames.some((n) => tensorNames.has(n)) || c.name === found.layer.name);
+    const header = {
+      fileName: fileNameOf(uri), format: summary.format, layerName: found.layer.name,
+      ...(config ? { config: shortConfig(config.layerClass, config.config) } : {}),
+    };
+    const document = await vscode.workspace.openTextDocument({ language: 'python', content: layerText(header, tensors) });
+    await vscode.window.showTextDocument(document, { preview: false });
+    return document;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,158 @@
+// One read of each model file the editor has open: reader → recognition in the worker (off the extension host's
+// thread, cancellable), the bytes served from the host (hostFile.ts). The result is kept while an editor shows the
+// file, so the layer table, Step Through and Open as Text share one read.
+
+import * as vscode from 'vscode';
+import { CancelledError, WorkerError, type WorkerClient } from '../workerClient';
+import { WORKER_ERRORS, type Analysis, type SourceId } from '../../worker/protocol';
+import { readModel, type FileAccess } from '../../worker/modelRead';
+import type { ModelReadResult } from '../../worker/modelProtocol';
+import type { AnalysisSource } from '../sources';
+import type { WorkerSource } from '../analyzer';
+import * as settings from '../settings';
+import { openHostFile, type HostFile } from './hostFile';
+
+export interface ModelRead {
+  readonly result: ModelReadResult;
+  /** True when only byte ranges were read; false when the host had to read the whole file. */
+  readonly ranged: boolean;
+  /** Bytes the readers asked for (every range, summed), to show how little of a large file was read. */
+  readonly bytesRead: number;
+  /** What the worker keeps the analysis under, when the read ran there (runs then name it instead of the layer). */
+  readonly workerId?: SourceId;
+}
+
+interface Entry {
+  readonly promise: Promise<ModelRead>;
+  readonly cancel: vscode.CancellationTokenSource;
+  value?: ModelRead;
+  version: number;
+}
+
+export function fileNameOf(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+}
+
+export class ModelFiles implements vscode.Disposable {
+  private readonly entries = new Map<string, Entry>();
+  private versions = 0;
+  /** Reads that went to the worker (the tests check the worker path ran). */
+  readsInWorker = 0;
+
+  constructor(
+    private readonly worker: WorkerClient | undefined,
+    private readonly logger: vscode.LogOutputChannel | undefined,
+  ) {}
+
+  /** The finished read of `uri`, if any. */
+  peek(uri: vscode.Uri): ModelRead | undefined {
+    return this.entries.get(uri.toString())?.value;
+  }
+
+  /** Reads `uri` once (later callers share the read); `token` cancels it (the worker is stopped). */
+  read(uri: vscode.Uri, token?: vscode.CancellationToken): Promise<ModelRead> {
+    const key = uri.toString();
+    const existing = this.entries.get(key);
+    if (existing) return existing.promise;
+    const cancel = new vscode.CancellationTokenSource();
+    token?.onCancellationRequested(() => cancel.cancel());
+    const entry: Entry = { cancel, version: ++this.versions, promise: Promise.resolve(undefined as unknown as ModelRead) };
+    const id: SourceId = { uri: key, revision: `model:${entry.version}` };
+    (entry as { promise: Promise<ModelRead> }).promise = this.readNow(uri, id, cancel.token).then(
+      (value) => {
+        entry.value = value;
+        return value;
+      },
+      (error: unknown) => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+        throw error;
+      },
+    );
+    this.entries.set(key, entry);
+    return entry.promise;
+  }
+
+  /** Drops the read (the last editor on the file closed, or the file changed): the next open reads afresh. */
+  forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    this.entries.get(key)?.cancel.cancel();
+    this.entries.delete(key);
+    this.worker?.forget(key);
+  }
+
+  source(uri: vscode.Uri): AnalysisSource {
+    const entry = this.entries.get(uri.toString());
+    return {
+      kind: 'model', uri, version: entry?.version ?? 0,
+      analysis: async () => {
+        try {
+          return (await this.read(uri)).result.analysis;
+        } catch (error) {
+          if (error instanceof CancelledError) return undefined;
+          throw error;
+        }
+      },
+      workerSource: (analysis) => this.workerSource(uri, analysis),
+    };
+  }
+
+  /** The worker's handle on this read; `load` reads the file into a fresh worker again (after a restart). */
+  private workerSource(uri: vscode.Uri, analysis: Analysis): WorkerSource | undefined {
+    const read = this.peek(uri);
+    const id = read?.workerId;
+    if (!this.worker || !read || !id || read.result.analysis !== analysis) return undefined;
+    return { id, load: (token) => this.readNow(uri, id, token ?? new vscode.CancellationTokenSource().token) };
+  }
+
+  private async readNow(uri: vscode.Uri, id: SourceId, token: vscode.CancellationToken): Promise<ModelRead> {
+    const main = await openHostFile(uri, settings.maxWholeModelFileBytes(uri));
+    const siblings = new Map<string, Promise<HostFile>>();
+    const parent = vscode.Uri.joinPath(uri, '..');
+    let bytesRead = 0;
+    const fileFor = (name: string | undefined): Promise<HostFile> => {
+      if (name === undefined) return Promise.resolve(main);
+      // A file beside this one, by its bare name only: a shard list cannot point outside the folder.
+      const bare = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+      let sibling = siblings.get(bare);
+      if (!sibling) {
+        sibling = openHostFile(vscode.Uri.joinPath(parent, bare), settings.maxWholeModelFileBytes(uri));
+        siblings.set(bare, sibling);
+      }
+      return sibling;
+    };
+    const access: FileAccess = async (request) => {
+      if (token.isCancellationRequested) throw new CancelledError();
+      const file = await fileFor(request.file);
+      if (request.op === 'size') return { size: file.size };
+      const bytes = await file.read(request.offset, request.length);
+      bytesRead += bytes.length;
+      return { bytes };
+    };
+    const onNote = (message: string) => this.logger?.info(`${fileNameOf(uri)}: note from the HDF5 reader: ${message}`);
+    const request = { name: fileNameOf(uri), size: main.size, canOpenSiblings: uri.scheme !== 'untitled', options: { defaultConvention: settings.defaultConvention(uri), kerasVersion: settings.kerasVersion(uri) } };
+    try {
+      let result: ModelReadResult | undefined;
+      let workerId: SourceId | undefined;
+      if (this.worker) {
+        try {
+          result = await this.worker.readModel({ ...request, source: id }, access, onNote, token);
+          workerId = id;
+          this.readsInWorker++;
+        } catch (error) {
+          // A host without workers still reads the file, on this thread.
+          if (!(error instanceof WorkerError && error.code === WORKER_ERRORS.unavailable)) throw error;
+        }
+      }
+      result ??= await readModel(request.name, request.size, request.canOpenSiblings, request.options, access, onNote);
+      return { result, ranged: main.ranged, bytesRead, ...(workerId ? { workerId } : {}) };
+    } finally {
+      await main.close().catch(() => undefined);
+      for (const s of siblings.values()) void s.then((f) => f.close(), () => undefined);
+    }
+  }
+
+  dispose(): void {
+    for (const entry of this.entries.values()) entry.cancel.cancel();
+    this.entries.clear();
+  }
+}

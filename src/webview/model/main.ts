@@ -1,0 +1,226 @@
+// The Gate Lens Model editor's webview: a model file's layer table, its recurrent layers with gates and evidence,
+// and each weight matrix as a heatmap with gate bands along the packed axis and the exact value on hover or focus.
+// Everything document-derived goes in through textContent (names come from untrusted files).
+
+import { MODEL_PROTOCOL_VERSION, type MatrixView, type ModelHostToWebview, type ModelWebviewToHost, type RecurrentView, type RenderedReport } from '../../protocol/modelMessages';
+import { buildLut, paintHeatmap, parseColor, scaleFor, type Rgb } from '../colors';
+import { clear, cssVar, el } from '../dom';
+import { formatExact } from '../format';
+import { formatString, type ModelStringKey } from './strings';
+import { cellAt, formatBytes, gateBands, INITIAL_STATE, layerRows, matrix2d, moveCell, reduce, type Band, type Matrix2d, type ModelState } from './store';
+import '../../../media/model.css';
+
+interface VsCodeApi {
+  postMessage(message: ModelWebviewToHost): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const app = document.getElementById('app') as HTMLElement;
+app.className = 'glm';
+let state: ModelState = INITIAL_STATE;
+const tooltip = el('div', { className: 'glm-tooltip', role: 'tooltip', hidden: true });
+document.body.appendChild(tooltip);
+
+const t = (key: ModelStringKey, ...args: (string | number)[]) => formatString(state.strings, key, ...args);
+
+function post(message: ModelWebviewToHost): void {
+  vscode.postMessage(message);
+}
+
+function rgb(name: string, fallback: string): Rgb {
+  return parseColor(cssVar(name, fallback)) ?? parseColor(fallback) ?? [128, 128, 128];
+}
+
+function drawMatrix(canvas: HTMLCanvasElement, m: Matrix2d): void {
+  canvas.width = m.cols;
+  canvas.height = m.rows;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  let lo = Infinity, hi = -Infinity;
+  for (const v of m.values) if (v === v) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  const scale = scaleFor(lo, hi);
+  const lut = buildLut(scale, rgb('--vscode-charts-blue', '#3794ff'), rgb('--vscode-editor-background', '#1e1e1e'), rgb('--vscode-charts-red', '#f14c4c'));
+  const image = ctx.createImageData(m.cols, m.rows);
+  const rowMap = new Int32Array(m.rows);
+  for (let r = 0; r < m.rows; r++) rowMap[r] = r * m.cols;
+  paintHeatmap(m.values, m.cols, 1, rowMap, scale, lut, rgb('--vscode-editorWarning-foreground', '#cca700'), image.data);
+  ctx.putImageData(image, 0, 0);
+}
+
+/** Display size: small matrices get cells of up to 16 px, large ones shrink to `target` (the hover maps back). */
+function displaySize(n: number, target: number): number {
+  const cell = Math.max(1, Math.min(16, Math.floor(target / n)));
+  return Math.min(n * cell, target);
+}
+
+function bandStrip(bands: readonly Band[], length: number, along: 'rows' | 'cols', pixels: number): HTMLElement {
+  const strip = el('div', { className: `glm-bands glm-${along}`, 'aria-hidden': 'true' });
+  bands.forEach((b, k) => {
+    const size = ((b.end - b.start) / length) * pixels;
+    const band = el('div', { className: `glm-band${k % 2 ? ' glm-alt' : ''}`, title: `${b.label}: ${b.name} [${b.start}:${b.end})`, text: size >= 10 ? b.label : '' });
+    band.style[along === 'cols' ? 'width' : 'height'] = `${size}px`;
+    strip.appendChild(band);
+  });
+  strip.style[along === 'cols' ? 'width' : 'height'] = `${pixels}px`;
+  return strip;
+}
+
+function matrixSection(layer: RecurrentView, matrix: MatrixView): { node: HTMLElement; bands: number; drawn: boolean } {
+  const m = matrix2d(matrix);
+  const direction = matrix.direction === 1 ? ` (${t('model.backwardSuffix')})` : '';
+  const axisName = m?.packedAxis === 0 ? t('model.axisRows') : t('model.axisColumns');
+  const caption = el('h4', { className: 'glm-mono', text: t('model.matrixCaption', `${matrix.name}${direction}`, matrix.role, matrix.shape.join(', '), axisName) });
+  const node = el('div', { className: 'glm-matrix' }, caption);
+  if (!m) {
+    node.appendChild(el('p', { className: 'glm-muted', text: t('model.omitted', matrix.omitted ?? matrix.shape.join('×')) }));
+    return { node, bands: 0, drawn: false };
+  }
+  const packedLength = m.packedAxis === 0 ? m.rows : m.packedAxis === 1 ? m.cols : 0;
+  const bands = packedLength ? gateBands(layer.gates, packedLength) : [];
+  const width = displaySize(m.cols, 480);
+  const height = displaySize(m.rows, 320);
+  const canvas = el('canvas', { tabindex: 0, role: 'img', 'aria-label': t('model.heatmapLabel', matrix.name, m.rows, m.cols) });
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  drawMatrix(canvas, m);
+  const grid = el('div', { className: 'glm-matrix-grid' });
+  if (m.packedAxis === 1 && bands.length) grid.appendChild(bandStrip(bands, m.cols, 'cols', width));
+  if (m.packedAxis === 0 && bands.length) grid.appendChild(bandStrip(bands, m.rows, 'rows', height));
+  grid.appendChild(canvas);
+  const readout = el('div', { className: 'glm-readout', 'aria-live': 'polite' });
+  const describe = (row: number, col: number): string => {
+    const cell = cellAt(m, bands, row, col);
+    if (!cell) return '';
+    return cell.gate ? t('model.cellGate', row, col, formatExact(cell.value), `${cell.gate.label} · ${cell.gate.name}`) : t('model.cell', row, col, formatExact(cell.value));
+  };
+  let cursor = { row: 0, col: 0 };
+  canvas.addEventListener('mousemove', (e) => {
+    const box = canvas.getBoundingClientRect();
+    const col = Math.floor(((e.clientX - box.left) / box.width) * m.cols);
+    const row = Math.floor(((e.clientY - box.top) / box.height) * m.rows);
+    const text = describe(row, col);
+    tooltip.hidden = !text;
+    tooltip.textContent = text;
+    tooltip.style.left = `${Math.min(window.innerWidth - 260, e.clientX + 12)}px`;
+    tooltip.style.top = `${e.clientY + 14}px`;
+  });
+  canvas.addEventListener('mouseleave', () => (tooltip.hidden = true));
+  canvas.addEventListener('focus', () => (readout.textContent = describe(cursor.row, cursor.col)));
+  canvas.addEventListener('blur', () => (readout.textContent = ''));
+  canvas.addEventListener('keydown', (e) => {
+    const next = moveCell(e.key, cursor.row, cursor.col, m.rows, m.cols);
+    if (!next) return;
+    e.preventDefault();
+    cursor = next;
+    readout.textContent = describe(cursor.row, cursor.col);
+  });
+  node.append(grid, readout);
+  return { node, bands: bands.length, drawn: true };
+}
+
+function recurrentSection(layer: RecurrentView): { node: HTMLElement; report: RenderedReport['recurrent'][number] } {
+  const directions = layer.directions === 2 ? t('model.twoDirections') : t('model.oneDirection');
+  const node = el('section', { className: 'glm-layer', 'aria-label': layer.name },
+    el('h3', { className: 'glm-mono', text: layer.name }),
+    el('p', { text: t('model.layerSummary', layer.convention, layer.cell.toUpperCase(), layer.units, layer.inputSize, directions) + (layer.projSize !== undefined ? ` · ${t('model.projection', layer.projSize)}` : '') }));
+  if (!layer.complete) node.appendChild(el('p', { className: 'glm-error', text: [t('model.incomplete'), ...layer.missing].join('\n') }));
+  const step = el('button', { type: 'button', text: t('model.stepThrough'), disabled: !layer.complete });
+  step.addEventListener('click', () => post({ type: 'stepThrough', layerId: layer.id }));
+  const text = el('button', { type: 'button', className: 'glm-secondary', text: t('model.openAsText') });
+  text.addEventListener('click', () => post({ type: 'openAsText', layerId: layer.id }));
+  node.appendChild(el('div', { className: 'glm-actions' }, step, text));
+  const gates = el('table', {}, el('caption', { className: 'glm-muted', text: t('model.gates') }),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: t('col.letter') }), el('th', { scope: 'col', text: t('col.gate') }), el('th', { scope: 'col', text: t('col.range') }))));
+  const body = el('tbody');
+  for (const g of layer.gates) body.appendChild(el('tr', {}, el('td', { className: 'glm-mono', text: g.label }), el('td', { text: g.name }), el('td', { className: 'glm-mono', text: `${g.start}:${g.end}` })));
+  gates.appendChild(body);
+  node.appendChild(gates);
+  node.appendChild(el('h4', { text: t('model.evidence') }));
+  node.appendChild(el('ul', { className: 'glm-evidence' }, ...layer.evidence.map((e) => el('li', { text: e.message }))));
+  if (layer.warnings.length) {
+    node.appendChild(el('h4', { text: t('model.warnings') }));
+    node.appendChild(el('ul', { className: 'glm-evidence' }, ...layer.warnings.map((e) => el('li', { text: e.message }))));
+  }
+  node.appendChild(el('h4', { text: t('model.weights') }));
+  let heatmaps = 0, bands = 0;
+  for (const matrix of layer.matrices) {
+    const drawn = matrixSection(layer, matrix);
+    node.appendChild(drawn.node);
+    if (drawn.drawn) heatmaps++;
+    bands += drawn.bands;
+  }
+  return { node, report: { id: layer.id, gateLabels: layer.gates.map((g) => g.label), heatmaps, bands } };
+}
+
+function layerTable(): { node: HTMLElement; layerRows: number; tensorRows: number } {
+  const model = state.model;
+  if (!model) return { node: el('div'), layerRows: 0, tensorRows: 0 };
+  const rows = layerRows(model);
+  const table = el('table', {}, el('thead', {}, el('tr', {}, ...(['col.layer', 'col.class', 'col.tensor', 'col.shape', 'col.dtype', 'col.note'] as const).map((k) => el('th', { scope: 'col', text: t(k) })))));
+  const body = el('tbody');
+  let tensorRows = 0;
+  for (const row of rows) {
+    const span = Math.max(1, row.tensors.length);
+    const first = [el('td', { className: 'glm-mono', rowspan: span, text: row.layer || '—' }), el('td', { rowspan: span, text: row.layerClass ?? '' })];
+    if (!row.tensors.length) body.appendChild(el('tr', {}, ...first, el('td'), el('td'), el('td'), el('td')));
+    row.tensors.forEach((tensor, k) => {
+      tensorRows++;
+      const note = tensor.note?.kind === 'recurrent' ? t('note.recurrent', tensor.note.text) : tensor.note?.kind === 'dense' ? t('note.dense', tensor.note.text) : tensor.note?.kind === 'read' ? t('note.read') : tensor.note?.text ?? '';
+      body.appendChild(el('tr', { className: tensor.note?.kind === 'recurrent' ? 'glm-recurrent' : undefined },
+        ...(k === 0 ? first : []),
+        el('td', { className: 'glm-mono', text: tensor.name }), el('td', { className: 'glm-mono', text: `(${tensor.shape.join(', ')})` }),
+        el('td', { className: 'glm-mono', text: tensor.dtype }), el('td', { className: 'glm-muted', text: note })));
+    });
+  }
+  table.appendChild(body);
+  return { node: table, layerRows: rows.length, tensorRows };
+}
+
+function render(): void {
+  clear(app);
+  tooltip.hidden = true;
+  if (state.status === 'protocol') {
+    app.appendChild(el('p', { className: 'glm-error', text: 'Gate Lens was updated: reopen this editor.' }));
+    return;
+  }
+  if (state.status === 'waiting' || state.status === 'loading') {
+    app.appendChild(el('p', { className: 'glm-muted', role: 'status', text: state.fileName ? t('model.loading', state.fileName) : t('model.waiting') }));
+    return;
+  }
+  if (state.status === 'error') {
+    app.append(el('h1', { className: 'glm-mono', text: state.fileName ?? '' }), el('div', { className: 'glm-error', role: 'alert' }, el('strong', { text: t('model.error', state.fileName ?? '') }), el('br'), state.error?.message ?? ''));
+    post({ type: 'rendered', report: { tensorRows: 0, layerRows: 0, recurrent: [], error: state.error?.message ?? '' } });
+    return;
+  }
+  const model = state.model;
+  if (!model) return;
+  app.appendChild(el('h1', { className: 'glm-mono', text: model.fileName }));
+  app.appendChild(el('p', { className: 'glm-muted', text: t('model.summary', model.format, formatBytes(model.size), model.tensors.length) + ' — ' + (model.ranged ? t('model.ranged', formatBytes(model.bytesRead)) : t('model.whole', formatBytes(model.bytesRead))) }));
+  if (model.diagnostics.length) {
+    app.appendChild(el('h2', { text: t('model.problems') }));
+    app.appendChild(el('ul', { className: 'glm-diagnostics' }, ...model.diagnostics.map((d) => el('li', { className: `glm-sev-${d.severity}`, text: d.message }))));
+  }
+  app.appendChild(el('h2', { text: t('model.recurrent') }));
+  const recurrent: RenderedReport['recurrent'][number][] = [];
+  if (!model.recurrent.length) app.appendChild(el('p', { className: 'glm-muted', text: t('model.noRecurrent') }));
+  for (const layer of model.recurrent) {
+    const section = recurrentSection(layer);
+    app.appendChild(section.node);
+    recurrent.push(section.report);
+  }
+  app.appendChild(el('h2', { text: t('model.layers') }));
+  const table = layerTable();
+  app.appendChild(table.node);
+  post({ type: 'rendered', report: { tensorRows: table.tensorRows, layerRows: table.layerRows, recurrent } });
+}
+
+window.addEventListener('message', (event: MessageEvent<ModelHostToWebview>) => {
+  const message = event.data;
+  if (!message || typeof message !== 'object' || typeof message.type !== 'string') return;
+  state = reduce(state, message);
+  render();
+});
+
+render();
+post({ type: 'ready', protocol: MODEL_PROTOCOL_VERSION });

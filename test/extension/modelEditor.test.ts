@@ -1,0 +1,179 @@
+// The Gate Lens Model editor on every framework-written fixture (test/fixtures/models, copied to the workspace as
+// models/): the webview's layer table and gates against a read of the same bytes by the core, Step Through against
+// the framework's own output, Open as Text round trip, and hostile files. Runs in the Node extension host and in the
+// web worker extension host (no Node imports: the files come through vscode.workspace.fs).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { analyseModelFile } from '../../src/core/readers/analyse';
+import { readModelFile } from '../../src/core/readers/registry';
+import { memorySource } from '../../src/core/tensor/bytes';
+import { runLayer } from '../../src/core/forward';
+import type { ModelHostToWebview, ModelView, RenderedReport } from '../../src/protocol/modelMessages';
+import { MODEL_VIEW_TYPE, MODEL_VIEW_TYPE_OPTIONAL } from '../../src/extension/model/editorProvider';
+import type { RunOutcome } from '../../src/extension/runner';
+import type { GateLensApi, LoggedMessage } from '../../src/extension/extension';
+import { gateLensApi, until } from './helpers';
+
+interface JsonArray { shape: number[]; data: number[] }
+interface ModelCase { id: string; file: string; dtype: 'float64' | 'float32'; input: JsonArray; expected: JsonArray }
+
+function modelsFolder(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'a workspace folder');
+  return vscode.Uri.joinPath(folder.uri, 'models');
+}
+
+async function cases(): Promise<ModelCase[]> {
+  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(modelsFolder(), 'cases.json')));
+  return (JSON.parse(text) as { cases: ModelCase[] }).cases;
+}
+
+export function viewTypeFor(file: string): string {
+  return /\.(keras|pt|pth|onnx)$|(?<!index\.json)\.safetensors$/i.test(file) ? MODEL_VIEW_TYPE : MODEL_VIEW_TYPE_OPTIONAL;
+}
+
+/**
+ * Every webview message logged from now on (api.messages keeps only the last 200, so indices into it shift).
+ * Dispose when done.
+ */
+export function recordMessages(api: GateLensApi): { readonly messages: LoggedMessage[]; dispose(): void } {
+  const messages: LoggedMessage[] = [];
+  const subscription = api.onDidLogMessage((m) => messages.push(m));
+  return { messages, dispose: () => subscription.dispose() };
+}
+
+/** Opens `uri` in the Gate Lens Model editor; the model (or error) the host sent and the webview's render report. */
+export async function openModel(api: GateLensApi, uri: vscode.Uri): Promise<{ sent: Extract<ModelHostToWebview, { type: 'model' | 'error' }>; report: RenderedReport }> {
+  const log = recordMessages(api);
+  try {
+    const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+    await vscode.commands.executeCommand('vscode.openWith', uri, viewTypeFor(name));
+    const sent = await until(() => log.messages.map((m) => m.message).find((m): m is Extract<ModelHostToWebview, { type: 'model' | 'error' }> => (m.type === 'model' && m.model.fileName === name) || (m.type === 'error' && 'fileName' in m && m.fileName === name)), `the model editor's read of ${name}`, 60000);
+    const report = await until(() => {
+      const at = log.messages.findIndex((m) => m.message === sent);
+      return log.messages.slice(at + 1).map((m) => m.message).find((m): m is { type: 'rendered'; report: RenderedReport } => m.type === 'rendered')?.report;
+    }, `the webview's render of ${name}`, 60000);
+    return { sent, report };
+  } finally {
+    log.dispose();
+  }
+}
+
+async function closeEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+describe('Gate Lens Model editor', function () {
+  this.timeout(180000);
+  let api: GateLensApi;
+  let all: ModelCase[];
+
+  before(async () => {
+    api = await gateLensApi();
+    all = await cases();
+  });
+  afterEach(closeEditors);
+
+  it('opens every framework-written fixture: layer table of every tensor, recurrent layers and gates as the core reads them', async () => {
+    assert.ok(all.length >= 18, `fixtures: ${all.length}`);
+    for (const c of all) {
+      const uri = vscode.Uri.joinPath(modelsFolder(), c.file);
+      const { sent, report } = await openModel(api, uri);
+      assert.equal(sent.type, 'model', `${c.file}: ${sent.type === 'error' ? sent.message : ''}`);
+      const model = (sent as { model: ModelView }).model;
+      const bytes = await vscode.workspace.fs.readFile(uri);
+      const siblings = { openSibling: async (n: string) => memorySource(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(modelsFolder(), n))) };
+      const core = await analyseModelFile(await readModelFile(memorySource(bytes), c.file, undefined, siblings));
+      assert.equal(model.tensors.length, core.tensors.length, `${c.file}: tensors`);
+      assert.equal(report.tensorRows, core.tensors.length, `${c.file}: every tensor has a row in the layer table`);
+      assert.ok(report.layerRows >= 1);
+      assert.deepEqual(model.recurrent.map((l) => [l.name, l.cell, l.convention, l.units, l.inputSize, l.directions]), core.recognition.layers.map((l) => [l.name, l.cell, l.convention, l.units, l.inputSize, l.directions]), c.file);
+      assert.ok(model.recurrent.length >= 1, `${c.file}: a recurrent layer`);
+      assert.deepEqual(report.recurrent.map((r) => r.gateLabels), core.recognition.layers.map((l) => l.gates.map((g) => g.label)), `${c.file}: gate tables`);
+      for (const r of report.recurrent) {
+        assert.ok(r.heatmaps >= 2, `${c.file} ${r.id}: heatmaps ${r.heatmaps}`);
+        assert.ok(r.bands >= r.gateLabels.length, `${c.file} ${r.id}: gate bands ${r.bands}`);
+      }
+      await closeEditors();
+    }
+  });
+
+  it('reads in the worker, and only the byte ranges it needs where the host has the file on disk', async () => {
+    const before = api.modelFiles.readsInWorker;
+    const uri = vscode.Uri.joinPath(modelsFolder(), 'safetensors_lstm_bidi.safetensors');
+    const { sent } = await openModel(api, uri);
+    assert.equal(sent.type, 'model');
+    assert.ok(api.modelFiles.readsInWorker > before, 'the read went to the worker');
+    const model = (sent as { model: ModelView }).model;
+    if (vscode.env.uiKind === vscode.UIKind.Desktop && uri.scheme === 'file' && model.ranged) assert.ok(model.bytesRead <= model.size, `${model.bytesRead} of ${model.size}`);
+  });
+
+  it('Step Through runs the layer in the step panel with the framework’s output', async () => {
+    let compared = 0;
+    for (const c of all) {
+      const uri = vscode.Uri.joinPath(modelsFolder(), c.file);
+      const { sent } = await openModel(api, uri);
+      const model = (sent as { model: ModelView }).model;
+      const read = await api.modelFiles.read(uri);
+      const stacks = read.result.analysis.recognition.models;
+      if (stacks.length !== 1 || stacks[0].model.layers.length !== 1 || model.recurrent.length !== 1) continue;
+      const [N, T, I] = c.input.shape;
+      assert.ok(N >= 1);
+      const log = recordMessages(api);
+      const outcome = await vscode.commands.executeCommand<RunOutcome | undefined>('gateLens.model.stepThrough', { uri: uri.toString(), layerId: model.recurrent[0].id, input: { kind: 'values', steps: T, features: I, data: c.input.data.slice(0, T * I) } });
+      assert.ok(outcome, `${c.file}: a run`);
+      const width = c.expected.shape[2];
+      const expected = c.expected.data.slice(0, T * width);
+      let max = 0;
+      for (let k = 0; k < expected.length; k++) max = Math.max(max, Math.abs(outcome.result.output.data[k] - expected[k]));
+      assert.ok(max <= (c.dtype === 'float64' ? 1e-12 : 2e-6), `${c.file}: max |Δ| ${max}`);
+      await until(() => log.messages.some((m) => m.kind === 'panel' && m.message.type === 'trace'), `${c.file}: the panel's trace`);
+      const shown = log.messages.find((m) => m.kind === 'panel' && m.message.type === 'document');
+      assert.ok(shown && shown.message.type === 'document' && shown.message.uri === uri.toString(), `${c.file}: the panel shows the model file`);
+      log.dispose();
+      compared++;
+      await closeEditors();
+    }
+    assert.ok(compared >= 8, `single-layer fixtures compared: ${compared}`);
+  });
+
+  it('Open as Text exports a layer that the text features read back as the same layer, value for value', async () => {
+    for (const file of ['pytorch_lstm_state_dict.pt', 'keras_sequential.keras', 'npz_gru_state_dict.npz']) {
+      const uri = vscode.Uri.joinPath(modelsFolder(), file);
+      const { sent } = await openModel(api, uri);
+      const layerView = (sent as { model: ModelView }).model.recurrent[0];
+      const document = await vscode.commands.executeCommand<vscode.TextDocument | undefined>('gateLens.model.openAsText', { uri: uri.toString(), layerId: layerView.id });
+      assert.ok(document && document.isUntitled && document.languageId === 'python', file);
+      const text = await until(() => api.analyzer.get(document), `${file}: analysis of the text`);
+      assert.equal(text.recognition.layers.length, 1, `${file}: ${text.recognition.layers.map((l) => l.name).join(', ')}`);
+      const fromText = text.recognition.layers[0];
+      const fromFile = (await api.modelFiles.read(uri)).result.analysis.recognition.layers[0];
+      assert.deepEqual([fromText.cell, fromText.convention, fromText.units, fromText.inputSize, fromText.directions], [fromFile.cell, fromFile.convention, fromFile.units, fromFile.inputSize, fromFile.directions], file);
+      const steps = 3;
+      const input = { data: Float64Array.from({ length: steps * fromFile.inputSize }, (_, k) => Math.sin(k + 1)), batch: 1, steps, features: fromFile.inputSize };
+      assert.deepEqual(Array.from(runLayer(fromText.layer, input).output.data), Array.from(runLayer(fromFile.layer, input).output.data), `${file}: same outputs, bit for bit`);
+      await closeEditors();
+    }
+  });
+
+  it('a hostile file: a precise message in the editor, no crash; a pickle that asks to run code is refused by name', async () => {
+    const good = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(modelsFolder(), 'safetensors_lstm_bidi.safetensors'));
+    const truncated = vscode.Uri.joinPath(modelsFolder(), 'hostile_truncated.safetensors');
+    await vscode.workspace.fs.writeFile(truncated, good.subarray(0, Math.floor(good.length / 2)));
+    const { sent, report } = await openModel(api, truncated);
+    assert.equal(sent.type, 'error');
+    assert.match((sent as { message: string }).message, /truncated|outside the file|bytes/i);
+    assert.ok(report.error && report.error.length > 10, 'the webview shows the message');
+    await closeEditors();
+    const garbage = vscode.Uri.joinPath(modelsFolder(), 'hostile_garbage.pt');
+    await vscode.workspace.fs.writeFile(garbage, new TextEncoder().encode('PK\u0003\u0004 this is not a zip archive at all'));
+    const second = await openModel(api, garbage);
+    assert.equal(second.sent.type, 'error');
+    await closeEditors();
+    const code = await openModel(api, vscode.Uri.joinPath(modelsFolder(), 'pytorch_asks_to_run_code.pt'));
+    assert.equal(code.sent.type, 'model');
+    const notes = (code.sent as { model: ModelView }).model.diagnostics.map((d) => d.message).join('\n');
+    assert.match(notes, /posix\.system/);
+    assert.match(notes, /never runs code/);
+  });
+});
