@@ -14,6 +14,7 @@ import type { RunOutcome } from '../runner';
 import type { StepViews } from '../webview/stepViews';
 import { webviewHtml, webviewOptions } from '../webview/html';
 import { CancelledError } from '../workerClient';
+import { errorText } from '../labels';
 import { fileNameOf, type ModelFiles, type ModelRead } from './modelFiles';
 import { modelView } from './modelView';
 
@@ -134,7 +135,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
       await post({ type: 'model', model: modelView(fileName, read) });
     } catch (error) {
       const cancelled = error instanceof CancelledError;
-      const message = cancelled ? vscode.l10n.t('Reading was cancelled. Reopen the file to read it again.') : error instanceof Error ? error.message : String(error);
+      const message = cancelled ? vscode.l10n.t('Reading was cancelled. Reopen the file to read it again.') : errorText(error);
       const code = cancelled ? 'cancelled' : ((error as { code?: unknown }).code as string | undefined) ?? 'unreadable';
       if (!cancelled) this.services.logger?.warn(`${fileName}: ${message}`);
       await post({ type: 'error', fileName, code, message });
