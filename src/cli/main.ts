@@ -4,7 +4,7 @@
 
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { extname, basename } from 'node:path';
-import { convention as conventionSpec, type ConventionId } from '../core/conventions';
+import { adapter, CONVENTION_IDS, DOCUMENTED_NOTE, convention as conventionSpec, type ConventionId } from '../core/conventions';
 import { runModel } from '../core/forward';
 import { GateLensError, type InitialState, type Layer, type Model, type ModelResult, type RecurrentLayer, type Sequence } from '../core/model';
 import { DEFAULT_MAX_BYTES, extractArrays } from '../core/parse';
@@ -28,7 +28,7 @@ const MB = 1024 * 1024;
 
 export const EXIT = { ok: 0, usage: 1, unreadable: 2, noLayer: 3, runError: 4, incomplete: 5, refused: 6, unwritable: 7 } as const;
 
-const CONVENTIONS: readonly ConventionId[] = ['keras', 'pytorch', 'onnx', 'tf1', 'keras_cudnn'];
+const CONVENTIONS: readonly ConventionId[] = CONVENTION_IDS;
 
 export const HELP = `gate-lens ${version} — which columns of an LSTM/GRU/SimpleRNN weight matrix belong to which gate,
 and the forward pass step by step, from weights pasted from Keras, PyTorch or ONNX.
@@ -263,6 +263,9 @@ export function analyse(io: Io, file: string, conventionFlag: string | undefined
 function layerJson(l: RecognizedLayer) {
   return {
     id: l.id, name: l.name, cell: l.cell, convention: l.convention, framework: conventionSpec(l.convention, l.cell).framework,
+    // verified: checked against fixtures from the framework itself; documented: from its docs and source only.
+    conventionStatus: adapter(l.convention).verification,
+    ...(adapter(l.convention).verification === 'documented' ? { conventionNote: DOCUMENTED_NOTE } : {}),
     units: l.units, inputSize: l.inputSize, directions: l.directions, ...(l.projSize !== undefined ? { projSize: l.projSize } : {}),
     stackIndex: l.stackIndex,
     gates: l.gates.map((g) => ({ gate: g.gate, label: g.label, name: g.name, start: g.start, end: g.end })),
@@ -322,7 +325,8 @@ function inspectHuman(a: Analysis): string {
     const acts = Array.isArray(l.layer.activations) ? l.layer.activations : [l.layer.activations];
     const actText = (x: (typeof acts)[number]) => (l.cell === 'simple_rnn' ? `activation ${x.candidate.name}` : `gate ${x.gate.name}, candidate ${x.candidate.name}${l.cell === 'lstm' ? `, output ${x.output.name}` : ''}`);
     lines.push(`  activations: ${acts.map((x, d) => (acts.length === 2 ? `${d ? 'backward' : 'forward'}: ` : '') + actText(x)).join('; ')}`);
-    lines.push(`  gates along the packed axis (${spec.framework} order):`);
+    if (adapter(l.convention).verification === 'documented') lines.push(`  ${DOCUMENTED_NOTE}`);
+    lines.push(spec.packedAxis === 'per_gate' ? `  gates (${spec.framework} order; one array per gate, or these ranges of a packed array):` : `  gates along the packed axis (${spec.framework} order):`);
     for (const g of l.gates) lines.push(`    ${`${g.start}:${g.end}`.padEnd(9)} ${g.label.padEnd(2)} ${g.name}`);
     if (l.evidence.length) {
       lines.push('  evidence:');

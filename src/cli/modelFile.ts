@@ -5,7 +5,7 @@
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { ConventionId } from '../core/conventions';
+import { isConventionId } from '../core/conventions';
 import { analyseModelFile, type ModelAnalysis } from '../core/readers/analyse';
 import { findReader, HEAD_BYTES, readModelFile } from '../core/readers/registry';
 import { checkRange, memorySource } from '../core/tensor/bytes';
@@ -64,8 +64,7 @@ export async function preloadModelFile(command: string | undefined, path: string
     const head = await source.read(0, Math.min(HEAD_BYTES, source.size));
     if (!findReader(basename(path), head)) return undefined;
     const file = await readModelFile(source, basename(path), undefined, { openSibling: (n) => Promise.resolve(sourceFor(io, join(dirname(path), basename(n)), lazy)) });
-    const conventions: readonly string[] = ['keras', 'pytorch', 'onnx', 'tf1', 'keras_cudnn'];
-    const analysis = await analyseModelFile(file, conventions.includes(convention ?? '') ? { conventionOverride: convention as ConventionId } : {});
+    const analysis = await analyseModelFile(file, isConventionId(convention) ? { conventionOverride: convention } : {});
     return { path, analysis };
   } catch (e) {
     if (e instanceof ModelFileError) return { path, error: e.message };

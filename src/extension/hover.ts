@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { GateSlot, RecognizedLayer } from '../core/recognize/types';
 import type { DocumentAnalyzer } from './analyzer';
+import { adapter } from '../core/conventions';
 import { cellName, frameworkName, gateName, packedAxisName, recognitionMarkdown, roleTitle } from './labels';
 import { escapeMarkdown, markdownCode } from './markdownText';
 import { arrayAt, shapeText, sliceAt } from './locate';
@@ -81,6 +82,9 @@ export class GateHoverProvider implements vscode.HoverProvider {
     }
     if (layer) {
       md.appendMarkdown(`${frameworkName(layer.convention, layer.cell)} ${cellName(layer.cell)} · ${vscode.l10n.t('{0} units, input size {1}', layer.units, layer.inputSize)}${layer.directions === 2 ? ` · ${vscode.l10n.t('bidirectional')}` : ''}\n\n`);
+      if (adapter(layer.convention).verification === 'documented') {
+        md.appendMarkdown(`$(info) ${vscode.l10n.t('Documented, not run against the framework: this layout follows {0}\'s documentation and source (see docs/conventions.md); no output of {0} itself checks it.', adapter(layer.convention).title)}\n\n`);
+      }
       // The actions before the evidence, so they stay visible without scrolling a long hover.
       md.appendMarkdown(layerLinks(document, layer) + '\n\n');
       md.appendMarkdown(evidenceList(layer).join('\n'));

@@ -2,7 +2,7 @@
 // a host message, a click, a restore after reload — is an action through `reduce`. Pure (no DOM), so the
 // transitions are tested in Node: what a new layer, a new trace or a restore resets is decided here only.
 
-import { convention as conventionSpec, type CellKind, type ConventionId } from '../core/conventions';
+import { isConventionId, convention as conventionSpec, type CellKind, type ConventionId } from '../core/conventions';
 import type { InputCandidate, InputSource, LayerSummary, RunRequest } from '../protocol/messages';
 import type { StringKey } from './strings';
 import { conventionChoices, type TraceData } from './trace';
@@ -287,7 +287,6 @@ export function persisted(s: PanelState): Persisted {
   };
 }
 
-const CONVENTION_IDS: readonly string[] = ['keras', 'pytorch', 'onnx', 'tf1', 'keras_cudnn'];
 const SOURCES: readonly string[] = ['zeros', 'random', 'array', 'values'];
 
 function int(v: unknown, lo: number, hi: number, dflt: number): number {
@@ -343,7 +342,7 @@ export function restorePersisted(raw: unknown): Persisted {
     speed: int(v.speed, 1, 120, DEFAULT_VIEW.speed),
     fullPrecision: v.fullPrecision === true,
   };
-  const naming = typeof n.layerKey === 'string' && CONVENTION_IDS.includes(n.convention as string) ? { layerKey: n.layerKey, convention: n.convention as ConventionId } : undefined;
+  const naming = typeof n.layerKey === 'string' && isConventionId(n.convention) ? { layerKey: n.layerKey, convention: n.convention as ConventionId } : undefined;
   return {
     uri: str(r.uri, 10_000), layerId: str(r.layerId, 1000), naming, form, request: validRequest(r.request),
     direction: int(r.direction, 0, 1, 0), step: int(r.step, 0, 1e9, 0), view,

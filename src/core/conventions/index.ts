@@ -3,6 +3,7 @@
 // conversion, the recogniser, the code generator, the editor's labels and pickers, docs/conventions.md) reads
 // this registry instead of testing ids. Adding a convention = one adapter file + its line in ADAPTERS + fixtures.
 
+import { flaxAdapter } from './flax';
 import { kerasAdapter } from './keras';
 import { kerasCudnnAdapter } from './keras_cudnn';
 import { onnxAdapter } from './onnx';
@@ -11,7 +12,7 @@ import { tf1Adapter } from './tf1';
 import type { CellKind, ConventionAdapter, ConventionSpec } from './types';
 
 /** Every convention, in the order pickers, settings and the docs table list them. */
-export const ADAPTERS = [kerasAdapter, kerasCudnnAdapter, pytorchAdapter, onnxAdapter, tf1Adapter] as const;
+export const ADAPTERS = [kerasAdapter, kerasCudnnAdapter, pytorchAdapter, onnxAdapter, tf1Adapter, flaxAdapter] as const;
 
 export type ConventionId = (typeof ADAPTERS)[number]['id'];
 
@@ -28,6 +29,9 @@ export function adapter(id: ConventionId): ConventionAdapter<ConventionId> {
   if (!a) throw new Error(`No convention ${id} is registered.`);
   return a;
 }
+
+/** Shown with every layer read in a convention checked only against its framework's documentation. */
+export const DOCUMENTED_NOTE = 'documented, not run against the framework: Gate Lens follows its documentation and source (links in docs/conventions.md), no fixture from the framework itself checks it';
 
 /** Every registry row (framework × cell). */
 export const CONVENTIONS: readonly ConventionSpec[] = ADAPTERS.flatMap((a) => a.cells.map((c): ConventionSpec => ({ ...c, id: a.id })));

@@ -236,6 +236,23 @@ export interface ConventionAdapter<Id extends string = string> {
   packedAxisOf(role: string, shape: readonly number[]): number | undefined;
   /** Recognition: human title of each role ("input kernel"). */
   readonly roleTitles: Readonly<Record<string, string>>;
+  /**
+   * Recognition by name, for conventions the built-in name rules do not know: the role a name path ends in and the
+   * layer (group) it belongs to, or undefined when the name is not this framework's.
+   */
+  classifyName?(parts: readonly string[]): { readonly group: string; readonly role: string; readonly direction: 0 | 1 } | undefined;
+  /** Recognition: a named group's array shapes per direction → the layer they make, or why they make none. */
+  analyseNamed?(dirs: ReadonlyArray<Readonly<Record<string, readonly number[] | undefined>>>): NamedLayer | { readonly reject: string };
+}
+
+/** What analyseNamed concludes from the shapes. */
+export interface NamedLayer {
+  readonly cell: CellKind;
+  readonly units: number;
+  readonly inputSize: number;
+  readonly resetAfter?: boolean;
+  /** The shape reasoning, for the evidence list. */
+  readonly evidence: string;
 }
 
 /** A writable copy of an options type, for adapters that build one up. */

@@ -8,7 +8,7 @@ import type { SourceRange } from '../parse/types';
 import { evaluateInteger, integerAssignments, latestBefore, type IntegerAssignment } from './expr';
 import { insideSpans, matchBracket, matchLines, nonCodeSpans, parseLiteral, spanAt, splitArguments, type ArgumentText, type PyValue } from './python';
 
-export type HintFramework = 'keras' | 'pytorch' | 'onnx';
+export type HintFramework = 'keras' | 'pytorch' | 'onnx' | 'flax';
 
 export interface LayerHint {
   readonly cell: CellKind;
@@ -84,6 +84,16 @@ const KERAS_CELLS: Record<string, { cell: CellKind; cudnn?: boolean }> = {
 };
 const TORCH_CELLS: Record<string, CellKind> = { LSTM: 'lstm', GRU: 'gru', RNN: 'simple_rnn', LSTMCell: 'lstm', GRUCell: 'gru', RNNCell: 'simple_rnn' };
 const ONNX_OPS: Record<string, CellKind> = { LSTM: 'lstm', GRU: 'gru', RNN: 'simple_rnn' };
+// flax.linen nn.LSTMCell(features=...), flax.nnx nnx.LSTMCell(in_features, hidden_features, rngs=...)
+// (flax/linen/recurrent.py, flax/nnx/nn/recurrent.py); gate_fn / activation_fn are functions such as nn.hard_sigmoid.
+const FLAX_CELLS: Record<string, CellKind> = { LSTMCell: 'lstm', OptimizedLSTMCell: 'lstm', GRUCell: 'gru', SimpleCell: 'simple_rnn' };
+
+/** `nn.hard_sigmoid` / `jax.nn.relu` → the Gate Lens name (jax.nn.hard_sigmoid is relu6(x + 3)/6). */
+function flaxActivation(value: string | undefined): string | undefined {
+  const m = value === undefined ? null : /([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(value.trim());
+  if (!m) return undefined;
+  return m[1] === 'hard_sigmoid' ? 'hard_sigmoid_keras3' : m[1];
+}
 
 function str(v: PyValue | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
@@ -103,7 +113,7 @@ interface Call {
   readonly inComment: boolean;
 }
 
-const HINT_CALLEES = new Set([...Object.keys(KERAS_CELLS), ...Object.keys(TORCH_CELLS), 'make_node', 'Bidirectional', 'Dense', 'Linear', 'BasicLSTMCell', 'LSTMBlockCell']);
+const HINT_CALLEES = new Set([...Object.keys(KERAS_CELLS), ...Object.keys(TORCH_CELLS), ...Object.keys(FLAX_CELLS), 'make_node', 'Bidirectional', 'Dense', 'Linear', 'BasicLSTMCell', 'LSTMBlockCell']);
 
 function findCalls(text: string, spans: ReadonlyArray<readonly [number, number]>): Call[] {
   const calls: Call[] = [];
@@ -173,6 +183,16 @@ export function readHints(text: string): Hints {
         mode = v === null ? 'none' : (str(v) as MergeMode | undefined);
       }
       bidirectionals.push({ start: call.start, end: call.end, merge: mode });
+      continue;
+    }
+    const flaxCell = FLAX_CELLS[call.callee];
+    if (flaxCell && (kw('features') || kw('hidden_features') || kw('rngs') || /^(nnx|linen)\.$|flax\./.test(call.qualifier) || call.callee === 'OptimizedLSTMCell' || call.callee === 'SimpleCell')) {
+      layers.push({
+        cell: flaxCell, framework: 'flax', text: written, range, ...inComment,
+        units: int(kw('features') ?? kw('hidden_features') ?? (kw('rngs') ? pos(1) : pos(0))),
+        recurrentActivation: flaxActivation(kw('gate_fn')?.value),
+        activation: flaxActivation(kw('activation_fn')?.value),
+      });
       continue;
     }
     if (torchy && TORCH_CELLS[call.callee]) {

@@ -13,6 +13,7 @@ const HINT_FAMILY: Record<LayerHint['framework'], readonly ConventionId[]> = {
   keras: ['keras', 'keras_cudnn', 'tf1'],
   pytorch: ['pytorch'],
   onnx: ['onnx'],
+  flax: ['flax'],
 };
 
 /** Each candidate module gets at most one constructor: same cell and framework, units equal when both known. */

@@ -113,6 +113,7 @@ function analyseGroup(g: Group): Candidate | Rejection {
     const names = g.members.map((m) => m.info.written);
     c.evidence.unshift(templated('name-pattern', MSG.namesToFamily, `${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}`, FAMILY_TITLE[c.family]));
   };
+  if (info.family === 'adapter' && info.convention) return analyseAdapterGroup(g, info.convention);
   let result: Candidate | Rejection;
   const roles = new Set(g.members.map((m) => m.info.role));
   if (roles.has('dense_kernel') || roles.has('dense_weight')) {
@@ -163,6 +164,27 @@ function analyseGroup(g: Group): Candidate | Rejection {
   return result;
 }
 
+/** A group named in a convention that brings its own name rules: its adapter reads the shapes. */
+function analyseAdapterGroup(g: Group, id: ConventionId): Candidate | Rejection {
+  const all = g.members.map((m) => m.array);
+  const conv = adapter(id);
+  const dirs = dirsOf(g);
+  const verdict = conv.analyseNamed?.(dirs.map((d) => Object.fromEntries(Object.entries(d).map(([role, a]) => [role, a?.shape]))));
+  const label = g.info.group ? `"${g.info.group}"` : 'these arrays';
+  if (!verdict || 'reject' in verdict) return { arrays: all, message: `${label}: ${verdict && 'reject' in verdict ? verdict.reject : `${conv.title} names, but no layer`}` };
+  const names = g.members.map((m) => m.info.written);
+  const name = g.info.group || verdict.cell;
+  return {
+    kind: 'recurrent', name, module: name, family: 'keras', convention: id, cell: verdict.cell, units: verdict.units, inputSize: verdict.inputSize,
+    directions: dirs.length === 2 ? 2 : 1, tensors: dirs, ...(verdict.resetAfter !== undefined ? { resetAfter: verdict.resetAfter } : {}), useBias: true,
+    evidence: [
+      templated('name-pattern', MSG.namesToFamily, `${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}`, conv.title),
+      { code: 'shape', message: verdict.evidence },
+    ],
+    warnings: [], alternatives: [], named: true,
+  };
+}
+
 function displayName(info: NameInfo): string {
   if (info.family === 'pytorch') {
     const prefix = info.module;
@@ -196,10 +218,13 @@ function sequenceContext(hints: Hints, options: RecognizeOptions, text: string):
   const counts: Record<Family, number> = { keras: 0, pytorch: 0, onnx: 0, tf1: 0 };
   const reasons: Partial<Record<Family, string>> = {};
   for (const f of hints.frameworks) {
+    if (f.framework === 'flax') continue;
     counts[f.framework]++;
     reasons[f.framework] ??= `\`${f.text}\``;
   }
   for (const h of hints.layers) {
+    // Flax names are distinctive; the preference only settles unnamed Keras / PyTorch / ONNX arrays.
+    if (h.framework === 'flax') continue;
     counts[h.framework] += 2;
     reasons[h.framework] ??= `\`${h.text.length > 50 ? `${h.text.slice(0, 47)}…` : h.text}\``;
   }

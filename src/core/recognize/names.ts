@@ -4,13 +4,16 @@
 // Keras 3 `.keras` `layers/lstm/cell/vars/0`, Bidirectional `forward_lstm/...`; PyTorch state_dict keys
 // `weight_ih_l{k}[_reverse]` (torch/nn/modules/rnn.py `_flat_weights_names`); ONNX LSTM/GRU/RNN inputs W, R, B, P.
 
-import type { CellKind } from '../conventions';
+import { ADAPTERS, type CellKind, type ConventionId } from '../conventions';
 import type { ExtractedArray } from '../parse/types';
 
-export type NameFamily = 'keras' | 'pytorch' | 'onnx' | 'tf1' | 'data';
+/** `adapter`: a convention whose own adapter recognised the name (NameInfo.convention says which). */
+export type NameFamily = 'keras' | 'pytorch' | 'onnx' | 'tf1' | 'data' | 'adapter';
 
 export interface NameInfo {
   readonly family: NameFamily;
+  /** For family `adapter`: the convention whose name rules matched. */
+  readonly convention?: ConventionId;
   /** Layer key: arrays with the same key belong to one layer. */
   readonly group: string;
   /** The module a PyTorch layer belongs to (all l{k} of one nn.LSTM), else the group. */
@@ -55,6 +58,12 @@ export function classifyName(a: ExtractedArray): NameInfo | undefined {
   const parts = stripped.split(/[/.]/).filter((p) => p.length > 0);
   if (!parts.length) return undefined;
   const last = parts[parts.length - 1];
+
+  // Conventions that bring their own name rules (Flax ii/kernel, ...).
+  for (const a of ADAPTERS) {
+    const hit = 'classifyName' in a ? a.classifyName?.(parts) : undefined;
+    if (hit) return { family: 'adapter', convention: a.id, group: hit.group, module: hit.group, role: hit.role, direction: hit.direction, written };
+  }
 
   // PyTorch state_dict keys.
   const torch = TORCH_ROLE.exec(last);

@@ -38,7 +38,7 @@ export async function chooseConventionCommand(analyzer: DocumentAnalyzer, views:
         return {
           label: title,
           description: id === current ? vscode.l10n.t('current') : '',
-          detail: specs.map((s) => `${cellName(s.cell)}: ${s.gateOrder.map((g) => g.label).join(', ')} (${s.packedAxis === 'columns' ? vscode.l10n.t('columns') : vscode.l10n.t('rows')})`).join(' · ') || vscode.l10n.t('No layout for the cells in this file.'),
+          detail: specs.map((s) => `${cellName(s.cell)}: ${s.gateOrder.map((g) => g.label).join(', ')} (${s.packedAxis === 'columns' ? vscode.l10n.t('columns') : s.packedAxis === 'rows' ? vscode.l10n.t('rows') : vscode.l10n.t('one array per gate')})`).join(' · ') || vscode.l10n.t('No layout for the cells in this file.'),
           id,
         };
       }),

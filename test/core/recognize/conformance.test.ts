@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { runModel, toFrameworkLayout, type FrameworkId, type LaidOutArray } from '../../../src/core/forward';
 import type { InitialState, Layer, Model, RecurrentLayer } from '../../../src/core/model';
 import { recognize } from '../../../src/core/recognize';
+import { adapter, type ConventionId } from '../../../src/core/conventions';
 import { parsed, type ArraySpec } from './helpers';
 
 interface JsonArray { shape: number[]; data: number[] }
@@ -82,6 +83,14 @@ function document(c: FixtureCase): { specs: ArraySpec[]; text: string } {
       const attrs = [`hidden_size=${cfg['hidden_size']}`];
       for (const k of ['direction', 'activations', 'activation_alpha', 'activation_beta', 'clip', 'input_forget', 'linear_before_reset']) if (cfg[k] !== undefined) attrs.push(`${k}=${py(cfg[k])}`);
       code.push(`node = helper.make_node("${ONNX_OP[l.type]}", ["X", "W", "R", "B"], ["Y", "Y_h"], ${attrs.join(', ')})`);
+    } else if (c.convention === 'flax') {
+      // The parameter tree as Flax writes it (nn.RNN(cell) → params/cell/<module>/<param>), and the constructor.
+      for (const [k, w] of Object.entries(l.weights)) add(`params/rnn/cell/${k}`, w);
+      const cls = String(cfg['cell']);
+      const fn = (k: string) => (cfg[k] !== undefined ? `, ${k}=nn.${String(cfg[k])}` : '');
+      code.push(cfg['api'] === 'nnx'
+        ? `cell = nnx.${cls}(${c.input.shape[2]}, ${cfg['features']}${fn('gate_fn')}${fn('activation_fn')}, rngs=nnx.Rngs(0))`
+        : `cell = nn.${cls}(features=${cfg['features']}${fn('gate_fn')}${fn('activation_fn')})`);
     } else if (c.convention === 'tf1') {
       for (const [k, w] of Object.entries(l.weights)) add(`rnn/lstm_cell/${k}`, w);
       const args = [String(cfg['units']), `forget_bias=${cfg['forget_bias'] ?? 1}`];
@@ -162,7 +171,7 @@ describe('recognition reproduces every conformance case from named arrays and co
         ...(c.sequenceLengths ? { sequenceLengths: Int32Array.from(c.sequenceLengths) } : {}),
         ...initialStates(c, model),
       });
-      const layout: FrameworkId = c.convention === 'keras_cudnn' ? 'keras' : (c.convention as FrameworkId);
+      const layout: FrameworkId = adapter(c.convention as ConventionId).outputLayout;
       const laid = toFrameworkLayout(result, layout, model);
       const tol = c.dtype === 'float64' ? 1e-9 : 1e-5;
       const e = c.expected;
