@@ -14,6 +14,8 @@ export const CORE_TEMPLATE_REGISTRIES: Readonly<Record<string, Readonly<Record<s
   PARSE_TEMPLATES, LOOKALIKE_TEMPLATES, FORWARD_TEMPLATES, INPUT_TEMPLATES, LIST_TEMPLATES,
   // Role names ("recurrent kernel") live with each convention's adapter: every adapter's, Keras's shared table by name.
   KERAS_ROLE_TITLES, CONVENTION_ROLE_TITLES: Object.assign({}, ...ADAPTERS.map((a) => a.roleTitles)) as Record<string, string>,
+  // Messages an adapter's own recognition writes (analyseNamed).
+  CONVENTION_TEMPLATES: Object.assign({}, ...ADAPTERS.map((a) => ('templates' in a ? a.templates : undefined) ?? {})) as Record<string, string>,
 };
 
 /** Every template the core can emit, each once. */

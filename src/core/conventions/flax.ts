@@ -148,6 +148,13 @@ for (const cell of ['lstm', 'gru', 'simple_rnn'] as const) {
 }
 Object.assign(ROLE_TITLES, { 'dense_i/kernel': 'packed input kernel', 'dense_i/bias': 'packed input bias', 'dense_h/kernel': 'packed recurrent kernel', 'dense_h/bias': 'packed recurrent bias' });
 
+const FLAX_TEMPLATES = {
+  packedNotGates: 'dense_h/kernel {0} packs {1} columns for {2} units: not 4, 3 or 1 gates',
+  noFirstGate: 'Flax cell parameters without the first gate\'s input and recurrent kernels',
+  perGateShapes: 'per-gate Dense kernels → Flax {0}, {1} units, input size {2}',
+  packedShapes: 'packed dense_i/dense_h → Flax {0}, {1} units, input size {2}',
+} as const;
+
 const FLAX_MODULES = new Set(Object.keys(ROLE_TITLES).map((r) => r.split('/')[0]));
 
 export const flaxAdapter: ConventionAdapter<'flax'> = {
@@ -269,6 +276,7 @@ export const flaxAdapter: ConventionAdapter<'flax'> = {
   },
   packedAxisOf: (role, shape) => (role.startsWith('dense_') ? shape.length - 1 : undefined),
   roleTitles: ROLE_TITLES,
+  templates: FLAX_TEMPLATES,
 
   classifyName(parts) {
     const p = parts.filter((x) => x !== 'value');
@@ -292,18 +300,18 @@ export const flaxAdapter: ConventionAdapter<'flax'> = {
       H = dh[0];
       const G = dh[1] / H;
       cell = G === 4 ? 'lstm' : G === 3 ? 'gru' : G === 1 ? 'simple_rnn' : (undefined as never);
-      if (!cell) return { reject: `dense_h/kernel ${fmtShape(dh)} packs ${dh[1]} columns for ${H} units: not 4, 3 or 1 gates` };
+      if (!cell) return { reject: { template: FLAX_TEMPLATES.packedNotGates, args: [fmtShape(dh), dh[1], H] } };
       I = di[0];
     } else {
       const found = (['lstm', 'gru', 'simple_rnn'] as const).find((c) => shape(`${recurrentModule(c, 0)}/kernel`) && shape(`${inputModule(c, 0)}/kernel`));
-      if (!found) return { reject: 'Flax cell parameters without the first gate\'s input and recurrent kernels' };
+      if (!found) return { reject: { template: FLAX_TEMPLATES.noFirstGate, args: [] } };
       cell = found;
       H = shape(`${recurrentModule(cell, 0)}/kernel`)![0];
       I = shape(`${inputModule(cell, 0)}/kernel`)![0];
     }
     return {
       cell, units: H, inputSize: I, ...(cell === 'gru' ? { resetAfter: true } : {}),
-      evidence: `${dh ? 'packed dense_i/dense_h' : 'per-gate Dense kernels'} → Flax ${cell === 'lstm' ? 'LSTMCell' : cell === 'gru' ? 'GRUCell' : 'SimpleCell'}, ${H} units, input size ${I}`,
+      evidence: { template: dh ? FLAX_TEMPLATES.packedShapes : FLAX_TEMPLATES.perGateShapes, args: [cell === 'lstm' ? 'LSTMCell' : cell === 'gru' ? 'GRUCell' : 'SimpleCell', H, I] },
     };
   },
 };

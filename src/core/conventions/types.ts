@@ -242,7 +242,15 @@ export interface ConventionAdapter<Id extends string = string> {
    */
   classifyName?(parts: readonly string[]): { readonly group: string; readonly role: string; readonly direction: 0 | 1 } | undefined;
   /** Recognition: a named group's array shapes per direction → the layer they make, or why they make none. */
-  analyseNamed?(dirs: ReadonlyArray<Readonly<Record<string, readonly number[] | undefined>>>): NamedLayer | { readonly reject: string };
+  analyseNamed?(dirs: ReadonlyArray<Readonly<Record<string, readonly number[] | undefined>>>): NamedLayer | { readonly reject: TemplatedText };
+  /** The adapter's own message templates (English; hosts translate them like every core template). */
+  readonly templates?: Readonly<Record<string, string>>;
+}
+
+/** A message as a template of the adapter's `templates` plus its arguments. */
+export interface TemplatedText {
+  readonly template: string;
+  readonly args: readonly (string | number)[];
 }
 
 /** What analyseNamed concludes from the shapes. */
@@ -252,7 +260,7 @@ export interface NamedLayer {
   readonly inputSize: number;
   readonly resetAfter?: boolean;
   /** The shape reasoning, for the evidence list. */
-  readonly evidence: string;
+  readonly evidence: TemplatedText;
 }
 
 /** A writable copy of an options type, for adapters that build one up. */

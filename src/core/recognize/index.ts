@@ -170,8 +170,10 @@ function analyseAdapterGroup(g: Group, id: ConventionId): Candidate | Rejection 
   const conv = adapter(id);
   const dirs = dirsOf(g);
   const verdict = conv.analyseNamed?.(dirs.map((d) => Object.fromEntries(Object.entries(d).map(([role, a]) => [role, a?.shape]))));
-  const label = g.info.group ? `"${g.info.group}"` : 'these arrays';
-  if (!verdict || 'reject' in verdict) return { arrays: all, message: `${label}: ${verdict && 'reject' in verdict ? verdict.reject : `${conv.title} names, but no layer`}` };
+  if (!verdict || 'reject' in verdict) {
+    const why = verdict && 'reject' in verdict ? verdict.reject : { template: MSG.adapterNamesNoLayer, args: [conv.title] };
+    return { arrays: all, ...localized(why.template, ...why.args) };
+  }
   const names = g.members.map((m) => m.info.written);
   const name = g.info.group || verdict.cell;
   return {
@@ -179,7 +181,7 @@ function analyseAdapterGroup(g: Group, id: ConventionId): Candidate | Rejection 
     directions: dirs.length === 2 ? 2 : 1, tensors: dirs, ...(verdict.resetAfter !== undefined ? { resetAfter: verdict.resetAfter } : {}), useBias: true,
     evidence: [
       templated('name-pattern', MSG.namesToFamily, `${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}`, conv.title),
-      { code: 'shape', message: verdict.evidence },
+      templated('shape', verdict.evidence.template, ...verdict.evidence.args),
     ],
     warnings: [], alternatives: [], named: true,
   };

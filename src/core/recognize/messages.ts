@@ -84,6 +84,7 @@ export const RECOGNISER_TEMPLATES = {
   torchBidirectionalHinted: 'a second identical set follows and the file mentions bidirectional → forward then _reverse (PyTorch parameter order)',
   torchBidirectionalByWidth: 'a second identical set follows whose input size {0} ≠ {1}, so it is not layer l1 → the _reverse direction',
   namesToFamily: 'names {0} → {1}',
+  adapterNamesNoLayer: '{0} parameter names, but they make no layer',
   overrideFamily: 'read as {0} because the convention was set explicitly',
   stackedOn: 'input size {0} = output of {1} ({2}) → stacked on it',
   truncatedOne: "{0} was printed in summarised form ('...'): the layer is recognised from the shapes, but it cannot be run until the arrays are printed in full",
