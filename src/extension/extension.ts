@@ -10,6 +10,7 @@ import { COPY_PRINT_OPTIONS_COMMAND, GateCodeActionProvider } from './codeAction
 import { GateCodeLensProvider } from './codeLens';
 import { chooseConventionCommand } from './commands/chooseConvention';
 import { copyNumpyCommand } from './commands/copyNumpy';
+import { convertLayerCommand, type ConvertLayerResult, type ConvertUi } from './commands/convertLayer';
 import { inspectCommand } from './commands/inspect';
 import { openPanelCommand } from './commands/openPanel';
 import { runCommand } from './commands/run';
@@ -53,6 +54,8 @@ export interface GateLensApi {
   /** Model files read for the Gate Lens Model editor, and the editor itself. */
   readonly modelFiles: ModelFiles;
   readonly modelEditor: ModelEditorProvider;
+  /** gateLens.convertLayer with its questions answered by `ui` (the extension-host tests: no dialogs). */
+  readonly convertLayer: (arg: unknown, ui: ConvertUi) => Promise<ConvertLayerResult | undefined>;
 }
 
 /** How many webview messages the test log keeps (each trace message holds its buffers). */
@@ -151,6 +154,7 @@ export function activate(context: vscode.ExtensionContext): GateLensApi {
     vscode.commands.registerCommand('gateLens.stepThrough', (arg?: unknown) => stepThroughCommand(analyzer, views, arg)),
     vscode.commands.registerCommand('gateLens.chooseConvention', (arg?: unknown) => chooseConventionCommand(analyzer, views, arg)),
     vscode.commands.registerCommand('gateLens.copyNumpy', (arg?: unknown) => copyNumpyCommand(analyzer, arg, views)),
+    vscode.commands.registerCommand('gateLens.convertLayer', (arg?: unknown) => convertLayerCommand(analyzer, arg)),
     vscode.commands.registerCommand('gateLens.openPanel', () => openPanelCommand(analyzer, views)),
     // Internal (not in the palette): the Gate Lens Model editor's buttons, for keybindings and the tests.
     vscode.commands.registerCommand('gateLens.model.stepThrough', (arg?: unknown) => {
@@ -173,7 +177,8 @@ export function activate(context: vscode.ExtensionContext): GateLensApi {
   for (const document of vscode.workspace.textDocuments) void analyzeOpen(document);
   void refreshActive();
 
-  return { analyzer, worker, views, messages, onDidLogMessage: messageEmitter.event, diagnostics: diagnostics.collection, statusBar: statusBar.item, logger, inlayHints: inlay, codeLenses: lenses, modelFiles, modelEditor: editor };
+  return { analyzer, worker, views, messages, onDidLogMessage: messageEmitter.event, diagnostics: diagnostics.collection, statusBar: statusBar.item, logger, inlayHints: inlay, codeLenses: lenses, modelFiles, modelEditor: editor,
+    convertLayer: (arg, ui) => convertLayerCommand(analyzer, arg, ui) };
 }
 
 /** `{ uri, layerId, input? }` from a command's caller, checked (any extension or link can pass any JSON). */

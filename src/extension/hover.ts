@@ -20,6 +20,7 @@ function layerLinks(document: vscode.TextDocument, layer: RecognizedLayer): stri
     `[$(debug-step-over) ${vscode.l10n.t('Step through')}](${commandUri('gateLens.stepThrough', args)})`,
     `[$(copy) ${vscode.l10n.t('Copy NumPy forward pass')}](${commandUri('gateLens.copyNumpy', args)})`,
     `[$(symbol-enum) ${vscode.l10n.t('Choose convention')}](${commandUri('gateLens.chooseConvention', { uri: args.uri })})`,
+    `[$(export) ${vscode.l10n.t('Convert to…')}](${commandUri('gateLens.convertLayer', args)})`,
   ].join(' · ');
 }
 

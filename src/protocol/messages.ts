@@ -96,7 +96,9 @@ export type WebviewToHost =
   | { readonly type: 'copy'; readonly text: string; readonly what: string }
   | { readonly type: 'revealArray'; readonly arrayIndex: number }
   /** Copy the NumPy forward pass of the layer shown, on the input of the run shown. */
-  | { readonly type: 'copyForwardPass' };
+  | { readonly type: 'copyForwardPass' }
+  /** Gate Lens: Convert Layer To… for the layer shown (the command asks the target and the format). */
+  | { readonly type: 'convertLayer' };
 
 /**
  * What the webview asks of the host over the typed channel (src/protocol/channel.ts): answered once, with a result
@@ -112,7 +114,7 @@ export interface WebviewMethods {
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
   if (typeof value !== 'object' || value === null) return false;
   const t = (value as { type?: unknown }).type;
-  return t === 'ready' || t === 'selectLayer' || t === 'conventionChanged' || t === 'copy' || t === 'revealArray' || t === 'copyForwardPass';
+  return t === 'ready' || t === 'selectLayer' || t === 'conventionChanged' || t === 'copy' || t === 'revealArray' || t === 'copyForwardPass' || t === 'convertLayer';
 }
 
 /** A channel envelope from the webview whose params are exactly what its method takes (a run request is checked whole). */

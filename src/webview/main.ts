@@ -149,6 +149,7 @@ const speedSelect = el('select', { id: 'gl-speed', 'data-aria': 'nav.speed' });
 for (const s of [1, 2, 4, 8, 15, 30, 60]) speedSelect.appendChild(el('option', { value: s, text: `${s}/s` }));
 const copyButton = el('button', { id: 'gl-copy', type: 'button', 'data-str': 'copy.button' });
 const copyForwardButton = el('button', { id: 'gl-copy-forward', type: 'button', 'data-str': 'copy.forward' });
+const convertButton = el('button', { id: 'gl-convert', type: 'button', 'data-str': 'convert.button' });
 
 const whatIf = el('p', { id: 'gl-whatif', className: 'gl-whatif', role: 'note', hidden: true });
 const splitToggle = el('input', { id: 'gl-split', type: 'checkbox' });
@@ -207,7 +208,7 @@ const timeSection = el('section', { className: 'gl-section', 'aria-labelledby': 
   heatGates.root, heatC.root, heatH.root, plotH.root);
 const traceArea = el('div', { id: 'gl-trace', className: 'gl-trace', hidden: true },
   el('div', { className: 'gl-nav', role: 'toolbar', 'data-aria': 'nav.toolbar' },
-    firstButton, prevButton, playButton, nextButton, lastButton, stepLabel, slider, timeIndexLabel, speedSelect, copyButton, copyForwardButton),
+    firstButton, prevButton, playButton, nextButton, lastButton, stepLabel, slider, timeIndexLabel, speedSelect, copyButton, copyForwardButton, convertButton),
   el('p', { className: 'gl-hint', 'data-str': 'nav.keys' }),
   stepSection, timeSection);
 
@@ -420,6 +421,7 @@ copyButton.addEventListener('click', () => {
 });
 
 copyForwardButton.addEventListener('click', () => post({ type: 'copyForwardPass' }));
+convertButton.addEventListener('click', () => post({ type: 'convertLayer' }));
 
 document.addEventListener('keydown', (e) => {
   const tr = currentTrace(state);

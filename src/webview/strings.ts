@@ -135,6 +135,7 @@ export const EN_STRINGS = {
   'copy.button': 'Copy step as NumPy',
   'copy.what': 'step {0} as NumPy',
   'copy.forward': 'Copy NumPy forward pass of this run',
+  'convert.button': 'Convert layer to…',
 } as const;
 
 export type StringKey = keyof typeof EN_STRINGS;

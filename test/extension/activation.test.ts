@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'gate-lens.gate-lens';
 /** The commands the README and the UI promise; the manifest may add more, never fewer. */
-const PROMISED_COMMANDS = ['gateLens.inspect', 'gateLens.run', 'gateLens.stepThrough', 'gateLens.chooseConvention', 'gateLens.copyNumpy', 'gateLens.openPanel'];
+const PROMISED_COMMANDS = ['gateLens.inspect', 'gateLens.run', 'gateLens.stepThrough', 'gateLens.chooseConvention', 'gateLens.copyNumpy', 'gateLens.openPanel', 'gateLens.convertLayer'];
 
 interface ManifestCommand { readonly command: string }
 

@@ -294,6 +294,11 @@ export class WebviewSession implements vscode.Disposable {
           if (this.document && this.lastRun) await vscode.commands.executeCommand('gateLens.copyNumpy', { uri: this.document.uri.toString(), layerId: this.lastRun.layer.id, input: 'lastRun' });
           else if (this.source?.kind === 'model') void vscode.window.showInformationMessage(vscode.l10n.t('Copy NumPy Forward Pass works on text: use Open as Text on this layer in the Gate Lens Model editor, then copy from there.'));
           break;
+        case 'convertLayer': {
+          const layerId = this.lastRun?.layer.id ?? this.selectedLayerId;
+          if (this.document && layerId) await vscode.commands.executeCommand('gateLens.convertLayer', { uri: this.document.uri.toString(), layerId });
+          break;
+        }
       }
     } catch (error) {
       if (!(error instanceof CancelledError)) this.services.logger?.error(`${this.kind}: ${message.type}:`, error instanceof Error ? error : String(error));
