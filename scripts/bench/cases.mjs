@@ -19,10 +19,14 @@ export function buildCase(mulberry32Signed, { cell, H, D, T, seed }) {
  * The timed call of the float64 engine with its full trace: one pass, or (streaming) T one-step calls carrying the
  * state. Returns a function producing the outputs (T × H).
  */
-export function gateLensRunner(runLayer, kernels, { layer, x }, { H, D, T, streaming, cell }) {
+export function gateLensRunner(runLayer, kernels, { layer, x }, { H, D, T, streaming, cell }, reuse = false) {
   if (!streaming) {
     const input = { data: x, batch: 1, steps: T, features: D };
-    return () => runLayer(layer, input, { trace: true, kernels }).output.data;
+    if (!reuse) return () => runLayer(layer, input, { trace: true, kernels }).output.data;
+    // Each call writes its trace into the memory of the call before (runLayer's `reuse`), as a caller that runs the
+    // same layer again and is done with the last trace can: no fresh pages per call.
+    let last;
+    return () => (last = runLayer(layer, input, { trace: true, kernels, reuse: last })).output.data;
   }
   const steps = Array.from({ length: T }, (_, t) => ({ data: x.subarray(t * D, (t + 1) * D), batch: 1, steps: 1, features: D }));
   return () => {

@@ -9,7 +9,7 @@ import { buildCase, gateLensRunner } from './cases.mjs';
 let run;
 globalThis.addEventListener('message', ({ data: message }) => {
   if (message.kind === 'setup') {
-    run = gateLensRunner(runLayer, getKernels(), buildCase(mulberry32Signed, message.spec), message.spec);
+    run = gateLensRunner(runLayer, getKernels(), buildCase(mulberry32Signed, message.spec), message.spec, message.reuse === true);
     globalThis.postMessage({ kernels: getKernels().name, output: Array.from(run()) });
   } else {
     // Repeats for at least minMs of wall time; chromium.mjs reads the renderer's CPU time around the call.

@@ -66,9 +66,10 @@ function cpuNs(pids) {
 
 /**
  * For each case ({ name, spec }): { kernels, output, samples (CPU ms per call), wallSamples } or { unsupported }.
- * Streaming cases are divided by their number of calls by the caller, as for the Node engines.
+ * Streaming cases are divided by their number of calls by the caller, as for the Node engines. With `reuse`, each
+ * call writes its trace into the previous call's memory (runLayer's `reuse` option).
  */
-export async function runChromium(root, cases, { rounds, minMs, log }) {
+export async function runChromium(root, cases, { rounds, minMs, log, reuse = false }) {
   if (process.platform !== 'linux' || !existsSync(CHROMIUM)) return { skipped: `no ${CHROMIUM} (apt-get install chromium)` };
   const { chromium } = await import('playwright-core');
   const source = await workerSource(root);
@@ -90,7 +91,7 @@ export async function runChromium(root, cases, { rounds, minMs, log }) {
     const call = (message) => page.evaluate((m) => globalThis.benchCall(m), message);
     for (const c of cases) {
       try {
-        const { kernels, output } = await call({ kind: 'setup', spec: c.spec });
+        const { kernels, output } = await call({ kind: 'setup', spec: c.spec, reuse });
         await call({ kind: 'time', minMs: minMs / 2 }); // warm-up: JIT, wasm tier-up
         const samples = [], wallSamples = [];
         for (let round = 0; round < rounds; round++) {

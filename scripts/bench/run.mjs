@@ -93,11 +93,11 @@ function makeCases(core) {
 // ---------------------------------------------------------------------------------------------------------------
 // Engines. setup(c) returns { run() → outputs T×H, sync } or throws; run() for a streaming case makes T one-step calls.
 
-function gateLensF64(core, kernels, label) {
+function gateLensF64(core, kernels, label, reuse = false) {
   return {
-    name: label, title: `Gate Lens f64 + trace (${kernels.name} kernels)`, ours: true,
+    name: label, title: `Gate Lens f64 + trace (${kernels.name} kernels${reuse ? '; each call writes into the memory of the call before' : ''})`, ours: true,
     setup(c) {
-      return { sync: true, run: gateLensRunner(core.forward.runLayer, kernels, c, c) };
+      return { sync: true, run: gateLensRunner(core.forward.runLayer, kernels, c, c, reuse) };
     },
   };
 }
@@ -321,6 +321,7 @@ async function main() {
 
   const engines = [
     gateLensF64(core, wasm, 'gatelens-f64'),
+    gateLensF64(core, wasm, 'gatelens-f64-reuse', true),
     gateLensF64(core, core.jsKernels, 'gatelens-f64-js'),
     gateLensF32(core),
     tfjsEngine(tf, 'cpu', wasmReady),
@@ -346,14 +347,16 @@ async function main() {
   }
   // The extension's worker for most users runs in Chromium/Electron's V8 (relaxed-simd: fused multiply-add).
   const external = new Map([['numpy-f64', numpy]]);
-  if ((!onlyEngines || onlyEngines.includes('gatelens-f64-chromium')) && !args.includes('--no-chromium')) {
-    log('Running the float64 engine in headless Chromium (separate process)…');
-    const chrome = await runChromium(root, cases, { rounds: ROUNDS, minMs: MIN_MS, log: json ? undefined : log });
+  for (const reuse of [false, true]) {
+    const name = reuse ? 'gatelens-f64-chromium-reuse' : 'gatelens-f64-chromium';
+    if ((onlyEngines && !onlyEngines.includes(name)) || args.includes('--no-chromium')) continue;
+    log(`Running the float64 engine in headless Chromium (separate process${reuse ? ', each call into the previous call\'s memory' : ''})…`);
+    const chrome = await runChromium(root, cases, { rounds: ROUNDS, minMs: MIN_MS, log: json ? undefined : log, reuse });
     if (chrome.skipped) log(`The Chromium column is skipped: ${chrome.skipped}.`);
     else {
       const kernels = [...new Set([...chrome.results.values()].map((r) => r.kernels).filter(Boolean))].join(', ');
-      engines.push({ name: 'gatelens-f64-chromium', title: `Gate Lens f64 + trace in a Web Worker of headless Chromium ${chrome.version} (${kernels} kernels; renderer CPU time)`, ours: true, external: true });
-      external.set('gatelens-f64-chromium', new Map([...chrome.results].map(([name, r]) => [name, r.unsupported ? r : { output: r.output, samplesMs: useWall ? r.wallSamples : r.samples, wallMs: r.wallSamples }])));
+      engines.push({ name, title: `Gate Lens f64 + trace in a Web Worker of headless Chromium ${chrome.version} (${kernels} kernels; renderer CPU time${reuse ? '; each call writes into the memory of the call before' : ''})`, ours: true, external: true });
+      external.set(name, new Map([...chrome.results].map(([n, r]) => [n, r.unsupported ? r : { output: r.output, samplesMs: useWall ? r.wallSamples : r.samples, wallMs: r.wallSamples }])));
     }
   }
 
@@ -485,7 +488,7 @@ function printTables(engines, cases, results) {
   console.log(table(head, rowsOf((r) => r.usPerStep.toFixed(r.usPerStep < 10 ? 2 : 1))));
   console.log('\nGFLOP/s (2·G·H·(D+H) per step)');
   console.log(table(head, rowsOf((r) => r.gflops.toFixed(r.gflops < 1 ? 3 : 2))));
-  for (const ours of ['gatelens-f64', 'gatelens-f64-chromium', 'gatelens-f32']) {
+  for (const ours of ['gatelens-f64', 'gatelens-f64-reuse', 'gatelens-f64-chromium', 'gatelens-f64-chromium-reuse', 'gatelens-f32']) {
     if (!engines.some((e) => e.name === ours)) continue;
     const peers = engines.filter((e) => !e.ours);
     console.log(`\n${ours}: speed ratio to each peer (peer time / our time; > 1 = Gate Lens faster)`);

@@ -35,6 +35,13 @@ export interface LayerRunOptions extends RunOptions {
   readonly zeroOutputForMask?: boolean;
   /** Matrix kernels to use; default getKernels(). */
   readonly kernels?: Kernels;
+  /**
+   * A result of an earlier call that the caller is done with: its memory is written again instead of fresh memory
+   * (a 100-step trace at 128 units is 1.9 MB; first writes into fresh pages cost more than the forward pass on a
+   * loaded machine). The earlier result, its trace and final states must not be used afterwards. Buffers that do
+   * not fit, were transferred, or hold this call's input or initial states are left alone.
+   */
+  readonly reuse?: LayerResult;
 }
 
 export interface ModelRunOptions extends LayerRunOptions {
@@ -285,9 +292,32 @@ function fusedRnnStep(H: number, ZX: Float64Array, xo: number, ZH: Float64Array,
   }
 }
 
+/** The distinct, still attached buffers of a finished result, minus any that this call reads from. */
+function reusableBuffers(result: LayerResult, input: Sequence, initial: readonly InitialState[] | undefined): ArrayBuffer[] {
+  const found = new Set<ArrayBufferLike>();
+  for (const s of result.directionOutputs) found.add(s.data.buffer);
+  for (const t of result.trace ?? []) found.add(t.zx.buffer);
+  found.delete(input.data.buffer);
+  for (const s of initial ?? []) {
+    if (s.h) found.delete(s.h.buffer);
+    if (s.c) found.delete(s.c.buffer);
+  }
+  return [...found].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0);
+}
+
+/**
+ * A buffer of `bytes`: one of `recycled` of exactly that size when there is one (`used`: it still holds the old
+ * numbers), else fresh, zero-filled memory.
+ */
+function resultBuffer(bytes: number, recycled: ArrayBuffer[] | undefined): { buffer: ArrayBuffer; used: boolean } {
+  const k = recycled ? recycled.findIndex((b) => b.byteLength === bytes) : -1;
+  if (k < 0 || !recycled) return { buffer: new ArrayBuffer(bytes), used: false };
+  return { buffer: recycled.splice(k, 1)[0], used: true };
+}
+
 function runSingleSequence(
   layer: RecurrentLayer, plan: LayerPlan, d: number, input: Sequence, len: number, init: InitialState | undefined,
-  wantTrace: boolean, kernels: Kernels, signal: LayerRunOptions['signal'],
+  wantTrace: boolean, kernels: Kernels, signal: LayerRunOptions['signal'], recycled?: ArrayBuffer[],
 ): DirectionRun {
   const cell = layer.cell, fused = plan.fused[d];
   const T = input.steps, Din = input.features;
@@ -302,7 +332,7 @@ function runSingleSequence(
   // Results, carved from one buffer (zero-filled: rows past the sequence length stay 0).
   const cN = lstm ? H : 0;
   const f64Count = T * Hr + Hr + cN + (wantTrace ? len * (4 * GH + Hr + cN) : 0);
-  const buffer = new ArrayBuffer(8 * f64Count + (wantTrace ? 4 * len : 0));
+  const { buffer, used } = resultBuffer(8 * f64Count + (wantTrace ? 4 * len : 0), recycled);
   let at = 0;
   const out = new Float64Array(buffer, at, T * Hr); at += 8 * T * Hr;
   const hFinal = new Float64Array(buffer, at, Hr); at += 8 * Hr;
@@ -329,8 +359,11 @@ function runSingleSequence(
       W, bW: dw.bW, R, bR, x: input.data, h0: init?.h, c0: init?.c, trace: wantTrace, buffer, layout,
     };
     if (signal?.aborted) cancelled();
+    // The sequence kernel writes every byte of the result (rows past the length as zeros).
     if (kernels.runSequence(job)) return finishSequence(plan, d, len, H, lstm, out, hFinal, cFinal, wantTrace, { timeIndex: timeIndex!, zx: trZx, zh: trZh, z: trZ, a: trA, h: trH, c: trC });
   }
+  // The step loop below leaves rows past the sequence length alone: they must read as zeros.
+  if (used) new Uint8Array(buffer).fill(0);
 
   // x·Wᵀ + bW for every step in one gemm; straight into the trace when its rows are in processing order.
   const zxInTrace = wantTrace && !reverse && len === T;
@@ -432,11 +465,12 @@ export function runLayer(layer: RecurrentLayer, input: Sequence, options: LayerR
 
   if (N === 1 && mask === undefined && plan.fused.every((f) => f !== undefined)) {
     const len = lens ? lens[0] : T;
+    const recycled = options.reuse ? reusableBuffers(options.reuse, input, initial) : undefined;
     const directionOutputs: Sequence[] = [];
     const finalStates: { h: Float64Array; c?: Float64Array }[] = [];
     const traces: DirectionTrace[] = [];
     for (let d = 0; d < D; d++) {
-      const r = runSingleSequence(layer, plan, d, input, len, initial?.[d], wantTrace, kernels, signal);
+      const r = runSingleSequence(layer, plan, d, input, len, initial?.[d], wantTrace, kernels, signal, recycled);
       directionOutputs.push({ data: r.out, batch: 1, steps: T, features: Hr });
       finalStates.push(r.final);
       if (r.trace) traces.push(r.trace);

@@ -28,7 +28,7 @@ export interface SequenceJob {
   readonly x: Float64Array;
   readonly h0?: Float64Array; readonly c0?: Float64Array;
   readonly trace: boolean;
-  /** Zero-filled result buffer; everything at `layout` is written, the rest stays zero. */
+  /** Result buffer, fresh or holding an earlier result's numbers: the kernel writes every byte of it (rows past `len` as zeros). */
   readonly buffer: ArrayBuffer;
   readonly layout: SequenceLayout;
 }

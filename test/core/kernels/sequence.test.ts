@@ -3,6 +3,7 @@ import type { CellKind } from '../../../src/core/conventions';
 import { runLayer } from '../../../src/core/forward';
 import type { Kernels } from '../../../src/core/kernels/types';
 import { wasmKernels } from '../../../src/core/kernels/wasm';
+import { jsKernels } from '../../../src/core/kernels/js';
 import type { LayerResult, RecurrentLayer } from '../../../src/core/model';
 import { mulberry32Signed } from '../../../src/core/random';
 
@@ -88,5 +89,46 @@ describe('the WebAssembly sequence kernel (runSequence: whole standard-cell sequ
     assert.equal([calls, taken].join(), '1,0', 'a reset-before GRU is not a standard cell');
     runLayer(layerOf('gru', 8, 4, 1, { resetAfter: true }), x(4), { kernels: counting, trace: true });
     assert.equal([calls, taken].join(), '2,1');
+  });
+});
+
+describe('runLayer reuse: an earlier result\'s memory written again (no fresh pages per run)', () => {
+  const wasm = wasmKernels()!;
+  const kernelSets: [string, Kernels | undefined][] = [['wasm', wasm], ['js', jsKernels]];
+  for (const [name, kernels] of kernelSets) {
+    it(`gives the numbers of a fresh run, in the earlier result's buffer (${name} kernels; sequence lengths, reverse, both directions)`, () => {
+      for (const [cell, extra, directions] of [['lstm', {}, 1], ['gru', { resetAfter: true }, 2], ['simple_rnn', { goBackwards: true }, 1]] as const) {
+        const layer = layerOf(cell, 24, 5, 7, extra, directions);
+        const next = mulberry32Signed(3);
+        const x = Float64Array.from({ length: 30 * 5 }, () => next());
+        const input = { data: x, batch: 1, steps: 30, features: 5 };
+        const full = runLayer(layer, input, { trace: true, kernels });
+        const short = { trace: true, kernels, sequenceLengths: Int32Array.of(17) };
+        const fresh = runLayer(layer, input, short);
+        // A result of the other length has buffers of another size: not reused, still right.
+        assertSame(runLayer(layer, input, { ...short, reuse: full }), fresh, `${cell} other size`);
+        const first = runLayer(layer, input, short);
+        const firstBuffers = first.directionOutputs.map((o) => o.data.buffer);
+        const again = runLayer(layer, input, { ...short, reuse: first });
+        assertSame(again, fresh, `${cell} reused`);
+        assert.deepEqual(again.directionOutputs.map((o) => o.data.buffer), firstBuffers, `${cell}: the same memory`);
+        // Without a trace the size does not depend on the length: a full-length result's rows past 17 must not show.
+        const untraced = runLayer(layer, input, { kernels });
+        const shortUntraced = runLayer(layer, input, { kernels, sequenceLengths: Int32Array.of(17), reuse: untraced });
+        assert.equal(shortUntraced.directionOutputs[0].data.buffer, untraced.directionOutputs[0].data.buffer, `${cell}: untraced reused`);
+        assertSame(shortUntraced, runLayer(layer, input, { kernels, sequenceLengths: Int32Array.of(17) }), `${cell} untraced, shorter`);
+      }
+    });
+  }
+
+  it('leaves alone a buffer the call reads: initial states taken from the result being reused', () => {
+    const layer = layerOf('lstm', 16, 3, 11);
+    const input = { data: Float64Array.from({ length: 9 }, (_, k) => k / 10 - 0.4), batch: 1, steps: 3, features: 3 };
+    const first = runLayer(layer, input, { trace: true, kernels: wasm });
+    const initialStates = [first.finalStates[0]];
+    const expected = runLayer(layer, input, { trace: true, kernels: wasm, initialStates: [{ h: Float64Array.from(first.finalStates[0].h), c: Float64Array.from(first.finalStates[0].c!) }] });
+    const reused = runLayer(layer, input, { trace: true, kernels: wasm, initialStates, reuse: first });
+    assertSame(reused, expected, 'state from the reused result');
+    assert.notEqual(reused.directionOutputs[0].data.buffer, first.directionOutputs[0].data.buffer);
   });
 });
