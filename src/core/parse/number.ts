@@ -234,6 +234,14 @@ function isDigit(c: number): boolean {
 const SPLITTER = 134217729; // 2^27 + 1: Veltkamp's split for Dekker's exact product
 let productLow = 0;
 
+/** Veltkamp's split of each power of ten (high + low = 10^k, each half fits 26 bits), for Dekker's product. */
+const POW10_HIGH = Float64Array.from(POW10, (v) => {
+  const c = SPLITTER * v;
+  return c - (c - v);
+});
+const POW10_LOW = Float64Array.from(POW10, (v, k) => v - POW10_HIGH[k]);
+
+
 /** a·b = return value + productLow, exactly (no overflow or underflow in the ranges used here). */
 function twoProduct(a: number, b: number): number {
   const p = a * b;
@@ -317,26 +325,36 @@ function isOdd(x: number): boolean {
  * q ≤ 22; NaN when it does not settle (never expected; the caller then uses parseFloat).
  */
 function exactQuotient(high: number, lowDigits: number, low: number, q: number): number {
-  // m = s + sError + pError exactly.
-  const p = twoProduct(high, POW10[lowDigits]);
-  const pError = productLow;
+  // m = s + sError + pError exactly: p + pError = high·10^lowDigits (Dekker's product with the power's split from
+  // a table), then s + sError = p + low (Knuth's two-sum). All inline: this runs once per 16–19 digit number.
+  const pow = POW10[lowDigits];
+  const p = high * pow;
+  let c = SPLITTER * high;
+  const highHigh = c - (c - high);
+  const highLow = high - highHigh;
+  const powHigh = POW10_HIGH[lowDigits], powLow = POW10_LOW[lowDigits];
+  const pError = highHigh * powHigh - p + highHigh * powLow + highLow * powHigh + highLow * powLow;
   const s = p + low;
   const virtual = s - p;
   const sError = p - (s - virtual) + (low - virtual);
   const divisor = POW10[q];
   let x = s / divisor;
+  // Clinger: when the sum is exact (m < 2^53, as for most 16-digit tokens), one division rounds the exact quotient.
+  if (sError === 0 && pError === 0) return x;
   // Quick acceptance: the residual m − x·divisor, computed to within `slack`, lies well inside (−h, h)·divisor,
   // so m / divisor rounds to x. Four roundings of at most 2^-53 of the running sum each bound the error; x must
   // not be a power of two, where the gap below is half the gap above.
+  const t1 = x * divisor;
+  c = SPLITTER * x;
+  const xHigh = c - (c - x);
+  const xLow = x - xHigh;
+  const divisorHigh = POW10_HIGH[q], divisorLow = POW10_LOW[q];
+  const t2 = xHigh * divisorHigh - t1 + xHigh * divisorLow + xLow * divisorHigh + xLow * divisorLow;
+  const d1 = s - t1;
+  const residual = d1 - t2 + sError + pError;
+  const slack = (Math.abs(d1) + Math.abs(t2) + Math.abs(sError) + Math.abs(pError)) * 8.9e-16;
   const h0 = halfUlp(x);
-  if (!mantissaIsZero) {
-    const t1 = twoProduct(x, divisor);
-    const t2 = productLow;
-    const d1 = s - t1;
-    const residual = d1 - t2 + sError + pError;
-    const slack = (Math.abs(d1) + Math.abs(t2) + Math.abs(sError) + Math.abs(pError)) * 8.9e-16;
-    if (Math.abs(residual) + slack < h0 * divisor) return x;
-  }
+  if (!mantissaIsZero && Math.abs(residual) + slack < h0 * divisor) return x;
   for (let step = 0; step < 4; step++) {
     // Upper midpoint x + h: is m above, on or below (x + h)·divisor?
     const h = halfUlp(x);

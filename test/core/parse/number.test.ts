@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { lastNumber, readNumber } from '../../../src/core/parse/number';
+import { mulberry32 } from '../../../src/core/random';
 
 function same(token: string): void {
   const value = readNumber(token, 0);
@@ -65,5 +66,57 @@ describe('readNumber', () => {
       return seed / 0x7fffffff;
     };
     for (let k = 0; k < 10000; k++) same(String((random() - 0.5) * 10 ** (Math.floor(random() * 40) - 20)));
+  });
+});
+
+/** Seeded doubles from random bit patterns: every exponent and fraction, subnormals and signs included. */
+function randomDoubles(count: number, seed: number): number[] {
+  const next = mulberry32(seed);
+  const bits = new Float64Array(1);
+  const words = new Uint32Array(bits.buffer);
+  const out: number[] = [];
+  while (out.length < count) {
+    words[0] = Math.floor(next() * 2 ** 32);
+    words[1] = Math.floor(next() * 2 ** 32);
+    if (Number.isFinite(bits[0])) out.push(bits[0]);
+  }
+  return out;
+}
+
+/** The shortest decimal that reads back as the same float32 (what NumPy prints for float32 weights). */
+function float32Shortest(value: number): string {
+  const f = Math.fround(value);
+  for (let digits = 1; digits <= 9; digits++) {
+    const text = f.toPrecision(digits);
+    if (Math.fround(parseFloat(text)) === f) return text;
+  }
+  return f.toPrecision(9);
+}
+
+describe('readNumber property: bit-identical to parseFloat on many random doubles', function () {
+  // 500,000 tokens; the limit only keeps a loaded machine from failing the run (this is no speed check).
+  this.timeout(120000);
+  it('shortest repr, 17 significant digits, 16 digits, float32 shortest, exponent forms, subnormals (400,000 tokens)', () => {
+    const weights = mulberry32(11);
+    // Weight-like magnitudes (the common case) and raw bit patterns (every exponent, subnormals).
+    const values = [...Array.from({ length: 40000 }, () => (weights() * 2 - 1) * 10 ** Math.floor(weights() * 6 - 4)), ...randomDoubles(40000, 12)];
+    const subnormals = Array.from({ length: 2000 }, () => weights() * 2 ** -1022 * (weights() < 0.5 ? 1 : 2 ** -30));
+    for (const v of [...values, ...subnormals]) {
+      same(String(v));
+      same(v.toPrecision(17));
+      same(v.toPrecision(16));
+      same(v.toExponential(16));
+      if (Number.isFinite(Math.fround(v))) same(float32Shortest(v));
+    }
+  });
+
+  it('the float64 weights NumPy prints: 0.xxxxxxxxxxxxxxxxx with 16–19 digits after leading zeros, and e-notation', () => {
+    const next = mulberry32(13);
+    for (let k = 0; k < 50000; k++) {
+      const v = (next() * 2 - 1) * (next() < 0.1 ? 3 : 0.6);
+      same(String(v));
+      same(v.toFixed(17 + Math.floor(next() * 3)));
+      same(v.toExponential(15 + Math.floor(next() * 4)).replace('e-', 'e-0'));
+    }
   });
 });
