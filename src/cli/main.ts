@@ -9,7 +9,7 @@ import { runModel } from '../core/forward';
 import { GateLensError, type InitialState, type Layer, type Model, type ModelResult, type RecurrentLayer, type Sequence } from '../core/model';
 import { DEFAULT_MAX_BYTES, extractArrays } from '../core/parse';
 import type { ParseResult, SourceRange } from '../core/parse/types';
-import { recognize } from '../core/recognize';
+import { precisionMessage, rampInput, recognize, roundingEffect } from '../core/recognize';
 import { LineIndex } from '../core/text/line-index';
 import { NotebookError, NotebookLineIndex, positionLabel, readNotebook } from '../core/text/notebook';
 import { shapeText } from '../core/recognize/layers';
@@ -274,6 +274,7 @@ function layerJson(l: RecognizedLayer) {
     activations: l.layer.activations,
     evidence: l.evidence.map(evidenceJson), warnings: l.warnings.map(evidenceJson), alternatives: l.alternatives,
     arrays: l.arrays.map((a) => ({ index: a.arrayIndex, role: a.role, direction: a.direction })),
+    ...(() => { const p = precisionJson(l); return p ? { precision: p } : {}; })(),
     complete: l.complete,
     missing: l.missing.map((m) => ({ array: m.array, direction: m.direction, reason: m.reason, ...(m.name !== undefined ? { name: m.name } : {}), ...(m.shape ? { shape: m.shape } : {}), message: m.message, ...(m.range ? { range: m.range } : {}) })),
   };
@@ -337,6 +338,8 @@ function inspectHuman(a: Analysis): string {
       for (const w of l.warnings) lines.push(`    ! ${w.message}  [${w.code}]`);
     }
     if (l.alternatives.length) lines.push(`  also fits: ${l.alternatives.join(', ')}`);
+    const precision = precisionJson(l);
+    if (precision) lines.push(`  precision: ${precision.message}`);
     if (!l.complete) {
       lines.push('  INCOMPLETE — cannot run until these arrays can be read:');
       for (const m of l.missing) lines.push(`    ✗ ${m.message}  [${m.reason}]`);
@@ -533,6 +536,20 @@ function doubts(p: RunPlan): string {
   return text;
 }
 
+/** Printed precision of a recognised layer with the size of its effect on the outputs (on `input`, else a ramp). */
+function precisionJson(l: RecognizedLayer, input?: Sequence) {
+  const p = l.printPrecision;
+  if (!p || !l.complete) return undefined;
+  const on = input && input.features === l.inputSize ? input : rampInput(l.inputSize);
+  let effect: number | undefined;
+  try {
+    effect = roundingEffect(l.layer, on, p.roundingBound);
+  } catch {
+    effect = undefined;
+  }
+  return { ...p, ...(effect !== undefined ? { outputEffect: effect, effectOn: on === input ? 'input' : 'ramp' } : {}), message: precisionMessage(p, effect, on === input ? 'input' : 'ramp') };
+}
+
 function layerSummary(layer: Layer, rec: RecognizedLayer | undefined) {
   if (layer.kind === 'dense') return { name: layer.name ?? 'dense', kind: 'dense', inputSize: layer.inputSize, units: layer.units, activation: layer.activation.name };
   return { name: rec?.name ?? layer.name, kind: 'recurrent', cell: layer.cell, convention: rec?.convention ?? layer.source, units: layer.units, inputSize: layer.inputSize, directions: layer.directions.length };
@@ -558,6 +575,12 @@ function runCommand(io: Io, args: Parsed): number {
   const c = state('c');
   const states = firstRecurrent ? initialStates(firstRecurrent, { ...(h ? { h } : {}), ...(c ? { c } : {}) }) : undefined;
   io.err(doubts(p));
+  // Precision honesty: rounded prints move the outputs; say by how much on this very input.
+  const precision = p.recognized.flatMap((l, k) => {
+    const j = l && k === 0 ? precisionJson(l, input) : l ? precisionJson(l) : undefined;
+    return l && j ? [{ layer: l.name, ...j }] : [];
+  });
+  for (const x of precision) io.err(`gate-lens: note: ${x.layer}: ${x.message}\n`);
   const trace = args.flags.has('--trace');
   let result: ModelResult;
   try {
@@ -583,6 +606,7 @@ function runCommand(io: Io, args: Parsed): number {
     writeRowsJson(w, out.data, out.features);
     w.write(`,"state":{"h":${JSON.stringify(finals.map((f) => Array.from(f.h)))}${lastLayer?.cell === 'lstm' ? `,"c":${JSON.stringify(finals.map((f) => Array.from(f.c ?? [])))}` : ''}}`);
     w.write(`,"layers":${JSON.stringify(summaries)}`);
+    if (precision.length) w.write(`,"precision":${JSON.stringify(precision)}`);
     if (trace) {
       w.write(',"trace":');
       writeTraceJson(w, traced);

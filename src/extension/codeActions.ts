@@ -10,6 +10,7 @@ import type { DocumentAnalyzer } from './analyzer';
 import { sliceAnchor, WRONG_GATE_CODE } from './diagnostics';
 import { gateName } from './labels';
 import { toRange } from './locate';
+import { NUMPY_FULL_PRINT, TORCH_FULL_PRINT } from '../core/recognize/precision';
 
 /** Words people use for each gate in variable names; the first is what a rename writes. */
 const GATE_WORDS: Record<CanonicalGate, readonly string[]> = {
@@ -73,8 +74,10 @@ export const COPY_PRINT_OPTIONS_COMMAND = 'gateLens.copyPrintOptions';
 
 /** What to run before printing so that NumPy or PyTorch writes every value instead of "...". */
 export function fullPrintOption(printed: string): string {
-  // torch.set_printoptions: torch/_tensor_str.py; np.set_printoptions: numpy/_core/arrayprint.py (threshold).
-  return /\btensor\(|Parameter containing/.test(printed) ? "torch.set_printoptions(threshold=float('inf'))" : 'np.set_printoptions(threshold=sys.maxsize)  # import sys';
+  // torch.set_printoptions (torch/_tensor_str.py): profile="full" lifts the "..." but keeps 4 decimals, so precision=17
+  // goes with it; np.set_printoptions (numpy/_core/arrayprint.py): threshold lifts the "...", precision=17 every digit.
+  // Both calls were checked to print float32 values that read back bit for bit (torch 2.13, NumPy 2).
+  return /\btensor\(|Parameter containing/.test(printed) ? TORCH_FULL_PRINT : NUMPY_FULL_PRINT;
 }
 
 export class GateCodeActionProvider implements vscode.CodeActionProvider {

@@ -117,7 +117,7 @@ describe('Gate Lens diagnostics and quick fixes', () => {
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, truncated[0].range, vscode.CodeActionKind.QuickFix.value);
     const fix = actions.find((a) => a.command?.command === 'gateLens.copyPrintOptions');
     assert.ok(fix?.command, `a print-options fix among: ${actions.map((a) => a.title).join(' | ')}`);
-    assert.equal(fix.title, 'Copy “np.set_printoptions(threshold=sys.maxsize)  # import sys” to print every value');
-    assert.equal(await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? [])), 'np.set_printoptions(threshold=sys.maxsize)  # import sys');
+    assert.equal(fix.title, 'Copy “import sys; np.set_printoptions(threshold=sys.maxsize, precision=17)” to print every value');
+    assert.equal(await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? [])), 'import sys; np.set_printoptions(threshold=sys.maxsize, precision=17)');
   });
 });

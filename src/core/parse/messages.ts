@@ -45,7 +45,7 @@ export const PARSE_TEMPLATES = {
   textBeforeBracket: 'text before the opening bracket',
   notANumber: "'{0}' is not a number",
   mixedSeparators: 'commas between some values but not others (a missing comma?)',
-  summarised: "was printed in summarised form: '...' stands for values that are not in the text. Print it in full (NumPy: np.set_printoptions(threshold=sys.maxsize); PyTorch: torch.set_printoptions(profile=\"full\")) and paste it again",
+  summarised: "was printed in summarised form: '...' stands for values that are not in the text. Print it in full with every digit (NumPy: import sys; np.set_printoptions(threshold=sys.maxsize, precision=17); PyTorch: torch.set_printoptions(profile=\"full\", precision=17), since profile=\"full\" alone keeps 4 decimals) and paste it again",
   rowVersusFirst: 'row {0} has {1} but row 0 has {2}',
   theArray: 'the array',
   row: 'row {0}',

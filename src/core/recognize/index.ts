@@ -22,10 +22,13 @@ import { argText, asPhrase, errorPhrase, joined, localized, phrase, type Message
 import { cannotRun, fillPlaceholders, groupKey, lineColumn, poisonMissing, missingFromDiagnostic, placeholderArray, roleShape, unreadableArrays, type UnreadableArray } from './completeness';
 import type { ArrayRole, Evidence, GateSlot, Recognition, RecognizedDense, RecognizedLayer } from './types';
 import { distractorKind, templatedUnrelated, unrelatedDiagnostics, UNRELATED_TEMPLATES, type UnrelatedArray } from './unrelated';
+import { printedPrecision } from './precision';
 import { findPrintedRun, kerasVersionFromPrintedRun, legacyDefaultGateActivation, legacyNumpyPrint, printedOutputLabel } from './keras-era';
 
 export type { Recognition, RecognizedLayer, RecognizedDense, SliceAnnotation, Evidence, GateSlot, ArrayRole, MissingArray, MissingReason } from './types';
 export type { UnrelatedArray, UnrelatedKind } from './unrelated';
+export type { PrintPrecision } from './precision';
+export { precisionMessage, rampInput, roundingEffect, TORCH_FULL_PRINT, NUMPY_FULL_PRINT } from './precision';
 export { cannotRunMessage, placeholderArray } from './completeness';
 
 export interface RecognizeOptions {
@@ -595,7 +598,8 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
       diagnostics.push({ severity: 'warning', range: spanOf(arraysOf(c)), ...templated('incomplete-layer', MSG.layerIncomplete, c.name, c.missing.map((m) => m.array).join(', ')) });
     }
     byCandidate.set(c, { id, layer });
-    layers.push(toRecognized(c, layer, id, 0, parse.arrays.length));
+    const precision = c.missing?.length ? undefined : printedPrecision(arraysOf(c).filter((a) => a.index < parse.arrays.length), text);
+    layers.push({ ...toRecognized(c, layer, id, 0, parse.arrays.length), ...(precision ? { printPrecision: precision } : {}) });
   }
 
   // Stacks: each layer's input size equals the previous output (PyTorch layer k > 0: D·Hout).

@@ -1,5 +1,6 @@
 // What the recogniser concludes from a document's arrays: the layers they form, why, and what stays ambiguous.
 
+import type { PrintPrecision } from './precision';
 import type { CanonicalGate, CellKind, ConventionId } from '../conventions';
 import type { Model, RecurrentLayer, DenseLayer } from '../model';
 import type { SourceRange } from '../parse/types';
@@ -102,6 +103,8 @@ export interface RecognizedLayer {
   readonly layer: RecurrentLayer;
   /** Source range covering the layer's arrays (for outline and CodeLens). */
   readonly range: SourceRange;
+  /** Printed with fewer digits than the dtype holds (torch's 4, NumPy's 8 decimals): how many, and the full print call. */
+  readonly printPrecision?: PrintPrecision;
 }
 
 export interface RecognizedDense {

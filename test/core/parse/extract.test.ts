@@ -374,8 +374,8 @@ describe('extractArrays: NumPy reprs and prints', () => {
     assert.equal(d.severity, 'error');
     assert.equal(d.name, 'kernel');
     assert.match(d.message, /values that are not in the text/);
-    assert.match(d.message, /np\.set_printoptions\(threshold=sys\.maxsize\)/);
-    assert.match(d.message, /torch\.set_printoptions\(profile="full"\)/);
+    assert.match(d.message, /np\.set_printoptions\(threshold=sys\.maxsize, precision=17\)/);
+    assert.match(d.message, /torch\.set_printoptions\(profile="full", precision=17\)/);
     assert.equal(`kernel ${NUMPY_TRUNCATED}`.slice(d.range.start, d.range.end), '...');
   });
 });
