@@ -50,6 +50,8 @@ const CONSTRUCTORS = new Set([
   // JAX reprs: Array([...], dtype=float32), and DeviceArray before jax 0.4.
   'Array', 'DeviceArray',
 ]);
+/** An attribute that holds a recurrent weight: `rnn.weight_ih_l0`, `layer.kernel`, `cell.recurrent_kernel`. */
+const WEIGHT_ATTRIBUTE = /\.(?:(?:weight|bias)_(?:ih|hh)_l\d+(?:_reverse)?|weight_hr_l\d+(?:_reverse)?|kernel|recurrent_kernel|bias)(?:\.data)?$/;
 /** Constructors that take a shape, not a value, when given bare numbers (torch.Tensor(3, 4) is uninitialised). */
 const SHAPE_TAKING = new Set(['Tensor', 'FloatTensor', 'DoubleTensor']);
 /** Keys whose value is the array of the enclosing {"name": ..., <key>: [...]} record. */
@@ -795,8 +797,9 @@ class Extractor {
         return end;
       }
     }
-    // A name inherited through a call (`x = foo([1, 2])`) belongs to the call's result, not to this list.
-    const reportable = (context.role === 'named' && !context.inherited) || context.role === 'printed';
+    // A name inherited through a call (`x = foo([1, 2])`) belongs to the call's result, not to this list — except when
+    // the call's result is assigned to a weight attribute (`lstm.weight_ih_l0 = to_parameter([[…]])`): a wrapper.
+    const reportable = (context.role === 'named' && (!context.inherited || WEIGHT_ATTRIBUTE.test(context.name ?? ''))) || context.role === 'printed';
     switch (outcome.kind) {
       case 'array': {
         const array = outcome.array;

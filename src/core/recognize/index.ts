@@ -56,7 +56,13 @@ interface GroupedArrays {
   distractors: UnrelatedArray[];
   /** Unnamed arrays printed as a prediction or a computed value (`model.predict:`, `bias + X @ W:`). */
   outputs: Array<{ array: ExtractedArray; label: string }>;
+  /** A parameter printed (or assigned) and later assigned again: the earlier array, replaced by the later one. */
+  replaced: Array<{ earlier: ExtractedArray; later: ExtractedArray }>;
 }
+
+/** `rnn.weight_ih_l0.data = …`, `lstm.weight_hh_l0 = nn.Parameter(…)`: an attribute assignment in code, which replaces. */
+const isAttributeAssignment = (a: ExtractedArray): boolean => a.form === 'python_literal' && !a.embedded && !a.list && !a.path && a.name !== undefined &&
+  a.name.includes('.') && !a.values.every(Number.isNaN);
 
 function groupNamed(arrays: readonly ExtractedArray[], text: string): GroupedArrays {
   const groups: Group[] = [];
@@ -65,6 +71,7 @@ function groupNamed(arrays: readonly ExtractedArray[], text: string): GroupedArr
   const data: Array<{ info: NameInfo; array: ExtractedArray }> = [];
   const distractors: UnrelatedArray[] = [];
   const outputs: GroupedArrays['outputs'] = [];
+  const replaced: GroupedArrays['replaced'] = [];
   for (const a of arrays) {
     const info = a.list ? undefined : classifyName(a);
     // Other layers' tensors named as such (attention, norms, embeddings, convolutions) never join a layer or the
@@ -86,8 +93,15 @@ function groupNamed(arrays: readonly ExtractedArray[], text: string): GroupedArr
     }
     const key = groupKey(info);
     let g = open.get(key);
+    // The same parameter assigned again (`rnn.weight_ih_l0.data = …` after its print): the later value wins, as in Python.
+    const same = g?.members.findIndex((m) => m.info.role === info.role && m.info.direction === info.direction) ?? -1;
+    if (g && same >= 0 && isAttributeAssignment(a)) {
+      replaced.push({ earlier: g.members[same].array, later: a });
+      g.members[same] = { info, array: a };
+      continue;
+    }
     // The same role twice under one name starts a new layer (two pasted `kernel = ...` blocks).
-    if (g && g.members.some((m) => m.info.role === info.role && m.info.direction === info.direction)) g = undefined;
+    if (g && same >= 0) g = undefined;
     if (!g) {
       g = { info, members: [] };
       groups.push(g);
@@ -95,7 +109,7 @@ function groupNamed(arrays: readonly ExtractedArray[], text: string): GroupedArr
     }
     g.members.push({ info, array: a });
   }
-  return { groups, pool, data, distractors, outputs };
+  return { groups, pool, data, distractors, outputs, replaced };
 }
 
 function dirsOf(g: Group): DirectionTensors[] {
@@ -390,7 +404,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   const isStandIn = new Set<ExtractedArray>(standIns);
   // Names the text's own code or Keras 1 letters give (W_xh = rnn.weight_ih_l0; W, U, b): recognition reads those.
   const bound = new Map<number, string>();
-  const { groups, pool, data, distractors, outputs } = groupNamed(withoutCoveredEmbedded(bindNames(standIns.length ? [...parse.arrays, ...standIns] : parse.arrays, text, bound)), text);
+  const { groups, pool, data, distractors, outputs, replaced } = groupNamed(withoutCoveredEmbedded(bindNames(standIns.length ? [...parse.arrays, ...standIns] : parse.arrays, text, bound)), text);
   // Only arrays of the text are listed (a shape stand-in of an Embedding is not an array to point at).
   const unrelated: UnrelatedArray[] = distractors.filter((d) => d.arrayIndex < parse.arrays.length);
   const candidates: Candidate[] = [];
@@ -491,6 +505,9 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   for (const d of data) {
     diagnostics.push({ severity: 'info', range: d.array.range, ...templated('data-array', MSG.dataArray, d.info.written, shapeText(d.array.shape)) });
   }
+  for (const r of replaced) {
+    unrelated.push({ arrayIndex: r.earlier.index, kind: 'unmatched', reason: `replaced by the later assignment at ${lineColumn(text, r.later.range.start)}` });
+  }
   for (const o of outputs) {
     diagnostics.push({ severity: 'info', range: o.array.range, ...templated('printed-output', MSG.printedOutput, shapeText(o.array.shape), o.label) });
   }
@@ -507,6 +524,10 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   for (const c of candidates) {
     const e = embeddedEvidence(arraysOf(c), text);
     if (e) c.evidence.push(e);
+    for (const r of replaced) {
+      if (!arraysOf(c).includes(r.later)) continue;
+      c.evidence.push(templated('later-assignment', MSG.laterAssignment, r.later.name!.replace(/\.data$/, ''), lineColumn(text, (r.earlier.nameRange ?? r.earlier.range).start), lineColumn(text, r.later.range.start)));
+    }
     const renamed = arraysOf(c).map((a) => bound.get(a.index)).filter((b): b is string => b !== undefined);
     if (renamed.length) c.evidence.push(templated('name-binding', MSG.namesBound, renamed.join(', ')));
   }

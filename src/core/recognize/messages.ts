@@ -46,6 +46,7 @@ export const RECOGNISER_TEMPLATES = {
   kerasVersionPrintedRun3: "the text prints the layer's own output {0} for the input {1}: Keras 3's hard_sigmoid = clip(x/6 + 0.5, 0, 1) reproduces it within {2} ({3} printed decimals), Keras 2's clip(0.2x + 0.5, 0, 1) is off by {4} → Keras 3",
   printedOutput: '{0} printed under `{1}`: an output or a computed value, not weights',
   impliedArrays: 'the module name `{0}` says {1}, so its one printed shape gives {2} units; {3} are implied by it (shapes only) and are not in the text',
+  laterAssignment: '`{0}` appears at {1} and is assigned again at {2}: the later value is used, as Python would',
   kerasVersionUnknown: 'hard_sigmoid differs between Keras 2 (0.2x + 0.5) and Keras 3 (x/6 + 0.5) and nothing in the file pins the version: Keras 3 assumed',
   hintResetConflict: '{0} says reset_after={1} but the bias shape says {2}; the bias shape decides',
   hintResetAfter: 'reset_after={0} from {1}',

@@ -54,7 +54,8 @@ const KERAS_ROLES = new Set(['kernel', 'recurrent_kernel', 'bias']);
 export function classifyName(a: ExtractedArray): NameInfo | undefined {
   const written = fullName(a);
   if (written === undefined) return undefined;
-  const stripped = written.replace(/:\d+$/, '');
+  // `lstm.weight_hh_l0.data = …` assigns the parameter itself.
+  const stripped = written.replace(/:\d+$/, '').replace(/\.data$/, '');
   const parts = stripped.split(/[/.]/).filter((p) => p.length > 0);
   if (!parts.length) return undefined;
   const last = parts[parts.length - 1];
