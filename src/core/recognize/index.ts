@@ -506,7 +506,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     diagnostics.push({ severity: 'info', range: d.array.range, ...templated('data-array', MSG.dataArray, d.info.written, shapeText(d.array.shape)) });
   }
   for (const r of replaced) {
-    unrelated.push({ arrayIndex: r.earlier.index, kind: 'unmatched', reason: `replaced by the later assignment at ${lineColumn(text, r.later.range.start)}` });
+    unrelated.push(templatedUnrelated(r.earlier.index, 'unmatched', UNRELATED_TEMPLATES.replacedLater, lineColumn(text, r.later.range.start)));
   }
   for (const o of outputs) {
     diagnostics.push({ severity: 'info', range: o.array.range, ...templated('printed-output', MSG.printedOutput, shapeText(o.array.shape), o.label) });

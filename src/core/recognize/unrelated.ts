@@ -38,6 +38,7 @@ export const UNRELATED_TEMPLATES = {
   normalization: '{0}: normalisation weights or statistics (LayerNorm/BatchNorm), not part of a recurrent layer',
   convolution: '{0}: convolution weights, not part of a recurrent layer',
   linearAlone: '{0}: a Linear/Dense layer {1} → {2} that follows no recurrent layer, so not part of a recurrent stack',
+  replacedLater: '{0}: replaced by the later assignment at {1}',
   unmatched: '{0}: {1}',
   summary: '{0} arrays are not part of a recurrent layer ({1}); gate-lens inspect lists each with its reason',
   namedArray: '"{0}" {1}',
