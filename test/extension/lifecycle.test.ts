@@ -40,6 +40,52 @@ describe('Gate Lens lifecycle', () => {
     assert.equal(command, 'resolved {"ready":false,"layerIds":[]}');
   });
 
+  it('Step Through answers without an error when the panel is closed mid-run, and notes the cancel in the log (issue 8 item 19)', async function () {
+    this.timeout(180_000);
+    const api = await gateLensApi();
+    const { document } = await openExample('seed_keras_lstm.py');
+    const analysis = await api.analyzer.get(document);
+    const layerId = analysis?.recognition.layers[0]?.id;
+    assert.ok(layerId);
+    const noted: string[] = [];
+    const logger = api.logger as { info: (...args: unknown[]) => void; error: (...args: unknown[]) => void };
+    const original = { info: logger.info, error: logger.error };
+    logger.info = (...args: unknown[]) => {
+      noted.push(`info ${args.map(String).join(' ')}`);
+      original.info.apply(api.logger, args);
+    };
+    logger.error = (...args: unknown[]) => {
+      noted.push(`error ${args.map(String).join(' ')}`);
+      original.error.apply(api.logger, args);
+    };
+    try {
+      /** Runs Step Through, closes the panel when `closeWhen` first holds, and says how the command ended. */
+      const closeDuring = async (closeWhen: (from: number) => boolean, what: string): Promise<string> => {
+        api.views.panel?.panel.dispose();
+        const from = api.messages.length;
+        const ended = vscode.commands.executeCommand('gateLens.stepThrough', { uri: document.uri.toString(), layerId }).then(
+          (value) => `resolved ${value === undefined ? 'undefined' : 'a summary'}`,
+          (error: unknown) => `rejected ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+        );
+        const panel = await until(() => api.views.panel, 'the panel');
+        await until(() => closeWhen(from) || undefined, what, 60000);
+        panel.panel.dispose();
+        return ended;
+      };
+      const received = (from: number, type: string) => api.messages.slice(from).some((m) => m.kind === 'panel' && m.direction === 'received' && m.message.type === type);
+      const sent = (from: number, type: string) => api.messages.slice(from).some((m) => m.kind === 'panel' && m.direction === 'sent' && m.message.type === type);
+      // Before the webview said ready, and after it did while the run's messages are on their way.
+      // (A run that finished just before the close answers its summary: either way, no rejection, no notification.)
+      assert.match(await closeDuring(() => (api.views.panel?.panel.webview.html.length ?? 0) > 0, 'the panel page'), /^resolved/);
+      assert.match(await closeDuring((from) => received(from, 'ready') && sent(from, 'progress'), 'the run under way'), /^resolved/);
+      assert.ok(noted.some((line) => /^info Step Through: .*(closed|cancelled)/.test(line)), `the cancel is noted in the Gate Lens log: ${noted.join(' | ')}`);
+      assert.deepEqual(noted.filter((line) => line.startsWith('error')), [], 'no error logged for a closed panel');
+    } finally {
+      logger.info = original.info;
+      logger.error = original.error;
+    }
+  });
+
   it('keeps the webview message log under test only', () => {
     const production = messageLog(vscode.ExtensionMode.Production);
     let fired = 0;

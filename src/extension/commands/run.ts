@@ -14,7 +14,7 @@ import { shapeText, weightIndices } from '../locate';
 import { escapeIcons } from '../markdownText';
 import type { RunOutcome } from '../runner';
 import type { StepViews } from '../webview/stepViews';
-import { CancelledError } from '../workerClient';
+import { reportRunFailure } from './runFailure';
 import { argsOf, noLayerMessage, resolveTarget } from './target';
 
 export interface RunArgs {
@@ -150,7 +150,7 @@ async function pickInitialState(layer: RecognizedLayer): Promise<RunRequest['ini
   return picked ? picked.make() : null;
 }
 
-export async function runCommand(analyzer: DocumentAnalyzer, views: StepViews, arg: unknown): Promise<RunSummary | undefined> {
+export async function runCommand(analyzer: DocumentAnalyzer, views: StepViews, arg: unknown, logger?: vscode.LogOutputChannel): Promise<RunSummary | undefined> {
   const args = (argsOf(arg) ?? {}) as RunArgs;
   // Given by another extension or a test: a malformed input or state is refused, never guessed at.
   if ((args.input !== undefined && !isInputSource(args.input)) || (args.initialState !== undefined && !isInitialState(args.initialState))) {
@@ -174,8 +174,7 @@ export async function runCommand(analyzer: DocumentAnalyzer, views: StepViews, a
     const { outcome } = await views.openPanelAndRun(document, { layerId: layer.id, input, initialState });
     return outcome && summarize(outcome, input);
   } catch (error) {
-    // The panel was closed before it could show the run: the user cancelled it.
-    if (error instanceof CancelledError) return undefined;
-    throw error;
+    // The panel was closed before it could show the run: the user cancelled it (logged). A refusal is shown translated.
+    return reportRunFailure(error, 'Run', logger);
   }
 }

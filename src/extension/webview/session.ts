@@ -149,6 +149,8 @@ export class WebviewSession implements vscode.Disposable {
   }
 
   private async post(message: HostToWebview): Promise<boolean> {
+    // Closed (mid-run, say): what was on its way is dropped, and the run ends as a cancel, not as an error.
+    if (this.disposed) throw new WebviewClosedError();
     this.services.log(this.kind, 'sent', message);
     return this.webview.postMessage(message);
   }
