@@ -26,7 +26,8 @@ import { StepViews } from './webview/stepViews';
 import { CancelledError, WorkerClient } from './workerClient';
 import type { ModelHostToWebview, ModelWebviewToHost } from '../protocol/modelMessages';
 import { isInputSource } from '../protocol/validate';
-import { MODEL_FILE_PATTERN, ModelEditorProvider } from './model/editorProvider';
+import { ModelEditorProvider } from './model/editorProvider';
+import { MODEL_FILE_PATTERN } from './model/viewTypes';
 import { ModelFiles } from './model/modelFiles';
 
 export interface LoggedMessage {

@@ -9,7 +9,7 @@ import { readModelFile } from '../../src/core/readers/registry';
 import { memorySource } from '../../src/core/tensor/bytes';
 import { runLayer } from '../../src/core/forward';
 import type { ModelHostToWebview, ModelView, RenderedReport } from '../../src/protocol/modelMessages';
-import { MODEL_VIEW_TYPE, MODEL_VIEW_TYPE_OPTIONAL } from '../../src/extension/model/editorProvider';
+import { MODEL_VIEW_TYPE, MODEL_VIEW_TYPE_OPTIONAL } from '../../src/extension/model/viewTypes';
 import type { RunOutcome } from '../../src/extension/runner';
 import type { GateLensApi, LoggedMessage } from '../../src/extension/extension';
 import { gateLensApi, until } from './helpers';
@@ -59,6 +59,11 @@ export async function openModel(api: GateLensApi, uri: vscode.Uri): Promise<{ se
   }
 }
 
+/** True in the Node extension host, false in the web worker extension host (a Web Worker: it has importScripts). */
+function nodeHost(): boolean {
+  return typeof (globalThis as { importScripts?: unknown }).importScripts !== 'function';
+}
+
 async function closeEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
@@ -102,13 +107,60 @@ describe('Gate Lens Model editor', function () {
   });
 
   it('reads in the worker, and only the byte ranges it needs where the host has the file on disk', async () => {
+    // An 18 MB safetensors file: a 4.5 M-value embedding the layer table lists, and a small LSTM the editor shows.
+    const tensors: [string, number[]][] = [['embed.weight', [4_500_000]], ['rnn.weight_ih_l0', [8, 3]], ['rnn.weight_hh_l0', [8, 2]], ['rnn.bias_ih_l0', [8]], ['rnn.bias_hh_l0', [8]]];
+    const header: Record<string, unknown> = {};
+    let offset = 0;
+    for (const [name, shape] of tensors) {
+      const size = shape.reduce((a, b) => a * b, 1) * 4;
+      header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + size] };
+      offset += size;
+    }
+    const json = new TextEncoder().encode(JSON.stringify(header));
+    const bytes = new Uint8Array(8 + json.length + offset);
+    new DataView(bytes.buffer).setUint32(0, json.length, true);
+    bytes.set(json, 8);
+    const weights = new DataView(bytes.buffer, 8 + json.length + 18_000_000);
+    for (let k = 0; k * 4 < weights.byteLength; k++) weights.setFloat32(k * 4, Math.sin(k + 1) / 2, true);
+    const uri = vscode.Uri.joinPath(modelsFolder(), 'large_embedding_lstm.safetensors');
+    await vscode.workspace.fs.writeFile(uri, bytes);
     const before = api.modelFiles.readsInWorker;
-    const uri = vscode.Uri.joinPath(modelsFolder(), 'safetensors_lstm_bidi.safetensors');
-    const { sent } = await openModel(api, uri);
-    assert.equal(sent.type, 'model');
+    const { sent, report } = await openModel(api, uri);
+    assert.equal(sent.type, 'model', sent.type === 'error' ? sent.message : '');
     assert.ok(api.modelFiles.readsInWorker > before, 'the read went to the worker');
     const model = (sent as { model: ModelView }).model;
-    if (vscode.env.uiKind === vscode.UIKind.Desktop && uri.scheme === 'file' && model.ranged) assert.ok(model.bytesRead <= model.size, `${model.bytesRead} of ${model.size}`);
+    assert.equal(report.tensorRows, 5);
+    assert.deepEqual(model.recurrent.map((l) => [l.cell, l.units, l.inputSize]), [['lstm', 2, 3]]);
+    // A Node extension host has the file on disk and reads byte ranges; the web worker host has only
+    // vscode.workspace.fs, which reads whole files.
+    assert.equal(model.ranged, nodeHost(), `ranged read: ${String(model.ranged)}`);
+    if (nodeHost()) assert.ok(model.bytesRead < 100_000, `${model.bytesRead} of ${model.size} bytes read`);
+    else assert.equal(model.bytesRead, model.size);
+  });
+
+  it('above gateLens.modelFiles.maxWholeFileMB a host without ranged reads refuses the file and says why; a Node host reads its ranges', async () => {
+    // A 1.5 MB .npy (float64 zeros, 196,608 values) against a 1 MB limit.
+    const header = "{'descr': '<f8', 'fortran_order': False, 'shape': (196608,), }";
+    const padded = header + ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
+    const bytes = new Uint8Array(10 + padded.length + 196608 * 8);
+    bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, padded.length & 0xff, padded.length >> 8]);
+    bytes.set(new TextEncoder().encode(padded), 10);
+    const big = vscode.Uri.joinPath(modelsFolder(), 'big_zeros.npy');
+    await vscode.workspace.fs.writeFile(big, bytes);
+    const config = vscode.workspace.getConfiguration('gateLens');
+    await config.update('modelFiles.maxWholeFileMB', 1, vscode.ConfigurationTarget.Workspace);
+    try {
+      const { sent, report } = await openModel(api, big);
+      if (nodeHost()) {
+        assert.equal(sent.type, 'model', sent.type === 'error' ? sent.message : '');
+        assert.equal(report.tensorRows, 1, 'a file with no recurrent layer still gets its layer table');
+      } else {
+        assert.equal(sent.type, 'error');
+        assert.match((sent as { message: string }).message, /maxWholeFileMB is 1 MB/);
+      }
+    } finally {
+      await config.update('modelFiles.maxWholeFileMB', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   it('Step Through runs the layer in the step panel with the framework’s output', async () => {

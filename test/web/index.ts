@@ -29,6 +29,8 @@ export function run(): Promise<void> {
   require('../extension/diagnostics.test');
   require('../extension/formats.test');
   require('../extension/views.test');
+  // Model files in the browser: the readers in the Web Worker, the bytes through vscode.workspace.fs (read whole).
+  require('../extension/modelEditor.test');
   /* eslint-enable @typescript-eslint/no-require-imports */
   console.log(`web extension host: VS Code ${vscode.version}, ${vscode.env.appHost}, uiKind ${vscode.env.uiKind}`);
   return new Promise((resolve, reject) => {

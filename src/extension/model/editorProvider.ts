@@ -17,14 +17,7 @@ import { CancelledError } from '../workerClient';
 import { errorText } from '../labels';
 import { fileNameOf, type ModelFiles, type ModelRead } from './modelFiles';
 import { modelView } from './modelView';
-
-/** Formats nobody else opens in VS Code by default: Gate Lens Model is their default editor. */
-export const MODEL_VIEW_TYPE = 'gateLens.modelEditor';
-/** Formats other editors may claim (Hex Editor for .bin, HDF5 and NumPy viewers): Gate Lens Model is offered, never imposed. */
-export const MODEL_VIEW_TYPE_OPTIONAL = 'gateLens.modelEditor.optional';
-
-/** The files the Gate Lens Model editor is contributed for (package.json customEditors). */
-export const MODEL_FILE_PATTERN = /\.(keras|h5|hdf5|pt|pth|bin|safetensors|onnx|npy|npz)$|\.safetensors\.index\.json$/i;
+import { MODEL_VIEW_TYPE, MODEL_VIEW_TYPE_OPTIONAL } from './viewTypes';
 
 /** Files at least this large show a (cancellable) progress notification while they are read. */
 export const PROGRESS_BYTES = 8 << 20;

@@ -144,7 +144,8 @@ export class ModelFiles implements vscode.Disposable {
         }
       }
       result ??= await readModel(request.name, request.size, request.canOpenSiblings, request.options, access, onNote);
-      return { result, ranged: main.ranged, bytesRead, ...(workerId ? { workerId } : {}) };
+      // A host without ranged reads has read the whole file, whatever the readers asked for.
+      return { result, ranged: main.ranged, bytesRead: main.ranged ? bytesRead : main.size, ...(workerId ? { workerId } : {}) };
     } finally {
       await main.close().catch(() => undefined);
       for (const s of siblings.values()) void s.then((f) => f.close(), () => undefined);
