@@ -13,9 +13,11 @@ export const CORE_TEMPLATE_REGISTRIES: Readonly<Record<string, Readonly<Record<s
   RECOGNISER_TEMPLATES, REJECTION_TEMPLATES, ROLE_TEMPLATES, UNRELATED_TEMPLATES, UNRELATED_KIND_TITLES,
   PARSE_TEMPLATES, LOOKALIKE_TEMPLATES, FORWARD_TEMPLATES, INPUT_TEMPLATES, LIST_TEMPLATES,
   // Role names ("recurrent kernel") live with each convention's adapter: every adapter's, Keras's shared table by name.
-  KERAS_ROLE_TITLES, CONVENTION_ROLE_TITLES: Object.assign({}, ...ADAPTERS.map((a) => a.roleTitles)) as Record<string, string>,
-  // Messages an adapter's own recognition writes (analyseNamed).
-  CONVENTION_TEMPLATES: Object.assign({}, ...ADAPTERS.map((a) => ('templates' in a ? a.templates : undefined) ?? {})) as Record<string, string>,
+  KERAS_ROLE_TITLES,
+  // One registry per adapter (two conventions may title the same role name differently: ONNX W, Keras 1 W), and
+  // the messages an adapter's own recognition writes (analyseNamed).
+  ...Object.fromEntries(ADAPTERS.map((a) => [`${a.id.toUpperCase()}_ROLE_TITLES`, a.roleTitles])),
+  ...Object.fromEntries(ADAPTERS.map((a) => [`${a.id.toUpperCase()}_TEMPLATES`, ('templates' in a ? a.templates : undefined) ?? {}])),
 };
 
 /** Every template the core can emit, each once. */

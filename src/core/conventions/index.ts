@@ -5,6 +5,7 @@
 
 import { flaxAdapter } from './flax';
 import { kerasAdapter } from './keras';
+import { keras1Adapter } from './keras1';
 import { kerasCudnnAdapter } from './keras_cudnn';
 import { onnxAdapter } from './onnx';
 import { pytorchAdapter } from './pytorch';
@@ -12,7 +13,7 @@ import { tf1Adapter } from './tf1';
 import type { CellKind, ConventionAdapter, ConventionSpec } from './types';
 
 /** Every convention, in the order pickers, settings and the docs table list them. */
-export const ADAPTERS = [kerasAdapter, kerasCudnnAdapter, pytorchAdapter, onnxAdapter, tf1Adapter, flaxAdapter] as const;
+export const ADAPTERS = [kerasAdapter, kerasCudnnAdapter, pytorchAdapter, onnxAdapter, tf1Adapter, flaxAdapter, keras1Adapter] as const;
 
 export type ConventionId = (typeof ADAPTERS)[number]['id'];
 
