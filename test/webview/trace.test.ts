@@ -71,11 +71,11 @@ describe('webview trace model', () => {
 
     it('gives each convention its own letter for the candidate', () => {
       const letters = conventionsFor('lstm').map((s) => `${s.id}:${gateLabelIn(s, 'c').label}`);
-      assert.deepEqual(letters.sort(), ['flax:g', 'keras:c', 'keras_cudnn:c', 'onnx:c', 'pytorch:g', 'tf1:j']);
+      assert.deepEqual(letters.sort(), ['flax:g', 'keras1:c', 'keras:c', 'keras_cudnn:c', 'onnx:c', 'pytorch:g', 'tf1:j']);
     });
 
     it('offers the stored convention first', () => {
-      assert.deepEqual(conventionChoices('gru', 'onnx').map((s) => s.id), ['onnx', 'keras', 'keras_cudnn', 'pytorch', 'flax']);
+      assert.deepEqual(conventionChoices('gru', 'onnx').map((s) => s.id), ['onnx', 'keras', 'keras_cudnn', 'pytorch', 'flax', 'keras1']);
     });
   });
 
