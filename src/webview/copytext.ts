@@ -3,7 +3,7 @@
 
 import { convention } from '../core/conventions';
 import { numpyArray, pythonName } from './format';
-import { blockValues, inputRow, prevCell, prevHidden, zBlocks, type TraceData } from './trace';
+import { blockValues, inputRow, prevCell, prevHidden, zBlocks, type TraceData, type ZBlock } from './trace';
 
 export function stepAsNumpy(tr: TraceData, t: number, directionName: string): string {
   const spec = convention(tr.convention, tr.cell);
@@ -46,4 +46,13 @@ export function stepAsNumpy(tr: TraceData, t: number, directionName: string): st
   if (tr.cell === 'lstm' && tr.c) lines.push(numpyArray('c', tr.c.subarray(t * H, (t + 1) * H)));
   lines.push(numpyArray('h', tr.h.subarray(t * tr.hiddenSize, (t + 1) * tr.hiddenSize)));
   return lines.join('\n') + '\n';
+}
+
+/**
+ * One z block of a step at full precision (every digit of the float64, whatever the view shows), as a NumPy line named
+ * by the block's letter in the convention the view names columns by: `z_f = np.array([...])  # step 1, f [3:6]`.
+ */
+export function blockAsNumpy(tr: TraceData, t: number, block: ZBlock): string {
+  const values = blockValues(tr.z, tr, t, block, new Float64Array(tr.units));
+  return `${numpyArray(`z_${pythonName(block.label)}`, values)}  # step ${t + 1}, ${block.label} [${block.start}:${block.end}]\n`;
 }

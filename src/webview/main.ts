@@ -31,7 +31,7 @@ import { gateTitle, type CanonicalGate, type CellKind, convention as conventionS
 import { PROTOCOL_VERSION, type HostToWebview, type WebviewMethods, type WebviewToHost } from '../protocol/messages';
 import { CHANNEL_ERRORS, ChannelError, RequestClient, type Envelope } from '../protocol/channel';
 import { Heatmap, LinePlot, readThemeColors, type ChartHost, type ThemeColors } from './charts';
-import { stepAsNumpy } from './copytext';
+import { blockAsNumpy, stepAsNumpy } from './copytext';
 import { clear, el, setText } from './dom';
 import { formatCell, formatExact } from './format';
 import { playNext, stepKeyAction, unitWindow } from './keys';
@@ -421,6 +421,13 @@ copyButton.addEventListener('click', () => {
 });
 
 copyForwardButton.addEventListener('click', () => post({ type: 'copyForwardPass' }));
+
+/** The copy-block buttons' action: one z block of the step on screen, at full precision. */
+function copyBlockAtStep(block: ZBlock, label: string): void {
+  const tr = currentTrace(state);
+  if (!tr) return;
+  post({ type: 'copy', text: blockAsNumpy(tr, state.step, block), what: t('copy.block.what', label, state.step + 1) });
+}
 convertButton.addEventListener('click', () => post({ type: 'convertLayer' }));
 
 document.addEventListener('keydown', (e) => {
@@ -533,7 +540,10 @@ function rebuildStepDom(s: PanelState): void {
 
   for (const b of blocks) {
     const label = t('z.gateLabel', b.label, gateName(b.shownGate), b.start, b.end);
-    const caption = el('caption', { className: 'gl-gate-label' }, el('span', { className: 'gl-swatch', 'aria-hidden': 'true' }), label);
+    // Copies this block's z at the current step with every digit (a <button>: Tab and Enter/Space reach it).
+    const copyBlock = el('button', { type: 'button', className: 'gl-copy-block', text: t('copy.block'), 'aria-label': t('copy.block.label', label) });
+    copyBlock.addEventListener('click', () => copyBlockAtStep(b, label));
+    const caption = el('caption', { className: 'gl-gate-label' }, el('span', { className: 'gl-swatch', 'aria-hidden': 'true' }), label, copyBlock);
     if (b.mismatch) caption.appendChild(el('span', { className: 'gl-really', text: ` (${t('conv.really', gateTitle({ label: b.trueLabel, name: gateName(b.trueGate) }))})` }));
     const head = el('tr', {}, el('th', { scope: 'col', className: 'gl-rowhead' }));
     for (let u = windowStart; u < unitEnd; u++) head.appendChild(el('th', { scope: 'col', text: String(b.start + u) }));

@@ -134,6 +134,9 @@ export const EN_STRINGS = {
   // Copy
   'copy.button': 'Copy step as NumPy',
   'copy.what': 'step {0} as NumPy',
+  'copy.block': 'Copy',
+  'copy.block.label': 'Copy z of {0} at the current step, at full precision',
+  'copy.block.what': 'z of {0} at step {1} (full precision)',
   'copy.forward': 'Copy NumPy forward pass of this run',
   'convert.button': 'Convert layer to…',
 } as const;

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { stepAsNumpy } from '../../src/webview/copytext';
-import { decodeTrace } from '../../src/webview/trace';
+import { blockAsNumpy, stepAsNumpy } from '../../src/webview/copytext';
+import { formatCell } from '../../src/webview/format';
+import { decodeTrace, zBlocks } from '../../src/webview/trace';
 import { pytorchGruPayload, seedLstmPayload, sigmoid } from './helpers';
 
 function arrayLine(text: string, name: string): number[] {
@@ -10,6 +11,23 @@ function arrayLine(text: string, name: string): number[] {
 }
 
 describe('webview NumPy copy', () => {
+  it('copies one z block of the step at full precision, named in the view’s convention (issue 8 item 16)', () => {
+    const tr = decodeTrace(pytorchGruPayload());
+    const blocks = zBlocks(tr.cell, tr.convention, tr.convention, tr.units);
+    const z = blocks.find((b) => b.label === 'z');
+    assert.ok(z, blocks.map((b) => b.label).join());
+    // A value the cells show rounded (4 decimals): the copy must carry every digit.
+    tr.z[z.canonicalOffset] = 0.12345678901234566;
+    const text = blockAsNumpy(tr, 0, z);
+    assert.match(text, /^z_z = np\.array\(\[.*\]\) {2}# step 1, z \[\d+:\d+\]\n$/);
+    const copied = arrayLine(text, 'z_z');
+    const expected = Array.from({ length: tr.units }, (_, u) => tr.z[z.canonicalOffset + u]);
+    // Every digit: the copied numbers are the trace's float64 values exactly, not the 4 decimals the cells show.
+    assert.deepEqual(copied, expected);
+    assert.equal(copied[0], 0.12345678901234566);
+    assert.notEqual(Number(formatCell(copied[0]).replace('−', '-')), copied[0], 'the view shows it rounded');
+  });
+
   it('writes the seed LSTM step in stored Keras order with exact values', () => {
     const text = stepAsNumpy(decodeTrace(seedLstmPayload()), 0, 'forward');
     assert.match(text, /^# Gate Lens: lstm \(Keras lstm\), step 1 of 2, input x\[0\], forward direction$/m);
