@@ -23,6 +23,7 @@ import { cannotRun, fillPlaceholders, groupKey, lineColumn, poisonMissing, missi
 import type { ArrayRole, Evidence, GateSlot, Recognition, RecognizedDense, RecognizedLayer } from './types';
 import { distractorKind, templatedUnrelated, unrelatedDiagnostics, UNRELATED_TEMPLATES, type UnrelatedArray } from './unrelated';
 import { printedPrecision } from './precision';
+import { twoConventionEvidence } from './two-conventions';
 import { findPrintedRun, kerasVersionFromPrintedRun, legacyDefaultGateActivation, legacyNumpyPrint, printedOutputLabel } from './keras-era';
 
 export type { Recognition, RecognizedLayer, RecognizedDense, SliceAnnotation, Evidence, GateSlot, ArrayRole, MissingArray, MissingReason } from './types';
@@ -657,6 +658,12 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     previous = current ? c : undefined;
   }
   const finalLayers = layers.map((l) => ({ ...l, stackIndex: stackIndex.get(l.id) ?? 0 }));
+  // The same layer in both conventions: each states the mapping onto the other.
+  const twins = twoConventionEvidence(finalLayers);
+  for (let k = 0; k < finalLayers.length; k++) {
+    const twin = twins.get(finalLayers[k]);
+    if (twin) finalLayers[k] = { ...finalLayers[k], evidence: [...finalLayers[k].evidence, twin] };
+  }
   let slices: Recognition['slices'] = [];
   try {
     slices = analyseSlices(text, parse.arrays, finalLayers, hints);
