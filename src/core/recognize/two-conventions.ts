@@ -29,10 +29,10 @@ export function twoConventionEvidence(layers: readonly RecognizedLayer[]): Map<R
     const both = keras.complete && torch.complete;
     const worst = both ? largestDifference(keras, torch) : undefined;
     const check = worst === undefined ? '' : worst <= 1e-6 ? ` (${format(MSG.twinValuesAgree, worst)})` : ` (${format(MSG.twinValuesDiffer, worst)})`;
-    const mapping = keras.cell === 'gru' ? MSG.twinMappingGru : MSG.twinMapping;
+    const gru = keras.cell === 'gru';
     const perDirection = keras.directions === 2 ? MSG.twinPerDirection : '';
-    out.set(keras, templated('two-conventions', mapping, keras.name, torch.name, 'PyTorch', perDirection, check));
-    out.set(torch, templated('two-conventions', mapping, torch.name, keras.name, 'Keras', perDirection, check));
+    out.set(keras, templated('two-conventions', gru ? MSG.twinMappingGruToTorch : MSG.twinMappingToTorch, keras.name, torch.name, perDirection, check));
+    out.set(torch, templated('two-conventions', gru ? MSG.twinMappingGruToKeras : MSG.twinMappingToKeras, torch.name, keras.name, perDirection, check));
   }
   return out;
 }
