@@ -19,7 +19,22 @@ const DEBOUNCE_MS = 250;
 
 const OVERRIDES_KEY = 'gateLens.conventionOverrides';
 
+/** A number per document object, so the worker never mistakes a reopened URI for the document it analysed before. */
+const documentInstances = new WeakMap<vscode.TextDocument, number>();
+let nextDocumentInstance = 1;
+function documentInstance(document: vscode.TextDocument): number {
+  let instance = documentInstances.get(document);
+  if (instance === undefined) documentInstances.set(document, (instance = nextDocumentInstance++));
+  return instance;
+}
+
 interface Entry {
+  /**
+   * The document object the analysis was made from. A closed untitled document's URI and version come back with the
+   * next new untitled document (`Untitled-1`, version 1), and its close event may arrive after the new one is opened:
+   * URI + version alone would hand the new document the old one's layers.
+   */
+  readonly document: vscode.TextDocument;
   readonly version: number;
   readonly optionsKey: string;
   readonly options: AnalyzeOptions;
@@ -66,7 +81,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
         if (settings.isSupported(e.document) && e.contentChanges.length > 0) this.schedule(e.document);
       }),
       vscode.workspace.onDidOpenTextDocument((d) => settings.isSupported(d) && this.schedule(d)),
-      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('gateLens')) this.refreshAll();
       }),
@@ -100,7 +115,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
   /** The analysis of this exact version, if it has finished (providers that must answer synchronously use it). */
   peek(document: vscode.TextDocument): Analysis | undefined {
     const entry = this.entries.get(document.uri.toString());
-    return entry && entry.version === document.version && entry.settled ? entry.value : undefined;
+    return entry && entry.document === document && entry.version === document.version && entry.settled ? entry.value : undefined;
   }
 
   /** The analysis of the document's current version: cached, or computed once however many providers ask. */
@@ -110,11 +125,11 @@ export class DocumentAnalyzer implements vscode.Disposable {
     // The size limit is part of the key: changing it must re-decide documents already analysed (or skipped).
     const optionsKey = JSON.stringify([options, settings.maxFileSizeBytes(document)]);
     const existing = this.entries.get(key);
-    if (existing && existing.version === document.version && existing.optionsKey === optionsKey) return existing.promise;
+    if (existing && existing.document === document && existing.version === document.version && existing.optionsKey === optionsKey) return existing.promise;
     existing?.cancel.cancel();
     const cancel = new vscode.CancellationTokenSource();
-    const source: SourceId = { uri: key, revision: `${document.version}:${optionsKey}` };
-    const entry: Entry = { version: document.version, optionsKey, options, source, cancel, settled: false, promise: Promise.resolve(undefined) };
+    const source: SourceId = { uri: key, revision: `${documentInstance(document)}:${document.version}:${optionsKey}` };
+    const entry: Entry = { document, version: document.version, optionsKey, options, source, cancel, settled: false, promise: Promise.resolve(undefined) };
     (entry as { promise: Promise<Analysis | undefined> }).promise = this.compute(document, source, options, cancel.token).then(
       (analysis) => {
         entry.value = analysis;
@@ -139,7 +154,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
   workerSource(document: vscode.TextDocument, analysis: Analysis): WorkerSource | undefined {
     const entry = this.entries.get(document.uri.toString());
     const worker = this.worker;
-    if (!worker || !entry || entry.value !== analysis) return undefined;
+    if (!worker || !entry || entry.document !== document || entry.value !== analysis) return undefined;
     return {
       id: entry.source,
       load: (token) => {
@@ -204,9 +219,12 @@ export class DocumentAnalyzer implements vscode.Disposable {
     for (const document of vscode.workspace.textDocuments) if (settings.isSupported(document)) this.schedule(document);
   }
 
-  private forget(uri: vscode.Uri): void {
-    const key = uri.toString();
-    this.entries.get(key)?.cancel.cancel();
+  private forget(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    const entry = this.entries.get(key);
+    // A late close of an earlier document under the same URI must not drop the open one's analysis.
+    if (entry && entry.document !== document) return;
+    entry?.cancel.cancel();
     this.entries.delete(key);
     this.worker?.forget(key);
     const timer = this.timers.get(key);

@@ -159,4 +159,30 @@ describe('Gate Lens lifecycle', () => {
     assert.match(noLayer?.message ?? '', /no-such-layer/);
     assert.equal(api.logger.name, 'Gate Lens');
   });
+  it('never hands a new document the analysis of a closed one that had the same URI and version', async () => {
+    const api = await gateLensApi();
+    const { document } = await openExample('seed_keras_lstm.py');
+    const renamed = document.getText().replace(/lstm_1_/g, 'enc_lstm_');
+    // Untitled-1 at version 1 comes back with the next new untitled document, and its close event can come later:
+    // two document objects with the same URI and version but other text.
+    const standIn = (text: string): vscode.TextDocument => ({ ...document, uri: document.uri, languageId: document.languageId, version: document.version, isClosed: false, getText: () => text }) as vscode.TextDocument;
+    const first = standIn(document.getText());
+    const second = standIn(renamed);
+    api.analyzer.forceWorker = true;
+    try {
+      const before = await api.analyzer.get(first);
+      assert.equal(before?.recognition.layers[0]?.name, 'lstm_1');
+      const firstSource = api.analyzer.workerSource(first, before);
+      const after = await api.analyzer.get(second);
+      assert.equal(after?.recognition.layers[0]?.name, 'enc_lstm', 'the second document is analysed, not given the first one\'s layers');
+      assert.equal(api.analyzer.peek(first), undefined, 'the first document no longer owns the entry');
+      const secondSource = after && api.analyzer.workerSource(second, after);
+      assert.ok(firstSource && secondSource);
+      assert.equal(firstSource.id.uri, secondSource.id.uri);
+      assert.notEqual(firstSource.id.revision, secondSource.id.revision, 'the worker keeps them apart');
+    } finally {
+      api.analyzer.forceWorker = false;
+      await api.analyzer.get(document);
+    }
+  });
 });

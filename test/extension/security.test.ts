@@ -1,14 +1,15 @@
 // Untrusted document text in trusted Markdown: a JSON key written as a command link must render as text in the
-// hover (only our own three links are live, and they point at this document), and a command given a document or
+// hover (only our own command links are live, and they point at this document), and a command given a document or
 // layer that is not open / not known refuses instead of opening it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { TRUSTED_HOVER_COMMANDS } from '../../src/extension/commandLinks';
 import { copyOfExample, gateLensApi, markdownSourceOf, positionOf, until } from './helpers';
 
 const EVIL_ARGS = encodeURIComponent(JSON.stringify([{ uri: 'file:///etc/passwd', layerId: 'x' }]));
 /** The issue's key: a code span closed early, then a Markdown link to one of our trusted commands. */
 const EVIL = `w\` [open](command:gateLens.copyNumpy?${EVIL_ARGS})`;
-const OURS = new Set(['gateLens.stepThrough', 'gateLens.copyNumpy', 'gateLens.chooseConvention']);
+const OURS: ReadonlySet<string> = new Set(TRUSTED_HOVER_COMMANDS);
 
 /** Renders Markdown with VS Code's built-in Markdown extension (markdown-it) and lists the links in the HTML. */
 async function renderedLinks(markdown: string): Promise<{ html: string; hrefs: string[] }> {
@@ -70,7 +71,7 @@ describe('Gate Lens with hostile document text', () => {
   it('the hover of the layer array keeps our own links live', async () => {
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, positionOf(document, JSON.stringify(`${EVIL}/lstm/lstm_cell/kernel`), 3));
     const { hrefs } = await renderedLinks(markdownSourceOf(hovers));
-    assert.deepEqual(hrefs.map((h) => h.slice(0, h.indexOf('?'))).sort(), ['command:gateLens.chooseConvention', 'command:gateLens.copyNumpy', 'command:gateLens.stepThrough']);
+    assert.deepEqual(hrefs.map((h) => h.slice(0, h.indexOf('?'))).sort(), ['command:gateLens.chooseConvention', 'command:gateLens.convertLayer', 'command:gateLens.copyNumpy', 'command:gateLens.stepThrough']);
   });
 
   it('refuses a document that is not open, an unknown layer and malformed arguments', async () => {
@@ -78,7 +79,7 @@ describe('Gate Lens with hostile document text', () => {
     assert.ok(folder);
     const closed = vscode.Uri.joinPath(folder.uri, 'scratch', 'never_opened.json');
     await vscode.workspace.fs.writeFile(closed, await vscode.workspace.fs.readFile(document.uri));
-    for (const command of ['gateLens.copyNumpy', 'gateLens.inspect', 'gateLens.chooseConvention']) {
+    for (const command of ['gateLens.copyNumpy', 'gateLens.inspect', 'gateLens.chooseConvention', 'gateLens.convertLayer']) {
       assert.equal(await vscode.commands.executeCommand(command, { uri: closed.toString(), convention: 'keras' }), undefined, `${command} on a file that is not open`);
     }
     assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === closed.toString()), 'no command opened the file');
