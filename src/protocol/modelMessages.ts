@@ -2,8 +2,7 @@
 // gates and heatmaps). Separate from messages.ts (the step panel's), which it does not change. Matrices travel as
 // ArrayBuffers of float64 values, row-major in the file's own layout.
 
-import type { CellKind, ConventionId } from '../core/conventions';
-import type { Evidence, GateSlot } from '../core/recognize/types';
+import type { RecognizedLayer } from '../core/recognize/types';
 import type { ReadDiagnostic } from '../core/tensor/types';
 import type { ModelLayerConfigSummary, ModelTensorSummary } from '../worker/modelProtocol';
 
@@ -24,19 +23,8 @@ export interface MatrixView {
   readonly omitted?: string;
 }
 
-export interface RecurrentView {
-  readonly id: string;
-  readonly name: string;
-  readonly cell: CellKind;
-  readonly convention: ConventionId;
-  readonly units: number;
-  readonly inputSize: number;
-  readonly directions: 1 | 2;
-  readonly projSize?: number;
-  readonly complete: boolean;
-  readonly gates: readonly GateSlot[];
-  readonly evidence: readonly Evidence[];
-  readonly warnings: readonly Evidence[];
+/** A recognised layer as the model editor shows it: the recogniser's own fields, plus its arrays for the heatmaps. */
+export interface RecurrentView extends Pick<RecognizedLayer, 'id' | 'name' | 'cell' | 'convention' | 'units' | 'inputSize' | 'directions' | 'projSize' | 'complete' | 'gates' | 'evidence' | 'warnings'> {
   /** Why the layer cannot run (missing arrays), one message each. */
   readonly missing: readonly string[];
   /** Tensor names (as the file spells them) of the layer's arrays. */

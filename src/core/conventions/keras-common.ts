@@ -3,7 +3,8 @@
 
 import { ACTIVATION_NAMES, ActCode, resolveActivation } from '../activations';
 import type { Activation, MergeMode, RecurrentLayer } from '../model';
-import type { CandidateArrays, ConfigReader, FromNativeOptions, NativeTensors } from './types';
+import { canonicalToNative, checkUnits, positiveInt, requireTensor } from './layout';
+import type { CandidateArrays, ConfigReader, ConventionSpec, Dims, FromNativeOptions, NativeTensors } from './types';
 
 /** Keras, TF1 and cuDNN name activations the Keras way; parametrised functions map only at Keras's defaults. */
 export function kerasActivationIn(a: Activation): Activation | undefined {
@@ -20,6 +21,21 @@ export function kerasActivationIn(a: Activation): Activation | undefined {
 export function kerasPrefixes(tensors: NativeTensors, opts: FromNativeOptions): string[][] {
   const bidir = opts.bidirectional ?? (tensors['backward/kernel'] !== undefined || tensors['backward_kernel'] !== undefined);
   return bidir ? [['forward/', 'forward_', ''], ['backward/', 'backward_']] : [['', 'forward/', 'forward_']];
+}
+
+/**
+ * What a Keras-layout layer's sizes are, from its first direction's kernels (Keras and Keras 2 CuDNN read them the
+ * same way): the gate permutation, the direction prefixes, units H and input size I.
+ */
+export function kerasLayout(spec: ConventionSpec, tensors: NativeTensors, opts: FromNativeOptions): { perm: number[]; prefixes: string[][]; dims: Dims } {
+  const perm = canonicalToNative(spec);
+  const prefixes = kerasPrefixes(tensors, opts);
+  const kernel0 = requireTensor(spec, tensors, prefixes[0].map((p) => p + 'kernel'), 'input kernel');
+  const rk0 = requireTensor(spec, tensors, prefixes[0].map((p) => p + 'recurrent_kernel'), 'recurrent kernel');
+  const H = checkUnits(opts, rk0.t.shape[0], `${rk0.key} rows`);
+  const I = opts.inputSize ?? kernel0.t.shape[0];
+  positiveInt(I, 'input size');
+  return { perm, prefixes, dims: { I, H, P: H, D: 1 } };
 }
 
 /** The prefix toNative writes for direction d of D. */

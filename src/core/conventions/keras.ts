@@ -7,11 +7,11 @@ import { GateLensError } from '../model';
 import { blockSlice, concat, add, pyArray, transpose, type NumpyLayout, type DirectionParams } from '../codegen/numpy-arrays';
 import { GH, GRU_ZRH, LSTM_IFCO, RNN_H, gateCount } from './gates';
 import {
-  KERAS_CONFIG_KEYS, KERAS_ROLE_TITLES, kerasActivationIn, kerasCandidateTensors, kerasConfigFromLayer, kerasOptionsFromConfig, kerasPackedAxisOf, kerasPrefix, kerasPrefixes,
+  KERAS_CONFIG_KEYS, KERAS_ROLE_TITLES, kerasActivationIn, kerasCandidateTensors, kerasConfigFromLayer, kerasOptionsFromConfig, kerasPackedAxisOf, kerasLayout, kerasPrefix,
 } from './keras-common';
 import {
-  checkTensor, checkUnits, columnsFromCanonical, columnsToCanonical, fmtShape, get, incompatible, isZero, missingNotAllowed, optionalAllowed, positiveInt,
-  requireTensor, rowsFromCanonical, sameShape, sumBias, tensor, vectorToCanonical, zeros, canonicalToNative, type ShapeRules,
+  checkTensor, columnsFromCanonical, columnsToCanonical, fmtShape, get, incompatible, isZero, missingNotAllowed, optionalAllowed,
+  requireTensor, rowsFromCanonical, sameShape, sumBias, tensor, vectorToCanonical, zeros, type ShapeRules,
 } from './layout';
 import type { ConventionAdapter, ConventionSpec, Dims, NativeTensors } from './types';
 import type { DirectionWeights } from '../model';
@@ -67,14 +67,8 @@ export const kerasAdapter: ConventionAdapter<'keras'> = {
 
   fromNative(spec, tensors, opts) {
     const G = gateCount(spec.cell);
-    const perm = canonicalToNative(spec);
-    const prefixes = kerasPrefixes(tensors, opts);
-    const kernel0 = requireTensor(spec, tensors, prefixes[0].map((p) => p + 'kernel'), 'input kernel');
-    const rk0 = requireTensor(spec, tensors, prefixes[0].map((p) => p + 'recurrent_kernel'), 'recurrent kernel');
-    const H = checkUnits(opts, rk0.t.shape[0], `${rk0.key} rows`);
-    const I = opts.inputSize ?? kernel0.t.shape[0];
-    positiveInt(I, 'input size');
-    const dims: Dims = { I, H, P: H, D: 1 };
+    const { perm, prefixes, dims } = kerasLayout(spec, tensors, opts);
+    const { I, H } = dims;
     let resetAfter: boolean | undefined;
     if (spec.cell === 'gru') {
       const b = get(tensors, prefixes[0].map((p) => p + 'bias'));

@@ -10,10 +10,10 @@
 import { GH, GRU_ZRH, LSTM_IFCO, gateCount } from './gates';
 import { kerasAdapter } from './keras';
 import {
-  KERAS_ROLE_TITLES, kerasActivationIn, kerasCandidateTensors, kerasConfigFromLayer, kerasOptionsFromConfig, kerasPackedAxisOf, kerasPrefix, kerasPrefixes,
+  KERAS_ROLE_TITLES, kerasActivationIn, kerasCandidateTensors, kerasConfigFromLayer, kerasOptionsFromConfig, kerasPackedAxisOf, kerasLayout, kerasPrefix,
 } from './keras-common';
-import { canonicalToNative, checkTensor, checkUnits, positiveInt, requireTensor, rowsFromCanonical, tensor, vectorToCanonical, missingNotAllowed, get } from './layout';
-import type { ConventionAdapter, Dims, NativeTensors } from './types';
+import { checkTensor, requireTensor, rowsFromCanonical, tensor, vectorToCanonical, missingNotAllowed, get } from './layout';
+import type { ConventionAdapter, NativeTensors } from './types';
 import type { DirectionWeights } from '../model';
 
 export const kerasCudnnAdapter: ConventionAdapter<'keras_cudnn'> = {
@@ -49,14 +49,8 @@ export const kerasCudnnAdapter: ConventionAdapter<'keras_cudnn'> = {
 
   fromNative(spec, tensors, opts) {
     const G = gateCount(spec.cell);
-    const perm = canonicalToNative(spec);
-    const prefixes = kerasPrefixes(tensors, opts);
-    const kernel0 = requireTensor(spec, tensors, prefixes[0].map((p) => p + 'kernel'), 'input kernel');
-    const rk0 = requireTensor(spec, tensors, prefixes[0].map((p) => p + 'recurrent_kernel'), 'recurrent kernel');
-    const H = checkUnits(opts, rk0.t.shape[0], `${rk0.key} rows`);
-    const I = opts.inputSize ?? kernel0.t.shape[0];
-    positiveInt(I, 'input size');
-    const dims: Dims = { I, H, P: H, D: 1 };
+    const { perm, prefixes, dims } = kerasLayout(spec, tensors, opts);
+    const { I, H } = dims;
     const directions: DirectionWeights[] = [];
     for (const pre of prefixes) {
       const key = (role: string) => pre.map((p) => p + role);
