@@ -59,7 +59,10 @@ export interface GateLensApi {
   readonly convertLayer: (arg: unknown, ui: ConvertUi) => Promise<ConvertLayerResult | undefined>;
 }
 
-/** How many webview messages the test log keeps (each trace message holds its buffers). */
+/**
+ * How many webview messages the test log keeps whole (each trace message holds its buffers). Older entries stay in
+ * place with only their type, so an index a test took (`from = api.messages.length`) keeps pointing where it did.
+ */
 const MESSAGE_LOG_SIZE = 200;
 
 /**
@@ -72,8 +75,10 @@ export function messageLog(mode: vscode.ExtensionMode): { messages: LoggedMessag
   if (mode !== vscode.ExtensionMode.Test) return { messages, emitter, log: () => undefined };
   const log: MessageLogger = (kind, direction, message) => {
     const entry = { kind, direction, message };
-    if (messages.length >= MESSAGE_LOG_SIZE) messages.splice(0, messages.length - MESSAGE_LOG_SIZE + 1);
     messages.push(entry);
+    const agedAt = messages.length - 1 - MESSAGE_LOG_SIZE;
+    const aged = messages[agedAt];
+    if (aged) messages[agedAt] = { ...aged, message: { type: aged.message.type } as LoggedMessage['message'] };
     emitter.fire(entry);
   };
   return { messages, emitter, log };

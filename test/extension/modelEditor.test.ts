@@ -78,9 +78,6 @@ describe('Gate Lens Model editor', function () {
     all = await cases();
   });
   afterEach(closeEditors);
-  // The suites after this one index into api.messages (at most 200 kept, the oldest dropped): leave it empty, as
-  // a suite that posts few messages would, so their indices stay valid.
-  after(() => void api.messages.splice(0));
 
   it('opens every framework-written fixture: layer table of every tensor, recurrent layers and gates as the core reads them', async () => {
     assert.ok(all.length >= 18, `fixtures: ${all.length}`);
