@@ -169,7 +169,9 @@ describe('Gate Lens lifecycle', () => {
     const renamed = document.getText().replace(/lstm_1_/g, 'enc_lstm_');
     // Untitled-1 at version 1 comes back with the next new untitled document, and its close event can come later:
     // two document objects with the same URI and version but other text.
-    const standIn = (text: string): vscode.TextDocument => ({ ...document, uri: document.uri, languageId: document.languageId, version: document.version, isClosed: false, getText: () => text }) as vscode.TextDocument;
+    // A URI no open document has: the real document's own (debounced) analysis must not take the entry meanwhile.
+    const uri = vscode.Uri.parse('untitled:Untitled-gate-lens-reused');
+    const standIn = (text: string): vscode.TextDocument => ({ ...document, uri, languageId: document.languageId, version: 1, isClosed: false, getText: () => text }) as vscode.TextDocument;
     const first = standIn(document.getText());
     const second = standIn(renamed);
     api.analyzer.forceWorker = true;
