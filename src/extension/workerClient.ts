@@ -110,7 +110,10 @@ export class WorkerClient implements vscode.Disposable {
     });
   }
 
-  /** Drops the worker's copy of a source (the document was closed). */
+  /**
+   * Drops the worker's copy of a source (the document was closed). Best effort, nothing to log: if the message is
+   * lost the copy is dropped anyway by the worker's LRU bound, and a reopened document gets a new revision.
+   */
   forget(uri: string): void {
     if (this.worker) void this.submit((client) => client.request('forget', { uri }), true).catch(() => undefined);
   }

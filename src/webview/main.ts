@@ -376,6 +376,7 @@ function startRun(): void {
 
 runForm.addEventListener('submit', (e) => { e.preventDefault(); startRun(); });
 cancelButton.addEventListener('click', () => {
+  // The run's own request reports how it ended (cancelled or failed); a lost cancel has nothing further to say.
   if (state.run.runId !== undefined) host.request('cancelRun', { runId: state.run.runId }).catch(() => undefined);
   dispatch({ type: 'cancel' });
 });

@@ -34,6 +34,7 @@ if (port) {
         if (request.op === 'size') return { size: await host.request('fileSize', { file: request.file }) };
         return { bytes: await host.request('fileRead', { file: request.file, offset: request.offset, length: request.length }) };
       };
+      // Reader notes are only informational, and the host's log is what would record a failure to deliver one.
       const result = await readModel(name, size, canOpenSiblings, options, access, (message) => void host.request('readerNote', { message }).catch(() => undefined));
       // Kept for the runs that follow (Step Through names the source and layer); the answer is a copy.
       store.put(source, result.analysis);

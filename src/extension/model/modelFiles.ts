@@ -147,8 +147,10 @@ export class ModelFiles implements vscode.Disposable {
       // A host without ranged reads has read the whole file, whatever the readers asked for.
       return { result, ranged: main.ranged, bytesRead: main.ranged ? bytesRead : main.size, ...(workerId ? { workerId } : {}) };
     } finally {
-      await main.close().catch(() => undefined);
-      for (const s of siblings.values()) void s.then((f) => f.close(), () => undefined);
+      const closeFailed = (error: unknown) => this.logger?.warn(`${fileNameOf(uri)}: closing the file failed:`, error instanceof Error ? error.message : String(error));
+      await main.close().catch(closeFailed);
+      // A sibling that never opened has nothing to close; its open error was reported where it was read.
+      for (const s of siblings.values()) void s.then((f) => f.close().catch(closeFailed), () => undefined);
     }
   }
 
