@@ -3,7 +3,7 @@
 
 import { ACTIVATION_NAMES, ActCode, resolveActivation } from '../activations';
 import type { Activation, MergeMode, RecurrentLayer } from '../model';
-import { canonicalToNative, checkUnits, positiveInt, requireTensor } from './layout';
+import { canonicalToNative, checkTensor, checkUnits, get, missingNotAllowed, positiveInt, requireTensor, type Found } from './layout';
 import type { CandidateArrays, ConfigReader, ConventionSpec, Dims, FromNativeOptions, NativeTensors } from './types';
 
 /** Keras, TF1 and cuDNN name activations the Keras way; parametrised functions map only at Keras's defaults. */
@@ -36,6 +36,16 @@ export function kerasLayout(spec: ConventionSpec, tensors: NativeTensors, opts: 
   const I = opts.inputSize ?? kernel0.t.shape[0];
   positiveInt(I, 'input size');
   return { perm, prefixes, dims: { I, H, P: H, D: 1 } };
+}
+
+/** One direction's kernel and bias where both are required (Keras 2 CuDNN and TF1 cells always have a bias), checked. */
+export function requiredKernelAndBias(spec: ConventionSpec, tensors: NativeTensors, key: (role: string) => string[], dims: Dims): { kernel: Found; bias: Found } {
+  const kernel = requireTensor(spec, tensors, key('kernel'), 'input kernel');
+  checkTensor(spec, 'kernel', kernel.key, kernel.t, dims);
+  const bias = get(tensors, key('bias'));
+  if (!bias) missingNotAllowed(spec, key('bias')[0]);
+  checkTensor(spec, 'bias', bias.key, bias.t, dims);
+  return { kernel, bias };
 }
 
 /** The prefix toNative writes for direction d of D. */

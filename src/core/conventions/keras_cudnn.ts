@@ -10,9 +10,9 @@
 import { GH, GRU_ZRH, LSTM_IFCO, gateCount } from './gates';
 import { kerasAdapter } from './keras';
 import {
-  KERAS_ROLE_TITLES, kerasActivationIn, kerasCandidateTensors, kerasConfigFromLayer, kerasOptionsFromConfig, kerasPackedAxisOf, kerasLayout, kerasPrefix,
+  KERAS_ROLE_TITLES, kerasActivationIn, kerasCandidateTensors, kerasConfigFromLayer, kerasOptionsFromConfig, kerasPackedAxisOf, kerasLayout, kerasPrefix, requiredKernelAndBias,
 } from './keras-common';
-import { checkTensor, requireTensor, rowsFromCanonical, tensor, vectorToCanonical, missingNotAllowed, get } from './layout';
+import { checkTensor, requireTensor, rowsFromCanonical, tensor, vectorToCanonical } from './layout';
 import type { ConventionAdapter, NativeTensors } from './types';
 import type { DirectionWeights } from '../model';
 
@@ -54,11 +54,7 @@ export const kerasCudnnAdapter: ConventionAdapter<'keras_cudnn'> = {
     const directions: DirectionWeights[] = [];
     for (const pre of prefixes) {
       const key = (role: string) => pre.map((p) => p + role);
-      const kernel = requireTensor(spec, tensors, key('kernel'), 'input kernel');
-      checkTensor(spec, 'kernel', kernel.key, kernel.t, dims);
-      const bias = get(tensors, key('bias'));
-      if (!bias) missingNotAllowed(spec, key('bias')[0]);
-      checkTensor(spec, 'bias', bias.key, bias.t, dims);
+      const { kernel, bias } = requiredKernelAndBias(spec, tensors, key, dims);
       const rk = requireTensor(spec, tensors, key('recurrent_kernel'), 'recurrent kernel');
       checkTensor(spec, 'recurrent_kernel', rk.key, rk.t, dims);
       const W = new Float64Array(G * H * I), R = new Float64Array(G * H * H);

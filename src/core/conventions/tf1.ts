@@ -5,10 +5,10 @@
 import { GateLensError, type DirectionWeights } from '../model';
 import { add, blockSlice, concat, pyArray, transpose, type DirectionParams } from '../codegen/numpy-arrays';
 import { GH, LSTM_ICFO, gateCount } from './gates';
-import { KERAS_ROLE_TITLES, kerasActivationIn, kerasCandidateTensors, kerasPackedAxisOf, kerasPrefix, kerasPrefixes } from './keras-common';
+import { KERAS_ROLE_TITLES, kerasActivationIn, kerasCandidateTensors, kerasPackedAxisOf, kerasPrefix, kerasPrefixes, requiredKernelAndBias } from './keras-common';
 import {
-  canonicalToNative, checkFiniteNative, checkTensor, checkUnits, columnsFromCanonical, columnsToCanonical, fmtShape, get, positiveInt, requireTensor,
-  rowsFromCanonical, sameShape, missingNotAllowed, sumBias, tensor, vectorToCanonical,
+  canonicalToNative, checkFiniteNative, checkUnits, columnsFromCanonical, columnsToCanonical, fmtShape, get, positiveInt, requireTensor,
+  rowsFromCanonical, sameShape, sumBias, tensor, vectorToCanonical,
 } from './layout';
 import type { ConventionAdapter, Dims, FromNativeOptions, Mutable, NativeTensors } from './types';
 
@@ -53,11 +53,7 @@ export const tf1Adapter: ConventionAdapter<'tf1'> = {
     const directions: DirectionWeights[] = [];
     for (const pre of prefixes) {
       const key = (role: string) => pre.map((p) => p + role);
-      const kernel = requireTensor(spec, tensors, key('kernel'), 'input kernel');
-      checkTensor(spec, 'kernel', kernel.key, kernel.t, dims);
-      const bias = get(tensors, key('bias'));
-      if (!bias) missingNotAllowed(spec, key('bias')[0]);
-      checkTensor(spec, 'bias', bias.key, bias.t, dims);
+      const { kernel, bias } = requiredKernelAndBias(spec, tensors, key, dims);
       let peephole: Float64Array | undefined, proj: Float64Array | undefined;
       const diag = PEEPHOLES.map((r) => get(tensors, key(r)));
       const alt = ['wci', 'wcf', 'wco'].map((r) => get(tensors, key(r)));
