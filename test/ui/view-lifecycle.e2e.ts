@@ -24,6 +24,8 @@ describe('step-through view over a session (real workbench)', () => {
     // Keys must reach the workbench, not a webview that kept the focus from an earlier test.
     const editorLines = ui().page.locator('.editor-instance .monaco-editor .view-lines');
     if ((await editorLines.count()) > 0) await editorLines.first().click();
+    // Quick Open acts on the focused group; the previous file's panel may still hold the focus.
+    await runCommand('View: Focus First Editor Group');
     await openFile(SEED);
     await goToLine(kernelLine().line);
     await runCommand('Gate Lens: Step Through');
