@@ -1,11 +1,15 @@
 // One analysis (parse + recognition) per document version and convention choice, shared by every provider.
-// Large documents go to the worker so the extension host never blocks; an edit cancels the stale job.
+// Large documents go to the worker so the extension host never blocks. An edit does not cancel the analysis in
+// flight (a parse cannot be interrupted: cancelling costs the worker, and on a 20 MB file every keystroke would start
+// over); it finishes, and the latest version is analysed once after it, when the edits have settled. Meanwhile the
+// last complete analysis and the edits made since (EditLog) let a hover answer at once, marked as updating.
 
 import * as vscode from 'vscode';
 import type { ConventionId } from '../core/conventions';
 import { analyzeText } from '../worker/analysis';
 import { WORKER_ERRORS, type Analysis, type AnalyzeOptions, type SourceId } from '../worker/protocol';
 import { CancelledError, WorkerClient, WorkerError } from './workerClient';
+import { EditLog } from './editMap';
 import * as settings from './settings';
 
 /**
@@ -44,6 +48,20 @@ interface Entry {
   readonly cancel: vscode.CancellationTokenSource;
   value?: Analysis;
   settled: boolean;
+  /** The edits made since this entry read the document's text (set when its analysis starts). */
+  edits?: EditLog;
+}
+
+/** A finished analysis of an older version, and the edits made since: what a hover can answer from meanwhile. */
+export interface StaleAnalysis {
+  readonly analysis: Analysis;
+  readonly version: number;
+  readonly edits: EditLog;
+}
+
+interface Complete extends StaleAnalysis {
+  readonly document: vscode.TextDocument;
+  readonly optionsKey: string;
 }
 
 /** A document's analysis as the worker knows it: its id there, and how to send it again (a fresh worker holds nothing). */
@@ -59,6 +77,10 @@ export interface AnalysisEvent {
 
 export class DocumentAnalyzer implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
+  /** Per URI, the entry whose analysis is running (it may no longer be the current one in `entries`). */
+  private readonly running = new Map<string, { readonly entry: Entry; readonly done: Promise<void> }>();
+  private readonly complete = new Map<string, Complete>();
+  private readonly lastEditAt = new Map<string, number>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly tooLargeNotified = new Set<string>();
   private readonly emitter = new vscode.EventEmitter<AnalysisEvent>();
@@ -69,6 +91,13 @@ export class DocumentAnalyzer implements vscode.Disposable {
   forceWorker = false;
   /** How many analyses actually ran (cache misses), for the tests of the one-parse-per-version cache. */
   analysesRun = 0;
+  /**
+   * Test hook: when set, an analysis that has read the document's text waits for this before it parses, so a test
+   * can hold one in flight while it edits (parse time alone is too short on a quiet machine to rely on).
+   */
+  holdAnalyses: Promise<void> | undefined;
+  /** Analyses cancelled while running (only a change of options or document does that), for the tests. */
+  analysesCancelled = 0;
 
   constructor(
     private readonly state: vscode.Memento,
@@ -78,7 +107,9 @@ export class DocumentAnalyzer implements vscode.Disposable {
     this.disposables.push(
       this.emitter,
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (settings.isSupported(e.document) && e.contentChanges.length > 0) this.schedule(e.document);
+        if (!settings.isSupported(e.document) || e.contentChanges.length === 0) return;
+        this.recordEdits(e);
+        this.schedule(e.document);
       }),
       vscode.workspace.onDidOpenTextDocument((d) => settings.isSupported(d) && this.schedule(d)),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)),
@@ -118,19 +149,32 @@ export class DocumentAnalyzer implements vscode.Disposable {
     return entry && entry.document === document && entry.version === document.version && entry.settled ? entry.value : undefined;
   }
 
-  /** The analysis of the document's current version: cached, or computed once however many providers ask. */
+  private optionsKey(document: vscode.TextDocument, options: AnalyzeOptions): string {
+    // The size limit is part of the key: changing it must re-decide documents already analysed (or skipped).
+    return JSON.stringify([options, settings.maxFileSizeBytes(document)]);
+  }
+
+  /**
+   * The analysis of the document's current version: cached, or computed once however many providers ask. While an
+   * analysis of an earlier version of the same document runs, this one waits for it and for the edits to settle
+   * (a version overtaken meanwhile is answered with the newer one's analysis).
+   */
   get(document: vscode.TextDocument): Promise<Analysis | undefined> {
     const key = document.uri.toString();
     const options = this.options(document);
-    // The size limit is part of the key: changing it must re-decide documents already analysed (or skipped).
-    const optionsKey = JSON.stringify([options, settings.maxFileSizeBytes(document)]);
+    const optionsKey = this.optionsKey(document, options);
     const existing = this.entries.get(key);
     if (existing && existing.document === document && existing.version === document.version && existing.optionsKey === optionsKey) return existing.promise;
-    existing?.cancel.cancel();
+    // Another document under this URI, or other options: what is queued or running is of no use any more.
+    if (existing && (existing.document !== document || existing.optionsKey !== optionsKey)) existing.cancel.cancel();
+    const running = this.running.get(key);
+    const behind = running && running.entry.document === document && running.entry.optionsKey === optionsKey ? running : undefined;
+    if (running && !behind) running.entry.cancel.cancel();
     const cancel = new vscode.CancellationTokenSource();
     const source: SourceId = { uri: key, revision: `${documentInstance(document)}:${document.version}:${optionsKey}` };
     const entry: Entry = { document, version: document.version, optionsKey, options, source, cancel, settled: false, promise: Promise.resolve(undefined) };
-    (entry as { promise: Promise<Analysis | undefined> }).promise = this.compute(document, source, options, cancel.token).then(
+    const start = behind ? behind.done.then(() => this.editsSettled(key, cancel.token)).then(() => this.startOrDefer(entry)) : this.start(entry);
+    (entry as { promise: Promise<Analysis | undefined> }).promise = start.then(
       (analysis) => {
         entry.value = analysis;
         entry.settled = true;
@@ -145,6 +189,79 @@ export class DocumentAnalyzer implements vscode.Disposable {
     );
     this.entries.set(key, entry);
     return entry.promise;
+  }
+
+  /** A queued entry's turn: analyse if it is still the document's current version, else hand over to the newer one. */
+  private startOrDefer(entry: Entry): Promise<Analysis | undefined> {
+    if (entry.cancel.token.isCancellationRequested) return Promise.reject(new CancelledError());
+    const { document } = entry;
+    if (this.entries.get(entry.source.uri) === entry && document.version === entry.version) return this.start(entry);
+    return document.isClosed ? Promise.resolve(undefined) : this.get(document);
+  }
+
+  private start(entry: Entry): Promise<Analysis | undefined> {
+    const key = entry.source.uri;
+    entry.edits = new EditLog();
+    let finished!: () => void;
+    const running = { entry, done: new Promise<void>((resolve) => (finished = resolve)) };
+    this.running.set(key, running);
+    return this.compute(entry.document, entry.source, entry.options, entry.cancel.token).then(
+      (analysis) => {
+        this.finishRunning(running, finished);
+        const previous = this.complete.get(key);
+        if (analysis && entry.edits && !(previous && previous.document === entry.document && previous.optionsKey === entry.optionsKey && previous.version > entry.version)) {
+          this.complete.set(key, { document: entry.document, optionsKey: entry.optionsKey, version: entry.version, analysis, edits: entry.edits });
+        }
+        return analysis;
+      },
+      (error: unknown) => {
+        if (error instanceof CancelledError) this.analysesCancelled++;
+        this.finishRunning(running, finished);
+        throw error;
+      },
+    );
+  }
+
+  private finishRunning(running: { readonly entry: Entry }, finished: () => void): void {
+    const key = running.entry.source.uri;
+    if (this.running.get(key) === running) this.running.delete(key);
+    finished();
+  }
+
+  /** Resolves once no edit of the document came for DEBOUNCE_MS: a queued re-analysis then runs once, not per keystroke. */
+  private async editsSettled(key: string, token: vscode.CancellationToken): Promise<void> {
+    for (;;) {
+      if (token.isCancellationRequested) throw new CancelledError();
+      const quietFor = Date.now() - (this.lastEditAt.get(key) ?? 0);
+      if (quietFor >= DEBOUNCE_MS) return;
+      await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_MS - quietFor));
+    }
+  }
+
+  /**
+   * The last complete analysis of an earlier version of this document with the current options, while the
+   * current version's is not ready; undefined when there is none or too many edits were made since to map them.
+   */
+  staleAnalysis(document: vscode.TextDocument): StaleAnalysis | undefined {
+    if (this.peek(document)) return undefined;
+    const key = document.uri.toString();
+    const complete = this.complete.get(key);
+    if (!complete || complete.document !== document || !complete.edits.usable) return undefined;
+    if (complete.optionsKey !== this.optionsKey(document, this.options(document))) return undefined;
+    return complete;
+  }
+
+  private recordEdits(event: vscode.TextDocumentChangeEvent): void {
+    const key = event.document.uri.toString();
+    this.lastEditAt.set(key, Date.now());
+    const logs = new Set<EditLog>();
+    const running = this.running.get(key)?.entry;
+    if (running?.document === event.document && running.edits) logs.add(running.edits);
+    const complete = this.complete.get(key);
+    if (complete?.document === event.document) logs.add(complete.edits);
+    for (const log of logs) {
+      for (const change of event.contentChanges) log.push({ offset: change.rangeOffset, length: change.rangeLength, insertedLength: change.text.length });
+    }
   }
 
   /**
@@ -174,6 +291,8 @@ export class DocumentAnalyzer implements vscode.Disposable {
       return undefined;
     }
     this.analysesRun++;
+    if (this.holdAnalyses) await this.holdAnalyses;
+    if (token.isCancellationRequested) throw new CancelledError();
     if (this.worker && (this.forceWorker || text.length > INLINE_PARSE_LIMIT)) {
       try {
         return await this.worker.analyze(source, text, options, token);
@@ -226,6 +345,10 @@ export class DocumentAnalyzer implements vscode.Disposable {
     if (entry && entry.document !== document) return;
     entry?.cancel.cancel();
     this.entries.delete(key);
+    const running = this.running.get(key);
+    if (running?.entry.document === document) running.entry.cancel.cancel();
+    if (this.complete.get(key)?.document === document) this.complete.delete(key);
+    this.lastEditAt.delete(key);
     this.worker?.forget(key);
     const timer = this.timers.get(key);
     if (timer) clearTimeout(timer);
@@ -235,6 +358,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
   dispose(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
     for (const entry of this.entries.values()) entry.cancel.cancel();
+    for (const { entry } of this.running.values()) entry.cancel.cancel();
     for (const d of this.disposables) d.dispose();
   }
 }

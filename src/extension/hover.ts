@@ -2,7 +2,8 @@
 
 import * as vscode from 'vscode';
 import type { GateSlot, RecognizedLayer } from '../core/recognize/types';
-import type { DocumentAnalyzer } from './analyzer';
+import type { DocumentAnalyzer, StaleAnalysis } from './analyzer';
+import type { Analysis } from '../worker/protocol';
 import { adapter } from '../core/conventions';
 import { cellName, frameworkName, gateName, packedAxisName, recognitionMarkdown, roleTitle } from './labels';
 import { escapeMarkdown, markdownCode } from './markdownText';
@@ -48,29 +49,64 @@ function trusted(markdown: vscode.MarkdownString): vscode.MarkdownString {
   return markdown;
 }
 
+/** How long a hover waits for the current version's analysis before answering from the last complete one. */
+export const STALE_HOVER_AFTER_MS = 100;
+
+/** Offsets of the analysed text ↔ ranges of the document as it is now (the identity when the analysis is current). */
+interface OffsetMap {
+  toAnalysed(offset: number): number | undefined;
+  range(start: number, end: number): vscode.Range | undefined;
+}
+
+function currentMap(document: vscode.TextDocument): OffsetMap {
+  return { toAnalysed: (offset) => offset, range: (start, end) => new vscode.Range(document.positionAt(start), document.positionAt(end)) };
+}
+
+function staleMap(document: vscode.TextDocument, stale: StaleAnalysis): OffsetMap {
+  return {
+    toAnalysed: (offset) => stale.edits.toOld(offset),
+    range: (start, end) => {
+      const mapped = stale.edits.rangeToNew(start, end);
+      return mapped && new vscode.Range(document.positionAt(mapped.start), document.positionAt(mapped.end));
+    },
+  };
+}
+
 export class GateHoverProvider implements vscode.HoverProvider {
   constructor(private readonly analyzer: DocumentAnalyzer) {}
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
-    const analysis = await this.analyzer.get(document);
-    if (!analysis) return undefined;
-    const offset = document.offsetAt(position);
+    const pending = this.analyzer.get(document);
+    const current = await Promise.race([pending, new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), STALE_HOVER_AFTER_MS))]);
+    if (current !== 'waiting') return current && this.hover(document, current, document.offsetAt(position), currentMap(document));
+    // A large file is still being analysed after an edit: answer from the last complete analysis, saying so.
+    const stale = this.analyzer.staleAnalysis(document);
+    if (!stale) {
+      const analysis = await pending;
+      return analysis && this.hover(document, analysis, document.offsetAt(position), currentMap(document));
+    }
+    const note = `$(sync~spin) *${escapeMarkdown(vscode.l10n.t('The file changed since this analysis; updating…'))}*\n\n`;
+    return this.hover(document, stale.analysis, document.offsetAt(position), staleMap(document, stale), note);
+  }
 
+  private hover(document: vscode.TextDocument, analysis: Analysis, documentOffset: number, map: OffsetMap, note = ''): vscode.Hover | undefined {
+    const offset = map.toAnalysed(documentOffset);
+    if (offset === undefined) return undefined;
     const slice = sliceAt(analysis, offset);
     if (slice) {
-      const md = new vscode.MarkdownString();
+      const md = new vscode.MarkdownString(note);
       md.appendMarkdown(`**${markdownCode(slice.text)}** → ${slice.gates.map((g) => `\`${g.label}\` ${gateName(g.name)}`).join(', ')}\n\n`);
       if (slice.mismatch) md.appendMarkdown(`$(warning) ${recognitionMarkdown(slice.mismatch)}\n\n`);
       const layer = analysis.recognition.layers.find((l) => l.id === slice.layerId);
       if (layer) md.appendMarkdown(gateTable(layer.gates, vscode.l10n.t('range')) + '\n\n' + layerLinks(document, layer));
-      return new vscode.Hover(trusted(md), new vscode.Range(document.positionAt(slice.range.start), document.positionAt(slice.range.end)));
+      return new vscode.Hover(trusted(md), map.range(slice.range.start, slice.range.end));
     }
 
     const hit = arrayAt(analysis, offset);
     if (!hit) return undefined;
     const { array, layer, dense, role } = hit;
-    const range = new vscode.Range(document.positionAt((array.nameRange ?? array.range).start), document.positionAt(array.range.end));
-    const md = new vscode.MarkdownString();
+    const range = map.range((array.nameRange ?? array.range).start, array.range.end);
+    const md = new vscode.MarkdownString(note);
     // Everything from the file is escaped (or a code span): the hover is trusted to run our command links.
     const title = role ? escapeMarkdown(roleTitle(role)) : array.name ? vscode.l10n.t('{0}: not part of a recognised layer', markdownCode(array.name)) : vscode.l10n.t('Array not part of a recognised layer');
     md.appendMarkdown(`**${title}**\n\n`);
