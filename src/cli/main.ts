@@ -366,8 +366,11 @@ function inspectHuman(a: Analysis): string {
   }
   lines.push(...unrelatedLines(a));
   const diags = [...parse.diagnostics, ...r.diagnostics];
-  if (diags.length) {
+  // A model file's reader notes and the tensors it could not read (external data, damaged datasets) have no text position.
+  const fileDiags = a.model?.diagnostics ?? [];
+  if (diags.length || fileDiags.length) {
     lines.push('', 'Diagnostics:');
+    for (const d of fileDiags) lines.push(`  ${d.severity}  ${d.message}  [${d.code}]`);
     for (const d of diags) {
       const lc = a.lines.position(d.range.start);
       lines.push(`  ${positionLabel(lc)}  ${d.severity}  ${d.message}  [${d.code}]`);
@@ -519,7 +522,10 @@ function noLayerError(a: Analysis): CliError {
     return new CliError(EXIT.runError, `nothing can run on ${a.file}: ${nonFinite.slice(0, 3).map((d) => `${at(d)} ${d.message}`).join('; ')}${nonFinite.length > 3 ? ` (and ${nonFinite.length - 3} more)` : ''}`);
   }
   const unreadable = parse.diagnostics.filter((d) => d.severity === 'error');
-  const reason = unreadable.length
+  const unreadTensors = a.model?.diagnostics.filter((d) => d.severity === 'error') ?? [];
+  const reason = unreadTensors.length
+    ? `${plural(unreadTensors.length, 'tensor')} could not be read: ${unreadTensors.slice(0, 3).map((d) => d.message).join('; ')}${unreadTensors.length > 3 ? ` (and ${unreadTensors.length - 3} more)` : ''}`
+    : unreadable.length
     ? `${plural(unreadable.length, 'array')} could not be read: ${unreadable.slice(0, 3).map((d) => `${at(d)} ${d.message}`).join('; ')}${unreadable.length > 3 ? ` (and ${unreadable.length - 3} more)` : ''}`
     : r.diagnostics.length ? r.diagnostics[0].message : 'no weight arrays were found';
   return new CliError(EXIT.noLayer, `no recurrent layer recognised in ${a.file}: ${reason}`);

@@ -8,6 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { isConventionId } from '../core/conventions';
 import { analyseModelFile, type ModelAnalysis } from '../core/readers/analyse';
 import { findReader, HEAD_BYTES, readModelFile } from '../core/readers/registry';
+import { sidePathSegments } from '../core/readers/sidePath';
 import { checkRange, memorySource } from '../core/tensor/bytes';
 import { ModelFileError, type ByteSource } from '../core/tensor/types';
 import type { Io } from './main';
@@ -63,7 +64,9 @@ export async function preloadModelFile(command: string | undefined, path: string
   try {
     const head = await source.read(0, Math.min(HEAD_BYTES, source.size));
     if (!findReader(basename(path), head)) return undefined;
-    const file = await readModelFile(source, basename(path), undefined, { openSibling: (n) => Promise.resolve(sourceFor(io, join(dirname(path), basename(n)), lazy)) });
+    // Files the model names beside itself: below its own folder only (checked in the readers, and here again).
+    const openSibling = (n: string) => Promise.resolve().then(() => sourceFor(io, join(dirname(path), ...sidePathSegments(n, `${basename(path)}'s side file`)), lazy));
+    const file = await readModelFile(source, basename(path), undefined, { openSibling });
     const analysis = await analyseModelFile(file, isConventionId(convention) ? { conventionOverride: convention } : {});
     return { path, analysis };
   } catch (e) {

@@ -59,8 +59,8 @@ export interface ModelWorkerMethods {
 
 /**
  * What the worker asks the host while it reads a model file (the same channel, the other way round): a file's size
- * and byte ranges (`file` absent: the file being read; else a file beside it, by bare name), and the notes reader
- * libraries print (jsfive), for the host's log.
+ * and byte ranges (`file` absent: the file being read; else a file the model names beside itself — a shard, ONNX
+ * external data — by its path below the model's folder), and the notes reader libraries print (jsfive), for the log.
  */
 export interface HostFileMethods {
   readonly fileSize: { readonly params: { readonly file?: string }; readonly result: number };

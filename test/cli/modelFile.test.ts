@@ -46,6 +46,25 @@ describe('cli: model files', () => {
     out.forEach((v, k) => assert.ok(Math.abs(v - c.expected.data[k]) <= 2e-6, `output ${k}: ${v} vs ${c.expected.data[k]}`));
   });
 
+  it('run on an ONNX model with external data reads the side file beside it and matches ONNX Runtime; a side path out of the folder is refused', async () => {
+    const cases = JSON.parse(readFileSync(join(DIR, 'cases.json'), 'utf8')).cases as { id: string; input: { shape: number[]; data: number[] }; expected: { data: number[] } }[];
+    const c = cases.find((x) => x.id === 'onnx_lstm_external_data')!;
+    const [, T, I] = c.input.shape;
+    const x = Array.from({ length: T }, (_, t) => c.input.data.slice(t * I, (t + 1) * I));
+    const data = 'onnx_lstm_external_data.onnx.data';
+    const model = readFileSync(join(DIR, 'onnx_lstm_external_data.onnx'));
+    const files = { 'models/net.onnx': model, [`models/${data}`]: readFileSync(join(DIR, data)), 'x.json': new TextEncoder().encode(JSON.stringify({ x })) };
+    const { code, io } = await cli(['run', 'models/net.onnx', '--input', 'x.json', '--json'], files);
+    assert.equal(code, EXIT.ok, io.stderr);
+    const out = (JSON.parse(io.stdout).outputs as number[][]).flat();
+    out.forEach((v, k) => assert.ok(Math.abs(v - c.expected.data[k]) <= 2e-6, `output ${k}: ${v} vs ${c.expected.data[k]}`));
+
+    const escaping = Buffer.from(model.toString('latin1').split(data).join(`../${data.slice(3)}`), 'latin1');
+    const refused = await cli(['inspect', 'models/net.onnx'], { ...files, 'models/net.onnx': escaping, [`${data.slice(3)}`]: files[`models/${data}`] });
+    assert.notEqual(refused.code, EXIT.ok);
+    assert.match(refused.io.stdout + refused.io.stderr, /external data names "\.\.\/x_lstm_external_data\.onnx\.data", a path that climbs out of the folder/);
+  });
+
   it('a damaged model file is exit 2 with what is wrong; a text file still goes the text way', async () => {
     const bytes = readFileSync(join(DIR, 'pytorch_lstm_state_dict.pt'));
     const { code, io } = await cli(['inspect', 'x.pt'], { 'x.pt': bytes.subarray(0, bytes.length - 30) });

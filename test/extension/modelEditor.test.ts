@@ -228,4 +228,26 @@ describe('Gate Lens Model editor', function () {
     assert.match(notes, /posix\.system/);
     assert.match(notes, /never runs code/);
   });
+
+  it('ONNX external data: a side path that leaves the model’s folder is refused by name, a missing side file is named', async () => {
+    const data = 'onnx_lstm_external_data.onnx.data';
+    const model = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(modelsFolder(), 'onnx_lstm_external_data.onnx'));
+    const latin1 = Array.from(model, (b) => String.fromCharCode(b)).join('');
+    const patched = (location: string) => Uint8Array.from(latin1.split(data).join(location), (ch) => ch.charCodeAt(0));
+    // "../x_lstm…" resolves to the workspace folder, where a copy of the data waits: it must still not be read.
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(modelsFolder(), '..', data.slice(3)), await vscode.workspace.fs.readFile(vscode.Uri.joinPath(modelsFolder(), data)));
+    const escaping = vscode.Uri.joinPath(modelsFolder(), 'hostile_escaping_external.onnx');
+    await vscode.workspace.fs.writeFile(escaping, patched(`../${data.slice(3)}`));
+    const { sent } = await openModel(api, escaping);
+    assert.equal(sent.type, 'model');
+    const view = (sent as { model: ModelView }).model;
+    assert.match(view.diagnostics.map((d) => d.message).join('\n'), /initializer "W"'s external data names "\.\.\/x_lstm_external_data\.onnx\.data", a path that climbs out of the folder/);
+    assert.equal((await api.modelFiles.read(escaping)).result.analysis.recognition.models.length, 0, 'nothing runs on weights it did not read');
+    await closeEditors();
+    const missing = vscode.Uri.joinPath(modelsFolder(), 'hostile_missing_external.onnx');
+    await vscode.workspace.fs.writeFile(missing, patched(`m${data.slice(1)}`));
+    const second = await openModel(api, missing);
+    assert.equal(second.sent.type, 'model');
+    assert.match((second.sent as { model: ModelView }).model.diagnostics.map((d) => d.message).join('\n'), /keeps its values in "mnnx_lstm_external_data\.onnx\.data" beside hostile_missing_external\.onnx, which could not be opened/);
+  });
 });

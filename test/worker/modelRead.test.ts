@@ -1,5 +1,5 @@
 // The worker's model read (readModel) over a file-access callback, the way the host serves it: only byte ranges
-// travel; sibling files (sharded safetensors) by their bare names; reader errors keep their codes; reader notes go to
+// travel; sibling files (sharded safetensors, ONNX external data) by their paths below the model's folder; reader errors keep their codes; reader notes go to
 // the callback, not the console; config values become plain JSON.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

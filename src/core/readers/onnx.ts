@@ -3,11 +3,19 @@
 // GraphProto node = 1, initializer = 5; NodeProto input = 1, output = 2, name = 3, op_type = 4, attribute = 5,
 // domain = 7; AttributeProto name = 1, f = 2, i = 3, s = 4, t = 5, g = 6, floats = 7, ints = 8, strings = 9,
 // graphs = 11; TensorProto dims = 1, data_type = 2, float_data = 4, int32_data = 5, int64_data = 7, name = 8,
-// raw_data = 9, double_data = 10, uint64_data = 11, data_location = 14).
+// raw_data = 9, double_data = 10, uint64_data = 11, external_data = 13 (StringStringEntryProto key = 1, value = 2),
+// data_location = 14).
+//
+// External data (onnx.save_model(..., save_as_external_data=True)): an initializer with data_location = EXTERNAL names
+// a file beside the model (`location`, relative to the model's folder) and the byte range in it (`offset`, `length`).
+// That file is opened through the host (ReadContext.openSibling) only when the tensor's values are read, and only the
+// range is read; a location that leaves the model's folder is refused (sidePath.ts).
 
 import { decodeElements, dtypeBytes, elementCount } from '../tensor/dtype';
 import { ModelFileError, type ByteSource, type LayerConfig, type ModelFile, type ReadDiagnostic, type ReadLimits, type Tensor } from '../tensor/types';
 import { bytesOf, fields, floatsOf, intOf, intsOf, readVarint, text, type Field } from './protobuf';
+import type { ReadContext } from './registry';
+import { sidePathSegments } from './sidePath';
 
 const DATA_TYPES: Record<number, string> = {
   1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 16: 'bfloat16',
@@ -30,7 +38,67 @@ export function isOnnx(head: Uint8Array, name: string): boolean {
   }
 }
 
-interface Ctx { readonly tensors: Tensor[]; readonly byName: Map<string, Tensor>; readonly layers: LayerConfig[]; readonly diagnostics: ReadDiagnostic[]; readonly limits: ReadLimits; nodeCount: number }
+interface Ctx {
+  readonly tensors: Tensor[];
+  readonly byName: Map<string, Tensor>;
+  readonly layers: LayerConfig[];
+  readonly diagnostics: ReadDiagnostic[];
+  readonly limits: ReadLimits;
+  nodeCount: number;
+  /** Opens an external data file (once per file per read) by its checked path below the model's folder. */
+  readonly openExternal: (path: string, label: string) => Promise<ByteSource>;
+}
+
+function externalOpener(modelName: string, context: ReadContext): Ctx['openExternal'] {
+  const opened = new Map<string, Promise<ByteSource>>();
+  return (path, label) => {
+    let file = opened.get(path);
+    if (!file) {
+      const openSibling = context.openSibling;
+      file = openSibling
+        ? Promise.resolve().then(() => openSibling(path)).catch((e: unknown) => {
+            throw new ModelFileError('external-data', `${label} keeps its values in "${path}" beside ${modelName}, which could not be opened: ${e instanceof Error ? e.message : String(e)}`);
+          })
+        : Promise.reject(new ModelFileError('no-siblings', `${label} keeps its values in "${path}" beside ${modelName}, and this host cannot open files beside it (save the model with save_as_external_data=False)`));
+      opened.set(path, file);
+    }
+    return file;
+  };
+}
+
+const DECIMAL = /^\d{1,16}$/;
+
+/** An initializer whose bytes live in another file: checked now, read (that range only) when its values are asked. */
+function externalTensor(name: string, dims: number[], dtype: string, count: number, entries: ReadonlyMap<string, string>, ctx: Ctx, where: string): Tensor {
+  const label = `${where} "${name}"`;
+  const need = count * dtypeBytes(dtype);
+  const location = entries.get('location');
+  const offsetText = entries.get('offset') ?? '0';
+  const lengthText = entries.get('length') ?? String(need);
+  const offset = Number(offsetText);
+  const length = Number(lengthText);
+  let problem: ModelFileError | undefined;
+  let path = '';
+  try {
+    if (location === undefined) throw new ModelFileError('bad-onnx', `${label} is marked as external data but names no location`);
+    path = sidePathSegments(location, `${label}'s external data`).join('/');
+    if (!DECIMAL.test(offsetText) || !Number.isSafeInteger(offset)) throw new ModelFileError('bad-onnx', `${label}: external data offset "${offsetText}" is not a byte offset`);
+    if (!DECIMAL.test(lengthText) || length !== need) throw new ModelFileError('bad-onnx', `${label}: shape (${dims.join(', ')}) of ${dtype} needs ${need} bytes, its external data length is "${lengthText}"`);
+  } catch (e) {
+    if (!(e instanceof ModelFileError)) throw e;
+    problem = e;
+  }
+  return {
+    name, shape: dims, dtype,
+    origin: { kind: 'file', format: 'onnx', path: name, ...(location !== undefined ? { entry: location } : {}), ...(problem ? {} : { offset, length }) },
+    values: async () => {
+      if (problem) throw problem;
+      const file = await ctx.openExternal(path, label);
+      if (offset + length > file.size) throw new ModelFileError('external-data', `${label} needs bytes ${offset}–${offset + length} of "${path}", which has ${file.size} bytes (truncated, or not the data file saved with this model)`);
+      return decodeElements(await file.read(offset, length), dtype, count);
+    },
+  };
+}
 
 function tensorProto(bytes: Uint8Array, base: number, fallbackName: string, ctx: Ctx, where: string): Tensor {
   const dims: number[] = [];
@@ -38,6 +106,7 @@ function tensorProto(bytes: Uint8Array, base: number, fallbackName: string, ctx:
   let name = fallbackName;
   let raw: Field | undefined;
   const typed: Record<number, Field[]> = {};
+  const externalEntries = new Map<string, string>();
   let external = false;
   for (const f of fields(bytes, 0, bytes.length, base)) {
     if (f.number === 1) { for (const d of intsOf(f)) dims.push(d); if (dims.length > 64) throw new ModelFileError('bad-onnx', `${where} "${name}" has more than 64 dimensions`); }
@@ -45,14 +114,13 @@ function tensorProto(bytes: Uint8Array, base: number, fallbackName: string, ctx:
     else if (f.number === 8) name = text(f);
     else if (f.number === 9) raw = f;
     else if (f.number === 14) external = intOf(f) === 1;
+    else if (f.number === 13) externalEntry(f, externalEntries);
     else if (f.number === 4 || f.number === 5 || f.number === 7 || f.number === 10 || f.number === 11) (typed[f.number] ??= []).push(f);
   }
   const dtype = DATA_TYPES[dataType];
   if (!dtype) throw new ModelFileError('unsupported-dtype', `${where} "${name}": ONNX data_type ${dataType} is not a number type Gate Lens reads`);
   const count = elementCount(dims, `${where} "${name}"`);
-  if (external) {
-    return { name, shape: dims, dtype, origin: { kind: 'file', format: 'onnx', path: name }, values: () => Promise.reject(new ModelFileError('external-data', `"${name}" keeps its values in an external data file, which Gate Lens does not open yet; save the model with save_as_external_data=False`)) };
-  }
+  if (external) return externalTensor(name, dims, dtype, count, externalEntries, ctx, where);
   let values: () => Promise<Float64Array>;
   if (raw) {
     const need = count * dtypeBytes(dtype);
@@ -74,6 +142,17 @@ function tensorProto(bytes: Uint8Array, base: number, fallbackName: string, ctx:
     values = () => Promise.resolve(v);
   }
   return { name, shape: dims, dtype, origin: { kind: 'file', format: 'onnx', path: name, ...(raw ? { offset: raw.offset!, length: bytesOf(raw).length } : {}) }, values };
+}
+
+function externalEntry(f: Field, into: Map<string, string>): void {
+  let key = '';
+  let value = '';
+  for (const x of fields(bytesOf(f), 0, bytesOf(f).length, f.offset!)) {
+    if (x.number === 1) key = text(x);
+    else if (x.number === 2) value = text(x);
+  }
+  if (into.size >= 16) throw new ModelFileError('bad-onnx', 'a tensor has more than 16 external_data entries');
+  into.set(key, value);
 }
 
 function doublesOf(f: Field): number[] {
@@ -170,10 +249,10 @@ function graph(bytes: Uint8Array, base: number, ctx: Ctx, depth: number, scope: 
   }
 }
 
-export async function readOnnxFile(source: ByteSource, name: string, limits: ReadLimits): Promise<ModelFile> {
+export async function readOnnxFile(source: ByteSource, name: string, limits: ReadLimits, context: ReadContext = {}): Promise<ModelFile> {
   if (source.size > Math.min(limits.maxEntryBytes, 2 ** 31)) throw new ModelFileError('too-large', `the ONNX file is ${source.size} bytes, more than the ${Math.min(limits.maxEntryBytes, 2 ** 31)}-byte limit (protobuf has no index to read lazily)`);
   const bytes = await source.read(0, source.size);
-  const ctx: Ctx = { tensors: [], byName: new Map(), layers: [], diagnostics: [], limits, nodeCount: 0 };
+  const ctx: Ctx = { tensors: [], byName: new Map(), layers: [], diagnostics: [], limits, nodeCount: 0, openExternal: externalOpener(name, context) };
   let graphField: Field | undefined;
   for (const f of fields(bytes)) if (f.number === 7 && f.wireType === 2) graphField = f;
   if (!graphField) throw new ModelFileError('bad-onnx', 'no graph in this ONNX file (ModelProto field 7 is missing)');

@@ -10,10 +10,14 @@ import { isNpy, looksLikeNpz, readNpyFile, readNpzFile } from './npy';
 import { isOnnx, readOnnxFile } from './onnx';
 import { isLegacyPytorch, looksLikePytorchZip, readPytorchLegacy, readPytorchZip } from './pytorch';
 import { isSafetensors, readSafetensorsFile, readSafetensorsIndex } from './safetensors';
+import { sidePathSegments } from './sidePath';
 
 /** What a host offers beyond the file itself: the files beside it (sharded safetensors). */
 export interface ReadContext {
-  /** Opens a file in the same folder by its bare name; absent where the host cannot (an untitled buffer). */
+  /**
+   * Opens a file the model names beside itself (safetensors shards, ONNX external data) by a path below the model's
+   * folder, already checked by sidePathSegments (hosts check it again); absent where the host cannot (an untitled buffer).
+   */
   readonly openSibling?: (name: string) => Promise<ByteSource>;
 }
 
@@ -78,7 +82,7 @@ async function readShardedSafetensors(source: ByteSource, name: string, limits: 
   if (!context.openSibling) throw new ModelFileError('no-siblings', `${name} lists ${shards.size} shard files, which this host cannot open beside it`);
   const tensors: ModelFile['tensors'][number][] = [];
   for (const [file, listed] of shards) {
-    const shard = await readSafetensorsFile(await context.openSibling(file), file, limits);
+    const shard = await readSafetensorsFile(await context.openSibling(sidePathSegments(file, `${name}'s shard list`).join('/')), file, limits);
     const held = new Map(shard.tensors.map((t) => [t.name, t]));
     for (const key of listed) {
       const t = held.get(key);

@@ -10,6 +10,7 @@ import type { ModelReadResult } from '../../worker/modelProtocol';
 import type { AnalysisSource } from '../sources';
 import type { WorkerSource } from '../analyzer';
 import * as settings from '../settings';
+import { sidePathSegments } from '../../core/readers/sidePath';
 import { openHostFile, type HostFile } from './hostFile';
 
 export interface ModelRead {
@@ -111,12 +112,14 @@ export class ModelFiles implements vscode.Disposable {
     let bytesRead = 0;
     const fileFor = (name: string | undefined): Promise<HostFile> => {
       if (name === undefined) return Promise.resolve(main);
-      // A file beside this one, by its bare name only: a shard list cannot point outside the folder.
-      const bare = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
-      let sibling = siblings.get(bare);
+      // A file the model names beside itself (shards, ONNX external data): below its folder only. The worker's
+      // readers check the name too; the host does not rely on them.
+      const segments = sidePathSegments(name, `${fileNameOf(uri)}'s side file`);
+      const key = segments.join('/');
+      let sibling = siblings.get(key);
       if (!sibling) {
-        sibling = openHostFile(vscode.Uri.joinPath(parent, bare), settings.maxWholeModelFileBytes(uri));
-        siblings.set(bare, sibling);
+        sibling = openHostFile(vscode.Uri.joinPath(parent, ...segments), settings.maxWholeModelFileBytes(uri));
+        siblings.set(key, sibling);
       }
       return sibling;
     };
