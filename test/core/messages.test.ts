@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { argText, format, render, type Localizable, type MessageArg } from '../../src/core/messages';
 import { CORE_TEMPLATE_REGISTRIES, coreTemplates } from '../../src/core/message-templates';
+import { precisionLocalized, precisionMessage } from '../../src/core/recognize/precision';
 import { extractArrays, fileKindOf } from '../../src/core/parse/extract';
 import { recognize } from '../../src/core/recognize';
 import { runLayer } from '../../src/core/forward';
@@ -164,5 +165,30 @@ describe('core messages (src/core/messages, message-templates)', () => {
       assert.equal(zh(e), '输入值（第 0 步，第 1 个特征）为 NaN：每个值都必须是有限数。');
       return true;
     });
+  });
+  it('says how many decimals a torch print holds, in Chinese by template (precision honesty, issue 7 item 6)', () => {
+    const text = 'weight_ih_l0 Parameter containing:\ntensor([[-0.0075,  0.5364],\n        [-0.8230, -0.7359],\n        [-0.3852,  0.2682]], requires_grad=True)\n' +
+      'weight_hh_l0 Parameter containing:\ntensor([[-0.0198],\n        [ 0.7929],\n        [-0.0887]], requires_grad=True)\n';
+    const layer = recognize(extractArrays(text, { fileKind: 'text' }), text).layers[0];
+    assert.ok(layer.printPrecision);
+    const m = precisionLocalized(layer.printPrecision, 2.5e-5, 'ramp');
+    assert.equal(m.message, precisionMessage(layer.printPrecision, 2.5e-5, 'ramp'));
+    assert.match(m.message, /^values are printed with 4 decimals \(torch's default print is 4\), fewer than float32\/float64 hold: each is within 5e-5 of the stored weight; outputs move by up to 2\.5e-5 .*Every stored bit: torch\.set_printoptions\(profile="full", precision=17\)$/);
+    const known = new Set(coreTemplates());
+    assert.deepEqual(templatesOf(m).filter((t) => !known.has(t)), []);
+    assert.equal(zh(m), '数值只打印了 4 位小数（torch 默认打印 4 位），少于 float32/float64 所能保存的位数：每个数值与存储的权重相差不超过 5e-5' +
+      '；每个权重在此范围内变动时，输出最多变化 2.5e-5（在斜坡输入上），因此与框架在存储权重上的运行结果会有这个量级的差异。要得到存储的每一位：torch.set_printoptions(profile="full", precision=17)');
+  });
+
+  it('states the mapping between a Keras layer and its PyTorch twin in Chinese, the value check included', () => {
+    const text = "[<tf.Variable 'lstm/kernel:0' shape=(1, 4) dtype=float32, numpy=array([[0.1, 0.2, 0.3, 0.4]], dtype=float32)>,\n" +
+      " <tf.Variable 'lstm/recurrent_kernel:0' shape=(1, 4) dtype=float32, numpy=array([[0.5, 0.6, 0.7, 0.8]], dtype=float32)>,\n" +
+      " <tf.Variable 'lstm/bias:0' shape=(4,) dtype=float32, numpy=array([0.01, 1.  , 0.03, 0.04], dtype=float32)>]\n" +
+      'weight_ih_l0 Parameter containing:\ntensor([[0.1], [0.2], [0.3], [0.4]], requires_grad=True)\nweight_hh_l0 Parameter containing:\ntensor([[0.5], [0.6], [0.7], [0.8]], requires_grad=True)\n' +
+      'bias_ih_l0 Parameter containing:\ntensor([0.01, 0.5, 0.03, 0.04], requires_grad=True)\nbias_hh_l0 Parameter containing:\ntensor([0.0, 0.5, 0.0, 0.0], requires_grad=True)\n';
+    const twin = recognize(extractArrays(text, { fileKind: 'text' }), text).layers[0].evidence.find((e) => e.code === 'two-conventions');
+    assert.ok(twin);
+    assert.equal(format(twin.template!, twin.args ?? []), twin.message);
+    assert.equal(zh(twin), 'lstm 与 PyTorch 约定下的 l0 是同一层：Keras kernel = weight_ih.T，recurrent_kernel = weight_hh.T，bias = bias_ih + bias_hh（打印的数值在 0.0e+0 以内一致）');
   });
 });

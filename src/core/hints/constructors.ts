@@ -145,6 +145,12 @@ export function readHints(text: string): Hints {
   const lookupAt = (offset: number) => (name: string) => latestBefore(integers, name, offset);
   const int = (a: ArgumentText | undefined): number | undefined => (a ? evaluateInteger(a.value, lookupAt(a.offset)) : undefined);
   const lit = (a: ArgumentText | undefined): PyValue | undefined => (a ? parseLiteral(a.value) : undefined);
+  /** The last entry of a literal shape tuple (input_shape=(None, 5) → 5), when it is a positive integer. */
+  const lastDimension = (a: ArgumentText | undefined): number | undefined => {
+    const v = lit(a);
+    const last = Array.isArray(v) ? v[v.length - 1] : undefined;
+    return typeof last === 'number' && Number.isInteger(last) && last > 0 ? last : undefined;
+  };
 
   for (const call of findCalls(text, spans)) {
     const kw = (name: string) => call.args.find((a) => a.keyword === name);
@@ -233,7 +239,9 @@ export function readHints(text: string): Hints {
       const ract = lit(kw('recurrent_activation'));
       layers.push({
         cell: k.cell, framework: 'keras', cudnn: k.cudnn, text: written, range, ...inComment,
-        units: int(kw('units') ?? pos(0)),
+        // Keras 1 wrote output_dim= and input_dim= (LSTM(4, input_dim=5)); input_shape=(T, D) gives D too.
+        units: int(kw('units') ?? kw('output_dim') ?? pos(0)),
+        inputSize: int(kw('input_dim')) ?? lastDimension(kw('input_shape')),
         activation: act === null ? 'linear' : str(act),
         recurrentActivation: ract === null ? 'linear' : str(ract),
         resetAfter: kw('reset_after') ? bool(lit(kw('reset_after'))) : undefined,

@@ -1147,7 +1147,9 @@ class Extractor {
       }
       // for name, p in model.named_parameters(): print(name, p) → "rnn.weight_ih_l0 Parameter containing:".
       const parameter = /^(\S+)\s+Parameter containing:$/.exec(trimmed);
-      const written = parameter ? parameter[1] : trimmed;
+      // print('Param %s:\n%s' % (w, v)) → "Param lstm_3_W_i:": one label word, then a structured name and a colon.
+      const labelled = parameter ? undefined : /^[A-Za-z]+\s+([A-Za-z_]\w*[_/.][\w./:-]*):$/.exec(trimmed);
+      const written = parameter ? parameter[1] : labelled ? labelled[1] : trimmed;
       const name = written.endsWith(':') ? written.slice(0, -1) : written;
       if (!PRINTED_NAME.test(name) || PYTHON_KEYWORDS.has(name)) return {};
       const at = start + line.indexOf(trimmed);

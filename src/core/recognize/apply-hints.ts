@@ -10,7 +10,7 @@ import { RECOGNISER_TEMPLATES as T, templated } from './messages';
 import { cellTitle, type LayerCandidate } from './layers';
 
 const HINT_FAMILY: Record<LayerHint['framework'], readonly ConventionId[]> = {
-  keras: ['keras', 'keras_cudnn', 'tf1'],
+  keras: ['keras', 'keras_cudnn', 'tf1', 'keras1'],
   pytorch: ['pytorch'],
   onnx: ['onnx'],
   flax: ['flax'],

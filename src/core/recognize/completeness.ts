@@ -13,7 +13,7 @@ import type { ExtractedArray, ParseDiagnostic, ParseResult, SourceRange } from '
 import { RECOGNISER_TEMPLATES as MSG, templated } from './messages';
 import { asPhrase, joined, localized, phrase, type Localizable, type MessageArg } from '../messages';
 import { classifyName, type NameInfo } from './names';
-import type { MissingArray, MissingReason } from './types';
+import type { Evidence, MissingArray, MissingReason } from './types';
 import type { LayerCandidate } from './layers';
 import type { DirectionWeights, RecurrentLayer } from '../model';
 
@@ -83,6 +83,14 @@ export function missingArray(
         : reason === 'ragged' ? templated('missing-array', MSG.missingRagged, label, layerName, at)
           : reason === 'shape-only' ? templated('missing-array', MSG.missingShapeOnly, label, layerName, shape || '?', at)
             : templated('missing-array', MSG.missingAbsent, label, layerName);
+  return missingWith(role, direction, reason, e, detail);
+}
+
+/** One MissingArray with its message already written (a reason whose wording depends on more than the reason). */
+export function missingWith(
+  role: string, direction: number, reason: MissingReason, e: Evidence,
+  detail: { readonly name?: string; readonly range?: SourceRange; readonly shape?: readonly number[] } = {},
+): MissingArray {
   return {
     array: role, direction, reason, message: e.message, template: e.template, args: e.args,
     ...(detail.name !== undefined ? { name: detail.name } : {}),
@@ -170,6 +178,13 @@ const CANONICAL_OF_ROLE: Readonly<Record<string, readonly (keyof DirectionWeight
   weight_hr: ['proj'], W: ['W'], R: ['R'], B: ['bW', 'bR'], Wb: ['bW'], Rb: ['bR'], P: ['peephole'],
 };
 
+/** Keras 1 keeps one array per gate (W_i, U_c, b_f …): any of them is part of the packed W, R or bias. */
+function canonicalOfRole(role: string): readonly (keyof DirectionWeights)[] {
+  const perGate = /^([WUb])_[a-z]$/.exec(role);
+  if (perGate) return perGate[1] === 'W' ? ['W'] : perGate[1] === 'U' ? ['R'] : ['bW'];
+  return CANONICAL_OF_ROLE[role] ?? [];
+}
+
 /**
  * The converted layer with NaN wherever a missing array went (in every direction when the array carries all of
  * them, as ONNX W/R/B do): whatever slips past the `incomplete` check computes NaN, never a plausible number.
@@ -179,7 +194,7 @@ export function poisonMissing(layer: RecurrentLayer, missing: readonly MissingAr
     const out: { -readonly [K in keyof DirectionWeights]: DirectionWeights[K] } = { ...d };
     for (const m of missing) {
       if (m.direction !== k && !/^[WRBP]$/.test(m.array)) continue;
-      for (const field of CANONICAL_OF_ROLE[m.array] ?? []) {
+      for (const field of canonicalOfRole(m.array)) {
         const arr = out[field];
         if (arr) out[field] = new Float64Array(arr.length).fill(NaN);
       }

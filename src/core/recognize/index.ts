@@ -10,7 +10,8 @@ import type { ExtractedArray, ParseResult, SourceRange } from '../parse/types';
 import { applyHints, matchHints } from './apply-hints';
 import { embeddedEvidence, withoutCoveredEmbedded } from './embedded';
 import { bindNames } from './bindings';
-import { fullPrintAdvice, impliedEvidence, impliedPytorchArrays, isShapeOnlyDense, shapeOnlyMissing, shapeStandIns } from './shapes';
+import { nameOnlySkeletons } from './name-skeleton';
+import { cutValuesByName, fullPrintAdvice, impliedEvidence, impliedPytorchArrays, isShapeOnlyDense, shapeOnlyMissing, shapeStandIns, unprintedBiases } from './shapes';
 import {
   analyseDense, analyseKeras, analyseOnnx, analysePytorch, analyseTf1, cellTitle, isRejection, rejection, shapeText,
   type Candidate, type DenseCandidate, type DirectionTensors, type Family, type LayerCandidate, type Rejection,
@@ -402,6 +403,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   const diagnostics: Diagnostic[] = [];
   // Shapes printed without values take part as NaN stand-ins: the layer they form is a skeleton that cannot run.
   const standIns = shapeStandIns(parse);
+  const cutValues = cutValuesByName(parse);
   const isStandIn = new Set<ExtractedArray>(standIns);
   // Names the text's own code or Keras 1 letters give (W_xh = rnn.weight_ih_l0; W, U, b): recognition reads those.
   const bound = new Map<number, string>();
@@ -452,6 +454,12 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     }
     candidates.push(r);
     if (r.kind === 'recurrent') for (const u of lost) addPending(r, u, u.role!, u.direction, placeholderOf.get(u.diagnostic)?.shape);
+  }
+
+  // Named arrays none of whose values could be read (Keras 1 `lstm_3_W_i` cut to one value): a skeleton sized by the constructor.
+  for (const s of nameOnlySkeletons(unreadable.filter((u) => !claimed.has(u)), hints, text, () => nextIndex++)) {
+    for (const u of s.claims) claimed.add(u);
+    candidates.push(s.candidate);
   }
 
   // Unnamed arrays: one run per printed list, then the loose ones in document order.
@@ -597,11 +605,13 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     }
     const impliedNote = impliedEvidence(c, implied);
     if (impliedNote) c.evidence.push(impliedNote);
-    const shapeOnly = shapeOnlyMissing(c, isStandIn, text, implied);
+    const shapeOnly = shapeOnlyMissing(c, isStandIn, text, implied, cutValues);
     if (shapeOnly.length) {
       c.missing = [...(c.missing ?? []), ...shapeOnly];
-      c.warnings.push(fullPrintAdvice(c));
+      c.warnings.push(fullPrintAdvice(c, shapeOnly.some((m) => m.reason === 'truncated')));
     }
+    const unprinted = unprintedBiases(c, hint?.useBias);
+    if (unprinted.length) c.missing = [...c.missing!, ...unprinted];
     if (c.missing?.length) fillPlaceholders(c, c.missing, () => nextIndex++);
     const settled = c.missing?.length ? undefined : settleHardSigmoidByPrintedRun(c, opts, parse.arrays, usedArrays, text);
     if (settled) opts = { ...opts, kerasVersion: settled };

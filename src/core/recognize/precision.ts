@@ -7,6 +7,7 @@ import type { RecurrentLayer, Sequence } from '../model';
 import type { ExtractedArray } from '../parse/types';
 import { runLayer } from '../forward';
 import { mulberry32Signed } from '../random';
+import { localized, phrase, type Localizable } from '../messages';
 
 export interface PrintPrecision {
   /** Most decimals any printed value of the layer carries. */
@@ -86,9 +87,23 @@ export function rampInput(inputSize: number, steps = 4): Sequence {
   return { data, batch: 1, steps, features: inputSize };
 }
 
-/** The sentence inspect/run print. */
+/** The precision sentence and its parts, as templates a host can translate ({0}, {1}, … are numbers and code). */
+export const PRECISION_TEMPLATES = {
+  printed: 'values are printed with {0} decimals{1}, fewer than float32/float64 hold: each is within {2} of the stored weight{3}. Every stored bit: {4}',
+  torchDefault: " (torch's default print is 4)",
+  numpyDefault: " (NumPy's default is 8)",
+  effectOnRamp: "; outputs move by up to {0} when every weight moves within that (on a ramp input), so expect differences of that size from the framework's run on the stored weights",
+  effectOnInput: "; outputs move by up to {0} when every weight moves within that (on this input), so expect differences of that size from the framework's run on the stored weights",
+} as const;
+
+/** The sentence inspect/run print, with its template for hosts that translate it. */
+export function precisionLocalized(p: PrintPrecision, effect: number | undefined, onInput: 'ramp' | 'input'): Localizable {
+  const printer = p.printer === 'torch' ? phrase(PRECISION_TEMPLATES.torchDefault) : p.printer === 'numpy' ? phrase(PRECISION_TEMPLATES.numpyDefault) : '';
+  const size = effect === undefined ? '' : phrase(onInput === 'ramp' ? PRECISION_TEMPLATES.effectOnRamp : PRECISION_TEMPLATES.effectOnInput, effect.toExponential(1));
+  return localized(PRECISION_TEMPLATES.printed, p.decimals, printer, p.roundingBound.toExponential(0), size, p.fullPrint);
+}
+
+/** The sentence inspect/run print (English). */
 export function precisionMessage(p: PrintPrecision, effect: number | undefined, onInput: 'ramp' | 'input'): string {
-  const printer = p.printer === 'torch' ? " (torch's default print is 4)" : p.printer === 'numpy' ? " (NumPy's default is 8)" : '';
-  const size = effect === undefined ? '' : `; outputs move by up to ${effect.toExponential(1)} when every weight moves within that${onInput === 'ramp' ? ' (on a ramp input)' : ' (on this input)'}, so expect differences of that size from the framework's run on the stored weights`;
-  return `values are printed with ${p.decimals} decimals${printer}, fewer than float32/float64 hold: each is within ${p.roundingBound.toExponential(0)} of the stored weight${size}. Every stored bit: ${p.fullPrint}`;
+  return precisionLocalized(p, effect, onInput).message;
 }

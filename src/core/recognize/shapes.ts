@@ -2,9 +2,10 @@
 // the layer skeleton from them — cell, convention, units, input size, directions, gate ranges — and the arrays it
 // needs are listed as missing ('shape-only'), with the print call that would give the values.
 
-import type { ExtractedArray, ParseResult } from '../parse/types';
-import { missingArray, placeholderArray } from './completeness';
-import type { Candidate, LayerCandidate } from './layers';
+import type { ExtractedArray, ParseResult, SourceRange } from '../parse/types';
+import { phrase } from '../messages';
+import { lineColumn, missingArray, missingWith, placeholderArray } from './completeness';
+import type { Candidate, Family, LayerCandidate } from './layers';
 import { RECOGNISER_TEMPLATES as MSG, templated } from './messages';
 import { fullName, type NameInfo } from './names';
 import type { Evidence, MissingArray } from './types';
@@ -31,16 +32,67 @@ export function shapeStandIns(parse: ParseResult): ExtractedArray[] {
   return out;
 }
 
-/** The candidate's arrays that are shape stand-ins, as missing entries ('shape-only', or 'absent' when only implied). */
-export function shapeOnlyMissing(c: Candidate, standIns: ReadonlySet<ExtractedArray>, text: string, implied: ReadonlySet<ExtractedArray> = new Set()): MissingArray[] {
+/**
+ * The candidate's arrays that are shape stand-ins, as missing entries: 'shape-only', 'absent' when only implied, and
+ * 'truncated' when the values printed after the shape are cut short (`weight_ih_l0 torch.Size([400, 160])
+ * tensor([[ 0.0031, …` ending before its closing bracket): `cut` holds the unreadable values by their name.
+ */
+export function shapeOnlyMissing(
+  c: Candidate, standIns: ReadonlySet<ExtractedArray>, text: string, implied: ReadonlySet<ExtractedArray> = new Set(),
+  cut: ReadonlyMap<string, SourceRange> = new Map(),
+): MissingArray[] {
   if (c.kind !== 'recurrent' || !standIns.size) return [];
   const out: MissingArray[] = [];
   c.tensors.forEach((t, direction) => {
     for (const [role, a] of Object.entries(t)) {
       if (!a || !standIns.has(a)) continue;
+      const values = a.name !== undefined ? cut.get(a.name) : undefined;
       out.push(implied.has(a)
         ? missingArray(role, direction, 'absent', c.name, text, { shape: a.shape })
-        : missingArray(role, direction, 'shape-only', c.name, text, { ...(a.name !== undefined ? { name: a.name } : {}), range: a.range, shape: a.shape }));
+        : values ? cutShort(role, direction, c.name, text, a, values)
+          : missingArray(role, direction, 'shape-only', c.name, text, { ...(a.name !== undefined ? { name: a.name } : {}), range: a.range, shape: a.shape }));
+    }
+  });
+  return out;
+}
+
+/** A printed shape whose values follow it but stop short: truncated, at the values, with the shape they should fill. */
+function cutShort(role: string, direction: number, layer: string, text: string, a: ExtractedArray, values: SourceRange): MissingArray {
+  const label = a.name !== undefined && a.name !== role ? phrase(MSG.missingRoleNamed, role, a.name) : role;
+  const shape = `(${a.shape.join(', ')}${a.shape.length === 1 ? ',' : ''})`;
+  const e = templated('missing-array', MSG.missingCutShort, label, layer, lineColumn(text, values.start), shape);
+  return missingWith(role, direction, 'truncated', e, { ...(a.name !== undefined ? { name: a.name } : {}), range: values, shape: a.shape });
+}
+
+/** Names of arrays whose values the reader could not finish (cut with '...' or never closed), with where they start. */
+export function cutValuesByName(parse: ParseResult): Map<string, SourceRange> {
+  const out = new Map<string, SourceRange>();
+  for (const d of parse.diagnostics) {
+    if (d.severity === 'error' && d.name !== undefined && (d.code === 'unterminated' || d.code === 'truncated-print') && !out.has(d.name)) out.set(d.name, d.range);
+  }
+  return out;
+}
+
+const BIAS_DEFAULT: Partial<Record<Family, { readonly roles: readonly string[]; readonly layer: string; readonly off: string }>> = {
+  pytorch: { roles: ['bias_ih', 'bias_hh'], layer: 'nn.{0}', off: 'bias=False' },
+  keras: { roles: ['bias'], layer: 'keras.layers.{0}', off: 'use_bias=False' },
+};
+
+/**
+ * The biases of a skeleton whose paste never shows them. A layer the text cannot run is not concluded to have none
+ * ("bias=False"): PyTorch and Keras layers have biases unless the constructor turns them off, so unless the text's
+ * own constructor says so, they are listed as not in the text.
+ */
+export function unprintedBiases(c: LayerCandidate, useBiasInCode: boolean | undefined): MissingArray[] {
+  const rule = BIAS_DEFAULT[c.family];
+  if (!rule || c.convention === 'keras1' || c.useBias || useBiasInCode === false || !c.missing?.length) return [];
+  const layer = rule.layer.replace('{0}', cellTitleOf(c.cell).replace('RNN', c.family === 'keras' ? 'SimpleRNN' : 'RNN'));
+  const out: MissingArray[] = [];
+  c.tensors.forEach((t, direction) => {
+    for (const role of rule.roles) {
+      if (t[role] || c.missing!.some((m) => m.array === role && m.direction === direction)) continue;
+      const e = templated('missing-array', MSG.missingBiasNotShown, role, c.name, layer, rule.off);
+      out.push(missingWith(role, direction, 'absent', e));
     }
   });
   return out;
@@ -89,14 +141,14 @@ export function impliedPytorchArrays(
   return out;
 }
 
-/** The call that prints every value of the layer, in the framework the shapes came from. */
-export function fullPrintAdvice(c: LayerCandidate): Evidence {
+/** The call that prints every value of the layer, in the framework the shapes came from (`cut`: some values were printed). */
+export function fullPrintAdvice(c: LayerCandidate, cut = false): Evidence {
   const call = c.family === 'pytorch'
     ? 'torch.set_printoptions(profile="full", precision=17); [print(n, p) for n, p in model.named_parameters()]'
     : c.family === 'onnx'
       ? '[print(t.name, onnx.numpy_helper.to_array(t).tolist()) for t in model.graph.initializer]'
       : 'np.set_printoptions(threshold=sys.maxsize, precision=17); [print(w.path if hasattr(w, "path") else w.name, w.numpy()) for w in layer.weights]';
-  return templated('print-full-values', MSG.printFullValues, call);
+  return templated('print-full-values', cut ? MSG.printFullValuesCut : MSG.printFullValues, call);
 }
 
 export function isShapeOnlyDense(c: Candidate, standIns: ReadonlySet<ExtractedArray>): boolean {

@@ -4,6 +4,7 @@
 
 import type { RecognizedLayer, Evidence } from './types';
 import { RECOGNISER_TEMPLATES as MSG, templated } from './messages';
+import { phrase } from '../messages';
 
 const KERAS = new Set(['keras', 'keras_cudnn', 'tf1']);
 
@@ -28,13 +29,12 @@ export function twoConventionEvidence(layers: readonly RecognizedLayer[]): Map<R
     if (!torch || out.has(keras)) continue;
     const both = keras.complete && torch.complete;
     const worst = both ? largestDifference(keras, torch) : undefined;
-    const check = worst === undefined ? '' : worst <= 1e-6 ? ` (${format(MSG.twinValuesAgree, worst)})` : ` (${format(MSG.twinValuesDiffer, worst)})`;
+    const check = worst === undefined ? '' : phrase(worst <= 1e-6 ? MSG.twinValuesAgree : MSG.twinValuesDiffer, worst.toExponential(1));
     const gru = keras.cell === 'gru';
-    const perDirection = keras.directions === 2 ? MSG.twinPerDirection : '';
+    const perDirection = keras.directions === 2 ? phrase(MSG.twinPerDirection) : '';
     out.set(keras, templated('two-conventions', gru ? MSG.twinMappingGruToTorch : MSG.twinMappingToTorch, keras.name, torch.name, perDirection, check));
     out.set(torch, templated('two-conventions', gru ? MSG.twinMappingGruToKeras : MSG.twinMappingToKeras, torch.name, keras.name, perDirection, check));
   }
   return out;
 }
 
-const format = (template: string, x: number): string => template.replace('{0}', x.toExponential(1));

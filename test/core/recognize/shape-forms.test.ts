@@ -26,7 +26,24 @@ describe('recognise: shape forms of real pastes', () => {
     const { parse, recognition } = read(text, 'text');
     assert.deepEqual(parse.shapes?.map((s) => [s.shape.join('×'), s.list?.position]), [['20×2', 0], ['20×5', 1]]);
     assert.deepEqual(recognition.layers.map(skeleton), ['lstm pytorch 5/2/1 incomplete']);
-    assert.deepEqual(recognition.layers[0].missing.map((m) => `${m.array} ${m.reason}`), ['weight_ih shape-only', 'weight_hh shape-only']);
+    // nn.LSTM has biases by default and the constructor does not turn them off: they are missing, not bias=False.
+    const [layer] = recognition.layers;
+    assert.deepEqual(layer.missing.map((m) => `${m.array} ${m.reason}`), ['weight_ih shape-only', 'weight_hh shape-only', 'bias_ih absent', 'bias_hh absent']);
+    assert.match(layer.missing[2].message, /^the bias_ih of lstm is not in the text \(nn\.LSTM has biases unless bias=False, and nothing here says this layer has none\)$/);
+    assert.deepEqual([...layer.evidence, ...layer.warnings].filter((e) => /bias=False \(zeros\)/.test(e.message)).map((e) => e.message), []);
+  });
+
+  it('keeps a shapes-only skeleton without biases when its constructor says bias=False', () => {
+    const text = [
+      'rnn = nn.LSTM(2, 5, bias=False)',
+      'for p in rnn.parameters():',
+      '    print(p.shape)',
+      'torch.Size([20, 2])',
+      'torch.Size([20, 5])',
+    ].join('\n');
+    const [layer] = read(text, 'python').recognition.layers;
+    assert.equal(skeleton(layer), 'lstm pytorch 5/2/1 incomplete');
+    assert.deepEqual(layer.missing.map((m) => `${m.array} ${m.reason}`), ['weight_ih shape-only', 'weight_hh shape-only']);
   });
 
   it('gives each of several TF2 variable headers on one line its own shape', () => {
@@ -75,8 +92,47 @@ describe('recognise: shape forms of real pastes', () => {
     const { recognition } = read(text, 'text');
     assert.deepEqual(recognition.layers.map(skeleton), ['lstm pytorch 100/160/1 incomplete']);
     const [layer] = recognition.layers;
-    assert.deepEqual(layer.missing.map((m) => `${m.array} ${m.reason}`), ['weight_ih shape-only', 'weight_hh absent', 'bias_ih absent', 'bias_hh absent']);
+    // Its values follow the shape but are cut short (never closed): truncated, not shape-only.
+    assert.deepEqual(layer.missing.map((m) => `${m.array} ${m.reason}`), ['weight_ih truncated', 'weight_hh absent', 'bias_ih absent', 'bias_hh absent']);
+    assert.match(layer.missing[0].message, /^the weight_ih \('networks\.158\.lstm\.weight_ih_l0'\) of networks\.158\.lstm\.l0 at 1:62 is cut short: its shape \(400, 160\) is printed, but its values stop before the end/);
+    assert.match(layer.warnings.find((w) => w.code === 'print-full-values')!.message, /^the values were printed in summarised form: print them in full with torch\.set_printoptions\(profile="full", precision=17\)/);
     assert.match(layer.evidence.find((e) => e.code === 'implied-arrays')!.message, /module name `networks\.158\.lstm` says LSTM, so its one printed shape gives 100 units; weight_hh, bias_ih, bias_hh are implied/);
+  });
+
+  it('builds a Keras 1 skeleton from per-gate names whose every print is cut to one value, sized by LSTM(4, input_dim=5)', () => {
+    const text = [
+      'model = Sequential()',
+      'model.add(LSTM(4,input_dim=5,input_length=N,return_sequences=True))',
+      'for e in zip(model.layers[0].trainable_weights, model.layers[0].get_weights()):',
+      "print('Param %s:\\n%s' % (e[0],e[1]))",
+      ':',
+      'Param lstm_3_W_i:',
+      '[[ 0.00069305, ...]]',
+      'Param lstm_3_U_i:',
+      '[[ 1.10000002, ...]]',
+      'Param lstm_3_b_i:',
+      '[ 0., ...]',
+      'Param lstm_3_W_c:',
+      '[[-1.38370085, ...]]',
+      '...',
+    ].join('\n');
+    const { parse, recognition } = read(text, 'text');
+    assert.deepEqual(parse.diagnostics.filter((d) => d.code === 'truncated-print').map((d) => d.name), ['lstm_3_W_i', 'lstm_3_U_i', 'lstm_3_b_i', 'lstm_3_W_c']);
+    assert.deepEqual(recognition.layers.map(skeleton), ['lstm keras1 4/5/1 incomplete']);
+    const [layer] = recognition.layers;
+    assert.deepEqual(layer.gates.map((g) => `${g.label} ${g.start}:${g.end}`), ['i 0:4', 'c 4:8', 'f 8:12', 'o 12:16']);
+    assert.deepEqual(layer.missing.map((m) => `${m.array} ${m.reason}`), [
+      'W_i truncated', 'U_i truncated', 'b_i truncated', 'W_c truncated', 'U_c absent', 'b_c absent',
+      'W_f absent', 'U_f absent', 'b_f absent', 'W_o absent', 'U_o absent', 'b_o absent',
+    ]);
+    assert.ok(layer.evidence.some((e) => /^Keras 1 per-gate names \(gates i, c, f, o, stored in that order\) → LSTM; `LSTM\(4,input_dim=5,/.test(e.message)));
+    assert.match(layer.warnings.find((w) => w.code === 'print-full-values')!.message, /zip\(layer\.trainable_weights, layer\.get_weights\(\)\)/);
+    assert.ok(Number.isNaN(layer.layer.directions[0].W[0]), 'no value is made up for a missing array');
+  });
+
+  it('gives no Keras 1 skeleton when nothing in the text says the sizes', () => {
+    const text = 'Param lstm_3_W_i:\n[[ 0.00069305, ...]]\nParam lstm_3_U_i:\n[[ 1.10000002, ...]]\n';
+    assert.equal(read(text, 'text').recognition.layers.length, 0);
   });
 
   it('does not imply arrays for a module name that does not say the cell', () => {
