@@ -66,6 +66,7 @@ export function fromNative(conventionId: ConventionId, cell: CellKind, tensors: 
     ...(options.inputForget ? { inputForget: true } : {}),
     ...(forgetBias !== undefined ? { forgetBias } : {}),
     ...(options.cellClip !== undefined && options.cellClip > 0 ? { cellClip: options.cellClip } : {}),
+    ...(options.projClip !== undefined ? { projClip: options.projClip } : {}),
     ...(options.goBackwards ? { goBackwards: true } : {}),
     ...(options.direction === 'reverse' ? { reverse: true } : {}),
     ...(D === 2 ? { merge: options.merge ?? 'concat' } : {}),
@@ -142,6 +143,7 @@ export function toNative(layer: RecurrentLayer, conventionId: ConventionId, opti
   if (layer.inputForget && !caps.inputForget) incompatible(layer, spec, 'input_forget (f = 1 − i) exists only in ONNX');
   if (layer.clip !== undefined && !caps.gateClip) incompatible(layer, spec, 'clip of the gate pre-activations exists only in ONNX');
   if (layer.cellClip !== undefined && !caps.cellClip) incompatible(layer, spec, 'cell_clip exists only in TF1');
+  if (layer.projClip !== undefined && !caps.projClip) incompatible(layer, spec, 'proj_clip (clipping the projected h) exists only in TF1');
   if (hasPeep && !caps.peepholes) incompatible(layer, spec, 'it has peepholes');
   if (hasProj && !caps.projection) incompatible(layer, spec, 'it has a projection (proj_size)');
   if (layer.forgetBias !== undefined && layer.forgetBias !== 0 && !caps.forgetBias) {

@@ -21,6 +21,7 @@ export const FORWARD_TEMPLATES = {
   directionsInvalid: '{0} has {1} directions; a recurrent layer has 1 or 2.',
   projectionNotLstm: '{0}: a projection exists only for LSTMs.',
   projectionMissing: '{0}: projSize={1} but no projection matrix.',
+  projClipInvalid: '{0}: proj_clip={1} needs a projection (num_proj) and a limit of 0 or more.',
   inputBatchSteps: 'The input has batch={0}, steps={1}; both must be positive whole numbers.',
   inputFeatures: 'The input has {0} feature(s) per step but {1} expects inputSize = {2}.',
   inputLength: 'The input holds {0} values but batch × steps × features = {1} × {2} × {3} = {4}.',

@@ -99,6 +99,9 @@ function validateRecurrent(layer: RecurrentLayer): void {
     throw new GateLensError('shape-mismatch', localized(FWD.directionsInvalid, label, layer.directions.length));
   }
   if (layer.projSize !== undefined && layer.cell !== 'lstm') throw new GateLensError('unsupported', localized(FWD.projectionNotLstm, label));
+  if (layer.projClip !== undefined && (layer.projSize === undefined || !(layer.projClip >= 0))) {
+    throw new GateLensError('unsupported', localized(FWD.projClipInvalid, label, layer.projClip));
+  }
   layer.directions.forEach((d, k) => {
     const w = phrase(k === 0 ? FWD.forwardDirection : FWD.backwardDirection, label, k);
     const peephole = arrayOf(w, phrase(FWD.peephole));
@@ -401,6 +404,7 @@ function runSingleSequence(
       }
       if (proj) {
         kernels.gemvBias(proj, Hr, H, S, sTmp, undefined, hArr, ho);
+        if (layer.projClip !== undefined) clipRange(hArr, ho, Hr, layer.projClip);
         for (let m = 0; m < Hr; m++) out[oo + m] = hArr[ho + m];
       }
       cPrev = cArr; cPrevAt = co;
@@ -586,7 +590,10 @@ export function runLayer(layer: RecurrentLayer, input: Sequence, options: LayerR
         }
       }
 
-      if (proj) rowsTimesMatrix(kernels, proj, Hr, H, tmpAll, N, undefined, hNewAll);
+      if (proj) {
+        rowsTimesMatrix(kernels, proj, Hr, H, tmpAll, N, undefined, hNewAll);
+        if (layer.projClip !== undefined) clipRange(hNewAll, 0, N * Hr, layer.projClip);
+      }
       if (resetBefore) {
         rowsTimesMatrix(kernels, Rn, H, H, tmpAll, N, bRn, znAll);
         for (let b = 0; b < N; b++) {

@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import type { DocumentAnalyzer } from './analyzer';
-import { cellName, frameworkName, packedAxisName, rangesLabel, roleTitle } from './labels';
+import { cellName, frameworkName, gatesWithin, packedAxisName, rangesLabel, roleTitle } from './labels';
 import { escapeIcons } from './markdownText';
 import { showsCodeLens } from './settings';
 
@@ -38,7 +38,7 @@ export class GateCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
         lenses.push(
           new vscode.CodeLens(range, {
             // The layer name comes from the file: `$(…)` in it must not render as an icon.
-            title: `${axis}: ${rangesLabel(layer.gates)} — ${escapeIcons(what)}`,
+            title: `${axis}: ${rangesLabel(gatesWithin(layer.gates, array.shape[role.packedAxis]))} — ${escapeIcons(what)}`,
             tooltip: roleTitle(role),
             command: 'gateLens.stepThrough',
             arguments: [{ uri: document.uri.toString(), layerId: layer.id }],

@@ -5,7 +5,7 @@ import type { GateSlot, RecognizedLayer } from '../core/recognize/types';
 import type { DocumentAnalyzer, StaleAnalysis } from './analyzer';
 import type { Analysis } from '../worker/protocol';
 import { adapter } from '../core/conventions';
-import { cellName, frameworkName, gateName, packedAxisName, recognitionMarkdown, roleTitle } from './labels';
+import { cellName, frameworkName, gateName, gatesWithin, packedAxisName, recognitionMarkdown, roleTitle } from './labels';
 import { escapeMarkdown, markdownCode } from './markdownText';
 import { arrayAt, shapeText, sliceAt } from './locate';
 import { commandUri, TRUSTED_HOVER_COMMANDS } from './commandLinks';
@@ -113,7 +113,7 @@ export class GateHoverProvider implements vscode.HoverProvider {
     md.appendMarkdown(`${vscode.l10n.t('shape')} \`${shapeText(array.shape)}\`${array.dtype ? ` · ${markdownCode(array.dtype)}` : ''}`);
     if (layer && role?.packedAxis !== undefined) {
       md.appendMarkdown(` · ${vscode.l10n.t('gates packed along axis {0}', role.packedAxis)}\n\n`);
-      md.appendMarkdown(gateTable(layer.gates, packedAxisName(array.shape, role.packedAxis)) + '\n\n');
+      md.appendMarkdown(gateTable(gatesWithin(layer.gates, array.shape[role.packedAxis]), packedAxisName(array.shape, role.packedAxis)) + '\n\n');
     } else {
       md.appendMarkdown('\n\n');
     }

@@ -34,6 +34,11 @@ export function gatesLabel(gates: readonly Pick<GateSlot, 'label' | 'name'>[]): 
   return `${gates.map((g) => g.label).join(', ')} · ${gates.map((g) => gateName(g.name)).join(', ')}`;
 }
 
+/** The gates an array's packed axis holds: all of them, or the first ones (a TF1 GRUCell's gates/kernel has r, u only). */
+export function gatesWithin(gates: readonly GateSlot[], axisLength: number | undefined): readonly GateSlot[] {
+  return axisLength === undefined ? gates : gates.filter((g) => g.end <= axisLength);
+}
+
 /** "i 0:3 · f 3:6 · c 6:9 · o 9:12" */
 export function rangesLabel(gates: readonly GateSlot[]): string {
   return gates.map((g) => `${g.label} ${g.start}:${g.end}`).join(' · ');

@@ -69,7 +69,11 @@ function buildModel(c: FixtureCase): Model {
     }
     const layer = fromNative(c.convention, cellOf(l.type), native(l.weights), options);
     if (cfg['use_bias'] === false) assert.equal(layer.useBias, false, 'use_bias=False must give a layer without bias');
-    if (c.convention === 'tf1') assert.equal(layer.directions[0].peephole !== undefined, cfg['use_peephole'] === true, 'use_peephole vs arrays');
+    if (c.convention === 'tf1') {
+      assert.equal(layer.directions[0].peephole !== undefined, cfg['use_peephole'] === true || cfg['use_peepholes'] === true, 'use_peephole(s) vs arrays');
+      assert.equal(layer.projSize, cfg['num_proj'] ?? undefined, 'num_proj vs projection/kernel');
+      assert.equal(layer.projClip, cfg['proj_clip'] ?? undefined, 'proj_clip');
+    }
     layers.push(layer);
   }
   return { layers };

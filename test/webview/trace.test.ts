@@ -75,7 +75,7 @@ describe('webview trace model', () => {
     });
 
     it('offers the stored convention first', () => {
-      assert.deepEqual(conventionChoices('gru', 'onnx').map((s) => s.id), ['onnx', 'keras', 'keras_cudnn', 'pytorch', 'flax', 'keras1']);
+      assert.deepEqual(conventionChoices('gru', 'onnx').map((s) => s.id), ['onnx', 'keras', 'keras_cudnn', 'pytorch', 'tf1', 'flax', 'keras1']);
     });
   });
 

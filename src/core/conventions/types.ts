@@ -115,6 +115,8 @@ export interface FromNativeOptions {
   readonly forgetBias?: number;
   /** TF1 cell_clip. */
   readonly cellClip?: number;
+  /** TF1 LSTMCell proj_clip (with num_proj): the projected h is clipped to ±projClip. */
+  readonly projClip?: number;
   /** PyTorch layer index k of the `_l{k}` suffix (default 0; bare cell names are accepted for k = 0). */
   readonly layerIndex?: number;
 }
@@ -161,6 +163,8 @@ export interface Capabilities {
   readonly inputForget?: boolean;
   readonly gateClip?: boolean;
   readonly cellClip?: boolean;
+  /** TF1 proj_clip of the projected h. */
+  readonly projClip?: boolean;
   readonly peepholes?: boolean;
   readonly projection?: boolean;
   readonly forgetBias?: boolean;

@@ -83,6 +83,9 @@ function refuse(layer: RecurrentLayer, target: ConvertTarget): void {
     throw new ConversionRefused(`${what} has peephole connections; no ${FRAMEWORK[target]} recurrent layer has peepholes`,
       'Nearest exact alternative: --to onnx (the LSTM input P holds the peepholes i, o, f)');
   }
+  if (layer.projClip !== undefined) {
+    throw new ConversionRefused(`${what} clips its projected output (TF1 proj_clip=${layer.projClip}); none of Keras, PyTorch, ONNX clips h after the projection`, 'No exact alternative among keras, pytorch, onnx');
+  }
   if (layer.projSize !== undefined && target !== 'pytorch') {
     throw new ConversionRefused(`${what} has a projection (proj_size=${layer.projSize}); no ${FRAMEWORK[target]} layer projects h`,
       'Nearest exact alternative: --to pytorch (nn.LSTM(proj_size=…) with weight_hr)');

@@ -47,6 +47,8 @@ export interface LayerHint {
   readonly tf1?: boolean;
   readonly forgetBias?: number;
   readonly cellClip?: number;
+  /** TF1 LSTMCell proj_clip. */
+  readonly projClip?: number;
 }
 
 export interface DenseHint {
@@ -136,6 +138,12 @@ function findCalls(text: string, spans: ReadonlyArray<readonly [number, number]>
   return calls;
 }
 
+/** TF1 cells take the activation as a function: `activation=tf.nn.relu`, `tf.tanh`, `math_ops.sigmoid` → its name. */
+function tf1ActivationFunction(value: string | undefined): string | undefined {
+  const m = value === undefined ? null : /^\s*(?:(?:tf\.(?:compat\.v1\.)?(?:nn\.|math\.)?)|math_ops\.|nn_ops\.|nn\.)?([a-z_][a-z0-9_]*)\s*$/.exec(value);
+  return m ? m[1] : undefined;
+}
+
 export function readHints(text: string): Hints {
   const spans = nonCodeSpans(text);
   const integers = integerAssignments(text);
@@ -220,16 +228,18 @@ export function readHints(text: string): Hints {
       continue;
     }
     const tf1Cell = call.callee === 'BasicLSTMCell' || call.callee === 'LSTMBlockCell' ||
-      (call.callee === 'LSTMCell' && /rnn_cell\.$|contrib\.rnn\.$|compat\.v1\.|\brnn\.$/.test(call.qualifier));
+      ((call.callee === 'LSTMCell' || call.callee === 'GRUCell') && /rnn_cell\.$|contrib\.rnn\.$|compat\.v1\.|\brnn\.$/.test(call.qualifier));
     if (!torchy && tf1Cell) {
       const fb = lit(kw('forget_bias'));
       const clip = lit(kw('cell_clip'));
+      const projClip = lit(kw('proj_clip'));
       layers.push({
-        cell: 'lstm', framework: 'keras', tf1: true, text: written, range, ...inComment,
+        cell: call.callee === 'GRUCell' ? 'gru' : 'lstm', framework: 'keras', tf1: true, text: written, range, ...inComment,
         units: int(kw('num_units') ?? pos(0)),
         forgetBias: typeof fb === 'number' ? fb : undefined,
         cellClip: typeof clip === 'number' ? clip : undefined,
-        activation: str(lit(kw('activation'))),
+        projClip: typeof projClip === 'number' ? projClip : undefined,
+        activation: str(lit(kw('activation'))) ?? tf1ActivationFunction(kw('activation')?.value),
       });
       continue;
     }

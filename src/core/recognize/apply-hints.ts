@@ -140,6 +140,10 @@ export function applyHints(c: LayerCandidate, hint: LayerHint | undefined, hints
       opts.forgetBias = hint.forgetBias;
       evidence.push(templated('constructor-hint', T.hintForgetBias, hint.forgetBias, where));
     }
+    if (c.family === 'tf1' && hint?.projClip !== undefined && c.projSize !== undefined) {
+      opts.projClip = hint.projClip;
+      evidence.push(templated('constructor-hint', T.hintProjClip, hint.projClip, where));
+    }
     if (c.family === 'tf1' && hint?.cellClip !== undefined && hint.cellClip > 0) {
       opts.cellClip = hint.cellClip;
       evidence.push(templated('constructor-hint', T.hintCellClip, hint.cellClip, where));

@@ -141,6 +141,7 @@ export function roleShape(c: LayerCandidate, role: string): number[] | undefined
       if (role === 'bias') return c.convention === 'keras_cudnn' ? [2 * GH] : c.cell === 'gru' && c.resetAfter ? [2, GH] : [GH];
       return ({ kernel: [I, GH], recurrent_kernel: [H, GH] } as Record<string, number[] | undefined>)[role];
     case 'tf1':
+      if (c.cell === 'gru') return ({ 'gates/kernel': [I + H, 2 * H], 'gates/bias': [2 * H], 'candidate/kernel': [I + H, H], 'candidate/bias': [H] } as Record<string, number[] | undefined>)[role];
       return ({ kernel: [I + Hr, 4 * H], bias: [4 * H] } as Record<string, number[] | undefined>)[role];
   }
 }
@@ -163,7 +164,7 @@ export function fillPlaceholders(c: LayerCandidate, missing: readonly MissingArr
       if (!tensors[other]) tensors[other] = placeholderArray(nextIndex(), shape, m.range ?? { start: 0, end: 0 });
     }
   }
-  if (missing.some((m) => /^(bias|bias_ih|bias_hh|B|Wb|Rb)$/.test(m.array))) {
+  if (missing.some((m) => /^(bias|bias_ih|bias_hh|B|Wb|Rb|gates\/bias|candidate\/bias)$/.test(m.array))) {
     c.useBias = true;
     // "no bias array → zeros" would be a wrong conclusion: the bias is there, only unreadable.
     const noBias = new Set<string>([MSG.keepsBiasNone, MSG.torchNoBias, MSG.resetPlacementUnknown]);
@@ -176,6 +177,8 @@ export function fillPlaceholders(c: LayerCandidate, missing: readonly MissingArr
 const CANONICAL_OF_ROLE: Readonly<Record<string, readonly (keyof DirectionWeights)[]>> = {
   kernel: ['W'], recurrent_kernel: ['R'], bias: ['bW', 'bR'], weight_ih: ['W'], weight_hh: ['R'], bias_ih: ['bW'], bias_hh: ['bR'],
   weight_hr: ['proj'], W: ['W'], R: ['R'], B: ['bW', 'bR'], Wb: ['bW'], Rb: ['bR'], P: ['peephole'],
+  // A TF1 GRUCell kernel holds input and recurrent rows of its gates.
+  'gates/kernel': ['W', 'R'], 'candidate/kernel': ['W', 'R'], 'gates/bias': ['bW'], 'candidate/bias': ['bW'],
 };
 
 /** Keras 1 keeps one array per gate (W_i, U_c, b_f …): any of them is part of the packed W, R or bias. */

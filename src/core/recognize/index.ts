@@ -13,7 +13,7 @@ import { bindNames } from './bindings';
 import { nameOnlySkeletons } from './name-skeleton';
 import { cutValuesByName, fullPrintAdvice, impliedEvidence, impliedPytorchArrays, isShapeOnlyDense, shapeOnlyMissing, shapeStandIns, unprintedBiases } from './shapes';
 import {
-  analyseDense, analyseKeras, analyseOnnx, analysePytorch, analyseTf1, cellTitle, isRejection, rejection, shapeText,
+  analyseDense, analyseKeras, analyseOnnx, analysePytorch, analyseTf1, analyseTf1Gru, cellTitle, isRejection, rejection, shapeText,
   type Candidate, type DenseCandidate, type DirectionTensors, type Family, type LayerCandidate, type Rejection,
 } from './layers';
 import { classifyName, fullName, type NameInfo } from './names';
@@ -147,14 +147,19 @@ function analyseGroup(g: Group): Candidate | Rejection {
     result = analyseDense(name, info.family === 'pytorch' ? 'pytorch' : 'keras', k, b, true);
   } else if (roles.has('dense_bias')) {
     return rejection(all, REJ.biasAlone, name);
-  } else if (info.family === 'keras' && info.cellScope && /^gru_cell/.test(info.cellScope) && /(^|\/)(gates|candidate)$/.test(info.group)) {
-    // TF1 GRUCell: gates/kernel (I+H, 2H) in r, u order plus candidate/kernel (I+H, H) (rnn_cell_impl.py GRUCell).
-    return rejection(all, REJ.tf1Gru);
+  } else if ([...roles].some((r) => /^(gates|candidate)\//.test(r))) {
+    result = analyseTf1Gru(name, dirsOf(g), true);
   } else if (info.family === 'keras' || info.family === 'tf1') {
     const tf1 = info.family === 'tf1' || g.members.some((m) => m.info.family === 'tf1') ||
       (!roles.has('recurrent_kernel') && roles.has('kernel') && info.kindHint === 'lstm' && info.cellScope !== undefined);
     if (tf1 && !roles.has('recurrent_kernel')) {
-      result = analyseTf1(name, dirsOf(g)[0], true);
+      const dirs = dirsOf(g);
+      result = analyseTf1(name, dirs[0], true);
+      // bidirectional_dynamic_rnn's fw/bw cells: the backward arrays are checked by the conversion like the forward ones.
+      if (!isRejection(result) && dirs.length === 2) {
+        result.tensors = dirs;
+        result.directions = 2;
+      }
     } else if (!roles.has('recurrent_kernel') && roles.has('kernel') && (info.kindHint === 'dense' || info.kindHint === undefined)) {
       // A Keras-named group with only kernel + bias is a Dense layer unless the name says recurrent.
       const k = g.members.find((m) => m.info.role === 'kernel')!.array;

@@ -312,6 +312,36 @@ export function analyseTf1(name: string, t: DirectionTensors, named: boolean): L
   };
 }
 
+/**
+ * TF1 GRUCell: gates/kernel (I+H, 2H) with columns r, u and candidate/kernel (I+H, H), both on concat([x, ·]) (the
+ * candidate's on [x, r⊙h]); gates/bias (2H), candidate/bias (H). Per direction (bidirectional_dynamic_rnn fw/bw).
+ */
+export function analyseTf1Gru(name: string, dirs: DirectionTensors[], named: boolean): LayerCandidate | Rejection {
+  const all = dirs.flatMap((t) => Object.values(t).filter((a): a is ExtractedArray => !!a));
+  const gk = dirs[0]['gates/kernel'], ck = dirs[0]['candidate/kernel'];
+  const missingShape = (a: ExtractedArray | undefined) => (a ? shapeText(a.shape) : '—');
+  if (!gk || !ck || gk.shape.length !== 2 || ck.shape.length !== 2 || gk.shape[0] !== ck.shape[0] || gk.shape[1] !== 2 * ck.shape[1] || gk.shape[0] <= ck.shape[1]) {
+    return rejection(all, REJ.tf1GruKernels, name, missingShape(gk), missingShape(ck));
+  }
+  const units = ck.shape[1], inputSize = ck.shape[0] - units;
+  for (const t of dirs) {
+    for (const [role, n] of [['gates/kernel', -1], ['candidate/kernel', -1], ['gates/bias', 2 * units], ['candidate/bias', units]] as const) {
+      const a = t[role];
+      if (!a) continue;
+      if (n < 0 && (a.shape.length !== 2 || a.shape[0] !== inputSize + units || a.shape[1] !== (role === 'gates/kernel' ? 2 * units : units))) {
+        return rejection(all, REJ.tf1GruKernels, name, missingShape(t['gates/kernel']), missingShape(t['candidate/kernel']));
+      }
+      if (n >= 0 && a.values.length !== n) return rejection(all, REJ.tf1GruBias, role, shapeText(a.shape), n);
+    }
+  }
+  return {
+    kind: 'recurrent', name, module: name, family: 'tf1', convention: 'tf1', cell: 'gru', units, inputSize, directions: dirs.length === 2 ? 2 : 1, tensors: dirs,
+    resetAfter: false, useBias: dirs.some((t) => !!t['gates/bias'] || !!t['candidate/bias']),
+    evidence: [templated('shape', T.tf1GruShapes, shapeText(gk.shape), shapeText(ck.shape), units, inputSize)],
+    warnings: [], alternatives: [], named,
+  };
+}
+
 /** Dense head: Keras kernel (in, out) + bias (out); PyTorch weight (out, in) + bias (out). */
 export function analyseDense(name: string, family: Family, kernel: ExtractedArray, bias: ExtractedArray | undefined, named: boolean, previousOutput?: number): DenseCandidate | Rejection {
   const arrays = bias ? [kernel, bias] : [kernel];

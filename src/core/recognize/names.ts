@@ -105,6 +105,11 @@ export function classifyName(a: ExtractedArray): NameInfo | undefined {
     return { family: 'pytorch', group: prefix, module: prefix, role: 'dense_bias', direction: 0, kindHint: kindOfAny(parts.slice(0, -1)) ?? 'dense', written };
   }
 
+  // TF1 GRUCell: rnn/gru_cell/gates/kernel, .../candidate/bias (rnn_cell_impl.py GRUCell.build); the shapes confirm it.
+  if ((last === 'kernel' || last === 'bias') && parts.length >= 2 && (parts[parts.length - 2] === 'gates' || parts[parts.length - 2] === 'candidate')) {
+    return tf1GruScoped(parts.slice(0, -2), `${parts[parts.length - 2]}/${last}`, written);
+  }
+
   // Keras scoped names: lstm_1/kernel:0, lstm/lstm_cell/kernel, bidirectional/forward_lstm/lstm_cell/kernel:0.
   if (KERAS_ROLES.has(last) && parts.length >= 1) {
     // TF1 num_proj: rnn/lstm_cell/projection/kernel.
@@ -183,12 +188,26 @@ function kerasScope(scopeIn: readonly string[]): { group: string; direction: 0 |
   return { group: kept.join('/'), direction, kindHint, cellScope };
 }
 
+/** A TF1 GRUCell array: bidirectional_dynamic_rnn's fw/bw scopes are its directions, not layers of their own. */
+function tf1GruScoped(scope: readonly string[], role: string, written: string): NameInfo {
+  const { group, direction, cellScope } = kerasScope(scope);
+  const dir = /(^|\/)(fw|bw)$/.exec(group);
+  const layer = dir ? group.slice(0, group.length - dir[0].length) : group;
+  return { family: 'tf1', group: layer, module: layer, role, direction: dir ? (dir[2] === 'bw' ? 1 : 0) : direction, kindHint: 'gru', cellScope, written };
+}
+
 function kerasScoped(scope: readonly string[], role: string, written: string): NameInfo {
   const { group, direction, kindHint, cellScope } = kerasScope(scope);
   // TF1 graphs: rnn/lstm_cell/kernel acts on [x, h] and has no recurrent kernel; the layer shapes confirm it.
   const tf1 = cellScope !== undefined && /^(lstm_cell|basic_lstm_cell)(_\d+)?$/.test(cellScope) && /(^|\/)(rnn|multi_rnn_cell|cell_\d+|fw|bw)(\/|$)/.test(group);
   if (kindHint === 'dense') {
     return { family: 'keras', group, module: group, role: role === 'bias' ? 'dense_bias' : 'dense_kernel', direction, kindHint, written };
+  }
+  // bidirectional_dynamic_rnn: bidirectional_rnn/fw/lstm_cell/kernel and .../bw/... are the two directions of one layer.
+  const tf1Dir = tf1 ? /(^|\/)(fw|bw)$/.exec(group) : null;
+  if (tf1Dir) {
+    const layer = group.slice(0, group.length - tf1Dir[0].length);
+    return { family: 'tf1', group: layer, module: layer, role, direction: tf1Dir[2] === 'bw' ? 1 : 0, kindHint, cellScope, written };
   }
   return { family: tf1 ? 'tf1' : 'keras', group, module: group, role, direction, kindHint, cellScope, written };
 }

@@ -92,6 +92,8 @@ const CASES: readonly Case[] = [
   { title: 'ONNX GRU linear_before_reset=0, bidirectional', convention: 'onnx', cell: 'gru', units: 3, inputSize: 2, directions: 2, extra: { resetAfter: false } },
   { title: 'ONNX RNN with ScaledTanh', convention: 'onnx', cell: 'simple_rnn', units: 3, inputSize: 2, activations: { gate: { name: 'Sigmoid' }, candidate: { name: 'ScaledTanh', alpha: 1.5, beta: 0.7 }, output: { name: 'Tanh' } } },
   { title: 'TF1 LSTMCell forget_bias=1, cell_clip, num_proj', convention: 'tf1', cell: 'lstm', units: 3, inputSize: 2, projSize: 2, extra: { forgetBias: 1, cellClip: 0.6 } },
+  { title: 'TF1 LSTMCell num_proj with proj_clip', convention: 'tf1', cell: 'lstm', units: 3, inputSize: 2, projSize: 2, extra: { forgetBias: 1, projClip: 0.05 } },
+  { title: 'TF1 GRUCell, bidirectional', convention: 'tf1', cell: 'gru', units: 3, inputSize: 2, directions: 2, extra: { resetAfter: false } },
 ];
 
 const STEPS = 5;

@@ -190,6 +190,23 @@ describe('core/export: refusals say why and name the nearest exact target', () =
     }
   });
 
+  it('TF1 GRUCell (reset before the candidate matmul) → Keras GRU(reset_after=False) and ONNX linear_before_reset=0 exactly; PyTorch refused', () => {
+    const tf1 = fromNative('tf1', 'gru', random(10, { 'gates/kernel': [5, 6], 'gates/bias': [6], 'candidate/kernel': [5, 3], 'candidate/bias': [3] }));
+    assert.equal(tf1.resetAfter, false);
+    refused([tf1], 'pytorch', /reset gate before the recurrent matmul/, /--to onnx/);
+    const keras = planConversion([tf1], 'keras');
+    assert.equal(keras.layers[0].config['reset_after'], false);
+    assertSameOutputs([tf1], [keras.layers[0].layer], 0);
+    assert.equal(planConversion([tf1], 'onnx').layers[0].config['linear_before_reset'], 0);
+  });
+
+  it('TF1 LSTMCell proj_clip → every target refused, with no exact alternative (none clips the projected h)', () => {
+    const t = random(11, { kernel: [4, 12], bias: [12], 'projection/kernel': [3, 2] });
+    const layer = fromNative('tf1', 'lstm', t, { projClip: 0.1 });
+    assert.equal(layer.projClip, 0.1);
+    for (const target of ['keras', 'pytorch', 'onnx'] as ConvertTarget[]) refused([layer], target, /proj_clip=0\.1/, /No exact alternative/);
+  });
+
   it('.onnx needs --to onnx', () => {
     assert.throws(() => exportLayers(torchStack('lstm'), 'keras', 'onnx', { tool: 't', from: 't' }), /use --to onnx/);
   });

@@ -92,11 +92,20 @@ function document(c: FixtureCase): { specs: ArraySpec[]; text: string } {
         ? `cell = nnx.${cls}(${c.input.shape[2]}, ${cfg['features']}${fn('gate_fn')}${fn('activation_fn')}, rngs=nnx.Rngs(0))`
         : `cell = nn.${cls}(features=${cfg['features']}${fn('gate_fn')}${fn('activation_fn')})`);
     } else if (c.convention === 'tf1') {
-      for (const [k, w] of Object.entries(l.weights)) add(`rnn/lstm_cell/${k}`, w);
-      const args = [String(cfg['units']), `forget_bias=${cfg['forget_bias'] ?? 1}`];
+      // The variable names TF1 gives: rnn/lstm_cell/kernel, rnn/gru_cell/gates/kernel, bidirectional_rnn/fw/gru_cell/….
+      const cellScope = l.type === 'gru' ? 'gru_cell' : 'lstm_cell';
+      for (const [k, w] of Object.entries(l.weights)) {
+        const dir = /^(fw|bw)\/(.+)$/.exec(k);
+        add(dir ? `bidirectional_rnn/${dir[1]}/${cellScope}/${dir[2]}` : `rnn/${cellScope}/${k}`, w);
+      }
+      const args = [String(cfg['units'])];
+      if (l.type === 'lstm') args.push(`forget_bias=${cfg['forget_bias'] ?? 1}`);
       if (typeof cfg['cell_clip'] === 'number' && cfg['cell_clip'] > 0) args.push(`cell_clip=${cfg['cell_clip']}`);
-      if (cfg['use_peephole']) args.push('use_peepholes=True');
-      code.push(`cell = tf.compat.v1.nn.rnn_cell.LSTMCell(${args.join(', ')})`);
+      if (cfg['use_peephole'] || cfg['use_peepholes']) args.push('use_peepholes=True');
+      if (cfg['num_proj']) args.push(`num_proj=${cfg['num_proj']}`);
+      if (cfg['proj_clip'] !== undefined) args.push(`proj_clip=${cfg['proj_clip']}`);
+      if (cfg['activation'] !== undefined && cfg['activation'] !== 'tanh') args.push(`activation=tf.nn.${cfg['activation']}`);
+      code.push(`cell = tf.compat.v1.nn.rnn_cell.${l.type === 'gru' ? 'GRUCell' : 'LSTMCell'}(${args.join(', ')})`);
     }
   }
   if (c.convention === 'keras' || c.convention === 'keras_cudnn') {
