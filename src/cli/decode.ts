@@ -23,7 +23,14 @@ export function decodeText(bytes: Uint8Array): Decoded {
   if (b0 === 0xfe && b1 === 0xff) return { text: utf16(bytes.subarray(2), 'utf-16be'), encoding: 'utf-16be' };
   if (b0 === 0 && b1 === 0 && bytes[2] === 0xfe && bytes[3] === 0xff) throw new DecodeError('is UTF-32 (big-endian byte-order mark 00 00 FE FF); save it as UTF-8', 0);
   const body = b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-  const bad = firstInvalidUtf8(body);
+  // The native decoder validates while it decodes (one pass); the byte-by-byte check only runs to say where it failed.
+  let text: string | undefined;
+  try {
+    text = FATAL_UTF8.decode(body);
+  } catch {
+    text = undefined;
+  }
+  const bad = text === undefined ? firstInvalidUtf8(body) : -1;
   if (bad >= 0) {
     const offset = bad + (body === bytes ? 0 : 3);
     throw new DecodeError(`is not UTF-8 text: byte 0x${bytes[offset].toString(16).toUpperCase().padStart(2, '0')} at byte offset ${offset} is not valid UTF-8; ${hint(bytes, offset)}`, offset);
@@ -31,8 +38,10 @@ export function decodeText(bytes: Uint8Array): Decoded {
   // NUL is valid UTF-8 but never part of printed weights: UTF-16 without a byte-order mark, or a binary file.
   const nul = bytes.indexOf(0);
   if (nul >= 0) throw new DecodeError(`is not UTF-8 text: it holds a 0 byte at byte offset ${nul}; ${hint(bytes, nul)}`, nul);
-  return { text: new TextDecoder('utf-8').decode(body), encoding: 'utf-8' };
+  return { text: text ?? new TextDecoder('utf-8').decode(body), encoding: 'utf-8' };
 }
+
+const FATAL_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function utf16(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be'): string {
   if (bytes.length % 2 !== 0) throw new DecodeError(`is ${encoding.toUpperCase()} (by its byte-order mark) but has an odd number of bytes: it is cut short or not UTF-16`, bytes.length + 1);
