@@ -7,6 +7,7 @@ import type { MergeMode } from '../model';
 import type { SourceRange } from '../parse/types';
 import { evaluateInteger, integerAssignments, latestBefore, type IntegerAssignment } from './expr';
 import { insideSpans, matchBracket, matchLines, nonCodeSpans, parseLiteral, spanAt, splitArguments, type ArgumentText, type PyValue } from './python';
+import { CodeView } from '../text/code-view';
 
 export type HintFramework = 'keras' | 'pytorch' | 'onnx' | 'flax';
 
@@ -117,24 +118,22 @@ interface Call {
 
 const HINT_CALLEES = new Set([...Object.keys(KERAS_CELLS), ...Object.keys(TORCH_CELLS), ...Object.keys(FLAX_CELLS), 'make_node', 'Bidirectional', 'Dense', 'Linear', 'BasicLSTMCell', 'LSTMBlockCell']);
 
-function findCalls(text: string, spans: ReadonlyArray<readonly [number, number]>): Call[] {
+function findCalls(text: string, view: CodeView, spans: ReadonlyArray<readonly [number, number]>): Call[] {
   const calls: Call[] = [];
-  const re = /((?:[A-Za-z_]\w*\.)*)([A-Za-z_]\w*)\s*\(/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
+  // The search resumes right after each `(`: Bidirectional(LSTM(4)) holds a call of its own.
+  view.forEachMatch(/((?:[A-Za-z_]\w*\.)*)([A-Za-z_]\w*)\s*\(/g, (m, at) => {
     // Calls in strings are not code; calls in a `#` comment (`# model.add(LSTM(3, input_shape=(1, 1)))`) are
     // still what the author says the layer is, so they count, matched within their own line.
     // Only the constructors this reader understands: np.array(...) around megabytes of numbers is not worth a look.
-    if (!HINT_CALLEES.has(m[2])) continue;
-    const span = spanAt(spans, m.index);
+    if (!HINT_CALLEES.has(m[2])) return;
+    const span = spanAt(spans, at);
     const inComment = span !== undefined && text[span[0]] === '#';
-    if (span && !inComment) continue;
-    const open = m.index + m[0].length - 1;
+    if (span && !inComment) return;
+    const open = at + m[0].length - 1;
     const close = matchBracket(text, open, inComment ? span![1] : text.length);
-    if (close < 0) continue;
-    // Keep scanning inside the arguments too: Bidirectional(LSTM(4)) holds a call of its own.
-    re.lastIndex = open + 1;
-    calls.push({ qualifier: m[1], callee: m[2], start: m.index, end: close, args: splitArguments(text.slice(open + 1, close - 1), open + 1), inComment });
-  }
+    if (close < 0) return;
+    calls.push({ qualifier: m[1], callee: m[2], start: at, end: close, args: splitArguments(text.slice(open + 1, close - 1), open + 1), inComment });
+  });
   return calls;
 }
 
@@ -144,8 +143,12 @@ function tf1ActivationFunction(value: string | undefined): string | undefined {
   return m ? m[1] : undefined;
 }
 
-export function readHints(text: string): Hints {
-  const spans = nonCodeSpans(text);
+/**
+ * What the code around the arrays says about them. `view` (the text without its numeric literals' bodies, built once
+ * per analysis from the extractor's ranges) lets every search skip the numbers; without it the whole text is read.
+ */
+export function readHints(text: string, view: CodeView = new CodeView(text)): Hints {
+  const spans = nonCodeSpans(text, view);
   const integers = integerAssignments(text);
   const layers: LayerHint[] = [];
   const dense: DenseHint[] = [];
@@ -160,7 +163,7 @@ export function readHints(text: string): Hints {
     return typeof last === 'number' && Number.isInteger(last) && last > 0 ? last : undefined;
   };
 
-  for (const call of findCalls(text, spans)) {
+  for (const call of findCalls(text, view, spans)) {
     const kw = (name: string) => call.args.find((a) => a.keyword === name);
     const pos = (k: number) => call.args.filter((a) => !a.keyword)[k];
     const range = { start: call.start, end: call.end };
@@ -277,10 +280,10 @@ export function readHints(text: string): Hints {
   const keras2: FrameworkSignal[] = [];
   const keras3: FrameworkSignal[] = [];
   const scan = (re: RegExp, into: FrameworkSignal[], framework: HintFramework, allowInComments = false): void => {
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      if (!allowInComments && insideSpans(spans, m.index)) continue;
-      into.push({ framework, text: m[0].trim(), range: { start: m.index, end: m.index + m[0].length } });
-    }
+    view.forEachMatch(re, (m, at) => {
+      if (!allowInComments && insideSpans(spans, at)) return;
+      into.push({ framework, text: m[0].trim(), range: { start: at, end: at + m[0].length } });
+    });
   };
   // Import lines: only the lines that say `import` are tried (see matchLines), in document order per framework.
   const importLines = (re: RegExp, framework: HintFramework): void => {

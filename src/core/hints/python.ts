@@ -1,6 +1,8 @@
 // Small, non-executing readers for Python source text: balanced brackets, top-level argument lists, literal values
 // and comment spans. They let the hint and slice readers look at code without ever running it.
 
+import type { CodeView } from '../text/code-view';
+
 /** Index just past the bracket that closes the one at `open`, or -1. Strings and comments are skipped. */
 export function matchBracket(text: string, open: number, limit = text.length): number {
   const pairs: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
@@ -119,13 +121,16 @@ export function parseLiteral(text: string): PyValue | undefined {
 /**
  * [start, end) spans of `#` comments and string literals, so code searches can skip them. One pass that jumps from one
  * quote or `#` to the next with a native search: megabytes of pasted numbers hold neither and cost next to nothing.
- * Compute it once per text and share it (readHints returns it as `Hints.nonCode`).
+ * Compute it once per text and share it (readHints returns it as `Hints.nonCode`). With a code view the search skips
+ * the numeric literals' bodies (they hold no `#`; a quote there only in `float('nan')`), each span still ends where
+ * the document says.
  */
-export function nonCodeSpans(text: string): Array<[number, number]> {
+export function nonCodeSpans(text: string, view?: CodeView): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
+  const code = view?.cut ? view.code : text;
   const next = /["'#]/g;
-  while (next.test(text)) {
-    const at = next.lastIndex - 1;
+  while (next.test(code)) {
+    const at = code === text ? next.lastIndex - 1 : view!.original(next.lastIndex - 1);
     let end: number;
     if (text.charCodeAt(at) === 35) {
       end = text.indexOf('\n', at);
@@ -134,7 +139,7 @@ export function nonCodeSpans(text: string): Array<[number, number]> {
       end = skipString(text, at);
     }
     spans.push([at, end]);
-    next.lastIndex = end;
+    next.lastIndex = code === text ? end : view!.codeOffset(end);
   }
   return spans;
 }

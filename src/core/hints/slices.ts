@@ -10,6 +10,7 @@ import type { Hints } from './constructors';
 import { RECOGNISER_TEMPLATES as MSG, templated } from '../recognize/messages';
 import { evaluateInteger, latestBefore } from './expr';
 import { insideSpans, matchBracket, matchLines, splitArguments } from './python';
+import { CodeView } from '../text/code-view';
 
 const GATE_WORDS: Record<CellKind, Record<string, CanonicalGate>> = {
   lstm: {
@@ -118,7 +119,8 @@ function packedWidth(layer: RecognizedLayer): number {
   return layer.gates.length * layer.units;
 }
 
-export function analyseSlices(text: string, arrays: readonly ExtractedArray[], layers: readonly RecognizedLayer[], hints: Hints): SliceAnnotation[] {
+/** `view` (the text without its numeric literals' bodies) lets the searches skip the numbers; slices are never in them. */
+export function analyseSlices(text: string, arrays: readonly ExtractedArray[], layers: readonly RecognizedLayer[], hints: Hints, view: CodeView = new CodeView(text)): SliceAnnotation[] {
   if (!layers.length) return [];
   const spans = [...hints.nonCode, ...arrays.map((a) => [a.range.start, a.range.end] as const)].sort((a, b) => a[0] - b[0]);
   // Merge overlapping spans so the binary search stays valid.
@@ -226,12 +228,14 @@ export function analyseSlices(text: string, arrays: readonly ExtractedArray[], l
   };
 
   // ---- subscripts with a slice: z[0, 3:6], kernel[:, H:2*H], z[0][3:6]
+  const code = view.code;
   const subRe = /([A-Za-z_][\w.]*)\s*\[/g;
-  for (let m = subRe.exec(text); m; m = subRe.exec(text)) {
-    if (insideSpans(merged, m.index)) continue;
-    if (m.index > 0 && /[\w.]/.test(text[m.index - 1])) continue;
+  for (let m = subRe.exec(code); m; m = subRe.exec(code)) {
+    const at = view.original(m.index);
+    if (insideSpans(merged, at)) continue;
+    if (at > 0 && /[\w.]/.test(text[at - 1])) continue;
     const base = m[1];
-    let open = m.index + m[0].length - 1;
+    let open = at + m[0].length - 1;
     let close = matchBracket(text, open);
     if (close < 0) continue;
     // Chained subscripts: the slice is in the last one.
@@ -241,7 +245,7 @@ export function analyseSlices(text: string, arrays: readonly ExtractedArray[], l
       open = close;
       close = next;
     }
-    subRe.lastIndex = close;
+    subRe.lastIndex = view.codeOffset(close);
     const indices = splitArguments(text.slice(open + 1, close - 1), open + 1);
     const info = byName.get(base);
     let slot = -1;
@@ -262,14 +266,14 @@ export function analyseSlices(text: string, arrays: readonly ExtractedArray[], l
     const s0 = bare(parts[0]) ?? (parts[0].trim() === '' ? 0 : undefined);
     const e0 = bare(parts[1]);
     const { layer, why, linked } = info ? { layer: info.layer, why: `${base} is the ${info.role} of ${info.layer.name}`, linked: true }
-      : pickLayer(base, m.index, (l) => e0 !== undefined && e0 <= packedWidth(l) && (s0 === undefined || s0 % l.units === 0));
+      : pickLayer(base, at, (l) => e0 !== undefined && e0 <= packedWidth(l) && (s0 === undefined || s0 % l.units === 0));
     const start = parts[0].trim() === '' ? 0 : bare(parts[0], layer);
     const end = parts[1].trim() === '' ? packedWidth(layer) * (hasPairedHalves(info) ? 2 : 1) : bare(parts[1], layer);
     if (start === undefined || end === undefined || end <= start || start < 0) continue;
-    const stmt = statementAt(text, m.index);
+    const stmt = statementAt(text, at);
     let target: { name: string; range: SourceRange } | undefined;
     if (stmt) {
-      const k = stmt.targets.length === 1 ? 0 : stmt.items.findIndex((it) => it.start <= m!.index && close <= it.end);
+      const k = stmt.targets.length === 1 ? 0 : stmt.items.findIndex((it) => it.start <= at && close <= it.end);
       if (k >= 0 && k < stmt.targets.length) target = stmt.targets[k];
     }
     // A slice of something unrelated (x[:, 0:3], data[0:5]) is no gate slice: keep those tied to a layer's arrays,
@@ -277,14 +281,15 @@ export function analyseSlices(text: string, arrays: readonly ExtractedArray[], l
     const relevant = linked || PREACTIVATION_NAME.test(base) || (target !== undefined && gateFromName(target.name, layer.cell) !== undefined);
     const limit = packedWidth(layer) * (hasPairedHalves(info) ? 2 : 1);
     if (!relevant || end > limit) continue;
-    annotate({ start: m.index, end: close }, start, end, layer, why, target, hasPairedHalves(info));
+    annotate({ start: at, end: close }, start, end, layer, why, target, hasPairedHalves(info));
   }
 
   // ---- splits: np.split(z, 4, axis=1), torch.chunk(g, 4, 1), g.chunk(4, 1), tf.split(z, 4, axis=-1), z.split(H, 1)
   const splitRe = /((?:[A-Za-z_]\w*\.)*)(split|array_split|hsplit|chunk)\s*\(/g;
-  for (let m = splitRe.exec(text); m; m = splitRe.exec(text)) {
-    if (insideSpans(merged, m.index)) continue;
-    const open = m.index + m[0].length - 1;
+  for (let m = splitRe.exec(code); m; m = splitRe.exec(code)) {
+    const at = view.original(m.index);
+    if (insideSpans(merged, at)) continue;
+    const open = at + m[0].length - 1;
     const close = matchBracket(text, open);
     if (close < 0) continue;
     const args = splitArguments(text.slice(open + 1, close - 1), open + 1).filter((a) => !a.keyword || /^(indices_or_sections|num_or_size_splits|chunks|split_size_or_sections|sections)$/.test(a.keyword));
@@ -302,13 +307,13 @@ export function analyseSlices(text: string, arrays: readonly ExtractedArray[], l
     if (!variable || !/^[A-Za-z_][\w.]*$/.test(variable) || countArg === undefined) continue;
     const torchSplit = m[2] === 'split' && (qual === 'torch' || (!moduleCall && !/^(np|tf)$/.test(qual)));
     const countText = countArg.trim();
-    const intValue = (layer?: RecognizedLayer) => evaluateInteger(countText, lookupFor(m!.index, layer));
+    const intValue = (layer?: RecognizedLayer) => evaluateInteger(countText, lookupFor(at, layer));
     const n0 = intValue();
-    const { layer, why, linked } = pickLayer(variable, m.index, (l) => (torchSplit ? n0 !== undefined && packedWidth(l) % n0 === 0 : n0 === l.gates.length));
+    const { layer, why, linked } = pickLayer(variable, at, (l) => (torchSplit ? n0 !== undefined && packedWidth(l) % n0 === 0 : n0 === l.gates.length));
     const width = packedWidth(layer);
     let bounds: Array<[number, number]> = [];
     if (countText.startsWith('[') || countText.startsWith('(')) {
-      const items = splitArguments(countText.slice(1, -1), 0).map((a) => evaluateInteger(a.value, lookupFor(m!.index, layer)));
+      const items = splitArguments(countText.slice(1, -1), 0).map((a) => evaluateInteger(a.value, lookupFor(at, layer)));
       if (items.some((v) => v === undefined)) continue;
       const vals = items as number[];
       if (m[2] !== 'chunk' && (qual === 'np' || qual === 'numpy' || qual === 'jnp')) {
@@ -325,11 +330,11 @@ export function analyseSlices(text: string, arrays: readonly ExtractedArray[], l
       if (!Number.isInteger(size) || size <= 0) continue;
       for (let s = 0; s < width; s += size) bounds.push([s, Math.min(width, s + size)]);
     }
-    const stmt = statementAt(text, m.index);
+    const stmt = statementAt(text, at);
     const targets = stmt && stmt.targets.length === bounds.length ? stmt.targets : undefined;
     const relevant = linked || PREACTIVATION_NAME.test(variable) || (targets?.some((t) => gateFromName(t.name, layer.cell) !== undefined) ?? false);
     if (!relevant) continue;
-    bounds.forEach(([s, e], k) => annotate({ start: m!.index, end: close }, s, e, layer, why, targets?.[k]));
+    bounds.forEach(([s, e], k) => annotate({ start: at, end: close }, s, e, layer, why, targets?.[k]));
   }
   return out.sort((a, b) => a.range.start - b.range.start);
 }

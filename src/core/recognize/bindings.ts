@@ -4,12 +4,16 @@
 // The arrays keep their index and values; only the name recognition classifies changes.
 
 import type { ExtractedArray } from '../parse/types';
+import type { CodeView } from '../text/code-view';
 
 const ROLE_ATTRIBUTE = /^(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)(_l\d+)?(_reverse)?$|^(kernel|recurrent_kernel|bias)$/;
 const KERAS_ORDER = ['kernel', 'recurrent_kernel', 'bias'];
 const LINE_LIMIT = 400;
 
-/** alias → the name it stands for, from simple assignments in the text (no code is run). */
+/**
+ * alias → the name it stands for, from simple assignments in the text (no code is run). Callers pass a CodeView's
+ * code when they have one (the numbers cut out): no offset is kept, so the searches need not see the numbers.
+ */
 export function codeBindings(text: string): Map<string, string> {
   const out = new Map<string, string>();
   const lines = /^[ \t]*(?:>>> |\.\.\. )?([^\n=]{1,200}?)=(?!=)[ \t]*([^\n]{1,200})$/gm;
@@ -45,8 +49,8 @@ function cleanScope(expression: string): string {
 }
 
 /** The arrays with the names the text binds them to; `bound` gets "alias → name" for the evidence. */
-export function bindNames(arrays: readonly ExtractedArray[], text: string, bound: Map<number, string>): readonly ExtractedArray[] {
-  const bindings = arrays.some((a) => a.name !== undefined && !a.path) ? codeBindings(text) : new Map<string, string>();
+export function bindNames(arrays: readonly ExtractedArray[], text: string, bound: Map<number, string>, view?: CodeView): readonly ExtractedArray[] {
+  const bindings = arrays.some((a) => a.name !== undefined && !a.path) ? codeBindings(view ? view.code : text) : new Map<string, string>();
   const letters = kerasLetterNames(arrays);
   if (!bindings.size && !letters.size) return arrays;
   return arrays.map((a) => {

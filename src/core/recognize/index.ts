@@ -7,6 +7,7 @@ import { readHints, type Hints } from '../hints/constructors';
 import { analyseSlices } from '../hints/slices';
 import type { DenseLayer, Layer, MergeMode, RecurrentLayer } from '../model';
 import type { ExtractedArray, ParseResult, SourceRange } from '../parse/types';
+import { CodeView } from '../text/code-view';
 import { applyHints, matchHints } from './apply-hints';
 import { embeddedEvidence, withoutCoveredEmbedded } from './embedded';
 import { bindNames } from './bindings';
@@ -240,7 +241,7 @@ function spanOf(arrays: readonly ExtractedArray[]): SourceRange {
   return { start, end };
 }
 
-function sequenceContext(hints: Hints, options: RecognizeOptions, text: string): SequenceContext {
+function sequenceContext(hints: Hints, options: RecognizeOptions, view: CodeView): SequenceContext {
   const counts: Record<Family, number> = { keras: 0, pytorch: 0, onnx: 0, tf1: 0 };
   const reasons: Partial<Record<Family, string>> = {};
   for (const f of hints.frameworks) {
@@ -270,7 +271,7 @@ function sequenceContext(hints: Hints, options: RecognizeOptions, text: string):
     preferredReason = `the default convention setting (${d})`;
     preferredSource = { kind: 'setting', convention: d };
   }
-  const bidirectionalHint = hints.layers.some((h) => h.bidirectional) || /\bBidirectional\b|bidirectional\s*=\s*True|direction\s*=\s*["']bidirectional/.test(text);
+  const bidirectionalHint = hints.layers.some((h) => h.bidirectional) || view.test(/\bBidirectional\b|bidirectional\s*=\s*True|direction\s*=\s*["']bidirectional/);
   return { preferred, preferredReason, ...(preferredSource ? { preferredSource } : {}), bidirectionalHint };
 }
 
@@ -404,7 +405,9 @@ export function recognize(parse: ParseResult, input: RecognizeOptions & { readon
 export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOptions & { readonly text: string }), maybeOptions: RecognizeOptions = {}): Recognition {
   const text = typeof textOrInput === 'string' ? textOrInput : textOrInput.text;
   const options = typeof textOrInput === 'string' ? maybeOptions : textOrInput;
-  const hints = readHints(text);
+  // Every search for code below reads the text without the numbers the extractor has already read.
+  const view = new CodeView(text, parse.arrays.filter((a) => !a.embedded && a.form !== 'file').map((a) => a.range));
+  const hints = readHints(text, view);
   const diagnostics: Diagnostic[] = [];
   // Shapes printed without values take part as NaN stand-ins: the layer they form is a skeleton that cannot run.
   const standIns = shapeStandIns(parse);
@@ -412,7 +415,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   const isStandIn = new Set<ExtractedArray>(standIns);
   // Names the text's own code or Keras 1 letters give (W_xh = rnn.weight_ih_l0; W, U, b): recognition reads those.
   const bound = new Map<number, string>();
-  const { groups, pool, data, distractors, outputs, replaced } = groupNamed(withoutCoveredEmbedded(bindNames(standIns.length ? [...parse.arrays, ...standIns] : parse.arrays, text, bound)), text);
+  const { groups, pool, data, distractors, outputs, replaced } = groupNamed(withoutCoveredEmbedded(bindNames(standIns.length ? [...parse.arrays, ...standIns] : parse.arrays, text, bound, view)), text);
   // Only arrays of the text are listed (a shape stand-in of an Embedding is not an array to point at).
   const unrelated: UnrelatedArray[] = distractors.filter((d) => d.arrayIndex < parse.arrays.length);
   const candidates: Candidate[] = [];
@@ -468,7 +471,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   }
 
   // Unnamed arrays: one run per printed list, then the loose ones in document order.
-  const ctx = sequenceContext(hints, options, text);
+  const ctx = sequenceContext(hints, options, view);
   const runs = new Map<string, ExtractedArray[]>();
   for (const a of pool) {
     const key = a.list ? `list${a.list.id}` : 'loose';
@@ -681,7 +684,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   }
   let slices: Recognition['slices'] = [];
   try {
-    slices = analyseSlices(text, parse.arrays, finalLayers, hints);
+    slices = analyseSlices(text, parse.arrays, finalLayers, hints, view);
   } catch (e) {
     // Slice checks are a reading of free-form code; a surprise there must not cost the user the layers.
     diagnostics.push({ severity: 'info', code: 'slice-analysis-failed', ...localized(MSG.sliceCheckStopped, errorPhrase(e)), range: { start: 0, end: 0 } });
