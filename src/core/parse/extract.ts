@@ -1254,6 +1254,7 @@ class Extractor {
     if (dtype !== undefined) result.dtype = dtype;
     if (list) result.list = list;
     if (context.path.length) result.path = context.path;
+    if (array.printed) result.printedDecimals = array.printed;
     this.arrays.push(result);
     if (array.nonFiniteCount > 0) {
       const first = array.nonFinite[0];

@@ -25,6 +25,10 @@ export const lastNumber = {
   end: -1,
   /** No fraction and no exponent: an integer literal. */
   isInteger: false,
+  /** Digits after the point when digits stand before it (`0.1250` → 4, `5.` → 0); -1 otherwise (`.5`, `3`, `1e-3`). */
+  decimals: -1,
+  /** An exponent was read (`1.5e-3`). */
+  exponent: false,
 };
 
 /**
@@ -59,6 +63,7 @@ export function readNumber(text: string, pos: number): number {
   let anyDigit = i > integerStart;
   let exponent = 0;
   let integer = true;
+  let decimals = -1;
   if (c === 46 /* . */ && text.charCodeAt(i + 1) !== 46) {
     integer = false;
     c = text.charCodeAt(++i);
@@ -71,6 +76,7 @@ export function readNumber(text: string, pos: number): number {
       c = text.charCodeAt(++i);
     }
     exponent = fractionStart - i;
+    if (anyDigit) decimals = i - fractionStart;
     if (i > fractionStart) anyDigit = true;
   }
   if (c === 95 /* _ */ || significant > MAX_EXACT_DIGITS) return readNumberGeneral(text, pos);
@@ -90,6 +96,7 @@ export function readNumber(text: string, pos: number): number {
     }
     if (d >= 48 && d <= 57) {
       integer = false;
+      lastNumber.exponent = true;
       let e = 0;
       while (d >= 48 && d <= 57) {
         if (e < 100000) e = e * 10 + (d - 48);
@@ -97,10 +104,11 @@ export function readNumber(text: string, pos: number): number {
       }
       exponent += expNegative ? -e : e;
       i = j;
-    }
-  }
+    } else lastNumber.exponent = false;
+  } else lastNumber.exponent = false;
   lastNumber.end = i;
   lastNumber.isInteger = integer;
+  lastNumber.decimals = decimals;
   if (mantissa === 0) return negative ? -0 : 0;
   let value: number;
   if (significant > MAX_FAST_DIGITS) {
@@ -136,6 +144,7 @@ function readNumberGeneral(text: string, pos: number): number {
   let exact = true;
   let underscore = false;
   let integer = true;
+  let decimals = -1;
   while (true) {
     if (c >= 48 && c <= 57) {
       anyDigit = true;
@@ -155,6 +164,8 @@ function readNumberGeneral(text: string, pos: number): number {
   // A '.' followed by another '.' starts an ellipsis, not a fraction.
   if (c === 46 /* . */ && text.charCodeAt(i + 1) !== 46) {
     integer = false;
+    const digitsBefore = anyDigit;
+    const fractionStart = i + 1;
     c = text.charCodeAt(++i);
     while (true) {
       if (c >= 48 && c <= 57) {
@@ -173,6 +184,7 @@ function readNumberGeneral(text: string, pos: number): number {
         c = text.charCodeAt(++i);
       } else break;
     }
+    if (digitsBefore && !underscore) decimals = i - fractionStart;
   }
   if (!anyDigit) {
     lastNumber.end = -1;
@@ -190,6 +202,7 @@ function readNumberGeneral(text: string, pos: number): number {
     }
     if (d >= 48 && d <= 57) {
       integer = false;
+      lastNumber.exponent = true;
       let e = 0;
       while (d >= 48 && d <= 57) {
         // Saturate: anything this large is decided by parseFloat anyway.
@@ -198,10 +211,11 @@ function readNumberGeneral(text: string, pos: number): number {
       }
       exponent += expNegative ? -e : e;
       i = j;
-    }
-  }
+    } else lastNumber.exponent = false;
+  } else lastNumber.exponent = false;
   lastNumber.end = i;
   lastNumber.isInteger = integer;
+  lastNumber.decimals = underscore ? -1 : decimals;
   if (exact) {
     if (mantissa === 0) return negative ? -0 : 0;
     let value: number;

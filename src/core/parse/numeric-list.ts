@@ -8,7 +8,7 @@
 // then treats the brackets as an ordinary container.
 
 import { lastNumber, readNumber } from './number';
-import type { SourceRange } from './types';
+import type { PrintedDecimals, SourceRange } from './types';
 import { phrase, type Phrase } from '../messages';
 import { PARSE_TEMPLATES as P } from './messages';
 
@@ -25,6 +25,8 @@ export interface NumericArray {
   /** Non-finite values of this array (at most MAX_NON_FINITE_SITES listed) and their total count. */
   readonly nonFinite: readonly NonFiniteSite[];
   readonly nonFiniteCount: number;
+  /** How many decimals its numbers are printed with (counted while they are read); absent for a list's children. */
+  readonly printed?: PrintedDecimals;
 }
 
 export type ListOutcome =
@@ -160,6 +162,12 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
   // Allocated on the first NaN/Inf only: most literals have none.
   let nonFinite: NonFiniteSite[] = NO_SITES;
   let nonFiniteCount = 0;
+  // Printed precision (PrintedDecimals): numbers with digits before a point, their most decimals and how many have
+  // that many, and whether any has an exponent.
+  let pointed = 0;
+  let mostDecimals = -1;
+  let atMostDecimals = 0;
+  let anyExponent = false;
   // Children of the outer bracket, kept so a list of differently shaped arrays can be split.
   // Shared scratch (never returned), emptied per call.
   const childStart = scratchChildStart;
@@ -294,10 +302,20 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
       if (!lastNumber.isInteger) allIntegers = false;
       i = lastNumber.end;
     } else {
+      // A wrapped number (np.float32(0.5), float('0.5')) counts for the printed precision too; nan/inf do not.
+      lastNumber.decimals = -1;
       value = readSpecialValue(text, i);
       if (specialEnd < 0) return notNumeric(depth, i, identifierEnd(text, i), phrase(P.notANumber, excerpt(text, i, identifierEnd(text, i))));
       allIntegers = false;
       i = specialEnd;
+    }
+    if (lastNumber.decimals >= 0) {
+      pointed++;
+      if (lastNumber.exponent) anyExponent = true;
+      if (lastNumber.decimals > mostDecimals) {
+        mostDecimals = lastNumber.decimals;
+        atMostDecimals = 1;
+      } else if (lastNumber.decimals === mostDecimals) atMostDecimals++;
     }
     // The token must end at a delimiter: `1j`, `0x1f`, `1e`, `2.5f` are not numbers we read.
     const d = i < n ? text.charCodeAt(i) : 32;
@@ -354,6 +372,15 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
       const after = text.charCodeAt(lastNumber.end);
       if (!(after < 128 ? ENDS_NUMBER[after] === 1 : after === 0xa0 || after === 0xfeff) && lastNumber.end < n) break;
       if (!lastNumber.isInteger) allIntegers = false;
+      const decimals = lastNumber.decimals;
+      if (decimals >= 0) {
+        pointed++;
+        if (lastNumber.exponent) anyExponent = true;
+        if (decimals > mostDecimals) {
+          mostDecimals = decimals;
+          atMostDecimals = 1;
+        } else if (decimals === mostDecimals) atMostDecimals++;
+      }
       if (comma) sawComma = true;
       else commaless = true;
       i = lastNumber.end;
@@ -401,7 +428,10 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
     if (contentAt[0] === 2 && firstChildShape) shape.push(...firstChildShape);
     return {
       kind: 'array',
-      array: makeArray(shape, 0, valueCount, range, nonFinite, nonFiniteCount),
+      array: {
+        ...makeArray(shape, 0, valueCount, range, nonFinite, nonFiniteCount),
+        printed: { pointed, mostDecimals, atMostDecimals, exponent: anyExponent },
+      },
       commaless,
       tuple: text.charCodeAt(start) === 40,
       allIntegers,

@@ -16,6 +16,20 @@ export type ArrayForm =
   | 'json'
   | 'file'; // a tensor read from a model file (npz, safetensors, PyTorch, ONNX, HDF5): see `origin`; `range` is then {0, 0}
 
+/**
+ * The decimals a literal's numbers are printed with, counted while the extractor reads them (what printed-precision
+ * checks need, without reading the literal again). Only numbers with digits before a point count (`0.5`, `3.`).
+ */
+export interface PrintedDecimals {
+  /** How many numbers have digits, a point, and maybe decimals. */
+  readonly pointed: number;
+  /** The most decimals any of them has (-1 when none), and how many have that many. */
+  readonly mostDecimals: number;
+  readonly atMostDecimals: number;
+  /** Any of them has an exponent (`1.5e-3`). */
+  readonly exponent: boolean;
+}
+
 export interface ExtractedArray {
   /** Index in ParseResult.arrays. */
   readonly index: number;
@@ -38,6 +52,8 @@ export interface ExtractedArray {
   readonly embedded?: 'comment' | 'string';
   /** Model files: where the tensor lives (archive entry, HDF5 path, ONNX initializer, pickle key). See core/tensor. */
   readonly origin?: TensorOrigin;
+  /** Printed literals: the decimals their numbers carry, counted by the extractor. */
+  readonly printedDecimals?: PrintedDecimals;
 }
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'info';

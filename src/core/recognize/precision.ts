@@ -4,7 +4,7 @@
 // within its rounding interval) and the print call that gives every stored bit.
 
 import type { RecurrentLayer, Sequence } from '../model';
-import type { ExtractedArray } from '../parse/types';
+import type { ExtractedArray, PrintedDecimals, SourceRange } from '../parse/types';
 import { runLayer } from '../forward';
 import { mulberry32Signed } from '../random';
 import { localized, phrase, type Localizable } from '../messages';
@@ -32,22 +32,20 @@ const FULL_DECIMALS = 9;
 export function printedPrecision(arrays: readonly ExtractedArray[], text: string): PrintPrecision | undefined {
   const printed = arrays.filter((a) => a.form !== 'file' && a.range.end > a.range.start && a.range.end <= text.length);
   if (!printed.length || printed.length !== arrays.length) return undefined;
-  let decimals = 0;
+  let decimals = -1;
   let atMost = 0;
   let total = 0;
   let exponent = false;
-  const counts: number[] = [];
   for (const a of printed) {
-    const literal = text.slice(a.range.start, a.range.end);
-    for (const m of literal.matchAll(/(?<![\w.])[-+]?\d+\.(\d*)(e[-+]?\d+)?/gi)) {
-      if (m[2]) exponent = true;
-      counts.push(m[1].length);
-      total++;
-    }
+    const counted = a.printedDecimals ?? countPrintedDecimals(text, a.range);
+    total += counted.pointed;
+    if (counted.exponent) exponent = true;
+    if (counted.mostDecimals > decimals) {
+      decimals = counted.mostDecimals;
+      atMost = counted.atMostDecimals;
+    } else if (counted.mostDecimals === decimals) atMost += counted.atMostDecimals;
   }
   if (!total || exponent) return undefined;
-  for (const c of counts) decimals = Math.max(decimals, c);
-  for (const c of counts) if (c === decimals) atMost++;
   if (decimals >= FULL_DECIMALS || decimals < 3) return undefined;
   const torch = printed.every((a) => a.form === 'torch_repr');
   const numpy = printed.every((a) => a.form === 'numpy_repr');
@@ -57,6 +55,25 @@ export function printedPrecision(arrays: readonly ExtractedArray[], text: string
     decimals, printer: torch ? 'torch' : numpy ? 'numpy' : 'text', roundingBound: 5 / 10 ** (decimals + 1),
     fullPrint: torch ? TORCH_FULL_PRINT : NUMPY_FULL_PRINT,
   };
+}
+
+/** The extractor's count (PrintedDecimals) read again from the text, for arrays that come without it. */
+export function countPrintedDecimals(text: string, range: SourceRange): PrintedDecimals {
+  let pointed = 0;
+  let mostDecimals = -1;
+  let atMostDecimals = 0;
+  let exponent = false;
+  const literal = text.slice(range.start, range.end);
+  for (const m of literal.matchAll(/(?<![\w.])[-+]?\d+\.(\d*)(e[-+]?\d+)?/gi)) {
+    if (m[2]) exponent = true;
+    pointed++;
+    const decimals = m[1].length;
+    if (decimals > mostDecimals) {
+      mostDecimals = decimals;
+      atMostDecimals = 1;
+    } else if (decimals === mostDecimals) atMostDecimals++;
+  }
+  return { pointed, mostDecimals, atMostDecimals, exponent };
 }
 
 /**

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { extractArrays, type FileKind } from '../../../src/core/parse';
 import { rampInput, recognize, roundingEffect, TORCH_FULL_PRINT } from '../../../src/core/recognize';
+import { countPrintedDecimals, printedPrecision } from '../../../src/core/recognize/precision';
 
 function layerOf(text: string, fileKind: FileKind = 'text') {
   const parse = extractArrays(text, { fileKind });
@@ -57,5 +58,24 @@ describe('recognise: printed precision', () => {
   it('does not flag hand-typed short values', () => {
     const text = 'kernel = [[0.5, -0.25, 0.125, 1.0]]\nrecurrent_kernel = [[0.1, 0.2, -0.3, 0.4]]\nbias = [0.0, 1.0, 0.0, 0.0]\n';
     assert.equal(layerOf(text, 'python').printPrecision, undefined);
+  });
+
+  it('counts decimals while extracting exactly as a search of the printed literals counts them', () => {
+    const texts: Array<[string, FileKind]> = [
+      [TORCH_PRINT, 'text'],
+      [TORCH_PRINT.replace(/(-?\d\.\d{4})/g, '$1123456789012'), 'text'],
+      ['w = np.array([[0.12345678, -1.5, 3.], [2.25e-3, 7, .5]])\n', 'python'],
+      ['w = [[0.1234, 0.5678, -0.0001], [1.0000, -2.5000, 3.1416]]\n', 'python'],
+      ['w = [np.float32(0.123456), np.float32(-0.5), float("0.125"), nan, -inf, 1E-5, 2.5E+3]\n', 'python'],
+      ['x = array([[ 0.11056691  0.03153521]\n [-0.78214532  0.04079598]], dtype=float32)\n', 'text'],
+      ['w = [1_000.5, 2.125, 10, -0.0]\n', 'python'],
+    ];
+    for (const [text, fileKind] of texts) {
+      const arrays = extractArrays(text, { fileKind }).arrays;
+      assert.ok(arrays.length > 0 && arrays.every((a) => a.printedDecimals), text);
+      for (const a of arrays) assert.deepEqual(a.printedDecimals, countPrintedDecimals(text, a.range), text.slice(a.range.start, a.range.end));
+      const bare = arrays.map(({ printedDecimals: _counted, ...rest }) => rest);
+      assert.deepEqual(printedPrecision(arrays, text), printedPrecision(bare, text), text);
+    }
   });
 });
