@@ -52,6 +52,7 @@ export function fromNative(conventionId: ConventionId, cell: CellKind, tensors: 
   }
   const { dims } = built;
   const forgetBias = built.extras?.forgetBias ?? options.forgetBias;
+  const clip = options.clip ?? built.extras?.clip;
   const layer: RecurrentLayer = {
     kind: 'recurrent',
     ...(options.name !== undefined ? { name: options.name } : {}),
@@ -62,7 +63,7 @@ export function fromNative(conventionId: ConventionId, cell: CellKind, tensors: 
     directions: built.directions,
     activations,
     ...(built.resetAfter !== undefined ? { resetAfter: built.resetAfter } : {}),
-    ...(options.clip !== undefined ? { clip: options.clip } : {}),
+    ...(clip !== undefined ? { clip } : {}),
     ...(options.inputForget ? { inputForget: true } : {}),
     ...(forgetBias !== undefined ? { forgetBias } : {}),
     ...(options.cellClip !== undefined && options.cellClip > 0 ? { cellClip: options.cellClip } : {}),

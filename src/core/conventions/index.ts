@@ -3,17 +3,33 @@
 // conversion, the recogniser, the code generator, the editor's labels and pickers, docs/conventions.md) reads
 // this registry instead of testing ids. Adding a convention = one adapter file + its line in ADAPTERS + fixtures.
 
+import { coremlAdapter } from './coreml';
+import { cudnnAdapter } from './cudnn';
 import { flaxAdapter } from './flax';
 import { kerasAdapter } from './keras';
 import { keras1Adapter } from './keras1';
+import { matlabAdapter } from './matlab';
+import { mindsporeAdapter } from './mindspore';
+import { mlxAdapter } from './mlx';
+import { mxnetAdapter } from './mxnet';
 import { kerasCudnnAdapter } from './keras_cudnn';
+import { onednnAdapter } from './onednn';
 import { onnxAdapter } from './onnx';
+import { openvinoAdapter } from './openvino';
+import { paddleAdapter } from './paddle';
 import { pytorchAdapter } from './pytorch';
+import { tensorrtAdapter } from './tensorrt';
 import { tf1Adapter } from './tf1';
+import { tfliteAdapter } from './tflite';
+import { GateLensError } from '../model';
 import type { CellKind, ConventionAdapter, ConventionSpec } from './types';
 
 /** Every convention, in the order pickers, settings and the docs table list them. */
-export const ADAPTERS = [kerasAdapter, kerasCudnnAdapter, pytorchAdapter, onnxAdapter, tf1Adapter, flaxAdapter, keras1Adapter] as const;
+export const ADAPTERS = [
+  kerasAdapter, kerasCudnnAdapter, pytorchAdapter, onnxAdapter, tf1Adapter, flaxAdapter, keras1Adapter,
+  // Documented, not run against the framework (DOCUMENTED_NOTE):
+  matlabAdapter, mxnetAdapter, paddleAdapter, mindsporeAdapter, coremlAdapter, tfliteAdapter, openvinoAdapter, tensorrtAdapter, onednnAdapter, cudnnAdapter, mlxAdapter,
+] as const;
 
 export type ConventionId = (typeof ADAPTERS)[number]['id'];
 
@@ -39,7 +55,7 @@ export const CONVENTIONS: readonly ConventionSpec[] = ADAPTERS.flatMap((a) => a.
 
 export function convention(id: ConventionId, cell: CellKind): ConventionSpec {
   const spec = CONVENTIONS.find((c) => c.id === id && c.cell === cell);
-  if (!spec) throw new Error(`No ${cell} layout is defined for the ${id} convention.`);
+  if (!spec) throw new GateLensError('not-representable', `${adapter(id).title} has no ${cell === 'simple_rnn' ? 'SimpleRNN' : cell.toUpperCase()} layer: no ${cell} layout is defined for the ${id} convention.`);
   return spec;
 }
 

@@ -18,6 +18,9 @@ const BIAS: Record<BiasLayout, string> = {
   onnx_wb_rb: 'B [D, 2·G·H] = [Wb, Rb]',
   cudnn_2xGH: '(2·G·H) = [input, recurrent]',
   per_gate: 'per gate',
+  per_gate_w_r: 'per gate: input and recurrent',
+  single_plus_rn: 'one bias (G·H) + candidate recurrent bias (H) when reset-after',
+  matlab_gru: '(3H, 1), or (6H, 1) = [input; recurrent]',
 };
 
 function dim(d: Dim): string {

@@ -45,7 +45,10 @@ export type BiasLayout =
   | 'ih_plus_hh' // PyTorch: bias_ih + bias_hh, both G·H
   | 'onnx_wb_rb' // ONNX: B [D, 2·G·H] = [Wb, Rb]
   | 'cudnn_2xGH' // Keras 2 CuDNNLSTM/CuDNNGRU: (2·G·H,) = [input biases, recurrent biases]
-  | 'per_gate'; // one bias vector per gate, on the side the framework puts it (see the spec's notes)
+  | 'per_gate' // one bias vector per gate, on the side the framework puts it (see the spec's notes)
+  | 'per_gate_w_r' // an input and a recurrent bias vector per gate (TensorRT, raw cuDNN)
+  | 'single_plus_rn' // one bias of G·H plus the candidate's recurrent bias (H) inside r ⊙ (·) (OpenVINO, oneDNN, MLX)
+  | 'matlab_gru'; // MATLAB gruLayer: (3H, 1), or (6H, 1) = [input; recurrent] with ResetGateMode recurrent-bias-after-multiplication
 
 export interface ConventionSpec {
   readonly id: ConventionId;
@@ -135,8 +138,8 @@ export interface Built {
   dims: Dims;
   resetAfter?: boolean;
   useBias: boolean;
-  /** Run-time constants the convention implies (TF1 forget_bias default 1.0). */
-  extras?: Partial<Pick<RecurrentLayer, 'forgetBias'>>;
+  /** Run-time constants the convention implies (TF1 forget_bias default 1.0, Core ML's ±50 gate clip). */
+  extras?: Partial<Pick<RecurrentLayer, 'forgetBias' | 'clip'>>;
 }
 
 /** Everything toNative has already worked out for the adapter. */

@@ -26,6 +26,7 @@ import type { ArrayRole, Evidence, GateSlot, Recognition, RecognizedDense, Recog
 import { distractorKind, templatedUnrelated, unrelatedDiagnostics, UNRELATED_TEMPLATES, type UnrelatedArray } from './unrelated';
 import { printedPrecision } from './precision';
 import { twoConventionEvidence } from './two-conventions';
+import { SHARED_NAME_TEMPLATES, sharedNameFramework } from './shared-names';
 import { findPrintedRun, kerasVersionFromPrintedRun, legacyDefaultGateActivation, legacyNumpyPrint, printedOutputLabel } from './keras-era';
 
 export type { Recognition, RecognizedLayer, RecognizedDense, SliceAnnotation, Evidence, GateSlot, ArrayRole, MissingArray, MissingReason } from './types';
@@ -599,6 +600,13 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     const hint = matched.get(c);
     const applied = applyHints(c, hint, hints, options.kerasVersion !== undefined ? (Number(options.kerasVersion) as 2 | 3) : undefined);
     if (applied.convention && !options.conventionOverride) c.convention = applied.convention;
+    if (c.convention === 'pytorch' && c.named && !options.conventionOverride) {
+      const shared = sharedNameFramework(text, hints.nonCode);
+      if (shared) {
+        c.convention = shared.id;
+        c.evidence.push(templated('shared-names', SHARED_NAME_TEMPLATES.sharedNames, shared.title, shared.code));
+      }
+    }
     c.evidence.push(...applied.evidence);
     c.warnings.push(...applied.warnings);
     const era = kerasEra(c, hint, applied.options, legacyPrint);
