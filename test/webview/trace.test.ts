@@ -71,11 +71,16 @@ describe('webview trace model', () => {
 
     it('gives each convention its own letter for the candidate', () => {
       const letters = conventionsFor('lstm').map((s) => `${s.id}:${gateLabelIn(s, 'c').label}`);
-      assert.deepEqual(letters.sort(), ['flax:g', 'keras1:c', 'keras:c', 'keras_cudnn:c', 'onnx:c', 'pytorch:g', 'tf1:j']);
+      assert.deepEqual(letters.sort(), [
+        'coreml:z', 'cudnn:c', 'flax:g', 'keras1:c', 'keras:c', 'keras_cudnn:c', 'matlab:g', 'mindspore:g', 'mlx:g', 'mxnet:g', 'onednn:c', 'onnx:c', 'openvino:c',
+        'paddle:g', 'pytorch:g', 'tensorrt:c', 'tf1:j', 'tflite:c',
+      ]);
     });
 
     it('offers the stored convention first', () => {
-      assert.deepEqual(conventionChoices('gru', 'onnx').map((s) => s.id), ['onnx', 'keras', 'keras_cudnn', 'pytorch', 'tf1', 'flax', 'keras1']);
+      assert.deepEqual(conventionChoices('gru', 'onnx').map((s) => s.id), [
+        'onnx', 'keras', 'keras_cudnn', 'pytorch', 'tf1', 'flax', 'keras1', 'matlab', 'mxnet', 'paddle', 'mindspore', 'coreml', 'openvino', 'tensorrt', 'onednn', 'cudnn', 'mlx',
+      ]);
     });
   });
 

@@ -12,6 +12,8 @@ import type { CellSpec, ConventionAdapter, FromNativeOptions, Mutable } from './
 
 const CELLS: CellSpec[] = pytorchAdapter.cells.map((c) => ({
   ...c, framework: 'PaddlePaddle', tensors: c.tensors.filter((t) => t.role !== 'weight_hr'),
+  // Paddle's GRUCell docstring calls the candidate c (W_ic, W_hc).
+  gateOrder: c.gateOrder.map((g) => (g.gate === 'n' ? { ...g, label: 'c' } : g)),
   notes: [...(c.notes ?? []), 'Same state_dict names as PyTorch (weight_ih_l0, …); proj_size (weight_ho) is not read.'],
 }));
 
