@@ -21,9 +21,15 @@ export function clear(node: Element): void {
   while (node.firstChild) node.removeChild(node.firstChild);
 }
 
-/** Set text only when it changed: a step update then touches only the cells whose value moved. */
+/**
+ * Set text only when it changed: a step update then touches only the cells whose value moved. A node holding one
+ * text node keeps it and changes its data, so the renderer updates that text in place instead of replacing it.
+ */
 export function setText(node: Node, text: string): void {
-  if (node.textContent !== text) node.textContent = text;
+  const only = node.firstChild;
+  if (only !== null && only === node.lastChild && only.nodeType === 3) {
+    if ((only as Text).data !== text) (only as Text).data = text;
+  } else if (node.textContent !== text) node.textContent = text;
 }
 
 export function cssVar(name: string, fallback: string): string {
