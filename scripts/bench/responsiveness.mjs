@@ -12,6 +12,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, cleanup, launchBrowser, log, runInExtensionHost, startCodeServer } from '../vscode-harness.mjs';
+import { divideBy, mainThreadWork, startTrace } from './chromium-trace.mjs';
 
 const OUT_DIR = path.join(ROOT, 'test-results/bench');
 // Its own folder per process, like the harness's run folders, removed at the end.
@@ -173,6 +174,13 @@ async function measureWebview(cs, page) {
   // ours changes (in code-server the webview iframe can share the workbench's renderer main thread).
   // Sections scrolled out of view are updated ~60 ms after the frame; the pause between steps lets that happen
   // outside the next step's measurement, and the long-task observer catches any of it that runs over 50 ms.
+  // The same stretch traced by Chromium (CPU time by kind of work on the renderers' main threads), first idle for
+  // as long as the stepping takes, then while stepping: the difference per step is our step's script, style,
+  // layout, paint and compositing, less sensitive to the machine's load than the wall-clock frame times.
+  const idleTrace = await startTrace(page);
+  await page.waitForTimeout(20 * 50 + (STEPS - 1) * 120);
+  const idleWork = mainThreadWork(await idleTrace());
+  const stepTrace = await startTrace(page);
   const perStep = await frame.evaluate(async (steps) => {
     const next = document.getElementById('gl-next');
     const longTasks = [];
@@ -208,6 +216,8 @@ async function measureWebview(cs, page) {
     observer?.disconnect();
     return { samples, idle, longTasks, label: document.getElementById('gl-step-label').textContent };
   }, STEPS);
+  const stepWork = mainThreadWork(await stepTrace());
+  const perStepCpu = divideBy(Object.fromEntries(Object.entries(stepWork).map(([k, v]) => [k, v - (idleWork[k] ?? 0)])), STEPS - 1);
   await page.screenshot({ path: path.join(OUT_DIR, 'bench-512-units.png') }).catch(() => {});
   // Playback at 60 steps/s from step 1 (issue 11 item 4): every animation frame's start time inside the webview
   // while it plays; a frame that starts more than 1.5 display frames after the one before is counted as dropped,
@@ -251,6 +261,7 @@ async function measureWebview(cs, page) {
     runRandomSequenceMs: { steps: STEPS, ms: runMs },
     perStepFrameMs: stats('frameMs'),
     perStepScriptMs: stats('scriptMs'),
+    perStepCpuByKindMs: perStepCpu,
     perStepClickToPaintMs: stats('clickToPaintMs'),
     idleFrameMs: stats('frameMs', perStep.idle),
     idleFrameScriptMs: stats('scriptMs', perStep.idle),
