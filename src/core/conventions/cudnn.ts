@@ -4,7 +4,7 @@
 // (reset, update, new memory), 3–5 recurrent; CUDNN_RNN_RELU / _TANH: 0 input, 1 recurrent. Default bias mode
 // CUDNN_RNN_DOUBLE_BIAS adds both; the GRU keeps the new memory gate's recurrent bias inside r ◦ (R_h h + b_Rh).
 // Matrices are taken as PyTorch's cuDNN path views them: (H, input) row-major used as W·x. Raw buffers have no
-// names, so recognition never picks this convention; choose it. Documented, not run against cuDNN (GPU only).
+// names, so recognition never picks this convention; the core converts and runs it. Documented, not run against cuDNN (GPU only).
 
 import { onnxAdapter } from './onnx';
 import { GRU_RZN, LSTM_IFCO, RNN_H } from './gates';

@@ -64,4 +64,5 @@ export const mindsporeAdapter: ConventionAdapter<'mindspore'> = {
   candidateTensors: (arrays) => pytorchAdapter.candidateTensors(arrays),
   packedAxisOf: (role, shape) => pytorchAdapter.packedAxisOf(role, shape),
   roleTitles: { weight_ih: 'input weights', weight_hh: 'recurrent weights', bias_ih: 'input bias', bias_hh: 'recurrent bias' },
+  sameArraysAs: { convention: 'pytorch', signal: /^[ \t]*(?:import[ \t]+mindspore\b|from[ \t]+mindspore[\w.]*[ \t]+import\b)[^\n]*|\bmindspore\.nn\.(?:LSTM|GRU|RNN)\b/gm },
 };

@@ -2,7 +2,7 @@
 // split i, f, g, o; GRU Wx (3H, I), Wh (3H, H), b (3H), bhn (H): r, z from x·Wxᵀ + b + h·Whᵀ, n = tanh(x_n + b_n +
 // r ⊙ (h·W_hnᵀ + bhn)); RNN Wxh (H, I), Whh (H, H), bias (H), nonlinearity tanh by default. One direction, batch
 // first; LSTM returns (hidden, cell). Releases before 2024 stored Wx as (I, G·H) and used x @ Wx; Gate Lens reads the
-// current layout. The names (Wx, Wh, bias) are too common to recognise MLX by; choose the convention. Documented, not run.
+// current layout. The names (Wx, Wh, bias) are too common to recognise MLX by in a paste; the core converts and runs it. Documented, not run.
 
 import { GRU_RZN, GH, LSTM_IFGO, RNN_H, gateCount } from './gates';
 import { get, incompatible, rowsFromCanonical, rowsToCanonical, zeros } from './layout';

@@ -71,4 +71,5 @@ export const paddleAdapter: ConventionAdapter<'paddle'> = {
   candidateTensors: (arrays) => pytorchAdapter.candidateTensors(arrays),
   packedAxisOf: (role, shape) => pytorchAdapter.packedAxisOf(role, shape),
   roleTitles: { weight_ih: 'input weights', weight_hh: 'recurrent weights', bias_ih: 'input bias', bias_hh: 'recurrent bias' },
+  sameArraysAs: { convention: 'pytorch', signal: /^[ \t]*(?:import[ \t]+paddle\b|from[ \t]+paddle[\w.]*[ \t]+import\b)[^\n]*|\bpaddle\.nn\.(?:LSTM|GRU|SimpleRNN)\b/gm },
 };

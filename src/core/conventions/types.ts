@@ -250,6 +250,12 @@ export interface ConventionAdapter<Id extends string = string> {
   classifyName?(parts: readonly string[]): { readonly group: string; readonly role: string; readonly direction: 0 | 1 } | undefined;
   /** Recognition: a named group's array shapes per direction → the layer they make, or why they make none. */
   analyseNamed?(dirs: ReadonlyArray<Readonly<Record<string, readonly number[] | undefined>>>): NamedLayer | { readonly reject: TemplatedText };
+  /**
+   * Another convention whose arrays this one stores under the very same names and layout (PaddlePaddle and MindSpore
+   * use PyTorch's weight_ih_l0, …), and the code that shows a file is this framework's (`import paddle`): the
+   * recogniser reads such arrays as this convention when the file shows it, and a user override may switch to it.
+   */
+  readonly sameArraysAs?: { readonly convention: ConventionId; readonly signal: RegExp };
   /** The adapter's own message templates (English; hosts translate them like every core template). */
   readonly templates?: Readonly<Record<string, string>>;
 }

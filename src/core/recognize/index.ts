@@ -268,7 +268,8 @@ function sequenceContext(hints: Hints, options: RecognizeOptions, view: CodeView
   let preferredSource: SequenceContext['preferredSource'] = preferred ? { kind: 'file', code: reasons[preferred]! } : undefined;
   if (!preferred && options.defaultConvention) {
     const d = options.defaultConvention;
-    preferred = d === 'pytorch' ? 'pytorch' : d === 'onnx' ? 'onnx' : 'keras';
+    // A rows-packed convention (W·x) settles unnamed matrices as PyTorch does; ONNX keeps its own reading.
+    preferred = d === 'onnx' ? 'onnx' : adapter(d).cells[0].packedAxis === 'rows' ? 'pytorch' : 'keras';
     preferredReason = `the default convention setting (${d})`;
     preferredSource = { kind: 'setting', convention: d };
   }
@@ -278,6 +279,12 @@ function sequenceContext(hints: Hints, options: RecognizeOptions, view: CodeView
 
 function applyOverride(c: LayerCandidate, override: ConventionId): Evidence | undefined {
   if (c.convention === override) return undefined;
+  // The same arrays under the same names (PaddlePaddle and MindSpore store PyTorch's weight_ih_l0, …).
+  const target = adapter(override);
+  if ('sameArraysAs' in target && target.sameArraysAs?.convention === c.convention) {
+    c.convention = override;
+    return templated('override', MSG.overrideFamily, target.title);
+  }
   const rows = (id: ConventionId) => id === 'pytorch' || id === 'onnx';
   const cols = (id: ConventionId) => id === 'keras' || id === 'keras_cudnn';
   // Only unnamed-style 2-D weights (with 1-D biases) can be re-read: a 3-D ONNX W or a projection has no twin.
@@ -600,8 +607,8 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     const hint = matched.get(c);
     const applied = applyHints(c, hint, hints, options.kerasVersion !== undefined ? (Number(options.kerasVersion) as 2 | 3) : undefined);
     if (applied.convention && !options.conventionOverride) c.convention = applied.convention;
-    if (c.convention === 'pytorch' && c.named && !options.conventionOverride) {
-      const shared = sharedNameFramework(text, hints.nonCode);
+    if (c.named && !options.conventionOverride) {
+      const shared = sharedNameFramework(c.convention, text, hints.nonCode);
       if (shared) {
         c.convention = shared.id;
         c.evidence.push(templated('shared-names', SHARED_NAME_TEMPLATES.sharedNames, shared.title, shared.code));

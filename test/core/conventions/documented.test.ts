@@ -13,8 +13,10 @@ import { runModel, toFrameworkLayout } from '../../../src/core/forward';
 import { GateLensError, type RecurrentLayer } from '../../../src/core/model';
 import { extractArrays } from '../../../src/core/parse';
 import { recognize } from '../../../src/core/recognize';
+import { main, type Io } from '../../../src/cli/main';
 
 interface JsonArray { shape: number[]; data: number[] }
+interface Layer { convention: string; conventionStatus: string; conventionNote?: string }
 interface Case {
   id: string; layers: { type: CellKind; config: Record<string, unknown>; weights: Record<string, JsonArray> }[];
   input: JsonArray; initialState?: unknown; sequenceLengths?: unknown; expected: { output: JsonArray };
@@ -162,6 +164,34 @@ describe('documented conventions (src/core/conventions/*.ts, documented, not run
         else assert.match(shared!.message, new RegExp(`PyTorch's and also ${adapter(want).title}'s`), header);
         const got = run([l.layer], basic);
         for (let k = 0; k < got.length; k++) assert.ok(Math.abs(got[k] - basic.output.data[k]) <= 1e-12);
+      }
+    });
+
+    it('switches PyTorch-named arrays to PaddlePaddle or MindSpore when the user sets that convention, and to nothing unrelated', () => {
+      const text = `import numpy as np\n${pasted(toNative(basic.layers[0], 'pytorch'), 'lstm.')}`;
+      for (const id of ['paddle', 'mindspore'] as const) {
+        const r = recognize(extractArrays(text), text, { conventionOverride: id });
+        assert.equal(r.layers[0].convention, id);
+        assert.ok(r.layers[0].evidence.some((e) => e.code === 'override' && e.message.includes(adapter(id).title)));
+      }
+      const mlx = recognize(extractArrays(text), text, { conventionOverride: 'mlx' });
+      assert.equal(mlx.layers[0].convention, 'pytorch');
+      assert.ok(mlx.layers[0].warnings.some((w) => w.code === 'override-does-not-fit'));
+    });
+
+    it('gate-lens inspect --json and the text report mark a layer read in a documented convention', () => {
+      const text = `import numpy as np\n${pasted(toNative(basic.layers[0], 'matlab'))}`;
+      for (const json of [true, false]) {
+        let out = '';
+        const io: Io = { out: (t) => { out += t; }, err: () => undefined, readFile: () => new TextEncoder().encode(text) };
+        main(['inspect', 'matlab_lstm.py', ...(json ? ['--json'] : [])], io);
+        if (json) {
+          const parsed = JSON.parse(out) as { layers?: Layer[]; files?: { layers: Layer[] }[] };
+          const layer = (parsed.layers ?? parsed.files![0].layers)[0];
+          assert.equal(layer.convention, 'matlab');
+          assert.equal(layer.conventionStatus, 'documented');
+          assert.equal(layer.conventionNote, DOCUMENTED_NOTE);
+        } else assert.ok(out.includes(DOCUMENTED_NOTE), out);
       }
     });
 
