@@ -53,7 +53,7 @@ export function exportLayers(layers: readonly RecurrentLayer[], target: ConvertT
   if (format === 'onnx' && target !== 'onnx') {
     throw new GateLensError('bad-format', `an .onnx file holds the onnx convention; use --to onnx for a .onnx output (or another extension for ${target})`);
   }
-  const plan = planConversion(layers, target);
+  const plan = planConversion(layers, target, { customResetBeforeGru: format === 'port' });
   const notes = [...plan.notes];
   const needed = neededDtype(plan);
   let dtype: ExportDtype = options.dtype ?? needed;

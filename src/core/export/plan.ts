@@ -71,13 +71,24 @@ function cellTitle(layer: RecurrentLayer): string {
   return layer.cell === 'simple_rnn' ? 'SimpleRNN' : layer.cell.toUpperCase();
 }
 
+export interface PlanOptions {
+  /**
+   * PyTorch target, GRU with the reset gate before the recurrent matmul: write torch.nn.GRU's arrays for a custom
+   * module (the port script's ResetBeforeGRU) instead of refusing. Only the port script builds that module.
+   */
+  readonly customResetBeforeGru?: boolean;
+}
+
+/** A GRU that torch.nn.GRU cannot run: the reset gate acts on h before the recurrent matmul. */
+const needsResetBeforeModule = (layer: RecurrentLayer, target: ConvertTarget): boolean => layer.cell === 'gru' && layer.resetAfter === false && target === 'pytorch';
+
 /** The refusals that have a known nearest exact alternative; anything else falls through to toNative's own reason. */
-function refuse(layer: RecurrentLayer, target: ConvertTarget): void {
+function refuse(layer: RecurrentLayer, target: ConvertTarget, options: PlanOptions): void {
   const what = `${layer.name ? `${layer.name}: ` : ''}this ${cellTitle(layer)}`;
   const hasPeep = layer.directions.some((d) => d.peephole);
-  if (layer.cell === 'gru' && layer.resetAfter === false && target === 'pytorch') {
+  if (needsResetBeforeModule(layer, target) && !options.customResetBeforeGru) {
     throw new ConversionRefused(`${what} applies the reset gate before the recurrent matmul (Keras reset_after=False, ONNX linear_before_reset=0); torch.nn.GRU always applies it after (b_hn inside r⊙(W_hn·h + b_hn)), so no PyTorch GRU computes the same numbers`,
-      'Nearest exact alternatives: --to onnx (GRU with linear_before_reset=0 runs it exactly), --to keras (GRU(reset_after=False)), or a custom reset-before GRU cell in PyTorch');
+      'Nearest exact alternatives: --to onnx (GRU with linear_before_reset=0 runs it exactly), --to keras (GRU(reset_after=False)), or --to pytorch --port (a port script with a custom reset-before GRU module under nn.GRU\'s parameter names)');
   }
   if (hasPeep && target !== 'onnx') {
     throw new ConversionRefused(`${what} has peephole connections; no ${FRAMEWORK[target]} recurrent layer has peepholes`,
@@ -196,11 +207,15 @@ function exactAlternatives(layer: RecurrentLayer, refused: ConvertTarget): strin
 }
 
 /** The target arrays of every layer of the stack, named as the target framework names them. */
-export function planConversion(layers: readonly RecurrentLayer[], target: ConvertTarget): ConversionPlan {
+export function planConversion(layers: readonly RecurrentLayer[], target: ConvertTarget, options: PlanOptions = {}): ConversionPlan {
   if (!layers.length) throw new GateLensError('no-layer', 'there is no recurrent layer to convert');
   checkStack(layers);
   const notes: string[] = [];
-  const prepared = layers.map((l) => { refuse(l, target); return foldForgetBias(l, target, notes); });
+  const prepared = layers.map((l) => { refuse(l, target, options); return foldForgetBias(l, target, notes); });
+  const custom = prepared.some((l) => needsResetBeforeModule(l, target));
+  if (custom) {
+    notes.push('torch.nn.GRU applies the reset gate after the recurrent matmul; these arrays (under nn.GRU\'s own names, rows r, z, n) are for ResetBeforeGRU, the small nn.Module the port script builds: n = tanh(W_in·x + b_in + W_hn·(r⊙h) + b_hn).');
+  }
   const singleTorchModule = target === 'pytorch' && uniformForTorch(prepared);
   if (target === 'pytorch' && !singleTorchModule) {
     notes.push('The layers differ in size, direction or bias, so one nn.Module with num_layers cannot hold them: layer k\'s keys are those of its own module, prefixed "layers.k." (an nn.ModuleList).');
@@ -208,15 +223,18 @@ export function planConversion(layers: readonly RecurrentLayer[], target: Conver
   const kerasNames = new KerasNames();
   const converted = prepared.map((layer, k): ConvertedLayer => {
     let native;
+    // The same numbers as nn.GRU stores them; only the module that reads them applies r before the matmul.
+    const asStored = needsResetBeforeModule(layer, target) ? { ...layer, resetAfter: true } : layer;
     try {
-      native = toNative(layer, target, { layerIndex: target === 'pytorch' && singleTorchModule ? k : 0 });
+      native = toNative(asStored, target, { layerIndex: target === 'pytorch' && singleTorchModule ? k : 0 });
     } catch (e) {
       if (e instanceof GateLensError && e.code === 'not-representable') throw new ConversionRefused(e.message.replace(/\.$/, ''), exactAlternatives(layer, target));
       throw e;
     }
     const prefix = target === 'keras' ? kerasNames.layerPath(layer) : layers.length === 1 ? '' : target === 'pytorch' ? (singleTorchModule ? '' : `layers.${k}.`) : `layer${k}/`;
     const arrays = Object.entries(native).map(([name, tensor]) => ({ name: target === 'keras' ? kerasNames.weightPath(prefix, layer, name) : prefix + name, tensor }));
-    return { layer, arrays, config: configFromLayer(layer, target), prefix };
+    const config = needsResetBeforeModule(layer, target) ? { ...configFromLayer(asStored, target), reset_after: false } : configFromLayer(layer, target);
+    return { layer, arrays, config, prefix };
   });
   const G = convention(target, layers[0].cell).gateOrder.map((g) => g.label).join(',');
   notes.unshift(`${FRAMEWORK[target]} ${cellTitle(layers[0])} gate order ${G}.`);

@@ -123,6 +123,61 @@ if __name__ == '__main__':
     sys.exit(main())
 `;
 
+/** Only in scripts whose PyTorch target is a reset-before GRU (the bytes of every other script stay as they were). */
+const RESET_BEFORE_GRU = String.raw`
+def _reset_before_gru(c, num_layers):
+    import torch
+
+    class ResetBeforeGRU(torch.nn.Module):
+        # torch.nn.GRU's parameters (rows r, z, n) with the reset gate applied to h BEFORE the recurrent matmul
+        # (Keras reset_after=False, ONNX linear_before_reset=0, TF1 GRUCell): n = tanh(W_in x + b_in + W_hn (r*h) + b_hn).
+        def __init__(self, input_size, hidden_size, num_layers, bias, bidirectional):
+            super().__init__()
+            self.hidden_size, self.num_layers, self.bias = hidden_size, num_layers, bias
+            self.suffixes = ['', '_reverse'] if bidirectional else ['']
+            for k in range(num_layers):
+                width = input_size if k == 0 else hidden_size * len(self.suffixes)
+                for s in self.suffixes:
+                    shapes = {'weight_ih': (3 * hidden_size, width), 'weight_hh': (3 * hidden_size, hidden_size)}
+                    if bias:
+                        shapes.update(bias_ih=(3 * hidden_size,), bias_hh=(3 * hidden_size,))
+                    for name, shape in shapes.items():
+                        self.register_parameter(f'{name}_l{k}{s}', torch.nn.Parameter(torch.zeros(shape, dtype=torch.float64)))
+
+        def _direction(self, x, k, s, reverse):
+            H = self.hidden_size
+            w_ih, w_hh = getattr(self, f'weight_ih_l{k}{s}'), getattr(self, f'weight_hh_l{k}{s}')
+            zeros = torch.zeros(3 * H, dtype=x.dtype)
+            b_ih = getattr(self, f'bias_ih_l{k}{s}') if self.bias else zeros
+            b_hh = getattr(self, f'bias_hh_l{k}{s}') if self.bias else zeros
+            h = torch.zeros(x.shape[0], H, dtype=x.dtype)
+            out = [None] * x.shape[1]
+            for t in (range(x.shape[1] - 1, -1, -1) if reverse else range(x.shape[1])):
+                gi = x[:, t] @ w_ih.T + b_ih
+                r = torch.sigmoid(gi[:, :H] + h @ w_hh[:H].T + b_hh[:H])
+                z = torch.sigmoid(gi[:, H:2 * H] + h @ w_hh[H:2 * H].T + b_hh[H:2 * H])
+                n = torch.tanh(gi[:, 2 * H:] + (r * h) @ w_hh[2 * H:].T + b_hh[2 * H:])
+                h = (1 - z) * n + z * h
+                out[t] = h
+            return torch.stack(out, 1)
+
+        def forward(self, x):
+            for k in range(self.num_layers):
+                x = torch.cat([self._direction(x, k, s, s == '_reverse') for s in self.suffixes], -1)
+            return x, None
+
+    return ResetBeforeGRU(c['input_size'], c['hidden_size'], num_layers, c['bias'], c['bidirectional']).double()
+
+
+_nn_torch_module = _torch_module
+
+
+def _torch_module(L, num_layers):
+    if L['cell'] == 'gru' and L['config'].get('reset_after') is False:
+        return _reset_before_gru(L['config'], num_layers)
+    return _nn_torch_module(L, num_layers)
+`;
+
 const pyString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 function pyConfig(v: unknown): string {
@@ -190,6 +245,10 @@ export function encodePortScript(plan: ConversionPlan, sourceLayers: readonly Re
   out.push(`EXPECTED = ${sequenceLiteral(expected)}  # [batch, T, outputs]`);
   out.push(`TARGET = ${specLiteral(plan)}`);
   out.push(`SOURCE = ${sourcePlan ? specLiteral(sourcePlan) : 'None'}`);
-  out.push(RUNTIME);
+  // RUNTIME ends by calling main(); the custom module has to be defined before that call.
+  const mainCall = RUNTIME.lastIndexOf("\nif __name__ == '__main__':");
+  out.push(plan.layers.some((l) => l.config['reset_after'] === false && plan.target === 'pytorch')
+    ? RUNTIME.slice(0, mainCall) + RESET_BEFORE_GRU + RUNTIME.slice(mainCall)
+    : RUNTIME);
   return out.join('\n');
 }

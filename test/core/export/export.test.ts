@@ -157,6 +157,20 @@ describe('core/export: refusals say why and name the nearest exact target', () =
     assert.equal(plan.layers[0].config['linear_before_reset'], 0);
   });
 
+  it('Keras GRU reset_after=False → PyTorch port script: a custom ResetBeforeGRU under nn.GRU\'s names; the arrays alone stay refused', () => {
+    const gru = kerasGruResetBefore();
+    assert.throws(() => exportLayers([gru], 'pytorch', 'npz', { tool: 't', from: 't' }), /--to pytorch --port/);
+    const port = exportLayers([gru], 'pytorch', 'port', { tool: 't', from: 't' });
+    assert.deepEqual(port.plan.arrays.map((a) => a.name), ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0']);
+    assert.equal(port.plan.layers[0].config['reset_after'], false);
+    assert.match(port.text!, /class ResetBeforeGRU\(torch\.nn\.Module\)/);
+    assert.match(port.text!, /\(r \* h\) @ w_hh\[2 \* H:\]\.T/);
+    // The module is defined before main() runs.
+    assert.ok(port.text!.indexOf('def _reset_before_gru') < port.text!.indexOf("if __name__ == '__main__':"));
+    // Other port scripts carry no custom module.
+    assert.doesNotMatch(exportLayers([gru], 'onnx', 'port', { tool: 't', from: 't' }).text!, /ResetBeforeGRU/);
+  });
+
   it('ONNX peepholes → Keras and PyTorch: refused, ONNX offered', () => {
     const t = random(5, { W: [1, 8, 2], R: [1, 8, 2], B: [1, 16], P: [1, 6] });
     const layer = fromNative('onnx', 'lstm', t);
