@@ -49,4 +49,18 @@ describe('gate-lens: incomplete layers never run', () => {
     assert.equal(runCli(files, 'run', 'w.py', '--input', 'x.json', '--layer', 'lstm_2').code, 5);
     assert.equal(runCli(files, 'run', 'w.py', '--input', 'x.json', '--layer', 'lstm').code, 0);
   });
+  it('reads ONNX initializer dims (print(t.name, t.dims)) as a bidirectional LSTM skeleton: inspect marks it incomplete, run stops with the print call', () => {
+    const text = '>>> for init in model.graph.initializer:\n...     print(init.name, init.dims)\n...\nW [2, 256, 36]\nR [2, 256, 64]\nB [2, 512]\n';
+    const inspect = runCli({ 'dims.txt': text }, 'inspect', 'dims.txt', '--json');
+    const [layer] = JSON.parse(inspect.stdout).layers;
+    assert.deepEqual([layer.cell, layer.convention, layer.units, layer.inputSize, layer.directions, layer.complete], ['lstm', 'onnx', 64, 36, 2, false]);
+    assert.deepEqual(layer.missing.map((m: { array: string; reason: string }) => `${m.array} ${m.reason}`), ['W shape-only', 'R shape-only', 'B shape-only']);
+    const human = runCli({ 'dims.txt': text }, 'inspect', 'dims.txt').stdout;
+    assert.match(human, /onnx\.numpy_helper\.to_array\(t\)\.tolist\(\)/);
+    const x = JSON.stringify({ x: [Array.from({ length: 36 }, () => 0.1)] });
+    const r = runCli({ 'dims.txt': text, 'x.json': x }, 'run', 'dims.txt', '--input', 'x.json');
+    assert.equal(r.code, 5, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /the W of lstm has only its shape \(2, 256, 36\) in the text/);
+  });
 });

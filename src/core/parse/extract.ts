@@ -614,6 +614,14 @@ class Extractor {
       const nameAt = start + text.slice(start, at).indexOf(written);
       this.shapes.push({ name: written, nameRange: { start: nameAt, end: nameAt + written.length }, shape, range });
     }
+    // onnx.helper.printable_graph: `%W[FLOAT, 2x256x36]` in the inputs and initializers of a graph (numeric dims only).
+    for (let at = text.indexOf('%', 0); at >= 0; at = text.indexOf('%', at + 1)) {
+      const m = /^%([A-Za-z_][\w./:-]*)\[(?:FLOAT16|BFLOAT16|FLOAT|DOUBLE), (\d+(?:x\d+)*)\]/.exec(text.slice(at, at + 200));
+      if (!m) continue;
+      const nameAt = at + 1;
+      this.shapes.push({ name: m[1], nameRange: { start: nameAt, end: nameAt + m[1].length }, shape: m[2].split('x').map(Number), range: { start: at, end: at + m[0].length } });
+      at += m[0].length - 1;
+    }
     for (let at = text.indexOf('shape', 0); at >= 0; at = text.indexOf('shape', at + 5)) {
       const bounds = shortLine(text, at, 200);
       if (!bounds) continue;

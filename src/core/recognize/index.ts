@@ -12,6 +12,7 @@ import { applyHints, matchHints } from './apply-hints';
 import { embeddedEvidence, withoutCoveredEmbedded } from './embedded';
 import { bindNames } from './bindings';
 import { nameOnlySkeletons } from './name-skeleton';
+import { onnxDimsListings } from './onnx-dims';
 import { cutValuesByName, fullPrintAdvice, impliedEvidence, impliedPytorchArrays, isShapeOnlyDense, shapeOnlyMissing, shapeStandIns, unprintedBiases } from './shapes';
 import {
   analyseDense, analyseKeras, analyseOnnx, analysePytorch, analyseTf1, analyseTf1Gru, cellTitle, isRejection, rejection, shapeText,
@@ -418,12 +419,15 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   const hints = readHints(text, view);
   const diagnostics: Diagnostic[] = [];
   // Shapes printed without values take part as NaN stand-ins: the layer they form is a skeleton that cannot run.
-  const standIns = shapeStandIns(parse);
+  // ONNX initializer dims printed as lists (`W [2, 256, 36]`) are shapes, not three-value arrays.
+  const dims = onnxDimsListings(parse);
+  const valueArrays = dims.replaced.size ? parse.arrays.filter((a) => !dims.replaced.has(a.index)) : parse.arrays;
+  const standIns = shapeStandIns(dims.replaced.size ? { ...parse, arrays: valueArrays, shapes: [...(parse.shapes ?? []), ...dims.shapes] } : parse);
   const cutValues = cutValuesByName(parse);
   const isStandIn = new Set<ExtractedArray>(standIns);
   // Names the text's own code or Keras 1 letters give (W_xh = rnn.weight_ih_l0; W, U, b): recognition reads those.
   const bound = new Map<number, string>();
-  const { groups, pool, data, distractors, outputs, replaced } = groupNamed(withoutCoveredEmbedded(bindNames(standIns.length ? [...parse.arrays, ...standIns] : parse.arrays, text, bound, view)), text);
+  const { groups, pool, data, distractors, outputs, replaced } = groupNamed(withoutCoveredEmbedded(bindNames(standIns.length ? [...valueArrays, ...standIns] : valueArrays, text, bound, view)), text);
   // Only arrays of the text are listed (a shape stand-in of an Embedding is not an array to point at).
   const unrelated: UnrelatedArray[] = distractors.filter((d) => d.arrayIndex < parse.arrays.length);
   const candidates: Candidate[] = [];
@@ -626,6 +630,8 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     if (lostHere.length) {
       c.missing = [...(c.missing ?? []), ...lostHere.map((p) => missingFromDiagnostic(p.u, p.role, p.direction, c.name, text, p.shape))];
     }
+    const listed = dims.shapes.filter((d) => arraysOf(c).some((a) => a.range.start === d.range.start && isStandIn.has(a)));
+    if (listed.length) c.evidence.push(templated('shape', MSG.onnxDimsListed, listed.map((d) => `${d.name} [${d.shape.join(', ')}]`).join(', ')));
     const impliedNote = impliedEvidence(c, implied);
     if (impliedNote) c.evidence.push(impliedNote);
     const shapeOnly = shapeOnlyMissing(c, isStandIn, text, implied, cutValues);

@@ -128,6 +128,7 @@ export const RECOGNISER_TEMPLATES = {
   pytorchNotOnnxDefault: 'the file points to PyTorch → PyTorch, not ONNX',
   namesBound: 'names given by the text itself: {0}',
   keras1NamesSized: 'Keras 1 per-gate names (gates {1}, stored in that order) → {0}; {2} gives {3} units and input size {4}',
+  onnxDimsListed: '{0}: ONNX W and R are 3-D, so these integer lists are the initializers\' dims (as print(t.name, t.dims) gives them), not their values',
   printFullValuesCut: 'the values were printed in summarised form: print them in full with {0}',
   printFullValues: 'only shapes are in the text: print the values in full with {0}',
   denseShapeOnly: 'Dense {0} → {1} is given by its shapes only; its values are not in the text',

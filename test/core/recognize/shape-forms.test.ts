@@ -135,6 +135,50 @@ describe('recognise: shape forms of real pastes', () => {
     assert.equal(read(text, 'text').recognition.layers.length, 0);
   });
 
+  it('reads ONNX initializer dims printed as lists (W [2, 256, 36]) as shapes: a bidirectional LSTM skeleton', () => {
+    const text = [
+      '>>> for init in model.graph.initializer:',
+      '...     print(init.name, init.dims)',
+      '...',
+      'W [2, 256, 36]',
+      'R [2, 256, 64]',
+      'B [2, 512]',
+    ].join('\n');
+    const { recognition } = read(text, 'text');
+    assert.deepEqual(recognition.layers.map(skeleton), ['lstm onnx 64/36/2 incomplete']);
+    const [layer] = recognition.layers;
+    assert.deepEqual(layer.gates.map((g) => `${g.label} ${g.start}:${g.end}`), ['i 0:64', 'o 64:128', 'f 128:192', 'c 192:256']);
+    assert.deepEqual(layer.missing.map((m) => `${m.array} ${m.reason} ${m.shape?.join('×')}`), ['W shape-only 2×256×36', 'R shape-only 2×256×64', 'B shape-only 2×512']);
+    assert.ok(layer.evidence.some((e) => /^W \[2, 256, 36\], R \[2, 256, 64\], B \[2, 512\]: ONNX W and R are 3-D, so these integer lists are the initializers' dims/.test(e.message)));
+    assert.match(layer.warnings.find((w) => w.code === 'print-full-values')!.message, /onnx\.numpy_helper\.to_array\(t\)/);
+    assert.deepEqual(recognition.unrelated, [], 'the dims are not listed as arrays that fit no layer');
+  });
+
+  it('reads the initializers of onnx.helper.printable_graph (%W[FLOAT, 1x12x5]) as a GRU skeleton', () => {
+    const text = [
+      'graph main_graph (',
+      '  %x[FLOAT, 7x1x5]',
+      ') initializers (',
+      '  %W[FLOAT, 1x12x5]',
+      '  %R[FLOAT, 1x12x4]',
+      '  %B[FLOAT, 1x24]',
+      ') {',
+      '  %y, %y_h = GRU[hidden_size = 4](%x, %W, %R, %B)',
+      '  return %y',
+      '}',
+    ].join('\n');
+    const { parse, recognition } = read(text, 'text');
+    assert.deepEqual(parse.shapes?.map((s) => `${s.name} ${s.shape.join('×')}`), ['x 7×1×5', 'W 1×12×5', 'R 1×12×4', 'B 1×24']);
+    assert.deepEqual(recognition.layers.map(skeleton), ['gru onnx 4/5/1 incomplete']);
+  });
+
+  it('keeps integer lists named W and R that are not consistent ONNX dims as what they are', () => {
+    const text = 'W [2, 256, 36]\nR [2, 255, 64]\n';
+    const { recognition } = read(text, 'text');
+    assert.equal(recognition.layers.length, 0);
+    assert.equal(recognition.unrelated.length, 2);
+  });
+
   it('does not imply arrays for a module name that does not say the cell', () => {
     const text = 'encoder.weight_ih_l0 torch.Size([400, 160]) tensor([[ 0.0031,  0.0010,  ...,  0.0470],\n';
     assert.equal(read(text, 'text').recognition.layers.length, 0);
