@@ -596,6 +596,12 @@ class Extractor {
         this.shapes.push({ shape, range, list: { id: sizeList, position: sizePosition++ } });
         continue;
       }
+      const sizeOf = before === '' ? this.sizeCallBefore(start) : undefined;
+      if (sizeOf) {
+        // `print(tmp.weight_hh_l0.size())` on the line above names the size it printed (whatever the call's spelling).
+        this.shapes.push({ name: sizeOf.name, nameRange: sizeOf.range, shape, range });
+        continue;
+      }
       if (before === '') {
         // Unnamed sizes one per line (for p in rnn.parameters(): print(p.shape)) are a listing in order.
         for (let k = lineAt; k < start; k++) if (text.charCodeAt(k) === 10) line++;
@@ -633,6 +639,20 @@ class Extractor {
       this.shapes.push({ name: m[1], nameRange: { start: nameAt, end: nameAt + m[1].length }, shape, range: { start: nameAt, end } });
       at = end;
     }
+  }
+
+  /** `print(lstm.weight_hh_l0.size())` / `>>> print(rnn.weight_ih_l0.shape)` alone on the line before `lineStart`. */
+  private sizeCallBefore(lineStart: number): { name: string; range: SourceRange } | undefined {
+    const text = this.text;
+    const end = lineStart - 1;
+    if (end <= 0) return undefined;
+    let start = end;
+    while (start > 0 && end - start < 200 && text.charCodeAt(start - 1) !== 10) start--;
+    const from = promptEnd(text, skipBlanks(text, start, end));
+    const m = /^[A-Za-z_]\w*\(\s*([A-Za-z_][\w.]*)\.(?:size\(\)|shape)\s*\)\s*$/.exec(text.slice(from, end));
+    if (!m || !/\./.test(m[1])) return undefined;
+    const at = from + text.slice(from, end).indexOf(m[1]);
+    return { name: m[1], range: { start: at, end: at + m[1].length } };
   }
 
   // ---- embedded output: comments and strings in Python, fences in Markdown ----

@@ -3,7 +3,7 @@
 
 import { adapter, convention as conventionSpec, gateRanges, type ConventionId } from '../conventions';
 import { fromNative, type FromNativeOptions, type NativeTensors } from '../convert';
-import { readHints, type Hints } from '../hints/constructors';
+import { readHints, type Hints, type LayerHint } from '../hints/constructors';
 import { analyseSlices } from '../hints/slices';
 import type { DenseLayer, Layer, MergeMode, RecurrentLayer } from '../model';
 import type { ExtractedArray, ParseResult, SourceRange } from '../parse/types';
@@ -13,7 +13,7 @@ import { embeddedEvidence, withoutCoveredEmbedded } from './embedded';
 import { bindNames } from './bindings';
 import { nameOnlySkeletons } from './name-skeleton';
 import { onnxDimsListings } from './onnx-dims';
-import { cutValuesByName, fullPrintAdvice, impliedEvidence, impliedPytorchArrays, isShapeOnlyDense, shapeOnlyMissing, shapeStandIns, unprintedBiases } from './shapes';
+import { cutValuesByName, fullPrintAdvice, impliedByConstructor, impliedByConstructorEvidence, impliedEvidence, impliedPytorchArrays, isShapeOnlyDense, shapeOnlyMissing, shapeStandIns, unprintedBiases } from './shapes';
 import {
   analyseDense, analyseKeras, analyseOnnx, analysePytorch, analyseTf1, analyseTf1Gru, cellTitle, isRejection, rejection, shapeText,
   type Candidate, type DenseCandidate, type DirectionTensors, type Family, type LayerCandidate, type Rejection,
@@ -453,8 +453,12 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   // A skeleton named after its cell implies the arrays the text never reached (listed as absent, never run).
   const implied = new Set<ExtractedArray>();
   const impliedCounter = { next: 0 };
+  // A lone weight_hh shape beside its constructor (tmp = nn.LSTM(2, 9)): the constructor implies the rest.
+  const impliedBy = new Map<string, LayerHint>();
   for (const g of groups) {
-    const more = impliedPytorchArrays(g.info, g.members, isStandIn, impliedCounter);
+    const byConstructor = impliedByConstructor(g.info, g.members, isStandIn, impliedCounter, hints);
+    if (byConstructor) impliedBy.set(g.info.module, byConstructor.hint);
+    const more = byConstructor?.arrays ?? impliedPytorchArrays(g.info, g.members, isStandIn, impliedCounter);
     for (const m of more) {
       g.members.push(m);
       implied.add(m.array);
@@ -632,7 +636,8 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     }
     const listed = dims.shapes.filter((d) => arraysOf(c).some((a) => a.range.start === d.range.start && isStandIn.has(a)));
     if (listed.length) c.evidence.push(templated('shape', MSG.onnxDimsListed, listed.map((d) => `${d.name} [${d.shape.join(', ')}]`).join(', ')));
-    const impliedNote = impliedEvidence(c, implied);
+    const impliedHint = c.family === 'pytorch' ? impliedBy.get(c.module) : undefined;
+    const impliedNote = impliedHint ? impliedByConstructorEvidence(c, impliedHint, implied) : impliedEvidence(c, implied);
     if (impliedNote) c.evidence.push(impliedNote);
     const shapeOnly = shapeOnlyMissing(c, isStandIn, text, implied, cutValues);
     if (shapeOnly.length) {

@@ -46,6 +46,7 @@ export const RECOGNISER_TEMPLATES = {
   kerasVersionPrintedRun3: "the text prints the layer's own output {0} for the input {1}: Keras 3's hard_sigmoid = clip(x/6 + 0.5, 0, 1) reproduces it within {2} ({3} printed decimals), Keras 2's clip(0.2x + 0.5, 0, 1) is off by {4} → Keras 3",
   printedOutput: '{0} printed under `{1}`: an output or a computed value, not weights',
   impliedArrays: 'the module name `{0}` says {1}, so its one printed shape gives {2} units; {3} are implied by it (shapes only) and are not in the text',
+  impliedByConstructor: '{0} makes `{1}` a PyTorch {2} with input size {3}, and its one printed shape gives {4} units; {5} are implied by it (shapes only) and are not in the text',
   laterAssignment: '`{0}` appears at {1} and is assigned again at {2}: the later value is used, as Python would',
   twinMappingToTorch: "{0} is the same layer as {1} in the PyTorch convention: Keras kernel = weight_ih.T, recurrent_kernel = weight_hh.T, bias = bias_ih + bias_hh{2}{3}",
   twinMappingGruToTorch: "{0} is the same layer as {1} in the PyTorch convention: Keras kernel = weight_ih.T and recurrent_kernel = weight_hh.T with the first two gate blocks swapped (Keras z, r, h; PyTorch r, z, n), bias = [bias_ih, bias_hh] in the same order (reset_after=True){2}{3}",

@@ -9,6 +9,7 @@ import type { Candidate, Family, LayerCandidate } from './layers';
 import { RECOGNISER_TEMPLATES as MSG, templated } from './messages';
 import { fullName, type NameInfo } from './names';
 import type { Evidence, MissingArray } from './types';
+import type { Hints, LayerHint } from '../hints/constructors';
 
 /** Stand-ins are allocated; a shape listing of a huge layer is still described without holding its values twice. */
 const MAX_STAND_IN_VALUES = 1 << 24;
@@ -139,6 +140,41 @@ export function impliedPytorchArrays(
     }
   }
   return out;
+}
+
+/**
+ * A lone PyTorch weight_hh shape whose module name says nothing (`tmp.weight_hh_l0` → `torch.Size([36, 9])`) beside
+ * the text's one constructor of that cell and size (`tmp = nn.LSTM(2, 9)`): the constructor gives the input size, so
+ * weight_ih (G·H, I) and, unless it says bias=False, the biases are implied (stand-ins the caller lists as absent).
+ * Only for a group that is all shape stand-ins, so nothing that could run is completed by a guess.
+ */
+export function impliedByConstructor(
+  info: NameInfo, members: ReadonlyArray<{ info: NameInfo; array: ExtractedArray }>, standIns: ReadonlySet<ExtractedArray>,
+  counter: { next: number }, hints: Hints,
+): { arrays: Array<{ info: NameInfo; array: ExtractedArray }>; hint: LayerHint } | undefined {
+  if (info.family !== 'pytorch' || info.kindHint !== undefined || !members.every((m) => standIns.has(m.array))) return undefined;
+  if (members.some((m) => m.info.direction !== 0 || m.info.role === 'weight_ih')) return undefined;
+  const whh = members.find((m) => m.info.role === 'weight_hh');
+  if (!whh || whh.array.shape.length !== 2) return undefined;
+  const [packed, units] = whh.array.shape;
+  const cell = Object.entries(TORCH_GATES).find(([, g]) => packed === g * units)?.[0];
+  const fits = hints.layers.filter((h) => h.framework === 'pytorch' && h.cell === cell && h.units === units && h.inputSize !== undefined);
+  if (fits.length !== 1) return undefined;
+  const hint = fits[0];
+  const suffix = `_l${info.layerIndex ?? 0}`;
+  const shapes: Record<string, number[]> = { weight_ih: [packed, hint.inputSize!], ...(hint.useBias === false ? {} : { bias_ih: [packed], bias_hh: [packed] }) };
+  const arrays = Object.entries(shapes).filter(([role]) => !members.some((m) => m.info.role === role)).map(([role, shape]) => ({
+    info: { ...whh.info, role, written: `${role}${suffix} (implied)` },
+    array: placeholderArray(IMPLIED_OFFSET + counter.next++, shape, whh.array.range),
+  }));
+  return { arrays, hint };
+}
+
+/** Evidence for a layer whose other arrays its constructor implies (impliedByConstructor). */
+export function impliedByConstructorEvidence(c: LayerCandidate, hint: LayerHint, implied: ReadonlySet<ExtractedArray>): Evidence {
+  const roles = c.tensors.flatMap((t) => Object.entries(t).filter(([, a]) => a && implied.has(a)).map(([role]) => role));
+  const code = `\`${hint.text.length > 70 ? `${hint.text.slice(0, 67)}…` : hint.text}\``;
+  return templated('implied-arrays', MSG.impliedByConstructor, code, c.module, cellTitleOf(c.cell), c.inputSize, c.units, [...new Set(roles)].join(', '));
 }
 
 /** The call that prints every value of the layer, in the framework the shapes came from (`cut`: some values were printed). */

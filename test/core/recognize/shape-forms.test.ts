@@ -179,6 +179,23 @@ describe('recognise: shape forms of real pastes', () => {
     assert.equal(recognition.unrelated.length, 2);
   });
 
+  it('names a bare torch.Size by the print call above it and lets the constructor imply the rest (nn.LSTM(2, 9))', () => {
+    const text = 'tmp = nn.LSTM(2, 9)\npritn(tmp.weight_hh_l0.size())\ntorch.Size([36, 9])\n';
+    const { parse, recognition } = read(text, 'text');
+    assert.deepEqual(parse.shapes?.map((s) => `${s.name} ${s.shape.join('×')}`), ['tmp.weight_hh_l0 36×9']);
+    assert.deepEqual(recognition.layers.map(skeleton), ['lstm pytorch 9/2/1 incomplete']);
+    const [layer] = recognition.layers;
+    assert.deepEqual(layer.missing.map((m) => `${m.array} ${m.reason}`), ['weight_hh shape-only', 'weight_ih absent', 'bias_ih absent', 'bias_hh absent']);
+    assert.ok(layer.evidence.some((e) => e.message === '`nn.LSTM(2, 9)` makes `tmp` a PyTorch LSTM with input size 2, and its one printed shape gives 9 units; weight_ih, bias_ih, bias_hh are implied by it (shapes only) and are not in the text'));
+  });
+
+  it('implies nothing from a constructor whose size does not match the printed shape, nor biases it turns off', () => {
+    assert.equal(read('tmp = nn.LSTM(2, 8)\nprint(tmp.weight_hh_l0.size())\ntorch.Size([36, 9])\n', 'text').recognition.layers.length, 0);
+    const [layer] = read('tmp = nn.GRU(2, 9, bias=False)\nprint(tmp.weight_hh_l0.shape)\ntorch.Size([27, 9])\n', 'text').recognition.layers;
+    assert.equal(skeleton(layer), 'gru pytorch 9/2/1 incomplete');
+    assert.deepEqual(layer.missing.map((m) => m.array), ['weight_hh', 'weight_ih']);
+  });
+
   it('does not imply arrays for a module name that does not say the cell', () => {
     const text = 'encoder.weight_ih_l0 torch.Size([400, 160]) tensor([[ 0.0031,  0.0010,  ...,  0.0470],\n';
     assert.equal(read(text, 'text').recognition.layers.length, 0);
