@@ -32,6 +32,8 @@ export interface KernelExports {
 /** Rows per packed panel: 4 SIMD vectors of 128 bits (see kernels.as). */
 export const PANEL_ROWS_F64 = 8;
 export const PANEL_ROWS_F32 = 16;
+/** Rows per panel of a float64 matrix packed for the matrix–vector product gemv64: 6 vectors (see kernels.as). */
+export const GEMV_ROWS_F64 = 12;
 
 const PAGE = 65536;
 const ALIGN = 64;
@@ -215,7 +217,8 @@ export function wasmRuntime(): WasmRuntime | undefined {
 // ---------------------------------------------------------------------------------------------------------------
 // Packed weights, cached per array
 
-type Layout = 'panels' | 'vector';
+/** 'panels': for the matrix products (gemm, and all float32 kernels); 'gemv': float64 matrix–vector panels; 'vector': a bias. */
+type Layout = 'panels' | 'gemv' | 'vector';
 
 export interface PackedMatrix {
   readonly epoch: number;
@@ -275,15 +278,17 @@ export class PackedCache {
   }
 
   private pack(A: Float64Array, rows: number, cols: number, layout: Layout): PackedMatrix {
-    const R = this.precision === 'f64' ? PANEL_ROWS_F64 : PANEL_ROWS_F32;
-    const elementBytes = this.precision === 'f64' ? 8 : 4;
+    const f64 = this.precision === 'f64';
+    // A bias is padded to whole panels of either float64 kernel (24 rows = 2 gemv or 3 gemm panels).
+    const R = !f64 ? PANEL_ROWS_F32 : layout === 'gemv' ? GEMV_ROWS_F64 : layout === 'vector' ? 2 * GEMV_ROWS_F64 : PANEL_ROWS_F64;
+    const elementBytes = f64 ? 8 : 4;
     const isVector = layout === 'vector';
     const m = rows;
     const panels = Math.ceil(m / R);
     const count = panels * R * cols;
     const offset = this.rt.alloc(count * elementBytes);
     this.rt.track(A.buffer, count * elementBytes);
-    const view = this.precision === 'f64' ? this.rt.f64 : this.rt.f32;
+    const view = f64 ? this.rt.f64 : this.rt.f32;
     const base = offset / elementBytes;
     view.fill(0, base, base + count);
     if (isVector) {
@@ -318,9 +323,14 @@ function sampleIndices(length: number, used: number): number[] {
  */
 const SMALL_PRODUCT = 64;
 
-/** M rounded up to whole float64 panels: the rows the packed product writes. */
+/** M rounded up to whole float64 panels: the rows the packed matrix product writes. */
 function paddedRows(M: number): number {
   return Math.ceil(M / PANEL_ROWS_F64) * PANEL_ROWS_F64;
+}
+
+/** M rounded up to whole gemv panels: the rows the packed matrix–vector product writes. */
+function gemvRows(M: number): number {
+  return Math.ceil(M / GEMV_ROWS_F64) * GEMV_ROWS_F64;
 }
 
 /**
@@ -329,13 +339,13 @@ function paddedRows(M: number): number {
  * Undefined when the host refuses to grow the linear memory; the plain kernels, which need none, then do the call.
  */
 function placeProduct(
-  rt: WasmRuntime, cache: PackedCache, A: Float64Array, M: number, K: number, bias: Float64Array | undefined, scratchBytes: number,
+  rt: WasmRuntime, cache: PackedCache, A: Float64Array, M: number, K: number, bias: Float64Array | undefined, scratchBytes: number, layout: 'panels' | 'gemv',
 ): { a: PackedMatrix; b: PackedMatrix | undefined; work: number } | undefined {
   try {
     let a, b, work, epoch;
     do {
       epoch = rt.epoch;
-      a = cache.matrix(A, M, K);
+      a = cache.matrix(A, M, K, layout);
       b = bias ? cache.vector(bias, M) : undefined;
       work = rt.scratch(scratchBytes);
     } while (epoch !== rt.epoch);
@@ -355,11 +365,11 @@ export function createWasmKernels(rt: WasmRuntime): Kernels {
     name: rt.variant === 'relaxed-simd' ? 'wasm-relaxed-simd-f64' : 'wasm-simd-f64',
     runSequence: (job) => runSequence(rt, cache, job),
     gemvBias(A, M, K, x, xOffset, bias, out, outOffset) {
-      if (M * K < SMALL_PRODUCT || !rt.fits(16 * (M + 8) * (K + 1) + 64 * K)) {
+      if (M * K < SMALL_PRODUCT || !rt.fits(16 * (M + 24) * (K + 1) + 64 * K)) {
         jsKernels.gemvBias(A, M, K, x, xOffset, bias, out, outOffset);
         return;
       }
-      const placed = placeProduct(rt, cache, A, M, K, bias, 8 * (K + paddedRows(M)));
+      const placed = placeProduct(rt, cache, A, M, K, bias, 8 * (K + gemvRows(M)), 'gemv');
       if (!placed) {
         jsKernels.gemvBias(A, M, K, x, xOffset, bias, out, outOffset);
         return;
@@ -383,7 +393,7 @@ export function createWasmKernels(rt: WasmRuntime): Kernels {
         jsKernels.gemmBias(A, M, K, X, T, bias, out);
         return;
       }
-      const placed = placeProduct(rt, cache, A, M, K, bias, 8 * T * (K + padded));
+      const placed = placeProduct(rt, cache, A, M, K, bias, 8 * T * (K + padded), 'panels');
       if (!placed) {
         jsKernels.gemmBias(A, M, K, X, T, bias, out);
         return;
@@ -422,16 +432,16 @@ function runSequence(rt: WasmRuntime, cache: PackedCache, job: SequenceJob): boo
   const resultBytes = job.buffer.byteLength;
   const round = (n: number): number => Math.ceil((n + SLACK) / ALIGN) * ALIGN;
   const xBytes = round(8 * T * D), zxBytes = round(8 * T * padded), stateBytes = round(8 * H);
-  const workBytes = round(8 * (padded + 4 * GH + 4 * H) + 16 * 8);
+  const workBytes = round(8 * (gemvRows(GH) + 4 * GH + 4 * H) + 16 * 8);
   const total = round(resultBytes) + xBytes + zxBytes + 2 * stateBytes + workBytes;
-  if (!rt.fits(2 * (16 * (padded + 8) * (D + H + 2)) + total)) return false;
+  if (!rt.fits(2 * (16 * (padded + 24) * (D + H + 2)) + total)) return false;
   let w, bw, r, br, base, epoch;
   try {
     do {
       epoch = rt.epoch;
       w = cache.matrix(job.W, GH, D);
       bw = cache.vector(job.bW, GH);
-      r = cache.matrix(job.R, GH, H);
+      r = cache.matrix(job.R, GH, H, 'gemv');
       br = cache.vector(job.bR, GH);
       base = rt.scratch(total);
     } while (epoch !== rt.epoch);
