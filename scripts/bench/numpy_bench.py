@@ -5,6 +5,11 @@ little-endian float64 files in the canonical layout of src/core/model.ts), runs 
 (gate order LSTM i,f,c,o; GRU z,r,n with the reset gate after the recurrent product, Keras reset_after=True),
 writes each output for run.mjs to check against the Gate Lens float64 core, and prints one JSON line per case.
 Run single-threaded: run.mjs sets OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=1.
+
+With --serve, the process stays up and answers one request per stdin line, so that run.mjs can time NumPy between
+its own engines, round by round, in one run (the machine's load then weighs on both sides alike):
+  setup K   builds case K, runs it once, writes its output file; answers {"case": name}
+  time K    one measurement of case K (repeats for minSeconds of CPU time); answers {"cpuMs", "wallMs"} per call
 """
 import json
 import sys
@@ -58,9 +63,10 @@ class Cell:
         return out, h, c
 
 
-def measure(fn, rounds, min_seconds):
+def measure(fn, rounds, min_seconds, warm=True):
     """Per-call (cpu, wall) seconds of `rounds` measurements, each repeating fn for min_seconds of CPU time."""
-    fn()
+    if warm:
+        fn()
     cpu_samples, wall_samples = [], []
     for _ in range(rounds):
         reps = 0
@@ -76,27 +82,42 @@ def measure(fn, rounds, min_seconds):
     return cpu_samples, wall_samples
 
 
+def prepare(case):
+    """(function timed, calls per run, output of one run) for a manifest case."""
+    cell = Cell(case)
+    zeros = np.zeros(case["H"])
+    if case["streaming"]:
+        def stream():
+            h, c = zeros, zeros
+            outs = []
+            for t in range(cell.x.shape[0]):
+                y, h, c = cell.run(cell.x[t:t + 1], h, c)
+                outs.append(y)
+            return np.concatenate(outs)
+        return stream, cell.x.shape[0], stream()
+    return (lambda: cell.run(cell.x, zeros, zeros)), 1, cell.run(cell.x, zeros, zeros)[0]
+
+
 def main():
-    manifest = json.load(open(sys.argv[1]))
+    manifest = json.load(open(sys.argv[-1]))
+    if "--serve" in sys.argv:
+        prepared = {}
+        for line in sys.stdin:
+            op, k = line.split()
+            case = manifest["cases"][int(k)]
+            if op == "setup":
+                prepared[k] = prepare(case)
+                prepared[k][2].astype("<f8").tofile(case["out"])
+                answer = {"case": case["name"]}
+            else:
+                fn, per_call, _ = prepared[k]
+                cpu, wall = measure(fn, 1, manifest["minSeconds"], warm=False)
+                answer = {"cpuMs": cpu[0] * 1e3 / per_call, "wallMs": wall[0] * 1e3 / per_call}
+            print(json.dumps(answer), flush=True)
+        return
     for case in manifest["cases"]:
-        cell = Cell(case)
-        H = case["H"]
-        zeros = np.zeros(H)
-        if case["streaming"]:
-            def stream():
-                h, c = zeros, zeros
-                outs = []
-                for t in range(cell.x.shape[0]):
-                    y, h, c = cell.run(cell.x[t:t + 1], h, c)
-                    outs.append(y)
-                return np.concatenate(outs)
-            result = stream()
-            per_call = cell.x.shape[0]
-            cpu, wall = measure(stream, manifest["rounds"], manifest["minSeconds"])
-        else:
-            result = cell.run(cell.x, zeros, zeros)[0]
-            per_call = 1
-            cpu, wall = measure(lambda: cell.run(cell.x, zeros, zeros), manifest["rounds"], manifest["minSeconds"])
+        fn, per_call, result = prepare(case)
+        cpu, wall = measure(fn, manifest["rounds"], manifest["minSeconds"])
         result.astype("<f8").tofile(case["out"])
         print(json.dumps({
             "case": case["name"],

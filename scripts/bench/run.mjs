@@ -13,11 +13,12 @@
 // Every engine's output is first checked against the Gate Lens float64 core (max |diff| ≤ 1e-4); an engine that
 // disagrees is reported as a mismatch, never timed, so a broken peer setup cannot produce a meaningless number.
 // Peers (tfjs, onnxruntime) live in bench/ with their own lockfile, installed here on first use.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { loadCore } from './bundle.mjs';
 import { buildCase, gateLensRunner } from './cases.mjs';
@@ -29,7 +30,8 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const markdown = args.includes('--markdown');
 const quick = args.includes('--quick');
-const ROUNDS = quick ? 1 : 3;
+// Several rounds: each engine is timed once per round, in a rotating order, and ratios are medians over rounds.
+const ROUNDS = quick ? 1 : 5;
 // Each measurement repeats calls until this much CPU time was used (or 6× as much wall time passed).
 const MIN_MS = quick ? 30 : 200;
 // CPU time (process.cpuUsage, user + system) is the figure reported: these runs are single-threaded, so on an idle
@@ -227,17 +229,21 @@ function ortEngine(ort, name, title, sessionOptions) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// NumPy (separate process, optional)
+// NumPy (a Python process that stays up and is timed between our engines, round by round; optional)
 
 function numpyAvailable() {
   const r = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' });
   return r.status === 0;
 }
 
-function runNumpy(cases) {
+/**
+ * NumPy as one more engine of the interleaved rounds: scripts/bench/numpy_bench.py --serve times a case when asked,
+ * while this process waits, so both sides see the same moment of a shared machine's load.
+ */
+function numpyEngine(cases) {
   const dir = join(root, 'out/bench/numpy');
   mkdirSync(dir, { recursive: true });
-  const manifest = { rounds: ROUNDS, minSeconds: MIN_MS / 1000, clock: useWall ? 'wall' : 'cpu', cases: [] };
+  const manifest = { minSeconds: MIN_MS / 1000, cases: [] };
   cases.forEach((c, k) => {
     const d = c.layer.directions[0];
     const files = {};
@@ -249,16 +255,44 @@ function runNumpy(cases) {
   });
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
   const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  const r = spawnSync('python3', [join(root, 'scripts/bench/numpy_bench.py'), join(dir, 'manifest.json')], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
-  if (r.status !== 0) throw new Error(`numpy_bench.py failed: ${r.stderr}`);
-  const results = new Map();
-  for (const line of r.stdout.split('\n').filter(Boolean)) {
-    const { case: name, cpuMs: cpu, wallMs: wall } = JSON.parse(line);
-    const k = manifest.cases.findIndex((m) => m.name === name);
-    const buf = readFileSync(manifest.cases[k].out);
-    results.set(name, { samplesMs: useWall ? wall : cpu, wallMs: wall, output: new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8) });
-  }
-  return results;
+  let python;
+  let waiting;
+  let failed;
+  const start = () => {
+    python = spawn('python3', [join(root, 'scripts/bench/numpy_bench.py'), '--serve', join(dir, 'manifest.json')], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    python.stderr.on('data', (b) => (stderr += b));
+    python.on('exit', (code) => {
+      failed = new Error(`numpy_bench.py stopped (exit ${code}): ${stderr.trim().split('\n').pop()}`);
+      waiting?.reject(failed);
+    });
+    createInterface({ input: python.stdout }).on('line', (line) => {
+      const w = waiting;
+      waiting = undefined;
+      w?.resolve(JSON.parse(line));
+    });
+  };
+  const ask = (op, k) => {
+    if (!python) start();
+    if (failed) return Promise.reject(failed);
+    return new Promise((resolve, reject) => {
+      waiting = { resolve, reject };
+      python.stdin.write(`${op} ${k}\n`);
+    });
+  };
+  return {
+    name: 'numpy-f64', title: 'NumPy float64 (OpenBLAS, 1 thread; timed in its own process between our engines)', ours: false,
+    async setup(c) {
+      const k = cases.indexOf(c);
+      await ask('setup', k);
+      const buf = readFileSync(manifest.cases[k].out);
+      const output = new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8);
+      return { sync: false, run: async () => output, measure: async () => { const r = await ask('time', k); return { cpu: r.cpuMs, wall: r.wallMs }; } };
+    },
+    stop() {
+      python?.stdin.end();
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -281,6 +315,7 @@ const cpuMs = () => {
 
 /** Per-call time of one measurement: { cpu, wall } in ms. */
 async function timeOnce(prepared) {
+  if (prepared.measure) return prepared.measure();
   const w0 = performance.now(), c0 = cpuMs();
   let reps = 0, wall = 0, cpu = 0;
   do {
@@ -336,17 +371,16 @@ async function main() {
   log(`Load average at start: ${loadavg().map((v) => v.toFixed(2)).join(', ')} (${cpus().length} logical CPUs)`);
   log(`Single thread; ${ROUNDS} interleaved round(s) of ≥ ${MIN_MS} ms per engine and case; medians of ${useWall ? 'wall-clock' : 'process CPU'} time. Outputs checked against the Gate Lens float64 core to ${TOLERANCE}.`);
 
-  let numpy;
   const wantNumpy = !onlyEngines || onlyEngines.includes('numpy-f64');
+  let numpy;
   if (wantNumpy && numpyAvailable()) {
-    engines.push({ name: 'numpy-f64', title: 'NumPy float64 (OpenBLAS, 1 thread)', ours: false, external: true });
-    log('Running NumPy float64 (python3, separate process)…');
-    numpy = runNumpy(cases);
+    numpy = numpyEngine(cases);
+    engines.push(numpy);
   } else if (wantNumpy) {
     log('python3 with numpy not found: the NumPy column is skipped.');
   }
   // The extension's worker for most users runs in Chromium/Electron's V8 (relaxed-simd: fused multiply-add).
-  const external = new Map([['numpy-f64', numpy]]);
+  const external = new Map();
   for (const reuse of [false, true]) {
     const name = reuse ? 'gatelens-f64-chromium-reuse' : 'gatelens-f64-chromium';
     if ((onlyEngines && !onlyEngines.includes(name)) || args.includes('--no-chromium')) continue;
@@ -374,7 +408,7 @@ async function main() {
         if (!r) row.set(e.name, { unsupported: 'no result' });
         else if (r.unsupported) row.set(e.name, { unsupported: r.unsupported });
         else if (err > TOLERANCE) row.set(e.name, { mismatch: err });
-        else row.set(e.name, { samples: r.samplesMs, wallSamples: r.wallMs, maxDiff: err });
+        else row.set(e.name, { samples: r.samplesMs, wallSamples: r.wallMs, maxDiff: err, external: true });
         continue;
       }
       try {
@@ -405,6 +439,7 @@ async function main() {
       if (!r.samples) continue;
       const perCall = c.streaming && name !== 'numpy-f64' ? c.T : 1; // numpy_bench.py already divides
       const ms = median(r.samples) / perCall;
+      r.perCallSamples = r.samples.map((v) => v / perCall);
       r.medianMs = ms;
       r.wallMs = median(r.wallSamples) / perCall;
       r.usPerStep = c.streaming ? ms * 1e3 : (ms * 1e3) / c.T;
@@ -427,6 +462,7 @@ async function main() {
       log(`  done: ${c.name}`);
     }
   }
+  numpy?.stop();
   if (!json) printTables(engines, cases, results);
   log(`Load average at end: ${loadavg().map((v) => v.toFixed(2)).join(', ')}`);
 
@@ -479,6 +515,16 @@ function table(headers, rows) {
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/**
+ * Peer time / our time: the median of the per-round ratios where both were timed in the same rounds of this process
+ * (neighbours in time, so load changes cancel), else the ratio of the medians (engines timed in another process).
+ */
+function speedRatio(mine, theirs) {
+  const a = mine.perCallSamples, b = theirs.perCallSamples;
+  if (!mine.external && !theirs.external && a && b && a.length === b.length && a.length > 0) return median(a.map((v, k) => b[k] / v));
+  return theirs.medianMs / mine.medianMs;
+}
+
 function printTables(engines, cases, results) {
   const head = ['case', ...engines.map((e) => e.name)];
   const rowsOf = (show) => cases.map((c) => [c.name, ...engines.map((e) => cellText(results.get(c.name).get(e.name), show))]);
@@ -498,7 +544,7 @@ function printTables(engines, cases, results) {
         const theirs = results.get(c.name).get(p.name);
         if (!mine?.medianMs) return '—';
         if (!theirs?.medianMs) return theirs?.unsupported ? 'unsupported' : '—';
-        return `${(theirs.medianMs / mine.medianMs).toFixed(2)}×`;
+        return `${speedRatio(mine, theirs).toFixed(2)}×`;
       })];
     });
     console.log(table(['case', ...peers.map((p) => p.name)], rows));
