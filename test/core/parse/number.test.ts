@@ -119,4 +119,66 @@ describe('readNumber property: bit-identical to parseFloat on many random double
       same(v.toExponential(15 + Math.floor(next() * 4)).replace('e-', 'e-0'));
     }
   });
+
+  it('halfway cases, 17–20 digit mantissas, subnormals and exponents near ±308/±324 (about 100,000 tokens)', () => {
+    const next = mulberry32(14);
+    const fixed = [
+      '1.7976931348623157e308', '1.7976931348623158e308', '1.7976931348623159e308', '-1.7976931348623157e+308', '1e308', '9.9e307',
+      '2.4703282292062327e-324', '2.4703282292062328e-324', '4.9406564584124654e-324', '5e-324', '1e-324', '3e-324', '7.4e-324',
+      '2.2250738585072011e-308', '2.2250738585072012e-308', '2.2250738585072014e-308', '4.4501477170144023e-308', '1e-308', '1e-323',
+      '9007199254740993', '9007199254740992.5', '9007199254740993.0000000001', '0.30000000000000004', '123456789012345678901e-21',
+    ];
+    for (const token of fixed) same(token);
+    const values = [
+      ...Array.from({ length: 4000 }, () => (next() * 2 - 1) * 10 ** Math.floor(next() * 6 - 4)),
+      ...randomDoubles(4000, 15),
+      ...Array.from({ length: 1500 }, () => next() * 2 ** -1022 * (next() < 0.5 ? 1 : 2 ** -40)),
+      ...Array.from({ length: 1500 }, () => (1 + next()) * 2 ** (1000 + Math.floor(next() * 23))),
+    ];
+    for (const v of values) {
+      if (v === 0 || !Number.isFinite(v)) continue;
+      // The exact decimal halfway to the next double up: ties to even, and the same digits cut to 17–20 significant
+      // digits, and one unit in the last kept digit above (just past halfway).
+      const mid = halfwayUp(Math.abs(v));
+      if (mid === undefined) continue;
+      same(mid.text);
+      for (const digits of [17, 18, 19, 20]) {
+        const cut = mid.digits.slice(0, digits);
+        same(scientific(cut, mid.exponent));
+        same(scientific((BigInt(cut) + 1n).toString(), mid.exponent + (String(BigInt(cut) + 1n).length - cut.length)));
+      }
+    }
+    // 20-digit mantissas at every scale, exponents near the limits.
+    for (let k = 0; k < 8000; k++) {
+      let mantissa = String(1 + Math.floor(next() * 9));
+      for (let d = 1; d < 20; d++) mantissa += Math.floor(next() * 10);
+      const exponent = [Math.floor(next() * 60) - 30, 289 + Math.floor(next() * 20), -343 + Math.floor(next() * 40)][k % 3];
+      same(`${next() < 0.5 ? '-' : ''}${mantissa}e${exponent}`);
+      same(`0.${mantissa}e${exponent + 1}`);
+    }
+  });
 });
+
+/** `digits` (no point) as d.ddd…e±x, with the first digit at decimal exponent `exponent`. */
+function scientific(digits: string, exponent: number): string {
+  return `${digits[0]}.${digits.slice(1) || '0'}e${exponent}`;
+}
+
+/** The exact decimal value halfway between positive finite x and the next double up, from its bits (BigInt). */
+function halfwayUp(x: number): { text: string; digits: string; exponent: number } | undefined {
+  const bits = new Float64Array([x]);
+  const words = new BigUint64Array(bits.buffer);
+  const raw = words[0];
+  const biased = Number((raw >> 52n) & 0x7ffn);
+  if (biased === 0x7ff || biased === 0x7fe) return undefined;
+  const fraction = raw & ((1n << 52n) - 1n);
+  const significand = biased === 0 ? fraction : fraction | (1n << 52n);
+  // x = significand · 2^e; the midpoint is (2·significand + 1) · 2^(e−1).
+  const e = (biased === 0 ? 1 : biased) - 1075 - 1;
+  const m = 2n * significand + 1n;
+  // m · 2^e: an integer when e ≥ 0, else m · 5^−e / 10^−e.
+  const digits = e >= 0 ? (m << BigInt(e)).toString() : (m * 5n ** BigInt(-e)).toString();
+  const exponent = digits.length - 1 + Math.min(e, 0);
+  const trimmed = digits.replace(/0+$/, '');
+  return { text: scientific(trimmed, exponent), digits: trimmed.padEnd(20, '0'), exponent };
+}
