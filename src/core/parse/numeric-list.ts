@@ -25,7 +25,7 @@ export interface NumericArray {
   /** Non-finite values of this array (at most MAX_NON_FINITE_SITES listed) and their total count. */
   readonly nonFinite: readonly NonFiniteSite[];
   readonly nonFiniteCount: number;
-  /** How many decimals its numbers are printed with (counted while they are read); absent for a list's children. */
+  /** How many decimals its numbers are printed with (counted while they are read); absent for short literals and a list's children. */
   readonly printed?: PrintedDecimals;
 }
 
@@ -428,10 +428,9 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
     if (contentAt[0] === 2 && firstChildShape) shape.push(...firstChildShape);
     return {
       kind: 'array',
-      array: {
-        ...makeArray(shape, 0, valueCount, range, nonFinite, nonFiniteCount),
-        printed: { pointed, mostDecimals, atMostDecimals, exponent: anyExponent },
-      },
+      array: makeArray(shape, 0, valueCount, range, nonFinite, nonFiniteCount,
+        // Short literals go without: reading them again costs nothing, and 10⁶ tiny arrays would each carry one more object.
+        valueCount >= PRINTED_MIN_VALUES ? { pointed, mostDecimals, atMostDecimals, exponent: anyExponent } : undefined),
       commaless,
       tuple: text.charCodeAt(start) === 40,
       allIntegers,
@@ -475,8 +474,12 @@ function values(count: number): Phrase {
   return count === 1 ? phrase(P.oneValue) : phrase(P.values, count);
 }
 
-function makeArray(shape: number[], from: number, to: number, range: SourceRange, nonFinite: readonly NonFiniteSite[], nonFiniteCount: number): NumericArray {
-  return { shape, values: valueBuffer.slice(from, to), range, nonFinite, nonFiniteCount };
+/** Literals with at least this many values carry their PrintedDecimals. */
+export const PRINTED_MIN_VALUES = 64;
+
+function makeArray(shape: number[], from: number, to: number, range: SourceRange, nonFinite: readonly NonFiniteSite[], nonFiniteCount: number, printed?: PrintedDecimals): NumericArray {
+  const array = { shape, values: valueBuffer.slice(from, to), range, nonFinite, nonFiniteCount };
+  return printed ? { ...array, printed } : array;
 }
 
 /** 0: missing separator, 1: comma (or first element), 2: whitespace only. */

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { extractArrays, type FileKind } from '../../../src/core/parse';
 import { rampInput, recognize, roundingEffect, TORCH_FULL_PRINT } from '../../../src/core/recognize';
 import { countPrintedDecimals, printedPrecision } from '../../../src/core/recognize/precision';
+import { PRINTED_MIN_VALUES } from '../../../src/core/parse/numeric-list';
 
 function layerOf(text: string, fileKind: FileKind = 'text') {
   const parse = extractArrays(text, { fileKind });
@@ -61,14 +62,16 @@ describe('recognise: printed precision', () => {
   });
 
   it('counts decimals while extracting exactly as a search of the printed literals counts them', () => {
+    // Long enough (PRINTED_MIN_VALUES) that the extractor counts: each row of tokens repeated.
+    const long = (tokens: string, separator = ', ') => Array.from({ length: Math.ceil(PRINTED_MIN_VALUES / tokens.split(separator).length) }, () => tokens).join(separator);
     const texts: Array<[string, FileKind]> = [
-      [TORCH_PRINT, 'text'],
-      [TORCH_PRINT.replace(/(-?\d\.\d{4})/g, '$1123456789012'), 'text'],
-      ['w = np.array([[0.12345678, -1.5, 3.], [2.25e-3, 7, .5]])\n', 'python'],
-      ['w = [[0.1234, 0.5678, -0.0001], [1.0000, -2.5000, 3.1416]]\n', 'python'],
-      ['w = [np.float32(0.123456), np.float32(-0.5), float("0.125"), nan, -inf, 1E-5, 2.5E+3]\n', 'python'],
-      ['x = array([[ 0.11056691  0.03153521]\n [-0.78214532  0.04079598]], dtype=float32)\n', 'text'],
-      ['w = [1_000.5, 2.125, 10, -0.0]\n', 'python'],
+      [`w = np.array([${long('0.12345678, -1.5, 3., 2.25e-3, 7, .5')}])\n`, 'python'],
+      [`w = np.array([${long('0.12345678, -1.5, 3., 2.25, 7, .5')}])\n`, 'python'],
+      [`w = [${long('0.1234, 0.5678, -0.0001, 1.0000, -2.5000, 3.1416')}]\n`, 'python'],
+      [`w = [${long('np.float32(0.123456), np.float32(-0.5), float("0.125"), nan, -inf, 1E-5, 2.5')}]\n`, 'python'],
+      [`x = array([${long('0.11056691  0.03153521 -0.78214532  0.04079598', '  ')}], dtype=float32)\n`, 'text'],
+      [`w = [${long('1_000.5, 2.125, 10, -0.0')}]\n`, 'python'],
+      [`tensor([${long('-0.0075,  0.5364, -0.8230, -0.7359')}], requires_grad=True)\n`, 'text'],
     ];
     for (const [text, fileKind] of texts) {
       const arrays = extractArrays(text, { fileKind }).arrays;
