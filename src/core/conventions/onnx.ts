@@ -269,6 +269,8 @@ export const onnxAdapter: ConventionAdapter<'onnx'> = {
     if (t[0].P) out.P = { shape: t[0].P.shape, data: t[0].P.values };
     return out;
   },
-  packedAxisOf: (role, shape) => (role === 'P' ? undefined : shape.length >= 2 ? 1 : 0),
+  // W and R carry the gates on the axis before the last ([dirs, 4H, D], or [4H, D] when a paste drops the direction
+  // axis); B, Wb and Rb on their last axis.
+  packedAxisOf: (role, shape) => (role === 'P' ? undefined : role === 'W' || role === 'R' ? Math.max(0, shape.length - 2) : Math.max(0, shape.length - 1)),
   roleTitles: { W: 'input weights W', R: 'recurrent weights R', B: 'biases B = [Wb, Rb]', P: 'peepholes P', Wb: 'input bias Wb', Rb: 'recurrent bias Rb' },
 };
