@@ -3,6 +3,7 @@
 // the step-through views, and returns a small API the extension-host tests observe.
 
 import * as vscode from 'vscode';
+import { isConventionId } from '../core/conventions';
 import type { HostToWebview, InputSource, WebviewToHost } from '../protocol/messages';
 import type { Envelope } from '../protocol/channel';
 import { DocumentAnalyzer } from './analyzer';
@@ -170,6 +171,11 @@ export function activate(context: vscode.ExtensionContext): GateLensApi {
     vscode.commands.registerCommand('gateLens.model.openAsText', (arg?: unknown) => {
       const args = modelLayerArgs(arg);
       return args && editor.openAsText(args.uri, args.layerId);
+    }),
+    vscode.commands.registerCommand('gateLens.model.chooseConvention', (arg?: unknown) => {
+      const args = modelLayerArgs(arg);
+      const convention = (arg as { convention?: unknown } | undefined)?.convention;
+      return args && editor.chooseConvention(args.uri, args.layerId, convention === 'auto' || isConventionId(convention) ? convention : undefined);
     }),
     // Internal (not in the palette): run by the truncated-print quick fix.
     vscode.commands.registerCommand(COPY_PRINT_OPTIONS_COMMAND, async (option: unknown) => {

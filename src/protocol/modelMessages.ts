@@ -2,6 +2,7 @@
 // gates and heatmaps). Separate from messages.ts (the step panel's), which it does not change. Matrices travel as
 // ArrayBuffers of float64 values, row-major in the file's own layout.
 
+import { isConventionId, type ConventionId } from '../core/conventions';
 import type { RecognizedLayer } from '../core/recognize/types';
 import type { ReadDiagnostic } from '../core/tensor/types';
 import type { ModelLayerConfigSummary, ModelTensorSummary } from '../worker/modelProtocol';
@@ -30,6 +31,10 @@ export interface RecurrentView extends Pick<RecognizedLayer, 'id' | 'name' | 'ce
   /** Tensor names (as the file spells them) of the layer's arrays. */
   readonly tensorNames: readonly string[];
   readonly matrices: readonly MatrixView[];
+  /** Conventions with a layout for this cell, for the per-layer convention picker. */
+  readonly conventionChoices: readonly { readonly id: ConventionId; readonly title: string }[];
+  /** The convention the user chose for this layer; absent: as recognised. */
+  readonly chosenConvention?: ConventionId;
 }
 
 export interface ModelView {
@@ -57,7 +62,11 @@ export type ModelHostToWebview =
 export interface RenderedReport {
   readonly tensorRows: number;
   readonly layerRows: number;
-  readonly recurrent: readonly { readonly id: string; readonly gateLabels: readonly string[]; readonly heatmaps: number; readonly bands: number }[];
+  readonly recurrent: readonly {
+    readonly id: string; readonly gateLabels: readonly string[]; readonly heatmaps: number; readonly bands: number;
+    /** The convention picker's value ('auto' or the chosen id) and how many conventions it offers. */
+    readonly convention: string; readonly conventionChoices: number;
+  }[];
   readonly error?: string;
 }
 
@@ -65,17 +74,21 @@ export type ModelWebviewToHost =
   | { readonly type: 'ready'; readonly protocol: number }
   | { readonly type: 'stepThrough'; readonly layerId: string }
   | { readonly type: 'openAsText'; readonly layerId: string }
+  /** Read this layer in another convention ('auto': as recognised again). */
+  | { readonly type: 'chooseConvention'; readonly layerId: string; readonly convention: ConventionId | 'auto' }
   | { readonly type: 'rendered'; readonly report: RenderedReport };
 
 export function isModelWebviewToHost(value: unknown): value is ModelWebviewToHost {
   if (typeof value !== 'object' || value === null) return false;
-  const m = value as { type?: unknown; layerId?: unknown; protocol?: unknown; report?: unknown };
+  const m = value as { type?: unknown; layerId?: unknown; protocol?: unknown; report?: unknown; convention?: unknown };
   switch (m.type) {
     case 'ready':
       return typeof m.protocol === 'number';
     case 'stepThrough':
     case 'openAsText':
       return typeof m.layerId === 'string' && m.layerId.length <= 1000;
+    case 'chooseConvention':
+      return typeof m.layerId === 'string' && m.layerId.length <= 1000 && (m.convention === 'auto' || isConventionId(m.convention));
     case 'rendered':
       return typeof m.report === 'object' && m.report !== null;
     default:

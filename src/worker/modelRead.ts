@@ -70,7 +70,10 @@ export async function readModel(name: string, size: number, canOpenSiblings: boo
       : {};
     const file = await readModelFile(accessSource(access, size), name, undefined, context);
     const conventionOverride: ConventionId | undefined = options.conventionOverride;
-    const analysis = await analyseModelFile(file, { ...(conventionOverride ? { conventionOverride } : {}), ...(options.defaultConvention ? { defaultConvention: options.defaultConvention } : {}), ...(options.kerasVersion ? { kerasVersion: options.kerasVersion } : {}) });
+    const analysis = await analyseModelFile(file, {
+      ...(conventionOverride ? { conventionOverride } : {}), ...(options.layerConventions ? { layerConventions: options.layerConventions } : {}),
+      ...(options.defaultConvention ? { defaultConvention: options.defaultConvention } : {}), ...(options.kerasVersion ? { kerasVersion: options.kerasVersion } : {}),
+    });
     const summary: ModelSummary = {
       format: file.format,
       name,

@@ -13,6 +13,8 @@ import type { RunRequest } from '../protocol/messages';
 export interface AnalyzeOptions {
   /** The user's choice for this document (Choose Convention); wins over everything the recogniser infers. */
   readonly conventionOverride?: ConventionId;
+  /** Model files: the convention the user chose per layer id in the Gate Lens Model editor (wins over the above). */
+  readonly layerConventions?: Readonly<Record<string, ConventionId>>;
   /** gateLens.defaultConvention, used only when the arrays fit several conventions equally well. */
   readonly defaultConvention?: ConventionId;
   /** gateLens.kerasVersion: which hard_sigmoid a Keras layer that names it uses. */

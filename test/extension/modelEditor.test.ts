@@ -12,6 +12,7 @@ import type { ModelHostToWebview, ModelView, RenderedReport } from '../../src/pr
 import { MODEL_VIEW_TYPE, MODEL_VIEW_TYPE_OPTIONAL } from '../../src/extension/model/viewTypes';
 import type { RunOutcome } from '../../src/extension/runner';
 import type { GateLensApi, LoggedMessage } from '../../src/extension/extension';
+import { CONVENTIONS } from '../../src/core/conventions';
 import { gateLensApi, until } from './helpers';
 
 interface JsonArray { shape: number[]; data: number[] }
@@ -187,6 +188,50 @@ describe('Gate Lens Model editor', function () {
       await closeEditors();
     }
     assert.ok(compared >= 8, `single-layer fixtures compared: ${compared}`);
+  });
+
+  it('a convention chosen per layer relabels the gate table and bands in the editor; Step Through runs it; Automatic returns', async () => {
+    const c = all.find((x) => x.id === 'pytorch_lstm_state_dict')!;
+    const uri = vscode.Uri.joinPath(modelsFolder(), c.file);
+    const { sent, report } = await openModel(api, uri);
+    const layer = (sent as { model: ModelView }).model.recurrent[0];
+    assert.equal(layer.convention, 'pytorch');
+    assert.equal(report.recurrent[0].convention, 'auto');
+    assert.ok(report.recurrent[0].conventionChoices >= 2, 'the picker offers the conventions with an LSTM layout');
+    assert.ok(layer.conventionChoices.some((x) => x.id === 'onnx'));
+    const [, T, I] = c.input.shape;
+    const width = c.expected.shape[2];
+    const input = { kind: 'values', steps: T, features: I, data: c.input.data.slice(0, T * I) };
+    const stepDiff = async () => {
+      const outcome = await vscode.commands.executeCommand<RunOutcome | undefined>('gateLens.model.stepThrough', { uri: uri.toString(), layerId: layer.id, input });
+      assert.ok(outcome);
+      return c.expected.data.slice(0, T * width).reduce((m, v, k) => Math.max(m, Math.abs(outcome.result.output.data[k] - v)), 0);
+    };
+    const choose = async (convention: string) => {
+      const log = recordMessages(api);
+      try {
+        await vscode.commands.executeCommand('gateLens.model.chooseConvention', { uri: uri.toString(), layerId: layer.id, convention });
+        const model = await until(() => log.messages.map((m) => m.message).find((m): m is Extract<ModelHostToWebview, { type: 'model' }> => m.type === 'model' && m.model.fileName === c.file), `the editor's new reading (${convention})`);
+        const rendered = await until(() => log.messages.map((m) => m.message).find((m): m is { type: 'rendered'; report: RenderedReport } => m.type === 'rendered'), `the webview's render (${convention})`);
+        return { model: model.model, report: rendered.report };
+      } finally {
+        log.dispose();
+      }
+    };
+    const onnx = await choose('onnx');
+    assert.equal(onnx.model.recurrent[0].convention, 'onnx');
+    assert.equal(onnx.model.recurrent[0].chosenConvention, 'onnx');
+    assert.equal(onnx.model.recurrent[0].id, layer.id);
+    assert.equal(onnx.report.recurrent[0].convention, 'onnx');
+    assert.deepEqual(onnx.report.recurrent[0].gateLabels, CONVENTIONS.find((x) => x.id === 'onnx' && x.cell === 'lstm')!.gateOrder.map((g) => g.label));
+    assert.notDeepEqual(onnx.report.recurrent[0].gateLabels, report.recurrent[0].gateLabels);
+    assert.ok(onnx.report.recurrent[0].bands >= 4, 'the heatmaps carry the new bands');
+    assert.ok((await stepDiff()) > 1e-3, 'Step Through runs the chosen (here: wrong) reading');
+    const auto = await choose('auto');
+    assert.equal(auto.model.recurrent[0].convention, 'pytorch');
+    assert.equal(auto.model.recurrent[0].chosenConvention, undefined);
+    assert.deepEqual(auto.report.recurrent[0].gateLabels, report.recurrent[0].gateLabels);
+    assert.ok((await stepDiff()) <= 1e-12, 'and the recognised reading again matches PyTorch');
   });
 
   it('Open as Text exports a layer that the text features read back as the same layer, value for value', async () => {

@@ -84,7 +84,7 @@ export async function analyseModelFile(file: ModelFile, options: AnalyseOptions 
   }
   const parse: ParseResult = { arrays, diagnostics: [] };
   const recognition = recognize(parse, '', options);
-  const applied = attachHeads(applyConfigs(file, parse, recognition, onnxSlot, diagnostics));
+  const applied = attachHeads(applyConfigs(file, parse, recognition, onnxSlot, diagnostics, options.layerConventions ?? {}));
   return { file, tensors: entries, parse, recognition: applied, diagnostics };
 }
 
@@ -198,7 +198,7 @@ function configText(cfg: LayerConfig): string {
   return `${cfg.layerClass}(${parts.join(', ')})`;
 }
 
-function applyConfigs(file: ModelFile, parse: ParseResult, rec: Recognition, onnxSlot: Map<string, { layer: LayerConfig }>, diagnostics: ReadDiagnostic[]): Recognition {
+function applyConfigs(file: ModelFile, parse: ParseResult, rec: Recognition, onnxSlot: Map<string, { layer: LayerConfig }>, diagnostics: ReadDiagnostic[], chosen: Readonly<Record<string, ConventionId>>): Recognition {
   if (!file.layers.length) return rec;
   const names = new Map(parse.arrays.map((a) => [a.index, file.tensors.find((t) => t.origin === a.origin)?.name ?? a.name ?? '']));
   const replaced = new Map<Layer, Layer | null>();
@@ -216,6 +216,13 @@ function applyConfigs(file: ModelFile, parse: ParseResult, rec: Recognition, onn
       continue;
     }
     const { convention, config, notes } = frameworkConfig(cfg, l, parse);
+    // The user chose another reading for this layer and the recogniser could honour it: the file's config (written
+    // for its own framework's layout) is not applied over that choice, and the note says what the file says.
+    if (chosen[l.id] === l.convention && convention !== l.convention) {
+      diagnostics.push({ severity: 'info', code: 'user-convention', message: `${l.name}: read as ${l.convention} as you chose; ${where} says ${convention} (${configText(cfg)})` });
+      layers.push(l);
+      continue;
+    }
     const evidence: Evidence[] = [{ code: 'file-config', message: `${where}: ${configText(cfg)}` }, ...notes.map((n) => ({ code: 'file-config', message: n }))];
     try {
       const opts = optionsFromConfig(convention, config);

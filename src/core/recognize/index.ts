@@ -41,6 +41,8 @@ export interface RecognizeOptions {
   readonly defaultConvention?: ConventionId;
   /** Read every layer in this convention when its shapes allow it (the user said so). */
   readonly conventionOverride?: ConventionId;
+  /** Per layer, by layer id (`layer-<k>-<name>`): the convention the user chose for it; wins over conventionOverride. */
+  readonly layerConventions?: Readonly<Record<string, ConventionId>>;
   /** Keras major version for `hard_sigmoid` when the file does not pin it (a user setting). */
   readonly kerasVersion?: 2 | 3 | '2' | '3';
 }
@@ -581,11 +583,12 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   }
 
   const recurrent = candidates.filter((c): c is LayerCandidate => c.kind === 'recurrent');
-  if (options.conventionOverride) {
-    for (const c of recurrent) {
-      const e = applyOverride(c, options.conventionOverride);
-      if (e) c.evidence.push(e);
-    }
+  const ids = new Map(candidates.map((c, k) => [c, `${c.kind === 'dense' ? 'dense' : 'layer'}-${k}-${c.name}`]));
+  const chosen = (c: Candidate): ConventionId | undefined => options.layerConventions?.[ids.get(c)!] ?? options.conventionOverride;
+  for (const c of recurrent) {
+    const override = chosen(c);
+    const e = override ? applyOverride(c, override) : undefined;
+    if (e) c.evidence.push(e);
   }
   const matched = matchHints(recurrent, hints);
   const legacyPrint = legacyNumpyPrint(parse.arrays, text);
@@ -594,10 +597,9 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   const layers: RecognizedLayer[] = [];
   const denses: RecognizedDense[] = [];
   const byCandidate = new Map<Candidate, { id: string; layer: Layer }>();
-  let counter = 0;
   const usedDenseHints = new Set<Hints['dense'][number]>();
   for (const c of candidates) {
-    const id = `${c.kind === 'dense' ? 'dense' : 'layer'}-${counter++}-${c.name}`;
+    const id = ids.get(c)!;
     if (c.kind === 'dense') {
       const hint = hints.dense.find((h) => !usedDenseHints.has(h) && (h.units === undefined || h.units === c.units));
       let activation = 'linear';
@@ -614,8 +616,8 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     }
     const hint = matched.get(c);
     const applied = applyHints(c, hint, hints, options.kerasVersion !== undefined ? (Number(options.kerasVersion) as 2 | 3) : undefined);
-    if (applied.convention && !options.conventionOverride) c.convention = applied.convention;
-    if (c.named && !options.conventionOverride) {
+    if (applied.convention && !chosen(c)) c.convention = applied.convention;
+    if (c.named && !chosen(c)) {
       const shared = sharedNameFramework(c.convention, text, hints.nonCode);
       if (shared) {
         c.convention = shared.id;

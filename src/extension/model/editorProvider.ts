@@ -5,6 +5,7 @@
 
 import * as vscode from 'vscode';
 import { layerText, type NamedTensorValues } from '../../core/codegen/layerText';
+import type { ConventionId } from '../../core/conventions';
 import { MODEL_STRINGS } from '../../webview/model/strings';
 import { isModelWebviewToHost, MODEL_PROTOCOL_VERSION, type ModelHostToWebview, type ModelWebviewToHost } from '../../protocol/modelMessages';
 import type { InputSource, RunRequest } from '../../protocol/messages';
@@ -59,6 +60,8 @@ function shortConfig(layerClass: string, config: Readonly<Record<string, unknown
 
 export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<ModelDocument>, vscode.Disposable {
   private readonly open = new Map<string, number>();
+  /** Every webview showing a file, to show a new read (after a convention choice) in all of them. */
+  private readonly posts = new Map<string, Set<(m: ModelHostToWebview) => Thenable<boolean>>>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly services: ModelEditorServices) {
@@ -98,7 +101,15 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
         if (!(error instanceof CancelledError)) this.services.logger?.error(`model editor: ${raw.type}:`, error instanceof Error ? error : String(error));
       });
     });
-    panel.onDidDispose(() => subscription.dispose());
+    const key = document.uri.toString();
+    const posts = this.posts.get(key) ?? new Set();
+    posts.add(post);
+    this.posts.set(key, posts);
+    panel.onDidDispose(() => {
+      subscription.dispose();
+      posts.delete(post);
+      if (!posts.size && this.posts.get(key) === posts) this.posts.delete(key);
+    });
     panel.webview.html = await webviewHtml(panel.webview, this.services.extensionUri, 'model', 'model');
   }
 
@@ -114,6 +125,9 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
       case 'openAsText':
         await this.openAsText(uri, message.layerId);
         break;
+      case 'chooseConvention':
+        await this.chooseConvention(uri, message.layerId, message.convention);
+        break;
       case 'rendered':
         break;
     }
@@ -125,7 +139,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     await post({ type: 'loading', fileName, ...(size !== undefined ? { size } : {}) });
     try {
       const read = await this.readWithProgress(uri, size ?? 0);
-      await post({ type: 'model', model: modelView(fileName, read) });
+      await post({ type: 'model', model: modelView(fileName, read, this.services.files.layerConventions(uri)) });
     } catch (error) {
       const cancelled = error instanceof CancelledError;
       const message = cancelled ? vscode.l10n.t('Reading was cancelled. Reopen the file to read it again.') : errorText(error);
@@ -161,6 +175,30 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     const request: RunRequest = { layerId, input: input ?? defaultInput(analysis.parse.arrays, found.layer, weightIndices(analysis)) };
     const { outcome } = await this.services.views.openPanelAndRunSource(this.services.files.source(uri), request);
     return outcome;
+  }
+
+  /**
+   * Reads the layer in `convention` ('auto' or undefined: as recognised), or asks which with a quick pick; every
+   * editor on the file shows the new reading (gate table, heatmap bands), and Step Through runs it.
+   */
+  async chooseConvention(uri: vscode.Uri, layerId: string, convention?: ConventionId | 'auto'): Promise<ModelRead | undefined> {
+    const found = await this.layerOf(uri, layerId);
+    if (!found) return undefined;
+    let choice = convention;
+    if (!choice) {
+      const current = this.services.files.layerConventions(uri)[layerId];
+      const items = [
+        { label: vscode.l10n.t('Automatic'), description: current ? '' : vscode.l10n.t('current'), detail: vscode.l10n.t('Let Gate Lens decide from names, shapes and bias patterns.'), id: 'auto' as const },
+        ...modelView(fileNameOf(uri), found.read).recurrent.find((l) => l.id === layerId)!.conventionChoices.map((c) => ({ label: c.title, description: c.id === current ? vscode.l10n.t('current') : '', id: c.id })),
+      ];
+      const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Gate Lens: read layer {0} as which convention?', found.layer.name) });
+      if (!picked) return undefined;
+      choice = picked.id;
+    }
+    const read = await this.services.files.chooseConvention(uri, layerId, choice === 'auto' ? undefined : choice);
+    const model = modelView(fileNameOf(uri), read, this.services.files.layerConventions(uri));
+    await Promise.all([...(this.posts.get(uri.toString()) ?? [])].map((post) => post({ type: 'model', model })));
+    return read;
   }
 
   /** Open as Text: the layer's arrays, named and shaped as in the file, in an untitled Python editor. */

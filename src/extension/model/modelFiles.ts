@@ -3,6 +3,7 @@
 // file, so the layer table, Step Through and Open as Text share one read.
 
 import * as vscode from 'vscode';
+import type { ConventionId } from '../../core/conventions';
 import { CancelledError, WorkerError, type WorkerClient } from '../workerClient';
 import { WORKER_ERRORS, type Analysis, type SourceId } from '../../worker/protocol';
 import { readModel, type FileAccess } from '../../worker/modelRead';
@@ -39,6 +40,8 @@ export class ModelFiles implements vscode.Disposable {
   private versions = 0;
   /** Reads that went to the worker (the tests check the worker path ran). */
   readsInWorker = 0;
+  /** The convention the user chose per layer id, per file (kept while the window lives, across reopenings). */
+  private readonly chosen = new Map<string, Record<string, ConventionId>>();
 
   constructor(
     private readonly worker: WorkerClient | undefined,
@@ -79,6 +82,23 @@ export class ModelFiles implements vscode.Disposable {
     this.entries.get(key)?.cancel.cancel();
     this.entries.delete(key);
     this.worker?.forget(key);
+  }
+
+  /** The user's convention per layer id for this file. */
+  layerConventions(uri: vscode.Uri): Readonly<Record<string, ConventionId>> {
+    return this.chosen.get(uri.toString()) ?? {};
+  }
+
+  /** Reads the layer `layerId` as `convention` (undefined: as recognised) from now on, and reads the file again. */
+  chooseConvention(uri: vscode.Uri, layerId: string, convention: ConventionId | undefined): Promise<ModelRead> {
+    const key = uri.toString();
+    const next = { ...this.chosen.get(key) };
+    if (convention) next[layerId] = convention;
+    else delete next[layerId];
+    if (Object.keys(next).length) this.chosen.set(key, next);
+    else this.chosen.delete(key);
+    this.forget(uri);
+    return this.read(uri);
   }
 
   source(uri: vscode.Uri): AnalysisSource {
@@ -132,7 +152,7 @@ export class ModelFiles implements vscode.Disposable {
       return { bytes };
     };
     const onNote = (message: string) => this.logger?.info(`${fileNameOf(uri)}: note from the HDF5 reader: ${message}`);
-    const request = { name: fileNameOf(uri), size: main.size, canOpenSiblings: uri.scheme !== 'untitled', options: { defaultConvention: settings.defaultConvention(uri), kerasVersion: settings.kerasVersion(uri) } };
+    const request = { name: fileNameOf(uri), size: main.size, canOpenSiblings: uri.scheme !== 'untitled', options: { defaultConvention: settings.defaultConvention(uri), kerasVersion: settings.kerasVersion(uri), layerConventions: this.layerConventions(uri) } };
     try {
       let result: ModelReadResult | undefined;
       let workerId: SourceId | undefined;

@@ -2,6 +2,8 @@
 // table, and each recognised recurrent layer with its gates, evidence and weight matrices (for the heatmaps).
 
 import type { ModelView, MatrixView, RecurrentView } from '../../protocol/modelMessages';
+import { ADAPTERS, CONVENTIONS, type ConventionId } from '../../core/conventions';
+import type { CellKind } from '../../core/conventions';
 import type { RecognizedLayer } from '../../core/recognize/types';
 import { recognitionText } from '../labels';
 import type { ModelRead } from './modelFiles';
@@ -19,7 +21,12 @@ function matrices(read: ModelRead, layer: RecognizedLayer, names: Map<number, st
   });
 }
 
-export function modelView(fileName: string, read: ModelRead): ModelView {
+/** The conventions that have a layout for `cell` (the per-layer picker offers these). */
+function conventionChoices(cell: CellKind): { id: ConventionId; title: string }[] {
+  return ADAPTERS.filter((a) => CONVENTIONS.some((c) => c.id === a.id && c.cell === cell)).map((a) => ({ id: a.id, title: a.title }));
+}
+
+export function modelView(fileName: string, read: ModelRead, chosen: Readonly<Record<string, ConventionId>> = {}): ModelView {
   const { summary, analysis } = read.result;
   // The file's own tensor names (ONNX initializers are renamed lstm0_W etc. for recognition).
   const names = new Map<number, string>();
@@ -34,6 +41,8 @@ export function modelView(fileName: string, read: ModelRead): ModelView {
     missing: l.missing.map((m) => recognitionText(m)),
     tensorNames: [...new Set(l.arrays.map((r) => names.get(r.arrayIndex) ?? analysis.parse.arrays[r.arrayIndex].name ?? ''))].filter(Boolean),
     matrices: matrices(read, l, names),
+    conventionChoices: conventionChoices(l.cell),
+    ...(chosen[l.id] ? { chosenConvention: chosen[l.id] } : {}),
   }));
   const dense = analysis.recognition.dense.map((d) => ({
     name: d.name, inputSize: d.layer.inputSize, units: d.layer.units,

@@ -10,6 +10,8 @@ import { formatString, type ModelStringKey } from './strings';
 import { cellAt, formatBytes, gateBands, INITIAL_STATE, layerRows, matrix2d, moveCell, reduce, type Band, type Matrix2d, type ModelState } from './store';
 import '../../../media/model.css';
 
+type ConventionChoice = Extract<ModelWebviewToHost, { type: 'chooseConvention' }>['convention'];
+
 interface VsCodeApi {
   postMessage(message: ModelWebviewToHost): void;
 }
@@ -119,6 +121,21 @@ function matrixSection(layer: RecurrentView, matrix: MatrixView): { node: HTMLEl
   return { node, bands: bands.length, drawn: true };
 }
 
+/** A native select (keyboard and screen readers work as everywhere): the host reads the layer again in that convention. */
+function conventionPicker(layer: RecurrentView): HTMLElement {
+  const id = `glm-convention-${layer.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  const recognised = layer.chosenConvention ? '' : layer.convention;
+  const select = el('select', { id, className: 'glm-convention' },
+    el('option', { value: 'auto', text: t('model.conventionAuto', recognised || '…') }),
+    ...layer.conventionChoices.map((c) => el('option', { value: c.id, text: c.title })));
+  select.value = layer.chosenConvention ?? 'auto';
+  select.addEventListener('change', () => {
+    select.disabled = true;
+    post({ type: 'chooseConvention', layerId: layer.id, convention: select.value as ConventionChoice });
+  });
+  return el('span', { className: 'glm-picker' }, el('label', { for: id, text: t('model.convention') }), select);
+}
+
 function recurrentSection(layer: RecurrentView): { node: HTMLElement; report: RenderedReport['recurrent'][number] } {
   const directions = layer.directions === 2 ? t('model.twoDirections') : t('model.oneDirection');
   const node = el('section', { className: 'glm-layer', 'aria-label': layer.name },
@@ -129,7 +146,8 @@ function recurrentSection(layer: RecurrentView): { node: HTMLElement; report: Re
   step.addEventListener('click', () => post({ type: 'stepThrough', layerId: layer.id }));
   const text = el('button', { type: 'button', className: 'glm-secondary', text: t('model.openAsText') });
   text.addEventListener('click', () => post({ type: 'openAsText', layerId: layer.id }));
-  node.appendChild(el('div', { className: 'glm-actions' }, step, text));
+  node.appendChild(el('div', { className: 'glm-actions' }, step, text, conventionPicker(layer)));
+  if (layer.chosenConvention) node.appendChild(el('p', { className: 'glm-muted', text: t('model.conventionChosen') }));
   const gates = el('table', {}, el('caption', { className: 'glm-muted', text: t('model.gates') }),
     el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: t('col.letter') }), el('th', { scope: 'col', text: t('col.gate') }), el('th', { scope: 'col', text: t('col.range') }))));
   const body = el('tbody');
@@ -150,7 +168,7 @@ function recurrentSection(layer: RecurrentView): { node: HTMLElement; report: Re
     if (drawn.drawn) heatmaps++;
     bands += drawn.bands;
   }
-  return { node, report: { id: layer.id, gateLabels: layer.gates.map((g) => g.label), heatmaps, bands } };
+  return { node, report: { id: layer.id, gateLabels: layer.gates.map((g) => g.label), heatmaps, bands, convention: layer.chosenConvention ?? 'auto', conventionChoices: layer.conventionChoices.length } };
 }
 
 function layerTable(): { node: HTMLElement; layerRows: number; tensorRows: number } {

@@ -18,7 +18,7 @@ function tensor(name: string, shape: number[], extra: object = {}) {
 }
 
 function layer(names: string[]): RecurrentView {
-  return { id: 'L', name: 'rnn.l0', cell: 'lstm', convention: 'pytorch', units: 2, inputSize: 3, directions: 1, complete: true, gates: GATES, evidence: [], warnings: [], missing: [], tensorNames: names, matrices: [] };
+  return { id: 'L', name: 'rnn.l0', cell: 'lstm', convention: 'pytorch', units: 2, inputSize: 3, directions: 1, complete: true, gates: GATES, evidence: [], warnings: [], missing: [], tensorNames: names, matrices: [], conventionChoices: [{ id: 'pytorch', title: 'PyTorch' }, { id: 'onnx', title: 'ONNX' }] };
 }
 
 function model(extra: Partial<ModelView> = {}): ModelView {
