@@ -412,7 +412,7 @@ async function ui() {
   if (process.env.UPDATE_SCREENSHOTS) {
     const media = path.join(ROOT, 'media/screenshots');
     mkdirSync(media, { recursive: true });
-    for (const f of ['hover.png', 'step-through.png']) {
+    for (const f of ['hover.png', 'step-through.png', 'model-editor-dark.png', 'model-editor-light.png']) {
       if (existsSync(path.join(SCREENSHOTS, f))) { copyFileSync(path.join(SCREENSHOTS, f), path.join(media, f)); log(`updated media/screenshots/${f}`); }
     }
   }
