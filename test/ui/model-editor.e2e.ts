@@ -2,8 +2,10 @@
 // and gate tables are drawn, the per-layer convention picker works from the keyboard and relabels the gate table,
 // and the README screenshots are taken in a dark and a light theme.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { openFile, openWorkbench, runCommand, screenshot, texts, ui } from './workbench';
+import { openWorkbench, screenshot, texts, ui } from './workbench';
 
 /** The model editor's webview document (its #app carries class glm once the script ran). */
 async function modelWebview(hasText: string, timeoutMs = 60000): Promise<Frame> {
@@ -20,14 +22,28 @@ async function modelWebview(hasText: string, timeoutMs = 60000): Promise<Frame> 
   }
 }
 
-async function colorTheme(name: string): Promise<void> {
+/** Quick Open on a model file: it opens in the Gate Lens Model editor (its default), not in a text editor. */
+async function openModelFile(relativePath: string): Promise<void> {
   const page = ui().page;
-  await runCommand('Preferences: Color Theme');
+  const name = relativePath.slice(relativePath.lastIndexOf('/') + 1);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
-  await input.fill(name);
+  await input.waitFor({ state: 'visible' });
+  await input.fill(relativePath);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
   await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await page.locator('.editor-group-container.active .tab.active', { hasText: name }).waitFor();
+}
+
+/** Sets (or, undefined, removes) the color theme in the workspace settings; VS Code applies the file as it changes. */
+async function colorTheme(theme: string | undefined, dark: boolean): Promise<void> {
+  const file = path.join(ui().workspace, '.vscode', 'settings.json');
+  const text = fs.readFileSync(file, 'utf8').replace(/^ {2}"workbench\.colorTheme": .*\n/m, '');
+  fs.writeFileSync(file, theme ? text.replace(/^\{/, `{\n  "workbench.colorTheme": ${JSON.stringify(theme)},`) : text);
+  await ui().page.locator(dark ? '.monaco-workbench.vs-dark' : '.monaco-workbench.vs').waitFor({ timeout: 30000 });
+  // The webview takes the new --vscode-* colors and redraws its heatmaps from them.
+  await ui().page.waitForTimeout(1500);
 }
 
 const gateLetters = (view: Frame) => texts(view, '.glm-layer table tbody tr td:first-child');
@@ -35,23 +51,23 @@ const gateLetters = (view: Frame) => texts(view, '.glm-layer table tbody tr td:f
 describe('Gate Lens Model editor (real workbench, webview iframe)', () => {
   it('opens a .keras file by default with its layer table and gate tables; screenshots in dark and light', async () => {
     await openWorkbench();
-    await openFile('models/keras_sequential.keras');
+    await openModelFile('models/keras_sequential.keras');
     const view = await modelWebview('keras_sequential.keras');
     await view.locator('.glm-layer canvas').first().waitFor();
     assert.deepEqual(await texts(view, '.glm-layer h3'), ['lstm', 'bidirectional']);
     assert.deepEqual((await gateLetters(view)).slice(0, 4), ['i', 'f', 'c', 'o']);
-    await screenshot('model-editor-dark');
-    await colorTheme('Light Modern');
+    await colorTheme('Default Light Modern', false);
+    await screenshot('model-editor-light');
     try {
-      await ui().page.waitForTimeout(500);
-      await screenshot('model-editor-light');
+      await colorTheme('Default Dark Modern', true);
+      await screenshot('model-editor-dark');
     } finally {
-      await colorTheme('Dark Modern');
+      await colorTheme(undefined, false);
     }
   });
 
   it('the convention picker is reached and changed from the keyboard, and the gate table relabels', async () => {
-    await openFile('models/pytorch_lstm_state_dict.pt');
+    await openModelFile('models/pytorch_lstm_state_dict.pt');
     const view = await modelWebview('pytorch_lstm_state_dict.pt');
     assert.deepEqual(await gateLetters(view), ['i', 'f', 'g', 'o']);
     const picker = view.locator('select.glm-convention').first();
