@@ -240,5 +240,9 @@ window.addEventListener('message', (event: MessageEvent<ModelHostToWebview>) => 
   render();
 });
 
+// A theme change swaps the body's vscode-light/vscode-dark class and the --vscode-* colors: the heatmaps are canvas
+// pixels painted from those colors, so draw again.
+new MutationObserver(() => render()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
 render();
 post({ type: 'ready', protocol: MODEL_PROTOCOL_VERSION });
