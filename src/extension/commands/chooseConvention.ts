@@ -33,11 +33,12 @@ export async function chooseConventionCommand(analyzer: DocumentAnalyzer, views:
     const cells = new Set(analysis.recognition.layers.map((l) => l.cell));
     const items = [
       { label: vscode.l10n.t('Automatic'), description: current ? '' : vscode.l10n.t('current'), detail: vscode.l10n.t('Let Gate Lens decide from names, shapes and bias patterns.'), id: 'auto' as const },
-      ...ADAPTERS.map(({ id, title }) => {
+      ...ADAPTERS.map(({ id, title, verification }) => {
         const specs = CONVENTIONS.filter((c) => c.id === id && (cells.size === 0 || cells.has(c.cell)));
+        const status = verification === 'documented' ? vscode.l10n.t('documented, not run against the framework') : '';
         return {
           label: title,
-          description: id === current ? vscode.l10n.t('current') : '',
+          description: [id === current ? vscode.l10n.t('current') : '', status].filter(Boolean).join(' · '),
           detail: specs.map((s) => `${cellName(s.cell)}: ${s.gateOrder.map((g) => g.label).join(', ')} (${s.packedAxis === 'columns' ? vscode.l10n.t('columns') : s.packedAxis === 'rows' ? vscode.l10n.t('rows') : vscode.l10n.t('one array per gate')})`).join(' · ') || vscode.l10n.t('No layout for the cells in this file.'),
           id,
         };
