@@ -68,6 +68,7 @@ export function fromNative(conventionId: ConventionId, cell: CellKind, tensors: 
     ...(forgetBias !== undefined ? { forgetBias } : {}),
     ...(options.cellClip !== undefined && options.cellClip > 0 ? { cellClip: options.cellClip } : {}),
     ...(options.projClip !== undefined ? { projClip: options.projClip } : {}),
+    ...(options.onnxLayout === 1 ? { onnxLayout: 1 as const } : {}),
     ...(options.goBackwards ? { goBackwards: true } : {}),
     ...(options.direction === 'reverse' ? { reverse: true } : {}),
     ...(D === 2 ? { merge: options.merge ?? 'concat' } : {}),

@@ -844,6 +844,17 @@ export function toFrameworkLayout(result: ModelResult | LayerResult, framework: 
     }
   }
   const hs = r.finalStates.map((fs) => fs.h), cs = r.finalStates.flatMap((fs) => (fs.c ? [fs.c] : []));
+  if (l.onnxLayout === 1) {
+    // layout=1: Y [N, T, D, F], Y_h and Y_c [N, D, ·] (onnx/reference/ops/op_lstm.py transposes the same way).
+    const Yb = new Float64Array(Y.length);
+    for (let t = 0; t < T; t++) for (let d = 0; d < D; d++) for (let b = 0; b < N; b++) Yb.set(Y.subarray(((t * D + d) * N + b) * F, ((t * D + d) * N + b + 1) * F), ((b * T + t) * D + d) * F);
+    const batchMajor = (parts: readonly Float64Array[], width: number): LaidOutArray => {
+      const data = new Float64Array(N * D * width);
+      parts.forEach((p, d) => { for (let b = 0; b < N; b++) data.set(p.subarray(b * width, (b + 1) * width), (b * D + d) * width); });
+      return { shape: [N, D, width], data };
+    };
+    return { output: { shape: [N, T, D, F], data: Yb }, h: batchMajor(hs, F), ...(cs.length ? { c: batchMajor(cs, cs[0].length / N) } : {}) };
+  }
   return {
     output: { shape: [T, D, N, F], data: Y },
     h: stack(hs, [D, N, F]),

@@ -64,6 +64,8 @@ export interface RecurrentLayer {
   readonly reverse?: boolean;
   /** TF1 / LSTMBlockCell cell_clip: the cell state c itself is clipped to ±cellClip after each update (not the gates). */
   readonly cellClip?: number;
+  /** ONNX layout=1: X, Y, Y_h, Y_c are batch-major ([N, T, ·], [N, D, ·]); the weights are the same as layout=0. */
+  readonly onnxLayout?: 0 | 1;
   /** TF1 LSTMCell proj_clip: the projected h is clipped to ±projClip (needs a projection). */
   readonly projClip?: number;
   /** Keras return_sequences=false: the layer's output is its last output only (one step). Absent = all steps. */

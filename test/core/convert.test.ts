@@ -224,7 +224,8 @@ describe('convert: native ⇄ canonical', () => {
       assert.throws(() => optionsFromConfig('keras', { units: 3, time_major: true }), (e: unknown) => e instanceof GateLensError && e.code === 'unsupported-option' && /time_major=true/.test(e.message));
       assert.deepEqual(optionsFromConfig('keras', { units: 3, recurrent_dropout: 0.1, kernel_initializer: { class_name: 'GlorotUniform' }, stateful: false }), { units: 3 }, 'inference-neutral keys are accepted');
       assert.throws(() => optionsFromConfig('pytorch', { hidden_size: 3, device: 'cpu', weird: 1 }), /weird=1/);
-      assert.throws(() => optionsFromConfig('onnx', { layout: 1 }), /layout=1/);
+      assert.throws(() => optionsFromConfig('onnx', { layout: 2 }), /layout=2/);
+      assert.equal(optionsFromConfig('onnx', { layout: 1 }).onnxLayout, 1);
       assert.throws(() => optionsFromConfig('pytorch', { nonlinearity: 'sigmoid' }), /'tanh' or 'relu'/);
       assert.throws(() => optionsFromConfig('keras', { bidirectional: { merge_mode: 'max' } }), /merge_mode/);
     });

@@ -182,7 +182,9 @@ export const onnxAdapter: ConventionAdapter<'onnx'> = {
 
   optionsFromConfig({ num, str, config, unsupported }) {
     const opts: Mutable<FromNativeOptions> = {};
-    if ((num('layout') ?? 0) !== 0) unsupported('layout', config['layout'], 'only layout=0 (X as [T, N, I]) is implemented, as in onnxruntime');
+    const layout = num('layout') ?? 0;
+    if (layout !== 0 && layout !== 1) unsupported('layout', config['layout'], 'ONNX defines layout 0 (X as [T, N, I]) and 1 (batch-major [N, T, I])');
+    if (layout === 1) opts.onnxLayout = 1;
     if (num('hidden_size') !== undefined) opts.units = num('hidden_size');
     const direction = str('direction');
     if (direction !== undefined) {

@@ -118,6 +118,8 @@ export interface FromNativeOptions {
   readonly forgetBias?: number;
   /** TF1 cell_clip. */
   readonly cellClip?: number;
+  /** ONNX layout attribute: 1 = batch-major X, Y, Y_h, Y_c. */
+  readonly onnxLayout?: 0 | 1;
   /** TF1 LSTMCell proj_clip (with num_proj): the projected h is clipped to ±projClip. */
   readonly projClip?: number;
   /** PyTorch layer index k of the `_l{k}` suffix (default 0; bare cell names are accepted for k = 0). */

@@ -48,6 +48,8 @@ export interface LayerHint {
   readonly tf1?: boolean;
   readonly forgetBias?: number;
   readonly cellClip?: number;
+  /** ONNX layout=1 (batch-major X, Y). */
+  readonly onnxLayout?: 1;
   /** TF1 LSTMCell proj_clip. */
   readonly projClip?: number;
 }
@@ -189,6 +191,7 @@ export function readHints(text: string, view: CodeView = new CodeView(text)): Hi
         activationBeta: nums(lit(kw('activation_beta'))),
         clip: typeof clip === 'number' ? clip : undefined,
         inputForget: kw('input_forget') ? bool(lit(kw('input_forget'))) : undefined,
+        ...(lit(kw('layout')) === 1 ? { onnxLayout: 1 as const } : {}),
       });
       continue;
     }

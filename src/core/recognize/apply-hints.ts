@@ -200,6 +200,10 @@ export function applyHints(c: LayerCandidate, hint: LayerHint | undefined, hints
       opts.inputForget = true;
       evidence.push(templated('constructor-hint', T.hintInputForget, where));
     }
+    if (hint?.onnxLayout === 1) {
+      opts.onnxLayout = 1;
+      evidence.push(templated('constructor-hint', T.hintOnnxLayout, where));
+    }
   }
   return { options: opts, evidence, warnings, convention, merge };
 }

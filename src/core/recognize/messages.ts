@@ -72,6 +72,7 @@ export const RECOGNISER_TEMPLATES = {
   hintDirectionReverse: 'direction="reverse" from {0}',
   hintClip: 'clip={0} from {1}',
   hintInputForget: 'input_forget=1 from {0}',
+  hintOnnxLayout: 'layout=1 from {0}: X, Y, Y_h, Y_c are batch-major',
   overrideKerasCudnn: 'read as Keras 2 CuDNN because the convention was set explicitly',
   overrideKeras: 'read as Keras because the convention was set explicitly',
   overrideDoesNotFit: 'the convention was set to {0}, but these {1}-shaped arrays cannot be read that way; kept {2}',

@@ -81,7 +81,7 @@ function document(c: FixtureCase): { specs: ArraySpec[]; text: string } {
     } else if (c.convention === 'onnx') {
       for (const [k, w] of Object.entries(l.weights)) add(k, w);
       const attrs = [`hidden_size=${cfg['hidden_size']}`];
-      for (const k of ['direction', 'activations', 'activation_alpha', 'activation_beta', 'clip', 'input_forget', 'linear_before_reset']) if (cfg[k] !== undefined) attrs.push(`${k}=${py(cfg[k])}`);
+      for (const k of ['direction', 'activations', 'activation_alpha', 'activation_beta', 'clip', 'input_forget', 'linear_before_reset', 'layout']) if (cfg[k] !== undefined) attrs.push(`${k}=${py(cfg[k])}`);
       code.push(`node = helper.make_node("${ONNX_OP[l.type]}", ["X", "W", "R", "B"], ["Y", "Y_h"], ${attrs.join(', ')})`);
     } else if (c.convention === 'flax') {
       // The parameter tree as Flax writes it (nn.RNN(cell) → params/cell/<module>/<param>), and the constructor.
