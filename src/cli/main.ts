@@ -11,7 +11,7 @@ import { DEFAULT_MAX_BYTES, extractArrays } from '../core/parse';
 import type { ParseResult, SourceRange } from '../core/parse/types';
 import { precisionMessage, rampInput, recognize, roundingEffect } from '../core/recognize';
 import { LineIndex } from '../core/text/line-index';
-import { NotebookError, NotebookLineIndex, positionLabel, readNotebook } from '../core/text/notebook';
+import { NotebookError, NotebookLineIndex, notebookPositionOf, positionLabel, readNotebook } from '../core/text/notebook';
 import { shapeText } from '../core/recognize/layers';
 import type { Evidence, Recognition, RecognizedLayer } from '../core/recognize/types';
 import { readNpy, NpyError } from './npy';
@@ -256,7 +256,7 @@ export function analyse(io: Io, file: string, conventionFlag: string | undefined
   }
   // The file name decides what `#` and quotes mean (.py: Python; .txt/.md/.log: plain text; .json: JSON).
   const parse = extractArrays(text, { ...(notebook ? { fileKind: 'python' as const } : { languageId: file }), maxBytes: Math.max(maxBytes, DEFAULT_MAX_BYTES) });
-  const recognition = recognize(parse, text, { ...(conventionOverride ? { conventionOverride } : {}) });
+  const recognition = recognize(parse, text, { ...(conventionOverride ? { conventionOverride } : {}), ...(notebook ? { positionOf: notebookPositionOf(notebook) } : {}) });
   return { file, text, parse, recognition, lines: notebook ? new NotebookLineIndex(notebook) : new LineIndex(text) };
 }
 

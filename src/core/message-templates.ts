@@ -10,10 +10,12 @@ import { RECOGNISER_TEMPLATES, REJECTION_TEMPLATES, ROLE_TEMPLATES } from './rec
 import { PRECISION_TEMPLATES } from './recognize/precision';
 import { SHARED_NAME_TEMPLATES } from './recognize/shared-names';
 import { UNRELATED_KIND_TITLES, UNRELATED_TEMPLATES } from './recognize/unrelated';
+import { NOTEBOOK_TEMPLATES } from './text/notebook';
 
 export const CORE_TEMPLATE_REGISTRIES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   RECOGNISER_TEMPLATES, REJECTION_TEMPLATES, ROLE_TEMPLATES, UNRELATED_TEMPLATES, UNRELATED_KIND_TITLES,
   PARSE_TEMPLATES, LOOKALIKE_TEMPLATES, FORWARD_TEMPLATES, INPUT_TEMPLATES, LIST_TEMPLATES, PRECISION_TEMPLATES, SHARED_NAME_TEMPLATES,
+  NOTEBOOK_TEMPLATES,
   // Role names ("recurrent kernel") live with each convention's adapter: every adapter's, Keras's shared table by name.
   KERAS_ROLE_TITLES,
   // One registry per adapter (two conventions may title the same role name differently: ONNX W, Keras 1 W), and

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { ConventionId } from '../core/conventions';
 import { analyzeText } from '../worker/analysis';
 import { WORKER_ERRORS, type Analysis, type AnalyzeOptions, type SourceId } from '../worker/protocol';
+import { NOTEBOOK_CELL_SCHEME, NotebookAnalyses, notebookOf } from './notebookAnalyzer';
 import { CancelledError, WorkerClient, WorkerError } from './workerClient';
 import { EditLog } from './editMap';
 import * as settings from './settings';
@@ -98,13 +99,23 @@ export class DocumentAnalyzer implements vscode.Disposable {
   holdAnalyses: Promise<void> | undefined;
   /** Analyses cancelled while running (only a change of options or document does that), for the tests. */
   analysesCancelled = 0;
+  /** Notebooks, each analysed as one document; their cells get views of it (notebookAnalyzer.ts). */
+  readonly notebooks: NotebookAnalyses;
 
   constructor(
     private readonly state: vscode.Memento,
     private readonly worker: WorkerClient | undefined,
     private readonly logger?: vscode.LogOutputChannel,
   ) {
+    this.notebooks = new NotebookAnalyses(
+      (uri, text, source, options, token) => this.computeText(uri, text, source, options, token),
+      (notebook) => {
+        const options = this.options(notebook.uri, notebook.uri);
+        return { options, key: JSON.stringify([options, settings.maxFileSizeBytes(notebook.uri)]) };
+      },
+    );
     this.disposables.push(
+      this.notebooks,
       this.emitter,
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (!settings.isSupported(e.document) || e.contentChanges.length === 0) return;
@@ -113,6 +124,15 @@ export class DocumentAnalyzer implements vscode.Disposable {
       }),
       vscode.workspace.onDidOpenTextDocument((d) => settings.isSupported(d) && this.schedule(d)),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)),
+      vscode.workspace.onDidOpenNotebookDocument((nb) => this.scheduleNotebook(nb)),
+      vscode.workspace.onDidChangeNotebookDocument((e) => {
+        if (e.cellChanges.some((c) => c.outputs !== undefined)) this.notebooks.outputsChanged(e.notebook);
+        this.scheduleNotebook(e.notebook);
+      }),
+      vscode.workspace.onDidCloseNotebookDocument((nb) => {
+        this.notebooks.forget(nb);
+        this.worker?.forget(nb.uri.toString());
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('gateLens')) this.refreshAll();
       }),
@@ -126,25 +146,29 @@ export class DocumentAnalyzer implements vscode.Disposable {
   /** Stores (or clears, with undefined) the user's convention for this document and re-analyses it. */
   async setConvention(document: vscode.TextDocument, convention: ConventionId | undefined): Promise<Analysis | undefined> {
     const all = { ...this.state.get<Record<string, ConventionId>>(OVERRIDES_KEY, {}) };
-    if (convention) all[document.uri.toString()] = convention;
-    else delete all[document.uri.toString()];
+    // A notebook cell's choice is its notebook's: the cells are read as one document.
+    const key = (notebookOf(document)?.uri ?? document.uri).toString();
+    if (convention) all[key] = convention;
+    else delete all[key];
     await this.state.update(OVERRIDES_KEY, all);
     const analysis = await this.get(document);
     this.emitter.fire({ document, analysis });
     return analysis;
   }
 
-  private options(document: vscode.TextDocument): AnalyzeOptions {
+  private options(uri: vscode.Uri, scope: vscode.ConfigurationScope, languageId?: string): AnalyzeOptions {
     return {
-      conventionOverride: this.conventionFor(document.uri),
-      defaultConvention: settings.defaultConvention(document),
-      kerasVersion: settings.kerasVersion(document),
-      languageId: document.languageId,
+      conventionOverride: this.conventionFor(uri),
+      defaultConvention: settings.defaultConvention(scope),
+      kerasVersion: settings.kerasVersion(scope),
+      ...(languageId !== undefined ? { languageId } : {}),
     };
   }
 
   /** The analysis of this exact version, if it has finished (providers that must answer synchronously use it). */
   peek(document: vscode.TextDocument): Analysis | undefined {
+    const notebook = notebookOf(document);
+    if (notebook) return this.notebooks.peekCell(notebook, document);
     const entry = this.entries.get(document.uri.toString());
     return entry && entry.document === document && entry.version === document.version && entry.settled ? entry.value : undefined;
   }
@@ -160,8 +184,10 @@ export class DocumentAnalyzer implements vscode.Disposable {
    * (a version overtaken meanwhile is answered with the newer one's analysis).
    */
   get(document: vscode.TextDocument): Promise<Analysis | undefined> {
+    const notebook = notebookOf(document);
+    if (notebook) return this.notebooks.cell(notebook, document);
     const key = document.uri.toString();
-    const options = this.options(document);
+    const options = this.options(document.uri, document, document.languageId);
     const optionsKey = this.optionsKey(document, options);
     const existing = this.entries.get(key);
     if (existing && existing.document === document && existing.version === document.version && existing.optionsKey === optionsKey) return existing.promise;
@@ -247,7 +273,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
     const key = document.uri.toString();
     const complete = this.complete.get(key);
     if (!complete || complete.document !== document || !complete.edits.usable) return undefined;
-    if (complete.optionsKey !== this.optionsKey(document, this.options(document))) return undefined;
+    if (complete.optionsKey !== this.optionsKey(document, this.options(document.uri, document, document.languageId))) return undefined;
     return complete;
   }
 
@@ -269,8 +295,10 @@ export class DocumentAnalyzer implements vscode.Disposable {
    * when there is no worker or the analysis is not the document's current one.
    */
   workerSource(document: vscode.TextDocument, analysis: Analysis): WorkerSource | undefined {
-    const entry = this.entries.get(document.uri.toString());
     const worker = this.worker;
+    const notebook = notebookOf(document);
+    if (notebook) return worker && this.notebooks.workerSource(notebook, analysis, (source, text, options, token) => worker.analyze(source, text, options, token));
+    const entry = this.entries.get(document.uri.toString());
     if (!worker || !entry || entry.document !== document || entry.value !== analysis) return undefined;
     return {
       id: entry.source,
@@ -282,12 +310,15 @@ export class DocumentAnalyzer implements vscode.Disposable {
     };
   }
 
-  private async compute(document: vscode.TextDocument, source: SourceId, options: AnalyzeOptions, token: vscode.CancellationToken): Promise<Analysis | undefined> {
-    const text = document.getText();
+  private compute(document: vscode.TextDocument, source: SourceId, options: AnalyzeOptions, token: vscode.CancellationToken): Promise<Analysis | undefined> {
+    return this.computeText(document.uri, document.getText(), source, options, token);
+  }
+
+  private async computeText(uri: vscode.Uri, text: string, source: SourceId, options: AnalyzeOptions, token: vscode.CancellationToken): Promise<Analysis | undefined> {
     // Characters, not bytes: reading the length is free, and UTF-8 never has fewer bytes than UTF-16 code units
     // for the ASCII text weights are written in.
-    if (text.length > settings.maxFileSizeBytes(document)) {
-      this.notifyTooLarge(document, text.length);
+    if (text.length > settings.maxFileSizeBytes(uri)) {
+      this.notifyTooLarge(uri, text.length);
       return undefined;
     }
     this.analysesRun++;
@@ -305,17 +336,23 @@ export class DocumentAnalyzer implements vscode.Disposable {
     return analyzeText(text, options);
   }
 
-  private notifyTooLarge(document: vscode.TextDocument, length: number): void {
-    const key = document.uri.toString();
+  private notifyTooLarge(uri: vscode.Uri, length: number): void {
+    const key = uri.toString();
     if (this.tooLargeNotified.has(key)) return;
     this.tooLargeNotified.add(key);
     const mb = (length / (1024 * 1024)).toFixed(1);
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('Gate Lens skipped {0} ({1} MB): it is larger than gateLens.maxFileSizeMB.', vscode.workspace.asRelativePath(document.uri), mb),
+      vscode.l10n.t('Gate Lens skipped {0} ({1} MB): it is larger than gateLens.maxFileSizeMB.', vscode.workspace.asRelativePath(uri), mb),
     );
   }
 
   private schedule(document: vscode.TextDocument): void {
+    if (document.uri.scheme === NOTEBOOK_CELL_SCHEME) {
+      // A cell is re-read with its notebook (which may not be known yet while the notebook opens: its open event follows).
+      const notebook = notebookOf(document);
+      if (notebook) this.scheduleNotebook(notebook);
+      return;
+    }
     const key = document.uri.toString();
     const pending = this.timers.get(key);
     if (pending) clearTimeout(pending);
@@ -334,7 +371,32 @@ export class DocumentAnalyzer implements vscode.Disposable {
     );
   }
 
+  /** Re-analyses a notebook after its edits settle, and announces every code cell's new view. */
+  private scheduleNotebook(notebook: vscode.NotebookDocument): void {
+    const key = notebook.uri.toString();
+    const pending = this.timers.get(key);
+    if (pending) clearTimeout(pending);
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        if (notebook.isClosed) return;
+        this.notebooks.get(notebook).then(
+          async () => {
+            for (const cell of notebook.getCells()) {
+              if (!settings.isSupported(cell.document)) continue;
+              const view = this.notebooks.peekCell(notebook, cell.document);
+              if (view) this.emitter.fire({ document: cell.document, analysis: view });
+            }
+          },
+          (error: unknown) => this.logger?.error(`analysing ${key}:`, error instanceof Error ? error : String(error)),
+        );
+      }, DEBOUNCE_MS),
+    );
+  }
+
   private refreshAll(): void {
+    for (const notebook of vscode.workspace.notebookDocuments) this.scheduleNotebook(notebook);
     for (const document of vscode.workspace.textDocuments) if (settings.isSupported(document)) this.schedule(document);
   }
 

@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import type { DocumentAnalyzer } from './analyzer';
 import { cellName, frameworkName, gatesWithin, packedAxisName, rangesLabel, roleTitle } from './labels';
 import { escapeIcons } from './markdownText';
+import { isShown } from './locate';
+import { outputLenses } from './notebookLenses';
 import { showsCodeLens } from './settings';
 
 export class GateCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
@@ -30,7 +32,8 @@ export class GateCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
       for (const role of layer.arrays) {
         if (role.packedAxis === undefined) continue;
         const array = analysis.parse.arrays[role.arrayIndex];
-        if (!array) continue;
+        // A notebook cell shows lenses only on its own arrays; those in its outputs get the cell's output lens.
+        if (!array || !isShown(analysis, array.range)) continue;
         const at = document.positionAt((array.nameRange ?? array.range).start);
         const range = new vscode.Range(at, at);
         const axis = packedAxisName(array.shape, role.packedAxis);
@@ -57,6 +60,6 @@ export class GateCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
         }
       }
     }
-    return lenses;
+    return [...outputLenses(document, analysis), ...lenses];
   }
 }

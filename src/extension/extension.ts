@@ -13,12 +13,15 @@ import { chooseConventionCommand } from './commands/chooseConvention';
 import { copyNumpyCommand } from './commands/copyNumpy';
 import { convertLayerCommand, type ConvertLayerResult, type ConvertUi } from './commands/convertLayer';
 import { inspectCommand } from './commands/inspect';
+import { inspectNotebookOutputsCommand, outputsOf } from './commands/inspectNotebookOutputs';
 import { openPanelCommand } from './commands/openPanel';
 import { runCommand } from './commands/run';
 import { stepThroughCommand } from './commands/stepThrough';
 import { GateDiagnostics } from './diagnostics';
 import { GateHoverProvider } from './hover';
 import { GateInlayHintsProvider } from './inlayHints';
+import { NOTEBOOK_CELL_SCHEME, notebookOf } from './notebookAnalyzer';
+import { INSPECT_NOTEBOOK_OUTPUTS_COMMAND } from './notebookLenses';
 import { DOCUMENT_SELECTOR, isSupported } from './settings';
 import { GateStatusBar } from './statusBar';
 import { GateSymbolProvider } from './symbols';
@@ -108,6 +111,15 @@ export function activate(context: vscode.ExtensionContext): GateLensApi {
 
   const refreshActive = async () => {
     const editor = vscode.window.activeTextEditor;
+    const notebook = editor ? notebookOf(editor.document) : vscode.window.activeNotebookEditor?.notebook;
+    if (notebook) {
+      const found = await analyzer.notebooks.get(notebook).catch(logFailure(`analysing ${notebook.uri.toString(true)}`));
+      if (vscode.window.activeTextEditor !== editor) return;
+      const cells = found ? [...new Set(outputsOf(found.joined, found.analysis).filter((o) => o.arrays.some((a) => a.layerId !== undefined)).map((o) => o.cell))] : [];
+      statusBar.update(found?.analysis, cells);
+      void vscode.commands.executeCommand('setContext', 'gateLens.documentHasLayers', (found?.analysis.recognition.layers.length ?? 0) > 0);
+      return;
+    }
     if (!editor || !isSupported(editor.document)) {
       statusBar.update(undefined);
       void vscode.commands.executeCommand('setContext', 'gateLens.documentHasLayers', false);
@@ -146,7 +158,7 @@ export function activate(context: vscode.ExtensionContext): GateLensApi {
       diagnostics.update(document, analysis);
       inlay.refresh();
       lenses.refresh();
-      if (vscode.window.activeTextEditor?.document === document) void refreshActive();
+      if (vscode.window.activeTextEditor?.document === document || (document.uri.scheme === NOTEBOOK_CELL_SCHEME && vscode.window.activeNotebookEditor?.notebook === notebookOf(document))) void refreshActive();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('gateLens.hints.style')) {
@@ -156,6 +168,7 @@ export function activate(context: vscode.ExtensionContext): GateLensApi {
     }),
     vscode.workspace.onDidCloseTextDocument((d) => diagnostics.delete(d.uri)),
     vscode.window.onDidChangeActiveTextEditor(() => void refreshActive()),
+    vscode.window.onDidChangeActiveNotebookEditor(() => void refreshActive()),
     vscode.commands.registerCommand('gateLens.inspect', (arg?: unknown) => inspectCommand(analyzer, arg)),
     vscode.commands.registerCommand('gateLens.run', (arg?: unknown) => runCommand(analyzer, views, arg, logger)),
     vscode.commands.registerCommand('gateLens.stepThrough', (arg?: unknown) => stepThroughCommand(analyzer, views, arg, logger)),
@@ -163,6 +176,7 @@ export function activate(context: vscode.ExtensionContext): GateLensApi {
     vscode.commands.registerCommand('gateLens.copyNumpy', (arg?: unknown) => copyNumpyCommand(analyzer, arg, views)),
     vscode.commands.registerCommand('gateLens.convertLayer', (arg?: unknown) => convertLayerCommand(analyzer, arg)),
     vscode.commands.registerCommand('gateLens.openPanel', () => openPanelCommand(analyzer, views)),
+    vscode.commands.registerCommand(INSPECT_NOTEBOOK_OUTPUTS_COMMAND, (arg?: unknown) => inspectNotebookOutputsCommand(analyzer, arg)),
     // Internal (not in the palette): the Gate Lens Model editor's buttons, for keybindings and the tests.
     vscode.commands.registerCommand('gateLens.model.stepThrough', (arg?: unknown) => {
       const args = modelLayerArgs(arg);

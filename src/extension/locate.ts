@@ -3,10 +3,16 @@
 import * as vscode from 'vscode';
 import type { ExtractedArray, SourceRange } from '../core/parse/types';
 import type { ArrayRole, RecognizedDense, RecognizedLayer, SliceAnnotation } from '../core/recognize/types';
+import { isInCell } from '../core/text/notebook-cell-view';
 import type { Analysis } from '../worker/protocol';
 
 export function toRange(document: vscode.TextDocument, range: SourceRange): vscode.Range {
   return new vscode.Range(document.positionAt(range.start), document.positionAt(range.end));
+}
+
+/** Whether a range of the analysis lies in this document (a notebook cell's view also holds other cells' ranges). */
+export function isShown(analysis: Analysis, range: SourceRange): boolean {
+  return !analysis.cell || isInCell(range, analysis.cell);
 }
 
 function contains(range: SourceRange | undefined, offset: number): boolean {

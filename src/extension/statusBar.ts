@@ -21,14 +21,25 @@ export class GateStatusBar implements vscode.Disposable {
     this.item.command = 'gateLens.inspect';
   }
 
-  update(analysis: Analysis | undefined): void {
+  /**
+   * `outputCells`: for a notebook, the cells (1-based) whose text outputs hold weights of a layer; then the item
+   * says so and a click inspects the notebook's outputs.
+   */
+  update(analysis: Analysis | undefined, outputCells: readonly number[] = []): void {
     const text = analysis && statusText(analysis);
     if (!text) {
       this.item.hide();
       return;
     }
-    this.item.text = text;
-    this.item.tooltip = vscode.l10n.t('Gate Lens: recognised recurrent layers — click to inspect');
+    if (outputCells.length) {
+      this.item.text = `${text} · $(output) ${outputCells.join(', ')}`;
+      this.item.tooltip = vscode.l10n.t('Gate Lens: weights in the output of cell {0} — click to inspect the notebook outputs', outputCells.join(', '));
+      this.item.command = 'gateLens.inspectNotebookOutputs';
+    } else {
+      this.item.text = text;
+      this.item.tooltip = vscode.l10n.t('Gate Lens: recognised recurrent layers — click to inspect');
+      this.item.command = 'gateLens.inspect';
+    }
     this.item.show();
   }
 

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { DocumentAnalyzer } from './analyzer';
 import { cellName, frameworkName } from './labels';
-import { shapeText, toRange } from './locate';
+import { isShown, shapeText, toRange } from './locate';
 
 export class GateSymbolProvider implements vscode.DocumentSymbolProvider {
   constructor(private readonly analyzer: DocumentAnalyzer) {}
@@ -12,13 +12,15 @@ export class GateSymbolProvider implements vscode.DocumentSymbolProvider {
     const analysis = await this.analyzer.get(document);
     if (!analysis) return [];
     const symbols: vscode.DocumentSymbol[] = [];
+    // In a notebook cell: only what lies in this cell (the cell's view also holds the other cells' layers).
     for (const layer of analysis.recognition.layers) {
+      if (!isShown(analysis, layer.range)) continue;
       const range = toRange(document, layer.range);
       const detail = `${frameworkName(layer.convention, layer.cell)} ${cellName(layer.cell)} · ${vscode.l10n.t('{0} units, input size {1}', layer.units, layer.inputSize)}`;
       const symbol = new vscode.DocumentSymbol(layer.name, detail, vscode.SymbolKind.Class, range, range);
       for (const role of layer.arrays) {
         const array = analysis.parse.arrays[role.arrayIndex];
-        if (!array) continue;
+        if (!array || !isShown(analysis, array.range)) continue;
         const full = toRange(document, { start: (array.nameRange ?? array.range).start, end: array.range.end });
         const name = toRange(document, array.nameRange ?? array.range);
         symbol.children.push(new vscode.DocumentSymbol(role.role, `${array.name ?? ''} ${shapeText(array.shape)}`.trim(), vscode.SymbolKind.Field, full, name));
@@ -26,6 +28,7 @@ export class GateSymbolProvider implements vscode.DocumentSymbolProvider {
       symbols.push(symbol);
     }
     for (const dense of analysis.recognition.dense) {
+      if (!isShown(analysis, dense.range)) continue;
       const range = toRange(document, dense.range);
       symbols.push(new vscode.DocumentSymbol(dense.name, `Dense ${dense.layer.inputSize} → ${dense.layer.units}`, vscode.SymbolKind.Class, range, range));
     }

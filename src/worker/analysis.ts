@@ -4,13 +4,16 @@
 import { extractArrays } from '../core/parse';
 import { recognize } from '../core/recognize';
 import { runLayer } from '../core/forward';
+import { notebookPositionOf } from '../core/text/notebook';
 import type { InitialState, LayerResult, DirectionTrace, Sequence } from '../core/model';
 import { CHANNEL_ERRORS, ChannelError } from '../protocol/channel';
 import type { Analysis, AnalyzeOptions, RunJob } from './protocol';
 
 export function analyzeText(text: string, options: AnalyzeOptions): Analysis {
   const parse = extractArrays(text, options.languageId !== undefined ? { languageId: options.languageId } : {});
-  const recognition = recognize(parse, text, options);
+  const segments = options.notebookSegments;
+  // Options travel to the worker as data; the notebook's position labels are rebuilt here from its segments.
+  const recognition = recognize(parse, text, segments ? { ...options, positionOf: notebookPositionOf({ text, segments }) } : options);
   return { parse, recognition };
 }
 

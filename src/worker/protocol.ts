@@ -7,6 +7,8 @@ import type { ConventionId } from '../core/conventions';
 import type { InitialState, LayerResult, RecurrentLayer, Sequence } from '../core/model';
 import type { ParseResult } from '../core/parse/types';
 import type { Recognition } from '../core/recognize/types';
+import type { CellSpan } from '../core/text/notebook-cell-view';
+import type { NotebookSegment } from '../core/text/notebook';
 import { CHANNEL_ERRORS } from '../protocol/channel';
 import type { RunRequest } from '../protocol/messages';
 
@@ -21,11 +23,18 @@ export interface AnalyzeOptions {
   readonly kerasVersion?: '2' | '3';
   /** The document's language id (python, plaintext, markdown, json, ...): decides what `#` and quotes mean. */
   readonly languageId?: string;
+  /** The text is a notebook's cells joined (core/text/notebook.ts): messages then name cells, not joined lines. */
+  readonly notebookSegments?: readonly NotebookSegment[];
 }
 
 export interface Analysis {
   readonly parse: ParseResult;
   readonly recognition: Recognition;
+  /**
+   * Set when this is one notebook cell's view of its notebook's analysis (core/text/notebook-cell-view.ts): ranges
+   * are in the cell's offsets, and those outside [0, cell length] belong to other cells or to outputs.
+   */
+  readonly cell?: CellSpan;
 }
 
 export interface RunJob {

@@ -5,7 +5,7 @@
 //
 // API (for readers that find layers the values of which are not all in the text, e.g. shapes-only listings):
 //   placeholderArray(index, shape, range)   a NaN stand-in ExtractedArray for a candidate's tensors
-//   missingArray(role, direction, reason, layerName, text, detail)   one MissingArray with its message
+//   missingArray(role, direction, reason, layerName, at, detail)   one MissingArray with its message
 //   cannotRunMessage(layerName, missing)    the sentence the CLI, the worker and the editor show
 // A LayerCandidate with `missing` entries comes out of recognize() with complete: false.
 
@@ -58,6 +58,9 @@ export function placeholderArray(index: number, shape: readonly number[], range:
   return { index, shape, values: new Float64Array(n).fill(NaN), range, form: 'python_literal', ...(name !== undefined ? { name } : {}) };
 }
 
+/** How a message names a position of the text: "3:5", or "cell 3, line 2:5" in a notebook (core/text/notebook). */
+export type PositionOf = (offset: number) => MessageArg;
+
 export function lineColumn(text: string, offset: number): string {
   let line = 1;
   let last = -1;
@@ -70,18 +73,18 @@ export function lineColumn(text: string, offset: number): string {
 
 /** Builds one MissingArray. `token` is the unreadable text (reason 'unreadable'), `hint` what to write instead. */
 export function missingArray(
-  role: string, direction: number, reason: MissingReason, layerName: string, text: string,
+  role: string, direction: number, reason: MissingReason, layerName: string, at: PositionOf,
   detail: { readonly name?: string; readonly range?: SourceRange; readonly shape?: readonly number[]; readonly token?: string; readonly hint?: MessageArg } = {},
 ): MissingArray {
   const label: MessageArg = detail.name !== undefined && detail.name !== role ? phrase(MSG.missingRoleNamed, role, detail.name) : role;
-  const at = detail.range ? lineColumn(text, detail.range.start) : '?';
+  const where = detail.range ? at(detail.range.start) : '?';
   const shape = detail.shape ? `(${detail.shape.join(', ')}${detail.shape.length === 1 ? ',' : ''})` : '';
   const e = reason === 'unreadable' && detail.token !== undefined
-    ? templated('missing-array', MSG.missingUnreadable, label, layerName, `'${detail.token}'`, at, detail.hint ? phrase(MSG.missingHint, detail.hint) : '')
-    : reason === 'unreadable' ? templated('missing-array', MSG.missingUnreadableNoToken, label, layerName, at)
-      : reason === 'truncated' ? templated('missing-array', MSG.missingTruncated, label, layerName, at)
-        : reason === 'ragged' ? templated('missing-array', MSG.missingRagged, label, layerName, at)
-          : reason === 'shape-only' ? templated('missing-array', MSG.missingShapeOnly, label, layerName, shape || '?', at)
+    ? templated('missing-array', MSG.missingUnreadable, label, layerName, `'${detail.token}'`, where, detail.hint ? phrase(MSG.missingHint, detail.hint) : '')
+    : reason === 'unreadable' ? templated('missing-array', MSG.missingUnreadableNoToken, label, layerName, where)
+      : reason === 'truncated' ? templated('missing-array', MSG.missingTruncated, label, layerName, where)
+        : reason === 'ragged' ? templated('missing-array', MSG.missingRagged, label, layerName, where)
+          : reason === 'shape-only' ? templated('missing-array', MSG.missingShapeOnly, label, layerName, shape || '?', where)
             : templated('missing-array', MSG.missingAbsent, label, layerName);
   return missingWith(role, direction, reason, e, detail);
 }
@@ -100,11 +103,11 @@ export function missingWith(
 }
 
 /** One MissingArray from a parse diagnostic about the array. */
-export function missingFromDiagnostic(u: UnreadableArray, role: string, direction: number, layerName: string, text: string, shape?: readonly number[]): MissingArray {
+export function missingFromDiagnostic(u: UnreadableArray, role: string, direction: number, layerName: string, text: string, at: PositionOf, shape?: readonly number[]): MissingArray {
   const d = u.diagnostic;
   const token = u.reason === 'unreadable' && d.code === 'non-numeric' ? text.slice(d.range.start, Math.min(d.range.end, d.range.start + 40)) : undefined;
   const hint = d.hint;
-  return missingArray(role, direction, u.reason, layerName, text, {
+  return missingArray(role, direction, u.reason, layerName, at, {
     ...(d.name !== undefined ? { name: d.name } : {}), range: d.range, ...(shape ? { shape } : {}),
     ...(token !== undefined ? { token } : {}), ...(hint !== undefined ? { hint } : {}),
   });

@@ -22,7 +22,7 @@ import { classifyName, fullName, type NameInfo } from './names';
 import { outputWidth, recognizeSequence, type SequenceContext } from './sequence';
 import { RECOGNISER_TEMPLATES as MSG, REJECTION_TEMPLATES as REJ, ROLE_TEMPLATES as ROLE, templated } from './messages';
 import { argText, asPhrase, errorPhrase, joined, localized, phrase, type MessageArg, type Phrase } from '../messages';
-import { cannotRun, fillPlaceholders, groupKey, lineColumn, poisonMissing, missingFromDiagnostic, placeholderArray, roleShape, unreadableArrays, type UnreadableArray } from './completeness';
+import { cannotRun, fillPlaceholders, groupKey, lineColumn, poisonMissing, missingFromDiagnostic, placeholderArray, roleShape, unreadableArrays, type PositionOf, type UnreadableArray } from './completeness';
 import type { ArrayRole, Evidence, GateSlot, Recognition, RecognizedDense, RecognizedLayer } from './types';
 import { distractorKind, templatedUnrelated, unrelatedDiagnostics, UNRELATED_TEMPLATES, type UnrelatedArray } from './unrelated';
 import { printedPrecision } from './precision';
@@ -45,6 +45,8 @@ export interface RecognizeOptions {
   readonly layerConventions?: Readonly<Record<string, ConventionId>>;
   /** Keras major version for `hard_sigmoid` when the file does not pin it (a user setting). */
   readonly kerasVersion?: 2 | 3 | '2' | '3';
+  /** How messages name a position (a notebook names the cell); line:column of `text` when absent. */
+  readonly positionOf?: PositionOf;
 }
 
 type Diagnostic = Recognition['diagnostics'][number];
@@ -419,6 +421,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   // Every search for code below reads the text without the numbers the extractor has already read.
   const view = new CodeView(text, parse.arrays.filter((a) => !a.embedded && a.form !== 'file').map((a) => a.range));
   const hints = readHints(text, view);
+  const at: PositionOf = options.positionOf ?? ((offset) => lineColumn(text, offset));
   const diagnostics: Diagnostic[] = [];
   // Shapes printed without values take part as NaN stand-ins: the layer they form is a skeleton that cannot run.
   // ONNX initializer dims printed as lists (`W [2, 256, 36]`) are shapes, not three-value arrays.
@@ -474,7 +477,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     if (isRejection(r)) {
       // Say which array could not be read: that, not "has no weight_ih", is what the user must fix.
       for (const u of lost) claimed.add(u);
-      const unreadableMembers = lost.map((u) => phrase(REJ.unreadableMember, u.diagnostic.name ?? '?', lineColumn(text, u.diagnostic.range.start), u.diagnostic.code));
+      const unreadableMembers = lost.map((u) => phrase(REJ.unreadableMember, u.diagnostic.name ?? '?', at(u.diagnostic.range.start), u.diagnostic.code));
       reject(lost.length ? rejection(r.arrays, REJ.withUnreadable, asPhrase(r), joined(unreadableMembers)) : r);
       continue;
     }
@@ -483,7 +486,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   }
 
   // Named arrays none of whose values could be read (Keras 1 `lstm_3_W_i` cut to one value): a skeleton sized by the constructor.
-  for (const s of nameOnlySkeletons(unreadable.filter((u) => !claimed.has(u)), hints, text, () => nextIndex++)) {
+  for (const s of nameOnlySkeletons(unreadable.filter((u) => !claimed.has(u)), hints, text, at, () => nextIndex++)) {
     for (const u of s.claims) claimed.add(u);
     candidates.push(s.candidate);
   }
@@ -541,7 +544,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     diagnostics.push({ severity: 'info', range: d.array.range, ...templated('data-array', MSG.dataArray, d.info.written, shapeText(d.array.shape)) });
   }
   for (const r of replaced) {
-    unrelated.push(templatedUnrelated(r.earlier.index, 'unmatched', UNRELATED_TEMPLATES.replacedLater, lineColumn(text, r.later.range.start)));
+    unrelated.push(templatedUnrelated(r.earlier.index, 'unmatched', UNRELATED_TEMPLATES.replacedLater, at(r.later.range.start)));
   }
   for (const o of outputs) {
     diagnostics.push({ severity: 'info', range: o.array.range, ...templated('printed-output', MSG.printedOutput, shapeText(o.array.shape), o.label) });
@@ -561,7 +564,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     if (e) c.evidence.push(e);
     for (const r of replaced) {
       if (!arraysOf(c).includes(r.later)) continue;
-      c.evidence.push(templated('later-assignment', MSG.laterAssignment, r.later.name!.replace(/\.data$/, ''), lineColumn(text, (r.earlier.nameRange ?? r.earlier.range).start), lineColumn(text, r.later.range.start)));
+      c.evidence.push(templated('later-assignment', MSG.laterAssignment, r.later.name!.replace(/\.data$/, ''), at((r.earlier.nameRange ?? r.earlier.range).start), at(r.later.range.start)));
     }
     const renamed = arraysOf(c).map((a) => bound.get(a.index)).filter((b): b is string => b !== undefined);
     if (renamed.length) c.evidence.push(templated('name-binding', MSG.namesBound, renamed.join(', ')));
@@ -634,14 +637,14 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     };
     const lostHere = pending.get(c) ?? [];
     if (lostHere.length) {
-      c.missing = [...(c.missing ?? []), ...lostHere.map((p) => missingFromDiagnostic(p.u, p.role, p.direction, c.name, text, p.shape))];
+      c.missing = [...(c.missing ?? []), ...lostHere.map((p) => missingFromDiagnostic(p.u, p.role, p.direction, c.name, text, at, p.shape))];
     }
     const listed = dims.shapes.filter((d) => arraysOf(c).some((a) => a.range.start === d.range.start && isStandIn.has(a)));
     if (listed.length) c.evidence.push(templated('shape', MSG.onnxDimsListed, listed.map((d) => `${d.name} [${d.shape.join(', ')}]`).join(', ')));
     const impliedHint = c.family === 'pytorch' ? impliedBy.get(c.module) : undefined;
     const impliedNote = impliedHint ? impliedByConstructorEvidence(c, impliedHint, implied) : impliedEvidence(c, implied);
     if (impliedNote) c.evidence.push(impliedNote);
-    const shapeOnly = shapeOnlyMissing(c, isStandIn, text, implied, cutValues);
+    const shapeOnly = shapeOnlyMissing(c, isStandIn, at, implied, cutValues);
     if (shapeOnly.length) {
       c.missing = [...(c.missing ?? []), ...shapeOnly];
       c.warnings.push(fullPrintAdvice(c, shapeOnly.some((m) => m.reason === 'truncated')));

@@ -5,7 +5,7 @@
 
 import type { CellKind } from '../conventions';
 import type { Hints, LayerHint } from '../hints/constructors';
-import { missingArray, missingFromDiagnostic, placeholderArray, type UnreadableArray } from './completeness';
+import { missingArray, missingFromDiagnostic, placeholderArray, type PositionOf, type UnreadableArray } from './completeness';
 import type { DirectionTensors, LayerCandidate } from './layers';
 import { RECOGNISER_TEMPLATES as MSG, templated } from './messages';
 import type { MissingArray } from './types';
@@ -51,7 +51,7 @@ function sizingConstructor(hints: Hints, cell: CellKind): LayerHint | undefined 
  * (with `missing` filled: the printed arrays as cut short, the others as not in the text) and the arrays they claim.
  */
 export function nameOnlySkeletons(
-  unreadable: readonly UnreadableArray[], hints: Hints, text: string, nextIndex: () => number,
+  unreadable: readonly UnreadableArray[], hints: Hints, text: string, at: PositionOf, nextIndex: () => number,
 ): Array<{ candidate: LayerCandidate; claims: UnreadableArray[] }> {
   const out: Array<{ candidate: LayerCandidate; claims: UnreadableArray[] }> = [];
   for (const g of keras1Groups(unreadable)) {
@@ -68,7 +68,7 @@ export function nameOnlySkeletons(
         const role = `${kind}_${letter}`;
         const printed = g.members.find((m) => m.role === role);
         tensors[role] = placeholderArray(nextIndex(), shape, printed?.diagnostic.range ?? anchor, printed?.diagnostic.name);
-        missing.push(printed ? missingFromDiagnostic(printed, role, 0, g.layer, text, shape) : missingArray(role, 0, 'absent', g.layer, text, { shape }));
+        missing.push(printed ? missingFromDiagnostic(printed, role, 0, g.layer, text, at, shape) : missingArray(role, 0, 'absent', g.layer, at, { shape }));
       }
     }
     const title = cell === 'lstm' ? 'LSTM' : 'GRU';

@@ -4,7 +4,7 @@
 
 import type { ExtractedArray, ParseResult, SourceRange } from '../parse/types';
 import { phrase } from '../messages';
-import { lineColumn, missingArray, missingWith, placeholderArray } from './completeness';
+import { missingArray, missingWith, placeholderArray, type PositionOf } from './completeness';
 import type { Candidate, Family, LayerCandidate } from './layers';
 import { RECOGNISER_TEMPLATES as MSG, templated } from './messages';
 import { fullName, type NameInfo } from './names';
@@ -39,7 +39,7 @@ export function shapeStandIns(parse: ParseResult): ExtractedArray[] {
  * tensor([[ 0.0031, …` ending before its closing bracket): `cut` holds the unreadable values by their name.
  */
 export function shapeOnlyMissing(
-  c: Candidate, standIns: ReadonlySet<ExtractedArray>, text: string, implied: ReadonlySet<ExtractedArray> = new Set(),
+  c: Candidate, standIns: ReadonlySet<ExtractedArray>, at: PositionOf, implied: ReadonlySet<ExtractedArray> = new Set(),
   cut: ReadonlyMap<string, SourceRange> = new Map(),
 ): MissingArray[] {
   if (c.kind !== 'recurrent' || !standIns.size) return [];
@@ -49,19 +49,19 @@ export function shapeOnlyMissing(
       if (!a || !standIns.has(a)) continue;
       const values = a.name !== undefined ? cut.get(a.name) : undefined;
       out.push(implied.has(a)
-        ? missingArray(role, direction, 'absent', c.name, text, { shape: a.shape })
-        : values ? cutShort(role, direction, c.name, text, a, values)
-          : missingArray(role, direction, 'shape-only', c.name, text, { ...(a.name !== undefined ? { name: a.name } : {}), range: a.range, shape: a.shape }));
+        ? missingArray(role, direction, 'absent', c.name, at, { shape: a.shape })
+        : values ? cutShort(role, direction, c.name, at, a, values)
+          : missingArray(role, direction, 'shape-only', c.name, at, { ...(a.name !== undefined ? { name: a.name } : {}), range: a.range, shape: a.shape }));
     }
   });
   return out;
 }
 
 /** A printed shape whose values follow it but stop short: truncated, at the values, with the shape they should fill. */
-function cutShort(role: string, direction: number, layer: string, text: string, a: ExtractedArray, values: SourceRange): MissingArray {
+function cutShort(role: string, direction: number, layer: string, at: PositionOf, a: ExtractedArray, values: SourceRange): MissingArray {
   const label = a.name !== undefined && a.name !== role ? phrase(MSG.missingRoleNamed, role, a.name) : role;
   const shape = `(${a.shape.join(', ')}${a.shape.length === 1 ? ',' : ''})`;
-  const e = templated('missing-array', MSG.missingCutShort, label, layer, lineColumn(text, values.start), shape);
+  const e = templated('missing-array', MSG.missingCutShort, label, layer, at(values.start), shape);
   return missingWith(role, direction, 'truncated', e, { ...(a.name !== undefined ? { name: a.name } : {}), range: values, shape: a.shape });
 }
 

@@ -74,8 +74,8 @@ export function distractorKind(written: string | undefined, info: NameInfo | und
 }
 
 /** An unrelated-array entry whose reason comes from a template (args after the label). */
-export function templatedUnrelated(arrayIndex: number, kind: UnrelatedKind, template: string, ...args: (string | number)[]): UnrelatedArray {
-  const text: MessageArg[] = args.map(String);
+export function templatedUnrelated(arrayIndex: number, kind: UnrelatedKind, template: string, ...args: (MessageArg | number)[]): UnrelatedArray {
+  const text: MessageArg[] = args.map((a) => (typeof a === 'number' ? String(a) : a));
   return { arrayIndex, kind, reason: format(template, ['', ...text]).replace(/^: /, ''), template, args: text };
 }
 

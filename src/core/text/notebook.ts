@@ -3,6 +3,7 @@
 // constructor in another and the slicing code in a third are read together. Each piece keeps where it came from, so a
 // range in the joined text maps back to (cell, source or output, offset inside it). Nothing in the notebook is run.
 
+import { phrase, type MessageArg } from '../messages';
 import { LineIndex, type LinePosition } from './line-index';
 
 export type NotebookPart = 'source' | 'output';
@@ -57,18 +58,21 @@ export function outputText(output: unknown): string | undefined {
   return undefined;
 }
 
-/** Parses .ipynb JSON into the joined document; a precise NotebookError when it is not a notebook. */
-export function readNotebook(json: string): NotebookDocument {
-  let nb: unknown;
-  try {
-    nb = JSON.parse(json);
-  } catch (e) {
-    throw new NotebookError(`not a notebook: the .ipynb is not valid JSON (${(e as Error).message})`);
-  }
-  const cells = nb && typeof nb === 'object' ? (nb as Record<string, unknown>)['cells'] : undefined;
-  if (!Array.isArray(cells)) {
-    throw new NotebookError('not a notebook this reader knows: no "cells" list (nbformat 4 keeps cells at the top level)');
-  }
+/** One cell as text: what the .ipynb holds, or what an editor's notebook model holds. */
+export interface NotebookCellText {
+  /** 'code', 'markdown' or 'raw' (raw cells are not read: they are for other tools). */
+  readonly cellType: string;
+  readonly source: string;
+  /** The text each output shows, in the cell's output order (undefined for outputs without text). */
+  readonly outputs: readonly (string | undefined)[];
+}
+
+/**
+ * The cells joined in order into one document: each cell's source then its text outputs, a blank line between
+ * pieces. The CLI (from the .ipynb) and the editor (from its notebook model) both join through here, so both read
+ * the same text and report the same positions.
+ */
+export function joinNotebookCells(cells: readonly NotebookCellText[], language?: string): NotebookDocument {
   const pieces: string[] = [];
   const segments: NotebookSegment[] = [];
   let at = 0;
@@ -82,18 +86,37 @@ export function readNotebook(json: string): NotebookDocument {
     segments.push({ ...segment, start: at, end: at + text.length });
     at += text.length;
   };
-  cells.forEach((cell: unknown, index) => {
-    if (!cell || typeof cell !== 'object') return;
+  cells.forEach((c, index) => {
+    if (c.cellType === 'raw') return;
+    add(c.source, { cell: index, cellType: c.cellType, part: 'source' });
+    c.outputs.forEach((o, k) => add(o ?? '', { cell: index, cellType: c.cellType, part: 'output', output: k }));
+  });
+  return { text: pieces.join(''), segments, ...(language !== undefined ? { language } : {}) };
+}
+
+/** Parses .ipynb JSON into the joined document; a precise NotebookError when it is not a notebook. */
+export function readNotebook(json: string): NotebookDocument {
+  let nb: unknown;
+  try {
+    nb = JSON.parse(json);
+  } catch (e) {
+    throw new NotebookError(`not a notebook: the .ipynb is not valid JSON (${(e as Error).message})`);
+  }
+  const cells = nb && typeof nb === 'object' ? (nb as Record<string, unknown>)['cells'] : undefined;
+  if (!Array.isArray(cells)) {
+    throw new NotebookError('not a notebook this reader knows: no "cells" list (nbformat 4 keeps cells at the top level)');
+  }
+  const texts = cells.map((cell: unknown): NotebookCellText => {
+    // A cell that is not an object keeps its index (positions name cells as the notebook numbers them).
+    if (!cell || typeof cell !== 'object') return { cellType: 'raw', source: '', outputs: [] };
     const c = cell as Record<string, unknown>;
     const cellType = typeof c['cell_type'] === 'string' ? (c['cell_type'] as string) : 'code';
-    if (cellType === 'raw') return;
-    add(joinLines(c['source']) ?? '', { cell: index, cellType, part: 'source' });
     const outputs = Array.isArray(c['outputs']) ? (c['outputs'] as unknown[]) : [];
-    outputs.forEach((o, k) => add(outputText(o) ?? '', { cell: index, cellType, part: 'output', output: k }));
+    return { cellType, source: joinLines(c['source']) ?? '', outputs: outputs.map(outputText) };
   });
   const meta = (nb as Record<string, unknown>)['metadata'] as Record<string, Record<string, unknown> | undefined> | undefined;
   const language = meta?.['language_info']?.['name'] ?? meta?.['kernelspec']?.['language'];
-  return { text: pieces.join(''), segments, ...(typeof language === 'string' ? { language } : {}) };
+  return joinNotebookCells(texts, typeof language === 'string' ? language : undefined);
 }
 
 /** Where an offset of the joined text lies in the notebook (undefined on a separator). */
@@ -133,4 +156,26 @@ export class NotebookLineIndex extends LineIndex {
 export function positionLabel(p: LinePosition & { readonly cell?: number; readonly part?: NotebookPart; readonly output?: number }): string {
   if (p.cell === undefined) return `${p.line}:${p.column}`;
   return `cell ${p.cell}${p.part === 'output' ? ` output${p.output !== undefined && p.output > 1 ? ` ${p.output}` : ''}` : ''} ${p.line}:${p.column}`;
+}
+
+/** How messages name a place in a notebook (translated by hosts like every core template). */
+export const NOTEBOOK_TEMPLATES = {
+  cellLine: 'cell {0}, line {1}',
+  outputLine: 'cell {0} output, line {1}',
+  nthOutputLine: 'cell {0} output {1}, line {2}',
+} as const;
+
+/**
+ * A position in messages ("the bias of lstm at cell 3, line 2:5 was printed in summarised form"): the cell as the
+ * notebook numbers it from 1, the line:column inside its source or output, never an offset of the joined text.
+ */
+export function notebookPositionOf(doc: NotebookDocument): (offset: number) => MessageArg {
+  const lines = new NotebookLineIndex(doc);
+  return (offset) => {
+    const p = lines.position(offset);
+    const lc = `${p.line}:${p.column}`;
+    if (p.cell === undefined) return lc;
+    if (p.part !== 'output') return phrase(NOTEBOOK_TEMPLATES.cellLine, p.cell, lc);
+    return p.output !== undefined && p.output > 1 ? phrase(NOTEBOOK_TEMPLATES.nthOutputLine, p.cell, p.output, lc) : phrase(NOTEBOOK_TEMPLATES.outputLine, p.cell, lc);
+  };
 }

@@ -7,7 +7,8 @@ import type { Analysis } from '../../worker/protocol';
 import type { DocumentAnalyzer } from '../analyzer';
 import { cellName, frameworkName, gateName, rangesLabel, recognitionMarkdown, roleTitle } from '../labels';
 import { escapeIcons, escapeMarkdown, markdownCode } from '../markdownText';
-import { shapeText, toRange } from '../locate';
+import { shapeText } from '../locate';
+import { revealRange } from '../reveal';
 import { noLayerMessage, resolveTarget } from './target';
 
 export interface InspectResult {
@@ -63,10 +64,7 @@ export async function inspectCommand(analyzer: DocumentAnalyzer, arg: unknown): 
         await vscode.window.showTextDocument(doc, { preview: true });
         return;
       }
-      const editor = await vscode.window.showTextDocument(document);
-      const range = toRange(document, picked.layer.range);
-      editor.selection = new vscode.Selection(range.start, range.start);
-      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      await revealRange(analyzer, document, analysis, picked.layer.range);
     });
   }
   return { uri: document.uri.toString(), recognition: analysis.recognition, report };

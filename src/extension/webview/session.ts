@@ -12,7 +12,8 @@ import type { Analysis } from '../../worker/protocol';
 import type { DocumentAnalyzer } from '../analyzer';
 import { textSource, type AnalysisSource } from '../sources';
 import { errorText, recognitionText } from '../labels';
-import { layerById, toRange, weightIndices } from '../locate';
+import { layerById, weightIndices } from '../locate';
+import { revealRange } from '../reveal';
 import { newRunId, runWithProgress, type RunOutcome } from '../runner';
 import { CancelledError, type WorkerClient } from '../workerClient';
 import { webviewHtml, webviewOptions } from './html';
@@ -325,10 +326,7 @@ export class WebviewSession implements vscode.Disposable {
     const analysis = document && (await this.services.analyzer.get(document));
     const array = analysis?.parse.arrays[arrayIndex];
     if (!document || !array) return;
-    const range = toRange(document, { start: (array.nameRange ?? array.range).start, end: array.range.end });
-    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
-    editor.selection = new vscode.Selection(range.start, range.start);
-    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    await revealRange(this.services.analyzer, document, analysis, { start: (array.nameRange ?? array.range).start, end: array.range.end }, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
   }
 
   dispose(): void {

@@ -3,7 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { extractArrays } from '../../../src/core/parse';
 import { recognize } from '../../../src/core/recognize';
-import { locate, NotebookError, NotebookLineIndex, positionLabel, readNotebook } from '../../../src/core/text/notebook';
+import { argText } from '../../../src/core/messages';
+import { joinNotebookCells, locate, NotebookError, NotebookLineIndex, notebookPositionOf, positionLabel, readNotebook } from '../../../src/core/text/notebook';
 
 // nbformat 4 as Jupyter writes it: sources and texts as lists of lines, a stream, an execute_result with text/plain
 // beside an image, a markdown cell and an error output (no text).
@@ -50,5 +51,38 @@ describe('notebooks as one document (core/text/notebook)', () => {
   it('says precisely why a file is not a notebook', () => {
     assert.throws(() => readNotebook('{"cells": '), (e: unknown) => e instanceof NotebookError && /not valid JSON/.test(e.message));
     assert.throws(() => readNotebook('{"worksheets": []}'), /no "cells" list/);
+  });
+
+  it('joins the cells of an editor exactly as it joins the .ipynb, so editor and CLI read the same text', () => {
+    const file = readNotebook(NOTEBOOK);
+    const fromEditor = joinNotebookCells([
+      { cellType: 'code', source: 'from tensorflow.keras.layers import Input, SimpleRNN\nM = 2\nx = SimpleRNN(M)(i)', outputs: [] },
+      { cellType: 'markdown', source: "## The weights\nLet's look at them.", outputs: [] },
+      { cellType: 'code', source: 'print(a.shape)\nmodel.layers[1].get_weights()', outputs: [file.text.slice(file.segments[3].start, file.segments[3].end), file.text.slice(file.segments[4].start, file.segments[4].end), undefined] },
+      { cellType: 'raw', source: 'array([1., 2.])', outputs: [] },
+    ]);
+    assert.equal(fromEditor.text, file.text);
+    assert.deepEqual(fromEditor.segments, file.segments);
+  });
+
+  it('names the cell, not a line of the joined text, in messages about missing arrays', () => {
+    // The constructor in cell 1; cell 2 prints only shapes (named_parameters), so every array is missing.
+    const doc = joinNotebookCells([
+      { cellType: 'code', source: 'import torch.nn as nn\nrnn = nn.LSTM(2, 3)', outputs: [] },
+      { cellType: 'code', source: 'for n, p in rnn.named_parameters():\n    print(n, p.shape)', outputs: [
+        'weight_ih_l0 torch.Size([12, 2])\nweight_hh_l0 torch.Size([12, 3])\nbias_ih_l0 torch.Size([12])\nbias_hh_l0 torch.Size([12])\n',
+      ] },
+    ]);
+    const parse = extractArrays(doc.text, { fileKind: 'python' });
+    const joined = recognize(parse, doc.text);
+    const cells = recognize(parse, doc.text, { positionOf: notebookPositionOf(doc) });
+    assert.equal(cells.layers.length, 1);
+    const hh = cells.layers[0].missing.find((m) => m.array === 'weight_hh');
+    assert.ok(hh, 'weight_hh is missing (shape only)');
+    assert.match(hh.message, /at cell 2 output, line 2:14\)/);
+    assert.ok(hh.args?.some((a) => typeof a !== 'string' && a.template === 'cell {0} output, line {1}'), 'the position is a phrase hosts translate');
+    // Without the notebook's positions the same message points at line 8 of the joined text: what it fixes.
+    assert.match(joined.layers[0].missing.find((m) => m.array === 'weight_hh')!.message, /at 8:14\)/);
+    assert.equal(argText(notebookPositionOf(doc)(doc.text.indexOf('nn.LSTM'))), 'cell 1, line 2:7');
   });
 });
