@@ -166,8 +166,10 @@ export async function gateLensWebview(timeoutMs = 30000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const frame of page.frames()) {
+      // A frame can be detached between these calls (an editor's webview closing, e.g. the model editor's from the
+      // previous test file): that frame is not the one we wait for.
       const element = await frame.frameElement().catch(() => undefined);
-      if ((await element?.getAttribute('id')) !== 'active-frame') continue;
+      if ((await element?.getAttribute('id').catch(() => undefined)) !== 'active-frame') continue;
       if (await frame.locator('#gl-step-label').isVisible().catch(() => false)) return frame;
     }
     if (Date.now() > deadline) throw new Error('no Gate Lens webview with #gl-step-label appeared');
