@@ -10,6 +10,7 @@ import { analyzeText } from '../worker/analysis';
 import { WORKER_ERRORS, type Analysis, type AnalyzeOptions, type SourceId } from '../worker/protocol';
 import { NOTEBOOK_CELL_SCHEME, NotebookAnalyses, notebookOf } from './notebookAnalyzer';
 import { CancelledError, WorkerClient, WorkerError } from './workerClient';
+import { trackAnalysis } from './analysisEntry';
 import { EditLog } from './editMap';
 import * as settings from './settings';
 
@@ -200,21 +201,9 @@ export class DocumentAnalyzer implements vscode.Disposable {
     const source: SourceId = { uri: key, revision: `${documentInstance(document)}:${document.version}:${optionsKey}` };
     const entry: Entry = { document, version: document.version, optionsKey, options, source, cancel, settled: false, promise: Promise.resolve(undefined) };
     const start = behind ? behind.done.then(() => this.editsSettled(key, cancel.token)).then(() => this.startOrDefer(entry)) : this.start(entry);
-    (entry as { promise: Promise<Analysis | undefined> }).promise = start.then(
-      (analysis) => {
-        entry.value = analysis;
-        entry.settled = true;
-        return analysis;
-      },
-      (error: unknown) => {
-        entry.settled = true;
-        if (this.entries.get(key) === entry) this.entries.delete(key);
-        if (error instanceof CancelledError) return undefined;
-        throw error;
-      },
-    );
+    const promise = trackAnalysis(this.entries, key, entry, start);
     this.entries.set(key, entry);
-    return entry.promise;
+    return promise;
   }
 
   /** A queued entry's turn: analyse if it is still the document's current version, else hand over to the newer one. */

@@ -9,6 +9,7 @@ import type { SourceRange } from '../core/parse/types';
 import { cellView, type CellSpan } from '../core/text/notebook-cell-view';
 import { joinNotebookCells, type NotebookCellText, type NotebookDocument as JoinedNotebook } from '../core/text/notebook';
 import type { Analysis, AnalyzeOptions, SourceId } from '../worker/protocol';
+import { trackAnalysis } from './analysisEntry';
 import { CancelledError } from './workerClient';
 
 export const NOTEBOOK_CELL_SCHEME = 'vscode-notebook-cell';
@@ -110,19 +111,7 @@ export class NotebookAnalyses {
     const cancel = new vscode.CancellationTokenSource();
     const source: SourceId = { uri: key, revision };
     const entry: Entry = { revision, joined, source, options, cancel, settled: false, views: new WeakMap(), promise: Promise.resolve(undefined) };
-    (entry as { promise: Promise<Analysis | undefined> }).promise = this.compute(notebook.uri, joined.text, source, options, cancel.token).then(
-      (analysis) => {
-        entry.value = analysis;
-        entry.settled = true;
-        return analysis;
-      },
-      (error: unknown) => {
-        entry.settled = true;
-        if (this.entries.get(key) === entry) this.entries.delete(key);
-        if (error instanceof CancelledError) return undefined;
-        throw error;
-      },
-    );
+    trackAnalysis(this.entries, key, entry, this.compute(notebook.uri, joined.text, source, options, cancel.token));
     this.entries.set(key, entry);
     return entry;
   }
