@@ -7,6 +7,8 @@
 //   npm run bench -- --no-parse    skip the parsing benchmark (scripts/bench/parse.mjs) that otherwise runs last
 //   npm run bench -- --no-text     skip the text-pipeline benchmark (scripts/bench/text-pipeline.mjs) that runs after it
 //   npm run bench -- --no-worker   skip the stateful-worker benchmark (scripts/bench/worker-runs.mjs) that runs last
+//   npm run bench -- --no-panel    skip the step-through panel benchmarks (step-layout.mjs at 512 units, playback.mjs at
+//                                  60 steps/s and 128 units; headless Chromium, the standalone webview preview)
 //   npm run bench -- --no-chromium skip the Chromium column (headless /usr/bin/chromium, scripts/bench/chromium.mjs)
 //   npm run bench -- --engines=gatelens-f64,numpy-f64   only these engines (a quick look; full runs keep them all)
 //   npm run bench -- --cases=H=128,stream               only cases whose name contains one of these strings
@@ -22,7 +24,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { loadCore } from './bundle.mjs';
 import { buildCase, gateLensRunner } from './cases.mjs';
-import { runChromium } from './chromium.mjs';
+import { CHROMIUM as CHROMIUM_PATH, runChromium } from './chromium.mjs';
 import { recurrentModel } from './onnx-model.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -486,6 +488,23 @@ async function main() {
     const r = spawnSync(process.execPath, [workerRuns, ...args.filter((a) => a === '--json' || a === '--quick')], { stdio: 'inherit', cwd: root });
     if (r.status !== 0) process.exitCode = r.status ?? 1;
   }
+  if (!args.includes('--no-panel') && !args.includes('--no-chromium') && existsSync(CHROMIUM_PATH)) runPanelBenchmarks();
+}
+
+/**
+ * The step-through panel in headless Chromium (the real webview bundle in the standalone preview): per-step work at
+ * 512 units split by kind (our script, style, layout, paint), and playback at 60 steps/s at 128 units (dropped frames).
+ */
+function runPanelBenchmarks() {
+  const quick = args.includes('--quick');
+  const preview = spawnSync(process.execPath, [join(root, 'scripts/webview-preview.mjs')], { stdio: 'ignore', cwd: root });
+  if (preview.status !== 0) { log('\nPanel benchmarks skipped: scripts/webview-preview.mjs failed'); return; }
+  log('\nStep-through panel, per step at 512 units (scripts/bench/step-layout.mjs):');
+  let r = spawnSync(process.execPath, [join(root, 'scripts/bench/step-layout.mjs'), '--rounds', quick ? '1' : '3', '--steps', quick ? '10' : '40'], { stdio: ['ignore', json ? 2 : 1, 2], cwd: root });
+  if (r.status !== 0) process.exitCode = r.status ?? 1;
+  log('\nStep-through panel, playing at 60 steps/s at 128 units (scripts/bench/playback.mjs):');
+  r = spawnSync(process.execPath, [join(root, 'scripts/bench/playback.mjs'), '--rounds', quick ? '1' : '3', ...(json ? ['--json'] : [])], { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) process.exitCode = r.status ?? 1;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

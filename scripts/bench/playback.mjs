@@ -1,0 +1,85 @@
+// Playback of the step-through view at 60 steps/s (issue 11 item 4): does it keep up at 128 units without dropping
+// frames? In the standalone preview (scripts/webview-preview.mjs: the real webview bundle, a fake host) in headless
+// Debian Chromium. Play is pressed at 60/s and, for a few seconds, every animation frame and every step change is
+// recorded in the page. A frame is "dropped" when the gap to the frame before it exceeds 1.5 display periods (the
+// period is measured first on the idle page, since headless Chromium does not always run at 60 Hz), and a step is
+// "skipped" when the label moves by more than one. Measured, never asserted.
+//   node scripts/bench/playback.mjs [--units 128] [--seconds 4] [--rounds 3] [--json]
+// Needs `node scripts/webview-preview.mjs` once (writes out/webview-preview/index.html).
+import os from 'node:os';
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const units = option('--units', 128);
+const seconds = option('--seconds', 4);
+const rounds = option('--rounds', 3);
+const json = args.includes('--json');
+const preview = path.join(root, 'out/webview-preview/index.html');
+if (!existsSync(preview)) throw new Error('run node scripts/webview-preview.mjs first');
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const load = () => os.loadavg()[0].toFixed(1);
+
+/** In the page: frame times over `ms` milliseconds, and the step number shown at each frame. */
+function recordFrames(ms) {
+  return new Promise((resolve) => {
+    const label = document.getElementById('gl-step-label');
+    const frames = [];
+    const steps = [];
+    const start = performance.now();
+    const onFrame = (now) => {
+      frames.push(now);
+      steps.push(Number(/\d+/.exec(label.textContent ?? '')?.[0] ?? NaN));
+      if (now - start < ms) requestAnimationFrame(onFrame);
+      else resolve({ frames, steps });
+    };
+    requestAnimationFrame(onFrame);
+  });
+}
+
+function summarise({ frames, steps }, period) {
+  const gaps = frames.slice(1).map((t, k) => t - frames[k]);
+  const dropped = gaps.filter((g) => g > 1.5 * period).length;
+  let skipped = 0;
+  for (let k = 1; k < steps.length; k++) if (steps[k] - steps[k - 1] > 1) skipped++;
+  const seconds = (frames[frames.length - 1] - frames[0]) / 1000;
+  return { frames: frames.length, dropped, skipped, stepsPerSecond: +((steps[steps.length - 1] - steps[0]) / seconds).toFixed(1), longestGapMs: +Math.max(...gaps).toFixed(1) };
+}
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const results = [];
+try {
+  for (let round = 0; round < rounds; round++) {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(`${pathToFileURL(preview)}?case=big&theme=dark&units=${units}&steps=2000`);
+    await page.waitForSelector('#gl-step-label:not(:empty)', { timeout: 120000 });
+    await page.waitForTimeout(500);
+    const idle = await page.evaluate(recordFrames, 1000);
+    const idleGaps = idle.frames.slice(1).map((t, k) => t - idle.frames[k]);
+    const period = median(idleGaps);
+    await page.selectOption('#gl-speed', '60');
+    await page.click('#gl-play');
+    const played = summarise(await page.evaluate(recordFrames, seconds * 1000), period);
+    await page.click('#gl-play');
+    // The control: the same page, not playing (a loaded machine drops frames of an idle page too).
+    const idleDropped = idleGaps.filter((g) => g > 1.5 * period).length;
+    const result = { round: round + 1, load: Number(load()), displayHz: +(1000 / period).toFixed(1), idleFramesPerSecond: idle.frames.length, idleDropped, ...played };
+    results.push(result);
+    if (!json) console.log(`round ${result.round} (load ${result.load}): display ${result.displayHz} Hz (idle: ${result.idleDropped} of ${result.idleFramesPerSecond} frames dropped in 1 s); playing: ${result.frames} frames in ${seconds} s, ${result.dropped} dropped, ${result.skipped} steps skipped, ${result.stepsPerSecond} steps/s, longest gap ${result.longestGapMs} ms`);
+    await page.close();
+  }
+} finally {
+  await browser.close();
+}
+const summary = {
+  bench: 'playback', units, seconds, rounds, cpus: os.cpus().length, loadAtEnd: os.loadavg().map((x) => +x.toFixed(2)),
+  medianDropped: median(results.map((r) => r.dropped)), medianSkipped: median(results.map((r) => r.skipped)),
+  medianStepsPerSecond: median(results.map((r) => r.stepsPerSecond)), results,
+};
+if (json) console.log(JSON.stringify(summary));
+else console.log(`median over ${rounds} rounds at ${units} units, 60 steps/s: ${summary.medianDropped} dropped frames, ${summary.medianSkipped} skipped steps, ${summary.medianStepsPerSecond} steps/s (load now ${summary.loadAtEnd.join(' ')})`);
