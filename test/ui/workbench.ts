@@ -60,8 +60,9 @@ async function quickInput(page: Page, open: string, text: string): Promise<void>
 export async function runCommand(title: string): Promise<void> {
   const page = ui().page;
   await quickInput(page, 'F1', `>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  await page.keyboard.press('Enter');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor();
+  await row.click();
 }
 
 /** Opens a workspace file through Quick Open and waits for its editor tab to be active. */
@@ -69,8 +70,11 @@ export async function openFile(relativePath: string): Promise<void> {
   const page = ui().page;
   const name = path.basename(relativePath);
   await quickInput(page, 'Control+P', relativePath);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
+  // A click on the row, not Enter: on a loaded machine the list may still highlight an earlier result (a file the
+  // previous test opened) when the row we want appears.
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  await row.waitFor();
+  await row.click();
   // The active tab of the focused group: after a reload each group has an active tab, and Go to Line acts on the
   // focused one only.
   await page.locator('.editor-group-container.active .tab.active', { hasText: name }).waitFor();
