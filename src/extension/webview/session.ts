@@ -178,6 +178,8 @@ export class WebviewSession implements vscode.Disposable {
   async run(request: RunRequest, runId = newRunId(), early?: EarlyRun, postErrors = true): Promise<RunOutcome | undefined> {
     const source = early?.source ?? this.source;
     const delivery = early ? early.deliverAfter.then(() => this.ready) : Promise.resolve();
+    // Awaited only after the analysis below: a view closed meanwhile must not count as an unhandled rejection.
+    delivery.catch(() => undefined);
     this.newestRunId = Math.max(this.newestRunId, runId);
     if (!source) {
       const message = vscode.l10n.t('Open a document with recurrent weights first.');

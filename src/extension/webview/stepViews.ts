@@ -118,7 +118,8 @@ export class StepViews implements vscode.Disposable, vscode.WebviewViewProvider,
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, savedState: unknown): Promise<void> {
     const session = this.createPanelSession(panel, true);
     await session.render();
-    void this.restorePanel(panel, session, savedState);
+    // Closing the panel (or replacing a restored one that never said ready) ends the restore as a cancel.
+    void this.restorePanel(panel, session, savedState).catch((error: unknown) => this.logFailure('restoring the view', error));
   }
 
   /** Shows the saved document and re-runs the saved request (or the layer's default input); closes the panel when the document is gone. */
