@@ -53,6 +53,7 @@ export function fromNative(conventionId: ConventionId, cell: CellKind, tensors: 
   const { dims } = built;
   const forgetBias = built.extras?.forgetBias ?? options.forgetBias;
   const clip = options.clip ?? built.extras?.clip;
+  const cellClip = options.cellClip !== undefined && options.cellClip > 0 ? options.cellClip : built.extras?.cellClip;
   const layer: RecurrentLayer = {
     kind: 'recurrent',
     ...(options.name !== undefined ? { name: options.name } : {}),
@@ -66,7 +67,7 @@ export function fromNative(conventionId: ConventionId, cell: CellKind, tensors: 
     ...(clip !== undefined ? { clip } : {}),
     ...(options.inputForget ? { inputForget: true } : {}),
     ...(forgetBias !== undefined ? { forgetBias } : {}),
-    ...(options.cellClip !== undefined && options.cellClip > 0 ? { cellClip: options.cellClip } : {}),
+    ...(cellClip !== undefined ? { cellClip } : {}),
     ...(options.projClip !== undefined ? { projClip: options.projClip } : {}),
     ...(options.onnxLayout === 1 ? { onnxLayout: 1 as const } : {}),
     ...(options.goBackwards ? { goBackwards: true } : {}),
@@ -142,9 +143,9 @@ export function toNative(layer: RecurrentLayer, conventionId: ConventionId, opti
   const D = layer.directions.length;
   const hasPeep = layer.directions.some((d) => d.peephole);
   const hasProj = layer.directions.some((d) => d.proj);
-  if (layer.inputForget && !caps.inputForget) incompatible(layer, spec, 'input_forget (f = 1 − i) exists only in ONNX');
-  if (layer.clip !== undefined && !caps.gateClip) incompatible(layer, spec, 'clip of the gate pre-activations exists only in ONNX');
-  if (layer.cellClip !== undefined && !caps.cellClip) incompatible(layer, spec, 'cell_clip exists only in TF1');
+  if (layer.inputForget && !caps.inputForget) incompatible(layer, spec, 'input_forget (f = 1 − i) exists only in ONNX and Core ML (coupledInputAndForgetGate)');
+  if (layer.clip !== undefined && !caps.gateClip) incompatible(layer, spec, 'clip of the gate pre-activations exists only in ONNX and Core ML');
+  if (layer.cellClip !== undefined && !caps.cellClip) incompatible(layer, spec, 'clipping the cell state exists only in TF1, TFLite and Core ML');
   if (layer.projClip !== undefined && !caps.projClip) incompatible(layer, spec, 'proj_clip (clipping the projected h) exists only in TF1');
   if (hasPeep && !caps.peepholes) incompatible(layer, spec, 'it has peepholes');
   if (hasProj && !caps.projection) incompatible(layer, spec, 'it has a projection (proj_size)');

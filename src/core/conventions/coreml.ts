@@ -3,7 +3,10 @@
 // …RecursionMatrix ([H, H]), …BiasVector, input/forget/outputGatePeepholeVector; GRULayerParams update/reset/
 // outputGate…; SimpleRecurrentLayerParams weightMatrix, recursionMatrix, biasVector. Every gate pre-activation is
 // clip()-ed to [−50, 50]; the GRU output gate is g(W_o x + R_o (y ⊙ r) + b_o) (reset before the matmul);
-// y = (1 − z) ⊙ o + z ⊙ y_prev. Documented, not run against Core ML (macOS only).
+// y = (1 − z) ⊙ o + z ⊙ y_prev. LSTMParams: forgetBias adds a vector of 1 to b_f (the forward pass's run-time forget
+// bias 1.0, so the stored b_f round-trips bit for bit); coupledInputAndForgetGate gives c_t = c_{t−1} ⊙ (1 − i_t) +
+// i_t ⊙ z_t, the forget gate unused (ONNX input_forget); cellClipThreshold clips c_t, and 0 means its default 50.
+// Documented, not run against Core ML (macOS only).
 
 import { GateLensError } from '../model';
 import { onnxAdapter } from './onnx';
@@ -15,6 +18,8 @@ import type { CellKind, CellSpec, ConventionAdapter, FromNativeOptions, Mutable,
 
 /** Core ML clips every gate pre-activation to ±50 (NeuralNetwork.proto: clip() constrains values to [−50.0, 50.0]). */
 export const COREML_CLIP = 50;
+/** LSTMParams.cellClipThreshold: "If 0, it is set to its default value = 50.0" — c_t is always clipped. */
+export const COREML_CELL_CLIP = 50;
 
 const ROLES: Record<CellKind, PerGateRoles> = {
   lstm: {
@@ -41,7 +46,10 @@ const spec = (cell: CellKind, gateOrder: CellSpec['gateOrder'], rest: Partial<Ce
 });
 
 const CELLS: CellSpec[] = [
-  spec('lstm', [lstmGate('i'), lstmGate('f'), lstmGate('c', 'z'), lstmGate('o')], { defaultActivations: { gate: 'sigmoid', candidate: 'tanh', output: 'tanh' }, notes: ['Gate pre-activations clipped to ±50; optional peepholes p_i, p_f, p_o; BiDirectionalLSTM repeats the weights for the backward LSTM.'] }),
+  spec('lstm', [lstmGate('i'), lstmGate('f'), lstmGate('c', 'z'), lstmGate('o')], {
+    defaultActivations: { gate: 'sigmoid', candidate: 'tanh', output: 'tanh' },
+    notes: ['Gate pre-activations clipped to ±50; c_t clipped to ±cellClipThreshold (0 = 50); optional peepholes p_i, p_f, p_o; forgetBias adds 1 to b_f; coupledInputAndForgetGate: c_t = c_{t−1} ⊙ (1 − i_t) + i_t ⊙ z_t; BiDirectionalLSTM repeats the weights for the backward LSTM.'],
+  }),
   spec('gru', [gruGate('z'), gruGate('r'), gruGate('n', 'o')], { defaultResetAfter: false, defaultActivations: { gate: 'sigmoid', candidate: 'tanh' }, notes: ['o = g(clip(W_o x + R_o (y ⊙ r) + b_o)): reset before the matmul.'] }),
   spec('simple_rnn', RNN_H, { notes: ['y = f(clip(W x + R y_prev + b)).'] }),
 ];
@@ -59,13 +67,14 @@ export const coremlAdapter: ConventionAdapter<'coreml'> = {
   description: 'Core ML NeuralNetwork LSTM / GRU / SimpleRecurrent layers (documented, not run): one weight spec per gate (inputGateWeightMatrix …), reset before the matmul, gate pre-activations clipped to ±50.',
   verification: 'documented',
   sources: [
-    { fact: 'LSTMWeightParams input/forget/blockInput/output Gate WeightMatrix [H, I] row-major, RecursionMatrix [H, H], BiasVector, PeepholeVector; LSTMParams forgetBias, coupledInputAndForgetGate, cellClipThreshold; GRU update/reset/output; clip() to [−50, 50]; GRU o = g(W_o x + R_o (y ⊙ r) + b_o)', url: 'https://github.com/apple/coremltools/blob/main/mlmodel/format/NeuralNetwork.proto' },
+    { fact: 'LSTMWeightParams input/forget/blockInput/output Gate WeightMatrix [H, I] row-major, RecursionMatrix [H, H], BiasVector, PeepholeVector; GRU update/reset/output; clip() to [−50, 50]; GRU o = g(W_o x + R_o (y ⊙ r) + b_o)', url: 'https://github.com/apple/coremltools/blob/main/mlmodel/format/NeuralNetwork.proto' },
+    { fact: 'LSTMParams: forgetBias "a vector of 1 values is added to b_f"; coupledInputAndForgetGate "c_t = c_{t−1} ⊙ (1 − i_t) + i_t ⊙ z_t (forget gate is not used)"; cellClipThreshold clips c_t to ±threshold, "If 0, it is set to its default value = 50.0"', url: 'https://github.com/apple/coremltools/blob/main/mlmodel/format/NeuralNetwork.proto' },
   ],
   layerNames: { lstm: '`uniDirectionalLSTM` / `biDirectionalLSTM`', gru: '`gru`', simple_rnn: '`simpleRecurrent`' },
   outputLayout: 'onnx',
   cells: CELLS,
   configKeys: ['inputVectorSize', 'outputVectorSize', 'activations', 'sequenceOutput', 'hasBiasVectors', 'forgetBias', 'hasPeepholeVectors', 'coupledInputAndForgetGate', 'cellClipThreshold', 'reverseInput', 'bidirectional'],
-  capabilities: { gateClip: true, peepholes: true, cellClip: true, separateOutputActivation: true, refusesResetAfter: 'Core ML GRUs apply the reset gate before the recurrent matmul (R_o (y ⊙ r))' },
+  capabilities: { gateClip: true, peepholes: true, cellClip: true, inputForget: true, forgetBias: true, separateOutputActivation: true, refusesResetAfter: 'Core ML GRUs apply the reset gate before the recurrent matmul (R_o (y ⊙ r))' },
 
   fromNative(s, tensors, opts) {
     const roles = ROLES[s.cell];
@@ -74,15 +83,17 @@ export const coremlAdapter: ConventionAdapter<'coreml'> = {
     const dims = perGateDims(s, tensors, roles, '', opts);
     const dirs = (bidir ? ['', 'backward_'] : ['']).map((p) => readPerGate(s, tensors, roles, p, dims));
     if (opts.clip !== undefined && opts.clip !== COREML_CLIP) throw new GateLensError('not-representable', `Core ML always clips gate pre-activations at ±${COREML_CLIP}; a clip of ${opts.clip} is not a Core ML layer.`);
+    if (opts.forgetBias !== undefined && opts.forgetBias !== 0 && opts.forgetBias !== 1) throw new GateLensError('not-representable', `Core ML forgetBias adds exactly 1 to b_f; a forget bias of ${opts.forgetBias} is not a Core ML layer.`);
     return {
       directions: dirs.map((d) => d.dw), dims: { ...dims, P: dims.H, D: 1 }, resetAfter: s.cell === 'gru' ? false : undefined, useBias: dirs.every((d) => d.useBias),
-      extras: { clip: COREML_CLIP },
+      extras: { clip: COREML_CLIP, ...(s.cell === 'lstm' && opts.cellClip === undefined ? { cellClip: COREML_CELL_CLIP } : {}) },
     };
   },
 
   toNative(layer, s, { withBias }) {
     if (layer.clip !== undefined && layer.clip !== COREML_CLIP) incompatible(layer, s, `Core ML clips gate pre-activations at ±${COREML_CLIP}, not ±${layer.clip}`);
     if (layer.directions.length === 2 && layer.cell !== 'lstm') incompatible(layer, s, 'Core ML has a bidirectional layer only for LSTM');
+    if (layer.forgetBias !== undefined && layer.forgetBias !== 0 && layer.forgetBias !== 1) incompatible(layer, s, `Core ML forgetBias adds exactly 1 to b_f, not ${layer.forgetBias}`);
     const out: NativeTensors = {};
     layer.directions.forEach((dw, d) => writePerGate(s, layer, dw, ROLES[layer.cell], d === 1 ? 'backward_' : '', withBias, out));
     return out;
@@ -93,8 +104,8 @@ export const coremlAdapter: ConventionAdapter<'coreml'> = {
     if (num('outputVectorSize') !== undefined) opts.units = num('outputVectorSize');
     if (num('inputVectorSize') !== undefined) opts.inputSize = num('inputVectorSize');
     if (configFlag(config['sequenceOutput']) === false) opts.returnSequences = false;
-    if (configFlag(config['forgetBias'])) unsupported('forgetBias', config['forgetBias'], 'the proto does not say whether Core ML adds the ones at run time or only at initialisation');
-    if (configFlag(config['coupledInputAndForgetGate'])) unsupported('coupledInputAndForgetGate', config['coupledInputAndForgetGate'], 'the proto does not say which gate is derived from which');
+    if (configFlag(config['forgetBias'])) opts.forgetBias = 1;
+    if (configFlag(config['coupledInputAndForgetGate'])) opts.inputForget = true;
     if (configFlag(config['reverseInput'])) unsupported('reverseInput', config['reverseInput'], 'the proto does not say in which order a reversed layer returns its outputs');
     if (config['bidirectional'] === true) opts.bidirectional = true;
     if ((num('cellClipThreshold') ?? 0) > 0) opts.cellClip = num('cellClipThreshold');
@@ -117,6 +128,8 @@ export const coremlAdapter: ConventionAdapter<'coreml'> = {
     };
     if (layer.cell === 'lstm') {
       cfg['hasPeepholeVectors'] = layer.directions.some((d) => d.peephole);
+      cfg['forgetBias'] = layer.forgetBias === 1;
+      cfg['coupledInputAndForgetGate'] = layer.inputForget === true;
       if (layer.cellClip !== undefined) cfg['cellClipThreshold'] = layer.cellClip;
     }
     if (layer.directions.length === 2) cfg['bidirectional'] = true;

@@ -140,8 +140,8 @@ export interface Built {
   dims: Dims;
   resetAfter?: boolean;
   useBias: boolean;
-  /** Run-time constants the convention implies (TF1 forget_bias default 1.0, Core ML's ±50 gate clip). */
-  extras?: Partial<Pick<RecurrentLayer, 'forgetBias' | 'clip'>>;
+  /** Run-time constants the convention implies (TF1 forget_bias default 1.0, Core ML's ±50 gate and cell clips). */
+  extras?: Partial<Pick<RecurrentLayer, 'forgetBias' | 'clip' | 'cellClip'>>;
 }
 
 /** Everything toNative has already worked out for the adapter. */

@@ -112,7 +112,7 @@ function refuse(layer: RecurrentLayer, target: ConvertTarget, options: PlanOptio
     throw new ConversionRefused(`${what} clips its gate pre-activations (ONNX clip=${layer.clip}); ${FRAMEWORK[target]} has no such option`, 'Nearest exact alternative: --to onnx');
   }
   if (layer.cellClip !== undefined) {
-    throw new ConversionRefused(`${what} clips its cell state (TF1 cell_clip=${layer.cellClip}); none of Keras, PyTorch, ONNX clips c`, 'No exact alternative among keras, pytorch, onnx');
+    throw new ConversionRefused(`${what} clips its cell state to ±${layer.cellClip} (${layer.source === 'coreml' ? 'Core ML cellClipThreshold, 50 when unset' : 'cell_clip'}); none of Keras, PyTorch, ONNX clips c`, 'No exact alternative among keras, pytorch, onnx');
   }
   if (layer.goBackwards && target !== 'keras') {
     throw new ConversionRefused(`${what} runs with Keras go_backwards=True (outputs in reversed order); ${FRAMEWORK[target]} returns time-aligned outputs`,
