@@ -271,6 +271,7 @@ function layerJson(l: RecognizedLayer) {
     gates: l.gates.map((g) => ({ gate: g.gate, label: g.label, name: g.name, start: g.start, end: g.end })),
     ...(l.cell === 'gru' && l.layer.resetAfter !== undefined ? { resetAfter: l.layer.resetAfter } : {}),
     ...(l.layer.merge ? { merge: l.layer.merge } : {}),
+    ...(l.layer.onnxLayout === 1 ? { layout: 1 } : {}),
     activations: l.layer.activations,
     evidence: l.evidence.map(evidenceJson), warnings: l.warnings.map(evidenceJson), alternatives: l.alternatives,
     arrays: l.arrays.map((a) => ({ index: a.arrayIndex, role: a.role, direction: a.direction })),
@@ -322,7 +323,8 @@ function inspectHuman(a: Analysis): string {
     const spec = conventionSpec(l.convention, l.cell);
     lines.push('', `Layer ${l.name} — ${spec.framework} ${l.cell === 'lstm' ? 'LSTM' : l.cell === 'gru' ? 'GRU' : 'SimpleRNN'} (convention ${l.convention})`);
     lines.push(`  units ${l.units} · input size ${l.inputSize} · ${l.directions} direction${l.directions === 2 ? 's' : ''}${l.projSize ? ` · projection ${l.projSize}` : ''} · stack position ${l.stackIndex}` +
-      `${l.cell === 'gru' && l.layer.resetAfter !== undefined ? ` · reset_after=${l.layer.resetAfter ? 'True' : 'False'}` : ''}${l.layer.merge ? ` · merge ${l.layer.merge}` : ''}`);
+      `${l.cell === 'gru' && l.layer.resetAfter !== undefined ? ` · reset_after=${l.layer.resetAfter ? 'True' : 'False'}` : ''}${l.layer.merge ? ` · merge ${l.layer.merge}` : ''}` +
+      `${l.layer.onnxLayout === 1 ? ' · layout=1 (batch-major X, Y, Y_h)' : ''}`);
     const acts = Array.isArray(l.layer.activations) ? l.layer.activations : [l.layer.activations];
     const actText = (x: (typeof acts)[number]) => (l.cell === 'simple_rnn' ? `activation ${x.candidate.name}` : `gate ${x.gate.name}, candidate ${x.candidate.name}${l.cell === 'lstm' ? `, output ${x.output.name}` : ''}`);
     lines.push(`  activations: ${acts.map((x, d) => (acts.length === 2 ? `${d ? 'backward' : 'forward'}: ` : '') + actText(x)).join('; ')}`);

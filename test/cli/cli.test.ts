@@ -284,3 +284,17 @@ describe('.npy reader', () => {
     assert.throws(() => readNpy(f.subarray(0, f.length - 8)), /fewer values/);
   });
 });
+
+describe('gate-lens inspect on ONNX model files with layout=1', function () {
+  this.timeout(60000);
+  it('--json lists layout 1 beside the other attributes; a layout=0 node has none; the text report says it', () => {
+    const models = join('test', 'fixtures', 'models');
+    const inspect = (file: string) => JSON.parse(cli('inspect', join(models, file), '--json').stdout) as { layers: Array<Record<string, unknown>> };
+    const gru = inspect('onnx_gru_layout1_reverse.onnx').layers[0];
+    assert.equal(gru['layout'], 1);
+    assert.equal(gru['resetAfter'], true);
+    assert.equal(inspect('onnx_gru_linear_before_reset.onnx').layers[0]['layout'], undefined);
+    const human = cli('inspect', join(models, 'onnx_lstm_layout1_bidi.onnx')).stdout;
+    assert.match(human, /units 3 · input size 2 · 2 directions · stack position 0 · merge concat · layout=1 \(batch-major X, Y, Y_h\)/);
+  });
+});

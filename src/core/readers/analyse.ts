@@ -176,9 +176,9 @@ function frameworkConfig(cfg: LayerConfig, layer: RecognizedLayer, parse: ParseR
   const notes: string[] = [];
   if (cfg.framework === 'onnx') {
     const config: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(cfg.config)) if (['hidden_size', 'direction', 'activations', 'activation_alpha', 'activation_beta', 'clip', 'input_forget', 'linear_before_reset'].includes(k)) config[k] = v;
-    if (cfg.config['layout'] === 1) notes.push('layout=1: X and Y are batch-major [N, T, ·] in the graph; the weights are the same, and Gate Lens\'s input is batch-major');
-    else if (cfg.config['layout'] !== undefined && cfg.config['layout'] !== 0) config['layout'] = cfg.config['layout'];
+    for (const [k, v] of Object.entries(cfg.config)) if (['hidden_size', 'direction', 'activations', 'activation_alpha', 'activation_beta', 'clip', 'input_forget', 'linear_before_reset', 'layout'].includes(k)) config[k] = v;
+    // The layer keeps layout=1, so the node's own outputs come out batch-major (Y [N, T, D, H], Y_h/Y_c [N, D, H]).
+    if (cfg.config['layout'] === 1) notes.push('layout=1: X, Y, Y_h and Y_c are batch-major in the graph (X [N, T, I], Y [N, T, D, H]); the weights are the same');
     return { convention: 'onnx', config, notes };
   }
   if (cfg.framework === 'pytorch') {
