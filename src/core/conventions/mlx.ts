@@ -2,7 +2,9 @@
 // split i, f, g, o; GRU Wx (3H, I), Wh (3H, H), b (3H), bhn (H): r, z from x·Wxᵀ + b + h·Whᵀ, n = tanh(x_n + b_n +
 // r ⊙ (h·W_hnᵀ + bhn)); RNN Wxh (H, I), Whh (H, H), bias (H), nonlinearity tanh by default. One direction, batch
 // first; LSTM returns (hidden, cell). Releases before 2024 stored Wx as (I, G·H) and used x @ Wx; Gate Lens reads the
-// current layout. The names (Wx, Wh, bias) are too common to recognise MLX by in a paste; the core converts and runs it. Documented, not run.
+// current layout and refuses the old one. The names (Wx, Wh, bias) are too common to tell MLX by, so a paste is read
+// as MLX only when its code shows MLX (`import mlx.core as mx`, `mlx.nn.LSTM`, `mx.array(`): `lstm.parameters()`
+// prints a dict {'Wx': array(...), ...}, `tree_flatten` a list of ('lstm.Wx', array(...)). Documented, not run.
 
 import { GRU_RZN, GH, LSTM_IFGO, RNN_H, gateCount } from './gates';
 import { get, incompatible, rowsFromCanonical, rowsToCanonical, zeros } from './layout';
@@ -10,9 +12,22 @@ import { activationAmong, checkShape, firstActivations, nativePerm, need, numpyA
 import { pytorchAdapter } from './pytorch';
 import type { CellKind, CellSpec, ConventionAdapter, FromNativeOptions, Mutable, NativeTensors } from './types';
 
+const LAYER_NAMES: Record<CellKind, string> = { lstm: 'nn.LSTM', gru: 'nn.GRU', simple_rnn: 'nn.RNN' };
+
 const NAMES: Record<CellKind, { W: string; R: string; b: string }> = {
   lstm: { W: 'Wx', R: 'Wh', b: 'bias' }, gru: { W: 'Wx', R: 'Wh', b: 'b' }, simple_rnn: { W: 'Wxh', R: 'Whh', b: 'bias' },
 };
+
+const PRIMARY = new Set(['Wx', 'Wh', 'Wxh', 'Whh', 'bhn']);
+const ROLES: Record<CellKind, readonly string[]> = { lstm: ['Wx', 'Wh', 'bias'], gru: ['Wx', 'Wh', 'b', 'bhn'], simple_rnn: ['Wxh', 'Whh', 'bias'] };
+
+const MLX_TEMPLATES = {
+  incomplete: 'MLX parameter names, but not Wx and Wh (or Wxh and Whh) as matrices ({0})',
+  oldLayout: 'Wx {0} and Wh {1} are stored (input, G·H), as MLX releases before 2024 did (x @ Wx); Gate Lens reads the current (G·H, input) layout, so transpose them first',
+  shapes: 'MLX Wx {0} and Wh {1} do not stack 4·H (LSTM) or 3·H (GRU) rows over the same hidden size',
+  foreignRole: 'an MLX {0} keeps {1}; {2} is not one of its parameters',
+  layer: 'Wh {0} holds {1} gate blocks of {2} units → MLX {3}, input size {4}',
+} as const;
 
 const CELLS: CellSpec[] = [
   {
@@ -39,6 +54,7 @@ export const mlxAdapter: ConventionAdapter<'mlx'> = {
   verification: 'documented',
   sources: [
     { fact: 'LSTM Wx (4H, I), Wh (4H, H), bias (4H), split i, f, g, o; GRU Wx, Wh (3H, ·), b (3H), bhn (H) inside r ⊙ (·); RNN Wxh, Whh, bias; x @ Wx.T; LSTM returns (hidden, cell)', url: 'https://github.com/ml-explore/mlx/blob/main/python/mlx/nn/layers/recurrent.py' },
+    { fact: 'Module.parameters() returns the arrays as a dict keyed by attribute name (Wx, Wh, bias, …); tree_flatten lists them as ("lstm.Wx", array) pairs', url: 'https://ml-explore.github.io/mlx/build/html/python/nn/module.html' },
   ],
   layerNames: { lstm: '`nn.LSTM`', gru: '`nn.GRU`', simple_rnn: '`nn.RNN`' },
   outputLayout: 'pytorch',
@@ -111,4 +127,32 @@ export const mlxAdapter: ConventionAdapter<'mlx'> = {
   },
   packedAxisOf: (role) => (role === 'bhn' ? undefined : 0),
   roleTitles: { Wx: 'input weights Wx', Wh: 'recurrent weights Wh', bias: 'bias', b: 'bias b', bhn: 'candidate recurrent bias bhn', Wxh: 'input weights Wxh', Whh: 'recurrent weights Whh' },
+
+  nameSignal: /^[ \t]*(?:import[ \t]+mlx\b|from[ \t]+mlx[\w.]*[ \t]+import\b)[^\n]*|\bmlx\.(?:core|nn)\b|\bmx\.array\(/gm,
+
+  classifyName(parts, signalShown) {
+    const last = parts[parts.length - 1];
+    if (!signalShown || !(PRIMARY.has(last) || last === 'bias' || last === 'b')) return undefined;
+    // `bias` and `b` are every framework's names (an nn.Linear beside the LSTM has one): only beside Wx / Wh.
+    return { group: parts.slice(0, -1).join('.'), role: last, direction: 0, ...(PRIMARY.has(last) ? {} : { companion: true }) };
+  },
+
+  analyseNamed(dirs) {
+    const roles = dirs[0];
+    const names = Object.keys(roles).filter((r) => roles[r]);
+    const rnn = roles['Wxh'] !== undefined;
+    const W = rnn ? roles['Wxh'] : roles['Wx'], R = rnn ? roles['Whh'] : roles['Wh'];
+    if (!W || !R || W.length !== 2 || R.length !== 2) return { reject: { template: MLX_TEMPLATES.incomplete, args: [names.join(', ')] } };
+    const H = R[1], rows = R[0];
+    const cell: CellKind | undefined = rnn ? (rows === H ? 'simple_rnn' : undefined) : rows === 4 * H ? 'lstm' : rows === 3 * H ? 'gru' : undefined;
+    if (!cell && !rnn && (R[1] === 4 * R[0] || R[1] === 3 * R[0]) && W[1] === R[1]) return { reject: { template: MLX_TEMPLATES.oldLayout, args: [`(${W.join(', ')})`, `(${R.join(', ')})`] } };
+    if (!cell || W[0] !== rows) return { reject: { template: MLX_TEMPLATES.shapes, args: [`(${W.join(', ')})`, `(${R.join(', ')})`] } };
+    const foreign = names.find((r) => !ROLES[cell].includes(r));
+    if (foreign) return { reject: { template: MLX_TEMPLATES.foreignRole, args: [LAYER_NAMES[cell], ROLES[cell].join(', '), foreign] } };
+    return {
+      cell, units: H, inputSize: W[1], ...(cell === 'gru' ? { resetAfter: true } : {}),
+      evidence: { template: MLX_TEMPLATES.layer, args: [`(${R.join(', ')})`, rows / H, H, LAYER_NAMES[cell], W[1]] },
+    };
+  },
+  templates: MLX_TEMPLATES,
 };

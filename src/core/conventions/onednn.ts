@@ -2,8 +2,12 @@
 // (so each direction's matrices are x·W with the gate blocks along the last two axes), bias ldgo [L, D, G, H].
 // LSTM gates i, f, c̃, o; GRU u, r, o with o = tanh(W_o x + U_o (r ⊙ h) + B_o) (reset before the matmul); the
 // linear-before-reset GRU keeps bias [L, D, 4, H] = u, r, o, u' with o = tanh(W_o x + r ⊙ (U_o h + B_u') + B_o);
-// vanilla RNN one gate with relu, tanh or logistic. Directions left2right, right2left, bidirectional_concat and
-// bidirectional_sum. Gate Lens reads one layer (L = 1). Documented, not run against oneDNN.
+// vanilla RNN one gate with relu, tanh or logistic. Directions left2right, right2left (decreasing time order, each
+// output at its own time step, as ONNX direction="reverse"), bidirectional_concat and bidirectional_sum. Gate Lens
+// reads one layer (L = 1). The bias is passed as DNNL_ARG_BIAS and has no name of its own: an array called bias
+// (user_bias, bias_data) joins weights_layer / weights_iter of the same prefix only when the file's code shows oneDNN
+// (`dnnl::lstm_forward`, `memory::format_tag::ldigo`, `DNNL_ARG_BIAS`); flat buffers (std::vector, np.ravel) are read
+// in the ldigo / ldgo order of their memory descriptors. Documented, not run against oneDNN.
 
 import { GateLensError } from '../model';
 import { onnxAdapter } from './onnx';
@@ -40,6 +44,7 @@ const ONEDNN_TEMPLATES = {
   incomplete: 'oneDNN weights_layer / weights_iter names, but not both as ldigo [L, D, I, G, H] arrays ({0})',
   layer: 'weights_iter holds {0} gates of {1} channels → oneDNN {2}, input size {3}',
   noBias: 'oneDNN weights_layer / weights_iter without a bias under the same name scope ({0}): oneDNN\'s bias has no name of its own, so a bias elsewhere in the file could belong to this layer; Gate Lens does not guess',
+  flatSize: 'oneDNN {0} holds {1} values; [{2}] needs {3}',
 } as const;
 
 export const onednnAdapter: ConventionAdapter<'onednn'> = {
@@ -48,7 +53,7 @@ export const onednnAdapter: ConventionAdapter<'onednn'> = {
   description: 'oneDNN RNN primitive (documented, not run): weights_layer ldigo [1, D, I, G, H], weights_iter [1, D, H, G, H], bias ldgo; gates i, f, c̃, o / u, r, o.',
   verification: 'documented',
   sources: [
-    { fact: 'LSTM gate order i, f, c̃, o; GRU u, r, o with U_o·(r ⊙ h); linear-before-reset GRU bias u, r, o, u\' with r ⊙ (U_o h + B_u\'); vanilla RNN relu / tanh / logistic; directions', url: 'https://github.com/oneapi-src/oneDNN/blob/main/doc/primitives/rnn.md' },
+    { fact: 'LSTM gate order i, f, c̃, o; GRU u, r, o with U_o·(r ⊙ h); linear-before-reset GRU bias u, r, o, u\' with r ⊙ (U_o h + B_u\'); vanilla RNN relu / tanh / logistic; right2left processes the timestamps in decreasing order (h_t at its own t); bidirectional_concat concatenates dst_layer over channels, bidirectional_sum sums it; the bias is the execution argument DNNL_ARG_BIAS', url: 'https://github.com/oneapi-src/oneDNN/blob/main/doc/primitives/rnn.md' },
     { fact: 'weights ldigo, bias ldgo memory formats (layers, directions, input channels, gates, output channels)', url: 'https://oneapi-src.github.io/oneDNN/dev_guide_rnn.html' },
     { fact: 'lbr_gru example: bias of 4 gates', url: 'https://oneapi-src.github.io/oneDNN/example_lbr_gru.cpp.html' },
   ],
@@ -56,7 +61,7 @@ export const onednnAdapter: ConventionAdapter<'onednn'> = {
   outputLayout: 'onnx',
   cells: CELLS,
   configKeys: ['direction', 'activation', 'lbr'],
-  capabilities: { mergeModes: true, fixedActivations: { gate: 'sigmoid', candidate: 'tanh' } },
+  capabilities: { mergeModes: true, reverseDirection: true, fixedActivations: { gate: 'sigmoid', candidate: 'tanh' } },
 
   fromNative(spec, tensors, opts) {
     const G = gateCount(spec.cell);
@@ -107,7 +112,7 @@ export const onednnAdapter: ConventionAdapter<'onednn'> = {
     const dir = str('direction');
     if (dir !== undefined) {
       if (!(DIRECTIONS as readonly string[]).includes(dir)) unsupported('direction', dir, `oneDNN directions are ${DIRECTIONS.join(', ')}`);
-      if (dir === 'unidirectional_right2left') unsupported('direction', dir, 'a right-to-left oneDNN layer returns outputs in input time order, which Gate Lens does not model yet');
+      if (dir === 'unidirectional_right2left') opts.direction = 'reverse';
       if (dir.startsWith('bidirectional')) { opts.bidirectional = true; opts.merge = dir === 'bidirectional_sum' ? 'sum' : 'concat'; }
     }
     const act = str('activation');
@@ -118,7 +123,7 @@ export const onednnAdapter: ConventionAdapter<'onednn'> = {
 
   configFromLayer(layer, plain) {
     const D = layer.directions.length;
-    const cfg: Record<string, unknown> = { direction: D === 2 ? (layer.merge === 'sum' ? 'bidirectional_sum' : 'bidirectional_concat') : 'unidirectional_left2right' };
+    const cfg: Record<string, unknown> = { direction: D === 2 ? (layer.merge === 'sum' ? 'bidirectional_sum' : 'bidirectional_concat') : layer.reverse ? 'unidirectional_right2left' : 'unidirectional_left2right' };
     if (layer.cell === 'simple_rnn') cfg['activation'] = Object.entries(ALGORITHMS).find(([, v]) => v === plain(firstActivations(layer).candidate))?.[0];
     if (layer.cell === 'gru') cfg['lbr'] = layer.resetAfter !== false;
     return cfg;
@@ -127,16 +132,31 @@ export const onednnAdapter: ConventionAdapter<'onednn'> = {
   activationIn: activationAmong(['sigmoid', 'tanh', 'relu']),
   numpyLayout: numpyAs(onnxAdapter, (cell) => ({ ...onnxAdapter.cells.find((c) => c.cell === cell)!, id: 'onnx' }),
     'Stored as oneDNN ldigo weights (x·W, gates i, f, c̃, o / u, r, o); written here as the equivalent ONNX layer (W·x, gates i, o, f, c / z, r, h).'),
-  candidateTensors: prefixedCandidates('backward_'),
+  candidateTensors(arrays) {
+    const out = prefixedCandidates('backward_')(arrays);
+    // A flat buffer (a std::vector, np.ravel) is read in its memory descriptor's ldigo / ldgo order.
+    const wi = out['weights_iter'], wl = out['weights_layer'], b = out['bias'];
+    const dims = wi?.shape.length === 5 ? wi.shape : wl?.shape.length === 5 ? wl.shape : undefined;
+    if (dims && b && b.shape.length !== 4) {
+      const [, D, , G, H] = dims;
+      const gates = b.data.length === D * 4 * H && G === 3 ? 4 : G;
+      out['bias'] = { shape: b.data.length === D * gates * H ? [1, D, gates, H] : b.shape, data: b.data };
+    }
+    return out;
+  },
   packedAxisOf: (role) => (role === 'bias' ? 2 : 3),
   roleTitles: { weights_layer: 'layer weights weights_layer', weights_iter: 'iteration weights weights_iter', bias: 'bias' },
 
-  classifyName(parts) {
+  nameSignal: /\b(?:dnnl|mkldnn)::\w+|\bdnnl_\w+|\bDNNL_ARG_\w+|\b(?:format_)?tag::ld(?:igo|goi|go)\b|^[ \t]*(?:import[ \t]+(?:dnnl|mkldnn)\b|from[ \t]+(?:dnnl|mkldnn)\b)/gm,
+
+  classifyName(parts, signalShown) {
     const last = parts[parts.length - 1];
-    // The bias has no name of its own (DNNL_ARG_BIAS), so analyseNamed refuses a group without one rather than guess.
-    const m = /^(?:(.*)_)?(weights_layer|weights_iter)$/.exec(last);
-    if (!m) return undefined;
-    return { group: [...parts.slice(0, -1), ...(m[1] ? [m[1]] : [])].join('/'), role: m[2], direction: 0 };
+    // The bias has no name of its own (DNNL_ARG_BIAS): one called bias joins only where the file shows oneDNN, and
+    // only beside weights_layer / weights_iter of the same prefix; analyseNamed refuses a group without one.
+    const m = /^(?:(.*?)_)?(weights_layer|weights_iter|wei_layer|wei_iter|bias)(?:_data)?$/.exec(last);
+    if (!m || (m[2] === 'bias' && !signalShown)) return undefined;
+    const role = m[2] === 'bias' ? 'bias' : m[2].replace(/^wei_/, 'weights_');
+    return { group: [...parts.slice(0, -1), ...(m[1] ? [m[1]] : [])].join('/'), role, direction: 0, ...(role === 'bias' ? { companion: true } : {}) };
   },
 
   analyseNamed(dirs) {
@@ -145,8 +165,13 @@ export const onednnAdapter: ConventionAdapter<'onednn'> = {
     const G = wi[3], H = wi[4];
     const cell = G === 4 ? 'lstm' : G === 3 ? 'gru' : G === 1 ? 'simple_rnn' : undefined;
     if (!cell) return { reject: { template: ONEDNN_TEMPLATES.incomplete, args: [Object.keys(dirs[0]).join(', ')] } };
-    if (!dirs[0]['bias']) return { reject: { template: ONEDNN_TEMPLATES.noBias, args: [Object.keys(dirs[0]).join(', ')] } };
-    return { cell, units: H, inputSize: wl[2], ...(cell === 'gru' ? { resetAfter: false } : {}), evidence: { template: ONEDNN_TEMPLATES.layer, args: [G, H, cell.toUpperCase(), wl[2]] } };
+    const bias = dirs[0]['bias'];
+    if (!bias) return { reject: { template: ONEDNN_TEMPLATES.noBias, args: [Object.keys(dirs[0]).join(', ')] } };
+    const D = wl[1], n = bias.reduce((a, b) => a * b, 1);
+    if (bias.length !== 4 && n !== D * G * H && !(G === 3 && n === D * 4 * H)) return { reject: { template: ONEDNN_TEMPLATES.flatSize, args: ['bias', n, `1, ${D}, ${G}, ${H}`, D * G * H] } };
+    // lbr_gru_forward's bias has a fourth gate block, u' (inside r ⊙ (·)).
+    const lbr = cell === 'gru' && (bias.length === 4 ? bias[2] === 4 : n === D * 4 * H);
+    return { cell, units: H, inputSize: wl[2], ...(cell === 'gru' ? { resetAfter: lbr } : {}), evidence: { template: ONEDNN_TEMPLATES.layer, args: [G, H, lbr ? 'lbr_gru' : cell.toUpperCase(), wl[2]] } };
   },
   templates: ONEDNN_TEMPLATES,
 };

@@ -1,17 +1,31 @@
 // OpenVINO LSTMSequence-5 / GRUSequence-5 / RNNSequence-5 (and the *Cell ops): W [D, G·H, I], R [D, G·H, H],
 // B [D, G·H] — one bias per gate (Wb + Rb); LSTM gates f, i, c, o ("fico"), GRU z, r, h; GRU linear_before_reset=1
 // stores B [D, 4·H] = [b_z, b_r, Wb_h, Rb_h] with Rb_h inside r ⊙ (·). Activations sigmoid, tanh, tanh (one list
-// for both directions), clip. X [N, T, I]; outputs Y [N, D, T, H], Ho, Co. Documented, not run against OpenVINO.
+// for both directions), clip. X [N, T, I]; outputs Y [N, D, T, H], Ho, Co. The names W, R, B are ONNX's too: a paste
+// is read as OpenVINO only when its code shows OpenVINO (`import openvino as ov`, `from openvino.runtime import
+// opset8`, `ops.lstm_sequence(`, `LSTMSequence`) and B has OpenVINO's one bias per gate; a B of 2·G·H columns is
+// ONNX's [Wb, Rb] and is read as ONNX. Documented, not run against OpenVINO.
 
 import { GateLensError, type LayerActivations } from '../model';
 import { onnxAdapter } from './onnx';
 import { GRU_ZRH, GH, RNN_H, gateCount, lstmGate } from './gates';
 import { fmtShape, get, rowsFromCanonical, rowsToCanonical, zeros } from './layout';
 import { activationAmong, checkShape, firstActivations, nativePerm, need, numpyAs, plus, prefixedCandidates, tensorOf, unitsFrom } from './documented-common';
-import type { CellSpec, ConventionAdapter, FromNativeOptions, Mutable, NativeTensors } from './types';
+import type { CellKind, CellSpec, ConventionAdapter, FromNativeOptions, Mutable, NativeTensors } from './types';
 
 const LSTM_FICO = [lstmGate('f'), lstmGate('i'), lstmGate('c'), lstmGate('o')];
 const ACTIVATIONS = ['sigmoid', 'tanh', 'relu'];
+const CELL_OF: Record<number, CellKind> = { 4: 'lstm', 3: 'gru', 1: 'simple_rnn' };
+const OP_NAMES: Record<CellKind, string> = { lstm: 'LSTMSequence', gru: 'GRUSequence', simple_rnn: 'RNNSequence' };
+
+const OPENVINO_TEMPLATES = {
+  incomplete: 'OpenVINO sequence inputs, but W and R are not both [D, G·H, ·] arrays ({0})',
+  shapes: 'W {0} and R {1} do not stack 4·H (LSTMSequence), 3·H (GRUSequence) or H (RNNSequence) rows for the same directions',
+  onnxBias: 'B {0} has {1} columns, the [Wb, Rb] of ONNX; OpenVINO\'s B holds one bias per gate ({2} columns)',
+  peepholes: 'P (peepholes) is an ONNX LSTM input; OpenVINO\'s LSTMSequence-5 has none',
+  layer: 'R {0} holds {1} gate blocks of {2} units over {3} direction(s) → OpenVINO {4}, input size {5}',
+  layerLbr: 'R {0} holds 3 gate blocks of {1} units over {2} direction(s), B has 4·H columns → OpenVINO GRUSequence with linear_before_reset=1, input size {3}',
+} as const;
 
 const CELLS: CellSpec[] = [
   {
@@ -130,4 +144,33 @@ export const openvinoAdapter: ConventionAdapter<'openvino'> = {
   candidateTensors: prefixedCandidates('backward_'),
   packedAxisOf: (_role, shape) => (shape.length === 3 ? 1 : shape.length === 2 ? 1 : 0),
   roleTitles: { W: 'input weights W', R: 'recurrent weights R', B: 'biases B' },
+
+  nameSignal: /^[ \t]*(?:import[ \t]+openvino\b|from[ \t]+openvino[\w.]*[ \t]+import\b)[^\n]*|\bopenvino\.(?:runtime|opset\d+|Core|Model)\b|\bov\.(?:Model|Core|convert_model|compile_model)\b|\b(?:LSTMSequence|GRUSequence|RNNSequence)\b|\b(?:lstm|gru|rnn)_sequence\(/gm,
+
+  classifyName(parts, signalShown) {
+    if (!signalShown) return undefined;
+    // The ONNX name forms (W, lstm_W, /lstm/W): the file's OpenVINO code is what makes them OpenVINO's.
+    const pieces = parts[parts.length - 1].split('_');
+    const role = pieces[pieces.length - 1];
+    if (!/^[WRBP]$/.test(role)) return undefined;
+    return { group: [...parts.slice(0, -1), ...pieces.slice(0, -1)].join('/'), role, direction: 0 };
+  },
+
+  analyseNamed(dirs) {
+    const roles = dirs[0];
+    const W = roles['W'], R = roles['R'], B = roles['B'];
+    if (!W || !R || W.length !== 3 || R.length !== 3) return { reject: { template: OPENVINO_TEMPLATES.incomplete, args: [Object.keys(roles).join(', ')] } };
+    if (roles['P']) return { reject: { template: OPENVINO_TEMPLATES.peepholes, args: [] } };
+    const [D, rows, H] = R;
+    const cell = rows % H === 0 ? CELL_OF[rows / H] : undefined;
+    if (!cell || W[0] !== D || W[1] !== rows || (D !== 1 && D !== 2)) return { reject: { template: OPENVINO_TEMPLATES.shapes, args: [`[${W.join(', ')}]`, `[${R.join(', ')}]`] } };
+    const lbr = cell === 'gru' && B !== undefined && B.length === 2 && B[1] === 4 * H;
+    if (B && (B.length !== 2 || B[0] !== D || (B[1] !== rows && !lbr))) return { reject: { template: OPENVINO_TEMPLATES.onnxBias, args: [`[${B.join(', ')}]`, B[B.length - 1], rows] } };
+    return {
+      cell, units: H, inputSize: W[2], ...(cell === 'gru' ? { resetAfter: lbr } : {}),
+      evidence: lbr ? { template: OPENVINO_TEMPLATES.layerLbr, args: [`[${R.join(', ')}]`, H, D, W[2]] }
+        : { template: OPENVINO_TEMPLATES.layer, args: [`[${R.join(', ')}]`, rows / H, H, D, OP_NAMES[cell], W[2]] },
+    };
+  },
+  templates: OPENVINO_TEMPLATES,
 };

@@ -249,7 +249,13 @@ export interface ConventionAdapter<Id extends string = string> {
    * Recognition by name, for conventions the built-in name rules do not know: the role a name path ends in and the
    * layer (group) it belongs to, or undefined when the name is not this framework's.
    */
-  classifyName?(parts: readonly string[]): { readonly group: string; readonly role: string; readonly direction: 0 | 1 } | undefined;
+  classifyName?(parts: readonly string[], signalShown: boolean): NamedArray | undefined;
+  /**
+   * Code that shows a file is this framework's (`import mlx.core as mx`), for names too common to tell it by (MLX Wx,
+   * OpenVINO W / R / B, a oneDNN bias): classifyName hears whether it appears in the file's code, and the evidence
+   * quotes it.
+   */
+  readonly nameSignal?: RegExp;
   /** Recognition: a named group's array shapes per direction → the layer they make, or why they make none. */
   analyseNamed?(dirs: ReadonlyArray<Readonly<Record<string, readonly number[] | undefined>>>): NamedLayer | { readonly reject: TemplatedText };
   /**
@@ -266,6 +272,15 @@ export interface ConventionAdapter<Id extends string = string> {
 export interface TemplatedText {
   readonly template: string;
   readonly args: readonly (string | number)[];
+}
+
+/** What classifyName makes of one name. */
+export interface NamedArray {
+  readonly group: string;
+  readonly role: string;
+  readonly direction: 0 | 1;
+  /** A name too plain to claim alone (a bias called `bias`): it joins the group only beside one of its non-companions. */
+  readonly companion?: boolean;
 }
 
 /** What analyseNamed concludes from the shapes. */

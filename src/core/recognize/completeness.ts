@@ -37,7 +37,7 @@ export interface UnreadableArray {
 
 /** The recogniser's key for the layer a named array belongs to ("pytorch|#l0", "keras|lstm_1"). */
 export function groupKey(info: NameInfo): string {
-  return `${info.family === 'tf1' ? 'keras' : info.family}|${info.group}`;
+  return `${info.family === 'tf1' ? 'keras' : info.family === 'adapter' ? `adapter:${info.convention}` : info.family}|${info.group}`;
 }
 
 export function unreadableArrays(parse: ParseResult): UnreadableArray[] {

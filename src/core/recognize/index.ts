@@ -18,7 +18,7 @@ import {
   analyseDense, analyseKeras, analyseOnnx, analysePytorch, analyseTf1, analyseTf1Gru, cellTitle, isRejection, rejection, shapeText,
   type Candidate, type DenseCandidate, type DirectionTensors, type Family, type LayerCandidate, type Rejection,
 } from './layers';
-import { classifyName, fullName, type NameInfo } from './names';
+import { classifyName, classifyNames, fullName, type NameInfo } from './names';
 import { outputWidth, recognizeSequence, type SequenceContext } from './sequence';
 import { RECOGNISER_TEMPLATES as MSG, REJECTION_TEMPLATES as REJ, ROLE_TEMPLATES as ROLE, templated } from './messages';
 import { argText, asPhrase, errorPhrase, joined, localized, phrase, type MessageArg, type Phrase } from '../messages';
@@ -27,7 +27,7 @@ import type { ArrayRole, Evidence, GateSlot, Recognition, RecognizedDense, Recog
 import { distractorKind, templatedUnrelated, unrelatedDiagnostics, UNRELATED_TEMPLATES, type UnrelatedArray } from './unrelated';
 import { printedPrecision } from './precision';
 import { twoConventionEvidence } from './two-conventions';
-import { SHARED_NAME_TEMPLATES, sharedNameFramework } from './shared-names';
+import { SHARED_NAME_TEMPLATES, sharedNameFramework, signalledConventions } from './shared-names';
 import { findPrintedRun, kerasVersionFromPrintedRun, legacyDefaultGateActivation, legacyNumpyPrint, printedOutputLabel } from './keras-era';
 
 export type { Recognition, RecognizedLayer, RecognizedDense, SliceAnnotation, Evidence, GateSlot, ArrayRole, MissingArray, MissingReason } from './types';
@@ -73,7 +73,7 @@ interface GroupedArrays {
 const isAttributeAssignment = (a: ExtractedArray): boolean => a.form === 'python_literal' && !a.embedded && !a.list && !a.path && a.name !== undefined &&
   a.name.includes('.') && !a.values.every(Number.isNaN);
 
-function groupNamed(arrays: readonly ExtractedArray[], text: string): GroupedArrays {
+function groupNamed(arrays: readonly ExtractedArray[], text: string, signalled: ReadonlySet<ConventionId>): GroupedArrays {
   const groups: Group[] = [];
   const open = new Map<string, Group>();
   const pool: ExtractedArray[] = [];
@@ -81,8 +81,9 @@ function groupNamed(arrays: readonly ExtractedArray[], text: string): GroupedArr
   const distractors: UnrelatedArray[] = [];
   const outputs: GroupedArrays['outputs'] = [];
   const replaced: GroupedArrays['replaced'] = [];
+  const names = classifyNames(arrays, signalled);
   for (const a of arrays) {
-    const info = a.list ? undefined : classifyName(a);
+    const info = names.get(a);
     // Other layers' tensors named as such (attention, norms, embeddings, convolutions) never join a layer or the
     // pool of unnamed arrays, where their shapes could pass for recurrent weights.
     const kind = a.list ? undefined : distractorKind(fullName(a), info, a.shape);
@@ -131,7 +132,7 @@ function dirsOf(g: Group): DirectionTensors[] {
   return dirs;
 }
 
-function analyseGroup(g: Group): Candidate | Rejection {
+function analyseGroup(g: Group, signals: ReadonlyMap<ConventionId, string>): Candidate | Rejection {
   const { info } = g;
   const name = displayName(info);
   const all = g.members.map((m) => m.array);
@@ -139,7 +140,7 @@ function analyseGroup(g: Group): Candidate | Rejection {
     const names = g.members.map((m) => m.info.written);
     c.evidence.unshift(templated('name-pattern', MSG.namesToFamily, `${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}`, FAMILY_TITLE[c.family]));
   };
-  if (info.family === 'adapter' && info.convention) return analyseAdapterGroup(g, info.convention);
+  if (info.family === 'adapter' && info.convention) return analyseAdapterGroup(g, info.convention, signals);
   let result: Candidate | Rejection;
   const roles = new Set(g.members.map((m) => m.info.role));
   if (roles.has('dense_kernel') || roles.has('dense_weight')) {
@@ -196,26 +197,46 @@ function analyseGroup(g: Group): Candidate | Rejection {
 }
 
 /** A group named in a convention that brings its own name rules: its adapter reads the shapes. */
-function analyseAdapterGroup(g: Group, id: ConventionId): Candidate | Rejection {
+function analyseAdapterGroup(g: Group, id: ConventionId, signals: ReadonlyMap<ConventionId, string>): Candidate | Rejection {
   const all = g.members.map((m) => m.array);
   const conv = adapter(id);
   const dirs = dirsOf(g);
   const verdict = conv.analyseNamed?.(dirs.map((d) => Object.fromEntries(Object.entries(d).map(([role, a]) => [role, a?.shape]))));
+  const signal = conv.nameSignal ? signals.get(id) : undefined;
   if (!verdict || 'reject' in verdict) {
     const why = verdict && 'reject' in verdict ? verdict.reject : { template: MSG.adapterNamesNoLayer, args: [conv.title] };
+    // Names claimed only because the file shows the framework (OpenVINO's W, R, B): when the shapes are not that
+    // framework's, the names are read as they would be in any other file (ONNX's W, R, B), and the evidence says so.
+    if (signal !== undefined) {
+      const plain = readWithout(g, id, signals);
+      if (plain && !isRejection(plain)) {
+        plain.evidence.push(templated('name-signal', SHARED_NAME_TEMPLATES.signalNotFit, signal, conv.title, asPhrase(localized(why.template, ...why.args))));
+        return plain;
+      }
+    }
     return { arrays: all, ...localized(why.template, ...why.args) };
   }
   const names = g.members.map((m) => m.info.written);
   const name = g.info.group || verdict.cell;
+  const written = `${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}`;
   return {
     kind: 'recurrent', name, module: name, family: 'keras', convention: id, cell: verdict.cell, units: verdict.units, inputSize: verdict.inputSize,
     directions: dirs.length === 2 ? 2 : 1, tensors: dirs, ...(verdict.resetAfter !== undefined ? { resetAfter: verdict.resetAfter } : {}), useBias: true,
     evidence: [
-      templated('name-pattern', MSG.namesToFamily, `${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}`, conv.title),
+      signal !== undefined ? templated('name-signal', SHARED_NAME_TEMPLATES.signalNames, written, signal, conv.title) : templated('name-pattern', MSG.namesToFamily, written, conv.title),
       templated('shape', verdict.evidence.template, ...verdict.evidence.args),
     ],
     warnings: [], alternatives: [], named: true,
   };
+}
+
+/** The group's arrays read as if the file did not show `id`'s framework: one group again, or nothing. */
+function readWithout(g: Group, id: ConventionId, signals: ReadonlyMap<ConventionId, string>): Candidate | Rejection | undefined {
+  const others = new Set([...signals.keys()].filter((k) => k !== id));
+  const members = g.members.map((m) => ({ info: classifyName(m.array, others), array: m.array }));
+  const first = members[0]?.info;
+  if (!first || members.some((m) => !m.info || groupKey(m.info) !== groupKey(first))) return undefined;
+  return analyseGroup({ info: first, members: members as Group['members'] }, new Map([...signals].filter(([k]) => k !== id)));
 }
 
 function displayName(info: NameInfo): string {
@@ -432,7 +453,9 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   const isStandIn = new Set<ExtractedArray>(standIns);
   // Names the text's own code or Keras 1 letters give (W_xh = rnn.weight_ih_l0; W, U, b): recognition reads those.
   const bound = new Map<number, string>();
-  const { groups, pool, data, distractors, outputs, replaced } = groupNamed(withoutCoveredEmbedded(bindNames(standIns.length ? [...valueArrays, ...standIns] : valueArrays, text, bound, view)), text);
+  // Frameworks whose names are too common to claim alone (MLX Wx, OpenVINO W): the file's code shows which apply.
+  const signals = signalledConventions(text, hints.nonCode);
+  const { groups, pool, data, distractors, outputs, replaced } = groupNamed(withoutCoveredEmbedded(bindNames(standIns.length ? [...valueArrays, ...standIns] : valueArrays, text, bound, view)), text, new Set(signals.keys()));
   // Only arrays of the text are listed (a shape stand-in of an Embedding is not an array to point at).
   const unrelated: UnrelatedArray[] = distractors.filter((d) => d.arrayIndex < parse.arrays.length);
   const candidates: Candidate[] = [];
@@ -471,7 +494,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     }
   }
   for (const g of groups) {
-    const r = analyseGroup(g);
+    const r = analyseGroup(g, signals);
     const key = groupKey(g.info);
     const lost = unreadable.filter((u) => u.key === key && !claimed.has(u) && !g.members.some((m) => m.info.role === u.role && m.info.direction === u.direction));
     if (isRejection(r)) {

@@ -25,8 +25,8 @@ interface Keras1Group {
 function keras1Groups(unreadable: readonly UnreadableArray[]): Keras1Group[] {
   const byKey = new Map<string, Keras1Group>();
   for (const u of unreadable) {
-    if (u.key === undefined || !u.key.startsWith('adapter|') || !/^[WUb]_[icfozrh]$/.test(u.role ?? '')) continue;
-    const layer = u.key.slice('adapter|'.length);
+    if (u.key === undefined || !u.key.startsWith('adapter:keras1|') || !/^[WUb]_[icfozrh]$/.test(u.role ?? '')) continue;
+    const layer = u.key.slice('adapter:keras1|'.length);
     if (!byKey.has(u.key)) byKey.set(u.key, { layer, members: [] });
     byKey.get(u.key)!.members.push(u);
   }

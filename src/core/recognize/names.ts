@@ -29,6 +29,8 @@ export interface NameInfo {
   readonly cellScope?: string;
   /** Human phrase for evidence: "lstm_1/kernel:0". */
   readonly written: string;
+  /** For family `adapter`: a name the adapter claims only beside its other names (NamedArray.companion). */
+  readonly companion?: boolean;
 }
 
 /** The name to classify: JSON/dict nesting joined with '/', then the array's own name. */
@@ -51,7 +53,11 @@ const DATA_NAMES = /^(x|xs|x_?\d*|inputs?|input_?seq|sequence|seq|h_?0|c_?0|init
 const TORCH_ROLE = /^(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)(?:_l(\d+))?(_reverse)?$/;
 const KERAS_ROLES = new Set(['kernel', 'recurrent_kernel', 'bias']);
 
-export function classifyName(a: ExtractedArray): NameInfo | undefined {
+/**
+ * `signalled`: conventions whose nameSignal the file's code shows (recognize/shared-names.ts); their adapters may
+ * then claim names too common to claim otherwise.
+ */
+export function classifyName(a: ExtractedArray, signalled?: ReadonlySet<ConventionId>): NameInfo | undefined {
   const written = fullName(a);
   if (written === undefined) return undefined;
   // `lstm.weight_hh_l0.data = …` assigns the parameter itself.
@@ -62,8 +68,8 @@ export function classifyName(a: ExtractedArray): NameInfo | undefined {
 
   // Conventions that bring their own name rules (Flax ii/kernel, ...).
   for (const a of ADAPTERS) {
-    const hit = 'classifyName' in a ? a.classifyName?.(parts) : undefined;
-    if (hit) return { family: 'adapter', convention: a.id, group: hit.group, module: hit.group, role: hit.role, direction: hit.direction, written };
+    const hit = 'classifyName' in a ? a.classifyName?.(parts, signalled?.has(a.id) ?? false) : undefined;
+    if (hit) return { family: 'adapter', convention: a.id, group: hit.group, module: hit.group, role: hit.role, direction: hit.direction, written, ...(hit.companion ? { companion: true } : {}) };
   }
 
   // PyTorch state_dict keys.
@@ -210,4 +216,23 @@ function kerasScoped(scope: readonly string[], role: string, written: string): N
     return { family: 'tf1', group: layer, module: layer, role, direction: tf1Dir[2] === 'bw' ? 1 : 0, kindHint, cellScope, written };
   }
   return { family: tf1 ? 'tf1' : 'keras', group, module: group, role, direction, kindHint, cellScope, written };
+}
+
+/**
+ * Every array's name read at once: a companion name (a bias called `bias`) stays its adapter's only when a
+ * non-companion name of the same adapter and group is there too; otherwise it is read as if that adapter had no claim.
+ */
+export function classifyNames(arrays: readonly ExtractedArray[], signalled: ReadonlySet<ConventionId>): Map<ExtractedArray, NameInfo | undefined> {
+  const out = new Map<ExtractedArray, NameInfo | undefined>();
+  const anchored = new Set<string>();
+  for (const a of arrays) {
+    const info = a.list ? undefined : classifyName(a, signalled);
+    out.set(a, info);
+    if (info?.family === 'adapter' && !info.companion) anchored.add(`${info.convention}|${info.group}`);
+  }
+  for (const [a, info] of out) {
+    if (info?.family !== 'adapter' || !info.companion || anchored.has(`${info.convention}|${info.group}`)) continue;
+    out.set(a, classifyName(a, new Set([...signalled].filter((id) => id !== info.convention))));
+  }
+  return out;
 }

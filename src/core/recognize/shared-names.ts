@@ -8,6 +8,8 @@ import { ADAPTERS, adapter, type ConventionId } from '../conventions';
 import { insideSpans } from '../hints/python';
 
 export const SHARED_NAME_TEMPLATES = {
+  signalNames: 'the names {0} are too common to tell a framework by; {1} in the file → read as {2}\'s (documented, not run against {2})',
+  signalNotFit: '{0} in the file, but these arrays are not {1}\'s ({2}) → read by their names alone',
   sharedNames: 'the names weight_ih_l0, weight_hh_l0, … are PyTorch\'s and also {0}\'s; {1} in the file (and no torch) → read as {0}, the same layout (documented, not run against {0})',
 } as const;
 
@@ -15,6 +17,17 @@ export const SHARED_NAME_TEMPLATES = {
 const OWNER_SIGNALS: Partial<Record<ConventionId, RegExp>> = {
   pytorch: /^[ \t]*(?:import[ \t]+torch\b|from[ \t]+torch[\w.]*[ \t]+import\b)|\btorch\.nn\.\w/gm,
 };
+
+/** Conventions whose adapter's nameSignal the file's code shows, each with the code that shows it (quoted for the evidence). */
+export function signalledConventions(text: string, nonCode: ReadonlyArray<readonly [number, number]>): Map<ConventionId, string> {
+  const out = new Map<ConventionId, string>();
+  for (const a of ADAPTERS) {
+    const signal = 'nameSignal' in a ? a.nameSignal : undefined;
+    const code = signal ? firstInCode(text, signal, nonCode) : undefined;
+    if (code !== undefined) out.set(a.id as ConventionId, `\`${code.length > 50 ? `${code.slice(0, 47)}…` : code}\``);
+  }
+  return out;
+}
 
 function firstInCode(text: string, re: RegExp, nonCode: ReadonlyArray<readonly [number, number]>): string | undefined {
   const global = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
