@@ -8,7 +8,10 @@ import type { SourceRange } from '../core/parse/types';
 import type { GateSlot, SliceAnnotation } from '../core/recognize/types';
 import type { DocumentAnalyzer } from './analyzer';
 import { sliceAnchor, WRONG_GATE_CODE } from './diagnostics';
-import { gateName } from './labels';
+import { gateName, recognitionText } from './labels';
+import { notebookOf } from './notebookAnalyzer';
+import type { ParseDiagnostic } from '../core/parse/types';
+import type { OutputDiagnostic } from '../core/text/notebook-cell-view';
 import { toRange } from './locate';
 import { NUMPY_FULL_PRINT, TORCH_FULL_PRINT } from '../core/recognize/precision';
 
@@ -72,12 +75,40 @@ function escapeRegExp(text: string): string {
 /** The command the truncated-print quick fix runs: copies the print option that makes the framework print everything. */
 export const COPY_PRINT_OPTIONS_COMMAND = 'gateLens.copyPrintOptions';
 
-/** What to run before printing so that NumPy or PyTorch writes every value instead of "...". */
-export function fullPrintOption(printed: string): string {
+/** How far back from the "..." the print that holds it is looked for (a summarised print is short by nature). */
+const PRINTER_LOOKBACK = 200_000;
+
+/**
+ * Which framework printed the array whose "..." is at `at`: the call of the innermost enclosing bracket that is
+ * `tensor(` (PyTorch, also under "Parameter containing:") or `array(` (NumPy), found by walking back over balanced
+ * brackets — the "..." of a long print sits many lines below its `tensor(`. Undefined when no such call encloses it.
+ */
+export function printerAt(text: string, at: number): 'torch' | 'numpy' | undefined {
+  let depth = 0;
+  const stop = Math.max(0, at - PRINTER_LOOKBACK);
+  for (let k = Math.min(at, text.length) - 1; k >= stop; k--) {
+    const ch = text[k];
+    if (ch === ')' || ch === ']') depth++;
+    else if (ch === '(' || ch === '[') {
+      if (depth > 0) {
+        depth--;
+        continue;
+      }
+      if (ch !== '(') continue;
+      const call = /(?:^|[^\w.])(?:torch\.)?(tensor|array)\s*$/.exec(text.slice(Math.max(0, k - 40), k));
+      if (call) return call[1] === 'tensor' ? 'torch' : 'numpy';
+    }
+  }
+  return undefined;
+}
+
+/** What to run before printing so that NumPy or PyTorch writes every value, with every digit, instead of "...". */
+export function fullPrintOption(text: string, at: number): string {
   // torch.set_printoptions (torch/_tensor_str.py): profile="full" lifts the "..." but keeps 4 decimals, so precision=17
   // goes with it; np.set_printoptions (numpy/_core/arrayprint.py): threshold lifts the "...", precision=17 every digit.
   // Both calls were checked to print float32 values that read back bit for bit (torch 2.13, NumPy 2).
-  return /\btensor\(|Parameter containing/.test(printed) ? TORCH_FULL_PRINT : NUMPY_FULL_PRINT;
+  const printer = printerAt(text, at) ?? (/\btensor\(|Parameter containing/.test(text.slice(Math.max(0, at - 2000), at + 2000)) ? 'torch' : 'numpy');
+  return printer === 'torch' ? TORCH_FULL_PRINT : NUMPY_FULL_PRINT;
 }
 
 export class GateCodeActionProvider implements vscode.CodeActionProvider {
@@ -89,7 +120,8 @@ export class GateCodeActionProvider implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of context.diagnostics.filter((d) => d.code === 'truncated-print')) {
       // The values are gone from the text; the fix is upstream: print again with the threshold lifted.
-      const option = fullPrintOption(document.getText(new vscode.Range(diagnostic.range.start.line, 0, diagnostic.range.end.line + 1, 0)));
+      const printed = await this.printedText(document, diagnostic);
+      const option = fullPrintOption(printed.text, printed.at);
       const action = new vscode.CodeAction(vscode.l10n.t('Copy “{0}” to print every value', option), vscode.CodeActionKind.QuickFix);
       action.command = { command: COPY_PRINT_OPTIONS_COMMAND, title: action.title, arguments: [option] };
       action.diagnostics = [diagnostic];
@@ -111,6 +143,23 @@ export class GateCodeActionProvider implements vscode.CodeActionProvider {
       if (rename) actions.push(rename);
     }
     return actions;
+  }
+
+  /**
+   * The text the summarised print is in and where its "..." is: the document, or — for a diagnostic a notebook cell
+   * shows about its output — the notebook's joined text, where the output is.
+   */
+  private async printedText(document: vscode.TextDocument, diagnostic: vscode.Diagnostic): Promise<{ text: string; at: number }> {
+    const inDocument = { text: document.getText(), at: document.offsetAt(diagnostic.range.start) };
+    const notebook = notebookOf(document);
+    if (!notebook) return inDocument;
+    const analysis = await this.analyzer.get(document);
+    const cell = analysis?.cell;
+    const joined = analysis && this.analyzer.notebooks.joinedText(notebook, analysis);
+    if (!analysis || !cell || joined === undefined) return inDocument;
+    const fromOutput = (analysis.parse.diagnostics as readonly OutputDiagnostic<ParseDiagnostic>[])
+      .find((d) => d.code === diagnostic.code && d.fromOutput && recognitionText(d) === diagnostic.message)?.fromOutput;
+    return fromOutput ? { text: joined, at: fromOutput.start + cell.start } : inDocument;
   }
 
   private fixRange(document: vscode.TextDocument, slice: SliceAnnotation, diagnostic: vscode.Diagnostic): vscode.CodeAction | undefined {

@@ -115,7 +115,7 @@ export function activate(context: vscode.ExtensionContext): GateLensApi {
     if (notebook) {
       const found = await analyzer.notebooks.get(notebook).catch(logFailure(`analysing ${notebook.uri.toString(true)}`));
       if (vscode.window.activeTextEditor !== editor) return;
-      const cells = found ? [...new Set(outputsOf(found.joined, found.analysis).filter((o) => o.arrays.some((a) => a.layerId !== undefined)).map((o) => o.cell))] : [];
+      const cells = found ? [...new Set(outputsOf(found.joined, found.analysis).filter((o) => o.arrays.some((a) => a.layerId !== undefined)).map((o) => o.cellLabel))] : [];
       statusBar.update(found?.analysis, cells);
       void vscode.commands.executeCommand('setContext', 'gateLens.documentHasLayers', (found?.analysis.recognition.layers.length ?? 0) > 0);
       return;

@@ -9,6 +9,7 @@ import { cellName, frameworkName, gateName, gatesWithin, packedAxisName, recogni
 import { escapeMarkdown, markdownCode } from './markdownText';
 import { arrayAt, shapeText, sliceAt } from './locate';
 import { commandUri, TRUSTED_HOVER_COMMANDS } from './commandLinks';
+import { precisionNote } from './precision';
 
 function gateTable(gates: readonly GateSlot[], axisName: string): string {
   const rows = gates.map((g) => `| \`${g.label}\` | ${gateName(g.name)} | \`${g.start}:${g.end}\` |`);
@@ -124,6 +125,9 @@ export class GateHoverProvider implements vscode.HoverProvider {
       }
       // The actions before the evidence, so they stay visible without scrolling a long hover.
       md.appendMarkdown(layerLinks(document, layer) + '\n\n');
+      // Rounded prints: what a run on them can and cannot show (the sentence `gate-lens inspect` prints).
+      const precision = precisionNote(layer);
+      if (precision) md.appendMarkdown(`$(info) ${recognitionMarkdown(precision)}\n\n`);
       md.appendMarkdown(evidenceList(layer).join('\n'));
     } else if (dense) {
       md.appendMarkdown(vscode.l10n.t('Dense layer {0}: {1} → {2}', markdownCode(dense.name), dense.layer.inputSize, dense.layer.units));

@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import type { SourceRange } from '../core/parse/types';
 import { cellView, type CellSpan } from '../core/text/notebook-cell-view';
-import { joinNotebookCells, type NotebookCellText, type NotebookDocument as JoinedNotebook } from '../core/text/notebook';
+import type { MessageArg } from '../core/messages';
+import { joinNotebookCells, notebookPositionOf, type NotebookCellText, type NotebookDocument as JoinedNotebook } from '../core/text/notebook';
 import type { Analysis, AnalyzeOptions, SourceId } from '../worker/protocol';
 import { trackAnalysis } from './analysisEntry';
 import { CancelledError } from './workerClient';
@@ -38,7 +39,9 @@ function itemText(item: vscode.NotebookCellOutputItem): string {
 
 function cellText(cell: vscode.NotebookCell): NotebookCellText {
   const cellType = cell.kind === vscode.NotebookCellKind.Markup ? 'markdown' : cell.document.languageId === 'raw' ? 'raw' : 'code';
-  return { cellType, source: cell.document.getText(), outputs: cell.outputs.map(outputText) };
+  // The `[n]` VS Code shows beside the cell (the ipynb serializer reads it from execution_count, as the CLI does).
+  const executionCount = cell.executionSummary?.executionOrder;
+  return { cellType, source: cell.document.getText(), outputs: cell.outputs.map(outputText), ...(executionCount !== undefined ? { executionCount } : {}) };
 }
 
 /** The notebook's cells joined as one document (what the CLI reads from the same .ipynb). */
@@ -72,6 +75,8 @@ interface Entry {
   settled: boolean;
   /** Each cell document's view of `value`, made once. */
   readonly views: WeakMap<vscode.TextDocument, Analysis>;
+  /** How messages name a place in this revision of the notebook (made with the first view). */
+  positionOf?: (offset: number) => MessageArg;
 }
 
 export type ComputeText = (uri: vscode.Uri, text: string, source: SourceId, options: AnalyzeOptions, token: vscode.CancellationToken) => Promise<Analysis | undefined>;
@@ -95,7 +100,8 @@ export class NotebookAnalyses {
   private revision(notebook: vscode.NotebookDocument, optionsKey: string): string {
     let instance = this.instances.get(notebook);
     if (instance === undefined) this.instances.set(notebook, (instance = this.nextInstance++));
-    const cells = notebook.getCells().map((c) => `${c.kind}${c.document.languageId}:${c.document.version}:${c.outputs.length}`).join(',');
+    // The execution order is part of it: messages name cells by the `[n]` they show.
+    const cells = notebook.getCells().map((c) => `${c.kind}${c.document.languageId}:${c.document.version}:${c.outputs.length}:${c.executionSummary?.executionOrder ?? ''}`).join(',');
     return `${instance}:${notebook.version}:${this.outputGenerations.get(notebook) ?? 0}:${cells}:${optionsKey}`;
   }
 
@@ -145,7 +151,8 @@ export class NotebookAnalyses {
     const index = notebook.getCells().findIndex((c) => c.document === document);
     if (index < 0) return undefined;
     const span = cellSpan(entry.joined, index);
-    const projected = cellView(value.parse, value.recognition, span);
+    entry.positionOf ??= notebookPositionOf(entry.joined);
+    const projected = cellView(value.parse, value.recognition, span, entry.positionOf);
     view = { parse: projected.parse, recognition: projected.recognition, cell: span };
     entry.views.set(document, view);
     return view;
@@ -180,6 +187,12 @@ export class NotebookAnalyses {
     // In an output (not a text document): the start of the cell the output belongs to.
     if (segment.part === 'output') return { document, range: { start: 0, end: 0 } };
     return { document, range: { start: start - segment.start, end: Math.min(end, segment.end) - segment.start } };
+  }
+
+  /** The joined text a cell view of the notebook's current analysis was made from (undefined for any other view). */
+  joinedText(notebook: vscode.NotebookDocument, analysis: Analysis): string | undefined {
+    const entry = this.entries.get(notebook.uri.toString());
+    return entry && notebook.getCells().some((c) => entry.views.get(c.document) === analysis) ? entry.joined.text : undefined;
   }
 
   forget(notebook: vscode.NotebookDocument): void {

@@ -22,10 +22,10 @@ export class GateStatusBar implements vscode.Disposable {
   }
 
   /**
-   * `outputCells`: for a notebook, the cells (1-based) whose text outputs hold weights of a layer; then the item
-   * says so and a click inspects the notebook's outputs.
+   * `outputCells`: for a notebook, the cells whose text outputs hold weights of a layer, as messages name them
+   * ("3 [In 7]"); then the item says so and a click inspects the notebook's outputs.
    */
-  update(analysis: Analysis | undefined, outputCells: readonly number[] = []): void {
+  update(analysis: Analysis | undefined, outputCells: readonly string[] = []): void {
     const text = analysis && statusText(analysis);
     if (!text) {
       this.item.hide();

@@ -8,11 +8,11 @@ import { EXTENSION_ID, gateDiagnostics, gateLensApi, labelOf, markdownOf, until 
 
 const REAL_NOTEBOOK = 'test/fixtures/realworld/13-course-notebook-ipynb-simplernn/TF2_0_RNN_Shapes.ipynb';
 
-/** An nbformat 4 code cell whose outputs are text/plain results. */
-function code(source: string, outputs: readonly string[] = []): Record<string, unknown> {
+/** An nbformat 4 code cell whose outputs are text/plain results; `executionCount` is the `[n]` it shows once run. */
+function code(source: string, outputs: readonly string[] = [], executionCount: number | null = null): Record<string, unknown> {
   return {
-    cell_type: 'code', execution_count: null, metadata: {}, source,
-    outputs: outputs.map((text) => ({ output_type: 'execute_result', execution_count: null, metadata: {}, data: { 'text/plain': text } })),
+    cell_type: 'code', execution_count: executionCount, metadata: {}, source,
+    outputs: outputs.map((text) => ({ output_type: 'execute_result', execution_count: executionCount, metadata: {}, data: { 'text/plain': text } })),
   };
 }
 
@@ -83,13 +83,14 @@ describe('Gate Lens: notebooks as one document', () => {
     const result = await vscode.commands.executeCommand<NotebookOutputsResult>('gateLens.inspectNotebookOutputs', { uri: notebook.uri.toString() });
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     assert.ok(result);
-    assert.deepEqual(result.layers.map((l) => `${l.name} ${l.cells.join()}`), ['simple_rnn 7']);
+    assert.deepEqual(result.layers.map((l) => `${l.name} ${l.cells.join()} ${l.cellLabels.join()}`), ['simple_rnn 7 7 [In 7]']);
     const seventh = result.outputs.find((o) => o.cell === 7);
+    assert.equal(seventh?.executionCount, 7, 'the execution count the .ipynb gives (VS Code shows it as [7])');
     assert.deepEqual(seventh?.arrays.map((a) => `${a.role} (${a.shape.join(', ')})`), ['kernel (3, 5)', 'recurrent_kernel (5, 5)', 'bias (5)']);
-    assert.match(result.report, /Cell 7, output 1/);
+    assert.match(result.report, /Cell 7 \\\[In 7\\\], output 1/);
 
     // The status bar, with the notebook active: the layer, and the cell whose output holds it.
-    await until(() => api.statusBar.text.includes('$(output) 7') || undefined, `status bar names cell 7 (is: ${api.statusBar.text})`);
+    await until(() => api.statusBar.text.includes('$(output) 7 [In 7]') || undefined, `status bar names cell 7 [In 7] (is: ${api.statusBar.text})`);
     assert.equal(api.statusBar.command && typeof api.statusBar.command === 'object' ? api.statusBar.command.command : api.statusBar.command, 'gateLens.inspectNotebookOutputs');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
@@ -130,17 +131,40 @@ describe('Gate Lens: notebooks as one document', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
-  it('names the cell in messages about missing arrays', async () => {
+  it('names the cell in messages about missing arrays, by position and by the [In n] it shows', async () => {
     const api = await gateLensApi();
     const notebook = await notebookOf('shapes-only.ipynb', [
       code('import torch.nn as nn\nrnn = nn.LSTM(2, 3)'),
-      code('for n, p in rnn.named_parameters():\n    print(n, p.shape)', ['weight_ih_l0 torch.Size([12, 2])\nweight_hh_l0 torch.Size([12, 3])\nbias_ih_l0 torch.Size([12])\nbias_hh_l0 torch.Size([12])\n']),
+      code('for n, p in rnn.named_parameters():\n    print(n, p.shape)', ['weight_ih_l0 torch.Size([12, 2])\nweight_hh_l0 torch.Size([12, 3])\nbias_ih_l0 torch.Size([12])\nbias_hh_l0 torch.Size([12])\n'], 7),
     ]);
+    assert.equal(notebook.cellAt(1).executionSummary?.executionOrder, 7, 'VS Code shows [7] beside cell 2');
     const analysis = await api.analyzer.get(notebook.cellAt(1).document);
     const layer = analysis?.recognition.layers[0];
     assert.ok(layer && !layer.complete);
     const hh = layer.missing.find((m) => m.array === 'weight_hh');
-    assert.match(hh?.message ?? '', /at cell 2 output, line 2:14\)/);
+    assert.match(hh?.message ?? '', /at cell 2 \[In 7\] output, line 2:14\)/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('shows a diagnostic about a cell\'s output on the cell, naming where, with the fix of the framework that printed it', async () => {
+    // torch 2.13: print('weight_ih_l0', nn.LSTM(1, 300).weight_ih_l0) — summarised, its "..." four lines below tensor(.
+    const summarised = 'weight_ih_l0 Parameter containing:\ntensor([[-0.0004],\n        [ 0.0310],\n        [-0.0475],\n        ...,\n        [-0.0198],\n        [ 0.0299],\n        [-0.0142]], requires_grad=True)\n';
+    const notebook = await notebookOf('summarised-output.ipynb', [
+      code('import torch.nn as nn\nrnn = nn.LSTM(1, 300)', [], 4),
+      code("print('weight_ih_l0', rnn.weight_ih_l0)", [summarised], 5),
+    ]);
+    const cell = notebook.cellAt(1).document;
+    await (await gateLensApi()).analyzer.get(cell);
+    const [truncated] = await until(() => {
+      const found = gateDiagnostics(cell.uri).filter((d) => d.code === 'truncated-print');
+      return found.length ? found : undefined;
+    }, 'the truncated-print diagnostic of the output, on cell 2');
+    assert.equal(truncated.range.start.line, 0, 'on the first line of the cell (the output is no text document)');
+    assert.match(truncated.message, /^in cell 2 \[In 5\] output, line 5:9: 'weight_ih_l0' was printed in summarised form/);
+    assert.deepEqual(gateDiagnostics(notebook.cellAt(0).document.uri).filter((d) => d.code === 'truncated-print'), [], 'not on the other cell');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', cell.uri, truncated.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => a.command?.command === 'gateLens.copyPrintOptions');
+    assert.equal(fix?.command?.arguments?.[0], 'torch.set_printoptions(profile="full", precision=17)', actions.map((a) => a.title).join(' | '));
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });

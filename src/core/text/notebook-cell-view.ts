@@ -3,9 +3,13 @@
 // things that are placed in the text (diagnostics, slices) only where they lie in this cell, and leaves arrays and
 // layers of other cells where the cell's text is not (below 0 or past its end), so lookups by offset never hit them
 // and `isInCell` tells providers what to skip. Array indices and layer ids stay as they are: runs and links name them.
+// A diagnostic about the cell's own text output (a truncated print, a layer that cannot run) has no text to sit on:
+// it goes on the cell's first line, its message saying where in the output it is.
 
+import { asPhrase, localized, type MessageArg } from '../messages';
 import type { ExtractedArray, ParseResult, SourceRange } from '../parse/types';
 import type { RecognizedDense, RecognizedLayer, Recognition } from '../recognize/types';
+import { NOTEBOOK_TEMPLATES } from './notebook';
 
 export interface CellSpan {
   /** Where the cell's source lies in the joined text, end exclusive. */
@@ -29,6 +33,36 @@ export function isInCell(range: SourceRange, cell: CellSpan): boolean {
 
 function inside(range: SourceRange, cell: CellSpan): boolean {
   return range.start >= cell.start && range.end <= cell.end;
+}
+
+function insideOutput(range: SourceRange, cell: CellSpan): boolean {
+  return (cell.outputs ?? []).some((o) => range.start >= o.start && range.end <= o.end);
+}
+
+interface Placed {
+  readonly range: SourceRange;
+  readonly message: string;
+  readonly template?: string;
+  readonly args?: readonly MessageArg[];
+}
+
+/**
+ * A diagnostic moved from the cell's output onto its first line: `fromOutput` is where it was, in the view's offsets
+ * (outside the cell's text, like the output's arrays), for providers that look at what it is about (quick fixes).
+ */
+export type OutputDiagnostic<D extends Placed> = D & { readonly fromOutput?: SourceRange };
+
+/**
+ * The diagnostics a cell shows: those in its source, moved into its offsets, and — when `positionOf` names places
+ * in the notebook — those in its text outputs, on its first line, prefixed with where in the output they are.
+ */
+function placedDiagnostics<D extends Placed>(items: readonly D[], cell: CellSpan, positionOf?: (offset: number) => MessageArg): OutputDiagnostic<D>[] {
+  return items.flatMap((d): OutputDiagnostic<D>[] => {
+    if (inside(d.range, cell)) return [{ ...d, range: shift(d.range, cell.start) }];
+    if (!positionOf || !insideOutput(d.range, cell)) return [];
+    const message = localized(NOTEBOOK_TEMPLATES.inOutput, positionOf(d.range.start), asPhrase(d));
+    return [{ ...d, ...message, range: { start: 0, end: 0 }, fromOutput: shift(d.range, cell.start) }];
+  });
 }
 
 function shift(range: SourceRange, by: number): SourceRange {
@@ -59,8 +93,11 @@ function shiftDense(d: RecognizedDense, cell: CellSpan): RecognizedDense {
   return { ...d, range: clipped(d.range, cell) };
 }
 
-/** The analysis of the joined notebook text as the cell whose source spans `cell` sees it. */
-export function cellView(parse: ParseResult, recognition: Recognition, cell: CellSpan): CellView {
+/**
+ * The analysis of the joined notebook text as the cell whose source spans `cell` sees it. `positionOf` (the
+ * notebook's notebookPositionOf) lets the diagnostics of the cell's outputs show on the cell.
+ */
+export function cellView(parse: ParseResult, recognition: Recognition, cell: CellSpan, positionOf?: (offset: number) => MessageArg): CellView {
   const by = cell.start;
   const local = <T extends { readonly range: SourceRange }>(items: readonly T[]): T[] => items.filter((d) => inside(d.range, cell));
   return {
@@ -68,7 +105,7 @@ export function cellView(parse: ParseResult, recognition: Recognition, cell: Cel
     parse: {
       ...parse,
       arrays: parse.arrays.map((a) => shiftArray(a, by)),
-      diagnostics: local(parse.diagnostics).map((d) => ({ ...d, range: shift(d.range, by) })),
+      diagnostics: placedDiagnostics(parse.diagnostics, cell, positionOf),
       ...(parse.shapes ? { shapes: parse.shapes.map((s) => ({ ...s, range: shift(s.range, by), ...(s.nameRange ? { nameRange: shift(s.nameRange, by) } : {}) })) } : {}),
     },
     recognition: {
@@ -76,7 +113,7 @@ export function cellView(parse: ParseResult, recognition: Recognition, cell: Cel
       layers: recognition.layers.map((l) => shiftLayer(l, cell)),
       dense: recognition.dense.map((d) => shiftDense(d, cell)),
       slices: local(recognition.slices).map((s) => ({ ...s, range: shift(s.range, by), ...(s.targetRange ? { targetRange: shift(s.targetRange, by) } : {}) })),
-      diagnostics: local(recognition.diagnostics).map((d) => ({ ...d, range: shift(d.range, by) })),
+      diagnostics: placedDiagnostics(recognition.diagnostics, cell, positionOf),
     },
   };
 }

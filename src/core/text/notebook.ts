@@ -12,6 +12,8 @@ export interface NotebookSegment {
   /** 0-based index of the cell in the notebook. */
   readonly cell: number;
   readonly cellType: string;
+  /** The cell's execution count, the `[n]` of `In [n]:` that Jupyter and VS Code show beside it, when it has run. */
+  readonly executionCount?: number;
   readonly part: NotebookPart;
   /** For outputs: 0-based index in the cell's outputs. */
   readonly output?: number;
@@ -29,6 +31,7 @@ export interface NotebookDocument {
 
 export interface NotebookLocation {
   readonly cell: number;
+  readonly executionCount?: number;
   readonly part: NotebookPart;
   readonly output?: number;
   /** Offset inside that cell source or output text. */
@@ -65,6 +68,21 @@ export interface NotebookCellText {
   readonly source: string;
   /** The text each output shows, in the cell's output order (undefined for outputs without text). */
   readonly outputs: readonly (string | undefined)[];
+  /** The `[n]` the cell shows (nbformat `execution_count`, VS Code `executionSummary.executionOrder`). */
+  readonly executionCount?: number;
+}
+
+/** An execution count as nbformat allows it (a non-negative integer; null or anything else: the cell has not run). */
+export function executionCountOf(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+/**
+ * How messages name a cell: its position in the notebook (1-based) and, when it has run, the `[In n]` the user sees
+ * beside it — "3 [In 7]" — since after re-runs and reordering the two differ and the user finds a cell by either.
+ */
+export function cellReference(cell: number, executionCount?: number): string {
+  return executionCount === undefined ? String(cell) : `${cell} [In ${executionCount}]`;
 }
 
 /**
@@ -88,8 +106,10 @@ export function joinNotebookCells(cells: readonly NotebookCellText[], language?:
   };
   cells.forEach((c, index) => {
     if (c.cellType === 'raw') return;
-    add(c.source, { cell: index, cellType: c.cellType, part: 'source' });
-    c.outputs.forEach((o, k) => add(o ?? '', { cell: index, cellType: c.cellType, part: 'output', output: k }));
+    const count = c.cellType === 'code' ? executionCountOf(c.executionCount) : undefined;
+    const cell = { cell: index, cellType: c.cellType, ...(count !== undefined ? { executionCount: count } : {}) };
+    add(c.source, { ...cell, part: 'source' });
+    c.outputs.forEach((o, k) => add(o ?? '', { ...cell, part: 'output', output: k }));
   });
   return { text: pieces.join(''), segments, ...(language !== undefined ? { language } : {}) };
 }
@@ -112,7 +132,8 @@ export function readNotebook(json: string): NotebookDocument {
     const c = cell as Record<string, unknown>;
     const cellType = typeof c['cell_type'] === 'string' ? (c['cell_type'] as string) : 'code';
     const outputs = Array.isArray(c['outputs']) ? (c['outputs'] as unknown[]) : [];
-    return { cellType, source: joinLines(c['source']) ?? '', outputs: outputs.map(outputText) };
+    const executionCount = executionCountOf(c['execution_count']);
+    return { cellType, source: joinLines(c['source']) ?? '', outputs: outputs.map(outputText), ...(executionCount !== undefined ? { executionCount } : {}) };
   });
   const meta = (nb as Record<string, unknown>)['metadata'] as Record<string, Record<string, unknown> | undefined> | undefined;
   const language = meta?.['language_info']?.['name'] ?? meta?.['kernelspec']?.['language'];
@@ -135,8 +156,14 @@ export function locate(doc: NotebookDocument, offset: number): NotebookLocation 
   const before = doc.text.slice(s.start, offset);
   const lastBreak = before.lastIndexOf('\n');
   const line = before.split('\n').length;
-  return { cell: s.cell, part: s.part, ...(s.output !== undefined ? { output: s.output } : {}), offset: inside, line, column: inside - lastBreak };
+  return {
+    cell: s.cell, ...(s.executionCount !== undefined ? { executionCount: s.executionCount } : {}), part: s.part,
+    ...(s.output !== undefined ? { output: s.output } : {}), offset: inside, line, column: inside - lastBreak,
+  };
 }
+
+/** A position in a notebook: the cell (1-based) with its execution count, source or output (1-based), line:column inside. */
+export type NotebookPosition = LinePosition & { readonly cell?: number; readonly executionCount?: number; readonly part?: NotebookPart; readonly output?: number };
 
 /** Line index over the joined text whose positions are inside each cell, with the cell they belong to. */
 export class NotebookLineIndex extends LineIndex {
@@ -144,30 +171,36 @@ export class NotebookLineIndex extends LineIndex {
     super(notebook.text);
   }
 
-  override position(offset: number): LinePosition & { readonly cell?: number; readonly part?: NotebookPart; readonly output?: number } {
+  override position(offset: number): NotebookPosition {
     const joined = super.position(offset);
     const l = locate(this.notebook, offset);
     if (!l) return joined;
-    return { line: l.line, column: l.column, cell: l.cell + 1, part: l.part, ...(l.output !== undefined ? { output: l.output + 1 } : {}) };
+    return {
+      line: l.line, column: l.column, cell: l.cell + 1, ...(l.executionCount !== undefined ? { executionCount: l.executionCount } : {}), part: l.part,
+      ...(l.output !== undefined ? { output: l.output + 1 } : {}),
+    };
   }
 }
 
-/** "cell 7 output 3:5" for a notebook position, "3:5" for a plain one. */
-export function positionLabel(p: LinePosition & { readonly cell?: number; readonly part?: NotebookPart; readonly output?: number }): string {
+/** "cell 7 [In 12] output 3:5" for a notebook position, "3:5" for a plain one. */
+export function positionLabel(p: NotebookPosition): string {
   if (p.cell === undefined) return `${p.line}:${p.column}`;
-  return `cell ${p.cell}${p.part === 'output' ? ` output${p.output !== undefined && p.output > 1 ? ` ${p.output}` : ''}` : ''} ${p.line}:${p.column}`;
+  return `cell ${cellReference(p.cell, p.executionCount)}${p.part === 'output' ? ` output${p.output !== undefined && p.output > 1 ? ` ${p.output}` : ''}` : ''} ${p.line}:${p.column}`;
 }
 
-/** How messages name a place in a notebook (translated by hosts like every core template). */
+/** How messages name a place in a notebook (translated by hosts like every core template; {0} is a cellReference). */
 export const NOTEBOOK_TEMPLATES = {
   cellLine: 'cell {0}, line {1}',
   outputLine: 'cell {0} output, line {1}',
   nthOutputLine: 'cell {0} output {1}, line {2}',
+  /** A diagnostic about a cell's output, shown on the cell: {0} is one of the above, {1} the diagnostic. */
+  inOutput: 'in {0}: {1}',
 } as const;
 
 /**
- * A position in messages ("the bias of lstm at cell 3, line 2:5 was printed in summarised form"): the cell as the
- * notebook numbers it from 1, the line:column inside its source or output, never an offset of the joined text.
+ * A position in messages ("the bias of lstm at cell 3 [In 7], line 2:5 was printed in summarised form"): the cell as
+ * the notebook numbers it from 1 with the `[In n]` it shows, the line:column inside its source or output, never an
+ * offset of the joined text.
  */
 export function notebookPositionOf(doc: NotebookDocument): (offset: number) => MessageArg {
   const lines = new NotebookLineIndex(doc);
@@ -175,7 +208,8 @@ export function notebookPositionOf(doc: NotebookDocument): (offset: number) => M
     const p = lines.position(offset);
     const lc = `${p.line}:${p.column}`;
     if (p.cell === undefined) return lc;
-    if (p.part !== 'output') return phrase(NOTEBOOK_TEMPLATES.cellLine, p.cell, lc);
-    return p.output !== undefined && p.output > 1 ? phrase(NOTEBOOK_TEMPLATES.nthOutputLine, p.cell, p.output, lc) : phrase(NOTEBOOK_TEMPLATES.outputLine, p.cell, lc);
+    const cell = cellReference(p.cell, p.executionCount);
+    if (p.part !== 'output') return phrase(NOTEBOOK_TEMPLATES.cellLine, cell, lc);
+    return p.output !== undefined && p.output > 1 ? phrase(NOTEBOOK_TEMPLATES.nthOutputLine, cell, p.output, lc) : phrase(NOTEBOOK_TEMPLATES.outputLine, cell, lc);
   };
 }

@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { ExtractedArray } from '../../core/parse/types';
-import type { NotebookDocument as JoinedNotebook } from '../../core/text/notebook';
+import { cellReference, type NotebookDocument as JoinedNotebook } from '../../core/text/notebook';
 import type { Analysis } from '../../worker/protocol';
 import type { DocumentAnalyzer } from '../analyzer';
 import { cellName, frameworkName, rangesLabel, roleTitle } from '../labels';
@@ -24,6 +24,10 @@ export interface OutputArray {
 export interface NotebookOutput {
   /** 1-based, as the notebook numbers its cells and a cell its outputs. */
   readonly cell: number;
+  /** The `[n]` the cell shows when it has run. */
+  readonly executionCount?: number;
+  /** How messages name the cell: "3 [In 7]" (core/text/notebook.ts cellReference). */
+  readonly cellLabel: string;
   readonly output: number;
   readonly arrays: readonly OutputArray[];
 }
@@ -34,6 +38,8 @@ export interface NotebookOutputLayer {
   readonly description: string;
   /** The cells (1-based) whose outputs hold an array of the layer. */
   readonly cells: readonly number[];
+  /** The same cells as messages name them ("3 [In 7]"). */
+  readonly cellLabels: readonly string[];
 }
 
 export interface NotebookOutputsResult {
@@ -66,6 +72,8 @@ export function outputsOf(joined: JoinedNotebook, analysis: Analysis): NotebookO
     if (!arrays.length) continue;
     out.push({
       cell: segment.cell + 1,
+      ...(segment.executionCount !== undefined ? { executionCount: segment.executionCount } : {}),
+      cellLabel: cellReference(segment.cell + 1, segment.executionCount),
       output: (segment.output ?? 0) + 1,
       arrays: arrays.map((a) => {
         const hit = describeArray(analysis, a);
@@ -81,10 +89,12 @@ export function outputsOf(joined: JoinedNotebook, analysis: Analysis): NotebookO
 
 function layersOf(analysis: Analysis, outputs: readonly NotebookOutput[]): NotebookOutputLayer[] {
   return analysis.recognition.layers.flatMap((layer) => {
-    const cells = [...new Set(outputs.filter((o) => o.arrays.some((a) => a.layerId === layer.id)).map((o) => o.cell))];
+    const holding = outputs.filter((o) => o.arrays.some((a) => a.layerId === layer.id));
+    const cells = [...new Set(holding.map((o) => o.cell))];
     if (!cells.length) return [];
+    const cellLabels = cells.map((c) => (holding.find((o) => o.cell === c) as NotebookOutput).cellLabel);
     const description = `${frameworkName(layer.convention, layer.cell)} ${cellName(layer.cell)} · ${vscode.l10n.t('{0} units, input size {1}', layer.units, layer.inputSize)}`;
-    return [{ id: layer.id, name: layer.name, description, cells }];
+    return [{ id: layer.id, name: layer.name, description, cells, cellLabels }];
   });
 }
 
@@ -92,7 +102,7 @@ function report(fileName: string, analysis: Analysis, outputs: readonly Notebook
   const lines = [`# ${vscode.l10n.t('Gate Lens: outputs of {0}', escapeMarkdown(fileName))}`, ''];
   if (!outputs.length) lines.push(vscode.l10n.t('No weight arrays in the text outputs of this notebook.'), '');
   for (const o of outputs) {
-    lines.push(`## ${vscode.l10n.t('Cell {0}, output {1}', o.cell, o.output)}`, '');
+    lines.push(`## ${vscode.l10n.t('Cell {0}, output {1}', escapeMarkdown(o.cellLabel), o.output)}`, '');
     for (const a of o.arrays) {
       const what = a.description !== undefined ? escapeMarkdown(a.description) : vscode.l10n.t('not part of a recurrent layer');
       lines.push(`- ${markdownCode(a.name ?? vscode.l10n.t('unnamed array'))} ${shapeText(a.shape)}: ${what}`);
@@ -128,7 +138,7 @@ async function pick(notebook: vscode.NotebookDocument, fileName: string, layers:
   const items = layers.map((layer) => ({
     label: `$(output) ${escapeIcons(layer.name)}`,
     description: layer.description,
-    detail: vscode.l10n.t('in the output of cell {0} — step through', layer.cells.join(', ')),
+    detail: vscode.l10n.t('in the output of cell {0} — step through', layer.cellLabels.join(', ')),
     layer,
   }));
   const reportItem = { label: `$(markdown) ${vscode.l10n.t('Open the full report')}`, description: '', detail: undefined, layer: undefined };

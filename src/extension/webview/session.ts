@@ -11,7 +11,9 @@ import { defaultInput, inputCandidates } from '../../worker/inputs';
 import type { Analysis } from '../../worker/protocol';
 import type { DocumentAnalyzer } from '../analyzer';
 import { textSource, type AnalysisSource } from '../sources';
+import type { Evidence, RecognizedLayer } from '../../core/recognize/types';
 import { errorText, recognitionText } from '../labels';
+import { precisionNote } from '../precision';
 import { layerById, weightIndices } from '../locate';
 import { revealRange } from '../reveal';
 import { newRunId, runWithProgress, type RunOutcome } from '../runner';
@@ -52,8 +54,14 @@ export function layerSummaries(analysis: Analysis): LayerSummary[] {
     directions: l.directions,
     gates: l.gates,
     evidence: l.evidence.map((e) => ({ ...e, message: recognitionText(e) })),
-    warnings: l.warnings.map((w) => ({ ...w, message: recognitionText(w) })),
+    // The panel lists these beside the layer: rounded prints belong there too, since every run on them is off by that.
+    warnings: [...l.warnings, ...precisionEvidence(l)].map((w) => ({ ...w, message: recognitionText(w) })),
   }));
+}
+
+function precisionEvidence(layer: RecognizedLayer): Evidence[] {
+  const note = precisionNote(layer);
+  return note ? [{ code: 'printed-precision', ...note }] : [];
 }
 
 function inputList(analysis: Analysis): InputCandidate[] {
