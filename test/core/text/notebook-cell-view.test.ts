@@ -3,8 +3,9 @@
 import * as assert from 'node:assert/strict';
 import { extractArrays } from '../../../src/core/parse';
 import { recognize } from '../../../src/core/recognize';
-import { joinNotebookCells } from '../../../src/core/text/notebook';
-import { cellView, isInCell, isInCellOutput, layersInCellOutputs, type CellSpan } from '../../../src/core/text/notebook-cell-view';
+import { joinNotebookCells, notebookPositionOf } from '../../../src/core/text/notebook';
+import type { ParseDiagnostic } from '../../../src/core/parse/types';
+import { cellView, isInCell, isInCellOutput, layersInCellOutputs, type CellSpan, type OutputDiagnostic } from '../../../src/core/text/notebook-cell-view';
 
 // Weights printed by cell 2's output, the constructor in cell 1, the slicing code in cell 3.
 const CELLS = [
@@ -49,6 +50,29 @@ describe('a notebook cell’s view of its notebook (core/text/notebook-cell-view
     assert.ok(view.parse.arrays.every((a) => isInCellOutput(a.range, second) && !isInCell(a.range, second)));
     assert.deepEqual(layersInCellOutputs(view).map((l) => l.id), [recognition.layers[0].id]);
     assert.deepEqual(layersInCellOutputs(cellView(parse, recognition, spanOf(doc, 2))), []);
+  });
+
+  it('shows the diagnostics of a cell’s output on the cell’s first line, saying where in the output', () => {
+    // A summarised torch print in cell 2's output (execution count 5); its "..." is on line 3 of the output.
+    const cells = [
+      { cellType: 'code', source: 'import torch.nn as nn\nrnn = nn.LSTM(1, 300)', outputs: [], executionCount: 4 },
+      { cellType: 'code', source: 'print(rnn.weight_ih_l0)', outputs: ['tensor([[-0.0004],\n        [ 0.0310],\n        ...,\n        [-0.0142]])'], executionCount: 5 },
+    ];
+    const nb = joinNotebookCells(cells);
+    const p = extractArrays(nb.text, { fileKind: 'python' });
+    const r = recognize(p, nb.text);
+    assert.deepEqual(p.diagnostics.map((d) => d.code), ['truncated-print']);
+    const view = cellView(p, r, spanOf(nb, 1), notebookPositionOf(nb));
+    const [shown] = view.parse.diagnostics as readonly OutputDiagnostic<ParseDiagnostic>[];
+    assert.deepEqual(shown.range, { start: 0, end: 0 });
+    assert.match(shown.message, /^in cell 2 \[In 5\] output, line 3:9: .*summarised form/);
+    assert.equal(shown.template, 'in {0}: {1}');
+    // Where it was, in the view's offsets: past the cell's source, on the "...".
+    assert.ok(shown.fromOutput && !isInCell(shown.fromOutput, spanOf(nb, 1)) && isInCellOutput(shown.fromOutput, spanOf(nb, 1)));
+    assert.equal(nb.text.slice(shown.fromOutput.start + spanOf(nb, 1).start, shown.fromOutput.end + spanOf(nb, 1).start), '...');
+    // Not on another cell, and without the notebook's positions (no way to say where) not at all.
+    assert.deepEqual(cellView(p, r, spanOf(nb, 0), notebookPositionOf(nb)).parse.diagnostics, []);
+    assert.deepEqual(cellView(p, r, spanOf(nb, 1)).parse.diagnostics, []);
   });
 
   it('cuts a layer’s span to the cell when the layer reaches into it', () => {
