@@ -33,6 +33,16 @@ function buffer(values: Float64Array | Int32Array): ArrayBuffer {
   return values.slice().buffer as ArrayBuffer;
 }
 
+/**
+ * A trace array's buffer when it is exactly the array — as in the worker's answers (src/worker/arena.ts), which
+ * nothing else holds or writes — else a fresh copy. Saves a second fresh copy of the trace per run.
+ */
+function traceBuffer(values: Float64Array | Int32Array): ArrayBuffer {
+  const own = values.buffer;
+  if (own instanceof ArrayBuffer && values.byteOffset === 0 && values.byteLength === own.byteLength) return own;
+  return buffer(values);
+}
+
 export function tracePayloads(runId: number, layer: RecognizedLayer, input: Sequence, result: LayerResult, initialStates: readonly InitialState[] | undefined): TracePayload[] {
   const payloads: TracePayload[] = [];
   for (const t of result.trace ?? []) {
@@ -52,13 +62,13 @@ export function tracePayloads(runId: number, layer: RecognizedLayer, input: Sequ
       direction: t.direction,
       resetAfter: layer.layer.resetAfter,
       x: buffer(input.data.subarray(0, input.steps * input.features)),
-      zx: buffer(t.zx),
-      zh: buffer(t.zh),
-      z: buffer(t.z),
-      a: buffer(t.a),
-      c: t.c ? buffer(t.c) : undefined,
-      h: buffer(t.h),
-      timeIndex: buffer(t.timeIndex),
+      zx: traceBuffer(t.zx),
+      zh: traceBuffer(t.zh),
+      z: traceBuffer(t.z),
+      a: traceBuffer(t.a),
+      c: t.c ? traceBuffer(t.c) : undefined,
+      h: traceBuffer(t.h),
+      timeIndex: traceBuffer(t.timeIndex),
       bW: buffer(weights.bW),
       bR: buffer(weights.bR),
       h0: buffer(state?.h ?? new Float64Array(hWidth)),

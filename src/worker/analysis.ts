@@ -27,10 +27,15 @@ const CHUNK_STEPS = 2048;
  * Runs one layer with a full trace, one chunk per step of the generator (so callers can report progress or stop
  * between chunks); short or bidirectional sequences are one chunk.
  */
+/** Whether a run goes in chunks: one direction read forwards, batch 1, longer than CHUNK_STEPS. */
+export function runsInChunks({ layer, input }: Pick<RunJob, 'layer' | 'input'>): boolean {
+  return layer.directions.length === 1 && !layer.goBackwards && !layer.reverse && input.batch === 1 && input.steps > CHUNK_STEPS;
+}
+
 function* tracedChunks(job: RunJob, onProgress?: (fraction: number) => void): Generator<void, LayerResult> {
   const { layer, input } = job;
-  const chunkable = layer.directions.length === 1 && !layer.goBackwards && !layer.reverse && input.batch === 1 && input.steps > CHUNK_STEPS;
-  if (!chunkable) return runLayer(layer, input, { trace: true, initialStates: job.initialStates });
+  // A chunked run concatenates its chunks into new arrays anyway, so only a one-call run reuses memory.
+  if (!runsInChunks(job)) return runLayer(layer, input, { trace: true, initialStates: job.initialStates, reuse: job.reuse });
   const parts: LayerResult[] = [];
   let state: InitialState | undefined = job.initialStates?.[0];
   for (let start = 0; start < input.steps; start += CHUNK_STEPS) {

@@ -41,6 +41,8 @@ export interface RunJob {
   readonly layer: RecurrentLayer;
   readonly input: Sequence;
   readonly initialStates?: readonly InitialState[];
+  /** An earlier result of this layer the caller is done with: the run writes into its memory (runLayer's `reuse`). */
+  readonly reuse?: LayerResult;
 }
 
 /**

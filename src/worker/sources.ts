@@ -4,7 +4,8 @@
 // Pure (no vscode, no Node) so the unit tests drive it directly.
 
 import { GateLensError, type LayerResult } from '../core/model';
-import { analyzeText, runTracedCancellable } from './analysis';
+import { analyzeText, runsInChunks, runTracedCancellable } from './analysis';
+import { ownedCopy, ResultArena } from './arena';
 import { buildInitialStates, buildSequence } from './inputs';
 import { WORKER_ERRORS, type Analysis, type AnalyzeOptions, type SourceId, type SourceRun } from './protocol';
 
@@ -13,11 +14,18 @@ export const MAX_SOURCES = 6;
 
 export class SourceStore {
   private readonly entries = new Map<string, { readonly revision: string; readonly analysis: Analysis }>();
+  /** The memory of recent runs, written again by the next run of the same layer. */
+  private readonly arena = new ResultArena();
 
   constructor(private readonly capacity = MAX_SOURCES) {}
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Bytes of run memory kept for the next runs (arena.ts). */
+  get keptBytes(): number {
+    return this.arena.bytes;
   }
 
   /** Analyses `text` and keeps the result as the source's current revision (replacing any older one). */
@@ -28,9 +36,9 @@ export class SourceStore {
   }
 
   put(source: SourceId, analysis: Analysis): void {
-    this.entries.delete(source.uri);
+    this.forget(source.uri);
     this.entries.set(source.uri, { revision: source.revision, analysis });
-    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+    while (this.entries.size > this.capacity) this.forget(this.entries.keys().next().value as string);
   }
 
   /** The analysis of exactly this revision; 'source-missing' when the store has another revision or none. */
@@ -45,9 +53,14 @@ export class SourceStore {
 
   forget(uri: string): void {
     this.entries.delete(uri);
+    this.arena.drop(uri);
   }
 
-  /** Runs a layer of a held source with a full trace; stops between chunks once `cancelled()` is true. */
+  /**
+   * Runs a layer of a held source with a full trace; stops between chunks once `cancelled()` is true. The answer
+   * is the caller's to keep or transfer (its arrays have buffers of their own); the store keeps the memory the run
+   * wrote for the layer's next run (arena.ts).
+   */
   run(job: SourceRun, cancelled: () => boolean = () => false, onProgress?: (fraction: number) => void): Promise<LayerResult> {
     const analysis = this.get(job.source);
     const recognized = analysis.recognition.layers.find((l) => l.id === job.request.layerId);
@@ -55,6 +68,13 @@ export class SourceStore {
     // Both throw 'bad-input' with the reason when the request does not fit the layer.
     const input = buildSequence(job.request.input, recognized.inputSize, analysis.parse.arrays);
     const initialStates = buildInitialStates(job.request.initialState, recognized);
-    return runTracedCancellable({ layer: recognized.layer, input, initialStates }, cancelled, onProgress);
+    const layer = recognized.layer;
+    // A chunked run's result is concatenated from its chunks: new arrays, not memory to keep for the next run.
+    if (runsInChunks({ layer, input })) return runTracedCancellable({ layer, input, initialStates }, cancelled, onProgress);
+    const reuse = this.arena.take(layer);
+    return runTracedCancellable({ layer, input, initialStates, reuse }, cancelled, onProgress).then((result) => {
+      this.arena.keep(job.source.uri, layer, result);
+      return ownedCopy(result);
+    });
   }
 }

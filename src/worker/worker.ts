@@ -22,7 +22,7 @@ if (port) {
       store.analyze(source, new TextDecoder().decode(utf8), options),
     run: async (job, context) => {
       const result = await store.run(job, () => context.cancelled, (fraction) => context.progress(fraction));
-      // The trace is fresh for every run: moved, not copied.
+      // The answer is a copy the worker does not keep (it keeps the run's memory for the next run): moved, not copied.
       context.transfer(transferables(result));
       return result;
     },
