@@ -5,7 +5,8 @@
 //   node scripts/bench/worker-runs.mjs [--json] [--quick]
 // Printed: the worker's analysis time, each run's round trip (host → worker → trace back), and, in this process for
 // comparison, what the old path cost per run: structuredClone of the layer + a run on that fresh copy. Wall time
-// (the work is on another thread); the load average is printed with the figures; the ratio is within one run.
+// (the work is on another thread) and the process's CPU time (both threads); the load average is printed with the
+// figures; the ratio is within one run.
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -21,6 +22,11 @@ const quick = args.includes('--quick');
 const log = (...a) => (json ? console.error(...a) : console.log(...a));
 const load = () => loadavg().map((x) => x.toFixed(2)).join(', ');
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+/** CPU time of this process, both threads (host and worker): on a shared machine wall time mostly measures the others. */
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e3;
+};
 
 const H = quick ? 128 : 512, D = 32, T = 100, RUNS = quick ? 3 : 7;
 
@@ -43,10 +49,12 @@ async function main() {
     if (!layer || layer.units !== H) throw new Error(`expected one LSTM(${H}), got ${analysis.recognition.layers.map((l) => `${l.cell}(${l.units})`).join(', ')}`);
     const x = analysis.parse.arrays.findIndex((a) => a.name === 'x');
     const request = { layerId: layer.id, input: { kind: 'array', arrayIndex: x } };
-    const runMs = [];
+    const runMs = [], runCpuMs = [];
     for (let k = 0; k < RUNS; k++) {
       t0 = performance.now();
+      const c0 = cpuMs();
       const result = await client.request('run', { source, request });
+      runCpuMs.push(cpuMs() - c0);
       runMs.push(performance.now() - t0);
       if (result.output.steps !== T) throw new Error('the run returned the wrong number of steps');
     }
@@ -66,6 +74,7 @@ async function main() {
       case: `lstm H=${H} D=${D} T=${T}`, textMB: +(text.length / 1e6).toFixed(1), analyzeMs: Math.round(analyzeMs),
       firstRunMs: +runMs[0].toFixed(1), secondRunMs: +runMs[1].toFixed(1), laterRunsMedianMs: +warm.toFixed(1),
       savedMs: +(runMs[0] - warm).toFixed(1), firstToLaterRatio: +(runMs[0] / warm).toFixed(2),
+      firstRunCpuMs: +runCpuMs[0].toFixed(1), laterRunsMedianCpuMs: +median(runCpuMs.slice(1)).toFixed(1),
       clonedLayerRunMedianMs: +median(oldMs).toFixed(1), cloneMedianMs: +median(cloneMs).toFixed(1), clonedToStatefulRatio: +(median(oldMs) / warm).toFixed(2),
       load: load(),
     };
@@ -73,6 +82,7 @@ async function main() {
     else {
       log(`  analysis in the worker: ${row.analyzeMs} ms`);
       log(`  run 1 (caches cold): ${row.firstRunMs} ms; run 2: ${row.secondRunMs} ms; runs 2–${RUNS} median ${row.laterRunsMedianMs} ms — ${row.savedMs} ms saved per run, ${row.firstToLaterRatio}× (round trips, wall)`);
+      log(`  CPU time of both threads per round trip: run 1 ${row.firstRunCpuMs} ms, runs 2–${RUNS} median ${row.laterRunsMedianCpuMs} ms`);
       log(`  the old path (clone the layer, run the copy; in-process, no round trip): median ${row.clonedLayerRunMedianMs} ms, of which the clone ${row.cloneMedianMs} ms — ${row.clonedToStatefulRatio}× a later stateful run`);
       log(`  load at end: ${row.load}`);
     }
