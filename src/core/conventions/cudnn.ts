@@ -3,13 +3,40 @@
 // gate, forget gate, new memory, output gate), 4–7 on the recurrent input in the same order; CUDNN_GRU: 0–2 input
 // (reset, update, new memory), 3–5 recurrent; CUDNN_RNN_RELU / _TANH: 0 input, 1 recurrent. Default bias mode
 // CUDNN_RNN_DOUBLE_BIAS adds both; the GRU keeps the new memory gate's recurrent bias inside r ◦ (R_h h + b_Rh).
-// Matrices are taken as PyTorch's cuDNN path views them: (H, input) row-major used as W·x. Raw buffers have no
-// names, so recognition never picks this convention; the core converts and runs it. Documented, not run against cuDNN (GPU only).
+// Matrices are taken as PyTorch's cuDNN path views them: (H, input) row-major used as W·x. The weight space itself has
+// no names; a paste is read as cuDNN when its code shows cuDNN (cudnnGetRNNWeightParams, CUDNN_LSTM, …) and its arrays
+// are named by linLayerID (linLayer0_matrix, lin_layer_id_4_mat, linLayerID3_bias; `reverse_` for the second
+// direction), flat (as cudnnGetRNNWeightParams' pointers print) or (H, input). CUDNN_RNN_TANH / _RELU layers are not
+// read from a paste: their activation is the cell mode, which the arrays do not carry. Documented, not run against
+// cuDNN (GPU only).
 
 import { onnxAdapter } from './onnx';
 import { GRU_RZN, LSTM_IFCO, RNN_H } from './gates';
 import { activationAmong, firstActivations, numpyAs, perGateDims, prefixedCandidates, readPerGate, writePerGate, type PerGateRoles } from './documented-common';
-import type { CellKind, CellSpec, ConventionAdapter, FromNativeOptions, Mutable, NativeTensors } from './types';
+import type { CandidateArrays, CellKind, CellSpec, ConventionAdapter, FromNativeOptions, Mutable, NativeTensors } from './types';
+
+const LIN_LAYER = /^(reverse_)?lin_?layer(?:_?id)?_?(\d)_?(matrix|mat|weights?|w|bias|b)$/i;
+const CELL_OF_IDS: Record<number, CellKind> = { 8: 'lstm', 6: 'gru', 2: 'simple_rnn' };
+
+const CUDNN_TEMPLATES = {
+  incomplete: 'cuDNN linLayerID arrays, but not one matrix per linLayerID 0…{0} ({1})',
+  singleGate: 'linLayerID 0 and 1 only: a CUDNN_RNN_TANH or CUDNN_RNN_RELU layer, whose activation is the cell mode; Gate Lens does not read it from a paste',
+  shapes: 'linLayerID 0 {0} and linLayerID {1} {2} do not share H (matrices (H, input) or flat, biases (H))',
+  layer: 'linLayerID 0…{0} matrices of {1} units → cuDNN {2}, input size {3}',
+} as const;
+
+/** cuDNN's matrices as its pointers print them (flat) brought back to (H, input) once a bias or a recurrent matrix gives H. */
+function unflatten(out: NativeTensors, G: number): NativeTensors {
+  let H: number | undefined;
+  for (const [k, t] of Object.entries(out)) {
+    const m = /linLayer(\d)_(matrix|bias)$/.exec(k);
+    const h = !m ? NaN : m[2] === 'bias' ? t.data.length : Number(m[1]) >= G ? (t.shape.length === 2 ? t.shape[0] : Math.sqrt(t.data.length)) : NaN;
+    if (Number.isInteger(h) && h > 0) { H = h; break; }
+  }
+  if (H === undefined) return out;
+  for (const [k, t] of Object.entries(out)) if (k.endsWith('_matrix') && t.shape.length === 1 && t.data.length % H === 0) out[k] = { shape: [H, t.data.length / H], data: t.data };
+  return out;
+}
 
 const G: Record<CellKind, number> = { lstm: 4, gru: 3, simple_rnn: 1 };
 const roles = (cell: CellKind): PerGateRoles => {
@@ -93,8 +120,38 @@ export const cudnnAdapter: ConventionAdapter<'cudnn'> = {
   activationIn: activationAmong(['sigmoid', 'tanh', 'relu']),
   numpyLayout: numpyAs(onnxAdapter, (cell) => ({ ...onnxAdapter.cells.find((c) => c.cell === cell)!, id: 'onnx' }),
     'Stored as cuDNN linLayer matrices and biases; written here as the equivalent ONNX layer (W, R, B = [Wb, Rb]; GRU with linear_before_reset=1).'),
-  candidateTensors: prefixedCandidates('reverse_'),
+  candidateTensors(arrays: CandidateArrays) {
+    const out = prefixedCandidates('reverse_')(arrays);
+    const ids = Object.keys(out).filter((k) => /^linLayer\d_matrix$/.test(k)).length;
+    return unflatten(out, ids / 2);
+  },
   packedAxisOf: () => undefined,
   roleTitles: Object.fromEntries(Array.from({ length: 8 }, (_, k) => [[`linLayer${k}_matrix`, `linLayerID ${k} matrix`], [`linLayer${k}_bias`, `linLayerID ${k} bias`]]).flat()),
+
+  nameSignal: /\bcudnn(?:GetRNNWeightParams|GetRNNLinLayerMatrixParams|GetRNNLinLayerBiasParams|SetRNNDescriptor\w*|RNNForward\w*|GetRNNWeightSpaceSize)\b|\bCUDNN_(?:LSTM|GRU|RNN_TANH|RNN_RELU)\b/g,
+
+  classifyName(parts, signalShown) {
+    const m = signalShown ? LIN_LAYER.exec(parts[parts.length - 1]) : null;
+    if (!m) return undefined;
+    const kind = /^(matrix|mat|weights?|w)$/i.test(m[3]) ? 'matrix' : 'bias';
+    return { group: parts.slice(0, -1).join('.'), role: `linLayer${m[2]}_${kind}`, direction: m[1] ? 1 : 0 };
+  },
+
+  analyseNamed(dirs) {
+    const roles = dirs[0];
+    const matrices = Object.keys(roles).filter((r) => r.endsWith('_matrix')).map((r) => Number(r.slice(8, 9))).sort((a, b) => a - b);
+    const cell = CELL_OF_IDS[matrices.length];
+    if (!cell || matrices.some((id, k) => id !== k)) return { reject: { template: CUDNN_TEMPLATES.incomplete, args: [Math.max(0, matrices.length - 1), Object.keys(roles).join(', ')] } };
+    if (cell === 'simple_rnn') return { reject: { template: CUDNN_TEMPLATES.singleGate, args: [] } };
+    const G = matrices.length / 2, size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+    const W = roles['linLayer0_matrix']!, R = roles[`linLayer${G}_matrix`]!, b = roles['linLayer0_bias'];
+    const H = R.length === 2 ? R[0] : b ? size(b) : Math.sqrt(size(R));
+    const I = W.length === 2 ? W[1] : size(W) / H;
+    if (!Number.isInteger(H) || !Number.isInteger(I) || H <= 0 || I <= 0 || size(R) !== H * H || (W.length === 2 && W[0] !== H)) {
+      return { reject: { template: CUDNN_TEMPLATES.shapes, args: [`(${W.join(', ')})`, G, `(${R.join(', ')})`] } };
+    }
+    return { cell, units: H, inputSize: I, ...(cell === 'gru' ? { resetAfter: true } : {}), evidence: { template: CUDNN_TEMPLATES.layer, args: [2 * G - 1, H, cell === 'lstm' ? 'CUDNN_LSTM' : 'CUDNN_GRU', I] } };
+  },
+  templates: CUDNN_TEMPLATES,
 };
 

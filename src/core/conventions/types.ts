@@ -256,6 +256,11 @@ export interface ConventionAdapter<Id extends string = string> {
    * quotes it.
    */
   readonly nameSignal?: RegExp;
+  /**
+   * Names the framework's own calls give arrays (TensorRT `rnn.set_weights_for_gate(0, trt.RNNGateType.INPUT, True,
+   * w)` makes `w` that gate's input weights): alias → the name classifyName reads. `code` is the text, numbers cut out.
+   */
+  bindsNames?(code: string): ReadonlyMap<string, string>;
   /** Recognition: a named group's array shapes per direction → the layer they make, or why they make none. */
   analyseNamed?(dirs: ReadonlyArray<Readonly<Record<string, readonly number[] | undefined>>>): NamedLayer | { readonly reject: TemplatedText };
   /**

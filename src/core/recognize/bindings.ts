@@ -3,6 +3,7 @@
 // `layer.set_weights([k, r, b])`) and Keras 1 / keras-js letters (W, U, b for kernel, recurrent_kernel, bias).
 // The arrays keep their index and values; only the name recognition classifies changes.
 
+import { ADAPTERS } from '../conventions';
 import type { ExtractedArray } from '../parse/types';
 import type { CodeView } from '../text/code-view';
 
@@ -33,6 +34,11 @@ export function codeBindings(text: string): Map<string, string> {
     if (keras && targets.length === 3 && targets.every((t) => /^[A-Za-z_]\w*$/.test(t))) {
       targets.forEach((t, k) => out.set(t, `${cleanScope(keras[1])}/${KERAS_ORDER[k]}`));
     }
+  }
+  // Frameworks whose calls name arrays (TensorRT set_weights_for_gate): their adapters read the calls.
+  for (const a of ADAPTERS) {
+    const calls = 'bindsNames' in a ? a.bindsNames?.(text) : undefined;
+    for (const [alias, name] of calls ?? []) out.set(alias, name);
   }
   const setWeights = /([A-Za-z_][\w.]*(?:\[\d+\])?)\.set_weights\(\s*\[([\w\s,]{1,200})\]\s*\)/g;
   for (let m = setWeights.exec(text); m; m = setWeights.exec(text)) {

@@ -2,7 +2,9 @@
 // W / R / B, oneDNN's unnamed bias): read from text the way each framework prints or a user pastes it, only when the
 // text's own code shows the framework, with the evidence quoting that code. Every layer is a real PyTorch layer (the
 // conformance fixtures) written in the documented layout, printed, recognised, run, and held to PyTorch's outputs.
-// Also oneDNN's right-to-left and bidirectional_sum directions, run against PyTorch's bidirectional layers.
+// TensorRT arrays are read from the set_weights_for_gate / set_bias_for_gate calls that pass them, raw cuDNN ones from
+// linLayerID names beside cuDNN code. Also oneDNN's right-to-left and bidirectional_sum directions, run against
+// PyTorch's bidirectional layers.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,7 +61,7 @@ function recognizeOne(text: string) {
   return r.layers[0];
 }
 
-describe('documented conventions read from pasted text when the code shows the framework (src/core/conventions: mlx, openvino, onednn)', () => {
+describe('documented conventions read from pasted text when the code shows the framework (src/core/conventions: mlx, openvino, onednn, tensorrt, cudnn)', () => {
   describe('Apple MLX', () => {
     const dictPrint = (n: NativeTensors) => `{${Object.entries(n).map(([k, t]) => `'${k}': ${repr(t)}`).join(', ')}}`;
 
@@ -210,5 +212,81 @@ describe('documented conventions read from pasted text when the code shows the f
         near(run([read], bi), want, `${bi.id} sum`);
       });
     }
+  });
+  describe('TensorRT', () => {
+    const header = 'import numpy as np\nimport tensorrt as trt\n\nlogger = trt.Logger(trt.Logger.ERROR)\nbuilder = trt.Builder(logger)\n' +
+      'network = builder.create_network(1 << int(trt.NetworkDefinitionCreationFlag.EXPLICIT_BATCH))\ninputT0 = network.add_input("inputT0", trt.float32, (nB, nT, nI))\n';
+    /** Arrays under the user's own names (wx_input, rh_cell, …), then one set_*_for_gate call per array. */
+    function script(n: NativeTensors, op: string, opts: { flat?: boolean; wrap?: (v: string) => string; direction?: string } = {}): string {
+      const userName = (k: string) => { const [, back, kind, gate] = /^(backward_)?(Wb|Rb|W|R)_(\w+)$/.exec(k)!; return `${kind === 'W' ? 'wx' : kind === 'R' ? 'wh' : kind === 'Wb' ? 'bx' : 'bh'}_${gate.toLowerCase()}${back ? '_bw' : ''}`; };
+      const arrays = Object.entries(n).map(([k, t]) => `${userName(k)} = np.array(${literal(opts.flat ? { shape: [t.data.length], data: t.data } : t)}, dtype=np.float32)`).join('\n');
+      const calls = Object.keys(n).map((k) => {
+        const [, back, kind, gate] = /^(backward_)?(Wb|Rb|W|R)_(\w+)$/.exec(k)!;
+        const fn = kind.endsWith('b') ? 'set_bias_for_gate' : 'set_weights_for_gate';
+        return `rnn.${fn}(${back ? 1 : 0}, trt.RNNGateType.${gate}, ${kind.startsWith('W') ? 'True' : 'False'}, ${(opts.wrap ?? ((v) => `trt.Weights(${v})`))(userName(k))})`;
+      }).join('\n');
+      return `${header}${arrays}\nrnn = network.add_rnn_v2(inputT0, 1, nHidden, nT, trt.RNNOperation.${op})\n${opts.direction ? `rnn.direction = trt.RNNDirection.${opts.direction}\n` : ''}${calls}\n`;
+    }
+
+    it('reads the arrays each set_weights_for_gate / set_bias_for_gate call passes as that gate\'s W, R, Wb, Rb of a kLSTM layer', () => {
+      const l = recognizeOne(script(toNative(LSTM.layer, 'tensorrt'), 'LSTM'));
+      assert.equal(l.convention, 'tensorrt');
+      assert.equal(l.cell, 'lstm');
+      assert.ok(l.evidence.some((e) => e.code === 'name-binding' && e.message.includes('wx_forget → rnn/W_FORGET')), JSON.stringify(l.evidence));
+      assert.ok(l.evidence.some((e) => /set_weights_for_gate \/ set_bias_for_gate give 4 gates/.test(e.message)), JSON.stringify(l.evidence));
+      near(run([l.layer], LSTM), LSTM.output.data, 'tensorrt lstm');
+    });
+
+    it('reads flattened arrays (passed as np.ascontiguousarray(w.reshape(-1)), or printed flat) back to (H, input)', () => {
+      const wrapped = recognizeOne(script(toNative(GRU.layer, 'tensorrt'), 'GRU', { wrap: (v) => `np.ascontiguousarray(${v}.reshape(-1))` }));
+      assert.equal(wrapped.convention, 'tensorrt');
+      near(run([wrapped.layer], GRU), GRU.output.data, 'tensorrt gru wrapped');
+      const flat = recognizeOne(script(toNative(GRU.layer, 'tensorrt'), 'GRU', { flat: true }));
+      assert.equal(flat.convention, 'tensorrt');
+      near(run([flat.layer], GRU), GRU.output.data, 'tensorrt gru flat');
+    });
+
+    it('reads layer index 1 of a BIDIRECTION layer as the backward direction', () => {
+      const bi = BIDIRECTIONAL[1];
+      const l = recognizeOne(script(toNative(bi.layer, 'tensorrt'), 'GRU', { direction: 'BIDIRECTION' }));
+      assert.equal(l.convention, 'tensorrt');
+      assert.equal(l.directions, 2);
+      near(run([l.layer], bi), bi.output.data, 'tensorrt bidirectional gru');
+    });
+
+    it('refuses a kRELU / kTANH layer from a paste, saying the activation is the RNNOperation', () => {
+      const text = script(toNative(RNN.layer, 'tensorrt'), 'RELU');
+      const r = recognize(extractArrays(text), text);
+      assert.ok(r.layers.every((l) => l.convention !== 'tensorrt'));
+      assert.ok(r.unrelated.some((u) => /activation is add_rnn_v2's RNNOperation/.test(u.reason)), JSON.stringify(r.unrelated));
+    });
+  });
+
+  describe('raw cuDNN', () => {
+    const cpp = 'for (int linLayerID = 0; linLayerID < 8; linLayerID++) {\n' +
+      '    cudnnGetRNNWeightParams(handle, rnnDesc, 0, weightSpaceSize, weightSpace, linLayerID, mDesc, &mAddr, bDesc, &bAddr);\n}\n';
+    const dump = (n: NativeTensors) => Object.entries(n).map(([k, t]) => {
+      const [, back, id, kind] = /^(reverse_)?linLayer(\d)_(matrix|bias)$/.exec(k)!;
+      return `${back ?? ''}lin_layer_id_${id}_${kind === 'matrix' ? 'mat' : 'bias'} = np.array(${literal({ shape: [t.data.length], data: t.data })})`;
+    }).join('\n');
+
+    it('reads flat per-linLayerID matrices and biases beside cudnnGetRNNWeightParams code as a CUDNN_LSTM, and runs them to PyTorch\'s outputs', () => {
+      const l = recognizeOne(`${cpp}\nimport numpy as np\n${dump(toNative(LSTM.layer, 'cudnn'))}\n`);
+      assert.equal(l.convention, 'cudnn');
+      assert.ok(l.evidence.some((e) => e.code === 'name-signal' && e.message.includes('`cudnnGetRNNWeightParams`')), JSON.stringify(l.evidence));
+      near(run([l.layer], LSTM), LSTM.output.data, 'cudnn lstm');
+      const gru = recognizeOne(`// CUDNN_GRU\nint mode = CUDNN_GRU;\nimport numpy as np\n${dump(toNative(GRU.layer, 'cudnn'))}\n`);
+      assert.equal(gru.convention, 'cudnn');
+      near(run([gru.layer], GRU), GRU.output.data, 'cudnn gru');
+    });
+
+    it('does not read linLayerID names as cuDNN without cuDNN code, and refuses a CUDNN_RNN_TANH / _RELU layer from a paste', () => {
+      const plain = `import numpy as np\n${dump(toNative(LSTM.layer, 'cudnn'))}\n`;
+      assert.ok(recognize(extractArrays(plain), plain).layers.every((l) => l.convention !== 'cudnn'));
+      const rnn = `int mode = CUDNN_RNN_RELU;\nimport numpy as np\n${dump(toNative(RNN.layer, 'cudnn'))}\n`;
+      const r = recognize(extractArrays(rnn), rnn);
+      assert.ok(r.layers.every((l) => l.convention !== 'cudnn'));
+      assert.ok(r.unrelated.some((u) => /activation is the cell mode/.test(u.reason)), JSON.stringify(r.unrelated));
+    });
   });
 });
