@@ -370,6 +370,8 @@ def build_case(folder):
     }
     if not case["complete"]:
         expected["missing"] = case["missing"]
+        # The same list per array (role, direction, reason, name as written), which the corpus test compares exactly.
+        expected["missingArrays"] = case["missingArrays"]
         expected["diagnosis"] = case["diagnosis"]
         expected["run"] = "must exit non-zero: nothing can run without every value"
         x = ramp_input(2, case["expect"]["inputSize"])

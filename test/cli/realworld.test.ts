@@ -21,8 +21,12 @@ interface Expected {
   outputs?: number[][];
   state?: { h: number[][]; c?: number[][] };
   missing?: string[];
+  missingArrays?: ExpectedMissing[];
 }
-interface LayerJson extends Skeleton { name: string; complete?: boolean; missing?: unknown[] }
+/** One array an incomplete case cannot have, decided from the paste: `layer` names a second layer of the paste. */
+interface ExpectedMissing { layer?: string; array: string; direction?: number; reason: string; name?: string }
+interface MissingJson { array: string; direction: number; reason: string; name?: string; message: string }
+interface LayerJson extends Skeleton { name: string; complete?: boolean; missing?: MissingJson[] }
 interface RealCase { id: string; dir: string; spec: CaseSpec; expected: Expected }
 
 function run(argv: string[]): { code: number; out: string; err: string } {
@@ -65,6 +69,37 @@ function maxAbsDiff(got: number[][], want: number[][], what: string): number {
   return got.reduce((m, r, k) => r.reduce((mm, v, j) => Math.max(mm, Math.abs(v - want[k][j])), m), 0);
 }
 
+// How each reason reads in the message, so a message that names the wrong cause fails as well as a wrong code.
+const REASON_WORDING: Record<string, RegExp> = {
+  'shape-only': /only its shape/, truncated: /summarised form|cut short/, absent: /not in the text/, unreadable: /cannot be read/, ragged: /rows of different lengths/,
+};
+
+const missingKey = (m: { array: string; direction?: number; reason: string; name?: string }): string =>
+  `${m.array}${m.direction ? ' (backward)' : ''}: ${m.reason}${m.name ? ` '${m.name}'` : ''}`;
+
+/**
+ * The `missing` list of each incomplete layer against the one the case expects: the same arrays (role, direction,
+ * name as written) with the same reason, each message naming the array and wording that reason.
+ */
+function missingDiagnosis(expected: readonly ExpectedMissing[], skeleton: LayerJson, layers: readonly LayerJson[]): string | undefined {
+  if (!expected.length) return 'expected.json has no missingArrays for an incomplete case';
+  const layerNames = [...new Set(expected.map((m) => m.layer))];
+  for (const name of layerNames) {
+    const layer = name === undefined ? skeleton : layers.find((l) => l.name === name);
+    if (!layer) return `expected a second layer ${name}; recognised ${layers.map((l) => l.name).join(', ')}`;
+    const want = expected.filter((m) => m.layer === name).map(missingKey).sort();
+    const got = (layer.missing ?? []).map(missingKey).sort();
+    if (want.join('\n') !== got.join('\n')) {
+      return `${layer.name} missing: expected [${want.join('; ')}], got [${got.join('; ')}]`;
+    }
+    for (const m of layer.missing ?? []) {
+      if (m.name && !m.message.includes(m.name)) return `${layer.name}: the message for ${m.name} does not name it: ${m.message}`;
+      if (!REASON_WORDING[m.reason]?.test(m.message)) return `${layer.name}: the message for ${m.array} does not say '${m.reason}': ${m.message}`;
+    }
+  }
+  return undefined;
+}
+
 /** Runs one case; returns undefined when it passes, else the reason it fails. */
 function check(c: RealCase): string | undefined {
   const paste = join(c.dir, c.spec.paste);
@@ -85,7 +120,7 @@ function check(c: RealCase): string | undefined {
     if (layer.complete !== false) return `layer ${layer.name} is not marked "complete": false (missing: ${c.expected.missing?.join(', ')})`;
     const r = run(['run', paste, '--input', join(c.dir, 'input.json'), '--json']);
     if (r.code === 0) return `run exited 0 on an incomplete paste (printed ${r.out.slice(0, 80)}…)`;
-    return undefined;
+    return missingDiagnosis(c.expected.missingArrays ?? [], layer, layers);
   }
   if (layer.complete === false) return `layer ${layer.name} marked incomplete though every value is printed`;
   const r = run(['run', paste, '--input', join(c.dir, 'input.json'), '--json', '--layer', layer.name]);

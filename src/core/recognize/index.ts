@@ -449,7 +449,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   const dims = onnxDimsListings(parse);
   const valueArrays = dims.replaced.size ? parse.arrays.filter((a) => !dims.replaced.has(a.index)) : parse.arrays;
   const standIns = shapeStandIns(dims.replaced.size ? { ...parse, arrays: valueArrays, shapes: [...(parse.shapes ?? []), ...dims.shapes] } : parse);
-  const cutValues = cutValuesByName(parse);
+  const cutValues = cutValuesByName(parse, text);
   const isStandIn = new Set<ExtractedArray>(standIns);
   // Names the text's own code or Keras 1 letters give (W_xh = rnn.weight_ih_l0; W, U, b): recognition reads those.
   const bound = new Map<number, string>();

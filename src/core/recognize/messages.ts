@@ -108,6 +108,7 @@ export const RECOGNISER_TEMPLATES = {
   missingShapeOnly: 'the {0} of {1} has only its shape {2} in the text (at {3}), not its values',
   missingAbsent: 'the {0} of {1} is not in the text',
   missingCutShort: "the {0} of {1} at {2} is cut short: its shape {3} is printed, but its values stop before the end ('...' or no closing bracket)",
+  missingFirstValues: 'the {0} of {1} at {2} is cut short: only its first {3} of {4} values are printed (shape {5})',
   missingBiasNotShown: 'the {0} of {1} is not in the text ({2} has biases unless {3}, and nothing here says this layer has none)',
   missingRoleNamed: "{0} ('{1}')",
   missingHint: ' ({0})',

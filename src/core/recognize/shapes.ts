@@ -40,7 +40,7 @@ export function shapeStandIns(parse: ParseResult): ExtractedArray[] {
  */
 export function shapeOnlyMissing(
   c: Candidate, standIns: ReadonlySet<ExtractedArray>, at: PositionOf, implied: ReadonlySet<ExtractedArray> = new Set(),
-  cut: ReadonlyMap<string, SourceRange> = new Map(),
+  cut: ReadonlyMap<string, CutValues> = new Map(),
 ): MissingArray[] {
   if (c.kind !== 'recurrent' || !standIns.size) return [];
   const out: MissingArray[] = [];
@@ -58,20 +58,68 @@ export function shapeOnlyMissing(
 }
 
 /** A printed shape whose values follow it but stop short: truncated, at the values, with the shape they should fill. */
-function cutShort(role: string, direction: number, layer: string, at: PositionOf, a: ExtractedArray, values: SourceRange): MissingArray {
+function cutShort(role: string, direction: number, layer: string, at: PositionOf, a: ExtractedArray, values: CutValues): MissingArray {
   const label = a.name !== undefined && a.name !== role ? phrase(MSG.missingRoleNamed, role, a.name) : role;
   const shape = `(${a.shape.join(', ')}${a.shape.length === 1 ? ',' : ''})`;
-  const e = templated('missing-array', MSG.missingCutShort, label, layer, at(values.start), shape);
-  return missingWith(role, direction, 'truncated', e, { ...(a.name !== undefined ? { name: a.name } : {}), range: values, shape: a.shape });
+  const e = values.shown !== undefined
+    ? templated('missing-array', MSG.missingFirstValues, label, layer, at(values.range.start), values.shown, a.shape.reduce((p, d) => p * d, 1), shape)
+    : templated('missing-array', MSG.missingCutShort, label, layer, at(values.range.start), shape);
+  return missingWith(role, direction, 'truncated', e, { ...(a.name !== undefined ? { name: a.name } : {}), range: values.range, shape: a.shape });
 }
 
-/** Names of arrays whose values the reader could not finish (cut with '...' or never closed), with where they start. */
-export function cutValuesByName(parse: ParseResult): Map<string, SourceRange> {
-  const out = new Map<string, SourceRange>();
+/** Values of a shape-printed array that the text starts but does not finish: where they are, and how many it shows. */
+export interface CutValues {
+  readonly range: SourceRange;
+  /** Set when the text shows a complete print of only the first values (`(first few values): tensor([…5 values])`). */
+  readonly shown?: number;
+}
+
+/**
+ * Names of arrays whose values the reader could not finish, with where they start: cut with '...' or never closed
+ * (parse diagnostics); a shape header whose own line goes on into values the parser could not take (`shape=(5, 512)
+ * dtype=float32, numpy= array([[ 0.0055, ..., 0.0891,` cut at the line's end); or an unnamed print of fewer values
+ * on the next line under the same name (`weight_ih_l0 weights (first few values): tensor([-0.2072, …])`).
+ */
+export function cutValuesByName(parse: ParseResult, text = ''): Map<string, CutValues> {
+  const out = new Map<string, CutValues>();
   for (const d of parse.diagnostics) {
-    if (d.severity === 'error' && d.name !== undefined && (d.code === 'unterminated' || d.code === 'truncated-print') && !out.has(d.name)) out.set(d.name, d.range);
+    if (d.severity === 'error' && d.name !== undefined && (d.code === 'unterminated' || d.code === 'truncated-print') && !out.has(d.name)) out.set(d.name, { range: d.range });
+  }
+  for (const s of parse.shapes ?? []) {
+    if (s.name === undefined || out.has(s.name)) continue;
+    const cut = valuesOnHeaderLine(s.range, text, parse.arrays) ?? firstValuesBelow(s.name, s.shape, s.range.end, text, parse.arrays);
+    if (cut) out.set(s.name, cut);
   }
   return out;
+}
+
+const lineEnd = (text: string, from: number): number => {
+  const k = text.indexOf('\n', from);
+  return k < 0 ? text.length : k;
+};
+
+function valuesOnHeaderLine(header: SourceRange, text: string, arrays: ParseResult['arrays']): CutValues | undefined {
+  const from = header.start;
+  const end = lineEnd(text, Math.max(from, header.end - 1));
+  const m = /\b(?:array|tensor)\(\s*\[+\s*[-+]?\d/.exec(text.slice(from, end));
+  if (!m) return undefined;
+  const start = from + m.index;
+  if (arrays.some((a) => a.range.start <= start && start < a.range.end)) return undefined;
+  return { range: { start, end } };
+}
+
+function firstValuesBelow(name: string, shape: readonly number[], from: number, text: string, arrays: ParseResult['arrays']): CutValues | undefined {
+  const lineStart = lineEnd(text, from) + 1;
+  if (lineStart >= text.length) return undefined;
+  const next = lineEnd(text, lineStart);
+  const total = shape.reduce((p, d) => p * d, 1);
+  const a = arrays.find((x) => x.name === undefined && x.range.start >= lineStart && x.range.start < next);
+  if (!a || a.values.length === 0 || a.values.length >= total) return undefined;
+  const before = text.slice(lineStart, a.range.start);
+  const at = before.indexOf(name);
+  // The name as a whole token: `rnn.weight_ih_l0` must not match inside `rnn.weight_ih_l0_reverse`.
+  if (at < 0 || /[\w.]/.test(before.charAt(at + name.length)) || (at > 0 && /[\w.]/.test(before.charAt(at - 1)))) return undefined;
+  return { range: a.range, shown: a.values.length };
 }
 
 const BIAS_DEFAULT: Partial<Record<Family, { readonly roles: readonly string[]; readonly layer: string; readonly off: string }>> = {
@@ -117,6 +165,7 @@ const IMPLIED_OFFSET = 2 ** 30 + 2 ** 29;
  * torch.Size([400, 160])`, cut before the other parameters): the layer's other arrays follow from that shape (weight_hh
  * (G·H, H), bias_ih and bias_hh (G·H,)), so they join as stand-ins the caller lists as absent. Only when every array
  * of the group is a shape stand-in already (a skeleton), so nothing that could run is ever completed by a guess.
+ * A listing cut between bias_ih and bias_hh (`lstm.bias_ih_l2 torch.Size([1024])` as its last line) implies the other.
  */
 export function impliedPytorchArrays(
   info: NameInfo, members: ReadonlyArray<{ info: NameInfo; array: ExtractedArray }>, standIns: ReadonlySet<ExtractedArray>, counter: { next: number },
@@ -127,11 +176,14 @@ export function impliedPytorchArrays(
   for (const direction of [0, 1] as const) {
     const own = members.filter((m) => m.info.direction === direction);
     const wih = own.find((m) => m.info.role === 'weight_ih');
-    if (!wih || wih.array.shape.length !== 2 || wih.array.shape[0] % gates !== 0 || own.some((m) => m.info.role === 'weight_hh')) continue;
+    if (!wih || wih.array.shape.length !== 2 || wih.array.shape[0] % gates !== 0) continue;
     const packed = wih.array.shape[0];
     const units = packed / gates;
     const suffix = `_l${info.layerIndex ?? 0}${direction === 1 ? '_reverse' : ''}`;
-    const shapes: Record<string, number[]> = { weight_hh: [packed, units], bias_ih: [packed], bias_hh: [packed] };
+    const has = (role: string) => own.some((m) => m.info.role === role);
+    // With weight_hh printed, only a listing cut between the two biases implies the other: PyTorch has both or none.
+    const shapes: Record<string, number[]> = !has('weight_hh') ? { weight_hh: [packed, units], bias_ih: [packed], bias_hh: [packed] }
+      : has('bias_ih') !== has('bias_hh') ? { bias_ih: [packed], bias_hh: [packed] } : {};
     for (const [role, shape] of Object.entries(shapes)) {
       if (own.some((m) => m.info.role === role)) continue;
       const written = `${role}${suffix} (implied)`;

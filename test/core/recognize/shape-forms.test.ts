@@ -82,6 +82,31 @@ describe('recognise: shape forms of real pastes', () => {
     assert.ok(!recognition.unrelated.some((u) => /kernel:0\/.*softmax/.test(u.reason)), JSON.stringify(recognition.unrelated));
   });
 
+  it('lists a header whose own line starts its values and is cut as truncated, the headers without values as shape-only', () => {
+    const text = [
+      "    # <tf.Variable 'lstm/lstm_cell/kernel:0' shape=(5, 512) dtype=float32, numpy= array([[ 0.00558969,  0.08997126, -0.08137813, ...,  0.08914825,",
+      "    # <tf.Variable 'lstm/lstm_cell/recurrent_kernel:0' shape=(128, 512) dtype=float32, numpy=",
+      "    # <tf.Variable 'lstm/lstm_cell/bias:0' shape=(512,) dtype=float32, numpy=",
+    ].join('\n');
+    const [layer] = read(text, 'python').recognition.layers;
+    assert.deepEqual(layer.missing.map((m) => `${m.array} ${m.reason}`), ['kernel truncated', 'recurrent_kernel shape-only', 'bias shape-only']);
+    assert.match(layer.missing[0].message, /^the kernel \('lstm\/lstm_cell\/kernel:0'\) of lstm at 1:83 is cut short: its shape \(5, 512\) is printed/);
+  });
+
+  it('lists a shape followed by a print of its first few values under the same name as truncated, with how many are shown', () => {
+    const text = [
+      '  PyTorch: rt_encoder.hidden_nn.rnn.weight_ih_l0 weights shape: torch.Size([512, 140])',
+      '  PyTorch: rt_encoder.hidden_nn.rnn.weight_ih_l0 weights (first few values): tensor([-0.2072,  0.0104,  0.0228, -0.0630, -0.7774])',
+      '  PyTorch: rt_encoder.hidden_nn.rnn.weight_hh_l0 weights shape: torch.Size([512, 128])',
+      '  PyTorch: rt_encoder.hidden_nn.rnn.weight_hh_l0_reverse weights (first few values): tensor([ 0.1604, -0.3566,  0.2376,  0.3400, -0.6338])',
+    ].join('\n');
+    const [layer] = read(text, 'text').recognition.layers;
+    assert.equal(skeleton(layer), 'lstm pytorch 128/140/1 incomplete');
+    // weight_hh's next line prints another parameter (…_reverse): its values are not weight_hh's, so it stays shape-only.
+    assert.deepEqual(layer.missing.map((m) => `${m.array} ${m.reason}`), ['weight_ih truncated', 'weight_hh shape-only', 'bias_ih absent', 'bias_hh absent']);
+    assert.match(layer.missing[0].message, /at 2:78 is cut short: only its first 5 of 71680 values are printed \(shape \(512, 140\)\)$/);
+  });
+
   it('builds a PyTorch skeleton from one cut parameter print whose module name says LSTM, the other arrays absent', () => {
     const text = [
       'networks.158.lstm.weight_ih_l0 torch.Size([400, 160]) tensor([[ 0.0031,  0.0010,  0.0176,  ...,  0.0413,  0.0311,  0.0470],',
@@ -194,6 +219,17 @@ describe('recognise: shape forms of real pastes', () => {
     const [layer] = read('tmp = nn.GRU(2, 9, bias=False)\nprint(tmp.weight_hh_l0.shape)\ntorch.Size([27, 9])\n', 'text').recognition.layers;
     assert.equal(skeleton(layer), 'gru pytorch 9/2/1 incomplete');
     assert.deepEqual(layer.missing.map((m) => m.array), ['weight_hh', 'weight_ih']);
+  });
+
+  it('implies the bias_hh of a state_dict listing cut right after bias_ih, and only that', () => {
+    const text = [
+      'lstm.weight_ih_l1 torch.Size([1024, 256])', 'lstm.weight_hh_l1 torch.Size([1024, 256])', 'lstm.bias_ih_l1 torch.Size([1024])', 'lstm.bias_hh_l1 torch.Size([1024])',
+      'lstm.weight_ih_l2 torch.Size([1024, 256])', 'lstm.weight_hh_l2 torch.Size([1024, 256])', 'lstm.bias_ih_l2 torch.Size([1024])',
+    ].join('\n');
+    const layers = read(text, 'text').recognition.layers;
+    assert.deepEqual(layers.map((l) => `${l.name} ${skeleton(l)}`), ['lstm.l1 lstm pytorch 256/256/1 incomplete', 'lstm.l2 lstm pytorch 256/256/1 incomplete']);
+    assert.deepEqual(layers[1].missing.map((m) => `${m.array} ${m.reason}`), ['weight_ih shape-only', 'weight_hh shape-only', 'bias_ih shape-only', 'bias_hh absent']);
+    assert.deepEqual(layers[0].missing.map((m) => m.reason), ['shape-only', 'shape-only', 'shape-only', 'shape-only']);
   });
 
   it('does not imply arrays for a module name that does not say the cell', () => {
