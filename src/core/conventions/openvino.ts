@@ -4,7 +4,9 @@
 // for both directions), clip. X [N, T, I]; outputs Y [N, D, T, H], Ho, Co. The names W, R, B are ONNX's too: a paste
 // is read as OpenVINO only when its code shows OpenVINO (`import openvino as ov`, `from openvino.runtime import
 // opset8`, `ops.lstm_sequence(`, `LSTMSequence`) and B has OpenVINO's one bias per gate; a B of 2·G·H columns is
-// ONNX's [Wb, Rb] and is read as ONNX. Documented, not run against OpenVINO.
+// ONNX's [Wb, Rb] and is read as ONNX. Arrays passed to `ops.lstm_sequence(X, H0, C0, seq_len, w, r, b, …)` /
+// `gru_sequence` / `rnn_sequence(X, H0, seq_len, w, r, b, …)` are W, R, B whatever their own names (`ops.constant(w)`
+// too). Documented, not run against OpenVINO.
 
 import { GateLensError, type LayerActivations } from '../model';
 import { onnxAdapter } from './onnx';
@@ -146,6 +148,22 @@ export const openvinoAdapter: ConventionAdapter<'openvino'> = {
   roleTitles: { W: 'input weights W', R: 'recurrent weights R', B: 'biases B' },
 
   nameSignal: /^[ \t]*(?:import[ \t]+openvino\b|from[ \t]+openvino[\w.]*[ \t]+import\b)[^\n]*|\bopenvino\.(?:runtime|opset\d+|Core|Model)\b|\bov\.(?:Model|Core|convert_model|compile_model)\b|\b(?:LSTMSequence|GRUSequence|RNNSequence)\b|\b(?:lstm|gru|rnn)_sequence\(/gm,
+
+  bindsNames(code) {
+    const out = new Map<string, string>();
+    // The opset factories' positional inputs: X, H_t, (C_t,) sequence_lengths, W, R, B (openvino.runtime.opsetN).
+    const call = /(?:([A-Za-z_]\w*)\s*=\s*)?[\w.]*\b(lstm|gru|rnn)_sequence\(([^()]*(?:\([^()]*\)[^()]*)*)\)/g;
+    for (let m = call.exec(code); m; m = call.exec(code)) {
+      const args = m[3].split(/,(?![^()]*\))/).map((a) => a.trim());
+      const first = m[2] === 'lstm' ? 4 : 3;
+      ['W', 'R', 'B'].forEach((role, k) => {
+        const arg = args[first + k];
+        const name = arg === undefined || arg.includes('=') ? undefined : /^(?:[\w.]*constant\()?\s*([A-Za-z_]\w*)\s*(?:,[^)]*)?\)?$/.exec(arg)?.[1];
+        if (name && name !== role) out.set(name, `${m![1] ?? `${m![2]}_sequence`}/${role}`);
+      });
+    }
+    return out;
+  },
 
   classifyName(parts, signalShown) {
     if (!signalShown) return undefined;

@@ -144,6 +144,19 @@ describe('documented conventions read from pasted text when the code shows the f
       near(run([l.layer], bi), bi.output.data, 'openvino bidirectional');
     });
 
+    it('reads the arrays passed to ops.lstm_sequence / gru_sequence as W, R, B whatever their names', () => {
+      const named = (n: NativeTensors, names: Record<string, string>) => Object.entries(n).map(([k, t]) => `${names[k]} = np.array(${literal(t)}, dtype=np.float32)`).join('\n');
+      const lstm = recognizeOne(`import numpy as np\nfrom openvino.runtime import opset8 as ops\n${named(toNative(LSTM.layer, 'openvino'), { W: 'w_ih', R: 'w_hh', B: 'bias' })}\n` +
+        'lstm = ops.lstm_sequence(X, H0, C0, seq_len, ops.constant(w_ih), ops.constant(w_hh), ops.constant(bias), 4, "forward")\n');
+      assert.equal(lstm.convention, 'openvino');
+      assert.ok(lstm.evidence.some((e) => e.code === 'name-binding' && e.message.includes('w_ih → lstm/W')), JSON.stringify(lstm.evidence));
+      near(run([lstm.layer], LSTM), LSTM.output.data, 'openvino lstm by call');
+      const gru = recognizeOne(`import numpy as np\nimport openvino.runtime.opset8 as ops\n${named(toNative(GRU.layer, 'openvino'), { W: 'gw', R: 'gr', B: 'gb' })}\n` +
+        'gru = ops.gru_sequence(X, H0, seq_len, gw, gr, gb, 3, "forward", linear_before_reset=True)\n');
+      assert.equal(gru.convention, 'openvino');
+      near(run([gru.layer], GRU), GRU.output.data, 'openvino gru by call');
+    });
+
     it('reads W, R, B whose B is ONNX\'s [Wb, Rb] as ONNX even in an OpenVINO file, and says why', () => {
       const text = `import openvino as ov\nimport numpy as np\ncore = ov.Core()\n${Object.entries(toNative(LSTM.layer, 'onnx')).map(([k, t]) => `${k} = np.array(${literal(t)})`).join('\n')}\n`;
       const l = recognizeOne(text);
