@@ -16,11 +16,13 @@ Writes the recurrent layers recognised in FILE (the first stack, or the layer NA
   .py / .txt      the arrays as np.array literals (every value in full), named as C names them: PyTorch
                   state_dict keys (weight_ih_l0, bias_hh_l0_reverse, ...), Keras 3 weight paths in set_weights
                   order (lstm/lstm_cell/kernel, recurrent_kernel, bias; bidirectional/forward_lstm/... then
-                  backward_lstm/...), ONNX W, R, B (, P), prefixed "layer<k>/" in a stack
+                  backward_lstm/...), ONNX W, R, B (, P), prefixed "layer<k>/" in a stack, Flax paths
+                  of the variables dict module.apply takes, flattened with "/" (params/cell/ii/kernel;
+                  params/forward_rnn/cell/..., params/backward_rnn/cell/...; params/layers_<k>/... in a stack)
   .npz            the same arrays under the same names (np.load keeps the order); PyTorch: exactly the keys of
                   that nn.LSTM/GRU/RNN's state_dict, so load_state_dict accepts them
   .safetensors    the same arrays (F64, or F32 when every value is a float32)
-  .onnx           a runnable ONNX model (--to onnx): input X [T, batch, I], outputs Y, Y_h (and Y_c for an LSTM)
+  .onnx           a runnable ONNX model (--to onnx only): input X [T, batch, I], outputs Y, Y_h (and Y_c for an LSTM)
                   of the last layer, the node attributes set; float32 (ONNX Runtime runs these ops in float only)
   .py --port      a Python script that builds the C layer(s), loads the converted weights, runs one input through
                   them and through the source framework when installed, and asserts the outputs agree (and agree
@@ -30,9 +32,13 @@ Writes the recurrent layers recognised in FILE (the first stack, or the layer NA
   --layer NAME    convert only the layer NAME (as listed by inspect)
   --convention C  read FILE's weights in convention C where their shapes allow
 
+Flax: flax.linen LSTMCell (OptimizedLSTMCell has the same tree), GRUCell, SimpleCell under nn.RNN,
+nn.Bidirectional for two directions, nn.Sequential for a stack.
+
 Refused, with the reason and the nearest exact target (exit 6): a reset-before GRU (Keras reset_after=False, ONNX
-linear_before_reset=0) to PyTorch; peepholes to Keras or PyTorch; proj_size to Keras or ONNX; Keras 2
-hard_sigmoid to PyTorch. TF1 forget_bias is folded into the forget-gate bias, exactly.
+linear_before_reset=0) to PyTorch or Flax (--port to PyTorch builds a custom module); peepholes to Keras, PyTorch
+or Flax; proj_size to Keras, ONNX or Flax; Keras 2 hard_sigmoid to PyTorch or Flax. TF1 forget_bias is folded
+into the forget-gate bias, exactly.
 
 Exit codes: 0 ok, 1 usage error, 2 FILE unreadable, 3 no layer recognised (or --layer not found), 5 a layer is
 incomplete, 6 refused (cannot be exact in C), 7 PATH cannot be written.`;

@@ -72,6 +72,20 @@ describe('cli: gate-lens convert (issue 10 item 3)', () => {
     }
   });
 
+  it('--to flax: flattened flax.linen parameter paths, readable as Flax, the same layer; a reset-before GRU exits 6', async () => {
+    const r = runCli({ 'w.py': TORCH_LSTM }, 'convert', 'w.py', '--to', 'flax', '--out', 'f.safetensors');
+    assert.equal(r.code, EXIT.ok, r.stderr);
+    assert.match(r.stdout, /as flax, safetensors, float64, 12 arrays\n {2}params\/cell\/ii\/kernel \(2, 1\)\n {2}params\/cell\/hi\/kernel \(1, 1\)\n {2}params\/cell\/hi\/bias \(1\)/);
+    const [layer] = await readBack(r.written.get('f.safetensors')!, 'f.safetensors');
+    assert.equal(layer.source, 'flax');
+    // Flax LSTM biases live on the recurrent Dense layers: b_ih + b_hh.
+    assert.deepEqual(Array.from(layer.directions[0].bR), [0.11, 0.22, 0.32999999999999996, 0.44]);
+    const gru = runCli({ 'w.py': KERAS_GRU_RESET_BEFORE }, 'convert', 'w.py', '--to', 'flax', '--out', 'port.py', '--port');
+    assert.equal(gru.code, EXIT.refused);
+    assert.match(gru.stderr, /cannot convert to flax exactly: .*flax\.linen GRUCell always applies it after.*--to onnx.*--to keras/);
+    assert.equal(gru.written.size, 0);
+  });
+
   it('--port writes a Python script with the target, the source and the expected output', () => {
     const r = runCli({ 'w.py': TORCH_LSTM }, 'convert', 'w.py', '--to', 'keras', '--out', 'port.py', '--port');
     assert.equal(r.code, EXIT.ok, r.stderr);
@@ -86,11 +100,12 @@ describe('cli: gate-lens convert (issue 10 item 3)', () => {
     const files = { 'w.py': TORCH_LSTM };
     const cases: [string[], RegExp][] = [
       [['convert', 'w.py', '--out', 'a.npz'], /convert needs --to C/],
-      [['convert', 'w.py', '--to', 'tf1', '--out', 'a.npz'], /--to must be one of keras, pytorch, onnx/],
+      [['convert', 'w.py', '--to', 'tf1', '--out', 'a.npz'], /--to must be one of keras, pytorch, onnx, flax/],
       [['convert', 'w.py', '--to', 'keras'], /convert needs --out PATH/],
       [['convert', 'w.py', '--to', 'keras', '--out', 'a.h5'], /the output extension picks the format/],
       [['convert', 'w.py', '--to', 'keras', '--out', 'a.npz', '--port'], /--port writes a Python script/],
       [['convert', 'w.py', '--to', 'keras', '--out', 'a.onnx'], /use --to onnx/],
+      [['convert', 'w.py', '--to', 'flax', '--out', 'a.onnx'], /an \.onnx file holds the onnx convention; use --to onnx .*another extension for flax/],
       [['convert', 'w.py', '--to', 'keras', '--out', 'a.npz', '--dtype', 'f16'], /--dtype must be float32 or float64/],
       [['convert', 'w.py', '--to', 'keras', '--out', 'a.npz', '--input', 'x.json'], /--input belongs to gate-lens run/],
       [['convert', 'w.py', '--to', 'keras', '--out', 'w.py'], /is FILE itself/],

@@ -54,7 +54,7 @@ describe('Gate Lens: Convert Layer To… (issue 10 item 3)', () => {
     const asked: Asked = { targets: [], formats: [] };
     const result = await api.convertLayer({ uri, layerId: LAYER }, stubUi('onnx', 'onnx', saveTo, asked));
     assert.ok(result);
-    assert.deepEqual(asked.targets, ['keras', 'pytorch', 'onnx']);
+    assert.deepEqual(asked.targets, ['keras', 'pytorch', 'onnx', 'flax']);
     assert.deepEqual(asked.formats, ['py', 'npz', 'safetensors', 'onnx', 'port']);
     assert.match(asked.defaultUri!.path, /seed_keras_lstm\.lstm_1\.onnx\.onnx$/);
     assert.equal(result.savedTo, saveTo.toString());
@@ -67,6 +67,19 @@ describe('Gate Lens: Convert Layer To… (issue 10 item 3)', () => {
     const keras: Asked = { targets: [], formats: [] };
     await api.convertLayer({ uri, layerId: LAYER }, stubUi('keras', 'npz', undefined, keras));
     assert.deepEqual(keras.formats, ['py', 'npz', 'safetensors', 'port'], 'no .onnx for a Keras target');
+  });
+
+  it('Flax is a target: no .onnx offered; the .py holds the flattened parameter paths and the nested variables dict', async () => {
+    const api = await gateLensApi();
+    const flax: Asked = { targets: [], formats: [] };
+    const result = await api.convertLayer({ uri, layerId: LAYER }, stubUi('flax', 'py', undefined, flax));
+    assert.ok(result?.document);
+    assert.deepEqual(flax.formats, ['py', 'npz', 'safetensors', 'port'], 'no .onnx for a Flax target');
+    const text = result.document.getText();
+    assert.match(text, /^flat_variables = \{\n {4}'params\/cell\/ii\/kernel': np\.array\(/m);
+    assert.match(text, /module = nn\.RNN\(nn\.LSTMCell\(features=/);
+    assert.match(text, /^variables = \{\}$/m);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   it('a cancelled save dialog writes nothing and returns nothing', async () => {
@@ -84,6 +97,8 @@ describe('Gate Lens: Convert Layer To… (issue 10 item 3)', () => {
     assert.ok(result?.refused);
     assert.match(result.refused, /reset gate before the recurrent matmul/);
     assert.match(result.refused, /--to onnx \(GRU with linear_before_reset=0/);
+    const toFlax = await api.convertLayer({ uri: gru.uri.toString(), layerId, to: 'flax', format: 'port' }, stubUi('flax', 'port', undefined, { targets: [], formats: [] }));
+    assert.match(toFlax?.refused ?? '', /cannot convert .* to Flax exactly: .*flax\.linen GRUCell always applies it after.*--to keras/);
   });
 
   it('refuses arguments it does not accept (a command link can carry any JSON)', async () => {

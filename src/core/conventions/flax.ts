@@ -203,17 +203,16 @@ export const flaxAdapter: ConventionAdapter<'flax'> = {
     const out: NativeTensors = {};
     layer.directions.forEach((dw, d) => {
       const prefix = D === 2 ? (d === 0 ? 'forward_rnn/cell/' : 'backward_rnn/cell/') : '';
-      canonicalIndex.forEach((slot, k) => {
+      // In Flax's own order (ii, hi, if, …; ir, hr, iz, …), the order a Flax module creates them.
+      canonicalIndex.map((slot, k) => [slot, k] as const).sort((a, b) => a[0] - b[0]).forEach(([slot, k]) => {
         const rows = (src: Float64Array, cols: number) => transpose(src.slice(k * H * cols, (k + 1) * H * cols), H, cols);
         const bw = dw.bW.slice(k * H, (k + 1) * H), br = dw.bR.slice(k * H, (k + 1) * H);
-        out[`${prefix}${inputModule(cell, slot)}/kernel`] = tensor([I, H], rows(dw.W, I));
-        out[`${prefix}${recurrentModule(cell, slot)}/kernel`] = tensor([H, H], rows(dw.R, H));
         const inputBias = INPUT_BIAS[cell][slot], recurrentBias = RECURRENT_BIAS[cell][slot];
-        if (inputBias && recurrentBias) {
-          out[`${prefix}${inputModule(cell, slot)}/bias`] = tensor([H], bw);
-          out[`${prefix}${recurrentModule(cell, slot)}/bias`] = tensor([H], br);
-        } else if (inputBias) out[`${prefix}${inputModule(cell, slot)}/bias`] = tensor([H], sumBias(bw, br));
-        else out[`${prefix}${recurrentModule(cell, slot)}/bias`] = tensor([H], sumBias(br, bw));
+        const input = `${prefix}${inputModule(cell, slot)}`, recurrent = `${prefix}${recurrentModule(cell, slot)}`;
+        out[`${input}/kernel`] = tensor([I, H], rows(dw.W, I));
+        if (inputBias) out[`${input}/bias`] = tensor([H], recurrentBias ? bw : sumBias(bw, br));
+        out[`${recurrent}/kernel`] = tensor([H, H], rows(dw.R, H));
+        if (recurrentBias) out[`${recurrent}/bias`] = tensor([H], inputBias ? br : sumBias(br, bw));
       });
     });
     return out;

@@ -9,7 +9,7 @@ import { resolveActivation, ActCode } from '../activations';
 import { GateLensError, type LayerActivations, type RecurrentLayer } from '../model';
 
 /** The conventions a layer can be converted to (TF1 and Keras 2 CuDNN are read, not written, by `convert`). */
-export const CONVERT_TARGETS = ['keras', 'pytorch', 'onnx'] as const;
+export const CONVERT_TARGETS = ['keras', 'pytorch', 'onnx', 'flax'] as const;
 export type ConvertTarget = (typeof CONVERT_TARGETS)[number];
 
 export function isConvertTarget(id: string): id is ConvertTarget {
@@ -54,7 +54,7 @@ export class ConversionRefused extends GateLensError {
   }
 }
 
-const FRAMEWORK: Record<ConvertTarget, string> = { keras: 'Keras', pytorch: 'PyTorch', onnx: 'ONNX' };
+const FRAMEWORK: Record<ConvertTarget, string> = { keras: 'Keras', pytorch: 'PyTorch', onnx: 'ONNX', flax: 'Flax' };
 
 function activationList(layer: RecurrentLayer): readonly LayerActivations[] {
   return Array.isArray(layer.activations) ? layer.activations : [layer.activations as LayerActivations];
@@ -90,12 +90,16 @@ function refuse(layer: RecurrentLayer, target: ConvertTarget, options: PlanOptio
     throw new ConversionRefused(`${what} applies the reset gate before the recurrent matmul (Keras reset_after=False, ONNX linear_before_reset=0); torch.nn.GRU always applies it after (b_hn inside r⊙(W_hn·h + b_hn)), so no PyTorch GRU computes the same numbers`,
       'Nearest exact alternatives: --to onnx (GRU with linear_before_reset=0 runs it exactly), --to keras (GRU(reset_after=False)), or --to pytorch --port (a port script with a custom reset-before GRU module under nn.GRU\'s parameter names)');
   }
+  if (layer.cell === 'gru' && layer.resetAfter === false && target === 'flax') {
+    throw new ConversionRefused(`${what} applies the reset gate before the recurrent matmul (Keras reset_after=False, ONNX linear_before_reset=0); flax.linen GRUCell always applies it after (n = tanh(W_in·x + b_in + r⊙(W_hn·h + b_hn))), so no Flax GRUCell computes the same numbers`,
+      'Nearest exact alternatives: --to onnx (GRU with linear_before_reset=0 runs it exactly), --to keras (GRU(reset_after=False))');
+  }
   if (hasPeep && target !== 'onnx') {
     throw new ConversionRefused(`${what} has peephole connections; no ${FRAMEWORK[target]} recurrent layer has peepholes`,
       'Nearest exact alternative: --to onnx (the LSTM input P holds the peepholes i, o, f)');
   }
   if (layer.projClip !== undefined) {
-    throw new ConversionRefused(`${what} clips its projected output (TF1 proj_clip=${layer.projClip}); none of Keras, PyTorch, ONNX clips h after the projection`, 'No exact alternative among keras, pytorch, onnx');
+    throw new ConversionRefused(`${what} clips its projected output (TF1 proj_clip=${layer.projClip}); none of Keras, PyTorch, ONNX, Flax clips h after the projection`, 'No exact alternative among keras, pytorch, onnx, flax');
   }
   if (layer.projSize !== undefined && target !== 'pytorch') {
     throw new ConversionRefused(`${what} has a projection (proj_size=${layer.projSize}); no ${FRAMEWORK[target]} layer projects h`,
@@ -105,6 +109,10 @@ function refuse(layer: RecurrentLayer, target: ConvertTarget, options: PlanOptio
     throw new ConversionRefused(`${what} uses Keras 2 hard_sigmoid (clip(0.2·x + 0.5, 0, 1)); PyTorch's recurrent layers fix their gates to sigmoid and have no such built-in`,
       'Nearest exact alternatives: --to onnx (activations HardSigmoid with alpha=0.2, beta=0.5), --to keras');
   }
+  if (usesKeras2HardSigmoid(layer) && target === 'flax') {
+    throw new ConversionRefused(`${what} uses Keras 2 hard_sigmoid (clip(0.2·x + 0.5, 0, 1)); Flax's hard_sigmoid (jax.nn.hard_sigmoid) is relu6(x + 3)/6, a different function`,
+      'Nearest exact alternatives: --to onnx (activations HardSigmoid with alpha=0.2, beta=0.5), --to keras');
+  }
   if (layer.inputForget && target !== 'onnx') {
     throw new ConversionRefused(`${what} uses ONNX input_forget (f = 1 − i); no ${FRAMEWORK[target]} layer couples the gates`, 'Nearest exact alternative: --to onnx');
   }
@@ -112,7 +120,7 @@ function refuse(layer: RecurrentLayer, target: ConvertTarget, options: PlanOptio
     throw new ConversionRefused(`${what} clips its gate pre-activations (ONNX clip=${layer.clip}); ${FRAMEWORK[target]} has no such option`, 'Nearest exact alternative: --to onnx');
   }
   if (layer.cellClip !== undefined) {
-    throw new ConversionRefused(`${what} clips its cell state to ±${layer.cellClip} (${layer.source === 'coreml' ? 'Core ML cellClipThreshold, 50 when unset' : 'cell_clip'}); none of Keras, PyTorch, ONNX clips c`, 'No exact alternative among keras, pytorch, onnx');
+    throw new ConversionRefused(`${what} clips its cell state to ±${layer.cellClip} (${layer.source === 'coreml' ? 'Core ML cellClipThreshold, 50 when unset' : 'cell_clip'}); none of Keras, PyTorch, ONNX, Flax clips c`, 'No exact alternative among keras, pytorch, onnx, flax');
   }
   if (layer.goBackwards && target !== 'keras') {
     throw new ConversionRefused(`${what} runs with Keras go_backwards=True (outputs in reversed order); ${FRAMEWORK[target]} returns time-aligned outputs`,
@@ -121,8 +129,9 @@ function refuse(layer: RecurrentLayer, target: ConvertTarget, options: PlanOptio
   if (layer.reverse && target !== 'onnx') {
     throw new ConversionRefused(`${what} is an ONNX direction="reverse" layer with time-aligned outputs; ${FRAMEWORK[target]} has no such single direction`, 'Nearest exact alternative: --to onnx');
   }
-  if (layer.directions.length === 2 && target === 'pytorch' && layer.merge && layer.merge !== 'concat') {
-    throw new ConversionRefused(`${what} merges its directions by ${layer.merge}; PyTorch concatenates them`, 'Nearest exact alternative: --to keras (Bidirectional merge_mode), or --to pytorch after a concat merge');
+  if (layer.directions.length === 2 && (target === 'pytorch' || target === 'flax') && layer.merge && layer.merge !== 'concat') {
+    throw new ConversionRefused(`${what} merges its directions by ${layer.merge}; ${target === 'flax' ? 'flax.linen Bidirectional concatenates them (its default merge_fn)' : 'PyTorch concatenates them'}`,
+      `Nearest exact alternative: --to keras (Bidirectional merge_mode), or --to ${target} after a concat merge`);
   }
 }
 
@@ -149,6 +158,13 @@ function withoutForgetBias(layer: RecurrentLayer): RecurrentLayer {
   void _dropped;
   return rest;
 }
+
+/** What a Flax user must know about the arrays (which cells share the tree, where the biases went). */
+const FLAX_NOTES: Record<RecurrentLayer['cell'], string> = {
+  lstm: 'flax.linen LSTMCell parameters (OptimizedLSTMCell has the same tree): input kernels ii, if, ig, io (I, H) without bias, recurrent kernels hi, hf, hg, ho (H, H) whose biases hold b_W + b_R of each gate.',
+  gru: 'flax.linen GRUCell parameters: ir, iz, in (I, H) with bias, hr, hz (H, H) without bias, hn (H, H) with the bias inside r⊙(W_hn·h + b_hn); the r and z recurrent biases are added to ir and iz.',
+  simple_rnn: 'flax.linen SimpleCell parameters: i (I, H) with bias b_W + b_R, h (H, H) without bias (residual=False).',
+};
 
 const KERAS_CELL_NAME = { lstm: 'lstm', gru: 'gru', simple_rnn: 'simple_rnn' } as const;
 
@@ -178,6 +194,19 @@ class KerasNames {
   }
 }
 
+/**
+ * Flax parameter paths, flattened with '/' from the variables dict that `module.apply` takes, for the modules the
+ * port script builds: nn.RNN(cell) → params/cell/ii/kernel; nn.Bidirectional(nn.RNN, nn.RNN) →
+ * params/forward_rnn/cell/…, params/backward_rnn/cell/…; a stack nn.Sequential([...]) → params/layers_<k>/….
+ */
+function flaxPrefix(k: number, stackSize: number): string {
+  return stackSize > 1 ? `params/layers_${k}/` : 'params/';
+}
+
+function flaxPath(prefix: string, key: string): string {
+  return /^(forward|backward)_rnn\//.test(key) ? `${prefix}${key}` : `${prefix}cell/${key}`;
+}
+
 /** Whether the stack is what one nn.LSTM(num_layers=L) holds: same cell, units, directions, bias and projection. */
 function uniformForTorch(layers: readonly RecurrentLayer[]): boolean {
   const a = layers[0];
@@ -203,7 +232,7 @@ function exactAlternatives(layer: RecurrentLayer, refused: ConvertTarget): strin
     if (t === refused) return false;
     try { toNative(layer, t); return true; } catch { return false; }
   });
-  return ok.length ? `Exact alternative${ok.length > 1 ? 's' : ''}: ${ok.map((t) => `--to ${t}`).join(', ')}` : 'None of keras, pytorch, onnx computes it exactly';
+  return ok.length ? `Exact alternative${ok.length > 1 ? 's' : ''}: ${ok.map((t) => `--to ${t}`).join(', ')}` : `None of ${CONVERT_TARGETS.join(', ')} computes it exactly`;
 }
 
 /** The target arrays of every layer of the stack, named as the target framework names them. */
@@ -231,13 +260,16 @@ export function planConversion(layers: readonly RecurrentLayer[], target: Conver
       if (e instanceof GateLensError && e.code === 'not-representable') throw new ConversionRefused(e.message.replace(/\.$/, ''), exactAlternatives(layer, target));
       throw e;
     }
-    const prefix = target === 'keras' ? kerasNames.layerPath(layer) : layers.length === 1 ? '' : target === 'pytorch' ? (singleTorchModule ? '' : `layers.${k}.`) : `layer${k}/`;
-    const arrays = Object.entries(native).map(([name, tensor]) => ({ name: target === 'keras' ? kerasNames.weightPath(prefix, layer, name) : prefix + name, tensor }));
+    const prefix = target === 'keras' ? kerasNames.layerPath(layer) : target === 'flax' ? flaxPrefix(k, layers.length)
+      : layers.length === 1 ? '' : target === 'pytorch' ? (singleTorchModule ? '' : `layers.${k}.`) : `layer${k}/`;
+    const nameOf = (name: string): string => target === 'keras' ? kerasNames.weightPath(prefix, layer, name) : target === 'flax' ? flaxPath(prefix, name) : prefix + name;
+    const arrays = Object.entries(native).map(([name, tensor]) => ({ name: nameOf(name), tensor }));
     const config = needsResetBeforeModule(layer, target) ? { ...configFromLayer(asStored, target), reset_after: false } : configFromLayer(layer, target);
     return { layer, arrays, config, prefix };
   });
   const G = convention(target, layers[0].cell).gateOrder.map((g) => g.label).join(',');
   notes.unshift(`${FRAMEWORK[target]} ${cellTitle(layers[0])} gate order ${G}.`);
+  if (target === 'flax') notes.push(FLAX_NOTES[layers[0].cell]);
   return { target, source: layers[0].source, layers: converted, arrays: converted.flatMap((c) => c.arrays), singleTorchModule, notes };
 }
 

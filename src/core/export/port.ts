@@ -178,6 +178,36 @@ def _torch_module(L, num_layers):
     return _nn_torch_module(L, num_layers)
 `;
 
+/** Only in scripts whose target or source is Flax (the bytes of every other script stay as they were). */
+const FLAX = String.raw`
+def _flax(spec, x):
+    import jax
+    jax.config.update('jax_enable_x64', True)
+    import jax.numpy as jnp
+    from flax import linen as nn
+    from flax.traverse_util import flatten_dict, unflatten_dict
+    cells = {'lstm': nn.LSTMCell, 'gru': nn.GRUCell, 'simple_rnn': nn.SimpleCell}
+
+    def rnn(L):
+        c = L['config']
+        kw = {k: getattr(nn, {'softsign': 'soft_sign'}.get(c[k], c[k])) for k in ('gate_fn', 'activation_fn') if k in c}
+        return nn.RNN(cells[L['cell']](features=c['features'], param_dtype=jnp.float64, dtype=jnp.float64, **kw))
+
+    layers = [nn.Bidirectional(rnn(L), rnn(L)) if L['directions'] == 2 else rnn(L) for L in spec['layers']]
+    module = layers[0] if len(layers) == 1 else nn.Sequential(layers)
+    flat = {k: jnp.asarray(np.asarray(v, dtype=np.float64)) for L in spec['layers'] for k, v in L['weights'].items()}
+    # As strict as load_state_dict(strict=True): exactly the parameters the module creates, with their shapes.
+    created = flatten_dict(module.init(jax.random.PRNGKey(0), jnp.asarray(x)), sep='/')
+    wrong = sorted(set(created) ^ set(flat)) + [k for k in created if k in flat and created[k].shape != flat[k].shape]
+    if wrong:
+        raise RuntimeError(f'the Flax module does not take these parameters: {wrong}')
+    return np.asarray(module.apply(unflatten_dict(flat, sep='/'), jnp.asarray(x)), dtype=np.float64)
+
+
+RUNNERS['flax'] = _flax
+MODULES['flax'] = 'flax'
+`;
+
 const pyString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 function pyConfig(v: unknown): string {
@@ -236,7 +266,7 @@ export function encodePortScript(plan: ConversionPlan, sourceLayers: readonly Re
   out.push(`Builds the ${plan.target} layer(s), loads the converted weights (TARGET), runs X through them and, when`);
   out.push(`${sourcePlan ? `${sourcePlan.target} is installed, through the source weights (SOURCE)` : 'the source framework is installed, through the source'}; asserts both agree with each other`);
   out.push('and with EXPECTED, the float64 output Gate Lens computed from the source weights. Needs numpy and the target');
-  out.push('framework (keras 3, torch or onnx). Exit code 0 = the port is exact, 1 = it is not, 2 = cannot run here.');
+  out.push(`framework (${plan.target === 'flax' ? 'jax and flax' : 'keras 3, torch or onnx'}). Exit code 0 = the port is exact, 1 = it is not, 2 = cannot run here.`);
   for (const n of plan.notes) out.push(n);
   out.push('"""');
   out.push('import sys', '', 'import numpy as np', '');
@@ -245,10 +275,10 @@ export function encodePortScript(plan: ConversionPlan, sourceLayers: readonly Re
   out.push(`EXPECTED = ${sequenceLiteral(expected)}  # [batch, T, outputs]`);
   out.push(`TARGET = ${specLiteral(plan)}`);
   out.push(`SOURCE = ${sourcePlan ? specLiteral(sourcePlan) : 'None'}`);
-  // RUNTIME ends by calling main(); the custom module has to be defined before that call.
+  // RUNTIME ends by calling main(); the custom module and the Flax runner have to be defined before that call.
   const mainCall = RUNTIME.lastIndexOf("\nif __name__ == '__main__':");
-  out.push(plan.layers.some((l) => l.config['reset_after'] === false && plan.target === 'pytorch')
-    ? RUNTIME.slice(0, mainCall) + RESET_BEFORE_GRU + RUNTIME.slice(mainCall)
-    : RUNTIME);
+  const extra = (plan.layers.some((l) => l.config['reset_after'] === false && plan.target === 'pytorch') ? RESET_BEFORE_GRU : '') +
+    (plan.target === 'flax' || sourcePlan?.target === 'flax' ? FLAX : '');
+  out.push(extra ? RUNTIME.slice(0, mainCall) + extra + RUNTIME.slice(mainCall) : RUNTIME);
   return out.join('\n');
 }

@@ -85,6 +85,25 @@ export function onnxNode(cl: ConvertedLayer): string {
   return `onnx.helper.make_node('${ONNX_OP[cl.layer.cell]}', ['X', ${roles.map(pyString).join(', ')}], ['Y', 'Y_h'${cl.layer.cell === 'lstm' ? ", 'Y_c'" : ''}], ${attrs.join(', ')})`;
 }
 
+const FLAX_CELL = { lstm: 'LSTMCell', gru: 'GRUCell', simple_rnn: 'SimpleCell' } as const;
+
+/** A jax/flax.linen activation name (configFromLayer's) as the flax.linen attribute. */
+export const flaxFunction = (name: string): string => `nn.${name === 'softsign' ? 'soft_sign' : name}`;
+
+/** The flax.linen module that holds the converted layers under the plan's parameter paths (plan.ts flaxPath). */
+export function flaxModule(plan: ConversionPlan): string {
+  const rnn = (cl: ConvertedLayer): string => {
+    const c = cl.config;
+    const args = [`features=${c['features']}`];
+    if (c['gate_fn'] !== undefined) args.push(`gate_fn=${flaxFunction(c['gate_fn'] as string)}`);
+    if (c['activation_fn'] !== undefined) args.push(`activation_fn=${flaxFunction(c['activation_fn'] as string)}`);
+    args.push('param_dtype=jnp.float64', 'dtype=jnp.float64');
+    const one = `nn.RNN(nn.${FLAX_CELL[cl.layer.cell]}(${args.join(', ')}))`;
+    return cl.layer.directions.length === 2 ? `nn.Bidirectional(${one}, ${one})` : one;
+  };
+  return plan.layers.length === 1 ? rnn(plan.layers[0]) : `nn.Sequential([${plan.layers.map(rnn).join(', ')}])`;
+}
+
 /** How to build the target layer(s) and load the arrays, as Python comment lines. */
 export function loadingHints(plan: ConversionPlan, dictName: string): string[] {
   const lines: string[] = [];
@@ -102,12 +121,30 @@ export function loadingHints(plan: ConversionPlan, dictName: string): string[] {
       const pick = cl.prefix ? ` if k.startswith(${pyString(cl.prefix)})` : '';
       lines.push(`layer${plan.layers.length > 1 ? k : ''}.set_weights([v for k, v in ${dictName}.items()${pick}])  # after the layer is built; set_weights order`);
     });
+  } else if (plan.target === 'flax') {
+    const bi = plan.layers[plan.layers.length - 1].layer.directions.length === 2;
+    lines.push('import jax, jax.numpy as jnp; from flax import linen as nn');
+    lines.push("jax.config.update('jax_enable_x64', True)  # float64, before any array is made");
+    lines.push(`module = ${flaxModule(plan)}`);
+    lines.push(`y = module.apply(variables, x)  # x is [batch, T, input]; y is [batch, T, outputs]${bi ? ' (forward then backward features)' : ''}`);
   } else {
     for (const cl of plan.layers) lines.push(`${onnxNode(cl)}${cl.prefix ? `  # arrays ${cl.prefix}*` : ''}`);
     lines.push('X is [T, batch, input]; Y is [T, num_directions, batch, hidden]');
   }
   return lines;
 }
+
+/** flax.traverse_util.unflatten_dict(flat_variables, sep='/') without importing flax: the dict module.apply takes. */
+const FLAX_NESTING = [
+  "# The nested variables dict module.apply takes (the same as flax.traverse_util.unflatten_dict(flat_variables, sep='/')).",
+  'variables = {}',
+  'for _path, _value in flat_variables.items():',
+  '    _node = variables',
+  "    for _scope in _path.split('/')[:-1]:",
+  '        _node = _node.setdefault(_scope, {})',
+  "    _node[_path.split('/')[-1]] = _value",
+  '',
+];
 
 export interface PythonHeader {
   readonly tool: string;
@@ -116,7 +153,7 @@ export interface PythonHeader {
 
 /** The `.py` / `.txt` artifact: one dict of named arrays in the target framework's order. */
 export function encodePythonArrays(plan: ConversionPlan, dtype: ExportDtype, header: PythonHeader): string {
-  const dictName = plan.target === 'pytorch' ? 'state_dict' : plan.target === 'keras' ? 'weights' : 'initializers';
+  const dictName = plan.target === 'pytorch' ? 'state_dict' : plan.target === 'keras' ? 'weights' : plan.target === 'flax' ? 'flat_variables' : 'initializers';
   const out: string[] = [];
   out.push(`# ${header.tool}: ${header.from} converted to ${plan.target} (${dtype}, every value written in full)`);
   for (const n of plan.notes) out.push(`# ${n}`);
@@ -125,5 +162,6 @@ export function encodePythonArrays(plan: ConversionPlan, dtype: ExportDtype, hea
   out.push('import numpy as np', '', `${dictName} = {`);
   for (const a of plan.arrays) out.push(`    ${pyString(a.name)}: ${pyArray(a.tensor, dtype, '    ')},  # ${a.tensor.shape.join('×')}`);
   out.push('}', '');
+  if (plan.target === 'flax') out.push(...FLAX_NESTING);
   return out.join('\n');
 }

@@ -48,7 +48,7 @@ export const vscodeConvertUi: ConvertUi = {
   pickSaveUri: (defaultUri, filters) => vscode.window.showSaveDialog({ defaultUri, filters, saveLabel: vscode.l10n.t('Save converted weights') }),
 };
 
-const TITLES: Record<ConvertTarget, string> = { keras: 'Keras', pytorch: 'PyTorch', onnx: 'ONNX' };
+const TITLES: Record<ConvertTarget, string> = { keras: 'Keras', pytorch: 'PyTorch', onnx: 'ONNX', flax: 'Flax' };
 const EXTENSION: Record<CommandFormat, string> = { py: 'py', npz: 'npz', safetensors: 'safetensors', onnx: 'onnx', port: 'port.py' };
 
 /** The arguments' own `to` and `format`, checked: a command link or another extension can pass any JSON. */
@@ -60,12 +60,21 @@ function requested(arg: unknown): { to?: ConvertTarget; format?: CommandFormat }
   return { ...(to ? { to } : {}), ...(format ? { format: format as CommandFormat } : {}) };
 }
 
+/** What the target's arrays are for, where the framework name alone does not say which module takes them. */
+function targetDetail(id: ConvertTarget): string | undefined {
+  return id === 'flax' ? vscode.l10n.t('flax.linen LSTMCell / GRUCell / SimpleCell under nn.RNN (JAX)') : undefined;
+}
+
 function targetItems(layer: RecognizedLayer): (vscode.QuickPickItem & { id: ConvertTarget })[] {
-  return CONVERT_TARGETS.map((id) => ({
-    id,
-    label: TITLES[id],
-    description: id === layer.convention ? vscode.l10n.t('same convention as the file') : '',
-  }));
+  return CONVERT_TARGETS.map((id) => {
+    const detail = targetDetail(id);
+    return {
+      id,
+      label: TITLES[id],
+      description: id === layer.convention ? vscode.l10n.t('same convention as the file') : '',
+      ...(detail ? { detail } : {}),
+    };
+  });
 }
 
 function formatItems(target: ConvertTarget): (vscode.QuickPickItem & { id: CommandFormat })[] {

@@ -61,7 +61,7 @@ async function readBack(bytes: Uint8Array, name: string, convention?: Convention
 describe('core/export: converted files read back as the same layers (issue 10 item 3)', () => {
   const opts = { tool: 'gate-lens test', from: 'test' };
   for (const cell of ['lstm', 'gru', 'simple_rnn'] as CellKind[]) {
-    for (const target of ['pytorch', 'keras', 'onnx'] as ConvertTarget[]) {
+    for (const target of ['pytorch', 'keras', 'onnx', 'flax'] as ConvertTarget[]) {
       for (const format of ['npz', 'safetensors', ...(target === 'onnx' ? ['onnx'] : [])] as ExportFormat[]) {
         it(`${cell} stack → ${target} .${format} reads back and runs the same numbers`, async () => {
           const layers = torchStack(cell);
@@ -93,6 +93,60 @@ describe('core/export: converted files read back as the same layers (issue 10 it
     assert.deepEqual(plan.arrays.map((a) => a.name), [['bidirectional', 'gru'], ['bidirectional_1', 'gru_1']].flatMap(([wrapper, inner]) =>
       ['forward', 'backward'].flatMap((d) => ['kernel', 'recurrent_kernel', 'bias'].map((r) => `${wrapper}/${d}_${inner}/gru_cell/${r}`))));
     assert.deepEqual(plan.arrays[2].tensor.shape, [2, 9], 'a PyTorch GRU is reset_after=True: bias (2, 3H)');
+  });
+
+  it('Flax paths are those of the variables dict module.apply takes: nn.Sequential layers_<k>, nn.Bidirectional forward_rnn/backward_rnn, nn.RNN cell', () => {
+    const plan = planConversion(torchStack('gru'), 'flax');
+    const modules = [['ir', true], ['hr', false], ['iz', true], ['hz', false], ['in', true], ['hn', true]] as const;
+    assert.deepEqual(plan.arrays.map((a) => a.name), [0, 1].flatMap((k) => ['forward_rnn', 'backward_rnn'].flatMap((d) =>
+      modules.flatMap(([m, bias]) => [`params/layers_${k}/${d}/cell/${m}/kernel`, ...(bias ? [`params/layers_${k}/${d}/cell/${m}/bias`] : [])]))));
+    // Flax kernels are (in, out): the second layer reads the 2·H concatenated features.
+    assert.deepEqual(plan.arrays.find((a) => a.name === 'params/layers_1/forward_rnn/cell/iz/kernel')!.tensor.shape, [6, 3]);
+    const one = planConversion([torchStack('lstm')[0]], 'flax');
+    assert.equal(one.arrays[0].name, 'params/forward_rnn/cell/ii/kernel');
+    const uni = fromNative('keras', 'simple_rnn', random(4, { kernel: [2, 3], recurrent_kernel: [3, 3], bias: [3] }));
+    assert.deepEqual(planConversion([uni], 'flax').arrays.map((a) => a.name), ['params/cell/i/kernel', 'params/cell/i/bias', 'params/cell/h/kernel']);
+  });
+
+  it('Flax LSTM biases: b_W + b_R on hi, hf, hg, ho (the input Dense layers have none), and the .py builds the nested variables dict', () => {
+    const [layer] = torchStack('lstm');
+    const plan = planConversion([{ ...layer, directions: [layer.directions[0]], merge: undefined }], 'flax');
+    const bias = plan.arrays.find((a) => a.name === 'params/cell/hf/bias')!.tensor.data;
+    const d = layer.directions[0];
+    for (let m = 0; m < 3; m++) assert.equal(bias[m], d.bR[3 + m] + d.bW[3 + m]);
+    assert.ok(!plan.arrays.some((a) => /\/i[ifgo]\/bias$/.test(a.name)));
+    const text = exportLayers(torchStack('lstm'), 'flax', 'py', opts).text!;
+    assert.match(text, /^flat_variables = \{$/m);
+    assert.match(text, /^variables = \{\}$/m);
+    assert.match(text, /module = nn\.Sequential\(\[nn\.Bidirectional\(nn\.RNN\(nn\.LSTMCell\(features=3, param_dtype=jnp\.float64, dtype=jnp\.float64\)\), /);
+    // The literals read back (as the Flax convention) to the same stack.
+    const parse = extractArrays(text, { languageId: 'w.py' });
+    const back = recognize(parse, text).models[0].model.layers as RecurrentLayer[];
+    assert.equal(back.length, 2);
+    assertSameOutputs(torchStack('lstm'), back, 1e-15);
+  });
+
+  it('Flax activations: gate_fn / activation_fn in the module and in the port script', () => {
+    const layer = fromNative('keras', 'gru', random(12, { kernel: [2, 9], recurrent_kernel: [3, 9], bias: [2, 9] }), { activation: 'softsign', recurrentActivation: 'relu' });
+    const result = exportLayers([layer], 'flax', 'py', opts);
+    assert.deepEqual(result.plan.layers[0].config, { features: 3, gate_fn: 'relu', activation_fn: 'softsign' });
+    assert.match(result.text!, /nn\.GRUCell\(features=3, gate_fn=nn\.relu, activation_fn=nn\.soft_sign, /);
+    const port = exportLayers([layer], 'flax', 'port', opts).text!;
+    assert.match(port, /'config': \{'features': 3, 'gate_fn': 'relu', 'activation_fn': 'softsign'\}/);
+    assert.match(port, /\{'softsign': 'soft_sign'\}/);
+  });
+
+  it('port scripts carry the Flax runner only when Flax is the target or the source', () => {
+    const flaxPort = exportLayers(torchStack('simple_rnn'), 'flax', 'port', opts).text!;
+    assert.match(flaxPort, /^RUNNERS\['flax'\] = _flax$/m);
+    assert.ok(flaxPort.indexOf('def _flax') < flaxPort.indexOf("if __name__ == '__main__':"));
+    assert.match(flaxPort, /Needs numpy and the target\nframework \(jax and flax\)/);
+    assert.doesNotMatch(exportLayers(torchStack('simple_rnn'), 'keras', 'port', opts).text!, /_flax/);
+    const flaxSource = fromNative('flax', 'lstm', random(13, { 'ii/kernel': [2, 3], 'if/kernel': [2, 3], 'ig/kernel': [2, 3], 'io/kernel': [2, 3],
+      'hi/kernel': [3, 3], 'hf/kernel': [3, 3], 'hg/kernel': [3, 3], 'ho/kernel': [3, 3], 'hi/bias': [3], 'hf/bias': [3], 'hg/bias': [3], 'ho/bias': [3] }));
+    const toTorch = exportLayers([flaxSource], 'pytorch', 'port', opts).text!;
+    assert.match(toTorch, /^SOURCE = \{'framework': 'flax'/m);
+    assert.match(toTorch, /^RUNNERS\['flax'\] = _flax$/m);
   });
 
   it('a float32-exact layer is written as float32, anything else as float64', () => {
@@ -223,5 +277,39 @@ describe('core/export: refusals say why and name the nearest exact target', () =
 
   it('.onnx needs --to onnx', () => {
     assert.throws(() => exportLayers(torchStack('lstm'), 'keras', 'onnx', { tool: 't', from: 't' }), /use --to onnx/);
+    assert.throws(() => exportLayers(torchStack('lstm'), 'flax', 'onnx', { tool: 't', from: 't' }), /an \.onnx file holds the onnx convention; use --to onnx/);
+  });
+
+  it('reset-before GRU → Flax: refused in every format (GRUCell applies r after the matmul), ONNX and Keras offered', () => {
+    const gru = kerasGruResetBefore();
+    refused([gru], 'flax', /flax\.linen GRUCell always applies it after/, /--to onnx \(GRU with linear_before_reset=0.*--to keras \(GRU\(reset_after=False\)\)/);
+    for (const format of ['py', 'npz', 'safetensors', 'port'] as ExportFormat[]) {
+      assert.throws(() => exportLayers([gru], 'flax', format, { tool: 't', from: 't' }), ConversionRefused, format);
+    }
+  });
+
+  it('Flax refuses what flax.linen cannot compute, naming the exact targets', () => {
+    const peep = fromNative('onnx', 'lstm', random(5, { W: [1, 8, 2], R: [1, 8, 2], B: [1, 16], P: [1, 6] }));
+    refused([peep], 'flax', /peephole/, /--to onnx/);
+    const proj = fromNative('pytorch', 'lstm', random(6, { weight_ih_l0: [8, 2], weight_hh_l0: [8, 1], bias_ih_l0: [8], bias_hh_l0: [8], weight_hr_l0: [1, 2] }));
+    refused([proj], 'flax', /proj_size=1/, /--to pytorch/);
+    const hard = fromNative('keras', 'lstm', random(8, { kernel: [2, 8], recurrent_kernel: [2, 8], bias: [8] }), { recurrentActivation: 'hard_sigmoid', kerasVersion: 2 });
+    refused([hard], 'flax', /relu6\(x \+ 3\)\/6, a different function/, /--to onnx/);
+    // Keras 3 hard_sigmoid is jax.nn.hard_sigmoid: converted.
+    const hard3 = fromNative('keras', 'lstm', random(8, { kernel: [2, 8], recurrent_kernel: [2, 8], bias: [8] }), { recurrentActivation: 'hard_sigmoid', kerasVersion: 3 });
+    assert.equal(planConversion([hard3], 'flax').layers[0].config['gate_fn'], 'hard_sigmoid');
+    const [bi] = torchStack('gru');
+    refused([{ ...bi, merge: 'sum' }], 'flax', /merges its directions by sum; flax\.linen Bidirectional concatenates/, /--to keras/);
+    const onnxReverse = fromNative('onnx', 'lstm', random(14, { W: [1, 8, 2], R: [1, 8, 2], B: [1, 16] }), { direction: 'reverse' });
+    refused([onnxReverse], 'flax', /direction="reverse"/, /--to onnx/);
+    const tf1 = fromNative('tf1', 'lstm', random(11, { kernel: [4, 12], bias: [12], 'projection/kernel': [3, 2] }), { projClip: 0.1 });
+    refused([tf1], 'flax', /proj_clip=0\.1/, /No exact alternative among keras, pytorch, onnx, flax/);
+  });
+
+  it('TF1 forget_bias folds into the Flax hf bias, with the same outputs', () => {
+    const tf1 = fromNative('tf1', 'lstm', random(9, { kernel: [5, 12], bias: [12] }), { forgetBias: 1 });
+    const plan = planConversion([tf1], 'flax');
+    assert.ok(plan.notes.some((n) => /forget_bias=1 is folded into the Flax/.test(n)));
+    assertSameOutputs([tf1], [plan.layers[0].layer], 1e-15);
   });
 });
