@@ -12,7 +12,8 @@ import { preloadModelFile } from '../../src/cli/modelFile';
 const DIR = join(process.cwd(), 'test', 'fixtures', 'convert');
 
 interface Artifact { format: string; file: string; sha256: string; bytes: number; maxAbsDiff: number; tolerance: number; passed: boolean; ranBy: string; exitCode?: number; comparisons?: number }
-interface Target { target: string; pass: boolean; artifacts: Artifact[]; refused?: { exit: number; message: string } }
+interface Refusal { exit: number; message: string }
+interface Target { target: string; pass: boolean; artifacts: Artifact[]; refused?: Refusal; onnxRefused?: Refusal }
 interface Case { id: string; source: string; cell: string; layers: number; bidirectional: boolean; resetAfter?: boolean; sourceFile: string; targets: Target[] }
 interface Manifest { allPassed: boolean; tolerance: { float64: number; onnxruntimeFloat32: number }; cases: Case[] }
 
@@ -30,14 +31,18 @@ async function convert(c: Case, args: string[]): Promise<{ code: number; written
 }
 
 describe('convert: every pair proven by the target framework, and the same bytes today (issue 10 item 4)', () => {
-  it('the manifest covers Keras, PyTorch and ONNX both ways (and Flax as a source) for LSTM, both GRUs, SimpleRNN, uni/bi/stacked, and all passed', () => {
+  it('the manifest covers every pair among Keras, PyTorch, ONNX and Flax for LSTM, both GRUs, SimpleRNN, uni/bi/stacked, and all passed', () => {
     assert.equal(manifest.allPassed, true);
+    const frameworks = ['flax', 'keras', 'onnx', 'pytorch'];
     const pairs = new Set(manifest.cases.flatMap((c) => c.targets.map((t) => `${c.source}->${t.target}`)));
-    assert.deepEqual([...pairs].sort(), ['flax->keras', 'flax->onnx', 'flax->pytorch', 'keras->onnx', 'keras->pytorch', 'onnx->keras', 'onnx->pytorch', 'pytorch->keras', 'pytorch->onnx']);
-    assert.deepEqual(manifest.cases.filter((c) => c.source === 'flax').map((c) => c.cell).sort(), ['gru', 'lstm', 'simple_rnn']);
-    for (const cell of ['lstm', 'gru', 'simple_rnn']) {
-      for (const shape of ['1/false', '1/true', '2/true']) {
-        assert.ok(manifest.cases.some((c) => c.cell === cell && `${c.layers}/${c.bidirectional}` === shape), `${cell} ${shape}`);
+    assert.deepEqual([...pairs].sort(), frameworks.flatMap((s) => frameworks.filter((t) => t !== s).map((t) => `${s}->${t}`)));
+    for (const source of frameworks) {
+      for (const cell of ['lstm', 'gru', 'simple_rnn']) {
+        for (const shape of ['1/false', '1/true', '2/true']) {
+          const c = manifest.cases.find((k) => k.source === source && k.cell === cell && `${k.layers}/${k.bidirectional}` === shape && k.resetAfter !== false);
+          assert.ok(c, `${source} ${cell} ${shape}`);
+          assert.deepEqual(c.targets.map((t) => t.target).sort(), frameworks.filter((t) => t !== source), c.id);
+        }
       }
     }
     assert.ok(manifest.cases.some((c) => c.resetAfter === false) && manifest.cases.some((c) => c.resetAfter === true));
@@ -45,11 +50,21 @@ describe('convert: every pair proven by the target framework, and the same bytes
     for (const c of manifest.cases) {
       for (const t of c.targets) {
         assert.equal(t.pass, true, `${c.id} -> ${t.target}`);
-        if (t.refused) {
+        if (t.target === 'flax') {
+          // An .onnx file is an ONNX model whatever --to says.
+          assert.equal(t.onnxRefused?.exit, EXIT.usage, c.id);
+          assert.match(t.onnxRefused!.message, /an \.onnx file holds the onnx convention; use --to onnx/);
+        }
+        if (t.refused && t.target === 'pytorch') {
           // A reset-before GRU has no torch.nn.GRU: its arrays are refused, its port script builds ResetBeforeGRU.
-          assert.ok(c.resetAfter === false && t.target === 'pytorch', `${c.id} -> ${t.target} refused`);
+          assert.equal(c.resetAfter, false, `${c.id} -> ${t.target} refused`);
           assert.match(t.refused.message, /--to pytorch --port/);
           assert.deepEqual(t.artifacts.map((a) => a.format), ['port'], `${c.id}: the custom-module port script`);
+        } else if (t.refused) {
+          // Nor a flax.linen GRUCell: refused in every format, ONNX and Keras named.
+          assert.ok(c.resetAfter === false && t.target === 'flax', `${c.id} -> ${t.target} refused`);
+          assert.match(t.refused.message, /flax\.linen GRUCell always applies it after.*--to onnx.*--to keras/);
+          assert.deepEqual(t.artifacts, [], c.id);
         } else {
           assert.deepEqual(t.artifacts.map((a) => a.format), ['py', 'npz', 'safetensors', ...(t.target === 'onnx' ? ['onnx'] : []), 'port']);
         }
@@ -57,21 +72,30 @@ describe('convert: every pair proven by the target framework, and the same bytes
           artifacts++;
           assert.equal(a.passed, true, a.file);
           assert.ok(a.maxAbsDiff <= (a.format === 'onnx' ? manifest.tolerance.onnxruntimeFloat32 : manifest.tolerance.float64), `${a.file}: ${a.maxAbsDiff}`);
-          // The port script runs the source framework too, except Flax (it has no Flax runner: the saved output only).
-          if (a.format === 'port') assert.equal(a.comparisons, c.source === 'flax' ? 1 : 2, `${a.file} compared with the source framework and the expected output`);
+          // The port script runs the source framework too (Flax included), and compares with the saved expected output.
+          if (a.format === 'port') assert.equal(a.comparisons, 2, `${a.file} compared with the source framework and the expected output`);
+          if (t.target === 'flax' && a.format !== 'port') assert.match(a.ranBy, c.cell === 'lstm' ? /^flax .*LSTMCell and OptimizedLSTMCell/ : /^flax /, a.file);
         }
       }
     }
-    assert.ok(artifacts >= 250, `${artifacts} artifacts`);
+    assert.ok(artifacts >= 450, `${artifacts} artifacts`);
   });
 
   for (const c of manifest.cases) {
     it(`${c.id}: every artifact is byte-for-byte what the frameworks accepted`, async () => {
       for (const t of c.targets) {
         if (t.refused) {
-          const r = await convert(c, ['--to', t.target, '--out', 'refused.npz']);
-          assert.equal(r.code, EXIT.refused);
-          assert.equal(r.stderr.split('\n')[0], t.refused.message);
+          for (const args of [['--out', 'refused.npz'], ...(t.target === 'flax' ? [['--out', 'refused.py', '--port']] : [])]) {
+            const r = await convert(c, ['--to', t.target, ...args]);
+            assert.equal(r.code, EXIT.refused);
+            assert.equal(r.stderr.split('\n')[0], t.refused.message);
+            assert.equal(r.written.size, 0);
+          }
+        }
+        if (t.onnxRefused) {
+          const r = await convert(c, ['--to', t.target, '--out', 'model.onnx']);
+          assert.equal(r.code, t.onnxRefused.exit);
+          assert.equal(r.stderr.split('\n')[0], t.onnxRefused.message);
           assert.equal(r.written.size, 0);
         }
         for (const a of t.artifacts) {
