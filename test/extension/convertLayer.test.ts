@@ -69,17 +69,22 @@ describe('Gate Lens: Convert Layer To… (issue 10 item 3)', () => {
     assert.deepEqual(keras.formats, ['py', 'npz', 'safetensors', 'port'], 'no .onnx for a Keras target');
   });
 
-  it('Flax is a target: no .onnx offered; the .py holds the flattened parameter paths and the nested variables dict', async () => {
+  it('Flax is a target: no .onnx offered; the .npz holds the flattened flax.linen parameter paths', async () => {
     const api = await gateLensApi();
     const flax: Asked = { targets: [], formats: [] };
-    const result = await api.convertLayer({ uri, layerId: LAYER }, stubUi('flax', 'py', undefined, flax));
-    assert.ok(result?.document);
+    // A saved file, not an untitled editor: see the report on untitled URIs reused within one session.
+    const saveTo = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'converted-test.flax.npz');
+    const result = await api.convertLayer({ uri, layerId: LAYER }, stubUi('flax', 'npz', saveTo, flax));
+    assert.equal(result?.target, 'flax');
     assert.deepEqual(flax.formats, ['py', 'npz', 'safetensors', 'port'], 'no .onnx for a Flax target');
-    const text = result.document.getText();
-    assert.match(text, /^flat_variables = \{\n {4}'params\/cell\/ii\/kernel': np\.array\(/m);
-    assert.match(text, /module = nn\.RNN\(nn\.LSTMCell\(features=/);
-    assert.match(text, /^variables = \{\}$/m);
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    assert.match(flax.defaultUri!.path, /seed_keras_lstm\.lstm_1\.flax\.npz$/);
+    const written = await vscode.workspace.fs.readFile(saveTo);
+    const analysis = await api.analyzer.get(document);
+    const layer = analysis!.recognition.layers.find((l) => l.id === LAYER)!;
+    const expected = exportLayers([layer.layer], 'flax', 'npz', { tool: 'Gate Lens', from: 'seed_keras_lstm: lstm_1 (keras lstm)' });
+    assert.equal(expected.plan.arrays[0].name, 'params/cell/ii/kernel');
+    assert.deepEqual(Array.from(written), Array.from(expected.bytes));
+    await vscode.workspace.fs.delete(saveTo);
   });
 
   it('a cancelled save dialog writes nothing and returns nothing', async () => {
