@@ -103,13 +103,18 @@ export function findLine(text: string, pattern: RegExp): { line: number; token: 
   throw new Error(`no line matches ${pattern}`);
 }
 
+/** Rendered lines of text editors. A notebook's cell editors live in an overlay outside `.editor-instance`. */
+export const EDITOR_LINES = '.editor-instance .monaco-editor .view-lines .view-line';
+export const NOTEBOOK_CELL_LINES = '.notebook-editor .cell-editor-container .monaco-editor .view-lines .view-line';
+
 /**
  * Hovers the mouse over `token` where it first appears as a whole word in a rendered editor line whose text
- * contains `lineText`. The pixel position comes from the DOM text, so fonts and layout do not matter.
+ * contains `lineText` (`lines`: which editors' lines). The pixel position comes from the DOM text, so fonts and
+ * layout do not matter.
  */
-export async function hoverToken(lineText: string, token: string): Promise<void> {
+export async function hoverToken(lineText: string, token: string, lines = EDITOR_LINES): Promise<void> {
   const page = ui().page;
-  const line = page.locator('.editor-instance .monaco-editor .view-lines .view-line', { hasText: lineText }).first();
+  const line = page.locator(lines, { hasText: lineText }).first();
   await line.waitFor();
   const point = await line.evaluate((element, word) => {
     const wordAt = new RegExp(`(^|[^A-Za-z0-9_])${word}([^A-Za-z0-9_]|$)`);
@@ -142,11 +147,11 @@ export async function hoverToken(lineText: string, token: string): Promise<void>
  * as trimmed cell texts. A hover asked for before the extension has activated and analysed the file comes back
  * without our part and VS Code does not ask again, so the mouse leaves and returns, a few times at most.
  */
-export async function hoverTable(lineText: string, token: string, header: string, attempts = 4): Promise<string[][]> {
+export async function hoverTable(lineText: string, token: string, header: string, attempts = 4, lines = EDITOR_LINES): Promise<string[][]> {
   const page = ui().page;
   const table = page.locator('.monaco-hover table', { hasText: header }).first();
   for (let attempt = 1; ; attempt++) {
-    await hoverToken(lineText, token);
+    await hoverToken(lineText, token, lines);
     try {
       await table.waitFor({ timeout: 8000 });
       break;

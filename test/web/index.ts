@@ -24,6 +24,8 @@ export function run(): Promise<void> {
   require('./host.test');
   require('./editor.test');
   require('./commands.test');
+  // A real .ipynb from the test workspace: cells and outputs read together, named by position and [In n].
+  require('./notebook.test');
   require('../extension/activation.test');
   require('../extension/editor.test');
   require('../extension/diagnostics.test');
