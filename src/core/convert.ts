@@ -66,6 +66,7 @@ export function fromNative(conventionId: ConventionId, cell: CellKind, tensors: 
     ...(built.resetAfter !== undefined ? { resetAfter: built.resetAfter } : {}),
     ...(clip !== undefined ? { clip } : {}),
     ...(options.inputForget ? { inputForget: true } : {}),
+    ...(built.extras?.inputFromForget ? { inputFromForget: true } : {}),
     ...(forgetBias !== undefined ? { forgetBias } : {}),
     ...(cellClip !== undefined ? { cellClip } : {}),
     ...(options.projClip !== undefined ? { projClip: options.projClip } : {}),
@@ -149,6 +150,9 @@ export function toNative(layer: RecurrentLayer, conventionId: ConventionId, opti
   if (layer.projClip !== undefined && !caps.projClip) incompatible(layer, spec, 'proj_clip (clipping the projected h) exists only in TF1');
   if (hasPeep && !caps.peepholes) incompatible(layer, spec, 'it has peepholes');
   if (hasProj && !caps.projection) incompatible(layer, spec, 'it has a projection (proj_size)');
+  if (layer.directions.some((d) => d.projBias) && !caps.projectionBias) incompatible(layer, spec, 'its projection adds a bias (TFLite projection_bias), which only TFLite has');
+  if (layer.directions.some((d) => d.layerNorm) && !caps.layerNorm) incompatible(layer, spec, 'it is a layer-norm LSTM (TFLite *_layer_norm_coefficients), which only TFLite has');
+  if (layer.inputFromForget && !caps.inputFromForget) incompatible(layer, spec, 'its input gate is 1 − f with no weights of its own (TFLite CIFG), which only TFLite has');
   if (layer.forgetBias !== undefined && layer.forgetBias !== 0 && !caps.forgetBias) {
     incompatible(layer, spec, `forget_bias=${layer.forgetBias} is a TF1 run-time constant (fold it into the f bias first)`);
   }

@@ -51,6 +51,9 @@ function checkScope(layer: RecurrentLayer): { relu: boolean } {
   if (layer.clip !== undefined) unsupported('clip');
   if (layer.cellClip !== undefined) unsupported('cell clip');
   if (layer.inputForget) unsupported('input_forget');
+  if (layer.inputFromForget) unsupported('a coupled input gate (TFLite CIFG)');
+  if (d.layerNorm) unsupported('layer normalisation');
+  if (d.projBias) unsupported('a projection bias');
   if (layer.forgetBias && layer.cell !== 'lstm') unsupported('forget_bias on a non-LSTM cell');
   const acts = (Array.isArray(layer.activations) ? layer.activations[0] : layer.activations) as LayerActivations;
   const gate = activationName(acts.gate), cand = activationName(acts.candidate), out = activationName(acts.output);

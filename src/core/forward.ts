@@ -3,6 +3,7 @@
 // Equations (canonical gate order; z = x·Wᵀ + bW + h·Rᵀ + bR unless stated):
 //   LSTM  i = σ(z_i + p_i⊙c), f = σ(z_f + forget_bias + p_f⊙c) or 1 − i (ONNX input_forget), g = act(z_c),
 //         c' = f⊙c + i⊙g (clipped to ±cell_clip in TF1), o = σ(z_o + p_o⊙c'), h' = o⊙act_out(c') (· projᵀ if any).
+//         TFLite: i = 1 − f (CIFG), projection bias, and layer-norm gates LN(z without bias)⊙γ + b (layer-norm.ts).
 //         Keras keras/src/layers/rnn/lstm.py; PyTorch torch/nn/modules/rnn.py LSTM docstring; ONNX Operators.md
 //         LSTM; TF1 rnn_cell_impl.py LSTMCell.call. ONNX clip bounds every gate pre-activation, not c
 //         (onnxruntime deep_cpu_lstm: clip after adding peephole and bias).
@@ -25,6 +26,7 @@ import type {
 } from './model';
 import { GateLensError } from './model';
 import { FORWARD_TEMPLATES as FWD } from './forward-messages';
+import { layerNormGates } from './layer-norm';
 import { asMessage, localized, phrase, type Phrase } from './messages';
 
 export interface LayerRunOptions extends RunOptions {
@@ -102,6 +104,9 @@ function validateRecurrent(layer: RecurrentLayer): void {
   if (layer.projClip !== undefined && (layer.projSize === undefined || !(layer.projClip >= 0))) {
     throw new GateLensError('unsupported', localized(FWD.projClipInvalid, label, layer.projClip));
   }
+  if (layer.cell !== 'lstm' && (layer.inputFromForget || layer.directions.some((d) => d.layerNorm))) {
+    throw new GateLensError('unsupported', localized(FWD.lstmOnly, label, phrase(layer.inputFromForget ? FWD.coupledInputGate : FWD.layerNormalisation)));
+  }
   layer.directions.forEach((d, k) => {
     const w = phrase(k === 0 ? FWD.forwardDirection : FWD.backwardDirection, label, k);
     const peephole = arrayOf(w, phrase(FWD.peephole));
@@ -113,12 +118,18 @@ function validateRecurrent(layer: RecurrentLayer): void {
     checkLength(d.peephole, 3 * H, peephole, `(3·H) = (${3 * H})`);
     if (layer.projSize !== undefined && !d.proj) throw new GateLensError('missing-array', localized(FWD.projectionMissing, w, layer.projSize));
     checkLength(d.proj, Hr * H, projection, `(P × H) = (${Hr} × ${H})`);
+    const projBias = arrayOf(w, phrase(FWD.projectionBias)), layerNorm = arrayOf(w, phrase(FWD.layerNormCoefficients));
+    if (d.projBias && !d.proj) throw new GateLensError('missing-array', localized(FWD.projectionMissing, w, Hr));
+    checkLength(d.projBias, Hr, projBias, `(P) = (${Hr})`);
+    checkLength(d.layerNorm, GH, layerNorm, `(4·H) = (${GH})`);
     checkFiniteWeights(d.W, arrayOf(w, 'W'), I);
     checkFiniteWeights(d.R, arrayOf(w, 'R'), Hr);
     checkFiniteWeights(d.bW, arrayOf(w, 'bW'), 1);
     checkFiniteWeights(d.bR, arrayOf(w, 'bR'), 1);
     if (d.peephole) checkFiniteWeights(d.peephole, peephole, 1);
     if (d.proj) checkFiniteWeights(d.proj, projection, H);
+    if (d.projBias) checkFiniteWeights(d.projBias, projBias, 1);
+    if (d.layerNorm) checkFiniteWeights(d.layerNorm, layerNorm, 1);
   });
   validated.add(layer);
 }
@@ -201,7 +212,8 @@ function planFor(layer: RecurrentLayer): LayerPlan {
     if (cell === 'simple_rnn') return 'rnn';
     if (gate.code !== ActCode.Sigmoid) return undefined;
     if (cell === 'gru') return resetBefore ? undefined : 'gru';
-    const plain = output.code === ActCode.Tanh && layer.cellClip === undefined && layer.inputForget !== true && !layer.directions[k].peephole;
+    const dw = layer.directions[k];
+    const plain = output.code === ActCode.Tanh && layer.cellClip === undefined && layer.inputForget !== true && layer.inputFromForget !== true && !dw.peephole && !dw.layerNorm && !dw.projBias;
     return plain ? 'lstm' : undefined;
   });
   // Shared by every trace of this layer, hence frozen.
@@ -506,20 +518,22 @@ export function runLayer(layer: RecurrentLayer, input: Sequence, options: LayerR
   const clip = layer.clip;
   const cellClip = layer.cellClip;
   const inputForget = layer.inputForget === true;
+  const inputFromForget = layer.inputFromForget === true;
 
   for (let d = 0; d < D; d++) {
     const dw = layer.directions[d];
     const { gate: gateAct, candidate: candAct, output: outAct } = acts[d];
     const reverse = d === 1 || layer.goBackwards === true || layer.reverse === true;
     const processingOrder = layer.goBackwards === true && D === 1;
-    const R = dw.R, bR = dw.bR, peep = dw.peephole, proj = dw.proj;
+    const R = dw.R, bR = dw.bR, peep = dw.peephole, proj = dw.proj, ln = dw.layerNorm;
     const Rn = resetBefore ? R.subarray(2 * H * H) : R;
     const bRn = resetBefore ? bR.subarray(2 * H) : bR;
     // LSTM without projection: h' = o⊙act(c') is tmpAll itself.
     const hSrc = cell === 'lstm' && !proj ? tmpAll : hNewAll;
     const fastLstm = plan.fused[d] === 'lstm', fastGru = plan.fused[d] === 'gru', fastRnn = plan.fused[d] === 'rnn';
 
-    kernels.gemmBias(dw.W, GH, Din, input.data, N * T, dw.bW, ZX);
+    // A layer-norm LSTM adds its biases after the normalisation, not in the products.
+    kernels.gemmBias(dw.W, GH, Din, input.data, N * T, ln ? undefined : dw.bW, ZX);
 
     const out = new Float64Array(N * T * Hr);
     const init = initial?.[d];
@@ -543,7 +557,7 @@ export function runLayer(layer: RecurrentLayer, input: Sequence, options: LayerR
     for (let s = 0; s < maxLen; s++) {
       if (signal?.aborted) cancelled();
       if (resetBefore) rowsTimesMatrix(kernels, R, 2 * H, H, hAll, N, bR, zrAll);
-      else rowsTimesMatrix(kernels, R, GH, Hr, hAll, N, bR, zhAll);
+      else rowsTimesMatrix(kernels, R, GH, Hr, hAll, N, ln ? undefined : bR, zhAll);
 
       for (let b = 0; b < N; b++) {
         const len = lengths[b];
@@ -557,14 +571,21 @@ export function runLayer(layer: RecurrentLayer, input: Sequence, options: LayerR
           for (let j = 0; j < GH; j++) zAll[zo + j] = ZX[zx + j] + zhAll[zo + j];
           if (forgetBias !== 0) for (let m = H; m < 2 * H; m++) zAll[zo + m] += forgetBias;
           if (peep) for (let m = 0; m < H; m++) { zAll[zo + m] += peep[m] * cAll[co + m]; zAll[zo + H + m] += peep[H + m] * cAll[co + m]; }
+          if (ln) layerNormGates(zAll, zo, H, ln, dw.bW, bR, inputFromForget ? 1 : 0, 3);
           if (clip !== undefined) clipRange(zAll, zo, 3 * H, clip);
-          applyActivation(gateAct, zAll, zo, aAll, zo, H);
-          if (inputForget) for (let m = 0; m < H; m++) aAll[zo + H + m] = 1 - aAll[zo + m];
-          else applyActivation(gateAct, zAll, zo + H, aAll, zo + H, H);
+          if (inputFromForget) {
+            applyActivation(gateAct, zAll, zo + H, aAll, zo + H, H);
+            for (let m = 0; m < H; m++) aAll[zo + m] = 1 - aAll[zo + H + m];
+          } else {
+            applyActivation(gateAct, zAll, zo, aAll, zo, H);
+            if (inputForget) for (let m = 0; m < H; m++) aAll[zo + H + m] = 1 - aAll[zo + m];
+            else applyActivation(gateAct, zAll, zo + H, aAll, zo + H, H);
+          }
           applyActivation(candAct, zAll, zo + 2 * H, aAll, zo + 2 * H, H);
           for (let m = 0; m < H; m++) cNewAll[co + m] = aAll[zo + H + m] * cAll[co + m] + aAll[zo + m] * aAll[zo + 2 * H + m];
           if (cellClip !== undefined) clipRange(cNewAll, co, H, cellClip);
           if (peep) for (let m = 0; m < H; m++) zAll[zo + 3 * H + m] += peep[2 * H + m] * cNewAll[co + m];
+          if (ln) layerNormGates(zAll, zo, H, ln, dw.bW, bR, 3, 4);
           if (clip !== undefined) clipRange(zAll, zo + 3 * H, H, clip);
           applyActivation(gateAct, zAll, zo + 3 * H, aAll, zo + 3 * H, H);
           applyActivation(outAct, cNewAll, co, tmpAll, co, H);
@@ -591,7 +612,7 @@ export function runLayer(layer: RecurrentLayer, input: Sequence, options: LayerR
       }
 
       if (proj) {
-        rowsTimesMatrix(kernels, proj, Hr, H, tmpAll, N, undefined, hNewAll);
+        rowsTimesMatrix(kernels, proj, Hr, H, tmpAll, N, dw.projBias, hNewAll);
         if (layer.projClip !== undefined) clipRange(hNewAll, 0, N * Hr, layer.projClip);
       }
       if (resetBefore) {

@@ -26,6 +26,14 @@ export interface DirectionWeights {
   readonly peephole?: Float64Array;
   /** LSTM projection (P × H): h_out = proj · (o ⊙ act(c)). */
   readonly proj?: Float64Array;
+  /** LSTM projection bias (P), added after the projection (TFLite projection_bias). */
+  readonly projBias?: Float64Array;
+  /**
+   * Layer-norm LSTM (TFLite *_layer_norm_coefficients), 4·H in canonical order i, f, c, o: each gate's
+   * W·x + R·h (+ peephole) is normalised over its H units, scaled by these coefficients, and only then are bW + bR
+   * added (layer-norm.ts).
+   */
+  readonly layerNorm?: Float64Array;
 }
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | 'none';
@@ -52,6 +60,8 @@ export interface RecurrentLayer {
   readonly clip?: number;
   /** ONNX input_forget: f = 1 − i. */
   readonly inputForget?: boolean;
+  /** TFLite CIFG (no input-gate weights): i = 1 − f; the canonical input-gate rows are zeros and unused. */
+  readonly inputFromForget?: boolean;
   /** TF1 forget_bias, added to the f pre-activation at run time. */
   readonly forgetBias?: number;
   /** Keras go_backwards (single direction): process x in reverse and return outputs in processing order. */

@@ -15,6 +15,7 @@ import { num, permuteRows, pyArray, type NumpyLayout as Layout } from './numpy-a
 
 export { pyList } from './numpy-arrays';
 import type { InitialState, LayerActivations, RecurrentLayer, Sequence } from '../model';
+import { GateLensError } from '../model';
 
 /** What the generator needs to know about the layer (a RecognizedLayer satisfies it). */
 export interface NumpyLayerInput {
@@ -174,6 +175,12 @@ function stepFunction(input: NumpyLayerInput, layout: Layout, acts: { gate?: str
 export function generateNumpy(input: NumpyLayerInput, options: NumpyOptions = {}): string {
   const { layer } = input;
   const layout = buildLayout(input, options.digits);
+  // Never code that computes other numbers than the layer: what the step template does not write is refused.
+  const missing = layer.directions.some((d) => d.layerNorm) ? 'layer-norm gates (TFLite *_layer_norm_coefficients)'
+    : layer.inputFromForget ? 'an input gate coupled to the forget gate (TFLite CIFG, i = 1 − f)'
+      : layer.directions.some((d) => d.projBias) ? 'a projection bias (TFLite projection_bias)'
+        : layer.projSize !== undefined && !layout.project ? `a projection in the ${layout.spec.framework} layout` : undefined;
+  if (missing) throw new GateLensError('not-representable', `NumPy code is not generated for ${missing}; the panel runs this layer exactly.`);
   const table = new ActivationTable();
   const D = layer.directions.length;
   const H = layer.units;

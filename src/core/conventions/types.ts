@@ -141,7 +141,7 @@ export interface Built {
   resetAfter?: boolean;
   useBias: boolean;
   /** Run-time constants the convention implies (TF1 forget_bias default 1.0, Core ML's ±50 gate and cell clips). */
-  extras?: Partial<Pick<RecurrentLayer, 'forgetBias' | 'clip' | 'cellClip'>>;
+  extras?: Partial<Pick<RecurrentLayer, 'forgetBias' | 'clip' | 'cellClip' | 'inputFromForget'>>;
 }
 
 /** Everything toNative has already worked out for the adapter. */
@@ -172,6 +172,12 @@ export interface Capabilities {
   readonly projClip?: boolean;
   readonly peepholes?: boolean;
   readonly projection?: boolean;
+  /** A bias added after the projection (TFLite projection_bias). */
+  readonly projectionBias?: boolean;
+  /** Layer-norm LSTM gates (TFLite *_layer_norm_coefficients). */
+  readonly layerNorm?: boolean;
+  /** i = 1 − f with no input-gate weights (TFLite CIFG). */
+  readonly inputFromForget?: boolean;
   readonly forgetBias?: boolean;
   /** ONNX direction="reverse": one reversed direction with time-aligned outputs. */
   readonly reverseDirection?: boolean;

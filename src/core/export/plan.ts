@@ -113,6 +113,15 @@ function refuse(layer: RecurrentLayer, target: ConvertTarget, options: PlanOptio
     throw new ConversionRefused(`${what} uses Keras 2 hard_sigmoid (clip(0.2·x + 0.5, 0, 1)); Flax's hard_sigmoid (jax.nn.hard_sigmoid) is relu6(x + 3)/6, a different function`,
       'Nearest exact alternatives: --to onnx (activations HardSigmoid with alpha=0.2, beta=0.5), --to keras');
   }
+  if (layer.directions.some((d) => d.layerNorm)) {
+    throw new ConversionRefused(`${what} is a layer-norm LSTM (TFLite *_layer_norm_coefficients: each gate normalised before its bias); none of Keras, PyTorch, ONNX, Flax has such a layer`, 'No exact alternative among keras, pytorch, onnx, flax');
+  }
+  if (layer.inputFromForget) {
+    throw new ConversionRefused(`${what} is a TFLite CIFG LSTM (i = 1 − f, no input-gate weights); ${FRAMEWORK[target]} has no such coupling${target === 'onnx' ? ' (ONNX input_forget couples the other way, f = 1 − i)' : ''}`, 'No exact alternative among keras, pytorch, onnx, flax');
+  }
+  if (layer.directions.some((d) => d.projBias)) {
+    throw new ConversionRefused(`${what} adds a bias after its projection (TFLite projection_bias); ${FRAMEWORK[target]} projects without a bias`, 'No exact alternative among keras, pytorch, onnx, flax');
+  }
   if (layer.inputForget && target !== 'onnx') {
     throw new ConversionRefused(`${what} uses ONNX input_forget (f = 1 − i); no ${FRAMEWORK[target]} layer couples the gates`, 'Nearest exact alternative: --to onnx');
   }

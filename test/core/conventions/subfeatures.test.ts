@@ -6,7 +6,12 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configFromLayer, fromNative, optionsFromConfig, toNative, type NativeTensors } from '../../../src/core/convert';
+import { configFromLayer, fromNative, fromNativeStack, optionsFromConfig, toNative, type NativeTensors } from '../../../src/core/convert';
+import { generateNumpy } from '../../../src/core/codegen/numpy';
+import { planConversion } from '../../../src/core/export/plan';
+import { runFast32 } from '../../../src/core/fast32';
+import { extractArrays } from '../../../src/core/parse';
+import { recognize } from '../../../src/core/recognize';
 import type { ConventionId } from '../../../src/core/conventions';
 import { runLayer, runModel, toFrameworkLayout } from '../../../src/core/forward';
 import type { RecurrentLayer } from '../../../src/core/model';
@@ -32,6 +37,21 @@ function outputs(layers: RecurrentLayer[], c: Case, framework: 'pytorch' | 'kera
   const r = runModel({ layers }, inputOf(c));
   return toFrameworkLayout(r, framework, { layers }).output!.data;
 }
+
+function sameTensors(a: NativeTensors, b: NativeTensors, what: string): void {
+  assert.deepEqual(Object.keys(b).sort(), Object.keys(a).sort(), `${what}: array names`);
+  for (const k of Object.keys(a)) {
+    assert.deepEqual([...b[k].shape], [...a[k].shape], `${what}: ${k} shape`);
+    for (let e = 0; e < a[k].data.length; e++) assert.ok(Object.is(b[k].data[e], a[k].data[e]), `${what}: ${k}[${e}] ${b[k].data[e]} ≠ ${a[k].data[e]}`);
+  }
+}
+
+/** NumPy assignments of the arrays, as a user would paste them (`name = np.array([[...]])`). */
+const pasted = (n: NativeTensors): string => Object.entries(n).map(([k, t]) => {
+  const nest = (off: number, axis: number): unknown => (axis === t.shape.length ? t.data[off]
+    : Array.from({ length: t.shape[axis] }, (_, j) => nest(off + j * t.shape.slice(axis + 1).reduce((a, b) => a * b, 1), axis + 1)));
+  return `${k} = np.array(${JSON.stringify(nest(0, 0))})`;
+}).join('\n') + '\n';
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   assert.equal(a.length, b.length);
@@ -89,6 +109,78 @@ describe('modelled sub-features of the documented conventions', () => {
         assert.equal(layer.cellClip, want);
         assert.equal(runLayer(layer, input).finalStates[0].c![0], want);
       }
+    });
+  });
+
+  describe('TFLite UNIDIRECTIONAL_SEQUENCE_LSTM: CIFG, projection, layer norm (fixtures from the TFLite interpreter)', () => {
+    const cases = load('tflite_lstm.json');
+    const read = (c: Case) => fromNative('tflite', 'lstm', native(c.layers[0].weights), optionsFromConfig('tflite', c.layers[0].config));
+
+    it('reads every interpreter case (the conformance suite runs them ≤ 2e-6) and writes its tensors again bit for bit', () => {
+      assert.ok(cases.length >= 9);
+      for (const c of cases) {
+        const layer = read(c);
+        const w = c.layers[0].weights;
+        assert.equal(layer.inputFromForget === true, !w['input_to_input_weights'], c.id);
+        assert.equal(layer.directions[0].layerNorm !== undefined, w['forget_layer_norm_coefficients'] !== undefined, c.id);
+        assert.equal(layer.directions[0].projBias !== undefined, w['projection_bias'] !== undefined, c.id);
+        assert.equal(layer.projClip, (c.layers[0].config['proj_clip'] as number) > 0 ? c.layers[0].config['proj_clip'] : undefined, c.id);
+        assert.ok(maxDiff(outputs([layer], c, 'keras'), c.expected.output.data) <= 2e-6, c.id);
+        sameTensors(native(c.layers[0].weights), toNative(layer, 'tflite'), c.id);
+        const back = port(layer, 'tflite').back;
+        assert.ok(maxDiff(outputs([back], c, 'keras'), outputs([layer], c, 'keras')) === 0, `${c.id}: config round trip`);
+      }
+    });
+
+    it('runs a PyTorch proj_size LSTM written as TFLite projection_weights to PyTorch\'s outputs (≤ 1e-12)', () => {
+      const c = byId('pytorch_lstm.json', 'pytorch_lstm_proj');
+      const [pt] = fromNativeStack('pytorch', 'lstm', native(c.layers[0].weights), optionsFromConfig('pytorch', c.layers[0].config));
+      const p = port(pt, 'tflite');
+      assert.deepEqual([...p.native['projection_weights'].shape], [2, 4]);
+      assert.deepEqual([...p.native['recurrent_to_forget_weights'].shape], [4, 2]);
+      assert.equal(p.native['projection_bias'], undefined);
+      assert.ok(maxDiff(outputs([p.back], c, 'pytorch'), c.expected.output.data) <= 1e-12);
+    });
+
+    it('refuses a CIFG, layer-norm or projection-bias LSTM in every convention that cannot compute it, saying why', () => {
+      const cifg = read(byId('tflite_lstm.json', 'tflite_lstm_cifg'));
+      const ln = read(byId('tflite_lstm.json', 'tflite_lstm_layer_norm'));
+      const pb = read(byId('tflite_lstm.json', 'tflite_lstm_projection_bias'));
+      for (const target of ['onnx', 'keras', 'pytorch', 'coreml', 'tf1'] as const) {
+        assert.throws(() => toNative(cifg, target), /input gate is 1 − f with no weights of its own \(TFLite CIFG\)/, target);
+        assert.throws(() => toNative(ln, target), /layer-norm LSTM/, target);
+      }
+      assert.throws(() => toNative(pb, 'pytorch'), /projection adds a bias \(TFLite projection_bias\)/);
+      assert.throws(() => planConversion([cifg], 'onnx'), /CIFG LSTM \(i = 1 − f, no input-gate weights\).*ONNX input_forget couples the other way/);
+      assert.throws(() => planConversion([ln], 'pytorch'), /layer-norm LSTM/);
+      assert.throws(() => planConversion([pb], 'pytorch'), /bias after its projection/);
+      for (const layer of [cifg, ln, pb]) {
+        assert.throws(() => generateNumpy({ layer, convention: 'tflite', name: 'lstm', cell: 'lstm' }), /NumPy code is not generated for/);
+        assert.throws(() => runFast32(layer, inputOf(byId('tflite_lstm.json', 'tflite_lstm_basic'))), /float32 fast mode does not support/);
+      }
+    });
+
+    it('refuses input-gate tensors without input_to_input_weights (neither CIFG nor complete), naming them', () => {
+      const w = native(byId('tflite_lstm.json', 'tflite_lstm_basic').layers[0].weights);
+      delete w['input_to_input_weights'];
+      assert.throws(() => fromNative('tflite', 'lstm', w), /recurrent_to_input_weights is present but input_to_input_weights is not/);
+      const ln = native(byId('tflite_lstm.json', 'tflite_lstm_layer_norm').layers[0].weights);
+      delete ln['cell_layer_norm_coefficients'];
+      assert.throws(() => fromNative('tflite', 'lstm', ln), /cell_layer_norm_coefficients missing while the other layer-norm coefficients are present/);
+    });
+
+    it('recognises pasted CIFG + layer-norm + projection tensors by their names and runs them to the interpreter\'s outputs', () => {
+      const c = byId('tflite_lstm.json', 'tflite_lstm_layer_norm_cifg_peephole_projection');
+      const text = `import numpy as np\n${pasted(native(c.layers[0].weights))}`;
+      const r = recognize(extractArrays(text), text);
+      assert.equal(r.layers.length, 1, JSON.stringify(r.diagnostics.map((d) => d.message)));
+      const l = r.layers[0];
+      assert.equal(l.convention, 'tflite');
+      assert.equal(l.layer.inputFromForget, true);
+      assert.ok(l.layer.directions[0].layerNorm && l.layer.directions[0].projBias);
+      // The pasted arrays carry no config: the same layer without cell_clip / proj_clip.
+      const want = read({ ...c, layers: [{ ...c.layers[0], config: {} }] });
+      assert.ok(maxDiff(outputs([l.layer], c, 'keras'), outputs([want], c, 'keras')) === 0);
     });
   });
 });

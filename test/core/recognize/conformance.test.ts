@@ -105,7 +105,9 @@ function document(c: FixtureCase): { specs: ArraySpec[]; text: string } {
       if (cfg['num_proj']) args.push(`num_proj=${cfg['num_proj']}`);
       if (cfg['proj_clip'] !== undefined) args.push(`proj_clip=${cfg['proj_clip']}`);
       if (cfg['activation'] !== undefined && cfg['activation'] !== 'tanh') args.push(`activation=tf.nn.${cfg['activation']}`);
-      code.push(`cell = tf.compat.v1.nn.rnn_cell.${l.type === 'gru' ? 'GRUCell' : 'LSTMCell'}(${args.join(', ')})`);
+      code.push(`cell = tf.compat.v1.nn.rnn_cell.${l.type === 'gru' ? 'GRUCell' : 'LSTMCell'}(${args.join(', ')})`);    } else if (c.convention === 'tflite') {
+      // The tensor names of the op's inputs (lstm_shared.h) as a TFLite model lists them, e.g. sequential/lstm/projection_weights.
+      for (const [k, w] of Object.entries(l.weights)) add(`sequential/lstm/${k}`, w);
     }
   }
   if (c.convention === 'keras' || c.convention === 'keras_cudnn') {
@@ -123,7 +125,11 @@ function withReturnSequences(c: FixtureCase, model: Model): Model {
     if (l.kind === 'dense') { layers.push(l); continue; }
     const fixture = c.layers.filter((x) => x.type !== 'dense')[k];
     const rs = c.convention === 'keras' || c.convention === 'keras_cudnn' ? fixture?.config['return_sequences'] : undefined;
-    layers.push(rs === false ? { ...l, returnSequences: false } : l);
+    // TFLite's cell_clip and proj_clip are options of the op, not arrays: taken from the case too.
+    const clip = (k: string) => (c.convention === 'tflite' && typeof fixture?.config[k] === 'number' && (fixture.config[k] as number) > 0 ? fixture.config[k] as number : undefined);
+    const cellClip = clip('cell_clip'), projClip = clip('proj_clip');
+    layers.push(rs === false || cellClip !== undefined || projClip !== undefined
+      ? { ...l, ...(rs === false ? { returnSequences: false } : {}), ...(cellClip !== undefined ? { cellClip } : {}), ...(projClip !== undefined ? { projClip } : {}) } : l);
     if (c.convention !== 'pytorch' || k + 1 < c.layers.length) k++;
   }
   return { layers };
