@@ -6,7 +6,7 @@
 
 import * as hdf5 from 'jsfive';
 import { elementCount } from '../tensor/dtype';
-import { isLayoutV4Chunked, readLayoutV4Chunked, type ChunkedDataset } from './hdf5Chunks';
+import { dataspaceMaxShape, isChunkedLayout, readChunked, type ChunkedDataset } from './hdf5Chunks';
 import type { ZipArchive } from '../tensor/zip';
 import { ModelFileError, type ByteSource, type LayerConfig, type ModelFile, type ReadDiagnostic, type ReadLimits, type Tensor } from '../tensor/types';
 
@@ -58,8 +58,8 @@ function datasetTensor(node: hdf5.Dataset, path: string, name: string, format: '
     name, shape, dtype, origin: { kind: 'file', format, path, ...(entry ? { entry } : {}) },
     values: () => new Promise((resolve, reject) => {
       try {
-        const chunked = layoutV4(node, path, shape, dtype, String(dtypeText));
-        if (chunked) { resolve(readLayoutV4Chunked(chunked)); return; }
+        const chunked = chunkedLayout(node, path, shape, dtype, String(dtypeText));
+        if (chunked) { resolve(readChunked(chunked)); return; }
         const v = guard(`HDF5 dataset ${path}`, () => node.value);
         if (!v || v.length !== count) throw new ModelFileError('bad-hdf5', `HDF5 dataset ${path}: shape (${shape.join(', ')}) needs ${count} values, the file gave ${v?.length ?? 0}`);
         resolve(Float64Array.from(v));
@@ -77,22 +77,26 @@ interface JsfiveDataObjects {
   readonly filter_pipeline: Map<string, unknown>[] | null;
 }
 
+const DATASPACE_MESSAGE = 0x0001;
 const DATA_LAYOUT_MESSAGE = 0x0008;
 
 /**
- * A chunked dataset in the HDF5 1.10+ layout (version 4), which jsfive cannot index: read by hdf5Chunks.ts from the
- * same bytes jsfive holds. Undefined for every other layout (jsfive reads those).
+ * A chunked dataset (data layout message v3 or v4), read by hdf5Chunks.ts from the same bytes jsfive holds: jsfive
+ * cannot index the 1.10+ chunk indexes, nor decode lzf, nor bound a chunk's inflated size. Undefined for contiguous
+ * and compact data (jsfive reads those).
  */
-function layoutV4(node: hdf5.Dataset, path: string, shape: number[], dtype: string, dtypeText: string): ChunkedDataset | undefined {
+function chunkedLayout(node: hdf5.Dataset, path: string, shape: number[], dtype: string, dtypeText: string): ChunkedDataset | undefined {
   const objects = (node as unknown as { _dataobjects?: JsfiveDataObjects })._dataobjects;
   if (!objects || !(objects.fh instanceof ArrayBuffer) || typeof objects.find_msg_type !== 'function') return undefined;
   const message = guard(`HDF5 dataset ${path}`, () => objects.find_msg_type(DATA_LAYOUT_MESSAGE)[0]);
   const offset = message?.get('offset_to_message');
   const file = new Uint8Array(objects.fh);
-  if (typeof offset !== 'number' || !isLayoutV4Chunked(file, offset)) return undefined;
+  if (typeof offset !== 'number' || !isChunkedLayout(file, offset)) return undefined;
   const pipeline = guard(`HDF5 dataset ${path} filters`, () => objects.filter_pipeline) ?? [];
   const filters = pipeline.map((f) => ({ id: Number(f.get('filter_id')), clientData: Array.from((f.get('client_data') as ArrayLike<number> | undefined) ?? [], Number) }));
-  return { file, layoutOffset: offset, shape, dtype, littleEndian: !dtypeText.startsWith('>'), filters, path };
+  const space = guard(`HDF5 dataset ${path}`, () => objects.find_msg_type(DATASPACE_MESSAGE)[0])?.get('offset_to_message');
+  const maxShape = typeof space === 'number' ? dataspaceMaxShape(file, space, path) : undefined;
+  return { file, layoutOffset: offset, shape, ...(maxShape ? { maxShape } : {}), dtype, littleEndian: !dtypeText.startsWith('>'), filters, path };
 }
 
 function datasets(root: hdf5.Group, start: string, limits: ReadLimits, format: 'keras' | 'hdf5', entry?: string): Tensor[] {

@@ -6,6 +6,7 @@ export { mulberry32 as mulberry } from '../../../src/core/random';
 export const FUZZ_FIXTURES = [
   'npz_lstm_compressed.npz', 'safetensors_lstm_bidi.safetensors', 'pytorch_module_lstm_proj.pt', 'pytorch_rnn_relu_legacy.pt',
   'onnx_lstm_peepholes_bidi.onnx', 'keras_sequential.keras', 'keras_legacy_h5.h5', 'keras_lstm_h5_latest_chunked.weights.h5',
+  'keras_lstm_h5_resizable_lzf.weights.h5', 'keras_gru_legacy_h5_resizable_lzf.h5', 'hdf5_resizable_index_kinds.h5', 'hdf5_chunked_default_format.h5',
 ];
 
 const INTERESTING = [0x00, 0xff, 0x7f, 0x80, 0x01, 0xfe, 0x40];

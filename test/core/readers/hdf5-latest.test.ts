@@ -34,9 +34,11 @@ describe('HDF5 libver=latest: layout-4 chunk indexes', () => {
     });
   }
 
-  it('a resizable dataset (extensible array index) is refused with the reason', async () => {
+  it('a resizable dataset (extensible array index), once refused, reads (hdf5-resizable.test.ts checks each index against a contiguous copy)', async () => {
     const file = await read(original());
-    await assert.rejects(values(file, 'resizable/extensible_array'), (e: Error & { code?: string }) => e.code === 'hdf5-unsupported' && /extensible array index \(a resizable dataset, maxshape/.test(e.message));
+    const v = await values(file, 'resizable/extensible_array');
+    assert.equal(v.length, 12);
+    assert.ok(v.every((x) => x >= -1 && x <= 1) && v.some((x) => x !== 0));
   });
 
   it('a damaged chunk fails its Fletcher-32 checksum, named; a damaged index fails its signature', async () => {
