@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { MessageArg } from '../core/messages';
 import { CHANNEL_ERRORS, ChannelError, RequestClient, serveRequests } from '../protocol/channel';
 import type { FileAccess } from '../worker/modelRead';
-import type { HostFileMethods, ModelReadResult, ModelWorkerMethods } from '../worker/modelProtocol';
+import type { HostFileMethods, ModelPreview, ModelReadResult, ModelWorkerMethods } from '../worker/modelProtocol';
 import { WORKER_ERRORS, type Analysis, type AnalyzeOptions, type SourceId, type SourceRun, type WorkerErrorCode, type WorkerMethods } from '../worker/protocol';
 import type { LayerResult } from '../core/model';
 
@@ -78,11 +78,12 @@ export class WorkerClient implements vscode.Disposable {
 
   /**
    * Reads a model file in the worker, which keeps the analysis under `source` for later runs; the worker asks
-   * `access` for every byte range it needs, and its reader libraries' notes go to `onNote`.
+   * `access` for every byte range it needs, its reader libraries' notes go to `onNote`, and the read's preview (the
+   * layer table without values) to `onPreview` before the answer.
    */
-  readModel(params: ModelWorkerMethods['readModel']['params'], access: FileAccess, onNote: (message: string) => void, token?: vscode.CancellationToken): Promise<ModelReadResult> {
+  readModel(params: ModelWorkerMethods['readModel']['params'], access: FileAccess, onNote: (message: string) => void, token?: vscode.CancellationToken, onPreview?: (preview: ModelPreview) => void): Promise<ModelReadResult> {
     return this.submit(async (client, t) => {
-      this.fileAccess = { access, onNote };
+      this.fileAccess = { access, onNote, onPreview };
       try {
         return await client.request('readModel', params, { token: t });
       } finally {
@@ -92,7 +93,7 @@ export class WorkerClient implements vscode.Disposable {
   }
 
   /** The model read in flight (one job at a time): serves the worker's HostFileMethods requests. */
-  private fileAccess: { readonly access: FileAccess; readonly onNote: (message: string) => void } | undefined;
+  private fileAccess: { readonly access: FileAccess; readonly onNote: (message: string) => void; readonly onPreview?: (preview: ModelPreview) => void } | undefined;
 
   private fileServer(worker: Worker): (message: unknown) => boolean {
     const noRead = () => Promise.reject(new ChannelError('no-model-read', 'No model file is being read.'));
@@ -107,6 +108,7 @@ export class WorkerClient implements vscode.Disposable {
         return own;
       },
       readerNote: ({ message }) => this.fileAccess?.onNote(message),
+      modelPreview: (preview) => this.fileAccess?.onPreview?.(preview),
     });
   }
 

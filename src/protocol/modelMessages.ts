@@ -1,15 +1,20 @@
 // The message protocol between the extension host and the Gate Lens Model editor's webview (a model file's layers,
-// gates and heatmaps). Separate from messages.ts (the step panel's), which it does not change. Matrices travel as
-// ArrayBuffers of float64 values, row-major in the file's own layout.
+// gates and heatmaps). Separate from messages.ts (the step panel's), which it does not change. The layer table comes
+// first and without a single weight value; each heatmap is asked for when it scrolls into view, at its pixel size
+// (webview/model/grid.ts), and exact values one at a time on hover. Values travel as ArrayBuffers of float64 (JSON
+// would turn NaN and ±Infinity into null).
 
 import { isConventionId, type ConventionId } from '../core/conventions';
 import type { RecognizedLayer } from '../core/recognize/types';
 import type { ReadDiagnostic } from '../core/tensor/types';
 import type { ModelLayerConfigSummary, ModelTensorSummary } from '../worker/modelProtocol';
 
-export const MODEL_PROTOCOL_VERSION = 1;
+export const MODEL_PROTOCOL_VERSION = 2;
 
-/** One weight array of a recurrent layer, for its heatmap. */
+/** Largest heatmap grid side the webview may ask for (a 4K display's width). */
+export const MAX_GRID_SIDE = 4096;
+
+/** One weight array of a recurrent layer, for its heatmap (the values come on request: see 'heatmap'). */
 export interface MatrixView {
   /** The convention's role: kernel, recurrent_kernel, weight_ih, W, R, B, ... */
   readonly role: string;
@@ -19,9 +24,6 @@ export interface MatrixView {
   readonly shape: readonly number[];
   /** The axis of `shape` the gates are packed along. */
   readonly packedAxis?: number;
-  /** Float64 values, row-major; absent when too large to draw (then `omitted` says so). */
-  readonly values?: ArrayBuffer;
-  readonly omitted?: string;
 }
 
 /** A recognised layer as the model editor shows it: the recogniser's own fields, plus its arrays for the heatmaps. */
@@ -56,7 +58,21 @@ export type ModelHostToWebview =
   | { readonly type: 'init'; readonly protocol: number; readonly locale: string; readonly strings: Readonly<Record<string, string>> }
   | { readonly type: 'loading'; readonly fileName: string; readonly size?: number }
   | { readonly type: 'model'; readonly model: ModelView }
-  | { readonly type: 'error'; readonly fileName: string; readonly code: string; readonly message: string };
+  | { readonly type: 'error'; readonly fileName: string; readonly code: string; readonly message: string }
+  /** A heatmap as asked for: `values` holds gridRows × gridCols float64 (see HeatmapGrid); or why there is none. */
+  | { readonly type: 'heatmap'; readonly layerId: string; readonly matrix: number; readonly grid?: HeatmapGridMessage; readonly error?: string }
+  /** The exact value at (row, col) of a matrix view: one float64 in `value`; absent when out of range. */
+  | { readonly type: 'cellValue'; readonly layerId: string; readonly matrix: number; readonly row: number; readonly col: number; readonly value?: ArrayBuffer };
+
+export interface HeatmapGridMessage {
+  readonly rows: number;
+  readonly cols: number;
+  readonly gridRows: number;
+  readonly gridCols: number;
+  readonly lo: number;
+  readonly hi: number;
+  readonly values: ArrayBuffer;
+}
 
 /** What the webview drew, reported back after each render (the extension-host tests read it). */
 export interface RenderedReport {
@@ -68,6 +84,11 @@ export interface RenderedReport {
     readonly convention: string; readonly conventionChoices: number;
   }[];
   readonly error?: string;
+  /**
+   * When (Date.now(), ms) the webview's script started, the message it drew from arrived, and the drawing ended:
+   * the model-editor benchmark lines them up with the host's phases (ModelEditorProvider.timings).
+   */
+  readonly timings?: { readonly scriptAt: number; readonly receivedAt: number; readonly drawnAt: number };
 }
 
 export type ModelWebviewToHost =
@@ -76,11 +97,18 @@ export type ModelWebviewToHost =
   | { readonly type: 'openAsText'; readonly layerId: string }
   /** Read this layer in another convention ('auto': as recognised again). */
   | { readonly type: 'chooseConvention'; readonly layerId: string; readonly convention: ConventionId | 'auto' }
-  | { readonly type: 'rendered'; readonly report: RenderedReport };
+  | { readonly type: 'rendered'; readonly report: RenderedReport }
+  /** Matrix `matrix` (index in the layer's `matrices`) at most maxRows × maxCols (its pixel size). */
+  | { readonly type: 'heatmap'; readonly layerId: string; readonly matrix: number; readonly maxRows: number; readonly maxCols: number }
+  | { readonly type: 'cellValue'; readonly layerId: string; readonly matrix: number; readonly row: number; readonly col: number }
+  /** A heatmap was drawn (the extension-host tests and the benchmark wait for it). */
+  | { readonly type: 'heatmapDrawn'; readonly layerId: string; readonly matrix: number; readonly gridRows: number; readonly gridCols: number; readonly exact: boolean };
 
 export function isModelWebviewToHost(value: unknown): value is ModelWebviewToHost {
   if (typeof value !== 'object' || value === null) return false;
-  const m = value as { type?: unknown; layerId?: unknown; protocol?: unknown; report?: unknown; convention?: unknown };
+  const m = value as { type?: unknown; layerId?: unknown; protocol?: unknown; report?: unknown; convention?: unknown; matrix?: unknown; maxRows?: unknown; maxCols?: unknown; row?: unknown; col?: unknown };
+  const layerId = typeof m.layerId === 'string' && m.layerId.length <= 1000;
+  const count = (v: unknown, max: number) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max;
   switch (m.type) {
     case 'ready':
       return typeof m.protocol === 'number';
@@ -91,6 +119,12 @@ export function isModelWebviewToHost(value: unknown): value is ModelWebviewToHos
       return typeof m.layerId === 'string' && m.layerId.length <= 1000 && (m.convention === 'auto' || isConventionId(m.convention));
     case 'rendered':
       return typeof m.report === 'object' && m.report !== null;
+    case 'heatmap':
+      return layerId && count(m.matrix, 1000) && count(m.maxRows, MAX_GRID_SIDE) && count(m.maxCols, MAX_GRID_SIDE) && (m.maxRows as number) > 0 && (m.maxCols as number) > 0;
+    case 'cellValue':
+      return layerId && count(m.matrix, 1000) && count(m.row, 2 ** 31) && count(m.col, 2 ** 31);
+    case 'heatmapDrawn':
+      return layerId && count(m.matrix, 1000);
     default:
       return false;
   }

@@ -4,6 +4,7 @@
 // for each byte range a reader needs and the host answers from the file: only the ranges of the tensors read travel.
 
 import type { ModelFormat, ReadDiagnostic, TensorOrigin } from '../core/tensor/types';
+import type { RecognizedDense, RecognizedLayer, Recognition } from '../core/recognize/types';
 import type { Analysis, AnalyzeOptions, SourceId } from './protocol';
 
 /** One tensor of the file as the layer table lists it (values are not here: those read are in `analysis.parse`). */
@@ -40,6 +41,23 @@ export interface ModelReadResult {
   readonly summary: ModelSummary;
   /** The same shape as a text document's analysis, so hovers' peers (step panel, runner, Open as Text) take it as is. */
   readonly analysis: Analysis;
+  /** When (Date.now(), ms) the read started, the readers finished and recognition finished (for the benchmark). */
+  readonly timings?: { readonly startedAt: number; readonly readAt: number; readonly analysedAt: number };
+}
+
+/**
+ * What the model editor's layer table and gate tables need of a read, without a single weight value: the worker sends
+ * it to the host as soon as recognition ends, before the full analysis (whose copy between threads costs about as
+ * much per megabyte as reading it), so the table shows while the values travel.
+ */
+export interface ModelPreview {
+  readonly summary: ModelSummary;
+  /** The recognised recurrent layers without their canonical weights (`layer`) or source ranges. */
+  readonly layers: readonly Omit<RecognizedLayer, 'layer' | 'range'>[];
+  readonly dense: readonly (Pick<RecognizedDense, 'name' | 'arrays'> & { readonly inputSize: number; readonly units: number })[];
+  readonly diagnostics: readonly Pick<Recognition['diagnostics'][number], 'severity' | 'code' | 'message' | 'template' | 'args'>[];
+  /** Name and shape of each array read (analysis.parse.arrays, same indices). */
+  readonly arrays: readonly { readonly name?: string; readonly shape: readonly number[] }[];
 }
 
 /** The worker's model-file method (beside WorkerMethods in protocol.ts): read, analyse and keep under `source`. */
@@ -66,6 +84,8 @@ export interface HostFileMethods {
   readonly fileSize: { readonly params: { readonly file?: string }; readonly result: number };
   readonly fileRead: { readonly params: { readonly file?: string; readonly offset: number; readonly length: number }; readonly result: Uint8Array };
   readonly readerNote: { readonly params: { readonly message: string }; readonly result: void };
+  /** The read's preview, sent before the read's answer (see ModelPreview). */
+  readonly modelPreview: { readonly params: ModelPreview; readonly result: void };
 }
 
 /** The same requests as readModel() takes them (so the host can also read on its own thread, and tests from memory). */

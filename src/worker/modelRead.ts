@@ -5,7 +5,7 @@ import type { ConventionId } from '../core/conventions';
 import { analyseModelFile } from '../core/readers/analyse';
 import { readModelFile } from '../core/readers/registry';
 import type { ByteSource, ModelFile } from '../core/tensor/types';
-import type { FileAccessReply, FileAccessRequest, ModelLayerConfigSummary, ModelReadResult, ModelSummary } from './modelProtocol';
+import type { FileAccessReply, FileAccessRequest, ModelLayerConfigSummary, ModelPreview, ModelReadResult, ModelSummary } from './modelProtocol';
 import type { AnalyzeOptions } from './protocol';
 
 export type FileAccess = (request: FileAccessRequest) => Promise<FileAccessReply>;
@@ -58,8 +58,22 @@ async function withConsoleNotes<T>(onNote: (message: string) => void, work: () =
   }
 }
 
-export async function readModel(name: string, size: number, canOpenSiblings: boolean, options: AnalyzeOptions, access: FileAccess, onNote: (message: string) => void): Promise<ModelReadResult> {
+/** The read without its values (see ModelPreview). */
+export function previewOf(result: ModelReadResult): ModelPreview {
+  const { parse, recognition } = result.analysis;
+  return {
+    summary: result.summary,
+    layers: recognition.layers.map(({ layer: _weights, range: _range, ...rest }) => rest),
+    dense: recognition.dense.map((d) => ({ name: d.name, arrays: d.arrays, inputSize: d.layer.inputSize, units: d.layer.units })),
+    diagnostics: recognition.diagnostics.map(({ range: _range, ...rest }) => rest),
+    arrays: parse.arrays.map((a) => ({ ...(a.name !== undefined ? { name: a.name } : {}), shape: a.shape })),
+  };
+}
+
+/** `onPreview` gets the read's preview as soon as recognition ends, before the result is returned. */
+export async function readModel(name: string, size: number, canOpenSiblings: boolean, options: AnalyzeOptions, access: FileAccess, onNote: (message: string) => void, onPreview?: (preview: ModelPreview) => void): Promise<ModelReadResult> {
   return withConsoleNotes(onNote, async () => {
+    const startedAt = Date.now();
     const context = canOpenSiblings
       ? {
           openSibling: async (sibling: string) => {
@@ -69,6 +83,7 @@ export async function readModel(name: string, size: number, canOpenSiblings: boo
         }
       : {};
     const file = await readModelFile(accessSource(access, size), name, undefined, context);
+    const readAt = Date.now();
     const conventionOverride: ConventionId | undefined = options.conventionOverride;
     const analysis = await analyseModelFile(file, {
       ...(conventionOverride ? { conventionOverride } : {}), ...(options.layerConventions ? { layerConventions: options.layerConventions } : {}),
@@ -87,6 +102,8 @@ export async function readModel(name: string, size: number, canOpenSiblings: boo
       layerConfigs: layerConfigs(file),
       diagnostics: analysis.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message })),
     };
-    return { summary, analysis: { parse: analysis.parse, recognition: analysis.recognition } };
+    const result: ModelReadResult = { summary, analysis: { parse: analysis.parse, recognition: analysis.recognition }, timings: { startedAt, readAt, analysedAt: Date.now() } };
+    onPreview?.(previewOf(result));
+    return result;
   });
 }

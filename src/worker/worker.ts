@@ -8,7 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { RequestClient, serveRequests } from '../protocol/channel';
 import { transferables, type WorkerMethods } from './protocol';
 import { SourceStore } from './sources';
-import type { HostFileMethods, ModelWorkerMethods } from './modelProtocol';
+import type { HostFileMethods, ModelPreview, ModelWorkerMethods } from './modelProtocol';
 import { readModel, type FileAccess } from './modelRead';
 
 const port = parentPort;
@@ -35,7 +35,10 @@ if (port) {
         return { bytes: await host.request('fileRead', { file: request.file, offset: request.offset, length: request.length }) };
       };
       // Reader notes are only informational, and the host's log is what would record a failure to deliver one.
-      const result = await readModel(name, size, canOpenSiblings, options, access, (message) => void host.request('readerNote', { message }).catch(() => undefined));
+      const note = (message: string) => void host.request('readerNote', { message }).catch(() => undefined);
+      // The preview goes ahead of the answer: the host shows the layer table while the values are copied over.
+      const preview = (p: ModelPreview) => void host.request('modelPreview', p).catch(() => undefined);
+      const result = await readModel(name, size, canOpenSiblings, options, access, note, preview);
       // Kept for the runs that follow (Step Through names the source and layer); the answer is a copy.
       store.put(source, result.analysis);
       return result;

@@ -8,7 +8,8 @@ import { analyseModelFile } from '../../src/core/readers/analyse';
 import { readModelFile } from '../../src/core/readers/registry';
 import { memorySource } from '../../src/core/tensor/bytes';
 import { runLayer } from '../../src/core/forward';
-import type { ModelHostToWebview, ModelView, RenderedReport } from '../../src/protocol/modelMessages';
+import type { ModelHostToWebview, ModelView, ModelWebviewToHost, RenderedReport } from '../../src/protocol/modelMessages';
+import { heatmapGrid, matrixGeometry } from '../../src/webview/model/grid';
 import { MODEL_VIEW_TYPE, MODEL_VIEW_TYPE_OPTIONAL } from '../../src/extension/model/viewTypes';
 import type { RunOutcome } from '../../src/extension/runner';
 import type { GateLensApi, LoggedMessage } from '../../src/extension/extension';
@@ -134,6 +135,53 @@ describe('Gate Lens Model editor', function () {
     assert.equal(model.ranged, nodeHost(), `ranged read: ${String(model.ranged)}`);
     if (nodeHost()) assert.ok(model.bytesRead < 100_000, `${model.bytesRead} of ${model.size} bytes read`);
     else assert.equal(model.bytesRead, model.size);
+  });
+
+  it('sends the layer table without weight values, then each heatmap on request at its pixel size, from the values the core read', async () => {
+    // A (1600, 400) recurrent matrix: larger than its 320 × 480 px drawing, so it arrives reduced to pixel blocks.
+    const H = 400, I = 3;
+    const tensors: [string, number[]][] = [['rnn.weight_ih_l0', [4 * H, I]], ['rnn.weight_hh_l0', [4 * H, H]], ['rnn.bias_ih_l0', [4 * H]], ['rnn.bias_hh_l0', [4 * H]]];
+    const header: Record<string, unknown> = {};
+    let offset = 0;
+    for (const [name, shape] of tensors) {
+      const size = shape.reduce((a, b) => a * b, 1) * 4;
+      header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + size] };
+      offset += size;
+    }
+    const json = new TextEncoder().encode(JSON.stringify(header));
+    const bytes = new Uint8Array(8 + json.length + offset);
+    new DataView(bytes.buffer).setUint32(0, json.length, true);
+    bytes.set(json, 8);
+    const weights = new DataView(bytes.buffer, 8 + json.length);
+    for (let k = 0; k * 4 < weights.byteLength; k++) weights.setFloat32(k * 4, Math.sin(k * 0.37) / 3, true);
+    const uri = vscode.Uri.joinPath(modelsFolder(), 'wide_lstm.safetensors');
+    await vscode.workspace.fs.writeFile(uri, bytes);
+    const log = recordMessages(api);
+    try {
+      const { sent, report } = await openModel(api, uri);
+      assert.equal(sent.type, 'model', sent.type === 'error' ? sent.message : '');
+      const model = (sent as { model: ModelView }).model;
+      const buffers = (value: unknown): number => (value instanceof ArrayBuffer || ArrayBuffer.isView(value) ? 1 : typeof value === 'object' && value !== null ? Object.values(value).reduce((n: number, v) => n + buffers(v), 0) : 0);
+      assert.equal(buffers(model), 0, 'the layer table carries no weight values');
+      assert.equal(report.recurrent[0].heatmaps, 4, 'every matrix has its heatmap laid out');
+      const core = await analyseModelFile(await readModelFile(memorySource(bytes), 'wide_lstm.safetensors'));
+      const layer = core.recognition.layers[0];
+      const hh = layer.arrays.findIndex((r) => r.role === 'weight_hh');
+      // The webview asks for what it shows; the host answers each at the size asked.
+      const answer = await until(() => log.messages.map((m) => m.message).find((m): m is Extract<ModelHostToWebview, { type: 'heatmap' }> => m.type === 'heatmap' && 'grid' in m && m.matrix === hh && m.grid !== undefined), 'the weight_hh heatmap', 60000);
+      const asked = log.messages.map((m) => m.message).find((m): m is Extract<ModelWebviewToHost, { type: 'heatmap' }> => m.type === 'heatmap' && 'maxRows' in m && m.matrix === hh);
+      assert.ok(asked, 'the webview asked for it');
+      const grid = answer.grid!;
+      assert.deepEqual([grid.rows, grid.cols], [4 * H, H]);
+      assert.ok(grid.gridRows <= asked.maxRows && grid.gridCols <= asked.maxCols && grid.gridRows < grid.rows, `${grid.gridRows} × ${grid.gridCols} for ${asked.maxRows} × ${asked.maxCols}`);
+      const array = core.parse.arrays[layer.arrays[hh].arrayIndex];
+      const expected = heatmapGrid(array.values, matrixGeometry(array.shape, 0, layer.arrays[hh].packedAxis)!, asked.maxRows, asked.maxCols);
+      assert.deepEqual(Array.from(new Float64Array(grid.values)), Array.from(expected.values));
+      assert.deepEqual([grid.lo, grid.hi], [expected.lo, expected.hi]);
+      await until(() => log.messages.some((m) => m.message.type === 'heatmapDrawn' && m.message.matrix === hh), 'the webview drew it', 60000);
+    } finally {
+      log.dispose();
+    }
   });
 
   it('above gateLens.modelFiles.maxWholeFileMB a host without ranged reads refuses the file and says why; a Node host reads its ranges', async () => {

@@ -4,7 +4,9 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { plainValue, readModel, type FileAccess } from '../../src/worker/modelRead';
+import { plainValue, previewOf, readModel, type FileAccess } from '../../src/worker/modelRead';
+import type { ModelPreview } from '../../src/worker/modelProtocol';
+import { transferables } from '../../src/worker/protocol';
 import { MODEL_DIR } from '../core/readers/helpers';
 
 function access(files: Record<string, Uint8Array>, main: string, log: { reads: number; bytes: number }): FileAccess {
@@ -21,6 +23,23 @@ function access(files: Record<string, Uint8Array>, main: string, log: { reads: n
 const fixture = (name: string) => new Uint8Array(readFileSync(join(MODEL_DIR, name)));
 
 describe('worker model read', () => {
+  it('sends a preview without a single weight value before the result, with the layers, gates and array shapes', async () => {
+    const bytes = fixture('safetensors_lstm_bidi.safetensors');
+    const order: string[] = [];
+    let preview: ModelPreview | undefined;
+    const result = await readModel('m.safetensors', bytes.length, true, {}, access({ 'm.safetensors': bytes }, 'm.safetensors', { reads: 0, bytes: 0 }), () => undefined, (p) => { preview = p; order.push('preview'); });
+    order.push('result');
+    assert.deepEqual(order, ['preview', 'result']);
+    assert.ok(preview);
+    assert.deepEqual(transferables(preview), [], 'no typed array travels with the preview');
+    assert.ok(transferables(result).length > 0, 'the result does carry the values');
+    assert.deepEqual(preview, previewOf(result));
+    const { layers, parse } = { layers: result.analysis.recognition.layers, parse: result.analysis.parse };
+    assert.deepEqual(preview.layers.map((l) => [l.id, l.cell, l.units, l.gates.map((g) => g.label).join('')]), layers.map((l) => [l.id, l.cell, l.units, l.gates.map((g) => g.label).join('')]));
+    assert.deepEqual(preview.arrays.map((a) => a.shape), parse.arrays.map((a) => a.shape));
+    assert.ok(!('layer' in preview.layers[0]) && !('range' in preview.layers[0]));
+  });
+
   it('reads a safetensors file by byte ranges and returns the summary and the analysis', async () => {
     const bytes = fixture('safetensors_lstm_bidi.safetensors');
     const log = { reads: 0, bytes: 0 };

@@ -16,7 +16,8 @@ import type { StepViews } from '../webview/stepViews';
 import { webviewHtml, webviewOptions } from '../webview/html';
 import { CancelledError } from '../workerClient';
 import { errorText } from '../labels';
-import { fileNameOf, type ModelFiles, type ModelRead } from './modelFiles';
+import { fileNameOf, previewRead, type ModelFiles, type ModelPreviewRead, type ModelRead } from './modelFiles';
+import { cellValue, heatmapMessage } from './heatmaps';
 import { modelView } from './modelView';
 import { MODEL_VIEW_TYPE, MODEL_VIEW_TYPE_OPTIONAL } from './viewTypes';
 
@@ -58,11 +59,21 @@ function shortConfig(layerClass: string, config: Readonly<Record<string, unknown
   return `${layerClass}(${parts.join(', ')})`;
 }
 
+/** When (Date.now(), ms) each step of the last opening of a file happened, for the model-editor benchmark. */
+export type OpenTimings = Partial<Record<'resolved' | 'htmlSet' | 'ready' | 'readStarted' | 'readDone' | 'viewBuilt' | 'modelPosted' | 'rendered' | 'heatmapDrawn', number>>;
+
+/** A read begun when the editor opened: the file's size, and the preview the layer table is drawn from. */
+interface Started {
+  readonly size: Promise<number | undefined>;
+  readonly preview: Promise<ModelPreviewRead>;
+}
+
 export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<ModelDocument>, vscode.Disposable {
   private readonly open = new Map<string, number>();
   /** Every webview showing a file, to show a new read (after a convention choice) in all of them. */
   private readonly posts = new Map<string, Set<(m: ModelHostToWebview) => Thenable<boolean>>>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly openTimings = new Map<string, OpenTimings>();
 
   constructor(private readonly services: ModelEditorServices) {
     const options = { webviewOptions: { retainContextWhenHidden: false }, supportsMultipleEditorsPerDocument: true };
@@ -88,7 +99,24 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     return this.open.has(uri.toString());
   }
 
+  /** The steps of the last opening of `uri` (see OpenTimings). */
+  timings(uri: vscode.Uri): OpenTimings {
+    return { ...this.openTimings.get(uri.toString()) };
+  }
+
+  private mark(uri: vscode.Uri, step: keyof OpenTimings): void {
+    const key = uri.toString();
+    const timings = step === 'resolved' ? {} : this.openTimings.get(key) ?? {};
+    timings[step] ??= Date.now();
+    this.openTimings.set(key, timings);
+  }
+
   async resolveCustomEditor(document: ModelDocument, panel: vscode.WebviewPanel): Promise<void> {
+    const uri = document.uri;
+    this.mark(uri, 'resolved');
+    // The read starts now, while VS Code creates the webview (seconds on a busy machine): the first 'ready' finds
+    // it under way or done.
+    let started: Started | undefined = this.startRead(uri);
     panel.webview.options = webviewOptions(this.services.extensionUri);
     const post = (message: ModelHostToWebview) => {
       this.services.log('sent', message);
@@ -97,11 +125,14 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     const subscription = panel.webview.onDidReceiveMessage((raw: unknown) => {
       if (!isModelWebviewToHost(raw)) return;
       this.services.log('received', raw);
-      void this.receive(document.uri, raw, post).catch((error: unknown) => {
+      // A webview shown again after being hidden starts afresh and asks again: from then on, the file's current read.
+      const first = raw.type === 'ready' ? started : undefined;
+      if (raw.type === 'ready') started = undefined;
+      void this.receive(uri, raw, post, first).catch((error: unknown) => {
         if (!(error instanceof CancelledError)) this.services.logger?.error(`model editor: ${raw.type}:`, error instanceof Error ? error : String(error));
       });
     });
-    const key = document.uri.toString();
+    const key = uri.toString();
     const posts = this.posts.get(key) ?? new Set();
     posts.add(post);
     this.posts.set(key, posts);
@@ -111,13 +142,16 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
       if (!posts.size && this.posts.get(key) === posts) this.posts.delete(key);
     });
     panel.webview.html = await webviewHtml(panel.webview, this.services.extensionUri, 'model', 'model');
+    this.mark(uri, 'htmlSet');
   }
 
-  private async receive(uri: vscode.Uri, message: ModelWebviewToHost, post: (m: ModelHostToWebview) => Thenable<boolean>): Promise<void> {
+  private async receive(uri: vscode.Uri, message: ModelWebviewToHost, post: (m: ModelHostToWebview) => Thenable<boolean>, started?: Started): Promise<void> {
     switch (message.type) {
       case 'ready':
-        await post({ type: 'init', protocol: MODEL_PROTOCOL_VERSION, locale: vscode.env.language, strings: modelStrings() });
-        await this.load(uri, post);
+        this.mark(uri, 'ready');
+        // Not awaited: messages arrive in order, and waiting for each delivery costs a round trip to the browser.
+        post({ type: 'init', protocol: MODEL_PROTOCOL_VERSION, locale: vscode.env.language, strings: modelStrings() }).then(undefined, () => undefined);
+        await this.load(uri, post, started ?? { size: this.sizeOf(uri), preview: this.services.files.preview(uri) });
         break;
       case 'stepThrough':
         await this.stepThrough(uri, message.layerId);
@@ -128,18 +162,61 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
       case 'chooseConvention':
         await this.chooseConvention(uri, message.layerId, message.convention);
         break;
+      case 'heatmap':
+        await this.heatmap(uri, message, post);
+        break;
+      case 'cellValue': {
+        const value = cellValue(await this.services.files.read(uri), message.layerId, message.matrix, message.row, message.col);
+        await post({ type: 'cellValue', layerId: message.layerId, matrix: message.matrix, row: message.row, col: message.col, ...(value ? { value } : {}) });
+        break;
+      }
       case 'rendered':
+        this.mark(uri, 'rendered');
+        break;
+      case 'heatmapDrawn':
+        this.mark(uri, 'heatmapDrawn');
         break;
     }
   }
 
-  private async load(uri: vscode.Uri, post: (m: ModelHostToWebview) => Thenable<boolean>): Promise<void> {
-    const fileName = fileNameOf(uri);
-    const size = await Promise.resolve(vscode.workspace.fs.stat(uri)).then((s) => s.size, () => undefined);
-    await post({ type: 'loading', fileName, ...(size !== undefined ? { size } : {}) });
+  /** A heatmap at the size the webview draws it, once the values have come over from the worker. */
+  private async heatmap(uri: vscode.Uri, message: Extract<ModelWebviewToHost, { type: 'heatmap' }>, post: (m: ModelHostToWebview) => Thenable<boolean>): Promise<void> {
+    const { layerId, matrix } = message;
     try {
-      const read = await this.readWithProgress(uri, size ?? 0);
-      await post({ type: 'model', model: modelView(fileName, read, this.services.files.layerConventions(uri)) });
+      const grid = heatmapMessage(await this.services.files.read(uri), layerId, matrix, message.maxRows, message.maxCols);
+      await post({ type: 'heatmap', layerId, matrix, ...(grid ? { grid } : { error: vscode.l10n.t('Gate Lens found no matrix {0} in layer {1}.', matrix, layerId.slice(0, 200)) }) });
+    } catch (error) {
+      if (error instanceof CancelledError) return;
+      await post({ type: 'heatmap', layerId, matrix, error: errorText(error) });
+    }
+  }
+
+  private sizeOf(uri: vscode.Uri): Promise<number | undefined> {
+    return Promise.resolve(vscode.workspace.fs.stat(uri)).then((s) => s.size, () => undefined);
+  }
+
+  private startRead(uri: vscode.Uri): Started {
+    const size = this.sizeOf(uri);
+    const preview = size.then((n) => {
+      this.mark(uri, 'readStarted');
+      return this.readWithProgress(uri, n ?? 0);
+    });
+    // Heard by load() when the webview is ready; until then nobody waits on it.
+    preview.catch(() => undefined);
+    return { size, preview };
+  }
+
+  private async load(uri: vscode.Uri, post: (m: ModelHostToWebview) => Thenable<boolean>, started: Started): Promise<void> {
+    const fileName = fileNameOf(uri);
+    const size = await started.size;
+    post({ type: 'loading', fileName, ...(size !== undefined ? { size } : {}) }).then(undefined, () => undefined);
+    try {
+      const read = await started.preview;
+      this.mark(uri, 'readDone');
+      const model = modelView(fileName, read, this.services.files.layerConventions(uri));
+      this.mark(uri, 'viewBuilt');
+      await post({ type: 'model', model });
+      this.mark(uri, 'modelPosted');
     } catch (error) {
       const cancelled = error instanceof CancelledError;
       const message = cancelled ? vscode.l10n.t('Reading was cancelled. Reopen the file to read it again.') : errorText(error);
@@ -149,11 +226,12 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
     }
   }
 
-  private readWithProgress(uri: vscode.Uri, size: number): Promise<ModelRead> {
-    if (size < PROGRESS_BYTES || this.services.files.peek(uri)) return this.services.files.read(uri);
+  /** The read's preview (the layer table); files this large show a cancellable progress notification until it comes. */
+  private readWithProgress(uri: vscode.Uri, size: number): Promise<ModelPreviewRead> {
+    if (size < PROGRESS_BYTES || this.services.files.peek(uri)) return this.services.files.preview(uri);
     return Promise.resolve(vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Gate Lens: reading {0} ({1} MB)', fileNameOf(uri), (size / 2 ** 20).toFixed(1)), cancellable: true },
-      (_progress, token) => this.services.files.read(uri, token),
+      (_progress, token) => this.services.files.preview(uri, token),
     ));
   }
 
@@ -189,14 +267,14 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider<
       const current = this.services.files.layerConventions(uri)[layerId];
       const items = [
         { label: vscode.l10n.t('Automatic'), description: current ? '' : vscode.l10n.t('current'), detail: vscode.l10n.t('Let Gate Lens decide from names, shapes and bias patterns.'), id: 'auto' as const },
-        ...modelView(fileNameOf(uri), found.read).recurrent.find((l) => l.id === layerId)!.conventionChoices.map((c) => ({ label: c.title, description: c.id === current ? vscode.l10n.t('current') : '', id: c.id })),
+        ...modelView(fileNameOf(uri), previewRead(found.read)).recurrent.find((l) => l.id === layerId)!.conventionChoices.map((c) => ({ label: c.title, description: c.id === current ? vscode.l10n.t('current') : '', id: c.id })),
       ];
       const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Gate Lens: read layer {0} as which convention?', found.layer.name) });
       if (!picked) return undefined;
       choice = picked.id;
     }
     const read = await this.services.files.chooseConvention(uri, layerId, choice === 'auto' ? undefined : choice);
-    const model = modelView(fileNameOf(uri), read, this.services.files.layerConventions(uri));
+    const model = modelView(fileNameOf(uri), previewRead(read), this.services.files.layerConventions(uri));
     await Promise.all([...(this.posts.get(uri.toString()) ?? [])].map((post) => post({ type: 'model', model })));
     return read;
   }

@@ -6,8 +6,8 @@ import * as vscode from 'vscode';
 import type { ConventionId } from '../../core/conventions';
 import { CancelledError, WorkerError, type WorkerClient } from '../workerClient';
 import { WORKER_ERRORS, type Analysis, type SourceId } from '../../worker/protocol';
-import { readModel, type FileAccess } from '../../worker/modelRead';
-import type { ModelReadResult } from '../../worker/modelProtocol';
+import { previewOf, readModel, type FileAccess } from '../../worker/modelRead';
+import type { ModelPreview, ModelReadResult } from '../../worker/modelProtocol';
 import type { AnalysisSource } from '../sources';
 import type { WorkerSource } from '../analyzer';
 import * as settings from '../settings';
@@ -22,10 +22,25 @@ export interface ModelRead {
   readonly bytesRead: number;
   /** What the worker keeps the analysis under, when the read ran there (runs then name it instead of the layer). */
   readonly workerId?: SourceId;
+  /** Byte ranges the readers asked for, the time the host spent reading them, and when (Date.now()) the worker answered. */
+  readonly ranges?: { readonly count: number; readonly hostMs: number; readonly answeredAt: number };
+}
+
+/** What the layer table needs of a read (no values), with how the bytes were read. */
+export interface ModelPreviewRead {
+  readonly preview: ModelPreview;
+  readonly ranged: boolean;
+  readonly bytesRead: number;
+}
+
+export function previewRead(read: ModelRead): ModelPreviewRead {
+  return { preview: previewOf(read.result), ranged: read.ranged, bytesRead: read.bytesRead };
 }
 
 interface Entry {
   readonly promise: Promise<ModelRead>;
+  /** Settles with the worker's preview, ahead of `promise` (or with the full read where no preview came first). */
+  readonly preview: Promise<ModelPreviewRead>;
   readonly cancel: vscode.CancellationTokenSource;
   value?: ModelRead;
   version: number;
@@ -60,20 +75,33 @@ export class ModelFiles implements vscode.Disposable {
     if (existing) return existing.promise;
     const cancel = new vscode.CancellationTokenSource();
     token?.onCancellationRequested(() => cancel.cancel());
-    const entry: Entry = { cancel, version: ++this.versions, promise: Promise.resolve(undefined as unknown as ModelRead) };
+    let showPreview!: (preview: ModelPreviewRead) => void;
+    let failPreview!: (error: unknown) => void;
+    const preview = new Promise<ModelPreviewRead>((resolve, reject) => { showPreview = resolve; failPreview = reject; });
+    // Whoever waits for the read hears of its failure there; nobody need wait for the preview.
+    preview.catch(() => undefined);
+    const entry: Entry = { cancel, version: ++this.versions, promise: Promise.resolve(undefined as unknown as ModelRead), preview };
     const id: SourceId = { uri: key, revision: `model:${entry.version}` };
-    (entry as { promise: Promise<ModelRead> }).promise = this.readNow(uri, id, cancel.token).then(
+    (entry as { promise: Promise<ModelRead> }).promise = this.readNow(uri, id, cancel.token, showPreview).then(
       (value) => {
         entry.value = value;
+        showPreview(previewRead(value));
         return value;
       },
       (error: unknown) => {
         if (this.entries.get(key) === entry) this.entries.delete(key);
+        failPreview(error);
         throw error;
       },
     );
     this.entries.set(key, entry);
     return entry.promise;
+  }
+
+  /** The read's preview (the layer table without values): starts the read if none is under way, settles before it. */
+  preview(uri: vscode.Uri, token?: vscode.CancellationToken): Promise<ModelPreviewRead> {
+    void this.read(uri, token).catch(() => undefined);
+    return this.entries.get(uri.toString())?.preview ?? this.read(uri, token).then(previewRead);
   }
 
   /** Drops the read (the last editor on the file closed, or the file changed): the next open reads afresh. */
@@ -125,11 +153,13 @@ export class ModelFiles implements vscode.Disposable {
     return { id, load: (token) => this.readNow(uri, id, token ?? new vscode.CancellationTokenSource().token) };
   }
 
-  private async readNow(uri: vscode.Uri, id: SourceId, token: vscode.CancellationToken): Promise<ModelRead> {
+  private async readNow(uri: vscode.Uri, id: SourceId, token: vscode.CancellationToken, onPreview?: (preview: ModelPreviewRead) => void): Promise<ModelRead> {
     const main = await openHostFile(uri, settings.maxWholeModelFileBytes(uri));
     const siblings = new Map<string, Promise<HostFile>>();
     const parent = vscode.Uri.joinPath(uri, '..');
     let bytesRead = 0;
+    let rangeCount = 0;
+    let hostMs = 0;
     const fileFor = (name: string | undefined): Promise<HostFile> => {
       if (name === undefined) return Promise.resolve(main);
       // A file the model names beside itself (shards, ONNX external data): below its folder only. The worker's
@@ -147,7 +177,10 @@ export class ModelFiles implements vscode.Disposable {
       if (token.isCancellationRequested) throw new CancelledError();
       const file = await fileFor(request.file);
       if (request.op === 'size') return { size: file.size };
+      const started = Date.now();
       const bytes = await file.read(request.offset, request.length);
+      hostMs += Date.now() - started;
+      rangeCount++;
       bytesRead += bytes.length;
       return { bytes };
     };
@@ -158,7 +191,8 @@ export class ModelFiles implements vscode.Disposable {
       let workerId: SourceId | undefined;
       if (this.worker) {
         try {
-          result = await this.worker.readModel({ ...request, source: id }, access, onNote, token);
+          const preview = (p: ModelPreview) => onPreview?.({ preview: p, ranged: main.ranged, bytesRead: main.ranged ? bytesRead : main.size });
+          result = await this.worker.readModel({ ...request, source: id }, access, onNote, token, preview);
           workerId = id;
           this.readsInWorker++;
         } catch (error) {
@@ -168,7 +202,8 @@ export class ModelFiles implements vscode.Disposable {
       }
       result ??= await readModel(request.name, request.size, request.canOpenSiblings, request.options, access, onNote);
       // A host without ranged reads has read the whole file, whatever the readers asked for.
-      return { result, ranged: main.ranged, bytesRead: main.ranged ? bytesRead : main.size, ...(workerId ? { workerId } : {}) };
+      const ranges = { count: rangeCount, hostMs, answeredAt: Date.now() };
+      return { result, ranged: main.ranged, bytesRead: main.ranged ? bytesRead : main.size, ...(workerId ? { workerId } : {}), ranges };
     } finally {
       const closeFailed = (error: unknown) => this.logger?.warn(`${fileNameOf(uri)}: closing the file failed:`, error instanceof Error ? error.message : String(error));
       await main.close().catch(closeFailed);

@@ -2,7 +2,7 @@
 // layer), gate bands along a matrix's packed axis, and the exact value under the pointer. Pure: tested in Node.
 
 import type { GateSlot } from '../../core/recognize/types';
-import { MODEL_PROTOCOL_VERSION, type MatrixView, type ModelHostToWebview, type ModelView } from '../../protocol/modelMessages';
+import { MODEL_PROTOCOL_VERSION, type ModelHostToWebview, type ModelView } from '../../protocol/modelMessages';
 
 export interface ModelState {
   readonly status: 'waiting' | 'loading' | 'ready' | 'error' | 'protocol';
@@ -26,6 +26,9 @@ export function reduce(state: ModelState, message: ModelHostToWebview): ModelSta
       return { strings: state.strings, status: 'ready', fileName: message.model.fileName, size: message.model.size, model: message.model };
     case 'error':
       return { strings: state.strings, status: 'error', fileName: message.fileName, error: { code: message.code, message: message.message } };
+    default:
+      // Heatmaps and cell values are drawn where they belong, without a new render.
+      return state;
   }
 }
 
@@ -94,30 +97,6 @@ export function layerRows(model: ModelView): LayerRow[] {
   return rows;
 }
 
-/** A matrix as drawn: rows × columns, with the gates along one of the two. Rank 3 (ONNX) shows one direction's slice. */
-export interface Matrix2d {
-  readonly rows: number;
-  readonly cols: number;
-  readonly values: Float64Array;
-  /** 0: gates packed along the rows; 1: along the columns; undefined: not packed. */
-  readonly packedAxis?: 0 | 1;
-}
-
-export function matrix2d(m: MatrixView): Matrix2d | undefined {
-  if (!m.values) return undefined;
-  const all = new Float64Array(m.values);
-  const shape = m.shape;
-  if (shape.length === 1) return { rows: 1, cols: shape[0], values: all, ...(m.packedAxis === 0 ? { packedAxis: 1 as const } : {}) };
-  if (shape.length === 2) return { rows: shape[0], cols: shape[1], values: all, ...(m.packedAxis === 0 || m.packedAxis === 1 ? { packedAxis: m.packedAxis } : {}) };
-  if (shape.length === 3) {
-    const slice = Math.min(m.direction, shape[0] - 1);
-    const size = shape[1] * shape[2];
-    const axis = m.packedAxis === 1 ? 0 : m.packedAxis === 2 ? 1 : undefined;
-    return { rows: shape[1], cols: shape[2], values: all.subarray(slice * size, (slice + 1) * size), ...(axis !== undefined ? { packedAxis: axis } : {}) };
-  }
-  return undefined;
-}
-
 export interface Band {
   readonly label: string;
   readonly name: string;
@@ -137,12 +116,10 @@ export function gateBands(gates: readonly GateSlot[], length: number): Band[] {
   return bands;
 }
 
-/** The value at (row, col) and the gate whose band holds it. */
-export function cellAt(m: Matrix2d, bands: readonly Band[], row: number, col: number): { value: number; gate?: Band } | undefined {
-  if (row < 0 || col < 0 || row >= m.rows || col >= m.cols) return undefined;
-  const along = m.packedAxis === 0 ? row : m.packedAxis === 1 ? col : -1;
-  const gate = along >= 0 ? bands.find((b) => along >= b.start && along < b.end) : undefined;
-  return { value: m.values[row * m.cols + col], ...(gate ? { gate } : {}) };
+/** The gate whose band holds (row, col) of a matrix packed along `packedAxis`. */
+export function gateAt(bands: readonly Band[], packedAxis: 0 | 1 | undefined, row: number, col: number): Band | undefined {
+  const along = packedAxis === 0 ? row : packedAxis === 1 ? col : -1;
+  return along >= 0 ? bands.find((b) => along >= b.start && along < b.end) : undefined;
 }
 
 /** Keyboard movement in a heatmap: arrows by one, Page keys by ten, Home/End to the row's ends. */

@@ -2,8 +2,9 @@
 // configs, else by module path), gate bands along a packed axis and the value under the pointer.
 import * as assert from 'node:assert/strict';
 import type { MatrixView, ModelView, RecurrentView } from '../../../src/protocol/modelMessages';
-import { cellAt, formatBytes, gateBands, INITIAL_STATE, layerRows, matrix2d, moveCell, parentName, reduce } from '../../../src/webview/model/store';
+import { formatBytes, gateAt, gateBands, INITIAL_STATE, layerRows, moveCell, parentName, reduce } from '../../../src/webview/model/store';
 import { MODEL_PROTOCOL_VERSION } from '../../../src/protocol/modelMessages';
+import { matrixGeometry } from '../../../src/webview/model/grid';
 import type { GateSlot } from '../../../src/core/recognize/types';
 
 const GATES: GateSlot[] = [
@@ -63,19 +64,19 @@ describe('model webview store', () => {
   });
 
   it('draws PyTorch rows-packed, Keras columns-packed and ONNX per-direction slices with their bands', () => {
-    const values = (n: number) => Float64Array.from({ length: n }, (_, k) => k).buffer;
-    const rowsPacked: MatrixView = { role: 'weight_ih', direction: 0, name: 'w', shape: [8, 3], packedAxis: 0, values: values(24) };
-    const m = matrix2d(rowsPacked);
+    const rowsPacked: MatrixView = { role: 'weight_ih', direction: 0, name: 'w', shape: [8, 3], packedAxis: 0 };
+    const m = matrixGeometry(rowsPacked.shape, rowsPacked.direction, rowsPacked.packedAxis);
     assert.ok(m);
-    assert.deepEqual([m.rows, m.cols, m.packedAxis], [8, 3, 0]);
+    assert.deepEqual([m.rows, m.cols, m.packedAxis, m.offset], [8, 3, 0, 0]);
     const bands = gateBands(GATES, 8);
-    assert.deepEqual(cellAt(m, bands, 5, 1), { value: 16, gate: bands[2] });
-    const onnx = matrix2d({ role: 'W', direction: 1, name: 'W', shape: [2, 8, 3], packedAxis: 1, values: values(48) });
+    assert.deepEqual(gateAt(bands, m.packedAxis, 5, 1), bands[2]);
+    assert.equal(gateAt(bands, undefined, 5, 1), undefined);
+    const onnx = matrixGeometry([2, 8, 3], 1, 1);
     assert.ok(onnx);
-    assert.deepEqual([onnx.rows, onnx.cols, onnx.packedAxis, onnx.values[0]], [8, 3, 0, 24], 'the backward slice');
-    const bias = matrix2d({ role: 'bias', direction: 0, name: 'b', shape: [8], packedAxis: 0, values: values(8) });
+    assert.deepEqual([onnx.rows, onnx.cols, onnx.packedAxis, onnx.offset], [8, 3, 0, 24], 'the backward slice');
+    const bias = matrixGeometry([8], 0, 0);
     assert.deepEqual(bias && [bias.rows, bias.cols, bias.packedAxis], [1, 8, 1]);
-    assert.equal(matrix2d({ role: 'W', direction: 0, name: 'W', shape: [8, 3], omitted: 'big' }), undefined);
+    assert.equal(matrixGeometry([2, 2, 2, 2], 0, 0), undefined);
   });
 
   it('repeats the bands over an axis that packs several gate sets (ONNX B: Wb then Rb), and none for a misfit', () => {
