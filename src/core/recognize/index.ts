@@ -29,6 +29,7 @@ import { printedPrecision } from './precision';
 import { twoConventionEvidence } from './two-conventions';
 import { SHARED_NAME_TEMPLATES, sharedNameFramework, signalledConventions } from './shared-names';
 import { findPrintedRun, kerasVersionFromPrintedRun, legacyDefaultGateActivation, legacyNumpyPrint, printedOutputLabel } from './keras-era';
+import { perGateArrayRoles, perGateLayers, type PerGateInfo } from './per-gate';
 
 export type { Recognition, RecognizedLayer, RecognizedDense, SliceAnnotation, Evidence, GateSlot, ArrayRole, MissingArray, MissingReason } from './types';
 export type { UnrelatedArray, UnrelatedKind } from './unrelated';
@@ -238,6 +239,8 @@ function readWithout(g: Group, id: ConventionId, signals: ReadonlyMap<Convention
   if (!first || members.some((m) => !m.info || groupKey(m.info) !== groupKey(first))) return undefined;
   return analyseGroup({ info: first, members: members as Group['members'] }, new Map([...signals].filter(([k]) => k !== id)));
 }
+
+const perGateOf = (c: LayerCandidate): PerGateInfo | undefined => (c as LayerCandidate & { perGate?: PerGateInfo }).perGate;
 
 function displayName(info: NameInfo): string {
   if (info.family === 'pytorch') {
@@ -455,10 +458,14 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   const bound = new Map<number, string>();
   // Frameworks whose names are too common to claim alone (MLX Wx, OpenVINO W): the file's code shows which apply.
   const signals = signalledConventions(text, hints.nonCode);
-  const { groups, pool, data, distractors, outputs, replaced } = groupNamed(withoutCoveredEmbedded(bindNames(standIns.length ? [...valueArrays, ...standIns] : valueArrays, text, bound, view)), text, new Set(signals.keys()));
+  const readable = withoutCoveredEmbedded(bindNames(standIns.length ? [...valueArrays, ...standIns] : valueArrays, text, bound, view));
+  // One matrix per gate under the user's own names (u_w, r_w, c_w over concat[x, h]): read from the code, or held back.
+  const perGate = perGateLayers(readable, view.code, at);
+  const { groups, pool, data, distractors, outputs, replaced } = groupNamed(perGate.consumed.size ? readable.filter((a) => !perGate.consumed.has(a.index)) : readable, text, new Set(signals.keys()));
   // Only arrays of the text are listed (a shape stand-in of an Embedding is not an array to point at).
   const unrelated: UnrelatedArray[] = distractors.filter((d) => d.arrayIndex < parse.arrays.length);
-  const candidates: Candidate[] = [];
+  const candidates: Candidate[] = [...perGate.candidates];
+  diagnostics.push(...perGate.diagnostics);
   // The same reason for thousands of arrays is kept once, not once per array.
   const reasons = new Map<string, Omit<UnrelatedArray, 'arrayIndex'>>();
   const reject = (r: Rejection): void => {
@@ -640,8 +647,10 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
       denses.push({ name: c.name, arrays: arraysOf(c).map((a, k) => denseRole(a.index, k === 0, c)), layer, range: spanOf(arraysOf(c)), evidence: c.evidence });
       continue;
     }
-    const hint = matched.get(c);
-    const applied = applyHints(c, hint, hints, options.kerasVersion !== undefined ? (Number(options.kerasVersion) as 2 | 3) : undefined);
+    const own = perGateOf(c);
+    // A per-gate layer's activations and reset placement come from its own code, not from a constructor elsewhere.
+    const hint = own ? undefined : matched.get(c);
+    const applied = own ? { options: own.options, evidence: [], warnings: [] } : applyHints(c, hint, hints, options.kerasVersion !== undefined ? (Number(options.kerasVersion) as 2 | 3) : undefined);
     if (applied.convention && !chosen(c)) c.convention = applied.convention;
     if (c.named && !chosen(c)) {
       const shared = sharedNameFramework(c.convention, text, hints.nonCode);
@@ -693,7 +702,9 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     }
     byCandidate.set(c, { id, layer });
     const precision = c.missing?.length ? undefined : printedPrecision(arraysOf(c).filter((a) => a.index < parse.arrays.length), text);
-    layers.push({ ...toRecognized(c, layer, id, 0, parse.arrays.length), ...(precision ? { printPrecision: precision } : {}) });
+    const recognized = toRecognized(c, layer, id, 0, parse.arrays.length);
+    const arrays = own ? perGateArrayRoles(own, c.name, c.units, c.inputSize, c.cell) : recognized.arrays;
+    layers.push({ ...recognized, arrays, ...(own ? { range: spanOf(own.roles.map((r) => r.array)) } : {}), ...(precision ? { printPrecision: precision } : {}) });
   }
 
   // Stacks: each layer's input size equals the previous output (PyTorch layer k > 0: D·Hout).
@@ -797,7 +808,8 @@ function attributeUnnamed(
   lost: readonly UnreadableArray[], candidates: readonly Candidate[],
   add: (c: LayerCandidate, u: UnreadableArray, role: string, direction: number, shape?: readonly number[]) => void,
 ): void {
-  const unnamed = candidates.filter((c): c is LayerCandidate => c.kind === 'recurrent' && !c.named)
+  // A per-gate layer's arrays are all named and read: an unreadable literal elsewhere in its code is not one of them.
+  const unnamed = candidates.filter((c): c is LayerCandidate => c.kind === 'recurrent' && !c.named && !perGateOf(c))
     .map((c) => ({ c, start: spanOf(arraysOf(c)).start }))
     .sort((a, b) => a.start - b.start);
   for (const u of lost) {

@@ -8,6 +8,25 @@ import type { Evidence } from './types';
 export { format } from '../messages';
 
 export const RECOGNISER_TEMPLATES = {
+  perGateUnknown: "{0} {1} (at {2}) look like one matrix per gate over concat[x, h], but the text's code does not show how they combine: {3}. Nothing runs on a guess: add the gate lines and the state update as the code computes them",
+  perGateNoGateLines: "no line computes a gate from them (such as r = sigmoid(concat([x, h], 1) @ r_w + r_b))",
+  perGateNoUpdate: "the gate lines ({0}) are there, but no line computes the new state from them (such as h = u * h + (1 - u) * c, or c = f * c + i * g with h = o * tanh(c))",
+  perGateGruLines: "the update {0} does not combine a sigmoid gate line and a candidate line of these arrays",
+  perGateNoReset: "the candidate line {0} does not show one reset gate multiplying {1} (before or after its matmul)",
+  perGateNoLstmOutput: "the cell update {0} is there, but no line computes the output from {1} (such as h = o * tanh({1}))",
+  perGateLstmActivations: "the candidate uses {0} but the output squashes the cell with {1}; a Keras LSTM uses one activation for both",
+  perGateNoState: "the gate lines ({0}) do not show which concatenated part is the state h and which the input x",
+  perGateGateActivation: "the gate {0} uses {1}, not sigmoid",
+  perGateShapes: "the arrays of gate {0} ({1}) do not fit one gate of {2} units over the same input and state",
+  perGateMapping: "one matrix per gate over [{0}] in the text's own code → {1}: {2}; {3} units, input size {4}",
+  perGateLine: "gate {0} is computed by {1} → {2}",
+  perGateUpdateZ: "the update {0} keeps {1} of the old state: {1} is the update gate z (h' = z ⊙ h + (1 − z) ⊙ h̃)",
+  perGateUpdateOneMinusZ: "the update {0} keeps 1 − {1} of the old state: the update gate is 1 − {1} = σ(−a), so {1}'s weights and bias enter it negated",
+  perGateResetBefore: "the reset gate {0} multiplies {1} before the candidate's matmul (reset_after=False)",
+  perGateResetAfter: "the reset gate {0} multiplies the candidate's {1} product after its matmul (reset_after=True)",
+  perGateLstmUpdate: "the cell update {0} and the output {1} say which gate forgets, which inputs and which outputs",
+  perGateNoBias: "no bias is added in the line of {0}: zero, as the code computes it",
+  perGateAssembled: "run as the equivalent Keras {0} (gates {1}, activation {2}): kernel = each gate's input rows, recurrent_kernel = its state rows, bias = its biases",
   keepsBiasNone: 'no bias array → use_bias=False (zeros)',
   resetPlacementUnknown: 'without a bias the GRU reset placement cannot be read from shapes; reset_after=True (Keras default) assumed',
   resetAfterTrueBias: 'bias {0} = (2, 3H) → reset_after=True (input bias row 0, recurrent bias row 1)',
@@ -221,6 +240,7 @@ export const ROLE_TEMPLATES = {
   denseKernel: 'kernel (in, out)',
   denseWeight: 'weight (out, in)',
   bias: 'bias',
+  perGate: "{0} of {1} — one matrix per gate, {2}, {3} units, input size {4}; {5}",
 } as const;
 
 
