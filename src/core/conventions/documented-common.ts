@@ -145,37 +145,39 @@ export interface RowsKeys { readonly W: readonly string[]; readonly R: readonly 
  * Rows-packed layers with an input and a recurrent bias (the PyTorch layout under other names): each direction's
  * arrays checked and brought to canonical order. A GRU's candidate recurrent bias sits inside r ⊙ (·).
  */
-export function readRowsTwoBias(spec: ConventionSpec, tensors: NativeTensors, dirs: readonly RowsKeys[], opts: { readonly units?: number; readonly inputSize?: number }): { directions: DirectionWeights[]; I: number; H: number; useBias: boolean } {
+export function readRowsTwoBias(spec: ConventionSpec, tensors: NativeTensors, dirs: readonly RowsKeys[], opts: { readonly units?: number; readonly inputSize?: number }, projected = false): { directions: DirectionWeights[]; I: number; H: number; P: number; useBias: boolean } {
   const G = gateCount(spec.cell);
   const R0 = need(spec, tensors, dirs[0].R, 'recurrent weights');
   const W0 = need(spec, tensors, dirs[0].W, 'input weights');
-  const H = unitsFrom(spec, R0, opts.units ?? (R0.t.shape.length === 2 ? R0.t.shape[1] : NaN), 'units');
+  // A projected LSTM's recurrent weights are (G·H, P): H then comes from the input weights' rows.
+  const H = unitsFrom(spec, projected ? W0 : R0, opts.units ?? (projected ? (W0.t.shape.length === 2 ? W0.t.shape[0] / G : NaN) : (R0.t.shape.length === 2 ? R0.t.shape[1] : NaN)), 'units');
+  const P = projected ? unitsFrom(spec, R0, R0.t.shape.length === 2 ? R0.t.shape[1] : NaN, 'projection size') : H;
   const I = unitsFrom(spec, W0, opts.inputSize ?? (W0.t.shape.length === 2 ? W0.t.shape[1] : NaN), 'input size');
   const perm = nativePerm(spec);
   let useBias = true;
   const directions = dirs.map((keys) => {
     const W = need(spec, tensors, keys.W, 'input weights'), R = need(spec, tensors, keys.R, 'recurrent weights');
     checkShape(spec, W, [G * H, I], 'input weights');
-    checkShape(spec, R, [G * H, H], 'recurrent weights');
+    checkShape(spec, R, [G * H, P], 'recurrent weights');
     const bW = get(tensors, keys.bW), bR = get(tensors, keys.bR);
     if (!!bW !== !!bR) throw new GateLensError('missing-array', `${spec.framework} stores the input and the recurrent bias together or neither; only ${(bW ?? bR)!.key} is present.`);
     if (bW) { checkShape(spec, bW, [G * H], 'input bias'); checkShape(spec, bR!, [G * H], 'recurrent bias'); } else useBias = false;
-    return direction(rowsToCanonical(W.t.data, 0, perm, H, I), rowsToCanonical(R.t.data, 0, perm, H, H),
+    return direction(rowsToCanonical(W.t.data, 0, perm, H, I), rowsToCanonical(R.t.data, 0, perm, H, P),
       bW ? rowsToCanonical(bW.t.data, 0, perm, H, 1) : new Float64Array(G * H), bR ? rowsToCanonical(bR!.t.data, 0, perm, H, 1) : new Float64Array(G * H));
   });
-  return { directions, I, H, useBias };
+  return { directions, I, H, P, useBias };
 }
 
 /** Canonical direction → rows-packed W, R and the two biases in the convention's gate order. */
 export function writeRowsTwoBias(spec: ConventionSpec, layer: RecurrentLayer, dw: DirectionWeights): { W: NativeTensor; R: NativeTensor; bW: NativeTensor; bR: NativeTensor } {
-  const G = gateCount(spec.cell), H = layer.units, I = layer.inputSize;
+  const G = gateCount(spec.cell), H = layer.units, I = layer.inputSize, P = layer.projSize ?? H;
   const perm = nativePerm(spec);
-  const W = new Float64Array(G * H * I), R = new Float64Array(G * H * H), bW = new Float64Array(G * H), bR = new Float64Array(G * H);
+  const W = new Float64Array(G * H * I), R = new Float64Array(G * H * P), bW = new Float64Array(G * H), bR = new Float64Array(G * H);
   rowsFromCanonical(dw.W, perm, H, I, W, 0);
-  rowsFromCanonical(dw.R, perm, H, H, R, 0);
+  rowsFromCanonical(dw.R, perm, H, P, R, 0);
   rowsFromCanonical(dw.bW, perm, H, 1, bW, 0);
   rowsFromCanonical(dw.bR, perm, H, 1, bR, 0);
-  return { W: tensorOf([G * H, I], W), R: tensorOf([G * H, H], R), bW: tensorOf([G * H], bW), bR: tensorOf([G * H], bR) };
+  return { W: tensorOf([G * H, I], W), R: tensorOf([G * H, P], R), bW: tensorOf([G * H], bW), bR: tensorOf([G * H], bR) };
 }
 
 /** Per-gate array names of one cell, in storage order: input and recurrent matrices, and the biases the layout has. */

@@ -1,11 +1,14 @@
 // MXNet Gluon rnn.LSTM / rnn.GRU / rnn.RNN: parameters l{k}_i2h_weight (G·H, I), l{k}_h2h_weight (G·H, H),
 // l{k}_i2h_bias, l{k}_h2h_bias; r{k}_ for the reverse direction (gluon/rnn/rnn_layer.py). LSTM i, f, g, o; GRU r, z, n
 // with the candidate's recurrent bias inside r ⊙ (·) (the cuDNN GRU); rnn.RNN's default activation is relu.
+// projection_size (LSTMP): h2h_weight (4·H, P) and l{k}_h2r_weight (P, H), r = h2r_weight · h without a bias —
+// PyTorch's weight_hr, the forward pass's projection.
 // Documented, not run against MXNet (retired; not installable here).
 
 import { pytorchAdapter } from './pytorch';
 import { GRU_RZN, GH, LSTM_IFGO, RNN_H } from './gates';
-import { activationAmong, firstActivations, numpyAs, readRowsTwoBias, refuseIfPresent, writeRowsTwoBias, type RowsKeys } from './documented-common';
+import { GateLensError } from '../model';
+import { activationAmong, checkShape, firstActivations, need, numpyAs, readRowsTwoBias, tensorOf, writeRowsTwoBias, type RowsKeys } from './documented-common';
 import type { CellSpec, ConventionAdapter, FromNativeOptions, Mutable, NativeTensors, TensorSpec } from './types';
 
 const tensors = (G: number): TensorSpec[] => [
@@ -42,20 +45,29 @@ export const mxnetAdapter: ConventionAdapter<'mxnet'> = {
   verification: 'documented',
   sources: [
     { fact: 'parameters l{k}/r{k}_i2h_weight (G·H, I), _h2h_weight (G·H, H), _i2h_bias, _h2h_bias; rnn.RNN activation default relu; LSTM states [h, c]', url: 'https://github.com/apache/mxnet/blob/master/python/mxnet/gluon/rnn/rnn_layer.py' },
+    { fact: 'projection_size: h2h_weight (4·hidden_size, projection_size), h2r_weight (projection_size, hidden_size), LSTMPCell parameters i2h/h2h weight and bias plus h2r_weight (no h2r bias)', url: 'https://github.com/apache/mxnet/blob/master/tests/python/unittest/test_gluon_rnn.py' },
     { fact: 'LSTMCell gates split as in_gate, forget_gate, in_transform, out_gate; GRUCell r, z, n with the reset gate on h2h (including its bias)', url: 'https://github.com/apache/mxnet/blob/master/python/mxnet/gluon/rnn/rnn_cell.py' },
   ],
   layerNames: { lstm: '`rnn.LSTM`', gru: '`rnn.GRU`', simple_rnn: '`rnn.RNN`' },
   outputLayout: 'pytorch',
   cells: CELLS,
   configKeys: ['hidden_size', 'num_layers', 'layout', 'bidirectional', 'input_size', 'activation', 'projection_size', 'lstm_state_clip_min', 'lstm_state_clip_max'],
-  capabilities: { fixedActivations: { gate: 'sigmoid', candidate: 'tanh' }, simpleRnnActivations: { names: ['tanh', 'relu'], why: 'MXNet rnn.RNN offers only tanh and relu' }, refusesResetBefore: 'MXNet GRUs apply the reset gate after the recurrent matmul (the cuDNN GRU)' },
+  capabilities: { projection: true, fixedActivations: { gate: 'sigmoid', candidate: 'tanh' }, simpleRnnActivations: { names: ['tanh', 'relu'], why: 'MXNet rnn.RNN offers only tanh and relu' }, refusesResetBefore: 'MXNet GRUs apply the reset gate after the recurrent matmul (the cuDNN GRU)' },
 
   fromNative(spec, all, opts) {
-    refuseIfPresent(spec, all, /h2r_weight$/, 'a projection (projection_size) is not read by Gate Lens for MXNet');
     const k = opts.layerIndex ?? 0;
     const bidir = opts.bidirectional ?? all[`r${k}_i2h_weight`] !== undefined;
-    const read = readRowsTwoBias(spec, all, bidir ? [keysFor(k, 0), keysFor(k, 1)] : [keysFor(k, 0)], opts);
-    return { directions: read.directions, dims: { I: read.I, H: read.H, P: read.H, D: 1 }, resetAfter: spec.cell === 'gru' ? true : undefined, useBias: read.useBias };
+    const dirs = bidir ? [keysFor(k, 0), keysFor(k, 1)] : [keysFor(k, 0)];
+    const projKeys = dirs.map((d) => d.W.map((w) => w.replace(/i2h_weight$/, 'h2r_weight')));
+    const projected = projKeys.some((keys) => keys.some((n) => all[n]));
+    if (projected && spec.cell !== 'lstm') throw new GateLensError('not-representable', `MXNet projects only LSTMs (projection_size); ${projKeys[0][0]} is present on a ${spec.cell.toUpperCase()}.`);
+    const read = readRowsTwoBias(spec, all, dirs, opts, projected);
+    const directions = !projected ? read.directions : read.directions.map((dw, d) => {
+      const f = need(spec, all, projKeys[d], 'projection weights');
+      checkShape(spec, f, [read.P, read.H], 'projection weights');
+      return { ...dw, proj: Float64Array.from(f.t.data) };
+    });
+    return { directions, dims: { I: read.I, H: read.H, P: read.P, D: 1 }, resetAfter: spec.cell === 'gru' ? true : undefined, useBias: read.useBias };
   },
 
   toNative(layer, spec, { withBias, layerIndex }) {
@@ -66,6 +78,7 @@ export const mxnetAdapter: ConventionAdapter<'mxnet'> = {
       out[`${p}i2h_weight`] = w.W;
       out[`${p}h2h_weight`] = w.R;
       if (withBias) { out[`${p}i2h_bias`] = w.bW; out[`${p}h2h_bias`] = w.bR; }
+      if (dw.proj) out[`${p}h2r_weight`] = tensorOf([layer.projSize ?? layer.units, layer.units], Float64Array.from(dw.proj));
     });
     return out;
   },
@@ -77,7 +90,6 @@ export const mxnetAdapter: ConventionAdapter<'mxnet'> = {
     if (config['bidirectional'] === true) opts.bidirectional = true;
     const act = str('activation');
     if (act !== undefined) { if (act !== 'tanh' && act !== 'relu') unsupported('activation', act, 'MXNet rnn.RNN accepts relu or tanh'); opts.activation = act; }
-    if ((num('projection_size') ?? 0) > 0) unsupported('projection_size', config['projection_size'], 'a projected MXNet LSTM is not read by Gate Lens');
     for (const key of ['lstm_state_clip_min', 'lstm_state_clip_max']) if (config[key] !== undefined && config[key] !== null) unsupported(key, config[key], 'MXNet clips the cell state to [min, max], which Gate Lens does not model');
     return opts;
   },
@@ -85,6 +97,7 @@ export const mxnetAdapter: ConventionAdapter<'mxnet'> = {
   configFromLayer(layer, plain) {
     const cfg: Record<string, unknown> = { hidden_size: layer.units, num_layers: 1, layout: 'NTC', bidirectional: layer.directions.length === 2, input_size: layer.inputSize };
     if (layer.cell === 'simple_rnn') cfg['activation'] = plain(firstActivations(layer).candidate);
+    if (layer.projSize !== undefined) cfg['projection_size'] = layer.projSize;
     return cfg;
   },
 

@@ -183,4 +183,22 @@ describe('modelled sub-features of the documented conventions', () => {
       assert.ok(maxDiff(outputs([l.layer], c, 'keras'), outputs([want], c, 'keras')) === 0);
     });
   });
+
+  describe('MXNet Gluon projection_size (LSTMP: h2r_weight)', () => {
+    it('runs PyTorch proj_size LSTMs written as MXNet h2h_weight (4·H, P) + h2r_weight (P, H) to PyTorch\'s outputs (≤ 1e-12), bit-identical round trip', () => {
+      for (const id of ['pytorch_lstm_proj', 'pytorch_lstm_proj_bidirectional_two_layers']) {
+        const c = byId('pytorch_lstm.json', id);
+        const stack = fromNativeStack('pytorch', 'lstm', native(c.layers[0].weights), optionsFromConfig('pytorch', c.layers[0].config));
+        const ported = stack.map((l) => port(l, 'mxnet'));
+        for (const p of ported) {
+          assert.deepEqual([...p.native['l0_h2r_weight'].shape], [2, 4], id);
+          assert.deepEqual([...p.native['l0_h2h_weight'].shape], [16, 2], id);
+          assert.equal(p.config['projection_size'], 2);
+          assert.equal(p.back.projSize, 2);
+          sameTensors(p.native, toNative(p.back, 'mxnet'), id);
+        }
+        assert.ok(maxDiff(outputs(ported.map((p) => p.back), c, 'pytorch'), c.expected.output.data) <= 1e-12, id);
+      }
+    });
+  });
 });
