@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readModelFile } from '../../../src/core/readers/registry';
-import { unlzf } from '../../../src/core/readers/hdf5Chunks';
+import { readChunked, unlzf } from '../../../src/core/readers/hdf5Chunks';
 import { memorySource } from '../../../src/core/tensor/bytes';
 import type { ModelFile } from '../../../src/core/tensor/types';
 import { MODEL_DIR } from './helpers';
@@ -59,6 +59,28 @@ describe('HDF5 resizable and lzf datasets: every chunk index h5py writes', () =>
     assert.throws(() => unlzf(Uint8Array.from([0x20, 5]), 8, 'x'), /points 6 bytes back, before the start/);
     assert.throws(() => unlzf(Uint8Array.from([5, 1, 2]), 8, 'x'), /literal run of 6 bytes at byte 0 passes the end/);
     assert.throws(() => unlzf(Uint8Array.from([0, 1, 0xe0]), 8, 'x'), /back reference at byte 2 is cut off/);
+  });
+
+  it('found by the fuzzer: a shuffle parameter other than the element size is refused at once (it drove a 1.7 G-step loop)', async () => {
+    const name = 'keras_gru_legacy_h5_resizable_lzf.h5';
+    const damaged = bytesOf(name);
+    // Filter pipeline message v1: id, name length, flags, value count, "shuffle\0", then the value (the element size, 8).
+    const at = Buffer.from(damaged).indexOf('shuffle\0');
+    assert.ok(at > 0);
+    assert.equal(new DataView(damaged.buffer, at + 8, 4).getUint32(0, true), 8);
+    new DataView(damaged.buffer).setUint32(at + 8, 0x66757a7a, true);
+    const file = await read(damaged, name);
+    const failures = (await Promise.allSettled(file.tensors.map((t) => t.values()))).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    assert.ok(failures.length >= 1);
+    assert.match(String(failures[0].reason.message), /the shuffle filter is set for 1718975098-byte elements, the data has 8-byte ones/);
+  });
+
+  it('found by the fuzzer: a dataspace larger than the file could hold compressed is refused before any allocation', () => {
+    // A layout-4 message for (1, 8)-chunks of float64 over a dataspace of 2^32 × 8 values in a 64-byte file.
+    const file = new Uint8Array(64);
+    file.set([4, 2, 0, 3, 4, 1, 0, 0, 0, 8, 0, 0, 0, 8, 0, 0, 0]);
+    assert.throws(() => readChunked({ file, layoutOffset: 0, shape: [2 ** 32, 8], dtype: 'float64', littleEndian: true, filters: [], path: 'w' }),
+      /HDF5 dataset w: a \(4294967296, 8\) dataset needs 274877906944 bytes, more than the 64-byte file can hold even compressed/);
   });
 
   it('a damaged extensible array, v2 B-tree or v1 B-tree fails its signature, named', async () => {
