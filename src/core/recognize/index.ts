@@ -681,8 +681,8 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
       c.missing = [...(c.missing ?? []), ...shapeOnly];
       c.warnings.push(fullPrintAdvice(c, shapeOnly.some((m) => m.reason === 'truncated')));
     }
-    const unprinted = unprintedBiases(c, hint?.useBias);
-    if (unprinted.length) c.missing = [...c.missing!, ...unprinted];
+    const unprinted = unprintedBiases(c, hint);
+    if (unprinted.length) c.missing = [...(c.missing ?? []), ...unprinted];
     if (c.missing?.length) fillPlaceholders(c, c.missing, () => nextIndex++);
     const settled = c.missing?.length ? undefined : settleHardSigmoidByPrintedRun(c, opts, parse.arrays, usedArrays, text);
     if (settled) opts = { ...opts, kerasVersion: settled };

@@ -128,18 +128,20 @@ const BIAS_DEFAULT: Partial<Record<Family, { readonly roles: readonly string[]; 
 };
 
 /**
- * The biases of a skeleton whose paste never shows them. A layer the text cannot run is not concluded to have none
- * ("bias=False"): PyTorch and Keras layers have biases unless the constructor turns them off, so unless the text's
- * own constructor says so, they are listed as not in the text.
+ * The biases a paste never shows. PyTorch and Keras layers have biases unless the constructor turns them off, so a
+ * layer is not concluded to have none ("bias=False") when the text cannot run it anyway (a skeleton) or when the
+ * text's own constructor for it leaves the biases on: they are listed as not in the text. Only a complete set of
+ * weights with no constructor in sight is read as a layer without biases, and its evidence says so.
  */
-export function unprintedBiases(c: LayerCandidate, useBiasInCode: boolean | undefined): MissingArray[] {
+export function unprintedBiases(c: LayerCandidate, constructor: { readonly useBias?: boolean } | undefined): MissingArray[] {
   const rule = BIAS_DEFAULT[c.family];
-  if (!rule || c.convention === 'keras1' || c.useBias || useBiasInCode === false || !c.missing?.length) return [];
+  if (!rule || c.convention === 'keras1' || c.useBias || constructor?.useBias === false) return [];
+  if (!c.missing?.length && !constructor) return [];
   const layer = rule.layer.replace('{0}', cellTitleOf(c.cell).replace('RNN', c.family === 'keras' ? 'SimpleRNN' : 'RNN'));
   const out: MissingArray[] = [];
   c.tensors.forEach((t, direction) => {
     for (const role of rule.roles) {
-      if (t[role] || c.missing!.some((m) => m.array === role && m.direction === direction)) continue;
+      if (t[role] || c.missing?.some((m) => m.array === role && m.direction === direction)) continue;
       const e = templated('missing-array', MSG.missingBiasNotShown, role, c.name, layer, rule.off);
       out.push(missingWith(role, direction, 'absent', e));
     }

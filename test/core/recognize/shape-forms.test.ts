@@ -46,6 +46,32 @@ describe('recognise: shape forms of real pastes', () => {
     assert.deepEqual(layer.missing.map((m) => `${m.array} ${m.reason}`), ['weight_ih shape-only', 'weight_hh shape-only']);
   });
 
+  it('does not run printed weights without biases as bias=False when their own constructor leaves the biases on', () => {
+    const weights = [
+      '>>> lstm.weight_ih_l0', 'Parameter containing:', 'tensor([[ 0.1000,  0.2000],', '        [ 0.3000,  0.4000],', '        [ 0.5000,  0.6000],', '        [ 0.7000,  0.8000]], requires_grad=True)',
+      '>>> lstm.weight_hh_l0', 'Parameter containing:', 'tensor([[0.1000],', '        [0.2000],', '        [0.3000],', '        [0.4000]], requires_grad=True)',
+    ];
+    const [withDefault] = read(['>>> lstm = nn.LSTM(2, 1)', ...weights].join('\n'), 'text').recognition.layers;
+    assert.equal(skeleton(withDefault), 'lstm pytorch 1/2/1 incomplete');
+    assert.deepEqual(withDefault.missing.map((m) => `${m.array} ${m.reason}`), ['bias_ih absent', 'bias_hh absent']);
+    assert.deepEqual([...withDefault.evidence, ...withDefault.warnings].filter((e) => /bias=False \(zeros\)/.test(e.message)), []);
+    const [turnedOff] = read(['>>> lstm = nn.LSTM(2, 1, bias=False)', ...weights].join('\n'), 'text').recognition.layers;
+    assert.equal(skeleton(turnedOff), 'lstm pytorch 1/2/1');
+    // Nothing in the text about the constructor: a complete set of weights is read as a layer without biases, and says so.
+    const [unseen] = read(weights.join('\n'), 'text').recognition.layers;
+    assert.equal(skeleton(unseen), 'lstm pytorch 1/2/1');
+    assert.ok(unseen.evidence.some((e) => /bias=False \(zeros\)/.test(e.message)));
+  });
+
+  it('does not run a Keras kernel and recurrent kernel without their bias when LSTM(...) leaves use_bias on', () => {
+    const arrays = 'kernel = np.array([[0.1, 0.2, 0.3, 0.4]])\nrecurrent_kernel = np.array([[0.5, 0.6, 0.7, 0.8]])\n';
+    const [layer] = read(`from keras.layers import LSTM\nlayer = LSTM(1)\n${arrays}`, 'python').recognition.layers;
+    assert.equal(skeleton(layer), 'lstm keras 1/1/1 incomplete');
+    assert.deepEqual(layer.missing.map((m) => `${m.array} ${m.reason}`), ['bias absent']);
+    const [off] = read(`from keras.layers import LSTM\nlayer = LSTM(1, use_bias=False)\n${arrays}`, 'python').recognition.layers;
+    assert.equal(skeleton(off), 'lstm keras 1/1/1');
+  });
+
   it('gives each of several TF2 variable headers on one line its own shape', () => {
     const text = "print(model.layers[0].trainable_weights)\n[<tf.Variable 'lstm/kernel:0' shape=(7, 8) dtype=float32>, <tf.Variable 'lstm/recurrent_kernel:0' shape=(2, 8) dtype=float32>, <tf.Variable 'lstm/bias:0' shape=(8,) dtype=float32>]\n";
     const { parse, recognition } = read(text, 'markdown');
