@@ -65,12 +65,16 @@ export type ModelHostToWebview =
   | { readonly type: 'cellValue'; readonly layerId: string; readonly matrix: number; readonly row: number; readonly col: number; readonly value?: ArrayBuffer };
 
 export interface HeatmapGridMessage {
+  /** The matrix's own size. */
   readonly rows: number;
   readonly cols: number;
+  /** The grid's size: at most the matrix's, one value per pixel block. */
   readonly gridRows: number;
   readonly gridCols: number;
+  /** Smallest and largest value of the whole matrix, NaN left out (the color scale). */
   readonly lo: number;
   readonly hi: number;
+  /** gridRows × gridCols float64, row-major. */
   readonly values: ArrayBuffer;
 }
 

@@ -4,6 +4,8 @@
 // outlier stays visible), NaN where the block holds a NaN. Exact values come from the host on hover, except where
 // the grid is the matrix itself. Pure: the host computes grids, the webview maps pointer positions; tested in Node.
 
+import type { HeatmapGridMessage } from '../../protocol/modelMessages';
+
 /** Where a matrix view sits in its array's values: rank 3 (ONNX) shows one direction's slice. */
 export interface MatrixGeometry {
   readonly rows: number;
@@ -26,19 +28,8 @@ export function matrixGeometry(shape: readonly number[], direction: number, pack
   return undefined;
 }
 
-export interface HeatmapGrid {
-  /** The matrix's own size. */
-  readonly rows: number;
-  readonly cols: number;
-  /** The grid's size: at most the matrix's, one value per pixel block. */
-  readonly gridRows: number;
-  readonly gridCols: number;
-  /** Smallest and largest value of the whole matrix, NaN left out (the color scale). */
-  readonly lo: number;
-  readonly hi: number;
-  /** gridRows × gridCols values, row-major. */
-  readonly values: Float64Array;
-}
+/** A heatmap grid in memory: the fields of its message (HeatmapGridMessage), with the values as float64. */
+export type HeatmapGrid = Omit<HeatmapGridMessage, 'values'> & { readonly values: Float64Array };
 
 /** First matrix row (or column) of grid block `k` of `blocks` over `n`. */
 export function blockStart(k: number, blocks: number, n: number): number {
