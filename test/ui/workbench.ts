@@ -34,7 +34,9 @@ export async function openWorkbench(): Promise<Page> {
   if (!opened) {
     await page.goto(url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'examples' }).first().waitFor({ timeout: 60000 });
+    // Any row of the workspace's tree: after a reload the explorer restores its scroll position and reveals the last
+    // file opened, so a given folder's row (the virtualised list renders only what is in view) may not be drawn.
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60000 });
     opened = true;
   }
   await page.keyboard.press('Escape');
