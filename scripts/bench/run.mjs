@@ -9,6 +9,8 @@
 //   npm run bench -- --no-worker   skip the stateful-worker benchmark (scripts/bench/worker-runs.mjs) that runs last
 //   npm run bench -- --no-panel    skip the step-through panel benchmarks (step-layout.mjs at 512 units, playback.mjs at
 //                                  60 steps/s and 128 units; headless Chromium, the standalone webview preview)
+//   npm run bench -- --no-vscode   skip the real-VS-Code responsiveness benchmark (responsiveness.mjs: first hover on a
+//                                  20 MB file, Step Through's first render); it runs only where code-server is set up
 //   npm run bench -- --no-chromium skip the Chromium column (headless /usr/bin/chromium, scripts/bench/chromium.mjs)
 //   npm run bench -- --engines=gatelens-f64,numpy-f64   only these engines (a quick look; full runs keep them all)
 //   npm run bench -- --cases=H=128,stream               only cases whose name contains one of these strings
@@ -489,6 +491,12 @@ async function main() {
     if (r.status !== 0) process.exitCode = r.status ?? 1;
   }
   if (!args.includes('--no-panel') && !args.includes('--no-chromium') && existsSync(CHROMIUM_PATH)) runPanelBenchmarks();
+  const codeServer = process.env.CS_DIR ?? join(root, 'tools/code-server');
+  if (!args.includes('--no-vscode') && !args.includes('--no-chromium') && existsSync(join(codeServer, 'node_modules'))) {
+    log('\nResponsiveness in a real VS Code (scripts/bench/responsiveness.mjs):');
+    const r = spawnSync(process.execPath, [join(root, 'scripts/bench/responsiveness.mjs')], { stdio: ['ignore', json ? 2 : 1, 2], cwd: root });
+    if (r.status !== 0) process.exitCode = r.status ?? 1;
+  }
 }
 
 /**
