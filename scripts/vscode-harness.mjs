@@ -407,7 +407,13 @@ async function ui() {
   };
   const mocha = new Mocha({ ui: 'bdd', timeout: 90000, color: false, reporter: 'spec', grep: process.env.MOCHA_GREP, rootHooks });
   for (const f of files) mocha.addFile(f);
-  const stats = await new Promise((resolve) => { const runner = mocha.run(() => resolve(runner.stats)); });
+  const stats = await new Promise((resolve) => {
+    const runner = mocha.run(() => resolve(runner.stats));
+    // A failed before-all gets no afterEach: its picture is taken here (the hook waits for nothing, so it may be late).
+    runner.on('fail', (runnable) => {
+      if (runnable.type === 'hook') page.screenshot({ path: path.join(SCREENSHOTS, `failed-hook-${++failures}.png`) }).catch(() => {});
+    });
+  });
   await mocha.dispose?.();
   if (process.env.UPDATE_SCREENSHOTS) {
     const media = path.join(ROOT, 'media/screenshots');

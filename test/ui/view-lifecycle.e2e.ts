@@ -21,6 +21,8 @@ describe('step-through view over a session (real workbench)', () => {
 
   before(async () => {
     await openWorkbench();
+    // A session starts from a clean workbench: the previous file's Step-Through panel is closed, so this one is new.
+    await runCommand('View: Close All Editors');
     // Keys must reach the workbench, not a webview that kept the focus from an earlier test.
     const editorLines = ui().page.locator('.editor-instance .monaco-editor .view-lines');
     if ((await editorLines.count()) > 0) await editorLines.first().click();
