@@ -342,46 +342,43 @@ export class DocumentAnalyzer implements vscode.Disposable {
       if (notebook) this.scheduleNotebook(notebook);
       return;
     }
-    const key = document.uri.toString();
-    const pending = this.timers.get(key);
-    if (pending) clearTimeout(pending);
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        this.get(document).then(
-          (analysis) => {
-            // Only the newest version is worth announcing; an older one was overtaken by a later edit.
-            if (this.peek(document) === analysis) this.emitter.fire({ document, analysis });
-          },
-          (error: unknown) => this.logger?.error(`analysing ${document.uri.toString(true)}:`, error instanceof Error ? error : String(error)),
-        );
-      }, DEBOUNCE_MS),
-    );
+    this.afterEditsSettle(document.uri.toString(), () => {
+      this.get(document).then(
+        (analysis) => {
+          // Only the newest version is worth announcing; an older one was overtaken by a later edit.
+          if (this.peek(document) === analysis) this.emitter.fire({ document, analysis });
+        },
+        (error: unknown) => this.logger?.error(`analysing ${document.uri.toString(true)}:`, error instanceof Error ? error : String(error)),
+      );
+    });
   }
 
   /** Re-analyses a notebook after its edits settle, and announces every code cell's new view. */
   private scheduleNotebook(notebook: vscode.NotebookDocument): void {
     const key = notebook.uri.toString();
+    this.afterEditsSettle(key, () => {
+      if (notebook.isClosed) return;
+      this.notebooks.get(notebook).then(
+        () => {
+          for (const cell of notebook.getCells()) {
+            if (!settings.isSupported(cell.document)) continue;
+            const view = this.notebooks.peekCell(notebook, cell.document);
+            if (view) this.emitter.fire({ document: cell.document, analysis: view });
+          }
+        },
+        (error: unknown) => this.logger?.error(`analysing ${key}:`, error instanceof Error ? error : String(error)),
+      );
+    });
+  }
+
+  /** Runs `work` once the source under `key` has had no edit for DEBOUNCE_MS; a newer edit restarts the wait. */
+  private afterEditsSettle(key: string, work: () => void): void {
     const pending = this.timers.get(key);
     if (pending) clearTimeout(pending);
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        if (notebook.isClosed) return;
-        this.notebooks.get(notebook).then(
-          async () => {
-            for (const cell of notebook.getCells()) {
-              if (!settings.isSupported(cell.document)) continue;
-              const view = this.notebooks.peekCell(notebook, cell.document);
-              if (view) this.emitter.fire({ document: cell.document, analysis: view });
-            }
-          },
-          (error: unknown) => this.logger?.error(`analysing ${key}:`, error instanceof Error ? error : String(error)),
-        );
-      }, DEBOUNCE_MS),
-    );
+    this.timers.set(key, setTimeout(() => {
+      this.timers.delete(key);
+      work();
+    }, DEBOUNCE_MS));
   }
 
   private refreshAll(): void {
