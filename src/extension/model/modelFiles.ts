@@ -100,6 +100,7 @@ export class ModelFiles implements vscode.Disposable {
 
   /** The read's preview (the layer table without values): starts the read if none is under way, settles before it. */
   preview(uri: vscode.Uri, token?: vscode.CancellationToken): Promise<ModelPreviewRead> {
+    // A failed read fails the preview too (failPreview), which the caller awaits; nothing to log twice here.
     void this.read(uri, token).catch(() => undefined);
     return this.entries.get(uri.toString())?.preview ?? this.read(uri, token).then(previewRead);
   }
