@@ -180,7 +180,7 @@ def run_keras(case, weights, x):
     return out
 
 
-def run_torch(case, weights, x):
+def run_torch(case, weights, x, initial=None):
     import torch
 
     layer_spec = case["layer"]
@@ -190,8 +190,9 @@ def run_torch(case, weights, x):
     module.load_state_dict(state, strict=True)
     batch_first = layer_spec.get("args", {}).get("batch_first", False)
     xt = torch.tensor(x, dtype=torch.float64)
+    hx = torch_initial_state(layer_spec["class"], initial)
     with torch.no_grad():
-        y, hn = module(xt[None, :, :] if batch_first else xt[:, None, :])
+        y, hn = module(xt[None, :, :] if batch_first else xt[:, None, :], hx)
     dirs = 2 if layer_spec.get("args", {}).get("bidirectional") else 1
     out = {"outputs": (y[0] if batch_first else y[:, 0]).numpy()}
     if layer_spec["class"] == "LSTM":
@@ -201,6 +202,18 @@ def run_torch(case, weights, x):
     else:
         out["h"] = [hn[-dirs + d, 0].numpy() for d in range(dirs)]
     return out
+
+
+def torch_initial_state(cls, initial):
+    """(h0, c0) laid out (num_layers*directions=1, batch=1, H) for the module call; None means zeros."""
+    import torch
+
+    if not initial:
+        return None
+    h0 = torch.tensor(initial["h0"], dtype=torch.float64).reshape(1, 1, -1)
+    if cls != "LSTM":
+        return h0
+    return (h0, torch.tensor(initial["c0"], dtype=torch.float64).reshape(1, 1, -1))
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -268,7 +281,7 @@ def np_keras_one(case, weights, x):
     return res
 
 
-def np_torch(case, weights, x):
+def np_torch(case, weights, x, initial=None):
     cls = case["layer"]["class"]
     args = case["layer"].get("args", {})
     layers = args.get("num_layers", 1)
@@ -285,8 +298,8 @@ def np_torch(case, weights, x):
             bi = weights.get("bias_ih" + sfx, np.zeros(Wi.shape[0]))
             bh = weights.get("bias_hh" + sfx, np.zeros(Wi.shape[0]))
             H = Wh.shape[1]
-            h = np.zeros(H)
-            c = np.zeros(H)
+            h = np.array(initial["h0"], dtype=np.float64) if initial else np.zeros(H)
+            c = np.array(initial["c0"], dtype=np.float64) if initial and "c0" in initial else np.zeros(H)
             order = range(len(seq)) if d == 0 else range(len(seq) - 1, -1, -1)
             outs = [None] * len(seq)
             for t in order:
@@ -330,6 +343,15 @@ def case_input(case, blocks):
     if spec["from"] == "paste":
         return block_array(blocks, spec), spec["note"]
     raise ValueError(f"unknown input source {spec['from']}")
+
+
+def case_initial_state(case, blocks):
+    """The paste's own initial states ({"h0": {"block": k}, "c0": ...} under "input"), or None (zeros). Only a
+    single-layer, single-direction layer takes them here, as the CLI gives them to the first layer."""
+    spec = case["input"]
+    if "h0" not in spec:
+        return None
+    return {k: block_array(blocks, spec[k]).ravel() for k in ("h0", "c0") if k in spec}
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -386,9 +408,16 @@ def build_case(folder):
     else:
         weights = {w["name"]: block_array(blocks, w) for w in case["weights"]}
     x, input_note = case_input(case, blocks)
-    write_json(os.path.join(path, "input.json"), {"x": rows(x)})
-    got = (run_keras if fw == "keras" else run_torch)(case, weights, x)
-    ref = (np_keras if fw == "keras" else np_torch)(case, weights, x)
+    initial = case_initial_state(case, blocks)
+    if initial and fw != "pytorch":
+        raise SystemExit(f"{folder}: initial states from the paste are written for PyTorch cases only")
+    states = {k: [float(v) for v in a] for k, a in (initial or {}).items()}
+    write_json(os.path.join(path, "input.json"), {"x": rows(x), **states})
+    if initial:
+        got, ref = run_torch(case, weights, x, initial), np_torch(case, weights, x, initial)
+    else:
+        got = (run_keras if fw == "keras" else run_torch)(case, weights, x)
+        ref = (np_keras if fw == "keras" else np_torch)(case, weights, x)
     diff = max_diff(got, ref)
     if not diff <= CROSS_CHECK_TOL:
         raise SystemExit(f"{folder}: framework and NumPy recurrence differ by {diff}")
