@@ -39,7 +39,26 @@ export function matchHints(candidates: readonly LayerCandidate[], hints: Hints):
     }
     if (moduleKey) byModule.set(moduleKey, h);
   }
+  matchLoneStaleConstructors(candidates, hints, used, out);
   return out;
+}
+
+/**
+ * A pasted constructor is often older than the weights printed beside it (`SimpleRNN(100, activation=None)` above the
+ * (1, 1) kernel it was later trained as). When exactly one layer of a cell is left without a constructor and exactly
+ * one constructor of that cell is left unused, they are joined anyway: its options (activations, reset placement)
+ * apply, and applyHints states that its sizes disagree with the arrays, which decide the sizes.
+ */
+function matchLoneStaleConstructors(candidates: readonly LayerCandidate[], hints: Hints, used: Set<LayerHint>, out: Map<LayerCandidate, LayerHint>): void {
+  const fitsLoosely = (h: LayerHint, c: LayerCandidate) => h.cell === c.cell && HINT_FAMILY[h.framework].includes(c.convention) && (h.tf1 === true) === (c.family === 'tf1');
+  const unmatched = candidates.filter((c) => !out.has(c) && !(c.family === 'pytorch' && c.named));
+  for (const c of unmatched) {
+    const rivals = unmatched.filter((o) => o.cell === c.cell && o.family === c.family);
+    const free = hints.layers.filter((h) => !used.has(h) && fitsLoosely(h, c));
+    if (rivals.length !== 1 || free.length !== 1) continue;
+    used.add(free[0]);
+    out.set(c, free[0]);
+  }
 }
 
 export interface AppliedHints {
