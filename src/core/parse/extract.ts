@@ -5,7 +5,7 @@
 
 import { readNumber, lastNumber } from './number';
 import { readNumericList, releaseScratch, skipBalanced, type ListOutcome, type NumericArray } from './numeric-list';
-import { lookalikeHint, meantAsNumber } from './lookalikes';
+import { arithmeticOnNames, lookalikeHint, meantAsNumber } from './lookalikes';
 import { localized, phrase, type Localizable, type Phrase } from '../messages';
 import { PARSE_TEMPLATES as P } from './messages';
 import type { ArrayForm, DiagnosticSeverity, ExtractedArray, ParseDiagnostic, ParseResult, ShapeOnlyArray, SourceRange } from './types';
@@ -867,7 +867,7 @@ class Extractor {
       case 'not-numeric': {
         for (const position of outcome.openPositions) if (position !== i) this.noRetry.add(position);
         // `bias = [0.1, −0.2]` is a weight array that cannot be read, not code: say so, or its layer would run without it.
-        if (reportable && (outcome.mixedSeparators || meantAsNumber(this.text.slice(outcome.at.start, outcome.at.end)))) {
+        if (reportable && (outcome.mixedSeparators || (meantAsNumber(this.text.slice(outcome.at.start, outcome.at.end)) && !arithmeticOnNames(this.text, outcome.at.start)))) {
           this.nonNumeric(quoted(context.name), outcome, context.name);
         }
         return this.openContainer(i, kind, close, context);

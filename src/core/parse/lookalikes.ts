@@ -28,3 +28,15 @@ export function lookalikeHint(token: string): Phrase | undefined {
 export function meantAsNumber(token: string): boolean {
   return /^[\s]*[-+.\d\u2212\u2012\u2013\u2014\uFE63\uFF0D\uFF10-\uFF19]/.test(token) || lookalikeHint(token) !== undefined;
 }
+
+const NOT_A_NAME = /^(?:nan|inf|infinity)$/i;
+
+/**
+ * True when the token that stopped a literal is arithmetic on a name — `(1 - z) * h`, `(1-z)`, `(1 + np.exp(-x))` —
+ * a line of code, not a weight array: an operator (after an optional number) followed by an identifier other than
+ * nan / inf. `[0.1, - 0.2]` and `[0.1, −0.2]` stay weight arrays that cannot be read.
+ */
+export function arithmeticOnNames(text: string, at: number): boolean {
+  const m = /^\s*(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*)?[-+*/]\s*([A-Za-z_]\w*)/.exec(text.slice(at, at + 80));
+  return m !== null && !NOT_A_NAME.test(m[1]);
+}

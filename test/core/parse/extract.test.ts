@@ -525,6 +525,24 @@ describe('extractArrays: diagnostics', () => {
     assert.match(result.diagnostics[0].message, /'W' holds 'abc' is not a number/);
   });
 
+  it('reads arithmetic on names as code, not as arrays that cannot be read', () => {
+    // A hand-written GRU step (the per-gate reader's own material): `(1 - z)` is an expression, not a weight tuple.
+    const code = [
+      'def step(x, h):',
+      '    z = sigmoid(np.dot(W_z, np.concatenate([h, x])) + b_z)',
+      '    h = (1 - z) * h + z * h_tilde   # keep 1 - z of the old state',
+      '    h_next = (1-u)*h_prev + u*c',
+      '    s = 1/(1+np.exp(-x))',
+      '    y = (1 + np.exp(-x)) ** -1',
+      '    mix = [1 - alpha, alpha]',
+      '',
+    ].join('\n');
+    assert.deepEqual(codes(extractArrays(code)), []);
+    // Numbers that cannot be read are still reported, also beside code.
+    const typed = extractArrays('b = [0.1, - 0.2]\nw = [0.1, \u22120.2]\nv = [0.5, -inf - 1]\n');
+    assert.deepEqual(typed.diagnostics.map((d) => d.name), ['b', 'w', 'v']);
+  });
+
   it('reports a missing comma between values', () => {
     const result = extractArrays('W = np.array([0.1, 0.2 0.3])');
     assert.deepEqual(codes(result), ['non-numeric']);

@@ -65,6 +65,15 @@ describe('recognise: per-gate matrices under the user\'s own names', () => {
     assert.ok(layer.evidence.some((e) => e.code === 'per-gate-update' && /keeps 1 − z of the old state/.test(e.message)), JSON.stringify(layer.evidence));
   });
 
+  it('reads the update line as code: no "is not a number" diagnostic for (1 - z) * h', () => {
+    const text = readFileSync(join(DIR, 'numpy-gru-one-minus-z.py'), 'utf8');
+    const parse = extractArrays(text, { fileKind: 'python' });
+    const r = recognize(parse, text);
+    assert.equal(r.layers.length, 1);
+    const shown = [...parse.diagnostics, ...r.diagnostics].filter((d) => d.code === 'non-numeric');
+    assert.deepEqual(shown.map((d) => d.message), []);
+  });
+
   it('runs nothing and says what is missing when the code never combines the gates', () => {
     const full = readFileSync(join(DIR, 'tf1-gru-concat.py'), 'utf8');
     const noUpdate = full.replace('    h = u * h + (1 - u) * c\n', '');
