@@ -151,7 +151,7 @@ function tf1ActivationFunction(value: string | undefined): string | undefined {
  */
 export function readHints(text: string, view: CodeView = new CodeView(text)): Hints {
   const spans = nonCodeSpans(text, view);
-  const integers = integerAssignments(text);
+  const integers = integerAssignments(text, view);
   const layers: LayerHint[] = [];
   const dense: DenseHint[] = [];
   const bidirectionals: { start: number; end: number; merge?: MergeMode }[] = [];
@@ -290,7 +290,7 @@ export function readHints(text: string, view: CodeView = new CodeView(text)): Hi
   };
   // Import lines: only the lines that say `import` are tried (see matchLines), in document order per framework.
   const importLines = (re: RegExp, framework: HintFramework): void => {
-    for (const { match, index } of matchLines(text, 'import', re)) {
+    for (const { match, index } of matchLines(text, 'import', re, view)) {
       if (!insideSpans(spans, index)) frameworks.push({ framework, text: match[0].trim(), range: { start: index, end: index + match[0].length } });
     }
   };

@@ -3,6 +3,7 @@
 // + - * // % and parentheses. Anything else yields undefined so the caller can say it could not resolve the bound.
 
 import { matchLines } from './python';
+import type { CodeView } from '../text/code-view';
 
 export type NameLookup = (name: string) => number | undefined;
 
@@ -102,9 +103,9 @@ export interface IntegerAssignment {
   readonly offset: number;
 }
 
-export function integerAssignments(text: string): IntegerAssignment[] {
+export function integerAssignments(text: string, view?: CodeView): IntegerAssignment[] {
   const out: IntegerAssignment[] = [];
-  for (const { match: m, index } of matchLines(text, '=', /^[ \t]*([A-Za-z_]\w*)[ \t]*=(?!=)[ \t]*([^\n#]*)/)) {
+  for (const { match: m, index } of matchLines(text, '=', /^[ \t]*([A-Za-z_]\w*)[ \t]*=(?!=)[ \t]*([^\n#]*)/, view)) {
     const rhs = m[2].trim();
     if (!rhs || rhs.length > 80) continue;
     const v = evaluateInteger(rhs, (n) => latestBefore(out, n, index));

@@ -165,19 +165,23 @@ export function linesContaining(text: string, needle: string): Array<[number, nu
 /**
  * Each match of the line-anchored `pattern` (written with a leading ^, no g/m flags) on the lines holding `needle`,
  * with document offsets. The pattern runs sticky at each such line's start: no copy of the line, no other position.
+ * With `view` the needle is searched in the code without the numbers' bodies (a needle of code is never in them), so
+ * megabytes of pasted numbers are not read once per search; the pattern still runs on the document's line.
  */
-export function matchLines(text: string, needle: string, pattern: RegExp): Array<{ match: RegExpExecArray; index: number }> {
+export function matchLines(text: string, needle: string, pattern: RegExp, view?: CodeView): Array<{ match: RegExpExecArray; index: number }> {
   const sticky = new RegExp(pattern.source.replace(/^\^/, ''), 'y');
   const out: Array<{ match: RegExpExecArray; index: number }> = [];
+  const code = view?.cut ? view.code : text;
   let from = 0;
-  for (let at = text.indexOf(needle, from); at >= 0; at = text.indexOf(needle, from)) {
+  for (let found = code.indexOf(needle, from); found >= 0; found = code.indexOf(needle, from)) {
+    const at = code === text ? found : view!.original(found);
     const start = text.lastIndexOf('\n', at - 1) + 1;
     sticky.lastIndex = start;
     const match = sticky.exec(text);
     if (match) out.push({ match, index: start });
     const end = text.indexOf('\n', at);
     if (end < 0) break;
-    from = end + 1;
+    from = code === text ? end + 1 : view!.codeOffset(end + 1);
   }
   return out;
 }

@@ -141,7 +141,7 @@ export function analyseSlices(text: string, arrays: readonly ExtractedArray[], l
 
   // Every `name = ...` / `name += ...` line once, in order (the right side cut short: only its names matter).
   const assignments = new Map<string, Array<{ index: number; rhs: string }>>();
-  for (const { match: m, index } of matchLines(text, '=', /^[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:\+|-)?=(?!=)([^\n]*)/)) {
+  for (const { match: m, index } of matchLines(text, '=', /^[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:\+|-)?=(?!=)([^\n]*)/, view)) {
     if (insideSpans(merged, index)) continue;
     const list = assignments.get(m[1]) ?? [];
     list.push({ index, rhs: m[2].slice(0, 2000) });

@@ -457,7 +457,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   // Names the text's own code or Keras 1 letters give (W_xh = rnn.weight_ih_l0; W, U, b): recognition reads those.
   const bound = new Map<number, string>();
   // Frameworks whose names are too common to claim alone (MLX Wx, OpenVINO W): the file's code shows which apply.
-  const signals = signalledConventions(text, hints.nonCode);
+  const signals = signalledConventions(text, hints.nonCode, view);
   const readable = withoutCoveredEmbedded(bindNames(standIns.length ? [...valueArrays, ...standIns] : valueArrays, text, bound, view));
   // One matrix per gate under the user's own names (u_w, r_w, c_w over concat[x, h]): read from the code, or held back.
   const perGate = perGateLayers(readable, view.code, at);
@@ -653,7 +653,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     const applied = own ? { options: own.options, evidence: [], warnings: [] } : applyHints(c, hint, hints, options.kerasVersion !== undefined ? (Number(options.kerasVersion) as 2 | 3) : undefined);
     if (applied.convention && !chosen(c)) c.convention = applied.convention;
     if (c.named && !chosen(c)) {
-      const shared = sharedNameFramework(c.convention, text, hints.nonCode);
+      const shared = sharedNameFramework(c.convention, text, hints.nonCode, view);
       if (shared) {
         c.convention = shared.id;
         c.evidence.push(templated('shared-names', SHARED_NAME_TEMPLATES.sharedNames, shared.title, shared.code));

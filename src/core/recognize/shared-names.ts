@@ -6,6 +6,7 @@
 
 import { ADAPTERS, adapter, type ConventionId } from '../conventions';
 import { insideSpans } from '../hints/python';
+import type { CodeView } from '../text/code-view';
 
 export const SHARED_NAME_TEMPLATES = {
   signalNames: 'the names {0} are too common to tell a framework by; {1} in the file → read as {2}\'s (documented, not run against {2})',
@@ -18,31 +19,46 @@ const OWNER_SIGNALS: Partial<Record<ConventionId, RegExp>> = {
   pytorch: /^[ \t]*(?:import[ \t]+torch\b|from[ \t]+torch[\w.]*[ \t]+import\b)|\btorch\.nn\.\w/gm,
 };
 
-/** Conventions whose adapter's nameSignal the file's code shows, each with the code that shows it (quoted for the evidence). */
-export function signalledConventions(text: string, nonCode: ReadonlyArray<readonly [number, number]>): Map<ConventionId, string> {
+/**
+ * Conventions whose adapter's nameSignal the file's code shows, each with the code that shows it (quoted for the
+ * evidence). With `view` the signals are searched in the code without the numbers' bodies (no framework's code is in
+ * them): a few kilobytes instead of megabytes of pasted numbers per signal.
+ */
+export function signalledConventions(text: string, nonCode: ReadonlyArray<readonly [number, number]>, view?: CodeView): Map<ConventionId, string> {
   const out = new Map<ConventionId, string>();
   for (const a of ADAPTERS) {
     const signal = 'nameSignal' in a ? a.nameSignal : undefined;
-    const code = signal ? firstInCode(text, signal, nonCode) : undefined;
+    const code = signal ? firstInCode(text, signal, nonCode, view) : undefined;
     if (code !== undefined) out.set(a.id as ConventionId, `\`${code.length > 50 ? `${code.slice(0, 47)}…` : code}\``);
   }
   return out;
 }
 
-function firstInCode(text: string, re: RegExp, nonCode: ReadonlyArray<readonly [number, number]>): string | undefined {
-  const global = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
-  for (let m = global.exec(text); m; m = global.exec(text)) if (!insideSpans(nonCode, m.index)) return m[0].trim();
+/** The first match of `re` outside comments and strings, as the document writes it. */
+function firstInCode(text: string, re: RegExp, nonCode: ReadonlyArray<readonly [number, number]>, view?: CodeView): string | undefined {
+  const flags = re.flags.replace(/[gy]/g, '');
+  const global = new RegExp(re.source, `${flags}g`);
+  const code = view?.cut ? view.code : text;
+  for (let m = global.exec(code); m; m = global.exec(code)) {
+    const at = view?.cut ? view.original(m.index) : m.index;
+    if (insideSpans(nonCode, at)) continue;
+    if (code === text) return m[0].trim();
+    // The match read again in the document: a `[^\n]*` tail there keeps the numbers the code view left out.
+    const sticky = new RegExp(re.source, `${flags}y`);
+    sticky.lastIndex = at;
+    return (sticky.exec(text)?.[0] ?? m[0]).trim();
+  }
   return undefined;
 }
 
 /** The convention the file's code shows for arrays named in `owner`'s convention, when exactly one other framework shows and the owner does not. */
-export function sharedNameFramework(owner: ConventionId, text: string, nonCode: ReadonlyArray<readonly [number, number]>): { id: ConventionId; title: string; code: string } | undefined {
+export function sharedNameFramework(owner: ConventionId, text: string, nonCode: ReadonlyArray<readonly [number, number]>, view?: CodeView): { id: ConventionId; title: string; code: string } | undefined {
   const ownerSignal = OWNER_SIGNALS[owner];
-  if (ownerSignal && firstInCode(text, ownerSignal, nonCode) !== undefined) return undefined;
+  if (ownerSignal && firstInCode(text, ownerSignal, nonCode, view) !== undefined) return undefined;
   const found = ADAPTERS.flatMap((a) => {
     const same = 'sameArraysAs' in a ? a.sameArraysAs : undefined;
     if (!same || same.convention !== owner) return [];
-    const code = firstInCode(text, same.signal, nonCode);
+    const code = firstInCode(text, same.signal, nonCode, view);
     return code === undefined ? [] : [{ id: a.id as ConventionId, code }];
   });
   if (found.length !== 1) return undefined;

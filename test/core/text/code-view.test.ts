@@ -3,8 +3,10 @@
 import * as assert from 'node:assert/strict';
 import { extractArrays } from '../../../src/core/parse';
 import { readHints } from '../../../src/core/hints/constructors';
-import { nonCodeSpans } from '../../../src/core/hints/python';
+import { integerAssignments } from '../../../src/core/hints/expr';
+import { matchLines, nonCodeSpans } from '../../../src/core/hints/python';
 import { recognize } from '../../../src/core/recognize';
+import { sharedNameFramework, signalledConventions } from '../../../src/core/recognize/shared-names';
 import { CodeView } from '../../../src/core/text/code-view';
 
 function row(n: number, seed: number): string {
@@ -66,6 +68,36 @@ describe('CodeView (src/core/text/code-view)', () => {
     assert.deepEqual(readHints(PASTE, view), readHints(PASTE));
     assert.deepEqual(nonCodeSpans(PASTE, view), nonCodeSpans(PASTE));
     assert.ok(readHints(PASTE, view).layers.length >= 2);
+  });
+
+  it('gives the line readers (matchLines, integer assignments) exactly what a search of the whole text gives', () => {
+    // Assignments on the lines where a cut body ends, and after it on the same line.
+    const text = `${PASTE}w = np.array([${rows(3, 40, 70)}]); n = 3\nz = np.array([${rows(2, 40, 80)}])\nn = 5\nm = 2 * n\nimport os\n`;
+    const p = extractArrays(text, { fileKind: 'python' });
+    const v = new CodeView(text, p.arrays.map((a) => a.range));
+    assert.ok(v.cut);
+    const pattern = /^[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:\+|-)?=(?!=)([^\n]*)/;
+    const lines = (view?: CodeView) => matchLines(text, '=', pattern, view).map((m) => [m.index, m.match[0]]);
+    assert.deepEqual(lines(v), lines());
+    assert.ok(lines(v).length >= 8);
+    assert.deepEqual(matchLines(text, 'import', /^[ \t]*import[ \t]+(\w+)/, v).map((m) => m.match[1]), ['numpy', 'os']);
+    assert.deepEqual(integerAssignments(text, v), integerAssignments(text));
+    assert.deepEqual(integerAssignments(text, v).map((a) => a.name), ['units', 'n', 'm']);
+  });
+
+  it('finds the framework signals exactly as a search of the whole text does, quoting the document', () => {
+    // The import line runs on into a cut literal: the quote is the document's line, numbers included.
+    const text = `# import openvino as ov\nfrom mlx.core import array; w = array([${rows(2, 40, 90)}])\n${PASTE}import paddle\n`;
+    const p = extractArrays(text, { fileKind: 'python' });
+    const v = new CodeView(text, p.arrays.map((a) => a.range));
+    assert.ok(v.cut);
+    const spans = nonCodeSpans(text, v);
+    const signals = signalledConventions(text, spans, v);
+    assert.deepEqual(signals, signalledConventions(text, spans));
+    assert.deepEqual([...signals.keys()], ['mlx']);
+    assert.match(signals.get('mlx')!, /^`from mlx\.core import array; w = array\(\[\[0\.\d/);
+    assert.deepEqual(sharedNameFramework('pytorch', text, spans, v), sharedNameFramework('pytorch', text, spans));
+    assert.equal(sharedNameFramework('pytorch', text, spans, v)?.id, 'paddle');
   });
 
   it('lets recognition read the constructor, the slices and the split around the cut literals', () => {
