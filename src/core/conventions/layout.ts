@@ -140,15 +140,24 @@ export function rowsFromCanonical(src: Float64Array, perm: readonly number[], H:
  */
 export function columnsToCanonical(src: ArrayLike<number>, totalCols: number, rowOff: number, nRows: number, perm: readonly number[], H: number): Float64Array {
   const out = new Float64Array(perm.length * H * nRows);
-  for (let k = 0; k < perm.length; k++) {
-    for (let m = 0; m < H; m++) {
-      const col = perm[k] * H + m;
-      const outRow = (k * H + m) * nRows;
-      for (let j = 0; j < nRows; j++) out[outRow + j] = src[(rowOff + j) * totalCols + col];
+  // A transpose: a few source rows at a time, so each source cache line is read for consecutive columns while it is
+  // still cached, and each output row is written a cache line at a time (a column at a time strides a whole row).
+  for (let j0 = 0; j0 < nRows; j0 += TRANSPOSE_ROWS) {
+    const j1 = Math.min(nRows, j0 + TRANSPOSE_ROWS);
+    for (let k = 0; k < perm.length; k++) {
+      const first = perm[k] * H;
+      for (let m = 0; m < H; m++) {
+        const outRow = (k * H + m) * nRows;
+        let at = (rowOff + j0) * totalCols + first + m;
+        for (let j = j0; j < j1; j++, at += totalCols) out[outRow + j] = src[at];
+      }
     }
   }
   return out;
 }
+
+/** Source rows per pass of columnsToCanonical: 8 doubles fill one 64-byte cache line of an output row. */
+const TRANSPOSE_ROWS = 8;
 
 /** Canonical rows (G·H × nRows) → columns form into dst (rows × G·H) starting at row rowOff. */
 export function columnsFromCanonical(src: Float64Array, perm: readonly number[], H: number, nRows: number, dst: Float64Array, totalCols: number, rowOff: number): void {
