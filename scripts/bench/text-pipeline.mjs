@@ -14,7 +14,8 @@
 //   run      a 5 MB pasted Keras LSTM + a 200-step input: `gate-lens run` against the Python way (exec the file in
 //            python3, NumPy forward pass), time and peak memory, when python3 with NumPy is there.
 // The machine is shared: the load average is printed with every figure; times are CPU time of the measured process
-// (user + system) next to wall time.
+// (user + system) next to wall time. Minor page faults are counted around main(): each first touch of fresh memory is
+// one, and in a VM each costs ~10 µs, so reading a 20 MB file (its bytes, then its text) costs ~100 ms in faults alone.
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,12 +51,14 @@ async function child(argv) {
   let outChars = 0;
   let errText = '';
   const io = { out: (t) => { outChars += t.length; }, err: (t) => { errText += t; }, readFile: (p) => readFileSync(p) };
+  const f0 = process.resourceUsage().minorPageFault;
   const c0 = process.cpuUsage();
   const w0 = performance.now();
   const code = cli.main(argv, io);
   const wallMs = performance.now() - w0;
   const c = process.cpuUsage(c0);
-  process.stdout.write(JSON.stringify({ code, wallMs, cpuMs: (c.user + c.system) / 1000, maxRssMB: process.resourceUsage().maxRSS / 1024, outChars, err: errText.slice(0, 400) }) + '\n');
+  const usage = process.resourceUsage();
+  process.stdout.write(JSON.stringify({ code, wallMs, cpuMs: (c.user + c.system) / 1000, maxRssMB: usage.maxRSS / 1024, pageFaults: usage.minorPageFault - f0, outChars, err: errText.slice(0, 400) }) + '\n');
 }
 
 function measure(argv) {
@@ -110,6 +113,7 @@ function inspectCase(dir) {
   return {
     case: `inspect, pasted Keras LSTM(${H}), input size ${D}`, MB: +MB.toFixed(1), wallMs: Math.round(wall), cpuMs: Math.round(cpu),
     MBpsWall: +(MB / (wall / 1000)).toFixed(1), MBpsCpu: +(MB / (cpu / 1000)).toFixed(1), maxRssMB: Math.round(median(runs.map((r) => r.maxRssMB))),
+    pageFaults: Math.round(median(runs.map((r) => r.pageFaults))),
     // The least disturbed of the runs: on a shared machine the median carries the other processes' contention.
     bestMBpsCpu: +(MB / (Math.min(...runs.map((r) => r.cpuMs)) / 1000)).toFixed(1),
     exit: runs[0].code, load: load(),
@@ -144,7 +148,7 @@ function runCase(dir) {
   const row = {
     case: `run, pasted Keras LSTM(${H}), input size ${D}, ${T} steps`, MB: +(text.length / 1e6).toFixed(1),
     wallMs: Math.round(median(ours.map((r) => r.wallMs))), cpuMs: Math.round(median(ours.map((r) => r.cpuMs))), maxRssMB: Math.round(median(ours.map((r) => r.maxRssMB))),
-    exit: ours[0].code, load: load(),
+    pageFaults: Math.round(median(ours.map((r) => r.pageFaults))), exit: ours[0].code, load: load(),
   };
   if (python.length) {
     const py = {
@@ -177,14 +181,14 @@ async function main() {
       const r = inspectCase(dir);
       report.push(r);
       if (json) console.log(JSON.stringify(r));
-      else log(`  ${r.case} (${r.MB} MB): ${r.wallMs} ms wall, ${r.cpuMs} ms CPU → ${r.MBpsWall} MB/s wall, ${r.MBpsCpu} MB/s CPU (best run ${r.bestMBpsCpu}); peak RSS ${r.maxRssMB} MB (load ${r.load})`);
+      else log(`  ${r.case} (${r.MB} MB): ${r.wallMs} ms wall, ${r.cpuMs} ms CPU → ${r.MBpsWall} MB/s wall, ${r.MBpsCpu} MB/s CPU (best run ${r.bestMBpsCpu}); peak RSS ${r.maxRssMB} MB, ${r.pageFaults} page faults (load ${r.load})`);
     }
     if (!only || only === 'run') {
       const r = runCase(dir);
       report.push(r);
       if (json) console.log(JSON.stringify(r));
       else {
-        log(`  ${r.case} (${r.MB} MB): gate-lens ${r.wallMs} ms wall, ${r.cpuMs} ms CPU, peak RSS ${r.maxRssMB} MB (load ${r.load})`);
+        log(`  ${r.case} (${r.MB} MB): gate-lens ${r.wallMs} ms wall, ${r.cpuMs} ms CPU, peak RSS ${r.maxRssMB} MB, ${r.pageFaults} page faults (load ${r.load})`);
         if (r.pythonCpuMs !== undefined) {
           log(`    python3 exec + NumPy: ${r.pythonWallMs} ms wall, ${r.pythonCpuMs} ms CPU, peak RSS ${r.pythonMaxRssMB} MB (import numpy ${r.pythonImportNumpyMs} ms, excluded)`);
           log(`    gate-lens is ${r.speedupCpu}× faster (CPU medians; best round ${r.bestRoundSpeedupCpu}×), ${r.speedupWall}× (wall), at ${r.memoryRatio}× the peak memory`);
