@@ -767,7 +767,7 @@ class Extractor {
   /** The pending header, when the literal at `pos` is the first thing printed after the header's line. */
   private headerFor(pos: number): { value: string; range: SourceRange; shape?: number[] } | undefined {
     const header = this.pendingHeader;
-    if (!header || pos <= header.lineEnd) return undefined;
+    if (!header || (pos <= header.lineEnd && !this.afterHeaderColon(header, pos))) return undefined;
     const slot = this.tok(1);
     if (slot >= 0 && this.tokEnd[slot] > header.lineEnd) {
       this.pendingHeader = undefined;
@@ -776,6 +776,16 @@ class Extractor {
     this.pendingHeader = undefined;
     this.variableName = undefined;
     return header;
+  }
+
+  /**
+   * `print('Param', var.name... )`-style lines put the values on the header's own line after a colon:
+   * `Param tf.Variable 'simple_rnn_1/kernel:0' shape=(5, 1) dtype=float32_ref:  [[ 0.328…]` — the header has no
+   * `<…>` around it, so the literal right after its colon is its value.
+   */
+  private afterHeaderColon(header: { range: SourceRange }, pos: number): boolean {
+    const between = this.text.slice(header.range.end, pos);
+    return !/[<>\n]/.test(between) && between.trimEnd().endsWith(':');
   }
 
   // ---- containers ----

@@ -181,6 +181,24 @@ describe('real forms: variable headers followed by their values', () => {
     assert.deepEqual(summary(extractArrays(text).arrays), ['rnn/kernel:0 2x3', 'rnn/bias:0 3']);
   });
 
+  it('reads values that start on the header line after its colon (`Param tf.Variable ... dtype=float32_ref:  [[…]`), rows separated by blank lines', () => {
+    // The shape of keras-team/keras#11209: print('Param', var, ':', value) per variable, pasted into an issue.
+    const text = [
+      "  Param tf.Variable 'simple_rnn_1/kernel:0' shape=(3, 1) dtype=float32_ref:  [[ 0.31]",
+      '',
+      '     [ 0.35]',
+      '',
+      '     [-0.28]]',
+      '',
+      "    Param tf.Variable 'simple_rnn_1/recurrent_kernel:0' shape=(1, 1) dtype=float32_ref:",
+      '    [[-1.]]',
+    ].join('\n');
+    const result = extractArrays(text, { fileKind: 'markdown' });
+    assert.deepEqual(summary(result.arrays), ['simple_rnn_1/kernel:0 3x1', 'simple_rnn_1/recurrent_kernel:0 1x1']);
+    assert.deepEqual(Array.from(result.arrays[0].values), [0.31, 0.35, -0.28]);
+    assert.deepEqual(result.diagnostics, []);
+  });
+
   it('gives Keras 3 <KerasVariable shape=..., path=...> and <Variable path=..., shape=...> headers to the values after them', () => {
     const text = [
       'for w in model.layers[0].weights:',
