@@ -1,6 +1,7 @@
 // The real-world corpus (test/fixtures/realworld/NN-slug/): pastes that people published, copied verbatim, each
 // run through the same pipeline as `gate-lens inspect --json` and `gate-lens run --json` (main() with a capturing
-// Io). Complete pastes must give the recorded framework outputs within 1e-9; incomplete ones (truncated, shapes
+// Io). Complete pastes must give the recorded framework outputs within 1e-9 (and `run` without --layer either the
+// same or a refusal, never other numbers); incomplete ones (truncated, shapes
 // only) must give the expected layer skeleton marked incomplete, and `run` must exit non-zero. Cases Gate Lens does
 // not read correctly yet are listed, with the reason, in known-misses.json: every case NOT on that list must pass,
 // and every case ON it must still fail, so a fix forces the list to shrink. The score table is printed at the end.
@@ -133,7 +134,19 @@ function check(c: RealCase): string | undefined {
   ];
   const worst = Math.max(...diffs);
   if (!(worst <= TOLERANCE)) return `max |gate-lens - framework| = ${worst.toExponential(2)} > ${TOLERANCE}`;
-  return undefined;
+  return defaultRunDiffers(paste, c);
+}
+
+/**
+ * `run` without --layer, as a user first types it, may refuse (and say which layer to pick) but never gives another
+ * number: a copy of the weights mistaken for a second layer stacked on the first would.
+ */
+function defaultRunDiffers(paste: string, c: RealCase): string | undefined {
+  const r = run(['run', paste, '--input', join(c.dir, 'input.json'), '--json']);
+  if (r.code !== 0) return undefined;
+  const got = JSON.parse(r.out) as { outputs: number[][] };
+  const worst = maxAbsDiff(got.outputs, c.expected.outputs!, 'outputs of run without --layer');
+  return worst <= TOLERANCE ? undefined : `run without --layer gives other outputs: max |gate-lens - framework| = ${worst.toExponential(2)}`;
 }
 
 describe('real-world corpus (test/fixtures/realworld)', function () {

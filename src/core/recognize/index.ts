@@ -10,7 +10,7 @@ import type { ExtractedArray, ParseResult, SourceRange } from '../parse/types';
 import { CodeView } from '../text/code-view';
 import { applyHints, matchHints } from './apply-hints';
 import { embeddedEvidence, withoutCoveredEmbedded } from './embedded';
-import { bindNames } from './bindings';
+import { bindNames, derivedCopies } from './bindings';
 import { nameOnlySkeletons } from './name-skeleton';
 import { onnxDimsListings } from './onnx-dims';
 import { cutValuesByName, fullPrintAdvice, impliedByConstructor, impliedByConstructorEvidence, impliedEvidence, impliedPytorchArrays, isShapeOnlyDense, shapeOnlyMissing, shapeStandIns, unprintedBiases } from './shapes';
@@ -68,11 +68,18 @@ interface GroupedArrays {
   outputs: Array<{ array: ExtractedArray; label: string }>;
   /** A parameter printed (or assigned) and later assigned again: the earlier array, replaced by the later one. */
   replaced: Array<{ earlier: ExtractedArray; later: ExtractedArray }>;
+  /** A parameter shown again with the same values: the repeat, and where it was first. */
+  repeated: Array<{ first: ExtractedArray; again: ExtractedArray }>;
 }
 
 /** `rnn.weight_ih_l0.data = …`, `lstm.weight_hh_l0 = nn.Parameter(…)`: an attribute assignment in code, which replaces. */
 const isAttributeAssignment = (a: ExtractedArray): boolean => a.form === 'python_literal' && !a.embedded && !a.list && !a.path && a.name !== undefined &&
   a.name.includes('.') && !a.values.every(Number.isNaN);
+
+const isShapeOnly = (a: ExtractedArray): boolean => a.values.length > 0 && a.values.every(Number.isNaN);
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((n, k) => n === b[k]);
+const sameValues = (a: ExtractedArray, b: ExtractedArray): boolean =>
+  sameShape(a.shape, b.shape) && !isShapeOnly(a) && a.values.length === b.values.length && a.values.every((v, k) => v === b.values[k]);
 
 function groupNamed(arrays: readonly ExtractedArray[], text: string, signalled: ReadonlySet<ConventionId>): GroupedArrays {
   const groups: Group[] = [];
@@ -82,6 +89,7 @@ function groupNamed(arrays: readonly ExtractedArray[], text: string, signalled: 
   const distractors: UnrelatedArray[] = [];
   const outputs: GroupedArrays['outputs'] = [];
   const replaced: GroupedArrays['replaced'] = [];
+  const repeated: GroupedArrays['repeated'] = [];
   const names = classifyNames(arrays, signalled);
   for (const a of arrays) {
     const info = names.get(a);
@@ -111,6 +119,18 @@ function groupNamed(arrays: readonly ExtractedArray[], text: string, signalled: 
       g.members[same] = { info, array: a };
       continue;
     }
+    // The shape of a parameter whose values the layer already has (`print(f"W_xh shape: {w_xh.shape}")`), or the
+    // values of one it only had the shape of: one parameter, not a second layer.
+    if (g && same >= 0 && sameShape(g.members[same].array.shape, a.shape) && isShapeOnly(a) !== isShapeOnly(g.members[same].array)) {
+      if (isShapeOnly(g.members[same].array)) g.members[same] = { info, array: a };
+      continue;
+    }
+    // A scoped parameter shown again with the same values (`w_xh = rnn.weight_ih_l0` displayed twice) is the one
+    // parameter; bare names repeated (two pasted `kernel = …` blocks) still start a second layer.
+    if (g && same >= 0 && /[./]/.test(a.name ?? '') && sameValues(g.members[same].array, a)) {
+      repeated.push({ first: g.members[same].array, again: a });
+      continue;
+    }
     // The same role twice under one name starts a new layer (two pasted `kernel = ...` blocks).
     if (g && same >= 0) g = undefined;
     if (!g) {
@@ -120,7 +140,7 @@ function groupNamed(arrays: readonly ExtractedArray[], text: string, signalled: 
     }
     g.members.push({ info, array: a });
   }
-  return { groups, pool, data, distractors, outputs, replaced };
+  return { groups, pool, data, distractors, outputs, replaced, repeated };
 }
 
 function dirsOf(g: Group): DirectionTensors[] {
@@ -458,12 +478,16 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   const bound = new Map<number, string>();
   // Frameworks whose names are too common to claim alone (MLX Wx, OpenVINO W): the file's code shows which apply.
   const signals = signalledConventions(text, hints.nonCode, view);
-  const readable = withoutCoveredEmbedded(bindNames(standIns.length ? [...valueArrays, ...standIns] : valueArrays, text, bound, view));
+  const boundArrays = withoutCoveredEmbedded(bindNames(standIns.length ? [...valueArrays, ...standIns] : valueArrays, text, bound, view));
+  // What the code computes from a parameter the text also holds (`b = np.array(np.split(bias_ih, 4))`) is no weight.
+  const copies = derivedCopies(boundArrays, view.code);
+  const readable = copies.size ? boundArrays.filter((a) => !copies.has(a)) : boundArrays;
   // One matrix per gate under the user's own names (u_w, r_w, c_w over concat[x, h]): read from the code, or held back.
   const perGate = perGateLayers(readable, view.code, at);
-  const { groups, pool, data, distractors, outputs, replaced } = groupNamed(perGate.consumed.size ? readable.filter((a) => !perGate.consumed.has(a.index)) : readable, text, new Set(signals.keys()));
+  const { groups, pool, data, distractors, outputs, replaced, repeated } = groupNamed(perGate.consumed.size ? readable.filter((a) => !perGate.consumed.has(a.index)) : readable, text, new Set(signals.keys()));
   // Only arrays of the text are listed (a shape stand-in of an Embedding is not an array to point at).
   const unrelated: UnrelatedArray[] = distractors.filter((d) => d.arrayIndex < parse.arrays.length);
+  for (const [a, d] of copies) if (a.index < parse.arrays.length) unrelated.push(templatedUnrelated(a.index, 'unmatched', UNRELATED_TEMPLATES.derivedCopy, d.source));
   const candidates: Candidate[] = [...perGate.candidates];
   diagnostics.push(...perGate.diagnostics);
   // The same reason for thousands of arrays is kept once, not once per array.
@@ -575,6 +599,9 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   }
   for (const r of replaced) {
     unrelated.push(templatedUnrelated(r.earlier.index, 'unmatched', UNRELATED_TEMPLATES.replacedLater, at(r.later.range.start)));
+  }
+  for (const r of repeated) {
+    unrelated.push(templatedUnrelated(r.again.index, 'unmatched', UNRELATED_TEMPLATES.shownAgain, r.again.name!, at(r.first.range.start)));
   }
   for (const o of outputs) {
     diagnostics.push({ severity: 'info', range: o.array.range, ...templated('printed-output', MSG.printedOutput, shapeText(o.array.shape), o.label) });

@@ -39,6 +39,8 @@ export const UNRELATED_TEMPLATES = {
   convolution: '{0}: convolution weights, not part of a recurrent layer',
   linearAlone: '{0}: a Linear/Dense layer {1} → {2} that follows no recurrent layer, so not part of a recurrent stack',
   replacedLater: '{0}: replaced by the later assignment at {1}',
+  shownAgain: '{0}: {1} shown again, with the same values as at {2}',
+  derivedCopy: '{0}: computed by the text’s own code from {1}, which the text holds itself; a copy or a result, not a weight of its own',
   unmatched: '{0}: {1}',
   summary: '{0} arrays are not part of a recurrent layer ({1}); gate-lens inspect lists each with its reason',
   namedArray: '"{0}" {1}',
