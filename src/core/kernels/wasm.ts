@@ -23,7 +23,7 @@ export interface KernelExports {
   rnnStep32(zx: number, zh: number, H: number, h: number, relu: number): void;
   activate64(kind: number, x: number, n: number, out: number): void;
   sequence64(
-    cell: number, H: number, panels: number, R: number, bR: number, zx: number, len: number, reverse: number, processingOrder: number,
+    cell: number, H: number, panels: number, R: number, bR: number, zx: number, len: number, from: number, to: number, reverse: number, processingOrder: number,
     forgetBias: number, h0: number, c0: number, out: number, trace: number, trZx: number, trZh: number, trZ: number, trA: number,
     trH: number, trC: number, trT: number, work: number, hFinal: number, cFinal: number,
   ): void;
@@ -419,21 +419,40 @@ const CELL_CODE = { lstm: 0, gru: 1, rnn: 2 } as const;
 const SLACK = 64;
 
 /**
+ * Bytes of trace rows a piece of the sequence writes in linear memory before they are copied into the caller's
+ * buffer: small enough that the copy reads rows still in cache, large enough that the copies stay few. A trace
+ * written whole and copied at the end (7.8 MB at LSTM H = 512) was read back from main memory, and its linear
+ * memory competed with the recurrent matrix for the cache.
+ */
+let traceChunkBytes = 512 * 1024;
+
+/** Test hook: the trace piece size (bytes); returns the previous one. */
+export function setTraceChunkBytes(bytes: number): number {
+  const old = traceChunkBytes;
+  traceChunkBytes = bytes;
+  return old;
+}
+
+/**
  * A whole sequence in linear memory: x·Wᵀ + bW for all steps in one gemm64, then sequence64 steps through the cell
- * writing the results in the caller's layout, which is copied out in one piece. Declines (false) what the step
- * loop of forward.ts would run on the plain kernels (products under SMALL_PRODUCT), so the numbers stay those of
- * that loop, and whatever does not fit in memory.
+ * in pieces of a few steps, each piece's trace rows copied into the caller's buffer right after it ran; the outputs
+ * and final states are copied at the end. Declines (false) what the step loop of forward.ts would run on the plain
+ * kernels (products under SMALL_PRODUCT), so the numbers stay those of that loop, and whatever does not fit in memory.
  */
 function runSequence(rt: WasmRuntime, cache: PackedCache, job: SequenceJob): boolean {
-  const { cell, units: H, features: D, steps: T, len, layout } = job;
-  const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1, GH = G * H;
+  const { cell, units: H, features: D, steps: T, len, layout, trace } = job;
+  const G = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1, GH = G * H, cN = cell === 'lstm' ? H : 0;
   if (GH * H < SMALL_PRODUCT || GH * D < SMALL_PRODUCT) return false;
   const padded = paddedRows(GH);
-  const resultBytes = job.buffer.byteLength;
   const round = (n: number): number => Math.ceil((n + SLACK) / ALIGN) * ALIGN;
-  const xBytes = round(8 * T * D), zxBytes = round(8 * T * padded), stateBytes = round(8 * H);
+  const stepBytes = 8 * (4 * GH + 2 * H) + 4;
+  const chunk = trace ? Math.max(1, Math.min(len, Math.floor(traceChunkBytes / stepBytes))) : 0;
+  const outBytes = round(8 * T * H), stateBytes = round(8 * H);
+  const xBytes = round(8 * T * D), zxBytes = round(8 * T * padded);
   const workBytes = round(8 * (gemvRows(GH) + 4 * GH + 4 * H) + 16 * 8);
-  const total = round(resultBytes) + xBytes + zxBytes + 2 * stateBytes + workBytes;
+  const gateRows = round(8 * chunk * GH), stateRows = round(8 * chunk * H), timeRows = round(4 * chunk);
+  const traceBytes = trace ? 4 * gateRows + 2 * stateRows + timeRows : 0;
+  const total = outBytes + 4 * stateBytes + xBytes + zxBytes + workBytes + traceBytes;
   if (!rt.fits(2 * (16 * (padded + 24) * (D + H + 2)) + total)) return false;
   let w, bw, r, br, base, epoch;
   try {
@@ -449,24 +468,43 @@ function runSequence(rt: WasmRuntime, cache: PackedCache, job: SequenceJob): boo
     if (!(e instanceof RangeError)) throw e;
     return false;
   }
-  const xAt = base + round(resultBytes), zxAt = xAt + xBytes, h0At = zxAt + zxBytes, c0At = h0At + stateBytes, workAt = c0At + stateBytes;
+  const outAt = base, hFinalAt = outAt + outBytes, cFinalAt = hFinalAt + stateBytes, h0At = cFinalAt + stateBytes;
+  const c0At = h0At + stateBytes, xAt = c0At + stateBytes, zxAt = xAt + xBytes, workAt = zxAt + zxBytes;
+  const trZx = workAt + workBytes, trZh = trZx + gateRows, trZ = trZh + gateRows, trA = trZ + gateRows;
+  const trH = trA + gateRows, trC = trH + stateRows, trT = trC + stateRows;
   const mem = rt.f64;
   mem.set(job.x.length === T * D ? job.x : job.x.subarray(0, T * D), xAt / 8);
   if (job.h0) mem.set(job.h0, h0At / 8); else mem.fill(0, h0At / 8, h0At / 8 + H);
   if (job.c0) mem.set(job.c0, c0At / 8); else mem.fill(0, c0At / 8, c0At / 8 + H);
   // Output rows no step writes must read as zeros, like the fresh buffer they are copied into.
-  if (len < T) mem.fill(0, (base + layout.out) / 8, (base + layout.out) / 8 + T * H);
+  if (len < T) mem.fill(0, outAt / 8, outAt / 8 + T * H);
   const ex = rt.exports;
   if (len > 0) ex.gemm64(w.offset, w.panels, D, xAt, T, bw.offset, zxAt);
-  const tr = job.trace;
-  ex.sequence64(
-    CELL_CODE[cell], H, r.panels, r.offset, br.offset, zxAt, len, job.reverse ? 1 : 0, job.processingOrder ? 1 : 0, job.forgetBias,
-    h0At, c0At, base + layout.out, tr ? 1 : 0,
-    tr ? base + layout.zx : 0, tr ? base + layout.zh : 0, tr ? base + layout.z : 0, tr ? base + layout.a : 0,
-    tr ? base + layout.h : 0, tr ? base + layout.c : 0, tr ? base + layout.timeIndex : 0,
-    workAt, base + layout.hFinal, base + layout.cFinal,
+  const bytes = new Uint8Array(ex.memory.buffer);
+  const result = new Uint8Array(job.buffer);
+  const copy = (from: number, to: number, n: number): void => {
+    if (n > 0) result.set(bytes.subarray(from, from + n), to);
+  };
+  const run = (from: number, to: number, h0: number, c0: number): void => ex.sequence64(
+    CELL_CODE[cell], H, r.panels, r.offset, br.offset, zxAt, len, from, to, job.reverse ? 1 : 0, job.processingOrder ? 1 : 0,
+    job.forgetBias, h0, c0, outAt, trace ? 1 : 0, trZx, trZh, trZ, trA, trH, trC, trT, workAt, hFinalAt, cFinalAt,
   );
-  new Uint8Array(job.buffer).set(new Uint8Array(ex.memory.buffer, base, resultBytes));
+  if (!trace || len === 0) run(0, len, h0At, c0At);
+  for (let from = 0; trace && from < len; from += chunk) {
+    const to = Math.min(len, from + chunk), n = to - from;
+    // Each piece starts from the state the one before left in hFinal / cFinal.
+    if (from === 0) run(from, to, h0At, c0At); else run(from, to, hFinalAt, cFinalAt);
+    copy(trZx, layout.zx + 8 * from * GH, 8 * n * GH);
+    copy(trZh, layout.zh + 8 * from * GH, 8 * n * GH);
+    copy(trZ, layout.z + 8 * from * GH, 8 * n * GH);
+    copy(trA, layout.a + 8 * from * GH, 8 * n * GH);
+    copy(trH, layout.h + 8 * from * H, 8 * n * H);
+    copy(trC, layout.c + 8 * from * cN, 8 * n * cN);
+    copy(trT, layout.timeIndex + 4 * from, 4 * n);
+  }
+  copy(outAt, layout.out, 8 * T * H);
+  copy(hFinalAt, layout.hFinal, 8 * H);
+  copy(cFinalAt, layout.cFinal, 8 * cN);
   return true;
 }
 

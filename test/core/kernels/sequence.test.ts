@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { CellKind } from '../../../src/core/conventions';
 import { runLayer } from '../../../src/core/forward';
 import type { Kernels } from '../../../src/core/kernels/types';
-import { wasmKernels } from '../../../src/core/kernels/wasm';
+import { createWasmKernels, KERNEL_MODULES, setTraceChunkBytes, WasmRuntime, wasmKernels, type KernelExports } from '../../../src/core/kernels/wasm';
 import { jsKernels } from '../../../src/core/kernels/js';
 import type { LayerResult, RecurrentLayer } from '../../../src/core/model';
 import { mulberry32Signed } from '../../../src/core/random';
@@ -43,7 +43,8 @@ describe('the WebAssembly sequence kernel (runSequence: whole standard-cell sequ
   // activations with Math.exp / Math.tanh), which is the reference the sequence kernel must match bit for bit.
   const stepped: Kernels = { name: wasm.name, gemmBias: wasm.gemmBias, gemvBias: wasm.gemvBias };
 
-  it('takes the standard cells and gives bit-identical outputs, states and trace to the stepped loop', () => {
+  /** Runs every variant through the sequence kernel and the stepped loop, asserts the same bits; returns how often the kernel took the job. */
+  function compareWithSteppedLoop(): number {
     let taken = 0;
     const counting: Kernels = { ...wasm, runSequence: (job) => { const ok = wasm.runSequence!(job); if (ok) taken++; return ok; } };
     const variants: [string, CellKind, Partial<RecurrentLayer>, number][] = [
@@ -76,7 +77,40 @@ describe('the WebAssembly sequence kernel (runSequence: whole standard-cell sequ
         }
       }
     }
+    return taken;
+  }
+
+  it('takes the standard cells and gives bit-identical outputs, states and trace to the stepped loop', () => {
+    const taken = compareWithSteppedLoop();
     assert.ok(taken > 300, `the sequence kernel ran ${taken} times`);
+  });
+
+  it('gives the same bits when it runs the sequence in pieces of one or a few steps (trace copied piece by piece)', () => {
+    // 1 byte: one step per piece; 6000 bytes: 1 to 10 steps per piece depending on the shape, so pieces end mid-sequence.
+    for (const bytes of [1, 6000]) {
+      const old = setTraceChunkBytes(bytes);
+      try {
+        assert.ok(compareWithSteppedLoop() > 300);
+      } finally {
+        setTraceChunkBytes(old);
+      }
+    }
+  });
+
+  it('does not hold a long trace in linear memory: an 18 MB trace grows the memory by less than its inputs, outputs and weights', () => {
+    const exports = new WebAssembly.Instance(new WebAssembly.Module(KERNEL_MODULES.simd), {}).exports as unknown as KernelExports;
+    const own = createWasmKernels(new WasmRuntime(exports));
+    const H = 64, D = 8, T = 2000;
+    const layer = layerOf('lstm', H, D, 3);
+    const next = mulberry32Signed(4);
+    const x = { data: Float64Array.from({ length: T * D }, next), batch: 1, steps: T, features: D };
+    const before = exports.memory.buffer.byteLength;
+    const result = runLayer(layer, x, { trace: true, kernels: own });
+    const traceBytes = 8 * T * (4 * 4 * H + 2 * H);
+    // x, x·Wᵀ + bW and the outputs: T · (D + 4H + H) doubles, 5.2 MB; the trace alone is 18 MB.
+    const grown = exports.memory.buffer.byteLength - before;
+    assert.ok(grown < traceBytes / 2, `linear memory grew by ${grown} bytes for a trace of ${traceBytes}`);
+    assertSame(result, runLayer(layer, x, { trace: true, kernels: stepped }), 'long LSTM');
   });
 
   it('declines what the step loop would run on the plain kernels (products under 64 multiply-adds)', () => {

@@ -780,18 +780,19 @@ export function activate64(kind: i32, x: usize, n: i32, out: usize): void {
 }
 
 /**
- * Runs `len` steps of a standard cell (0 LSTM σ/tanh, 1 GRU reset-after, 2 tanh RNN) on one sequence.
+ * Runs steps [from, to) of a `len`-step sequence through a standard cell (0 LSTM σ/tanh, 1 GRU reset-after, 2 tanh
+ * RNN). The caller may run a sequence in pieces: the next piece starts from hFinal/cFinal of the one before.
  *   R, panels, bR   the recurrent matrix (G·H × H) packed for gemv64 (12-row panels) and its bias (0 = none)
  *   zx              x·Wᵀ + bW for every time step, rows of G·H rounded up to 8 (gemm64's output)
- *   h0, c0          the initial state rows
+ *   h0, c0          the state before step `from` (may be hFinal, cFinal)
  *   out             output rows of H; row (processingOrder ? s : t) for step s at time t
- *   trace           1: trace rows at trZx … trC (rows of G·H, H) and time indices at trT, row s for step s;
+ *   trace           1: trace rows at trZx … trC (rows of G·H, H) and time indices at trT, row s − from for step s;
  *                   0: those pointers are ignored and `work` holds the step's rows
  *   work            scratch: panels·12 + 4·G·H + 4·H doubles plus slack
  *   hFinal, cFinal  receive the state after the last step
  */
 export function sequence64(
-  cell: i32, H: i32, panels: i32, R: usize, bR: usize, zx: usize, len: i32, reverse: i32, processingOrder: i32, forgetBias: f64,
+  cell: i32, H: i32, panels: i32, R: usize, bR: usize, zx: usize, len: i32, from: i32, to: i32, reverse: i32, processingOrder: i32, forgetBias: f64,
   h0: usize, c0: usize, out: usize, trace: i32, trZx: usize, trZh: usize, trZ: usize, trA: usize, trH: usize, trC: usize, trT: usize,
   work: usize, hFinal: usize, cFinal: usize,
 ): void {
@@ -807,7 +808,7 @@ export function sequence64(
   const tail = (gb & 8) != 0; // H odd
   const pairsEnd = gb & ~(<usize>15);
   let hPrev = h0, cPrev = c0;
-  for (let s = 0; s < len; s++) {
+  for (let s = from; s < to; s++) {
     const t = reverse != 0 ? len - 1 - s : s;
     gemv64(R, panels, H, hPrev, bR, zh);
     const x = zx + <usize>t * zxStride;
@@ -815,10 +816,11 @@ export function sequence64(
     let tzx = sZx, tzh = sZh, tz = sZ, ta = sA;
     let th = sH + <usize>(s & 1) * (gb + 16), tc = sC + <usize>(s & 1) * (gb + 16);
     if (trace != 0) {
-      const g = <usize>s * rowG;
+      const row = <usize>(s - from);
+      const g = row * rowG;
       tzx = trZx + g; tzh = trZh + g; tz = trZ + g; ta = trA + g;
-      th = trH + <usize>s * gb; tc = trC + <usize>s * gb;
-      store<i32>(trT + (<usize>s << 2), t);
+      th = trH + row * gb; tc = trC + row * gb;
+      store<i32>(trT + (row << 2), t);
     }
     if (cell == 0) {
       for (let j: usize = 0; j < pairsEnd; j += 16) lstmUnits(j, true, gb, forgetBias, x, zh, cPrev, tzx, tzh, tz, ta, tc, th, o);
