@@ -62,6 +62,27 @@ export function mainThreadWork(events, from = -Infinity, to = Infinity) {
   return out;
 }
 
+/**
+ * Main-thread CPU milliseconds of each frame that follows a click: from the click's dispatch to the end of the first
+ * compositor commit after it (our handler, the step's animation-frame callback, style, layout, paint, commit), i.e.
+ * the work that has to fit in one frame. Work done later (sections updated just after the frame) is not counted
+ * here; `mainThreadWork` over the whole stretch counts it.
+ */
+export function clickFrameWork(events) {
+  const mainThreads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const onMain = (e) => e.ph === 'X' && mainThreads.has(`${e.pid}:${e.tid}`);
+  const clicks = events.filter((e) => onMain(e) && e.name === 'EventDispatch' && e.args?.data?.type === 'click').map((e) => e.ts).sort((a, b) => a - b);
+  const commits = events.filter((e) => onMain(e) && e.name === 'Commit').sort((a, b) => a.ts - b.ts);
+  const frames = [];
+  clicks.forEach((from, k) => {
+    const commit = commits.find((c) => c.ts > from && c.ts < (clicks[k + 1] ?? Infinity));
+    if (!commit) return;
+    const w = mainThreadWork(events, from, commit.ts + (commit.dur ?? 0));
+    frames.push(Math.round((w.script + w.style + w.layout + w.paint + w.composite) * 100) / 100);
+  });
+  return frames;
+}
+
 /** Each figure divided by n (per step, per frame). */
 export function divideBy(work, n) {
   return Object.fromEntries(Object.entries(work).map(([k, v]) => [k, Math.round((v / n) * 100) / 100]));

@@ -4,8 +4,9 @@
 // recorded in the page. A frame is "dropped" when the gap to the frame before it exceeds 1.5 display periods (the
 // period is measured first on the idle page, since headless Chromium does not always run at 60 Hz), and a step is
 // "skipped" when the label moves by more than one. Measured, never asserted.
-//   node scripts/bench/playback.mjs [--units 128] [--seconds 4] [--rounds 3] [--json]
-// Needs `node scripts/webview-preview.mjs` once (writes out/webview-preview/index.html).
+//   node scripts/bench/playback.mjs [--units 128] [--seconds 4] [--rounds 3] [--json] [DIR ...]
+// Needs `node scripts/webview-preview.mjs` once (writes out/webview-preview/index.html). With several checkouts
+// (DIR, each with its own preview) it alternates between them round by round, so a change of load hits all alike.
 import os from 'node:os';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
@@ -19,8 +20,10 @@ const units = option('--units', 128);
 const seconds = option('--seconds', 4);
 const rounds = option('--rounds', 3);
 const json = args.includes('--json');
-const preview = path.join(root, 'out/webview-preview/index.html');
-if (!existsSync(preview)) throw new Error('run node scripts/webview-preview.mjs first');
+const valued = ['--units', '--seconds', '--rounds'];
+const dirs = args.filter((a, k) => !a.startsWith('--') && !valued.includes(args[k - 1]));
+const previews = (dirs.length ? dirs : [root]).map((d) => path.join(path.resolve(d), 'out/webview-preview/index.html'));
+for (const preview of previews) if (!existsSync(preview)) throw new Error(`${preview}: run node scripts/webview-preview.mjs there first`);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const load = () => os.loadavg()[0].toFixed(1);
@@ -54,7 +57,7 @@ function summarise({ frames, steps }, period) {
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
 const results = [];
 try {
-  for (let round = 0; round < rounds; round++) {
+  for (let round = 0; round < rounds; round++) for (const preview of previews) {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     await page.goto(`${pathToFileURL(preview)}?case=big&theme=dark&units=${units}&steps=2000`);
     await page.waitForSelector('#gl-step-label:not(:empty)', { timeout: 120000 });
@@ -68,18 +71,21 @@ try {
     await page.click('#gl-play');
     // The control: the same page, not playing (a loaded machine drops frames of an idle page too).
     const idleDropped = idleGaps.filter((g) => g > 1.5 * period).length;
-    const result = { round: round + 1, load: Number(load()), displayHz: +(1000 / period).toFixed(1), idleFramesPerSecond: idle.frames.length, idleDropped, ...played };
+    const result = { round: round + 1, ...(previews.length > 1 ? { preview } : {}), load: Number(load()), displayHz: +(1000 / period).toFixed(1), idleFramesPerSecond: idle.frames.length, idleDropped, ...played };
     results.push(result);
-    if (!json) console.log(`round ${result.round} (load ${result.load}): display ${result.displayHz} Hz (idle: ${result.idleDropped} of ${result.idleFramesPerSecond} frames dropped in 1 s); playing: ${result.frames} frames in ${seconds} s, ${result.dropped} dropped, ${result.skipped} steps skipped, ${result.stepsPerSecond} steps/s, longest gap ${result.longestGapMs} ms`);
+    if (!json) console.log(`${previews.length > 1 ? `${path.relative(process.cwd(), preview) || preview} ` : ''}round ${result.round} (load ${result.load}): display ${result.displayHz} Hz (idle: ${result.idleDropped} of ${result.idleFramesPerSecond} frames dropped in 1 s); playing: ${result.frames} frames in ${seconds} s, ${result.dropped} dropped, ${result.skipped} steps skipped, ${result.stepsPerSecond} steps/s, longest gap ${result.longestGapMs} ms`);
     await page.close();
   }
 } finally {
   await browser.close();
 }
+const medians = (rs) => ({ medianDropped: median(rs.map((r) => r.dropped)), medianSkipped: median(rs.map((r) => r.skipped)), medianStepsPerSecond: median(rs.map((r) => r.stepsPerSecond)) });
 const summary = {
   bench: 'playback', units, seconds, rounds, cpus: os.cpus().length, loadAtEnd: os.loadavg().map((x) => +x.toFixed(2)),
-  medianDropped: median(results.map((r) => r.dropped)), medianSkipped: median(results.map((r) => r.skipped)),
-  medianStepsPerSecond: median(results.map((r) => r.stepsPerSecond)), results,
+  ...medians(results), ...(previews.length > 1 ? { byPreview: Object.fromEntries(previews.map((p) => [p, medians(results.filter((r) => r.preview === p))])) } : {}), results,
 };
 if (json) console.log(JSON.stringify(summary));
-else console.log(`median over ${rounds} rounds at ${units} units, 60 steps/s: ${summary.medianDropped} dropped frames, ${summary.medianSkipped} skipped steps, ${summary.medianStepsPerSecond} steps/s (load now ${summary.loadAtEnd.join(' ')})`);
+else for (const preview of previews) {
+  const m = medians(results.filter((r) => previews.length === 1 || r.preview === preview));
+  console.log(`${previews.length > 1 ? `${preview}: ` : ''}median over ${rounds} rounds at ${units} units, 60 steps/s: ${m.medianDropped} dropped frames, ${m.medianSkipped} skipped steps, ${m.medianStepsPerSecond} steps/s (load now ${summary.loadAtEnd.join(' ')})`);
+}

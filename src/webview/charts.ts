@@ -67,6 +67,15 @@ function rgbCss(c: Rgb): string {
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 }
 
+/**
+ * The step cursor moves inside a layer over the canvas that has size and layout containment (`.gl-cursor-layer`),
+ * which makes the layer a relayout boundary: moving the cursor each step lays out that layer only. A cursor placed
+ * directly in the stage dirtied the layout of every ancestor, and with the charts' ancestors the whole page.
+ */
+function cursorLayer(cursor: HTMLElement): HTMLElement {
+  return el('div', { className: 'gl-cursor-layer', 'aria-hidden': 'true' }, cursor);
+}
+
 export class Heatmap {
   readonly root: HTMLElement;
   private readonly canvas: HTMLCanvasElement;
@@ -95,7 +104,7 @@ export class Heatmap {
     const legend = el('div', { className: 'gl-legend' }, this.legendLow, el('span', { className: 'gl-legend-bar' }, this.legendCanvas, this.legendMid), this.legendHigh);
     this.root = el('figure', { className: 'gl-chart' },
       el('figcaption', { className: 'gl-chart-title', text: t(titleKey) }),
-      el('div', { className: 'gl-heat-wrap' }, this.groupLayer, el('div', { className: 'gl-heat-stage' }, this.canvas, this.cursor, this.rowMarker)),
+      el('div', { className: 'gl-heat-wrap' }, this.groupLayer, el('div', { className: 'gl-heat-stage' }, this.canvas, cursorLayer(this.cursor), this.rowMarker)),
       legend);
     this.canvas.addEventListener('mousemove', (e) => this.onHover(e));
     this.canvas.addEventListener('mouseleave', () => this.host.tooltip(undefined));
@@ -261,7 +270,7 @@ export class LinePlot {
     this.yLow = el('span', { className: 'gl-axis gl-axis-low' });
     this.root = el('figure', { className: 'gl-chart' },
       el('figcaption', { className: 'gl-chart-title', text: t('plot.h') }),
-      el('div', { className: 'gl-plot-wrap' }, this.yHigh, this.yLow, el('div', { className: 'gl-heat-stage' }, this.canvas, this.cursor)));
+      el('div', { className: 'gl-plot-wrap' }, this.yHigh, this.yLow, el('div', { className: 'gl-heat-stage' }, this.canvas, cursorLayer(this.cursor))));
     this.canvas.addEventListener('mousemove', (e) => this.onHover(e));
     this.canvas.addEventListener('mouseleave', () => this.host.tooltip(undefined));
     this.canvas.addEventListener('click', (e) => {

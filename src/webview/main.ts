@@ -348,6 +348,7 @@ function render(prev: PanelState, next: PanelState): void {
   if (strings || trP !== trN || prev.layers !== next.layers || prev.fileName !== next.fileName) renderEmpty(next);
   if (strings || prev.playing !== next.playing) renderPlayButton(next);
   if (prev.playing !== next.playing && next.playing) startPlayback();
+  if (prev.playing && !next.playing && sections.some((sec) => sec.dirty)) scheduleFlush(DEFERRED_LAG_MS);
   if (prev.view.speed !== next.view.speed || strings) speedSelect.value = String(next.view.speed);
   splitToggle.checked = next.view.split;
   precisionToggle.checked = next.view.fullPrecision;
@@ -355,9 +356,12 @@ function render(prev: PanelState, next: PanelState): void {
 
   const structure = strings || trP !== trN || dispP !== dispN || prev.view.split !== next.view.split || prev.view.unitOffset !== next.view.unitOffset;
   if (structure) rebuildStepDom(next);
-  if (strings || trP !== trN || dispP !== dispN) refreshCharts(next);
+  // The numbers go in before the charts: painting the line plot reads its canvas's size, which lays out the page,
+  // and with the cells already filled that one layout covers them too (a new trace's frame was otherwise laid out
+  // twice: once forced here, once more for the numbers).
   if (structure || prev.view.fullPrecision !== next.view.fullPrecision) renderStepNow();
   else if (prev.step !== next.step) scheduleStep();
+  if (strings || trP !== trN || dispP !== dispN) refreshCharts(next);
   saveState(prev, next);
 }
 
@@ -670,7 +674,11 @@ let fmt: (v: number) => string = formatCell;
 
 // Sections outside the viewport (tracked by an IntersectionObserver) are updated just after the frame instead of
 // inside it, so the visible part of a step stays within the frame budget; they are never left stale, because a
-// screen reader's virtual cursor may read them without scrolling.
+// screen reader's virtual cursor may read them without scrolling. "Outside" is strict (no margin): every changed
+// number costs layout (15–20 µs of Chromium text layout per cell at load 16, whatever the structure around it), and
+// with a 200 px margin the c table just below a 900 px panel was laid out in every frame (112 of its ~290 cells).
+// While playing they lag longer (DEFERRED_LAG_PLAYING_MS): each catch-up lays out all of their cells in one task, and
+// at 60 steps/s one came every fourth frame; a pause brings them up to date at once.
 interface StepSection { readonly el: HTMLElement; readonly render: (tr: TraceData, s: number) => void; visible: boolean; dirty: boolean; readonly always?: boolean }
 
 function renderZ(tr: TraceData, s: number): void {
@@ -743,7 +751,20 @@ function renderHidden(tr: TraceData, s: number): void {
   }
 }
 
+/** How long off-screen sections may lag behind the step shown: after a step, and while playing. */
+const DEFERRED_LAG_MS = 60;
+const DEFERRED_LAG_PLAYING_MS = 500;
+
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
+let flushDue = 0;
+/** Brings the off-screen sections up to date within `lagMs` (sooner than an already scheduled catch-up, never later). */
+function scheduleFlush(lagMs: number): void {
+  const due = performance.now() + lagMs;
+  if (flushTimer !== undefined && flushDue <= due) return;
+  clearTimeout(flushTimer);
+  flushDue = due;
+  flushTimer = setTimeout(flushDeferred, lagMs);
+}
 function flushDeferred(): void {
   flushTimer = undefined;
   const tr = currentTrace(state);
@@ -767,7 +788,7 @@ if (typeof IntersectionObserver === 'function') {
       const tr = currentTrace(state);
       if (sec.visible && sec.dirty && tr) { sec.dirty = false; sec.render(tr, state.step); }
     }
-  }, { rootMargin: '200px 0px' });
+  }, { rootMargin: '0px' });
   for (const sec of sections) io.observe(sec.el);
 }
 
@@ -795,7 +816,7 @@ function renderStepNow(): void {
   for (const sec of sections) {
     if (sec.visible || sec.always) { sec.dirty = false; sec.render(tr, s); } else { sec.dirty = true; deferred = true; }
   }
-  if (deferred && flushTimer === undefined) flushTimer = setTimeout(flushDeferred, 60);
+  if (deferred) scheduleFlush(state.playing ? DEFERRED_LAG_PLAYING_MS : DEFERRED_LAG_MS);
   for (const chart of charts) chart.setStep(s);
 }
 
@@ -840,6 +861,8 @@ function refreshCharts(s: PanelState): void {
   heatH.paint(colors);
   plotH.setData(tr.h, tr.steps, tr.hiddenSize, stepName(tr));
   plotH.paint(colors);
+  // The cursors were placed by the step render before the new data arrived.
+  for (const chart of charts) chart.setStep(s.step);
   mark('gl-charts-painted');
 }
 
