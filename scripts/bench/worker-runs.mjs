@@ -41,9 +41,8 @@ async function main() {
   const source = { uri: 'file:///bench/paste.py', revision: '1' };
   log(`Stateful worker: Keras LSTM(${H}) over D=${D}, T=${T} from a ${(text.length / 1e6).toFixed(1)} MB paste; load ${load()}`);
   try {
-    const utf8 = new TextEncoder().encode(text);
     let t0 = performance.now();
-    const analysis = await client.request('analyze', { source, utf8, options: { languageId: 'python' } }, { transfer: [utf8.buffer] });
+    const analysis = await client.request('analyze', { source, text, options: { languageId: 'python' } });
     const analyzeMs = performance.now() - t0;
     const layer = analysis.recognition.layers[0];
     if (!layer || layer.units !== H) throw new Error(`expected one LSTM(${H}), got ${analysis.recognition.layers.map((l) => `${l.cell}(${l.units})`).join(', ')}`);

@@ -86,7 +86,7 @@ export type WorkerErrorCode = string;
 /** The worker's methods, typed for both sides of the channel. */
 export interface WorkerMethods {
   /** Parses and recognises a text, keeps the analysis under `source` and answers a copy of it. */
-  readonly analyze: { readonly params: { readonly source: SourceId; readonly utf8: Uint8Array; readonly options: AnalyzeOptions }; readonly result: Analysis };
+  readonly analyze: { readonly params: { readonly source: SourceId; readonly text: string; readonly options: AnalyzeOptions }; readonly result: Analysis };
   /** Runs a layer of a source the worker holds, with a full trace. */
   readonly run: { readonly params: SourceRun; readonly result: LayerResult; readonly progress: number };
   /** Drops what the worker holds for a URI (the document was closed). */

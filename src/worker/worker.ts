@@ -17,9 +17,9 @@ if (port) {
   // Model files: the worker asks the host for byte ranges (HostFileMethods) over the same port.
   const host = new RequestClient<HostFileMethods>((message, transfer) => port.postMessage(message, transfer ?? []));
   const receive = serveRequests<WorkerMethods & ModelWorkerMethods>((message, transfer) => port.postMessage(message, transfer ?? []), {
-    analyze: ({ source, utf8, options }) =>
+    analyze: ({ source, text, options }) =>
       // Copied back, not transferred: the worker keeps these arrays for the runs that follow.
-      store.analyze(source, new TextDecoder().decode(utf8), options),
+      store.analyze(source, text, options),
     run: async (job, context) => {
       const result = await store.run(job, () => context.cancelled, (fraction) => context.progress(fraction));
       // The answer is a copy the worker does not keep (it keeps the run's memory for the next run): moved, not copied.
