@@ -13,11 +13,16 @@ import { RECOGNISER_TEMPLATES as MSG, templated } from './messages';
 /**
  * The first printed array that keeps NumPy's pre-1.14 sign space: every value ≥ 0, yet a space after the opening
  * bracket (`[ 0.27675897 0.15364291]`, `array([ 0., 0., 1.])`). NumPy 1.14 (January 2018) dropped that space.
+ * A single value counts only when it stands alone on its line, as a printed result does (`[ 0.83467698]` under
+ * "the output should be:"): in a hand-written `x = [ 0.5]` the spacing is the writer's, not NumPy's.
  */
 export function legacyNumpyPrint(arrays: readonly ExtractedArray[], text: string): string | undefined {
   for (const a of arrays) {
-    if (a.form !== 'numpy_repr' || a.embedded || a.range.end <= a.range.start || a.range.end > text.length) continue;
-    if (a.values.length < 2 || !a.values.every((v) => v >= 0 && !Object.is(v, -0))) continue;
+    if (a.embedded || a.range.end <= a.range.start || a.range.end > text.length) continue;
+    // One value has no separator to tell a NumPy print from a Python list: its own line tells it is printed.
+    const printed = a.values.length === 1 ? aloneOnItsLine(a, text) && a.form !== 'json' : a.values.length > 1 && a.form === 'numpy_repr';
+    if (!printed) continue;
+    if (!a.values.every((v) => v >= 0 && !Object.is(v, -0))) continue;
     const literal = text.slice(a.range.start, Math.min(a.range.end, a.range.start + 400));
     const opening = /^(?:array\()?\[+( +)\d/.exec(literal);
     if (!opening) continue;
@@ -25,6 +30,12 @@ export function legacyNumpyPrint(arrays: readonly ExtractedArray[], text: string
     return firstLine.length > 48 ? `${firstLine.slice(0, 45)}…` : firstLine;
   }
   return undefined;
+}
+
+function aloneOnItsLine(a: ExtractedArray, text: string): boolean {
+  const lineStart = text.lastIndexOf('\n', a.range.start - 1) + 1;
+  const lineEnd = text.indexOf('\n', a.range.end);
+  return text.slice(lineStart, a.range.start).trim() === '' && text.slice(a.range.end, lineEnd < 0 ? text.length : lineEnd).trim() === '';
 }
 
 /**

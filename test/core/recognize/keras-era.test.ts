@@ -114,6 +114,28 @@ describe('recognise: Keras ≤ 2.2 defaults dated by the print style, and printe
     assert.match(e.message, /^no recurrent_activation given, and `\[\[ 3\.10299015 0\.46077788\]` is printed in NumPy's pre-1\.14 style/);
   });
 
+  // A question that retypes an LSTM's weights as np.array literals and shows the model's printed output, one value.
+  const retyped = (output: string): string => `the output should be:
+
+${output}
+
+lstm_1_kernel_0 = np.array([[-0.41, -0.54, 0.40, -0.08, 0.30, 0.55, -0.23, 0.47]])
+lstm_1_recurrent_kernel_0 = np.array([[-0.26, -0.08, 0.12, 0.41, 0.03, -0.06, -0.59, -0.15],
+                                      [0.29, 0.47, 0.34, -0.31, -0.24, -0.10, 0.16, -0.02]])
+lstm_1_bias_0 = np.array([0., 0., 1., 1., 0., 0., 0., 0.])
+`;
+
+  it("dates the paste by one printed value alone on its line in NumPy's pre-1.14 style (`[ 0.83467698]`)", () => {
+    const [layer] = read(retyped('[ 0.83467698]')).layers;
+    assert.equal(gateOf(layer), 'hard_sigmoid_keras2');
+    assert.ok(layer.warnings.some((w) => w.code === 'keras-version' && w.message.includes('`[ 0.83467698]`')), JSON.stringify(layer.warnings));
+  });
+
+  it('does not date it by a current one-value print, nor by the spacing of a hand-written one-value list', () => {
+    assert.equal(gateOf(read(retyped('[0.83467698]')).layers[0]), 'sigmoid');
+    assert.equal(gateOf(read(retyped('y = [ 0.83467698]')).layers[0]), 'sigmoid');
+  });
+
   it('keeps the Keras 3 default (sigmoid) when the same paste is printed by a current NumPy', () => {
     const [layer] = read(era(false)).layers;
     assert.equal(gateOf(layer), 'sigmoid');
