@@ -70,6 +70,8 @@ export function distractorKind(written: string | undefined, info: NameInfo | und
   const last = parts[parts.length - 1] ?? '';
   if (NORM_STATS.has(last) || parts.some((p) => /norm|^(ln|bn)(_?\d+|_f)?$/.test(p))) return 'normalization';
   if (parts.some((p) => /attn|attention|^(q|k|v|o|qkv|in|out)_proj(_weight|_bias)?$|^(query|key|value)$|multihead|^mha\d*$/.test(p))) return 'attention';
+  // A Linear named for its attention role (`linear_query`, `key_proj`, `w_value`): the projections beside an RNN.
+  if (parts.some((p) => /^(linear|lin|fc|w|dense)_(query|key|value)$|^(query|key|value)_(linear|lin|fc|proj|dense|layer)$/.test(p))) return 'attention';
   if (parts.some((p) => /embed|^emb(_?\d+)?$|^wte$|^wpe$|lookup/.test(p))) return 'embedding';
   if (parts.some((p) => /conv/.test(p)) || (shape.length >= 3 && (last === 'weight' || last === 'kernel'))) return 'convolution';
   return undefined;

@@ -99,6 +99,32 @@ describe('unrelated arrays and distractors (src/core/recognize/unrelated)', () =
     assert.deepEqual(r.unrelated, []);
   });
 
+  it('lists Linear query/key/value projections set beside an RNN as attention, not as Dense layers stacked on it', () => {
+    // An encoder RNN and its attention's projections, each set by nn.Parameter(torch.tensor([[…]])) (corpus case 51).
+    const text = [
+      'self.rnn = nn.RNN(self.n_features, self.hidden_dim, dtype=torch.float64, batch_first=True)',
+      'with torch.no_grad():',
+      '    self.rnn.weight_ih_l0 = nn.Parameter(torch.tensor([[-0.1046, -0.1705],',
+      '                                                       [0.2285, -0.2168]]))',
+      '    self.rnn.weight_hh_l0 = nn.Parameter(torch.tensor([[0.2841, -0.1657],',
+      '                                                       [-0.2813, 0.3142]]))',
+      '    self.rnn.bias_ih_l0 = nn.Parameter(torch.tensor([0.3835, 0.1879]))',
+      '    self.rnn.bias_hh_l0 = nn.Parameter(torch.tensor([-0.6391, -0.0030]))',
+      'self.linear_query = nn.Linear(self.n_features, hidden_dim, dtype=torch.float64)',
+      'with torch.no_grad():',
+      '    self.linear_query.weight = nn.Parameter(torch.tensor([[0.0798, 0.4151],',
+      '                                                         [-0.0994, 0.1561]]))',
+      '    self.linear_query.bias = nn.Parameter(torch.tensor([-0.2548, 0.3911]))',
+      '    self.linear_key.weight = nn.Parameter(torch.tensor([[-0.3068, -0.4800],',
+      '                                                        [-0.4578, -0.1488]]))',
+      '    self.linear_key.bias = nn.Parameter(torch.tensor([0.3407, 0.4099]))',
+    ].join('\n');
+    const r = recognize(extractArrays(text, { fileKind: 'python' }), text);
+    assert.deepEqual(r.layers.map((l) => l.name), ['self.rnn.l0']);
+    assert.deepEqual(r.dense, []);
+    assert.deepEqual(r.unrelated.map((u) => u.kind), ['attention', 'attention', 'attention', 'attention']);
+  });
+
   it('has a zh-cn translation of every template, with the same placeholders', () => {
     const bundle = JSON.parse(fs.readFileSync('l10n/bundle.l10n.zh-cn.json', 'utf8')) as Record<string, string>;
     const placeholders = (t: string) => (t.match(/\{\d+\}/g) ?? []).sort().join();
