@@ -43,6 +43,29 @@ export function readAssignments(code: string): Assignment[] {
   return out;
 }
 
+/** `concat[: n_a, :] = a_prev`: a write into rows [from:to] of an array (bounds as written; '' when open). */
+export interface SliceAssignment {
+  readonly target: string;
+  readonly from: string;
+  readonly to: string;
+  readonly value: Expr;
+  readonly text: string;
+  readonly offset: number;
+}
+
+/** Every `name[a:b] = expression` / `name[a:b, :] = expression` statement of the code, in order. */
+export function readSliceAssignments(code: string): SliceAssignment[] {
+  const out: SliceAssignment[] = [];
+  for (const s of statements(code)) {
+    if (out.length >= MAX_STATEMENTS) break;
+    const m = /^([A-Za-z_][\w.]*)\s*\[\s*([\w.]*)\s*:\s*([\w.]*)\s*(?:,\s*:\s*)?\]\s*=(?!=)\s*(.+)$/s.exec(s.text);
+    if (!m) continue;
+    const value = parseExpression(m[4]);
+    if (value) out.push({ target: plainName(m[1]), from: m[2], to: m[3], value, text: s.text, offset: s.offset });
+  }
+  return out;
+}
+
 /** Logical lines: continuation lines of an open bracket joined, `>>> ` / `... ` prompts and `#` comments dropped. */
 function statements(code: string): Array<{ text: string; offset: number }> {
   const out: Array<{ text: string; offset: number }> = [];
@@ -199,11 +222,111 @@ export function concatParts(e: Expr): readonly Expr[] | undefined {
   return seq?.k === 'seq' && seq.items.length >= 2 ? seq.items : undefined;
 }
 
-/** `sigmoid(...)`, `tf.nn.tanh(...)`, `torch.relu(...)`: the activation's name and its argument. */
-export function activationCall(e: Expr): { name: string; arg: Expr } | undefined {
-  if (e.k !== 'call' || e.args.length !== 1) return undefined;
-  const name = callName(e.fn);
-  return /^(?:sigmoid|tanh|relu|hard_sigmoid)$/.test(name) ? { name, arg: e.args[0] } : undefined;
+/** A one-parameter function the text defines (`def sigmoid(x): return 1 / (1 + np.exp(-x))`), its body as an expression. */
+export interface FunctionDef {
+  readonly name: string;
+  readonly param: string;
+  /** The returned expression, with a local `s = …; return s` substituted. */
+  readonly body: Expr | undefined;
+  /** The `def` line as written, and its offset in the code. */
+  readonly text: string;
+  readonly offset: number;
+}
+
+/** Every `def f(x):` of the code whose body returns one expression of its parameter (read, never run). */
+export function readFunctions(code: string): Map<string, FunctionDef> {
+  const out = new Map<string, FunctionDef>();
+  const lines = code.split('\n');
+  let offset = 0;
+  const starts = lines.map((l) => { const at = offset; offset += l.length + 1; return at; });
+  for (let k = 0; k < lines.length && out.size < 100; k++) {
+    const head = /^(\s*)def\s+([A-Za-z_]\w*)\s*\(\s*([A-Za-z_]\w*)\s*(?::\s*[\w.]+\s*)?\)\s*(?:->\s*[\w.]+\s*)?:\s*(.*)$/.exec(lines[k]);
+    if (!head) continue;
+    const indent = head[1].length;
+    const body: string[] = head[4].trim() ? [head[4]] : [];
+    for (let j = k + 1; j < lines.length && body.length < 20; j++) {
+      if (!lines[j].trim()) continue;
+      if (lines[j].length - lines[j].trimStart().length <= indent) break;
+      body.push(lines[j]);
+    }
+    out.set(head[2], { name: head[2], param: head[3], body: returned(body.join('\n')), text: lines[k].trim(), offset: starts[k] + indent });
+  }
+  return out;
+}
+
+function returned(body: string): Expr | undefined {
+  const ret = /^\s*return\s+(.+)$/m.exec(body.replace(/#.*$/gm, ''));
+  if (!ret) return undefined;
+  const value = parseExpression(ret[1].trim());
+  if (value?.k !== 'name') return value;
+  const local = readAssignments(body.slice(0, ret.index)).filter((a) => a.target === value.id).pop();
+  return local ? local.value : value;
+}
+
+/** What a gate line's outer function computes, as an activation the engine knows (or why not). */
+export interface GateFunction {
+  /** The engine's name (`sigmoid`, `tanh`, `relu`, `hard_sigmoid_keras3`); undefined when not modelled. */
+  readonly name: string | undefined;
+  /** The function as the code writes it (`tf.nn.sigmoid`, `F.hardsigmoid`, `1 / (1 + np.exp(-·))`). */
+  readonly written: string;
+  /** Why it is not modelled: a function we do not model, or a name whose meaning depends on the Keras version. */
+  readonly refused?: 'unknown' | 'keras-version';
+  readonly arg: Expr;
+  /** The text's own `def` of the function, when it has one. */
+  readonly def?: FunctionDef;
+}
+
+const isNum = (e: Expr, v: number): boolean => e.k === 'num' && e.v === v;
+const isExp = (e: Expr): e is Extract<Expr, { k: 'call' }> => e.k === 'call' && callName(e.fn) === 'exp' && e.args.length === 1;
+
+/** `1 / (1 + exp(-a))` (also `1.0/(1.0+np.exp(-a))`): a. */
+function inlineSigmoid(e: Expr): Expr | undefined {
+  if (e.k !== 'bin' || e.op !== '/' || !isNum(e.a, 1) || e.b.k !== 'bin' || e.b.op !== '+') return undefined;
+  const [p, q] = [e.b.a, e.b.b];
+  const exp = isNum(p, 1) && isExp(q) ? q : isNum(q, 1) && isExp(p) ? p : undefined;
+  const inner = exp?.args[0];
+  return inner?.k === 'neg' ? inner.a : undefined;
+}
+
+/** A module's function by its last name: sigmoid and tanh from any module (tf.nn, torch, F, np, jax.nn, K). */
+function libraryFunction(fn: string, keras3Shown: boolean): Pick<GateFunction, 'name' | 'refused'> {
+  const name = callName(fn);
+  const owner = fn.slice(0, Math.max(0, fn.lastIndexOf('.')));
+  if (name === 'sigmoid' || name === 'expit') return { name: 'sigmoid' };
+  if (name === 'tanh' || name === 'relu') return { name };
+  // torch.nn.functional.hardsigmoid / torch.nn.Hardsigmoid: relu6(x + 3) / 6 (PyTorch's definition, the same as Keras 3's).
+  if (name === 'hardsigmoid') return { name: 'hard_sigmoid_keras3' };
+  // Keras 3 (keras/src/backend/*/nn.py) and jax.nn: relu6(x + 3) / 6; Keras 2 and tf.keras before TF 2.16:
+  // clip(0.2x + 0.5, 0, 1). Only keras.ops / jax.nn, or a text that shows Keras 3, say which.
+  if (name === 'hard_sigmoid') return /(?:^|\.)(?:ops|jax\.nn)$/.test(owner) || keras3Shown ? { name: 'hard_sigmoid_keras3' } : { name: undefined, refused: 'keras-version' };
+  return { name: undefined, refused: 'unknown' };
+}
+
+/**
+ * The function a gate line applies, read from the call as written, an inline `1 / (1 + exp(-a))`, or the text's own
+ * `def` of the function (whose body must itself be one of these). A call of something else is returned as refused,
+ * so the gate line is still seen and the refusal can name it.
+ */
+export function gateFunction(e: Expr, functions: ReadonlyMap<string, FunctionDef>, keras3Shown: boolean): GateFunction | undefined {
+  const inline = inlineSigmoid(e);
+  if (inline) return { name: 'sigmoid', written: '1 / (1 + exp(-·))', arg: inline };
+  if (e.k !== 'call' || !e.args.length) return undefined;
+  const def = functions.get(e.fn);
+  if (def) {
+    if (e.args.length !== 1) return { name: undefined, written: e.fn, refused: 'unknown', arg: e.args[0], def };
+    const body = def.body;
+    const own = body && (inlineSigmoid(body) ?? (body.k === 'call' && body.args.length === 1 ? body.args[0] : undefined));
+    const bodyFn = body && !inlineSigmoid(body) && body.k === 'call' && !functions.has(body.fn) ? libraryFunction(body.fn, keras3Shown) : undefined;
+    const name = body && inlineSigmoid(body) ? 'sigmoid' : bodyFn?.name;
+    if (own?.k === 'name' && own.id === def.param && name) return { name, written: e.fn, arg: e.args[0], def };
+    return { name: undefined, written: e.fn, refused: bodyFn?.refused ?? 'unknown', arg: e.args[0], def };
+  }
+  // np.maximum(0, a) / torch.clamp(a, min=0) style relu: np.maximum with a literal 0 on one side.
+  if (callName(e.fn) === 'maximum' && e.args.length === 2 && e.args.some((a) => isNum(a, 0))) return { name: 'relu', written: `${e.fn}(0, ·)`, arg: e.args.find((a) => !isNum(a, 0))! };
+  const lib = libraryFunction(e.fn, keras3Shown);
+  // A call of several arguments (np.clip(a, 0, 1), F.leaky_relu(a, 0.1)) is not modelled; its first array argument is the gate's sum.
+  if (e.args.length !== 1) return { name: undefined, written: e.fn, refused: 'unknown', arg: e.args.find((a) => a.k !== 'num') ?? e.args[0] };
+  return { ...lib, written: e.fn, arg: e.args[0] };
 }
 
 /** `1 - u` / `(1 - u)` / `1.0 - u`: the gate u. */

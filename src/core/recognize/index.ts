@@ -483,7 +483,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
   const copies = derivedCopies(boundArrays, view.code);
   const readable = copies.size ? boundArrays.filter((a) => !copies.has(a)) : boundArrays;
   // One matrix per gate under the user's own names (u_w, r_w, c_w over concat[x, h]): read from the code, or held back.
-  const perGate = perGateLayers(readable, view.code, at);
+  const perGate = perGateLayers(readable, view, at, hints.keras3.length > 0 && hints.keras2.length === 0);
   const { groups, pool, data, distractors, outputs, replaced, repeated } = groupNamed(perGate.consumed.size ? readable.filter((a) => !perGate.consumed.has(a.index)) : readable, text, new Set(signals.keys()));
   // Only arrays of the text are listed (a shape stand-in of an Embedding is not an array to point at).
   const unrelated: UnrelatedArray[] = distractors.filter((d) => d.arrayIndex < parse.arrays.length);
