@@ -3,11 +3,12 @@
 // Fast path (Clinger's): when the decimal significand has at most 15 digits it is an exact integer below 2^53, and
 // every power of ten up to 1e22 is an exact double, so one IEEE multiplication or division rounds the exact
 // decimal value once, correctly, exactly as a correct strtod does.
-// Second path, for 16–19 significant digits divided by 10^0…10^22 (float64 weights as json.dumps/repr print them:
-// 0.12345678901234567): a candidate quotient is corrected by deciding exactly, with error-free transformations
-// (Dekker's product, Knuth's two-sum, Shewchuk's expansion sum), on which side of each rounding midpoint the decimal
-// value lies — the same answer a correct strtod gives, without building a string.
-// Anything else (20+ digits, larger exponents, digit separators) falls back to parseFloat on the token's text;
+// Second path, for 16–18 significant digits divided by 10^0…10^22 (float64 weights as json.dumps/repr print them:
+// 0.12345678901234567): the quotient of the rounded significand is a candidate; the residual of the exact
+// significand, computed with error-free transformations (Dekker's product, Knuth's two-sum) to a known bound, moves
+// it by at most one ulp; only within that bound of a rounding midpoint does Shewchuk's exact expansion sum decide —
+// the same answer a correct strtod gives, without building a string.
+// Anything else (19+ digits, larger exponents, digit separators) falls back to parseFloat on the token's text;
 // V8's parseFloat is correctly rounded.
 
 /** 1e0 … 1e22: the powers of ten that are exact doubles (5^22 < 2^53). */
@@ -17,7 +18,7 @@ const POW10: readonly number[] = [
 ];
 
 const MAX_FAST_DIGITS = 15;
-const MAX_EXACT_DIGITS = 19;
+const MAX_EXACT_DIGITS = 18;
 
 /** What the last readNumber call saw, besides its value (a shared object: no allocation per number). */
 export const lastNumber = {
@@ -37,7 +38,7 @@ export const lastNumber = {
  * A trailing `e` without exponent digits is left unread (the caller decides whether that is an error).
  */
 export function readNumber(text: string, pos: number): number {
-  // The common shapes ([-]digits[.digits][e±digits], at most 15 significant digits) in tight loops; everything
+  // The common shapes ([-]digits[.digits][e±digits], at most 18 significant digits) in tight loops; everything
   // else (more digits, digit separators) goes to readNumberGeneral.
   let i = pos;
   let c = text.charCodeAt(i);
@@ -50,16 +51,21 @@ export function readNumber(text: string, pos: number): number {
   }
   const integerStart = i;
   while (c === 48) c = text.charCodeAt(++i);
-  // The first 15 significant digits go to `mantissa` (exact below 2^53), the next 4 to `low`.
-  let mantissa = 0;
+  // Significant digits in two int32 chains (see decimalValue): the first 9 in `high`, the next 9 in `low`.
+  let high = 0;
   let low = 0;
-  let significant = 0;
-  while (c >= 48 && c <= 57) {
-    if (significant < MAX_FAST_DIGITS) mantissa = mantissa * 10 + (c - 48);
-    else low = low * 10 + (c - 48);
-    significant++;
+  let digits = 0;
+  while (c >= 48 && c <= 57 && digits < 9) {
+    high = (high * 10 + c - 48) | 0;
+    digits++;
     c = text.charCodeAt(++i);
   }
+  while (c >= 48 && c <= 57 && digits < 18) {
+    low = (low * 10 + c - 48) | 0;
+    digits++;
+    c = text.charCodeAt(++i);
+  }
+  if (c >= 48 && c <= 57) return readNumberGeneral(text, pos);
   let anyDigit = i > integerStart;
   let exponent = 0;
   let integer = true;
@@ -68,18 +74,23 @@ export function readNumber(text: string, pos: number): number {
     integer = false;
     c = text.charCodeAt(++i);
     const fractionStart = i;
-    if (significant === 0) while (c === 48) c = text.charCodeAt(++i);
-    while (c >= 48 && c <= 57) {
-      if (significant < MAX_FAST_DIGITS) mantissa = mantissa * 10 + (c - 48);
-      else low = low * 10 + (c - 48);
-      significant++;
+    if (digits === 0) while (c === 48) c = text.charCodeAt(++i);
+    while (c >= 48 && c <= 57 && digits < 9) {
+      high = (high * 10 + c - 48) | 0;
+      digits++;
       c = text.charCodeAt(++i);
     }
+    while (c >= 48 && c <= 57 && digits < 18) {
+      low = (low * 10 + c - 48) | 0;
+      digits++;
+      c = text.charCodeAt(++i);
+    }
+    if (c >= 48 && c <= 57) return readNumberGeneral(text, pos);
     exponent = fractionStart - i;
     if (anyDigit) decimals = i - fractionStart;
     if (i > fractionStart) anyDigit = true;
   }
-  if (c === 95 /* _ */ || significant > MAX_EXACT_DIGITS) return readNumberGeneral(text, pos);
+  if (c === 95 /* _ */) return readNumberGeneral(text, pos);
   if (!anyDigit) {
     lastNumber.end = -1;
     return NaN;
@@ -109,19 +120,26 @@ export function readNumber(text: string, pos: number): number {
   lastNumber.end = i;
   lastNumber.isInteger = integer;
   lastNumber.decimals = decimals;
-  if (mantissa === 0) return negative ? -0 : 0;
-  let value: number;
-  if (significant > MAX_FAST_DIGITS) {
-    if (exponent > 0 || exponent < -22) return slowNumber(text, pos, i, false);
-    value = exactQuotient(mantissa, significant - MAX_FAST_DIGITS, low, -exponent);
-    if (value !== value) return slowNumber(text, pos, i, false);
-    return negative ? -value : value;
-  }
-  if (exponent === 0) value = mantissa;
-  else if (exponent > 0 && exponent <= 22) value = mantissa * POW10[exponent];
-  else if (exponent < 0 && exponent >= -22) value = mantissa / POW10[-exponent];
-  else return slowNumber(text, pos, i, false);
+  const value = decimalValue(high, low, digits, exponent);
+  if (value !== value) return slowNumber(text, pos, i, false);
   return negative ? -value : value;
+}
+
+/**
+ * The double nearest to the decimal (high·10^(digits−9) + low)·10^exponent, where `high` holds the first
+ * min(digits, 9) significant digits and `low` the rest (digits ≤ 18); NaN when only parseFloat can tell (exponent
+ * out of the exact ranges). Two int32 chains instead of one float64 multiply-add per digit: each digit costs an
+ * integer multiply-add, and the halves meet in one exact product (high < 2^30, 10^k = 2^k·5^k with 5^9 < 2^21).
+ */
+export function decimalValue(high: number, low: number, digits: number, exponent: number): number {
+  if (digits <= MAX_FAST_DIGITS) {
+    const mantissa = digits <= 9 ? high : high * POW10[digits - 9] + low;
+    if (mantissa === 0 || exponent === 0) return mantissa;
+    if (exponent < 0) return exponent >= -22 ? mantissa / POW10[-exponent] : NaN;
+    return exponent <= 22 ? mantissa * POW10[exponent] : NaN;
+  }
+  if (exponent > 0 || exponent < -22) return NaN;
+  return exactQuotient(high * POW10[digits - 9], low, -exponent);
 }
 
 /** readNumber for every shape: digit separators, 16–19 significant digits (exactQuotient), more (parseFloat). */
@@ -135,8 +153,8 @@ function readNumberGeneral(text: string, pos: number): number {
   } else if (c === 43 /* + */) {
     c = text.charCodeAt(++i);
   }
-  // The first 15 significant digits, the next up to 4, and how many there were.
-  let mantissa = 0;
+  // The first 9 significant digits, the next up to 9 (as in readNumber), and how many there were.
+  let high = 0;
   let low = 0;
   let significant = 0;
   let exponent = 0;
@@ -148,8 +166,8 @@ function readNumberGeneral(text: string, pos: number): number {
   while (true) {
     if (c >= 48 && c <= 57) {
       anyDigit = true;
-      if (mantissa !== 0 || c !== 48) {
-        if (significant < MAX_FAST_DIGITS) mantissa = mantissa * 10 + (c - 48);
+      if (significant !== 0 || c !== 48) {
+        if (significant < 9) high = high * 10 + (c - 48);
         else if (significant < MAX_EXACT_DIGITS) low = low * 10 + (c - 48);
         else exact = false;
         significant++;
@@ -170,8 +188,8 @@ function readNumberGeneral(text: string, pos: number): number {
     while (true) {
       if (c >= 48 && c <= 57) {
         anyDigit = true;
-        if (mantissa !== 0 || c !== 48) {
-          if (significant < MAX_FAST_DIGITS) mantissa = mantissa * 10 + (c - 48);
+        if (significant !== 0 || c !== 48) {
+          if (significant < 9) high = high * 10 + (c - 48);
           else if (significant < MAX_EXACT_DIGITS) low = low * 10 + (c - 48);
           else exact = false;
           significant++;
@@ -217,19 +235,8 @@ function readNumberGeneral(text: string, pos: number): number {
   lastNumber.isInteger = integer;
   lastNumber.decimals = underscore ? -1 : decimals;
   if (exact) {
-    if (mantissa === 0) return negative ? -0 : 0;
-    let value: number;
-    if (significant > MAX_FAST_DIGITS) {
-      if (exponent > 0 || exponent < -22) return slowNumber(text, pos, i, false);
-      value = exactQuotient(mantissa, significant - MAX_FAST_DIGITS, low, -exponent);
-      if (value !== value) return slowNumber(text, pos, i, false);
-      return negative ? -value : value;
-    }
-    if (exponent === 0) value = mantissa;
-    else if (exponent > 0 && exponent <= 22) value = mantissa * POW10[exponent];
-    else if (exponent < 0 && exponent >= -22) value = mantissa / POW10[-exponent];
-    else return slowNumber(text, pos, i, false);
-    return negative ? -value : value;
+    const value = decimalValue(high, low, significant, exponent);
+    if (value === value) return negative ? -value : value;
   }
   return slowNumber(text, pos, i, underscore);
 }
@@ -298,6 +305,9 @@ bits[0] = 1;
 const HIGH = words[1] === 0x3ff00000 ? 1 : 0;
 const LOW = 1 - HIGH;
 
+/** 2^(E − 1076) for each biased exponent E: half the gap between doubles in the binade [2^(E−1023), 2^(E−1022)). */
+const HALF_ULP = Float64Array.from({ length: 2048 }, (_, biased) => 2 ** (biased - 1076));
+
 function nextUp(x: number): number {
   bits[0] = x;
   if (words[LOW] === 0xffffffff) {
@@ -317,16 +327,9 @@ function nextDown(x: number): number {
 }
 
 /** Half the gap from x to the next double up (x positive and normal, far from the subnormal range). */
-let mantissaIsZero = false;
-
-/** Also sets mantissaIsZero: whether x is a power of two. */
 function halfUlp(x: number): number {
   bits[0] = x;
-  mantissaIsZero = words[LOW] === 0 && (words[HIGH] & 0xfffff) === 0;
-  const biased = (words[HIGH] >>> 20) & 0x7ff;
-  words[HIGH] = (biased - 53) << 20;
-  words[LOW] = 0;
-  return bits[0];
+  return HALF_ULP[words[HIGH] >>> 20];
 }
 
 function isOdd(x: number): boolean {
@@ -335,44 +338,51 @@ function isOdd(x: number): boolean {
 }
 
 /**
- * The double nearest to m / 10^q (ties to even), m = high·10^lowDigits + low with high < 10^15, lowDigits ≤ 4,
- * q ≤ 22; NaN when it does not settle (never expected; the caller then uses parseFloat).
+ * The double nearest to (p + low) / 10^q (ties to even) for p = high·10^k exactly (16–18 significant digits,
+ * p > low ≥ 0, q ≤ 22).
  */
-function exactQuotient(high: number, lowDigits: number, low: number, q: number): number {
-  // m = s + sError + pError exactly: p + pError = high·10^lowDigits (Dekker's product with the power's split from
-  // a table), then s + sError = p + low (Knuth's two-sum). All inline: this runs once per 16–19 digit number.
-  const pow = POW10[lowDigits];
-  const p = high * pow;
-  let c = SPLITTER * high;
-  const highHigh = c - (c - high);
-  const highLow = high - highHigh;
-  const powHigh = POW10_HIGH[lowDigits], powLow = POW10_LOW[lowDigits];
-  const pError = highHigh * powHigh - p + highHigh * powLow + highLow * powHigh + highLow * powLow;
+function exactQuotient(p: number, low: number, q: number): number {
+  // m = s + sError exactly (Knuth's two-sum; |p| > |low|, so Dekker's fast form suffices).
   const s = p + low;
-  const virtual = s - p;
-  const sError = p - (s - virtual) + (low - virtual);
+  const sError = low - (s - p);
   const divisor = POW10[q];
-  let x = s / divisor;
+  const x = s / divisor;
   // Clinger: when the sum is exact (m < 2^53, as for most 16-digit tokens), one division rounds the exact quotient.
-  if (sError === 0 && pError === 0) return x;
-  // Quick acceptance: the residual m − x·divisor, computed to within `slack`, lies well inside (−h, h)·divisor,
-  // so m / divisor rounds to x. Four roundings of at most 2^-53 of the running sum each bound the error; x must
-  // not be a power of two, where the gap below is half the gap above.
+  if (sError === 0) return x;
+  // m / divisor is within about one ulp of x. The residual m − x·divisor, computed to within `slack` (Dekker's
+  // product gives x·divisor = t1 + t2 exactly; s − t1 is exact by Sterbenz; two roundings after that), tells on
+  // which side of the midpoints x ± h it lies; only when it lies within the slack of one (or x is a power of two,
+  // whose gap below is half the gap above) does the exact expansion arithmetic decide.
   const t1 = x * divisor;
-  c = SPLITTER * x;
+  const c = SPLITTER * x;
   const xHigh = c - (c - x);
   const xLow = x - xHigh;
   const divisorHigh = POW10_HIGH[q], divisorLow = POW10_LOW[q];
   const t2 = xHigh * divisorHigh - t1 + xHigh * divisorLow + xLow * divisorHigh + xLow * divisorLow;
   const d1 = s - t1;
-  const residual = d1 - t2 + sError + pError;
-  const slack = (Math.abs(d1) + Math.abs(t2) + Math.abs(sError) + Math.abs(pError)) * 8.9e-16;
-  const h0 = halfUlp(x);
-  if (!mantissaIsZero && Math.abs(residual) + slack < h0 * divisor) return x;
+  const residual = d1 - t2 + sError;
+  bits[0] = x;
+  const highWord = words[HIGH];
+  const h = HALF_ULP[highWord >>> 20];
+  const midpoint = h * divisor;
+  // 2^-51 of the summands bounds the two roundings of the residual; 2^-48 of the midpoint the roundings of the bounds.
+  const slack = (Math.abs(d1) + Math.abs(t2) + Math.abs(sError)) * 4.5e-16 + midpoint * 3.6e-15;
+  // Below a power of two the gap is half the gap above: its lower midpoint is x − h/2.
+  const powerOfTwo = words[LOW] === 0 && (highWord & 0xfffff) === 0;
+  if (residual < midpoint - slack && residual > slack - (powerOfTwo ? 0.5 * midpoint : midpoint)) return x;
+  if (residual > midpoint + slack && residual < 3 * midpoint - slack) return x + 2 * h;
+  // x − 2h may itself be a power of two, with its lower midpoint at x − 2.5h: the bound used for all.
+  if (!powerOfTwo && residual < -midpoint - slack && residual > slack - 2.5 * midpoint) return x - 2 * h;
+  return nearestByExpansion(x, s, sError, divisor);
+}
+
+/** The exact decision of exactQuotient near a midpoint; NaN when it does not settle (never expected: parseFloat then). */
+function nearestByExpansion(start: number, s: number, sError: number, divisor: number): number {
+  let x = start;
   for (let step = 0; step < 4; step++) {
     // Upper midpoint x + h: is m above, on or below (x + h)·divisor?
     const h = halfUlp(x);
-    const upper = signOfSum(s, sError, pError, -twoProduct(x, divisor), -productLow, -h * divisor);
+    const upper = signOfSum(s, sError, 0, -twoProduct(x, divisor), -productLow, -h * divisor);
     if (upper > 0) {
       x = nextUp(x);
       continue;
@@ -380,7 +390,7 @@ function exactQuotient(high: number, lowDigits: number, low: number, q: number):
     if (upper === 0) return isOdd(x) ? nextUp(x) : x;
     const below = nextDown(x);
     const hb = halfUlp(below);
-    const lower = signOfSum(s, sError, pError, -twoProduct(below, divisor), -productLow, -hb * divisor);
+    const lower = signOfSum(s, sError, 0, -twoProduct(below, divisor), -productLow, -hb * divisor);
     if (lower < 0) {
       x = below;
       continue;

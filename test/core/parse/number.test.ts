@@ -159,6 +159,40 @@ describe('readNumber property: bit-identical to parseFloat on many random double
   });
 });
 
+describe('readNumber near powers of two (the gap below is half the gap above)', () => {
+  it('16–18 digit tokens around 2^k, its neighbours and the midpoints next to them equal parseFloat', () => {
+    const bits = new Float64Array(1);
+    const words = new BigUint64Array(bits.buffer);
+    for (let k = -23; k <= 59; k++) {
+      for (const step of [-2n, -1n, 0n, 1n, 2n]) {
+        bits[0] = 2 ** k;
+        words[0] += step;
+        const x = bits[0];
+        for (const token of [String(x), x.toPrecision(16), x.toPrecision(17), x.toPrecision(18), `-${x.toPrecision(17)}`]) same(token);
+        // The exact midpoint above x cut to 16–18 digits, and one unit in the last digit on either side of the cut.
+        const mid = halfwayUp(x);
+        if (mid === undefined) continue;
+        for (const digits of [16, 17, 18]) {
+          const cut = BigInt(mid.digits.slice(0, digits));
+          for (const delta of [-1n, 0n, 1n]) {
+            const text = (cut + delta).toString();
+            const exponent = mid.exponent + (text.length - digits);
+            same(scientific(text, exponent));
+            same(positional(text, exponent));
+          }
+        }
+      }
+    }
+  });
+});
+
+/** `digits` (no point) written without an exponent, the first digit at decimal exponent `exponent`. */
+function positional(digits: string, exponent: number): string {
+  if (exponent < 0) return `0.${'0'.repeat(-exponent - 1)}${digits}`;
+  if (exponent + 1 >= digits.length) return digits + '0'.repeat(exponent + 1 - digits.length);
+  return `${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`;
+}
+
 /** `digits` (no point) as d.ddd…e±x, with the first digit at decimal exponent `exponent`. */
 function scientific(digits: string, exponent: number): string {
   return `${digits[0]}.${digits.slice(1) || '0'}e${exponent}`;
