@@ -7,7 +7,7 @@
 // read). Anything else inside the brackets (a name, a string, a dict) makes the literal "not numeric": the caller
 // then treats the brackets as an ordinary container.
 
-import { lastNumber, readNumber } from './number';
+import { lastNumber, READ_FROM_TEXT, readNumber, scanNumber, scanNumberBytes } from './number';
 import type { PrintedDecimals, SourceRange } from './types';
 import { phrase, type Phrase } from '../messages';
 import { PARSE_TEMPLATES as P } from './messages';
@@ -104,12 +104,48 @@ const INITIAL_VALUES = 1 << 16;
 /** Drops a scratch buffer grown for one huge array, so a long-lived worker does not keep it. */
 export function releaseScratch(): void {
   if (valueBuffer.length > INITIAL_VALUES * 16) valueBuffer = new Float64Array(INITIAL_VALUES);
+  windowText = undefined;
 }
 
 function growValues(): void {
   const next = new Float64Array(valueBuffer.length * 2);
   next.set(valueBuffer);
   valueBuffer = next;
+}
+
+// An ASCII copy of part of the text for the number runs: typed-array loads cost less than charCodeAt (which checks
+// the string's representation on every call), and they let scanNumberBytes test four digits at once. The copy is
+// [windowStart, windowEnd) of windowText, followed by zero bytes; it stops before the first non-ASCII character.
+const WINDOW = 1 << 15;
+/** Characters a number run wants ahead of it before the window moves (a longer token meets the 0 byte and is read from the text). */
+const LOOKAHEAD = 64;
+const windowBytes = new Uint8Array(WINDOW + 8);
+const windowView = new DataView(windowBytes.buffer);
+const encoder = new TextEncoder();
+let windowText: string | undefined;
+let windowStart = 0;
+let windowEnd = 0;
+/** Past this position the run refills the window; never when the window ends at the text's end or at a non-ASCII character. */
+let windowRefillAt = -1;
+/** Characters asked for: fewer after a fill cut short by non-ASCII text, so text full of it costs no 32 K copy per run. */
+let windowRequest = WINDOW;
+
+function fillWindow(text: string, from: number): void {
+  const to = Math.min(text.length, from + windowRequest);
+  const { read, written } = encoder.encodeInto(text.slice(from, to), windowBytes.subarray(0, windowRequest));
+  let length = written;
+  if (read !== written) {
+    // A non-ASCII character took more than one byte (all of them ≥ 0x80): keep the ASCII prefix.
+    length = 0;
+    while (windowBytes[length] < 128) length++;
+  }
+  windowBytes.fill(0, length, length + 8);
+  windowText = text;
+  windowStart = from;
+  windowEnd = from + length;
+  const cut = from + length < to;
+  windowRefillAt = cut || windowEnd === text.length ? windowEnd : windowEnd - LOOKAHEAD;
+  windowRequest = cut ? 1024 : Math.min(WINDOW, windowRequest * 2);
 }
 
 const CHECK_EVERY = 1 << 16;
@@ -145,11 +181,12 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
   const maxDepth = limits.maxDepth;
   ensureDepth(maxDepth);
   let depth = -1;
-  let valueCount = 0;
-  let untilCheck = CHECK_EVERY;
-  let commaless = false;
-  let sawComma = false;
-  let allIntegers = true;
+  const t = tally;
+  t.valueCount = 0;
+  t.untilCheck = CHECK_EVERY;
+  t.commaless = false;
+  t.sawComma = false;
+  t.allIntegers = true;
   let truncatedAt = -1;
   // Separator state between siblings: true right after an element (a separator must follow before the next one).
   let afterElement = false;
@@ -159,15 +196,12 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
   let childLeaf = -1;
   let maxDepthSeen = 0;
   let ragged: { detail: Phrase; range: SourceRange } | undefined;
-  // Allocated on the first NaN/Inf only: most literals have none.
-  let nonFinite: NonFiniteSite[] = NO_SITES;
-  let nonFiniteCount = 0;
-  // Printed precision (PrintedDecimals): numbers with digits before a point, their most decimals and how many have
-  // that many, and whether any has an exponent.
-  let pointed = 0;
-  let mostDecimals = -1;
-  let atMostDecimals = 0;
-  let anyExponent = false;
+  t.nonFinite = NO_SITES;
+  t.nonFiniteCount = 0;
+  t.pointed = 0;
+  t.mostDecimals = -1;
+  t.atMostDecimals = 0;
+  t.anyExponent = false;
   // Children of the outer bracket, kept so a list of differently shaped arrays can be split.
   // Shared scratch (never returned), emptied per call.
   const childStart = scratchChildStart;
@@ -194,7 +228,7 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
     if (charClass === COMMA) {
       if (!afterElement || commaSinceElement) return notNumeric(depth, i, i + 1, phrase(P.emptyElement));
       commaSinceElement = true;
-      sawComma = true;
+      t.sawComma = true;
       i++;
       continue;
     }
@@ -202,7 +236,7 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
       if (depth >= 0) {
         const separated = checkSeparator(afterElement, commaSinceElement, spaceSinceElement);
         if (separated === 0) return notNumeric(depth, i, i + 1, phrase(P.noSeparator));
-        if (separated === 2) commaless = true;
+        if (separated === 2) t.commaless = true;
         if (contentAt[depth] === 1) ragged ??= raggedAt(phrase(P.mixesNumbersAndLists, describeRow(countAt, depth)), openAt[depth], i);
         contentAt[depth] = 2;
       }
@@ -221,7 +255,7 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
         childLeaf = -1;
         for (let d = 2; d <= maxDepthSeen + 1 && d <= maxDepth; d++) expectedAt[d] = -1;
         childStart.push(i);
-        childValueStart.push(valueCount);
+        childValueStart.push(t.valueCount);
       } else if (depth >= 2 && depth > maxDepthSeen) {
         expectedAt[depth] = -1;
       }
@@ -299,115 +333,60 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
     if (charClass === NUMBER && (c >= 46 || !isLetter(text.charCodeAt(i + 1)))) {
       value = readNumber(text, i);
       if (lastNumber.end < 0) return notNumeric(depth, i, i + 1, phrase(P.notANumber, text[i]));
-      if (!lastNumber.isInteger) allIntegers = false;
+      if (!lastNumber.isInteger) t.allIntegers = false;
       i = lastNumber.end;
     } else {
       // A wrapped number (np.float32(0.5), float('0.5')) counts for the printed precision too; nan/inf do not.
       lastNumber.decimals = -1;
       value = readSpecialValue(text, i);
       if (specialEnd < 0) return notNumeric(depth, i, identifierEnd(text, i), phrase(P.notANumber, excerpt(text, i, identifierEnd(text, i))));
-      allIntegers = false;
+      t.allIntegers = false;
       i = specialEnd;
     }
     if (lastNumber.decimals >= 0) {
-      pointed++;
-      if (lastNumber.exponent) anyExponent = true;
-      if (lastNumber.decimals > mostDecimals) {
-        mostDecimals = lastNumber.decimals;
-        atMostDecimals = 1;
-      } else if (lastNumber.decimals === mostDecimals) atMostDecimals++;
+      t.pointed++;
+      if (lastNumber.exponent) t.anyExponent = true;
+      if (lastNumber.decimals > t.mostDecimals) {
+        t.mostDecimals = lastNumber.decimals;
+        t.atMostDecimals = 1;
+      } else if (lastNumber.decimals === t.mostDecimals) t.atMostDecimals++;
     }
     // The token must end at a delimiter: `1j`, `0x1f`, `1e`, `2.5f` are not numbers we read.
     const d = i < n ? text.charCodeAt(i) : 32;
     if (!(d < 128 ? ENDS_NUMBER[d] === 1 : d === 0xa0 || d === 0xfeff)) {
       return notNumeric(depth, tokenStart, identifierEnd(text, i), phrase(P.notANumber, excerpt(text, tokenStart, identifierEnd(text, i))));
     }
-    if (separated === 2) commaless = true;
+    if (separated === 2) t.commaless = true;
     if (contentAt[depth] === 2) ragged ??= raggedAt(phrase(P.mixesNumbersAndLists, describeRow(countAt, depth)), openAt[depth], i);
     contentAt[depth] = 1;
     if (depth !== childLeaf && depth !== 0) {
       if (childLeaf === -1) childLeaf = depth;
       else ragged ??= raggedAt(phrase(P.mixesAtDepths, describeRow(countAt, 1)), openAt[1], i);
     }
-    if (valueCount === valueBuffer.length) growValues();
-    valueBuffer[valueCount] = value;
+    if (t.valueCount === valueBuffer.length) growValues();
+    valueBuffer[t.valueCount] = value;
     if (value - value !== 0) {
-      if (nonFinite === NO_SITES) nonFinite = [];
-      if (nonFinite.length < MAX_NON_FINITE_SITES) nonFinite.push({ index: valueCount, range: { start: tokenStart, end: i } });
-      nonFiniteCount++;
+      if (t.nonFinite === NO_SITES) t.nonFinite = [];
+      if (t.nonFinite.length < MAX_NON_FINITE_SITES) t.nonFinite.push({ index: t.valueCount, range: { start: tokenStart, end: i } });
+      t.nonFiniteCount++;
     }
-    valueCount++;
+    t.valueCount++;
     countAt[depth]++;
     afterElement = true;
     spaceSinceElement = false;
     commaSinceElement = false;
-    if (--untilCheck === 0) {
-      untilCheck = CHECK_EVERY;
+    if (--t.untilCheck === 0) {
+      t.untilCheck = CHECK_EVERY;
       limits.checkpoint();
     }
-    // The run of plain numbers that follows in the same bracket — nearly all of a weight literal — is read here
-    // with the same rules in a tighter loop; anything else goes back to the loop above with the state it expects.
-    let buffer = valueBuffer;
-    let count = 0;
-    while (true) {
-      let e = text.charCodeAt(i);
-      let space = false;
-      while (e === 32 || e === 10 || e === 13 || e === 9) {
-        space = true;
-        e = text.charCodeAt(++i);
-      }
-      let comma = false;
-      if (e === 44) {
-        comma = true;
-        e = text.charCodeAt(++i);
-        while (e === 32 || e === 10 || e === 13 || e === 9) e = text.charCodeAt(++i);
-      }
-      spaceSinceElement = space || comma;
-      commaSinceElement = comma;
-      if (!((e >= 48 && e <= 57) || ((e === 45 || e === 46) && isDigitOrDot(text.charCodeAt(i + 1))))) break;
-      if (!space && !comma) break;
-      const at = i;
-      const v = readNumber(text, i);
-      if (lastNumber.end < 0) break;
-      const after = text.charCodeAt(lastNumber.end);
-      if (!(after < 128 ? ENDS_NUMBER[after] === 1 : after === 0xa0 || after === 0xfeff) && lastNumber.end < n) break;
-      if (!lastNumber.isInteger) allIntegers = false;
-      const decimals = lastNumber.decimals;
-      if (decimals >= 0) {
-        pointed++;
-        if (lastNumber.exponent) anyExponent = true;
-        if (decimals > mostDecimals) {
-          mostDecimals = decimals;
-          atMostDecimals = 1;
-        } else if (decimals === mostDecimals) atMostDecimals++;
-      }
-      if (comma) sawComma = true;
-      else commaless = true;
-      i = lastNumber.end;
-      if (valueCount === buffer.length) {
-        growValues();
-        buffer = valueBuffer;
-      }
-      buffer[valueCount] = v;
-      if (v - v !== 0) {
-        if (nonFinite === NO_SITES) nonFinite = [];
-        if (nonFinite.length < MAX_NON_FINITE_SITES) nonFinite.push({ index: valueCount, range: { start: at, end: i } });
-        nonFiniteCount++;
-      }
-      valueCount++;
-      count++;
-      spaceSinceElement = false;
-      commaSinceElement = false;
-      if (--untilCheck === 0) {
-        untilCheck = CHECK_EVERY;
-        limits.checkpoint();
-      }
-    }
-    countAt[depth] += count;
+    // The run of plain numbers that follows in the same bracket — nearly all of a weight literal.
+    i = readRun(text, i, depth, limits);
+    spaceSinceElement = t.space;
+    commaSinceElement = t.comma;
   }
 
   const range = { start, end: i };
-  if (commaless && sawComma) {
+  if (t.commaless && t.sawComma) {
     // Python needs commas; NumPy's print() has none. A literal with both is missing a comma somewhere.
     return { kind: 'not-numeric', mixedSeparators: true, at: { start, end: start + 1 }, openPositions: [start], detail: phrase(P.mixedSeparators) };
   }
@@ -428,12 +407,12 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
     if (contentAt[0] === 2 && firstChildShape) shape.push(...firstChildShape);
     return {
       kind: 'array',
-      array: makeArray(shape, 0, valueCount, range, nonFinite, nonFiniteCount,
+      array: makeArray(shape, 0, t.valueCount, range, t.nonFinite, t.nonFiniteCount,
         // Short literals go without: reading them again costs nothing, and 10⁶ tiny arrays would each carry one more object.
-        valueCount >= PRINTED_MIN_VALUES ? { pointed, mostDecimals, atMostDecimals, exponent: anyExponent } : undefined),
-      commaless,
+        t.valueCount >= PRINTED_MIN_VALUES ? { pointed: t.pointed, mostDecimals: t.mostDecimals, atMostDecimals: t.atMostDecimals, exponent: t.anyExponent } : undefined),
+      commaless: t.commaless,
       tuple: text.charCodeAt(start) === 40,
-      allIntegers,
+      allIntegers: t.allIntegers,
     };
   }
   // Children of different shapes. All 1-D: a matrix with a short or long row. Otherwise: a list of arrays.
@@ -451,13 +430,136 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
   const children: NumericArray[] = [];
   for (let k = 0; k < childShapes.length; k++) {
     const from = childValueStart[k];
-    const to = k + 1 < childShapes.length ? childValueStart[k + 1] : valueCount;
-    const sites = nonFinite.filter((s) => s.index >= from && s.index < to).map((s) => ({ index: s.index - from, range: s.range }));
+    const to = k + 1 < childShapes.length ? childValueStart[k + 1] : t.valueCount;
+    const sites = t.nonFinite.filter((s) => s.index >= from && s.index < to).map((s) => ({ index: s.index - from, range: s.range }));
     let count = 0;
     for (let v = from; v < to; v++) if (valueBuffer[v] - valueBuffer[v] !== 0) count++;
     children.push(makeArray(childShapes[k], from, to, { start: childStart[k], end: childEnd[k] }, sites, count));
   }
-  return { kind: 'list', children, range, commaless };
+  return { kind: 'list', children, range, commaless: t.commaless };
+}
+
+/**
+ * The per-number state of the literal being read: readNumericList keeps it here so that readRun can take it over
+ * for a run (one shared object, no allocation).
+ */
+const tally = {
+  valueCount: 0,
+  untilCheck: CHECK_EVERY,
+  commaless: false,
+  sawComma: false,
+  allIntegers: true,
+  /** Allocated on the first NaN/Inf only: most literals have none. */
+  nonFinite: NO_SITES,
+  nonFiniteCount: 0,
+  /** Printed precision (PrintedDecimals): numbers with digits before a point, their most decimals and how many have that many, and whether any has an exponent. */
+  pointed: 0,
+  mostDecimals: -1,
+  atMostDecimals: 0,
+  anyExponent: false,
+  /** The separators readRun read after its last number (where readNumericList goes on). */
+  space: false,
+  comma: false,
+};
+
+/**
+ * Reads the run of plain numbers after an element at `i` in the bracket at `depth`, with readNumericList's rules, from
+ * the ASCII window (see fillWindow); stops before anything else (including the window's 0 byte) and returns where
+ * readNumericList goes on. A function of its own so that it is optimized as one: inside readNumericList the loop
+ * was compiled on-stack, and that code was thrown away again and again at the literal's end.
+ */
+function readRun(text: string, start: number, depth: number, limits: ListLimits): number {
+  const t = tally;
+  const n = text.length;
+  let i = start;
+  let valueCount = t.valueCount;
+  let untilCheck = t.untilCheck;
+  let allIntegers = t.allIntegers;
+  let sawComma = t.sawComma;
+  let commaless = t.commaless;
+  let pointed = t.pointed;
+  let mostDecimals = t.mostDecimals;
+  let atMostDecimals = t.atMostDecimals;
+  let anyExponent = t.anyExponent;
+  let buffer = valueBuffer;
+  let space = false;
+  let comma = false;
+  if (windowText !== text || i < windowStart || i > windowRefillAt) fillWindow(text, i);
+  const bytes = windowBytes;
+  let base = windowStart;
+  while (true) {
+    if (i > windowRefillAt) {
+      fillWindow(text, i);
+      base = windowStart;
+    }
+    let p = i - base;
+    let e = bytes[p];
+    space = false;
+    while (e === 32 || e === 10 || e === 13 || e === 9) {
+      space = true;
+      e = bytes[++p];
+    }
+    comma = false;
+    if (e === 44) {
+      comma = true;
+      e = bytes[++p];
+      while (e === 32 || e === 10 || e === 13 || e === 9) e = bytes[++p];
+    }
+    i = p + base;
+    // The window's end (a 0 byte) stops every loop here; readNumericList then goes on in the text.
+    if (!((e >= 48 && e <= 57) || ((e === 45 || e === 46) && isDigitOrDot(bytes[p + 1])))) break;
+    if (!space && !comma) break;
+    const at = i;
+    if (valueCount === buffer.length) {
+      growValues();
+      buffer = valueBuffer;
+    }
+    let end = scanNumberBytes(bytes, windowView, p, buffer, valueCount);
+    if (end === READ_FROM_TEXT) end = scanNumber(text, i, buffer, valueCount);
+    else if (end >= 0) end += base;
+    if (end < 0) break;
+    // At the window's end the byte is its 0 terminator: ask the text (a token cut there is not followed by a
+    // delimiter, so it goes back to readNumericList whole).
+    const after = end < windowEnd ? bytes[end - base] : text.charCodeAt(end);
+    if (!(after < 128 ? ENDS_NUMBER[after] === 1 : after === 0xa0 || after === 0xfeff) && end < n) break;
+    const v = buffer[valueCount];
+    if (!lastNumber.isInteger) allIntegers = false;
+    const decimals = lastNumber.decimals;
+    if (decimals >= 0) {
+      pointed++;
+      if (lastNumber.exponent) anyExponent = true;
+      if (decimals > mostDecimals) {
+        mostDecimals = decimals;
+        atMostDecimals = 1;
+      } else if (decimals === mostDecimals) atMostDecimals++;
+    }
+    if (comma) sawComma = true;
+    else commaless = true;
+    i = end;
+    if (v - v !== 0) {
+      if (t.nonFinite === NO_SITES) t.nonFinite = [];
+      if (t.nonFinite.length < MAX_NON_FINITE_SITES) t.nonFinite.push({ index: valueCount, range: { start: at, end: i } });
+      t.nonFiniteCount++;
+    }
+    valueCount++;
+    if (--untilCheck === 0) {
+      untilCheck = CHECK_EVERY;
+      limits.checkpoint();
+    }
+  }
+  countAt[depth] += valueCount - t.valueCount;
+  t.valueCount = valueCount;
+  t.untilCheck = untilCheck;
+  t.allIntegers = allIntegers;
+  t.sawComma = sawComma;
+  t.commaless = commaless;
+  t.pointed = pointed;
+  t.mostDecimals = mostDecimals;
+  t.atMostDecimals = atMostDecimals;
+  t.anyExponent = anyExponent;
+  t.space = space || comma;
+  t.comma = comma;
+  return i;
 }
 
 function raggedAt(detail: Phrase, from: number, to: number): { detail: Phrase; range: SourceRange } {
@@ -478,8 +580,10 @@ function values(count: number): Phrase {
 export const PRINTED_MIN_VALUES = 64;
 
 function makeArray(shape: number[], from: number, to: number, range: SourceRange, nonFinite: readonly NonFiniteSite[], nonFiniteCount: number, printed?: PrintedDecimals): NumericArray {
-  const array = { shape, values: valueBuffer.slice(from, to), range, nonFinite, nonFiniteCount };
-  return printed ? { ...array, printed } : array;
+  const values = valueBuffer.slice(from, to);
+  // Two literals, not a spread: a spread's object shape is only weakly held, and optimized code that embeds it is
+  // thrown away (and compiled again) once the last such array is collected.
+  return printed ? { shape, values, range, nonFinite, nonFiniteCount, printed } : { shape, values, range, nonFinite, nonFiniteCount };
 }
 
 /** 0: missing separator, 1: comma (or first element), 2: whitespace only. */

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { lastNumber, readNumber } from '../../../src/core/parse/number';
+import { lastNumber, READ_FROM_TEXT, readNumber, scanNumber, scanNumberBytes } from '../../../src/core/parse/number';
 import { mulberry32 } from '../../../src/core/random';
 
 function same(token: string): void {
@@ -183,6 +183,42 @@ describe('readNumber near powers of two (the gap below is half the gap above)', 
         }
       }
     }
+  });
+});
+
+describe('scanNumberBytes', () => {
+  it('reads ASCII bytes exactly as scanNumber reads the text, or leaves the token to it', function () {
+    this.timeout(60000); // a loaded machine, not a speed check
+    const next = mulberry32(21);
+    const bytes = new Uint8Array(256);
+    const view = new DataView(bytes.buffer);
+    const fromBytes = new Float64Array(1);
+    const fromText = new Float64Array(1);
+    const tokens: string[] = ['0', '-0', '5.', '.5', '-.5', '1e', '1e+', '1..', '0.0', '00012.5000', '1_000', '-', '.', '+3', '1E5', '9'.repeat(19), '0.' + '0'.repeat(40) + '1'];
+    for (let k = 0; k < 10000; k++) {
+      const v = (next() * 2 - 1) * 10 ** Math.floor(next() * 14 - 8);
+      tokens.push(String(v), v.toFixed(8), v.toFixed(17 + (k % 3)), v.toPrecision(16), v.toExponential(k % 18), float32Shortest(v));
+    }
+    let decidedByBytes = 0;
+    for (const token of tokens) {
+      for (const after of [',', ']', ' ', '']) {
+        const text = `${token}${after}`;
+        bytes.fill(0);
+        for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+        const end = scanNumberBytes(bytes, view, 0, fromBytes, 0);
+        const seen = { ...lastNumber };
+        const expectedEnd = scanNumber(text, 0, fromText, 0);
+        if (end === READ_FROM_TEXT) continue;
+        decidedByBytes++;
+        assert.equal(end, expectedEnd, text);
+        if (end < 0) continue;
+        assert.ok(Object.is(fromBytes[0], fromText[0]), `${text}: ${fromBytes[0]} vs ${fromText[0]}`);
+        assert.equal(seen.isInteger, lastNumber.isInteger, text);
+        assert.equal(seen.decimals, lastNumber.decimals, text);
+        assert.equal(seen.exponent, lastNumber.exponent, text);
+      }
+    }
+    assert.ok(decidedByBytes > tokens.length * 3, `bytes decided only ${decidedByBytes}`);
   });
 });
 

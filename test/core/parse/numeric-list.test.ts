@@ -1,0 +1,99 @@
+import * as assert from 'node:assert/strict';
+import { readNumericList, releaseScratch, type ListOutcome } from '../../../src/core/parse/numeric-list';
+import { mulberry32 } from '../../../src/core/random';
+
+const limits = { maxDepth: 64, checkpoint: (): void => {} };
+
+function read(text: string, start = text.indexOf('[')): ListOutcome {
+  try {
+    return readNumericList(text, start, limits);
+  } finally {
+    releaseScratch();
+  }
+}
+
+/** The literal's values equal parseFloat of `tokens`, bit for bit and in order. */
+function assertValues(outcome: ListOutcome, tokens: readonly string[]): void {
+  assert.equal(outcome.kind, 'array', JSON.stringify(outcome.kind === 'array' ? '' : outcome));
+  if (outcome.kind !== 'array') return;
+  const values = outcome.array.values;
+  assert.equal(values.length, tokens.length);
+  for (let k = 0; k < tokens.length; k++) {
+    assert.ok(Object.is(values[k], parseFloat(tokens[k])), `value ${k}: ${tokens[k]} read as ${values[k]}`);
+  }
+}
+
+/** Tokens of many shapes and lengths: float32 and float64 prints, exponents, integers, 18–30 digits, long zero runs. */
+function mixedTokens(count: number, seed: number): string[] {
+  const next = mulberry32(seed);
+  const tokens: string[] = [];
+  for (let k = 0; k < count; k++) {
+    const v = (next() * 2 - 1) * 10 ** Math.floor(next() * 10 - 6);
+    const shape = Math.floor(next() * 8);
+    tokens.push(
+      shape === 0 ? v.toFixed(8)
+        : shape === 1 ? String(v)
+          : shape === 2 ? v.toExponential(Math.floor(next() * 17))
+            : shape === 3 ? String(Math.round(v * 1e6))
+              : shape === 4 ? v.toPrecision(18)
+                : shape === 5 ? `${v < 0 ? '-' : ''}0.${'0'.repeat(Math.floor(next() * 90))}${Math.floor(next() * 1e9)}`
+                  : shape === 6 ? `${Math.floor(next() * 9) + 1}${String(Math.floor(next() * 1e15)).padStart(15, '0')}${Math.floor(next() * 1e9)}.5`
+                    : v.toFixed(17),
+    );
+  }
+  return tokens;
+}
+
+describe('readNumericList: the ASCII window of the number runs', function () {
+  this.timeout(60000); // a loaded machine, not a speed check
+  it('reads a literal far longer than the window, tokens cut at every window end, bit-identical to parseFloat', () => {
+    // ~1.5 MB: the 32 K window ends inside tokens, inside separators and between them many times.
+    const tokens = mixedTokens(60000, 3);
+    for (const separator of [', ', ' ', ',\n  ', '   ']) {
+      assertValues(read(`x = [${tokens.join(separator)}]`), tokens);
+    }
+  });
+
+  it('reads rows of a matrix the same through the window and with non-ASCII text between and after numbers', () => {
+    const tokens = mixedTokens(4000, 4);
+    const rows: string[] = [];
+    for (let r = 0; r < 40; r++) rows.push(`[${tokens.slice(r * 100, r * 100 + 100).join(', ')}]`);
+    const plain = read(`w = [${rows.join(',\n ')}]`);
+    assertValues(plain, tokens);
+    // A comment in Chinese after every row, NBSP and BOM as separators, non-ASCII right after the literal.
+    const commented = read(`w = [${rows.join(', # 第 r 行 ✓\n ')}]  # 权重`);
+    assertValues(commented, tokens);
+    const nbsp = read(`w = [${tokens.slice(0, 300).join(',\u00a0')}]\u00e9`);
+    assertValues(nbsp, tokens.slice(0, 300));
+    const bom = read(`w = [${tokens.slice(0, 300).join('\ufeff')}]`);
+    assertValues(bom, tokens.slice(0, 300));
+  });
+
+  it('reads across a run of whitespace longer than the window', () => {
+    const text = `x = [0.5,${' '.repeat(70000)}0.25, -1e-3,${'\n'.repeat(40000)} 7]`;
+    assertValues(read(text), ['0.5', '0.25', '-1e-3', '7']);
+  });
+
+  it('never reads one text through a window filled from another', () => {
+    // Same offsets, different digits: without the window's text check the second read would see the first's bytes.
+    const a = `x = [${Array.from({ length: 500 }, (_, k) => `0.${k + 100}`).join(', ')}]`;
+    const b = a.replace(/0\.(\d)/g, '0.9$1');
+    const tokensB = b.slice(5, -1).split(', ');
+    assert.equal(readNumericList(a, 4, limits).kind, 'array');
+    assertValues(readNumericList(b, 4, limits), tokensB);
+    releaseScratch();
+  });
+
+  it('stops at the text end inside a run, and rejects tokens that only look complete at a window end', () => {
+    const unterminated = read('x = [0.1, 0.2, 0.3');
+    assert.equal(unterminated.kind, 'error');
+    if (unterminated.kind === 'error') assert.equal(unterminated.code, 'unterminated');
+    // `1e` and `0x1f` after a long run of numbers: not numbers, wherever the window ends.
+    const many = Array.from({ length: 5000 }, (_, k) => `0.${k}`);
+    for (const bad of ['1e', '0x1f', '2.5f', '1_']) {
+      const outcome = read(`x = [${many.join(', ')}, ${bad}]`);
+      assert.equal(outcome.kind, 'not-numeric', bad);
+    }
+    assertValues(read(`x = [${many.join(', ')}, 1_000]`), [...many, '1000']);
+  });
+});
