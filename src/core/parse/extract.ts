@@ -5,7 +5,7 @@
 
 import { readNumber, lastNumber } from './number';
 import { readNumericList, releaseScratch, skipBalanced, type ListLimits, type ListOutcome, type NumericArray } from './numeric-list';
-import { arithmeticOnNames, lookalikeHint, meantAsNumber } from './lookalikes';
+import { arithmeticOnNames, listRepetition, lookalikeHint, meantAsNumber } from './lookalikes';
 import { localized, phrase, type Localizable, type Phrase } from '../messages';
 import { PARSE_TEMPLATES as P } from './messages';
 import type { ArrayForm, DiagnosticSeverity, ExtractedArray, ParseDiagnostic, ParseResult, ShapeOnlyArray, SourceRange } from './types';
@@ -853,7 +853,8 @@ class Extractor {
         const array = outcome.array;
         const end = array.range.end;
         const top = this.top();
-        if (reportable && !this.looksLikeShape(context, outcome)) {
+        // `[0.1] * 12` is the list the code builds, not the literal: read neither as that array.
+        if (reportable && !this.looksLikeShape(context, outcome) && !listRepetition(this.text, end)) {
           if (array.values.length === 0) {
             // `x = []`, `"layers": []` are everyday code and config; only a printed [] is worth a word.
             if (context.role === 'printed') this.emptyArray(context.name, array.range);
@@ -1229,7 +1230,7 @@ class Extractor {
     const label = quoted(context.name, phrase(P.call, callee));
     switch (outcome.kind) {
       case 'not-numeric': {
-        this.nonNumeric(label, outcome, context.name);
+        if (!listRepetition(text, outcome.at.start)) this.nonNumeric(label, outcome, context.name);
         for (const position of outcome.openPositions) this.noRetry.add(position);
         this.pushToken(Tok.Ident, identStart, identEnd, callee);
         return this.openContainer(paren, Kind.Call, 41, context.role === 'named' ? context : undefined);
@@ -1255,6 +1256,12 @@ class Extractor {
         return tail.end;
       }
       case 'array': {
+        if (listRepetition(text, outcome.array.range.end)) {
+          // np.array([0.0] * n): the call's argument is an expression on the literal; read on as ordinary code.
+          this.noRetry.add(j);
+          this.pushToken(Tok.Ident, identStart, identEnd, callee);
+          return this.openContainer(paren, Kind.Call, 41, context.role === 'named' ? context : undefined);
+        }
         const tail = scanArguments(text, outcome.array.range.end);
         if (!tail.closed) {
           this.diagnose('error', 'unterminated', localized(P.callNotClosed, callee), { start: paren, end: paren + 1 }, context.name);

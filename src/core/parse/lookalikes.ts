@@ -40,3 +40,14 @@ export function arithmeticOnNames(text: string, at: number): boolean {
   const m = /^\s*(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*)?[-+*/]\s*([A-Za-z_]\w*)/.exec(text.slice(at, at + 80));
   return m !== null && !NOT_A_NAME.test(m[1]);
 }
+
+/**
+ * True when the token that stopped a literal is Python's list repetition — `[1.0]*5`, `[0.0] * n` — a line of code
+ * building a list, not a weight array missing a comma: `*` (not `**`) right after a closing bracket, then a count.
+ */
+export function listRepetition(text: string, at: number): boolean {
+  let before = at - 1;
+  while (before >= 0 && (text[before] === ' ' || text[before] === '\t')) before--;
+  if (text[before] !== ']' && text[before] !== ')') return false;
+  return /^\s*\*(?!\*)\s*(?:\d+\b|[A-Za-z_]\w*)/.test(text.slice(at, at + 80));
+}

@@ -543,6 +543,18 @@ describe('extractArrays: diagnostics', () => {
     assert.deepEqual(typed.diagnostics.map((d) => d.name), ['b', 'w', 'v']);
   });
 
+  it('reads list repetition inside a constructor as code, not as a missing comma', () => {
+    // A study notebook's input (corpus 48's form): `[1.0]*5` is valid Python, not two elements without a separator.
+    const code = 'x_seq = torch.tensor([[1.0]*5, [2.0]*5, [3.0]*5]).float()\nh0 = np.array([0.0] * n_units)\n';
+    const result = extractArrays(code);
+    assert.deepEqual(codes(result), []);
+    assert.deepEqual(result.arrays, []);
+    // Its value is not the literal's: `[0.1] * 12` is never read as a (1,) bias.
+    assert.deepEqual(extractArrays('bias = [0.1] * 12\nb = np.array([0.1]*12)\nw = [0.5, 0.25]\n').arrays.map((a) => a.name), ['w']);
+    // A real missing comma, and an operator that is not a repetition (a list to a power fails in Python), still are.
+    assert.deepEqual(codes(extractArrays('W = np.array([[0.1, 0.2] [0.3, 0.4]])\nv = np.array([0.5] ** 2)\n')), ['non-numeric', 'unterminated']);
+  });
+
   it('reports a missing comma between values', () => {
     const result = extractArrays('W = np.array([0.1, 0.2 0.3])');
     assert.deepEqual(codes(result), ['non-numeric']);
