@@ -5,9 +5,19 @@
 //   node scripts/bench/parse.mjs --json     one JSON line
 //   node scripts/bench/parse.mjs --quick    smaller text, fewer rounds (smoke test; figures are rough)
 //   node scripts/bench/parse.mjs --markdown the table as Markdown
-// Rounds are interleaved (extract, JSON.parse, extract, ...) and medians reported, because the machines are shared.
+//   node scripts/bench/parse.mjs --baseline=REF   also times the parser of git revision REF (e.g. main, HEAD~1) in the
+//                                                 same interleaved rounds: before/after and each against JSON.parse
+//   node scripts/bench/parse.mjs --rounds=N       N interleaved rounds (default 7, 3 with --quick)
+// Rounds are interleaved (extract, JSON.parse, extract, ...; the order rotates every round) and medians reported,
+// because the machines are shared. Both sides are treated alike: each call's result is kept alive until that side's
+// next call has returned (a caller keeps what it parsed), so neither side gets the other's freed memory for free.
+// Minor page faults are counted per call: in a VM each first touch of a fresh 4 KiB page costs ~10 µs, and fresh
+// result memory is a large part of both sides' time.
 import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,20 +27,35 @@ const json = args.includes('--json');
 const quick = args.includes('--quick');
 const markdown = args.includes('--markdown');
 const TARGET_CHARS = quick ? 4e6 : 21e6;
-const ROUNDS = quick ? 3 : 7;
+const roundsArg = args.find((a) => a.startsWith('--rounds='));
+const ROUNDS = roundsArg ? Math.max(1, Number(roundsArg.slice('--rounds='.length)) | 0) : quick ? 3 : 7;
+const baselineRef = args.find((a) => a.startsWith('--baseline='))?.slice('--baseline='.length);
 const log = (...a) => (json ? console.error(...a) : console.log(...a));
+const load = () => loadavg().map((x) => x.toFixed(2)).join(', ');
 
 // The parser, and the core's seeded generator that draws the number tokens.
-async function loadParser() {
-  const outfile = join(root, 'out/bench/parse.cjs');
+async function loadParser(sourceRoot = root, name = 'parse') {
+  const outfile = join(root, `out/bench/${name}.cjs`);
   await esbuild.build({
     stdin: {
       contents: "export * from './src/core/parse/index';\nexport { mulberry32 } from './src/core/random';",
-      resolveDir: root, loader: 'ts',
+      resolveDir: sourceRoot, loader: 'ts',
     },
     bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'warning',
   });
   return createRequire(import.meta.url)(outfile);
+}
+
+/** The parser as it is at git revision `ref` (its src/ extracted to a temporary directory and bundled). */
+async function loadBaseline(ref) {
+  const dir = mkdtempSync(join(tmpdir(), 'gate-lens-parse-baseline-'));
+  try {
+    const tar = execFileSync('git', ['archive', ref, 'src'], { cwd: root, maxBuffer: 1 << 30 });
+    execFileSync('tar', ['-x', '-C', dir], { input: tar });
+    return await loadParser(dir, 'parse-baseline');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -100,35 +125,48 @@ function checkBits(result, tokens) {
   return { checked: k, mismatches, first };
 }
 
-function runCase(parser, kind, seed) {
+function runCase(parser, baseline, kind, seed) {
   const { python, json: jsonText, printed, tokens } = buildTexts(parser, kind, seed);
   const pyMB = python.length / 1e6;
   const jsonMB = jsonText.length / 1e6;
-  // Warm both up once (JIT), then interleave.
-  parser.extractArrays(python);
-  JSON.parse(jsonText);
-  const extractMs = [];
-  const jsonMs = [];
-  const extractCpuMs = [];
-  const jsonCpuMs = [];
+  const loadBefore = load();
+  const sides = [
+    { label: 'extract', call: () => parser.extractArrays(python) },
+    { label: 'json', call: () => JSON.parse(jsonText) },
+  ];
+  if (baseline) sides.push({ label: 'baseline', call: () => baseline.extractArrays(python) });
+  for (const side of sides) {
+    side.kept = side.call(); // warm-up (JIT); its result stays alive like every later one
+    side.wallMs = [];
+    side.cpuMs = [];
+    side.faults = [];
+  }
   const cpuMs = (since) => {
     const u = process.cpuUsage(since);
     return (u.user + u.system) / 1000;
   };
-  let last;
   for (let r = 0; r < ROUNDS; r++) {
-    let t = performance.now();
-    let c = process.cpuUsage();
-    last = parser.extractArrays(python);
-    extractMs.push(performance.now() - t);
-    extractCpuMs.push(cpuMs(c));
-    t = performance.now();
-    c = process.cpuUsage();
-    JSON.parse(jsonText);
-    jsonMs.push(performance.now() - t);
-    jsonCpuMs.push(cpuMs(c));
+    for (let k = 0; k < sides.length; k++) {
+      const side = sides[(k + r) % sides.length];
+      const f = process.resourceUsage().minorPageFault;
+      const c = process.cpuUsage();
+      const t = performance.now();
+      const result = side.call();
+      side.wallMs.push(performance.now() - t);
+      side.cpuMs.push(cpuMs(c));
+      side.faults.push(process.resourceUsage().minorPageFault - f);
+      side.kept = result; // the previous result was alive during the call, as a caller's would be
+    }
   }
+  const [extract, jsonSide] = sides;
+  const last = extract.kept;
+  const extractMs = extract.wallMs;
+  const jsonMs = jsonSide.wallMs;
+  const extractCpuMs = extract.cpuMs;
+  const jsonCpuMs = jsonSide.cpuMs;
   const bits = checkBits(last, tokens);
+  const baselineBits = baseline ? checkBits(sides[2].kept, tokens) : undefined;
+  for (const side of sides) side.kept = undefined;
   // The same numbers in the other two forms, through extractArrays (throughput only, bit-checked too).
   const other = {};
   for (const [label, text] of [['json', jsonText], ['print', printed]]) {
@@ -168,14 +206,39 @@ function runCase(parser, kind, seed) {
     mismatches: bits.mismatches,
     firstMismatch: bits.first,
     diagnostics: last.diagnostics.length,
+    // Minor page faults per call (medians): first touches of fresh memory.
+    extractFaults: median(extract.faults),
+    jsonParseFaults: median(jsonSide.faults),
+    ...(baseline ? baselineFigures(sides[2], baselineBits, pyMB, extract, jsonSide, jsonMB) : {}),
+    load: { before: loadBefore, after: load() },
+  };
+}
+
+/** The baseline parser's medians, and after ÷ before and before ÷ JSON.parse within the same rounds. */
+function baselineFigures(side, bits, pyMB, extract, jsonSide, jsonMB) {
+  const cpu = median(side.cpuMs);
+  return {
+    baseline: {
+      ref: baselineRef,
+      medianMs: +median(side.wallMs).toFixed(1),
+      cpuMedianMs: +cpu.toFixed(1),
+      faults: median(side.faults),
+      cpuRatio: +((pyMB / cpu) / (jsonMB / median(jsonSide.cpuMs))).toFixed(3),
+      ratio: +((pyMB / median(side.wallMs)) / (jsonMB / median(jsonSide.wallMs))).toFixed(3),
+      // Baseline time ÷ current time: above 1 when the current parser is faster.
+      speedupCpu: +(cpu / median(extract.cpuMs)).toFixed(3),
+      speedupWall: +(median(side.wallMs) / median(extract.wallMs)).toFixed(3),
+      bitIdentical: bits.mismatches === 0,
+    },
   };
 }
 
 const parser = await loadParser();
+const baseline = baselineRef ? await loadBaseline(baselineRef) : undefined;
 const cases = [];
 for (const [kind, seed] of [['float32', 1], ['float64', 2]]) {
-  log(`building and timing ${kind} (${(TARGET_CHARS / 1e6).toFixed(0)} MB, ${ROUNDS} interleaved rounds)…`);
-  cases.push(runCase(parser, kind, seed));
+  log(`building and timing ${kind} (${(TARGET_CHARS / 1e6).toFixed(0)} MB, ${ROUNDS} interleaved rounds${baseline ? `, baseline ${baselineRef}` : ''}; load ${load()})…`);
+  cases.push(runCase(parser, baseline, kind, seed));
   global.gc?.();
 }
 const peakRssMb = +(process.resourceUsage().maxRSS / 1024).toFixed(0);
@@ -184,10 +247,14 @@ const ok = cases.every((c) => c.bitIdentical && c.diagnostics === 0);
 if (json) {
   console.log(JSON.stringify({ bench: 'parse', node: process.version, rounds: ROUNDS, peakRssMb, ok, cases }));
 } else if (markdown) {
-  console.log('| text | size (Python / JSON) | numbers | extractArrays | JSON.parse | ratio (wall) | ratio (CPU) | bit-identical |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| text | size (Python / JSON) | numbers | extractArrays | JSON.parse | ratio (wall) | ratio (CPU) | page faults per call (ours / JSON.parse) | bit-identical | load |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const c of cases) {
-    console.log(`| ${c.case} | ${c.pythonMB} / ${c.jsonMB} MB | ${c.numbers.toLocaleString('en')} | ${c.extractMBps} MB/s (${c.extractMedianMs} ms) | ${c.jsonParseMBps} MB/s (${c.jsonParseMedianMs} ms) | ${c.ratio}× | ${c.cpuRatio}× | ${c.bitIdentical ? 'yes' : `NO (${c.mismatches})`} |`);
+    console.log(`| ${c.case} | ${c.pythonMB} / ${c.jsonMB} MB | ${c.numbers.toLocaleString('en')} | ${c.extractMBps} MB/s (${c.extractMedianMs} ms) | ${c.jsonParseMBps} MB/s (${c.jsonParseMedianMs} ms) | ${c.ratio}× | ${c.cpuRatio}× | ${c.extractFaults} / ${c.jsonParseFaults} | ${c.bitIdentical ? 'yes' : `NO (${c.mismatches})`} | ${c.load.before} → ${c.load.after} |`);
+  }
+  for (const c of cases.filter((x) => x.baseline)) {
+    const b = c.baseline;
+    console.log(`\n${c.case}, baseline ${b.ref} in the same rounds: CPU ${b.cpuMedianMs} ms (${b.cpuRatio}× JSON.parse), now ${c.extractCpuMedianMs} ms (${c.cpuRatio}×): baseline ÷ now ${b.speedupCpu}×; ${b.faults} faults per call.`);
   }
   for (const c of cases) console.log(`\n${c.case}: extractArrays on the JSON text ${c.extractJson.MBps} MB/s, on NumPy print() output ${c.extractPrint.MBps} MB/s.`);
   console.log(`\nPeak RSS of the benchmark process: ${peakRssMb} MB (Node ${process.version}, medians of ${ROUNDS} interleaved rounds).`);
@@ -196,6 +263,11 @@ if (json) {
     log(`${c.case}: ${c.pythonMB} MB Python, ${c.arrays} arrays, ${c.numbers} numbers`);
     log(`  extractArrays ${c.extractMBps} MB/s (median ${c.extractMedianMs} ms)  JSON.parse ${c.jsonParseMBps} MB/s (median ${c.jsonParseMedianMs} ms)  ratio ${c.ratio}×`);
     log(`  CPU time: extractArrays ${c.extractCpuMedianMs} ms, JSON.parse ${c.jsonParseCpuMedianMs} ms, ratio ${c.cpuRatio}×`);
+    log(`  minor page faults per call (median): extractArrays ${c.extractFaults}, JSON.parse ${c.jsonParseFaults}; load ${c.load.before} → ${c.load.after}`);
+    if (c.baseline) {
+      const b = c.baseline;
+      log(`  baseline ${b.ref} in the same rounds: ${b.medianMs} ms wall, ${b.cpuMedianMs} ms CPU (${b.cpuRatio}× JSON.parse CPU, ${b.ratio}× wall), ${b.faults} faults; baseline ÷ now: ${b.speedupCpu}× CPU, ${b.speedupWall}× wall${b.bitIdentical ? '' : '; baseline NOT bit-identical'}`);
+    }
     log(`  extractArrays on the same numbers as JSON: ${c.extractJson.MBps} MB/s; as NumPy print() output: ${c.extractPrint.MBps} MB/s (${c.extractPrint.MB} MB)`);
     log(`  bit-identical to parseFloat: ${c.bitIdentical ? `yes, all ${c.numbers}` : `NO — ${c.mismatches} differ, first ${c.firstMismatch}`}${c.diagnostics ? `; ${c.diagnostics} diagnostics!` : ''}`);
   }
