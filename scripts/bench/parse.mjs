@@ -8,6 +8,7 @@
 //   node scripts/bench/parse.mjs --baseline=REF   also times the parser of git revision REF (e.g. main, HEAD~1) in the
 //                                                 same interleaved rounds: before/after and each against JSON.parse
 //   node scripts/bench/parse.mjs --rounds=N       N interleaved rounds (default 7, 3 with --quick)
+//   node scripts/bench/parse.mjs --drop-results   neither side keeps its result (freed memory for the next call)
 // Rounds are interleaved (extract, JSON.parse, extract, ...; the order rotates every round) and medians reported,
 // because the machines are shared. Both sides are treated alike: each call's result is kept alive until that side's
 // next call has returned (a caller keeps what it parsed), so neither side gets the other's freed memory for free.
@@ -29,6 +30,7 @@ const markdown = args.includes('--markdown');
 const TARGET_CHARS = quick ? 4e6 : 21e6;
 const roundsArg = args.find((a) => a.startsWith('--rounds='));
 const ROUNDS = roundsArg ? Math.max(1, Number(roundsArg.slice('--rounds='.length)) | 0) : quick ? 3 : 7;
+const dropResults = args.includes('--drop-results');
 const baselineRef = args.find((a) => a.startsWith('--baseline='))?.slice('--baseline='.length);
 const log = (...a) => (json ? console.error(...a) : console.log(...a));
 const load = () => loadavg().map((x) => x.toFixed(2)).join(', ');
@@ -137,6 +139,7 @@ function runCase(parser, baseline, kind, seed) {
   if (baseline) sides.push({ label: 'baseline', call: () => baseline.extractArrays(python) });
   for (const side of sides) {
     side.kept = side.call(); // warm-up (JIT); its result stays alive like every later one
+    if (dropResults) side.kept = undefined;
     side.wallMs = [];
     side.cpuMs = [];
     side.faults = [];
@@ -155,7 +158,9 @@ function runCase(parser, baseline, kind, seed) {
       side.wallMs.push(performance.now() - t);
       side.cpuMs.push(cpuMs(c));
       side.faults.push(process.resourceUsage().minorPageFault - f);
-      side.kept = result; // the previous result was alive during the call, as a caller's would be
+      // The previous result was alive during the call, as a caller's would be (unless --drop-results).
+      side.kept = dropResults ? undefined : result;
+      if (dropResults && r === ROUNDS - 1) side.kept = result; // the last one is checked below
     }
   }
   const [extract, jsonSide] = sides;
@@ -211,6 +216,7 @@ function runCase(parser, baseline, kind, seed) {
     jsonParseFaults: median(jsonSide.faults),
     ...(baseline ? baselineFigures(sides[2], baselineBits, pyMB, extract, jsonSide, jsonMB) : {}),
     load: { before: loadBefore, after: load() },
+    resultsKept: !dropResults,
   };
 }
 
@@ -263,7 +269,7 @@ if (json) {
     log(`${c.case}: ${c.pythonMB} MB Python, ${c.arrays} arrays, ${c.numbers} numbers`);
     log(`  extractArrays ${c.extractMBps} MB/s (median ${c.extractMedianMs} ms)  JSON.parse ${c.jsonParseMBps} MB/s (median ${c.jsonParseMedianMs} ms)  ratio ${c.ratio}×`);
     log(`  CPU time: extractArrays ${c.extractCpuMedianMs} ms, JSON.parse ${c.jsonParseCpuMedianMs} ms, ratio ${c.cpuRatio}×`);
-    log(`  minor page faults per call (median): extractArrays ${c.extractFaults}, JSON.parse ${c.jsonParseFaults}; load ${c.load.before} → ${c.load.after}`);
+    log(`  minor page faults per call (median): extractArrays ${c.extractFaults}, JSON.parse ${c.jsonParseFaults}${c.resultsKept ? '' : ' (results dropped)'}; load ${c.load.before} → ${c.load.after}`);
     if (c.baseline) {
       const b = c.baseline;
       log(`  baseline ${b.ref} in the same rounds: ${b.medianMs} ms wall, ${b.cpuMedianMs} ms CPU (${b.cpuRatio}× JSON.parse CPU, ${b.ratio}× wall), ${b.faults} faults; baseline ÷ now: ${b.speedupCpu}× CPU, ${b.speedupWall}× wall${b.bitIdentical ? '' : '; baseline NOT bit-identical'}`);

@@ -239,6 +239,82 @@ export function scanNumberBytes(bytes: Uint8Array, view: DataView, pos: number, 
   return storeDecimal(high, low, digits, exponent, negative, out, at) ? i : READ_FROM_TEXT;
 }
 
+/** What scanDecimalBytes returns for a token outside its shape: scanNumberBytes reads it. */
+export const NOT_PLAIN = -3;
+
+/**
+ * The shape nearly every printed weight has — `[-]d.ddd…` (one integer digit, a point, up to 18 significant digits
+ * in all, no exponent; also `5.`) — read from ASCII bytes like scanNumberBytes (same value, same lastNumber
+ * fields). Up to 9 significant digits (float32 weights as NumPy prints them) it is small enough for V8 to inline
+ * into the caller's loop; longer tokens go on in decimalTail. Returns the index after the token, or NOT_PLAIN for any
+ * other shape (more integer digits, `+`, `.5`, an exponent, `_`, 19+ digits, a far exponent) without writing
+ * anything. `view` as for scanNumberBytes.
+ */
+export function scanDecimalBytes(bytes: Uint8Array, view: DataView, pos: number, out: Float64Array, at: number): number {
+  let i = pos;
+  const negative = bytes[i] === 45;
+  if (negative) i++;
+  let high = bytes[i] - 48;
+  // One digit, a point, and no second point (`0...` is a number before an ellipsis).
+  if (high >>> 0 > 9 || bytes[i + 1] !== 46 || bytes[i + 2] === 46) return NOT_PLAIN;
+  i += 2;
+  const fractionStart = i;
+  let digits = 1;
+  if (high === 0) {
+    digits = 0;
+    while (bytes[i] === 48) i++;
+  }
+  while (digits <= 5) {
+    const four = view.getUint32(i, true);
+    if (((four & 0xf0f0f0f0) | (((four + 0x06060606) & 0xf0f0f0f0) >>> 4)) !== 0x33333333) break;
+    high = (high * 10000 + fourDigits(four)) | 0;
+    digits += 4;
+    i += 4;
+  }
+  let c = bytes[i];
+  while (c >= 48 && c <= 57 && digits < 9) {
+    high = (high * 10 + c - 48) | 0;
+    digits++;
+    c = bytes[++i];
+  }
+  if (c >= 48 && c <= 57) return decimalTail(bytes, view, i, high, fractionStart, negative, out, at);
+  const exponent = i - fractionStart;
+  if (c === 101 || c === 69 || c === 95 || exponent > 22) return NOT_PLAIN;
+  // At most 9 digits: an exact integer divided by an exact power of ten, rounded once (Clinger, see storeDecimal).
+  const value = high / POW10[exponent];
+  out[at] = negative ? -value : value;
+  lastNumber.isInteger = false;
+  lastNumber.decimals = exponent;
+  lastNumber.exponent = false;
+  return i;
+}
+
+/** scanDecimalBytes from the 10th significant digit on (at `i`; the first 9 are in `high`). */
+function decimalTail(bytes: Uint8Array, view: DataView, pos: number, high: number, fractionStart: number, negative: boolean, out: Float64Array, at: number): number {
+  let i = pos;
+  let low = 0;
+  let digits = 9;
+  while (digits <= 14) {
+    const four = view.getUint32(i, true);
+    if (((four & 0xf0f0f0f0) | (((four + 0x06060606) & 0xf0f0f0f0) >>> 4)) !== 0x33333333) break;
+    low = (low * 10000 + fourDigits(four)) | 0;
+    digits += 4;
+    i += 4;
+  }
+  let c = bytes[i];
+  while (c >= 48 && c <= 57 && digits < 18) {
+    low = (low * 10 + c - 48) | 0;
+    digits++;
+    c = bytes[++i];
+  }
+  if ((c >= 48 && c <= 57) || c === 101 || c === 69 || c === 95) return NOT_PLAIN;
+  if (!storeDecimal(high, low, digits, fractionStart - i, negative, out, at)) return NOT_PLAIN;
+  lastNumber.isInteger = false;
+  lastNumber.decimals = i - fractionStart;
+  lastNumber.exponent = false;
+  return i;
+}
+
 /** The value of four ASCII digits loaded little-endian (the first digit in the low byte). */
 function fourDigits(four: number): number {
   const d = (four - 0x30303030) | 0; // each byte 0…9

@@ -7,7 +7,7 @@
 // read). Anything else inside the brackets (a name, a string, a dict) makes the literal "not numeric": the caller
 // then treats the brackets as an ordinary container.
 
-import { lastNumber, READ_FROM_TEXT, readNumber, scanNumber, scanNumberBytes } from './number';
+import { lastNumber, NOT_PLAIN, READ_FROM_TEXT, readNumber, scanDecimalBytes, scanNumber, scanNumberBytes } from './number';
 import type { PrintedDecimals, SourceRange } from './types';
 import { phrase, type Phrase } from '../messages';
 import { PARSE_TEMPLATES as P } from './messages';
@@ -514,7 +514,9 @@ function readRun(text: string, start: number, depth: number, limits: ListLimits)
       growValues();
       buffer = valueBuffer;
     }
-    let end = scanNumberBytes(bytes, windowView, p, buffer, valueCount);
+    // The printed-weight shape inline (scanDecimalBytes is small enough to be), the byte reader for other shapes.
+    let end = scanDecimalBytes(bytes, windowView, p, buffer, valueCount);
+    if (end === NOT_PLAIN) end = scanNumberBytes(bytes, windowView, p, buffer, valueCount);
     if (end === READ_FROM_TEXT) end = scanNumber(text, i, buffer, valueCount);
     else if (end >= 0) end += base;
     if (end < 0) break;

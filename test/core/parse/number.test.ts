@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { lastNumber, READ_FROM_TEXT, readNumber, scanNumber, scanNumberBytes } from '../../../src/core/parse/number';
+import { lastNumber, NOT_PLAIN, READ_FROM_TEXT, readNumber, scanDecimalBytes, scanNumber, scanNumberBytes } from '../../../src/core/parse/number';
 import { mulberry32 } from '../../../src/core/random';
 
 function same(token: string): void {
@@ -219,6 +219,91 @@ describe('scanNumberBytes', () => {
       }
     }
     assert.ok(decidedByBytes > tokens.length * 3, `bytes decided only ${decidedByBytes}`);
+  });
+});
+
+describe('scanDecimalBytes', () => {
+  /** Reads `text` with scanDecimalBytes and with scanNumber; when the former decides, both agree and equal parseFloat. */
+  function agree(text: string, bytes: Uint8Array, view: DataView): boolean {
+    const fromBytes = new Float64Array(1);
+    const fromText = new Float64Array(1);
+    bytes.fill(0);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    lastNumber.isInteger = true;
+    lastNumber.decimals = -7;
+    lastNumber.exponent = true;
+    const end = scanDecimalBytes(bytes, view, 0, fromBytes, 0);
+    if (end === NOT_PLAIN) return false;
+    const seen = { ...lastNumber };
+    const expectedEnd = scanNumber(text, 0, fromText, 0);
+    assert.equal(end, expectedEnd, text);
+    assert.ok(Object.is(fromBytes[0], fromText[0]), `${text}: ${fromBytes[0]} vs scanNumber ${fromText[0]}`);
+    assert.ok(Object.is(fromBytes[0], parseFloat(text.slice(0, end))), `${text}: ${fromBytes[0]} vs parseFloat`);
+    assert.equal(seen.isInteger, lastNumber.isInteger, text);
+    assert.equal(seen.decimals, lastNumber.decimals, text);
+    assert.equal(seen.exponent, lastNumber.exponent, text);
+    return true;
+  }
+
+  it('reads [-]d.ddd… exactly as scanNumber and parseFloat, and leaves every other shape alone', function () {
+    this.timeout(60000); // a loaded machine, not a speed check
+    const bytes = new Uint8Array(256);
+    const view = new DataView(bytes.buffer);
+    // Other shapes: the fast path must decline them (scanNumberBytes / scanNumber read them).
+    for (const token of ['12.5', '+1.5', '.5', '-.5', '5', '-0', '1e5', '1.5e-3', '1.5E3', '1.0_5', '0...', '5..', '-', '-x', '0.' + '0'.repeat(30) + '1', '1.' + '2'.repeat(18)]) {
+      assert.equal(agree(token, bytes, view), false, token);
+    }
+    const next = mulberry32(31);
+    let decided = 0;
+    let total = 0;
+    const digit = () => String(Math.floor(next() * 10));
+    for (let k = 0; k < 60000; k++) {
+      // One integer digit, 0–24 fraction digits (so 1–25 significant: every boundary of the 9/15/16/17/18-digit
+      // paths), sometimes after leading fraction zeros (0.000123…), sometimes all zeros or ending in zeros.
+      const integer = k % 3 === 0 ? '0' : digit();
+      const zeros = k % 5 === 0 ? '0'.repeat(Math.floor(next() * 12)) : '';
+      let fraction = zeros;
+      const length = Math.floor(next() * 25);
+      for (let d = 0; d < length; d++) fraction += k % 97 === 0 ? '0' : digit();
+      if (k % 11 === 0) fraction += '0'.repeat(Math.floor(next() * 6));
+      const token = `${k % 2 ? '-' : ''}${integer}.${fraction}`;
+      // Its shape: decided whenever the significant digits fit the int32 chains and the exponent the exact range.
+      const significant = (integer + fraction).replace(/^0+/, '').length;
+      const expected = significant <= 18 && fraction.length <= 22;
+      for (const after of [',', ']', ' ', '\n', '']) {
+        assert.equal(agree(token + after, bytes, view), expected, token + after);
+      }
+    }
+    // Weights as printed: float32 to 8 decimals, float64 shortest and to 16–19 digits.
+    for (let k = 0; k < 20000; k++) {
+      const v = (next() * 2 - 1) * (next() < 0.1 ? 3 : 0.6);
+      for (const token of [v.toFixed(8), String(v), v.toFixed(15 + (k % 5)), float32Shortest(v)]) {
+        total++;
+        if (agree(`${token},`, bytes, view)) decided++;
+      }
+    }
+    assert.ok(decided > total * 0.95, `decided only ${decided} of ${total}`);
+  });
+
+  it('equals parseFloat at the midpoints between doubles in [1, 10) and [0.1, 1), cut to 15–19 digits (ties included)', () => {
+    const bytes = new Uint8Array(256);
+    const view = new DataView(bytes.buffer);
+    const next = mulberry32(32);
+    let decided = 0;
+    for (let k = 0; k < 6000; k++) {
+      const x = k % 2 ? 1 + next() * 9 : 0.1 + next() * 0.9;
+      const mid = halfwayUp(x);
+      if (mid === undefined) continue;
+      for (const digits of [15, 16, 17, 18, 19]) {
+        const cut = BigInt(mid.digits.slice(0, digits));
+        for (const delta of [-1n, 0n, 1n]) {
+          const text = (cut + delta).toString();
+          const exponent = mid.exponent + (text.length - digits);
+          if (agree(`${positional(text, exponent)},`, bytes, view)) decided++;
+        }
+      }
+    }
+    assert.ok(decided > 40000, `decided only ${decided}`);
   });
 });
 
