@@ -3,7 +3,10 @@
 // Debian Chromium. Play is pressed at 60/s and, for a few seconds, every animation frame and every step change is
 // recorded in the page. A frame is "dropped" when the gap to the frame before it exceeds 1.5 display periods (the
 // period is measured first on the idle page, since headless Chromium does not always run at 60 Hz), and a step is
-// "skipped" when the label moves by more than one. Measured, never asserted.
+// "skipped" when the label moves by more than one. Dropped frames are wall-clock and need a quiet machine; a Chromium
+// trace over the same playing stretch also gives each frame's main-thread CPU time (from one compositor commit to
+// the next: the step's script, style, layout, paint, commit and anything else the page ran in between) and how many
+// frames' work exceeded the display period, which a loaded machine stretches far less. Measured, never asserted.
 //   node scripts/bench/playback.mjs [--units 128] [--seconds 4] [--rounds 3] [--json] [DIR ...]
 // Needs `node scripts/webview-preview.mjs` once (writes out/webview-preview/index.html). With several checkouts
 // (DIR, each with its own preview) it alternates between them round by round, so a change of load hits all alike.
@@ -12,6 +15,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { mainThreadWork, startTrace } from './chromium-trace.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -26,6 +30,19 @@ const previews = (dirs.length ? dirs : [root]).map((d) => path.join(path.resolve
 for (const preview of previews) if (!existsSync(preview)) throw new Error(`${preview}: run node scripts/webview-preview.mjs there first`);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
+
+/** Main-thread CPU ms of each frame in a trace: from the end of one compositor commit to the end of the next. */
+function frameCpu(events) {
+  const mainThreads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const commits = events.filter((e) => e.ph === 'X' && e.name === 'Commit' && mainThreads.has(`${e.pid}:${e.tid}`)).sort((a, b) => a.ts - b.ts);
+  const out = [];
+  for (let k = 1; k < commits.length; k++) {
+    const w = mainThreadWork(events, commits[k - 1].ts + (commits[k - 1].dur ?? 0), commits[k].ts + (commits[k].dur ?? 0));
+    out.push(w.script + w.style + w.layout + w.paint + w.composite);
+  }
+  return out;
+}
 const load = () => os.loadavg()[0].toFixed(1);
 
 /** In the page: frame times over `ms` milliseconds, and the step number shown at each frame. */
@@ -67,19 +84,25 @@ try {
     const period = median(idleGaps);
     await page.selectOption('#gl-speed', '60');
     await page.click('#gl-play');
+    const stopTrace = await startTrace(browser);
     const played = summarise(await page.evaluate(recordFrames, seconds * 1000), period);
+    const cpu = frameCpu(await stopTrace());
     await page.click('#gl-play');
+    Object.assign(played, { frameCpuMedianMs: +median(cpu).toFixed(2), frameCpuP95Ms: +quantile(cpu, 0.95).toFixed(2), framesOverBudget: cpu.filter((ms) => ms > period).length, tracedFrames: cpu.length });
     // The control: the same page, not playing (a loaded machine drops frames of an idle page too).
     const idleDropped = idleGaps.filter((g) => g > 1.5 * period).length;
     const result = { round: round + 1, ...(previews.length > 1 ? { preview } : {}), load: Number(load()), displayHz: +(1000 / period).toFixed(1), idleFramesPerSecond: idle.frames.length, idleDropped, ...played };
     results.push(result);
-    if (!json) console.log(`${previews.length > 1 ? `${path.relative(process.cwd(), preview) || preview} ` : ''}round ${result.round} (load ${result.load}): display ${result.displayHz} Hz (idle: ${result.idleDropped} of ${result.idleFramesPerSecond} frames dropped in 1 s); playing: ${result.frames} frames in ${seconds} s, ${result.dropped} dropped, ${result.skipped} steps skipped, ${result.stepsPerSecond} steps/s, longest gap ${result.longestGapMs} ms`);
+    if (!json) console.log(`${previews.length > 1 ? `${path.relative(process.cwd(), preview) || preview} ` : ''}round ${result.round} (load ${result.load}): display ${result.displayHz} Hz (idle: ${result.idleDropped} of ${result.idleFramesPerSecond} frames dropped in 1 s); playing: ${result.frames} frames in ${seconds} s, ${result.dropped} dropped, ${result.skipped} steps skipped, ${result.stepsPerSecond} steps/s, longest gap ${result.longestGapMs} ms; main-thread CPU per frame median ${result.frameCpuMedianMs} ms, p95 ${result.frameCpuP95Ms} ms, ${result.framesOverBudget} of ${result.tracedFrames} frames over ${period.toFixed(1)} ms`);
     await page.close();
   }
 } finally {
   await browser.close();
 }
-const medians = (rs) => ({ medianDropped: median(rs.map((r) => r.dropped)), medianSkipped: median(rs.map((r) => r.skipped)), medianStepsPerSecond: median(rs.map((r) => r.stepsPerSecond)) });
+const medians = (rs) => ({
+  medianDropped: median(rs.map((r) => r.dropped)), medianSkipped: median(rs.map((r) => r.skipped)), medianStepsPerSecond: median(rs.map((r) => r.stepsPerSecond)),
+  medianFrameCpuMs: median(rs.map((r) => r.frameCpuMedianMs)), medianFrameCpuP95Ms: median(rs.map((r) => r.frameCpuP95Ms)), medianFramesOverBudget: median(rs.map((r) => r.framesOverBudget)),
+});
 const summary = {
   bench: 'playback', units, seconds, rounds, cpus: os.cpus().length, loadAtEnd: os.loadavg().map((x) => +x.toFixed(2)),
   ...medians(results), ...(previews.length > 1 ? { byPreview: Object.fromEntries(previews.map((p) => [p, medians(results.filter((r) => r.preview === p))])) } : {}), results,
@@ -87,5 +110,5 @@ const summary = {
 if (json) console.log(JSON.stringify(summary));
 else for (const preview of previews) {
   const m = medians(results.filter((r) => previews.length === 1 || r.preview === preview));
-  console.log(`${previews.length > 1 ? `${preview}: ` : ''}median over ${rounds} rounds at ${units} units, 60 steps/s: ${m.medianDropped} dropped frames, ${m.medianSkipped} skipped steps, ${m.medianStepsPerSecond} steps/s (load now ${summary.loadAtEnd.join(' ')})`);
+  console.log(`${previews.length > 1 ? `${preview}: ` : ''}median over ${rounds} rounds at ${units} units, 60 steps/s: ${m.medianDropped} dropped frames, ${m.medianSkipped} skipped steps, ${m.medianStepsPerSecond} steps/s; main-thread CPU per frame ${m.medianFrameCpuMs} ms (p95 ${m.medianFrameCpuP95Ms}), ${m.medianFramesOverBudget} frames over budget (load now ${summary.loadAtEnd.join(' ')})`);
 }

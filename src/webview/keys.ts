@@ -34,3 +34,18 @@ export function unitWindow(offset: number, size: number, units: number): { start
   const start = Math.max(0, Math.min(offset, units - size));
   return { start, end: start + size };
 }
+
+/**
+ * Playback's step schedule, asked once per animation frame: does the frame at `now` show the next step, and when is
+ * the step after it due. Steps are due on a fixed grid (`due`, `due + interval`, …), so 8 steps/s stays 8 on a
+ * 60 Hz display instead of rounding every interval up to whole frames; a frame up to half a display period before
+ * the due time counts as on time (frame times jitter around the period). At most one step per frame, and after a
+ * stall longer than an interval the grid restarts from `now` instead of catching up with a burst of frames that
+ * each carry a step: a busy renderer then plays slower, never skips steps and never queues frames.
+ */
+export function playbackTick(now: number, due: number, intervalMs: number, framePeriodMs: number): { step: boolean; due: number } {
+  const slack = Math.min(intervalMs, framePeriodMs) / 2;
+  if (now < due - slack) return { step: false, due };
+  const next = due + intervalMs;
+  return { step: true, due: next < now - slack ? now + intervalMs : next };
+}

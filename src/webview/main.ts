@@ -24,8 +24,9 @@
 //   #gl-heat-gates #gl-heat-c #gl-heat-h  heatmap canvases;  #gl-plot-h: h line plot canvas
 //   #gl-tooltip        hover tooltip;  #gl-live: aria-live region
 // The step label, slider, #gl-x and every on-screen section update in the next animation frame after a step
-// change (#gl-z always); sections scrolled out of view (#gl-gates, #gl-state-c, #gl-state-h) update about 60 ms later, so
-// a test that reads them after a step should wait for the expected text rather than read once.
+// change (#gl-z always); sections scrolled out of view (#gl-gates, #gl-state-c, #gl-state-h) update about 60 ms later
+// (while playing: when playback stops or they scroll into view), so a test that reads them after a step should wait
+// for the expected text rather than read once.
 
 import { gateTitle, type CanonicalGate, type CellKind, convention as conventionSpec } from '../core/conventions';
 import { PROTOCOL_VERSION, type HostToWebview, type WebviewMethods, type WebviewToHost } from '../protocol/messages';
@@ -34,7 +35,7 @@ import { Heatmap, LinePlot, readThemeColors, type ChartHost, type ThemeColors } 
 import { blockAsNumpy, stepAsNumpy } from './copytext';
 import { clear, el, setText } from './dom';
 import { formatCell, formatExact } from './format';
-import { playNext, stepKeyAction, unitWindow } from './keys';
+import { playbackTick, playNext, stepKeyAction, unitWindow } from './keys';
 import {
   currentCell, currentTrace, displayConvention, frameworkOf, INITIAL_STATE, layerDoubts, persisted, reduce, requestFromForm, selectedLayer,
   sourceKinds, UNIT_PAGE, type Action, type InitialKind, type PanelState, type SourceKind,
@@ -456,34 +457,45 @@ document.addEventListener('keydown', (e) => {
 
 // ---------------------------------------------------------------- stepping and playback
 
-let stepQueued = false;
-/** A step change renders in the next animation frame; several changes before it render once. */
+let stepFrame: number | undefined;
+/**
+ * A step change renders in the next animation frame; several changes before it render once. A render done sooner
+ * (playback renders inside its own frame callback) cancels the request, so no frame carries an empty callback.
+ */
 function scheduleStep(): void {
-  if (stepQueued) return;
-  stepQueued = true;
-  requestAnimationFrame(() => { if (stepQueued) renderStepNow(); });
+  if (stepFrame === undefined) stepFrame = requestAnimationFrame(() => { stepFrame = undefined; renderStepNow(); });
 }
 
-let lastFrame = 0;
+// Playback: one animation-frame loop; `playbackTick` (keys.ts) decides per frame whether it shows the next step.
+let playDue = 0;
+let lastFrameAt = 0;
+/** The display's frame period, learnt from frame gaps (a dropped frame's long gap is not counted). */
+let framePeriod = 1000 / 60;
+let playLoop: number | undefined;
 function tick(now: number): void {
+  playLoop = undefined;
   const tr = currentTrace(state);
   if (!state.playing || !tr) return;
-  // 10 % slack: animation-frame times jitter around the display's period, and with an exact threshold 60 steps/s
-  // on a 60 Hz display skipped every frame that came a fraction of a millisecond early (about 30 steps/s).
-  if (now - lastFrame >= 900 / state.view.speed) {
-    lastFrame = now;
+  const gap = now - lastFrameAt;
+  lastFrameAt = now;
+  if (gap > 0 && gap < framePeriod * 1.5) framePeriod += (gap - framePeriod) / 8;
+  const due = playbackTick(now, playDue, 1000 / state.view.speed, framePeriod);
+  playDue = due.due;
+  if (due.step) {
     const n = playNext(state.step, tr.steps);
     goTo(n.step);
     renderStepNow();
     if (n.stop) { dispatch({ type: 'play', on: false }); return; }
   }
-  requestAnimationFrame(tick);
+  playLoop = requestAnimationFrame(tick);
 }
 
 function startPlayback(): void {
-  // One loop only; the first frame waits a full interval so the step shown when Play was pressed stays visible.
-  lastFrame = performance.now();
-  requestAnimationFrame(tick);
+  // One loop only; the first step waits a full interval so the step shown when Play was pressed stays visible.
+  if (playLoop !== undefined) cancelAnimationFrame(playLoop);
+  lastFrameAt = performance.now();
+  playDue = lastFrameAt + 1000 / state.view.speed;
+  playLoop = requestAnimationFrame(tick);
 }
 
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -677,8 +689,10 @@ let fmt: (v: number) => string = formatCell;
 // screen reader's virtual cursor may read them without scrolling. "Outside" is strict (no margin): every changed
 // number costs layout (15–20 µs of Chromium text layout per cell at load 16, whatever the structure around it), and
 // with a 200 px margin the c table just below a 900 px panel was laid out in every frame (112 of its ~290 cells).
-// While playing they lag longer (DEFERRED_LAG_PLAYING_MS): each catch-up lays out all of their cells in one task, and
-// at 60 steps/s one came every fourth frame; a pause brings them up to date at once.
+// While playing they are not caught up at all until playback stops (or they scroll into view): a catch-up lays out
+// all of their cells in the next frame, on top of that frame's step, and at 60 steps/s every catch-up (one each
+// 500 ms before) was a dropped frame; nobody reads a table that changes 60 times a second, and a pause or the last
+// step brings them up to date within DEFERRED_LAG_MS.
 interface StepSection { readonly el: HTMLElement; readonly render: (tr: TraceData, s: number) => void; visible: boolean; dirty: boolean; readonly always?: boolean }
 
 function renderZ(tr: TraceData, s: number): void {
@@ -751,9 +765,8 @@ function renderHidden(tr: TraceData, s: number): void {
   }
 }
 
-/** How long off-screen sections may lag behind the step shown: after a step, and while playing. */
+/** How long off-screen sections may lag behind the step shown after a step (not playing). */
 const DEFERRED_LAG_MS = 60;
-const DEFERRED_LAG_PLAYING_MS = 500;
 
 let flushTimer: ReturnType<typeof setTimeout> | undefined;
 let flushDue = 0;
@@ -794,7 +807,7 @@ if (typeof IntersectionObserver === 'function') {
 
 /** The step's numbers into the cells built by rebuildStepDom. */
 function renderStepNow(): void {
-  stepQueued = false;
+  if (stepFrame !== undefined) { cancelAnimationFrame(stepFrame); stepFrame = undefined; }
   const tr = currentTrace(state);
   if (!tr) return;
   const s = state.step;
@@ -816,7 +829,7 @@ function renderStepNow(): void {
   for (const sec of sections) {
     if (sec.visible || sec.always) { sec.dirty = false; sec.render(tr, s); } else { sec.dirty = true; deferred = true; }
   }
-  if (deferred) scheduleFlush(state.playing ? DEFERRED_LAG_PLAYING_MS : DEFERRED_LAG_MS);
+  if (deferred && !state.playing) scheduleFlush(DEFERRED_LAG_MS);
   for (const chart of charts) chart.setStep(s);
 }
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { playNext, stepKeyAction, unitWindow } from '../../src/webview/keys';
+import { playbackTick, playNext, stepKeyAction, unitWindow } from '../../src/webview/keys';
 
 describe('webview keyboard step logic', () => {
   it('steps with arrows and clamps at both ends', () => {
@@ -33,5 +33,38 @@ describe('webview keyboard step logic', () => {
     assert.deepEqual(unitWindow(0, 16, 3), { start: 0, end: 3 });
     assert.deepEqual(unitWindow(16, 16, 512), { start: 16, end: 32 });
     assert.deepEqual(unitWindow(510, 16, 512), { start: 496, end: 512 });
+  });
+
+  it('plays on a fixed grid: 8 steps/s on a 60 Hz display is 8 steps per second, not one every 7 frames (8.6/s)', () => {
+    const frame = 1000 / 60;
+    let due = 125, steps = 0;
+    for (let k = 1; k <= 600; k++) {
+      const tick = playbackTick(k * frame, due, 125, frame);
+      if (tick.step) steps++;
+      due = tick.due;
+    }
+    assert.equal(steps, 80, '10 s of frames at 8 steps/s');
+  });
+
+  it('steps once per frame at 60 steps/s on 60 Hz even when frames come early or late by a few ms', () => {
+    const frame = 1000 / 60;
+    let due = frame, steps = 0;
+    const jitter = [0, -3, 4, -6, 2, 7, -7, 1];
+    for (let k = 1; k <= 120; k++) {
+      const tick = playbackTick(k * frame + jitter[k % jitter.length], due, frame, frame);
+      if (tick.step) steps++;
+      due = tick.due;
+    }
+    assert.equal(steps, 120);
+  });
+
+  it('after a stall shows one step and restarts the grid instead of a burst of catch-up steps', () => {
+    const frame = 1000 / 60;
+    // A 300 ms stall at 15 steps/s: the next frame shows one step, the one after waits a full interval again.
+    const late = playbackTick(400, 100, 1000 / 15, frame);
+    assert.deepEqual(late, { step: true, due: 400 + 1000 / 15 });
+    assert.equal(playbackTick(400 + frame, late.due, 1000 / 15, frame).step, false);
+    // On a 120 Hz display the slack is half of its shorter period.
+    assert.equal(playbackTick(1000 / 60 - 5, 1000 / 60, 1000 / 60, 1000 / 120).step, false);
   });
 });
