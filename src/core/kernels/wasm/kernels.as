@@ -714,11 +714,15 @@ export function activate64(kind: i32, x: usize, n: i32, out: usize): void {
 // ---------------------------------------------------------------------------------------------------------------
 // The float64 standard cells over a whole sequence (forward.ts runSingleSequence with these kernels)
 //
-// Per step: the recurrent product (gemv64, into a padded scratch row), then one pass over the units that evaluates
-// the cell with the expressions of forward.ts' fused steps (same operations, same order, the activations above)
-// and writes every trace row in place: zx and zh (copied while they are read), z, a, c, h, and the output row.
-// Units go two at a time; an odd last unit stores lane 0 only (its loads read 8 bytes past the block: every region
-// carries slack).
+// Per step: the recurrent product (gemv64, into a padded scratch row), then the cell with the expressions of
+// forward.ts' fused steps (same operations, same order, the activations above), writing every trace row in place:
+// zx and zh (copied while they are read), z, a, c, h, and the output row. Units go two at a time; an odd last unit
+// stores lane 0 only (its loads read 8 bytes past the block: every region carries slack).
+// The cell runs in passes with one activation per loop iteration: first each gate block's σ or tanh, then the state
+// update (LSTM: c and tanh(c); GRU: the candidate's tanh, which needs r, and h). Each activation is a long chain of
+// dependent operations (fdlibm's exp/expm1 with two divisions); one pass per unit with all of a unit's activations
+// chained through r → n or c → tanh(c) left the out-of-order core waiting on that chain, whereas short independent
+// iterations overlap (the same operations on the same values, so the same bits).
 
 // @ts-ignore: decorator
 @inline function put(p: usize, v: v128, full: bool): void {
@@ -726,23 +730,35 @@ export function activate64(kind: i32, x: usize, n: i32, out: usize): void {
   else v128.store64_lane(p, v, 0);
 }
 
+/**
+ * Units j, j+1 of one gate block (all pointers at the block): copies zx, zh into the trace, z = zx + zh (+ the
+ * forget bias when `withBias`), a = tanh(z) when `candidate`, else σ(z).
+ */
 // @ts-ignore: decorator
-@inline function lstmUnits(
-  j: usize, full: bool, gb: usize, fb: f64, zx: usize, zh: usize, cPrev: usize,
-  tzx: usize, tzh: usize, tz: usize, ta: usize, tc: usize, th: usize, out: usize,
+@inline function gateUnits(
+  j: usize, full: bool, x: usize, zh: usize, tzx: usize, tzh: usize, tz: usize, ta: usize, withBias: bool, fb: f64, candidate: bool,
 ): void {
-  const xi = v128.load(zx + j), xf = v128.load(zx + gb + j), xg = v128.load(zx + 2 * gb + j), xo = v128.load(zx + 3 * gb + j);
-  const hi = v128.load(zh + j), hf = v128.load(zh + gb + j), hg = v128.load(zh + 2 * gb + j), ho = v128.load(zh + 3 * gb + j);
-  put(tzx + j, xi, full); put(tzx + gb + j, xf, full); put(tzx + 2 * gb + j, xg, full); put(tzx + 3 * gb + j, xo, full);
-  put(tzh + j, hi, full); put(tzh + gb + j, hf, full); put(tzh + 2 * gb + j, hg, full); put(tzh + 3 * gb + j, ho, full);
-  const zi = f64x2.add(xi, hi);
-  let zf = f64x2.add(xf, hf);
-  if (fb != 0) zf = f64x2.add(zf, f64x2.splat(fb));
-  const zg = f64x2.add(xg, hg);
-  const zq = f64x2.add(xo, ho);
-  put(tz + j, zi, full); put(tz + gb + j, zf, full); put(tz + 2 * gb + j, zg, full); put(tz + 3 * gb + j, zq, full);
-  const i = sigmoid2v(zi), f = sigmoid2v(zf), g = tanh2v(zg), o = sigmoid2v(zq);
-  put(ta + j, i, full); put(ta + gb + j, f, full); put(ta + 2 * gb + j, g, full); put(ta + 3 * gb + j, o, full);
+  const xv = v128.load(x + j), hv = v128.load(zh + j);
+  put(tzx + j, xv, full); put(tzh + j, hv, full);
+  let z = f64x2.add(xv, hv);
+  if (withBias) z = f64x2.add(z, f64x2.splat(fb));
+  put(tz + j, z, full);
+  put(ta + j, candidate ? tanh2v(z) : sigmoid2v(z), full);
+}
+
+/** Every unit of one gate block (pointers at the block; gb bytes per block). */
+// @ts-ignore: decorator
+@inline function gateBlock(
+  gb: usize, pairsEnd: usize, tail: bool, x: usize, zh: usize, tzx: usize, tzh: usize, tz: usize, ta: usize, withBias: bool, fb: f64, candidate: bool,
+): void {
+  for (let j: usize = 0; j < pairsEnd; j += 16) gateUnits(j, true, x, zh, tzx, tzh, tz, ta, withBias, fb, candidate);
+  if (tail) gateUnits(pairsEnd, false, x, zh, tzx, tzh, tz, ta, withBias, fb, candidate);
+}
+
+/** LSTM state of units j, j+1 from the activations i, f, g, o in ta: c = f·c' + i·g, h = tanh(c)·o. */
+// @ts-ignore: decorator
+@inline function lstmState(j: usize, full: bool, gb: usize, ta: usize, cPrev: usize, tc: usize, th: usize, out: usize): void {
+  const i = v128.load(ta + j), f = v128.load(ta + gb + j), g = v128.load(ta + 2 * gb + j), o = v128.load(ta + 3 * gb + j);
   const c = f64x2.add(f64x2.mul(f, v128.load(cPrev + j)), f64x2.mul(i, g));
   put(tc + j, c, full);
   const h = f64x2.mul(tanh2v(c), o);
@@ -750,21 +766,22 @@ export function activate64(kind: i32, x: usize, n: i32, out: usize): void {
   put(out + j, h, full);
 }
 
+/**
+ * GRU (reset after) candidate and state of units j, j+1, with u and r already in ta: n = tanh(x_n + r·(zh_n)),
+ * h = u·h' + (1 − u)·n.
+ */
 // @ts-ignore: decorator
-@inline function gruUnits(
-  j: usize, full: bool, gb: usize, zx: usize, zh: usize, hPrev: usize,
-  tzx: usize, tzh: usize, tz: usize, ta: usize, th: usize, out: usize,
+@inline function gruState(
+  j: usize, full: bool, gb: usize, zx: usize, zh: usize, hPrev: usize, tzx: usize, tzh: usize, tz: usize, ta: usize, th: usize, out: usize,
 ): void {
-  const xz = v128.load(zx + j), xr = v128.load(zx + gb + j), xn = v128.load(zx + 2 * gb + j);
-  const hz = v128.load(zh + j), hr = v128.load(zh + gb + j), hn = v128.load(zh + 2 * gb + j);
-  put(tzx + j, xz, full); put(tzx + gb + j, xr, full); put(tzx + 2 * gb + j, xn, full);
-  put(tzh + j, hz, full); put(tzh + gb + j, hr, full); put(tzh + 2 * gb + j, hn, full);
-  const zz = f64x2.add(xz, hz), zr = f64x2.add(xr, hr);
-  const u = sigmoid2v(zz), r = sigmoid2v(zr);
+  const nb = 2 * gb;
+  const xn = v128.load(zx + nb + j), hn = v128.load(zh + nb + j);
+  put(tzx + nb + j, xn, full); put(tzh + nb + j, hn, full);
+  const u = v128.load(ta + j), r = v128.load(ta + gb + j);
   const zn = f64x2.add(xn, f64x2.mul(r, hn));
   const n = tanh2v(zn);
-  put(tz + j, zz, full); put(tz + gb + j, zr, full); put(tz + 2 * gb + j, zn, full);
-  put(ta + j, u, full); put(ta + gb + j, r, full); put(ta + 2 * gb + j, n, full);
+  put(tz + nb + j, zn, full);
+  put(ta + nb + j, n, full);
   const h = f64x2.add(f64x2.mul(u, v128.load(hPrev + j)), f64x2.mul(f64x2.sub(c64(ONE), u), n));
   put(th + j, h, full);
   put(out + j, h, full);
@@ -823,12 +840,18 @@ export function sequence64(
       store<i32>(trT + (row << 2), t);
     }
     if (cell == 0) {
-      for (let j: usize = 0; j < pairsEnd; j += 16) lstmUnits(j, true, gb, forgetBias, x, zh, cPrev, tzx, tzh, tz, ta, tc, th, o);
-      if (tail) lstmUnits(pairsEnd, false, gb, forgetBias, x, zh, cPrev, tzx, tzh, tz, ta, tc, th, o);
+      gateBlock(gb, pairsEnd, tail, x, zh, tzx, tzh, tz, ta, false, 0, false);
+      gateBlock(gb, pairsEnd, tail, x + gb, zh + gb, tzx + gb, tzh + gb, tz + gb, ta + gb, forgetBias != 0, forgetBias, false);
+      gateBlock(gb, pairsEnd, tail, x + 2 * gb, zh + 2 * gb, tzx + 2 * gb, tzh + 2 * gb, tz + 2 * gb, ta + 2 * gb, false, 0, true);
+      gateBlock(gb, pairsEnd, tail, x + 3 * gb, zh + 3 * gb, tzx + 3 * gb, tzh + 3 * gb, tz + 3 * gb, ta + 3 * gb, false, 0, false);
+      for (let j: usize = 0; j < pairsEnd; j += 16) lstmState(j, true, gb, ta, cPrev, tc, th, o);
+      if (tail) lstmState(pairsEnd, false, gb, ta, cPrev, tc, th, o);
       cPrev = tc;
     } else if (cell == 1) {
-      for (let j: usize = 0; j < pairsEnd; j += 16) gruUnits(j, true, gb, x, zh, hPrev, tzx, tzh, tz, ta, th, o);
-      if (tail) gruUnits(pairsEnd, false, gb, x, zh, hPrev, tzx, tzh, tz, ta, th, o);
+      gateBlock(gb, pairsEnd, tail, x, zh, tzx, tzh, tz, ta, false, 0, false);
+      gateBlock(gb, pairsEnd, tail, x + gb, zh + gb, tzx + gb, tzh + gb, tz + gb, ta + gb, false, 0, false);
+      for (let j: usize = 0; j < pairsEnd; j += 16) gruState(j, true, gb, x, zh, hPrev, tzx, tzh, tz, ta, th, o);
+      if (tail) gruState(pairsEnd, false, gb, x, zh, hPrev, tzx, tzh, tz, ta, th, o);
     } else {
       for (let j: usize = 0; j < pairsEnd; j += 16) rnnUnits(j, true, x, zh, tzx, tzh, tz, ta, th, o);
       if (tail) rnnUnits(pairsEnd, false, x, zh, tzx, tzh, tz, ta, th, o);
