@@ -10,7 +10,7 @@ import {
   KERAS_CONFIG_KEYS, KERAS_ROLE_TITLES, kerasActivationIn, kerasCandidateTensors, kerasConfigFromLayer, kerasOptionsFromConfig, kerasPackedAxisOf, kerasLayout, kerasPrefix,
 } from './keras-common';
 import {
-  checkTensor, columnsFromCanonical, columnsToCanonical, fmtShape, get, incompatible, isZero, missingNotAllowed, optionalAllowed,
+  checkTensor, columnsFromCanonical, columnsToCanonical, deferredMatrices, fmtShape, get, incompatible, isZero, missingNotAllowed, optionalAllowed,
   requireTensor, rowsFromCanonical, sameShape, sumBias, tensor, vectorToCanonical, zeros, type ShapeRules,
 } from './layout';
 import type { ConventionAdapter, ConventionSpec, Dims, NativeTensors } from './types';
@@ -97,7 +97,7 @@ export const kerasAdapter: ConventionAdapter<'keras'> = {
         bW = vectorToCanonical(bias.t.data, 0, perm, H);
         if (bias.t.shape.length === 2) bR = vectorToCanonical(bias.t.data, G * H, perm, H);
       }
-      directions.push({ W: columnsToCanonical(kernel.t.data, G * H, 0, I, perm, H), R: columnsToCanonical(rk.t.data, G * H, 0, H, perm, H), bW, bR });
+      directions.push(deferredMatrices(() => columnsToCanonical(kernel.t.data, G * H, 0, I, perm, H), () => columnsToCanonical(rk.t.data, G * H, 0, H, perm, H), { bW, bR }));
     }
     return { directions, dims, resetAfter, useBias };
   },

@@ -2,7 +2,7 @@
 // with messages that say what the array looks like instead, gate-block permutations for rows- and columns-packed
 // matrices, and the small array utilities. No convention is named here.
 
-import { GateLensError } from '../model';
+import { GateLensError, type DirectionWeights } from '../model';
 import { CANONICAL_GATES, gateCount } from './gates';
 import type { ConventionSpec, Dim, Dims, FromNativeOptions, NativeTensor, NativeTensors, TensorSpec } from './types';
 
@@ -172,6 +172,33 @@ export function columnsFromCanonical(src: Float64Array, perm: readonly number[],
 
 export function vectorToCanonical(src: ArrayLike<number>, srcOff: number, perm: readonly number[], H: number): Float64Array {
   return rowsToCanonical(src, srcOff, perm, H, 1);
+}
+
+/**
+ * A direction whose canonical W and R are built when first read. Recognising a layer (inspect, hovers, the gate
+ * table) checks every native array but reads no canonical matrix; a run or an export reads each once. On that first
+ * read the property becomes the plain array, so later reads and the array's identity are those of an eager copy.
+ * For a 21.9 MB pasted LSTM(384) this is the 7.9 MB copy (and its page faults) that inspect no longer makes.
+ */
+export function deferredMatrices(W: () => Float64Array, R: () => Float64Array, rest: Omit<DirectionWeights, 'W' | 'R'>): DirectionWeights {
+  const direction = {} as Record<string, unknown>;
+  deferred(direction, 'W', W);
+  deferred(direction, 'R', R);
+  return Object.assign(direction, rest) as unknown as DirectionWeights;
+}
+
+function deferred(target: Record<string, unknown>, key: string, make: () => Float64Array): void {
+  const settle = (value: unknown) => Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = make();
+      settle(value);
+      return value;
+    },
+    set: settle,
+  });
 }
 
 export function copyOf(src: ArrayLike<number>, off = 0, n = src.length - off): Float64Array {

@@ -5,7 +5,7 @@ import { activationParameters, ActCode, resolveActivation } from '../activations
 import { GateLensError, type Activation, type DirectionWeights, type LayerActivations } from '../model';
 import { blockSlice, concat, pyArray } from '../codegen/numpy-arrays';
 import { GH, GRU_ZRH, LSTM_IOFC, RNN_H, gateCount } from './gates';
-import { canonicalToNative, checkTensor, checkUnits, fmtShape, get, positiveInt, requireTensor, rowsFromCanonical, rowsToCanonical, tensor, vectorToCanonical, zeros, type ShapeRules } from './layout';
+import { canonicalToNative, checkTensor, checkUnits, deferredMatrices, fmtShape, get, positiveInt, requireTensor, rowsFromCanonical, rowsToCanonical, tensor, vectorToCanonical, zeros, type ShapeRules } from './layout';
 import type { CandidateArrays, CellKind, ConventionAdapter, Dims, FromNativeOptions, Mutable, NativeTensor, NativeTensors, OnnxActivationList } from './types';
 
 const ONNX_RULES: ShapeRules = { describe: (dims) => [`directions D=${dims.D}`] };
@@ -146,13 +146,11 @@ export const onnxAdapter: ConventionAdapter<'onnx'> = {
         const src = Pp.t.data, off = d * 3 * H;
         for (let m = 0; m < H; m++) { peephole[m] = src[off + m]; peephole[H + m] = src[off + 2 * H + m]; peephole[2 * H + m] = src[off + H + m]; }
       }
-      directions.push({
-        W: rowsToCanonical(W0.t.data, d * G * H * I, perm, H, I),
-        R: rowsToCanonical(R0.t.data, d * G * H * H, perm, H, H),
+      directions.push(deferredMatrices(() => rowsToCanonical(W0.t.data, d * G * H * I, perm, H, I), () => rowsToCanonical(R0.t.data, d * G * H * H, perm, H, H), {
         bW: B ? vectorToCanonical(B.t.data, d * 2 * G * H, perm, H) : zeros(G * H),
         bR: B ? vectorToCanonical(B.t.data, d * 2 * G * H + G * H, perm, H) : zeros(G * H),
         ...(peephole ? { peephole } : {}),
-      });
+      }));
     }
     return { directions, dims, resetAfter: spec.cell === 'gru' ? (opts.resetAfter ?? false) : undefined, useBias: !!B };
   },

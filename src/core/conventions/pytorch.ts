@@ -5,7 +5,7 @@ import { ActCode, resolveActivation } from '../activations';
 import { GateLensError, type DirectionWeights } from '../model';
 import { blockSlice, pyArray, type DirectionParams } from '../codegen/numpy-arrays';
 import { GH, GRU_RZN, LSTM_IFGO, RNN_H, gateCount } from './gates';
-import { canonicalToNative, checkTensor, checkUnits, copyOf, get, positiveInt, requireTensor, rowsFromCanonical, rowsToCanonical, tensor, vectorToCanonical, zeros } from './layout';
+import { canonicalToNative, checkTensor, checkUnits, copyOf, deferredMatrices, get, positiveInt, requireTensor, rowsFromCanonical, rowsToCanonical, tensor, vectorToCanonical, zeros } from './layout';
 import type { ConventionAdapter, Dims, FromNativeOptions, Mutable, NativeTensors } from './types';
 
 export const pytorchAdapter: ConventionAdapter<'pytorch'> = {
@@ -81,13 +81,11 @@ export const pytorchAdapter: ConventionAdapter<'pytorch'> = {
         if (!!whr !== !!whr0) throw new GateLensError('missing-array', `proj_size applies to both directions: ${names('weight_hr', whr ? '' : suf)[0]} is missing.`);
         if (whr) { checkTensor(spec, 'weight_hr', whr.key, whr.t, dims); proj = copyOf(whr.t.data); }
       }
-      directions.push({
-        W: rowsToCanonical(wih.t.data, 0, perm, H, I),
-        R: rowsToCanonical(whh.t.data, 0, perm, H, P),
+      directions.push(deferredMatrices(() => rowsToCanonical(wih.t.data, 0, perm, H, I), () => rowsToCanonical(whh.t.data, 0, perm, H, P), {
         bW: bih ? vectorToCanonical(bih.t.data, 0, perm, H) : zeros(G * H),
         bR: bhh ? vectorToCanonical(bhh!.t.data, 0, perm, H) : zeros(G * H),
         ...(proj ? { proj } : {}),
-      });
+      }));
     }
     return { directions, dims, resetAfter: spec.cell === 'gru' ? true : undefined, useBias };
   },

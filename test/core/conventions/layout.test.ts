@@ -3,6 +3,9 @@
 // block or not), the starting row and the gate order.
 import * as assert from 'node:assert/strict';
 import { columnsFromCanonical, columnsToCanonical } from '../../../src/core/conventions/layout';
+import { fromNative, type NativeTensors } from '../../../src/core/convert';
+import { runLayer } from '../../../src/core/forward';
+import type { RecurrentLayer } from '../../../src/core/model';
 
 /** The definition: canonical row (k·H + m) is source column perm[k]·H + m, rows rowOff … rowOff + nRows − 1. */
 function reference(src: ArrayLike<number>, totalCols: number, rowOff: number, nRows: number, perm: readonly number[], H: number): Float64Array {
@@ -44,4 +47,45 @@ describe('conventions/layout: columnsToCanonical', () => {
       }
     });
   }
+});
+
+describe('conventions/layout: canonical W and R built when first read', () => {
+  const H = 3, I = 2, G = 4;
+  const values = (n: number, base: number) => Float64Array.from({ length: n }, (_, k) => base + k / 64);
+  const tensors = {
+    keras: { kernel: { shape: [I, G * H], data: values(I * G * H, 1) }, recurrent_kernel: { shape: [H, G * H], data: values(H * G * H, 2) }, bias: { shape: [G * H], data: values(G * H, 3) } },
+    pytorch: { weight_ih_l0: { shape: [G * H, I], data: values(G * H * I, 1) }, weight_hh_l0: { shape: [G * H, H], data: values(G * H * H, 2) }, bias_ih_l0: { shape: [G * H], data: values(G * H, 3) }, bias_hh_l0: { shape: [G * H], data: values(G * H, 4) } },
+    onnx: { W: { shape: [1, G * H, I], data: values(G * H * I, 1) }, R: { shape: [1, G * H, H], data: values(G * H * H, 2) }, B: { shape: [1, 2 * G * H], data: values(2 * G * H, 3) } },
+  } as const;
+  const isDeferred = (o: object, key: string) => typeof Object.getOwnPropertyDescriptor(o, key)?.get === 'function';
+
+  for (const conv of ['keras', 'pytorch', 'onnx'] as const) {
+    it(`${conv}: no matrix is built by fromNative; the first read builds it once, as an eager copy would be`, () => {
+      const layer = fromNative(conv, 'lstm', tensors[conv] as unknown as NativeTensors);
+      const d = layer.directions[0];
+      assert.ok(isDeferred(d, 'W') && isDeferred(d, 'R'), 'W and R are not built yet');
+      assert.deepEqual(Object.keys(d).slice(0, 4), ['W', 'R', 'bW', 'bR']);
+      const W = d.W;
+      assert.ok(!isDeferred(d, 'W') && isDeferred(d, 'R'), 'reading W builds W only');
+      assert.equal(d.W, W, 'the same array on every read');
+      assert.equal(W.length, G * H * I);
+      // A copy the way every other consumer sees it (spread, structured clone) holds the arrays themselves.
+      const copy = structuredClone(d);
+      assert.deepEqual(copy.R, d.R);
+      assert.deepEqual({ ...d }, { W: d.W, R: d.R, bW: d.bW, bR: d.bR });
+      // The forward pass of the deferred layer equals the one of a layer built from the same arrays again and read at once.
+      const eager = fromNative(conv, 'lstm', tensors[conv] as unknown as NativeTensors);
+      const plain: RecurrentLayer = { ...eager, directions: eager.directions.map((x) => ({ ...x })) };
+      const x = { data: values(5 * I, -0.5), batch: 1, steps: 5, features: I };
+      assert.deepEqual(runLayer(layer, x).output.data, runLayer(plain, x).output.data);
+    });
+  }
+
+  it('an assignment before the first read replaces the array, as on a plain object', () => {
+    const layer = fromNative('keras', 'lstm', tensors.keras as unknown as NativeTensors);
+    const d = layer.directions[0] as { W: Float64Array };
+    const mine = new Float64Array(G * H * I);
+    d.W = mine;
+    assert.equal(d.W, mine);
+  });
 });
