@@ -78,7 +78,19 @@ const scratchChildEnd: number[] = [];
 const scratchChildValueStart: number[] = [];
 
 // Scratch buffers shared by every call (the extractor is single-threaded); results are copied out.
-let valueBuffer = new Float64Array(1 << 16); // INITIAL_VALUES
+/**
+ * The values of the literal being read, in fixed-size chunks: a big literal adds chunks instead of doubling one
+ * buffer and copying it (a 13 MB array touched 31 MB of fresh scratch that way, one page fault per 4 KiB); its
+ * values are copied once, into the result.
+ */
+const CHUNK_SHIFT = 16;
+const CHUNK = 1 << CHUNK_SHIFT;
+/** Chunks kept between extractions (8 MB); more are dropped after each, so a long-lived worker does not keep them. */
+const RETAINED_CHUNKS = 16;
+const chunks: Float64Array[] = [new Float64Array(CHUNK)];
+/** The chunk being filled, and the index (among the literal's values) of its first value. */
+let valueBuffer = chunks[0];
+let chunkBase = 0;
 let depthCapacity = 0;
 let openAt = new Int32Array(0);
 let closeCode = new Int32Array(0);
@@ -99,18 +111,40 @@ function ensureDepth(maxDepth: number): void {
   expectedAt = new Int32Array(need);
 }
 
-const INITIAL_VALUES = 1 << 16;
-
-/** Drops a scratch buffer grown for one huge array, so a long-lived worker does not keep it. */
+/** Drops the scratch chunks a huge array added beyond RETAINED_CHUNKS, so a long-lived worker does not keep them. */
 export function releaseScratch(): void {
-  if (valueBuffer.length > INITIAL_VALUES * 16) valueBuffer = new Float64Array(INITIAL_VALUES);
+  if (chunks.length > RETAINED_CHUNKS) chunks.length = RETAINED_CHUNKS;
+  firstChunk();
   windowText = undefined;
 }
 
-function growValues(): void {
-  const next = new Float64Array(valueBuffer.length * 2);
-  next.set(valueBuffer);
-  valueBuffer = next;
+function firstChunk(): void {
+  valueBuffer = chunks[0];
+  chunkBase = 0;
+}
+
+/** The full chunk is followed by the next (reused, or new). */
+function nextChunk(): void {
+  const index = (chunkBase >>> CHUNK_SHIFT) + 1;
+  if (index === chunks.length) chunks.push(new Float64Array(CHUNK));
+  valueBuffer = chunks[index];
+  chunkBase = index << CHUNK_SHIFT;
+}
+
+/** Values [from, to) of the literal as a new array of exactly that length. */
+function copyValues(from: number, to: number): Float64Array {
+  const first = from >>> CHUNK_SHIFT;
+  const offset = from & (CHUNK - 1);
+  if (to - from <= CHUNK - offset) return chunks[first].slice(offset, offset + to - from);
+  const values = new Float64Array(to - from);
+  for (let k = from; k < to; ) {
+    const chunk = chunks[k >>> CHUNK_SHIFT];
+    const start = k & (CHUNK - 1);
+    const count = Math.min(to - k, CHUNK - start);
+    values.set(start === 0 && count === CHUNK ? chunk : chunk.subarray(start, start + count), k - from);
+    k += count;
+  }
+  return values;
 }
 
 // An ASCII copy of part of the text for the number runs: typed-array loads cost less than charCodeAt (which checks
@@ -183,6 +217,7 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
   let depth = -1;
   const t = tally;
   t.valueCount = 0;
+  firstChunk();
   t.untilCheck = CHECK_EVERY;
   t.commaless = false;
   t.sawComma = false;
@@ -363,8 +398,8 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
       if (childLeaf === -1) childLeaf = depth;
       else ragged ??= raggedAt(phrase(P.mixesAtDepths, describeRow(countAt, 1)), openAt[1], i);
     }
-    if (t.valueCount === valueBuffer.length) growValues();
-    valueBuffer[t.valueCount] = value;
+    if (t.valueCount - chunkBase === CHUNK) nextChunk();
+    valueBuffer[t.valueCount - chunkBase] = value;
     if (value - value !== 0) {
       if (t.nonFinite === NO_SITES) t.nonFinite = [];
       if (t.nonFinite.length < MAX_NON_FINITE_SITES) t.nonFinite.push({ index: t.valueCount, range: { start: tokenStart, end: i } });
@@ -407,7 +442,7 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
     if (contentAt[0] === 2 && firstChildShape) shape.push(...firstChildShape);
     return {
       kind: 'array',
-      array: makeArray(shape, 0, t.valueCount, range, t.nonFinite, t.nonFiniteCount,
+      array: makeArray(shape, copyValues(0, t.valueCount), range, t.nonFinite, t.nonFiniteCount,
         // Short literals go without: reading them again costs nothing, and 10⁶ tiny arrays would each carry one more object.
         t.valueCount >= PRINTED_MIN_VALUES ? { pointed: t.pointed, mostDecimals: t.mostDecimals, atMostDecimals: t.atMostDecimals, exponent: t.anyExponent } : undefined),
       commaless: t.commaless,
@@ -432,9 +467,10 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
     const from = childValueStart[k];
     const to = k + 1 < childShapes.length ? childValueStart[k + 1] : t.valueCount;
     const sites = t.nonFinite.filter((s) => s.index >= from && s.index < to).map((s) => ({ index: s.index - from, range: s.range }));
+    const values = copyValues(from, to);
     let count = 0;
-    for (let v = from; v < to; v++) if (valueBuffer[v] - valueBuffer[v] !== 0) count++;
-    children.push(makeArray(childShapes[k], from, to, { start: childStart[k], end: childEnd[k] }, sites, count));
+    for (let v = 0; v < values.length; v++) if (values[v] - values[v] !== 0) count++;
+    children.push(makeArray(childShapes[k], values, { start: childStart[k], end: childEnd[k] }, sites, count));
   }
   return { kind: 'list', children, range, commaless: t.commaless };
 }
@@ -482,6 +518,7 @@ function readRun(text: string, start: number, depth: number, limits: ListLimits)
   let atMostDecimals = t.atMostDecimals;
   let anyExponent = t.anyExponent;
   let buffer = valueBuffer;
+  let bufferBase = chunkBase;
   let space = false;
   let comma = false;
   if (windowText !== text || i < windowStart || i > windowRefillAt) fillWindow(text, i);
@@ -510,21 +547,23 @@ function readRun(text: string, start: number, depth: number, limits: ListLimits)
     if (!((e >= 48 && e <= 57) || ((e === 45 || e === 46) && isDigitOrDot(bytes[p + 1])))) break;
     if (!space && !comma) break;
     const at = i;
-    if (valueCount === buffer.length) {
-      growValues();
+    if (valueCount - bufferBase === CHUNK) {
+      nextChunk();
       buffer = valueBuffer;
+      bufferBase = chunkBase;
     }
+    const slot = valueCount - bufferBase;
     // The printed-weight shape inline (scanDecimalBytes is small enough to be), the byte reader for other shapes.
-    let end = scanDecimalBytes(bytes, windowView, p, buffer, valueCount);
-    if (end === NOT_PLAIN) end = scanNumberBytes(bytes, windowView, p, buffer, valueCount);
-    if (end === READ_FROM_TEXT) end = scanNumber(text, i, buffer, valueCount);
+    let end = scanDecimalBytes(bytes, windowView, p, buffer, slot);
+    if (end === NOT_PLAIN) end = scanNumberBytes(bytes, windowView, p, buffer, slot);
+    if (end === READ_FROM_TEXT) end = scanNumber(text, i, buffer, slot);
     else if (end >= 0) end += base;
     if (end < 0) break;
     // At the window's end the byte is its 0 terminator: ask the text (a token cut there is not followed by a
     // delimiter, so it goes back to readNumericList whole).
     const after = end < windowEnd ? bytes[end - base] : text.charCodeAt(end);
     if (!(after < 128 ? ENDS_NUMBER[after] === 1 : after === 0xa0 || after === 0xfeff) && end < n) break;
-    const v = buffer[valueCount];
+    const v = buffer[slot];
     if (!lastNumber.isInteger) allIntegers = false;
     const decimals = lastNumber.decimals;
     if (decimals >= 0) {
@@ -581,8 +620,7 @@ function values(count: number): Phrase {
 /** Literals with at least this many values carry their PrintedDecimals. */
 export const PRINTED_MIN_VALUES = 64;
 
-function makeArray(shape: number[], from: number, to: number, range: SourceRange, nonFinite: readonly NonFiniteSite[], nonFiniteCount: number, printed?: PrintedDecimals): NumericArray {
-  const values = valueBuffer.slice(from, to);
+function makeArray(shape: number[], values: Float64Array, range: SourceRange, nonFinite: readonly NonFiniteSite[], nonFiniteCount: number, printed?: PrintedDecimals): NumericArray {
   // Two literals, not a spread: a spread's object shape is only weakly held, and optimized code that embeds it is
   // thrown away (and compiled again) once the last such array is collected.
   return printed ? { shape, values, range, nonFinite, nonFiniteCount, printed } : { shape, values, range, nonFinite, nonFiniteCount };

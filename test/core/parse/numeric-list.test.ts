@@ -69,6 +69,48 @@ describe('readNumericList: the ASCII window of the number runs', function () {
     assertValues(bom, tokens.slice(0, 300));
   });
 
+  it('reads literals longer than one value chunk (65,536), in runs and one value per bracket, again and again', () => {
+    // 3.5 chunks of mixed tokens; then a shorter literal (the reused chunks must not leak old values), then again.
+    const tokens = mixedTokens(230000, 5);
+    const long = `x = [${tokens.join(', ')}]`;
+    assertValues(read(long), tokens);
+    const short = mixedTokens(70000, 6);
+    assertValues(read(`x = [${short.join(' ')}]`), short);
+    assertValues(read(long), tokens);
+    // One value per bracket: every value written by the list reader itself, across chunk ends.
+    const column = read(`x = [${tokens.slice(0, 140000).map((t) => `[${t}]`).join(', ')}]`);
+    assert.equal(column.kind, 'array');
+    if (column.kind !== 'array') return;
+    assert.deepEqual(column.array.shape, [140000, 1]);
+    for (let k = 0; k < 140000; k++) assert.ok(Object.is(column.array.values[k], parseFloat(tokens[k])), `value ${k}`);
+  });
+
+  it('splits a list of differently shaped arrays whose values cross chunk ends, counting each one\'s NaN/Inf', () => {
+    const tokens = mixedTokens(300 * 250 + 70000, 7);
+    // Child 0 (300 × 250) ends inside the second chunk with NaN/Inf in both chunks; child 1 (70,000) crosses the next end.
+    const first = tokens.slice(0, 75000);
+    first[10] = 'nan';
+    first[70000] = '-inf';
+    first[74999] = 'nan';
+    const second = tokens.slice(75000);
+    second[131072 - 75000 + 10] = 'inf';
+    const rows: string[] = [];
+    for (let r = 0; r < 300; r++) rows.push(`[${first.slice(r * 250, r * 250 + 250).join(', ')}]`);
+    const outcome = read(`w = [[${rows.join(', ')}], [${second.join(', ')}]]`);
+    assert.equal(outcome.kind, 'list', JSON.stringify(outcome.kind === 'list' ? '' : outcome));
+    if (outcome.kind !== 'list') return;
+    const [a, b] = outcome.children;
+    assert.deepEqual(a.shape, [300, 250]);
+    assert.deepEqual(b.shape, [70000]);
+    assert.equal(a.nonFiniteCount, 3);
+    assert.deepEqual(a.nonFinite.map((site) => site.index), [10, 70000, 74999]);
+    assert.equal(b.nonFiniteCount, 1);
+    assert.deepEqual(b.nonFinite.map((site) => site.index), [131072 - 75000 + 10]);
+    const expected = [...first, ...second].map((t) => (t === 'nan' ? NaN : t === 'inf' ? Infinity : t === '-inf' ? -Infinity : parseFloat(t)));
+    for (let k = 0; k < 75000; k++) assert.ok(Object.is(a.values[k], expected[k]), `child 0 value ${k}`);
+    for (let k = 0; k < 70000; k++) assert.ok(Object.is(b.values[k], expected[75000 + k]), `child 1 value ${k}`);
+  });
+
   it('reads across a run of whitespace longer than the window', () => {
     const text = `x = [0.5,${' '.repeat(70000)}0.25, -1e-3,${'\n'.repeat(40000)} 7]`;
     assertValues(read(text), ['0.5', '0.25', '-1e-3', '7']);
