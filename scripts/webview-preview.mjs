@@ -154,6 +154,21 @@ if (process.argv.includes('--check')) {
     const hExact = Number(/^h = np\.array\(\[\s*([^,\]]+)/m.exec(stepCopy)[1]);
     const hCell = (await p.textContent('#gl-state-h td[data-col="h"]')).replace('−', '-');
     expect(Math.abs(Number(hCell) - hExact) <= 5e-5, `${caseId}: the off-screen h table shows this step's h[0] (${hCell} vs ${hExact})`);
+    // The gate bars are a canvas; their values stay text for screen readers (a visually hidden list written just
+    // after the frame): the o gate's list must read what the h table's o column shows for the same step.
+    const barsMatchTable = async (when) => {
+      const barText = await p.$$eval('#gl-gates .gl-gate[data-gate="o"] li', (els) => els.map((e) => e.textContent.split(': ')[1]));
+      const oColumn = await p.$$eval('#gl-state-h td[data-col="o"]', (els) => els.map((e) => e.textContent));
+      expect(barText.length > 0 && JSON.stringify(barText) === JSON.stringify(oColumn), `${caseId}: ${when}, the o bars' text list reads this step's o (${barText.slice(0, 2).join(', ')} / table ${oColumn.slice(0, 2).join(', ')})`);
+    };
+    await barsMatchTable('after a step');
+    const inked = await p.$eval('#gl-gates .gl-gate[data-gate="o"] canvas', (c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let k = 3; k < d.length; k += 4) if (d[k]) n++;
+      return n;
+    });
+    expect(inked > 100, `${caseId}: the o bars' canvas is drawn (${inked} pixels with ink)`);
     const labelIs = async (want) => p.waitForFunction((w) => document.getElementById('gl-step-label').textContent === w, want, { timeout: 2000 }).then(() => true, () => false);
     // Focus stays on the ← → button after the clicks above: arrows must still step from there.
     await p.keyboard.press('End');
@@ -174,6 +189,9 @@ if (process.argv.includes('--check')) {
     expect((await p.getAttribute('#gl-play', 'aria-pressed')) === 'false', `${caseId}: Space pauses`);
     const played = Number(/Step (\d+)/.exec(await p.textContent('#gl-step-label'))[1]);
     expect(played > 3 && played < 10, `${caseId}: 400 ms of play at 8 steps/s moved from step 3 to ${played}`);
+    // Sections out of view and the bars' text are not caught up while playing: a pause brings them to the step shown.
+    await p.waitForTimeout(250);
+    await barsMatchTable('after a pause');
     await p.selectOption('#gl-convention', 'onnx');
     const letters = await p.$$eval('#gl-z .gl-block .gl-gate-label', (els) => els.map((e) => e.textContent.split('·')[0].trim()));
     expect(JSON.stringify(letters) === JSON.stringify(['i', 'o', 'f', 'c']) && await p.isVisible('#gl-whatif'), `${caseId}: ONNX what-if relabels Keras columns i, o, f, c`);

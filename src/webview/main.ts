@@ -17,7 +17,7 @@
 //   #gl-z              z blocks: each `.gl-block[data-gate=<shown gate>][data-true-gate=<real gate>]` holds a
 //                      `.gl-gate-label` ("f · forget gate [3:6]") and a table; cells `td.gl-cell[data-row=z|xw|hu|b|other]`
 //   #gl-reset          GRU: "r applied after U·h (reset_after)" or "before"
-//   #gl-gates          gate activations: `.gl-gate[data-gate]` with `.gl-bar-value` cells
+//   #gl-gates          gate activations: `.gl-gate[data-gate]`, each a canvas of bars and a visually hidden list of the values
 //   #gl-state-c        LSTM c = f⊙c₋₁ + i⊙g table (`tr[data-unit]`, `td[data-col=f|cPrev|fc|i|g|ig|c]`)
 //   #gl-state-h        h table (`td[data-col=h]`, GRU adds z, hPrev, zh, n, zn)
 //   #gl-units-prev #gl-units-next #gl-units-label   unit window pager (only when units > page size)
@@ -31,6 +31,7 @@
 import { gateTitle, type CanonicalGate, type CellKind, convention as conventionSpec } from '../core/conventions';
 import { PROTOCOL_VERSION, type HostToWebview, type WebviewMethods, type WebviewToHost } from '../protocol/messages';
 import { CHANNEL_ERRORS, ChannelError, RequestClient, type Envelope } from '../protocol/channel';
+import { GateBars, readBarTheme } from './bars';
 import { Heatmap, LinePlot, readThemeColors, type ChartHost, type ThemeColors } from './charts';
 import { blockAsNumpy, stepAsNumpy } from './copytext';
 import { clear, el, setText } from './dom';
@@ -463,7 +464,7 @@ let stepFrame: number | undefined;
  * (playback renders inside its own frame callback) cancels the request, so no frame carries an empty callback.
  */
 function scheduleStep(): void {
-  if (stepFrame === undefined) stepFrame = requestAnimationFrame(() => { stepFrame = undefined; renderStepNow(); });
+  if (stepFrame === undefined && !inPlaybackFrame) stepFrame = requestAnimationFrame(() => { stepFrame = undefined; renderStepNow(); });
 }
 
 // Playback: one animation-frame loop; `playbackTick` (keys.ts) decides per frame whether it shows the next step.
@@ -472,6 +473,8 @@ let lastFrameAt = 0;
 /** The display's frame period, learnt from frame gaps (a dropped frame's long gap is not counted). */
 let framePeriod = 1000 / 60;
 let playLoop: number | undefined;
+/** Set while playback's own frame callback changes the step: it renders at once, no extra frame request. */
+let inPlaybackFrame = false;
 function tick(now: number): void {
   playLoop = undefined;
   const tr = currentTrace(state);
@@ -483,7 +486,8 @@ function tick(now: number): void {
   playDue = due.due;
   if (due.step) {
     const n = playNext(state.step, tr.steps);
-    goTo(n.step);
+    inPlaybackFrame = true;
+    try { goTo(n.step); } finally { inPlaybackFrame = false; }
     renderStepNow();
     if (n.stop) { dispatch({ type: 'play', on: false }); return; }
   }
@@ -509,9 +513,8 @@ function saveState(prev: PanelState, next: PanelState): void {
 // ---------------------------------------------------------------- per-step DOM (built once per trace / window / naming)
 
 interface BlockCells { block: ZBlock; rows: { kind: keyof ZSplit; cells: HTMLElement[] }[] }
-interface BarCells { canonicalOffset: number; fills: HTMLElement[]; values: HTMLElement[]; signed: boolean; max: number }
 let blockCells: BlockCells[] = [];
-let barCells: BarCells[] = [];
+let gateBars: { canonicalOffset: number; bars: GateBars }[] = [];
 let cCells: Record<string, HTMLElement[]> = {};
 let hCells: Record<string, HTMLElement[]> = {};
 let windowStart = 0;
@@ -522,7 +525,8 @@ const gruDec: GruDecomposition = { unit: 0, z: 0, hPrev: 0, n: 0, keepTerm: 0, n
 const ROW_KEYS: Record<keyof ZSplit, StringKey> = { xw: 'z.row.xw', hu: 'z.row.hu', b: 'z.row.b', other: 'z.row.other', z: 'z.row.z' };
 
 function rebuildStepDom(s: PanelState): void {
-  blockCells = []; barCells = []; cCells = {}; hCells = {};
+  for (const bar of gateBars) bar.bars.dispose();
+  blockCells = []; gateBars = []; cCells = {}; hCells = {};
   clear(zBox); clear(gatesBox); clear(cBox); clear(hBox);
   const tr = currentTrace(s);
   if (!tr) return;
@@ -605,22 +609,14 @@ function rebuildStepDom(s: PanelState): void {
   for (const b of blocks) {
     const named = gateLabelIn(displaySpec, b.trueGate);
     const { max, signed } = gateRange(tr, b.canonicalOffset);
-    const list = el('div', { className: 'gl-bars', role: 'list' });
-    const fills: HTMLElement[] = [], values: HTMLElement[] = [];
-    for (let u = windowStart; u < unitEnd; u++) {
-      const fill = el('span', { className: 'gl-bar-fill' });
-      const value = el('span', { className: 'gl-bar-value' });
-      list.appendChild(el('div', { className: 'gl-bar-row', role: 'listitem' },
-        el('span', { className: 'gl-bar-unit' }, el('span', { className: 'gl-sr-only', text: `${t('state.col.unit')} ` }), String(u)),
-        el('span', { className: signed ? 'gl-bar-track gl-signed' : 'gl-bar-track', 'aria-hidden': 'true' }, fill),
-        value));
-      fills.push(fill); values.push(value);
-    }
+    const units = Array.from({ length: unitEnd - windowStart }, (_, k) => windowStart + k);
+    const bars = new GateBars(units, max, signed, t('state.col.unit'));
     gatesBox.appendChild(el('div', { className: `gl-gate gl-gate-${b.trueGate}`, 'data-gate': b.trueGate },
       el('h4', { className: 'gl-gate-label' }, el('span', { className: 'gl-swatch', 'aria-hidden': 'true' }), t('gates.gateHeading', named.label, gateName(b.trueGate))),
-      list));
-    barCells.push({ canonicalOffset: b.canonicalOffset, fills, values, signed, max });
+      bars.root));
+    gateBars.push({ canonicalOffset: b.canonicalOffset, bars });
   }
+  themeBars();
 
   if (tr.cell === 'lstm' && tr.c) {
     // The formula keeps the textbook g for the candidate: Keras calls it c, which would collide with the cell state.
@@ -659,6 +655,13 @@ function gateRange(tr: TraceData, offset: number): { max: number; signed: boolea
   return { max, signed };
 }
 
+/** The bars' colours and fonts from the theme (each gate's own --gl-gate colour); style only, no layout. */
+function themeBars(): void {
+  if (gateBars.length === 0) return;
+  const theme = readBarTheme(gatesBox);
+  for (const bar of gateBars) bar.bars.setTheme(theme, getComputedStyle(bar.bars.root).getPropertyValue('--gl-gate').trim());
+}
+
 function stateTable(box: HTMLElement, title: string, cols: [string, string][], from: number, to: number): Record<string, HTMLElement[]> {
   const cells: Record<string, HTMLElement[]> = {};
   const head = el('tr');
@@ -693,7 +696,11 @@ let fmt: (v: number) => string = formatCell;
 // all of their cells in the next frame, on top of that frame's step, and at 60 steps/s every catch-up (one each
 // 500 ms before) was a dropped frame; nobody reads a table that changes 60 times a second, and a pause or the last
 // step brings them up to date within DEFERRED_LAG_MS.
-interface StepSection { readonly el: HTMLElement; readonly render: (tr: TraceData, s: number) => void; visible: boolean; dirty: boolean; readonly always?: boolean }
+// The gate bars' text list (what screen readers read for the canvas) is always written after the frame (`afterFrame`).
+interface StepSection {
+  readonly el: HTMLElement; readonly render: (tr: TraceData, s: number) => void; visible: boolean; dirty: boolean;
+  readonly always?: boolean; readonly afterFrame?: boolean;
+}
 
 function renderZ(tr: TraceData, s: number): void {
   for (const bc of blockCells) {
@@ -708,16 +715,12 @@ function renderZ(tr: TraceData, s: number): void {
 
 function renderBars(tr: TraceData, s: number): void {
   const GH = tr.gates * tr.units;
-  for (const bar of barCells) {
-    for (let k = 0; k < bar.values.length; k++) {
-      const v = tr.a[s * GH + bar.canonicalOffset + windowStart + k];
-      setText(bar.values[k], fmt(v));
-      const frac = Number.isFinite(v) ? Math.min(1, Math.abs(v) / bar.max) : 0;
-      // A transform, not width/left: moving a bar then needs no layout, only compositing.
-      bar.fills[k].style.transform = `scaleX(${v < 0 ? -frac : frac})`;
-      bar.fills[k].classList.toggle('gl-negative', v < 0);
-    }
-  }
+  for (const bar of gateBars) bar.bars.paint(tr.a, s * GH + bar.canonicalOffset + windowStart, fmt, state.view.fullPrecision);
+}
+
+function renderBarsText(tr: TraceData, s: number): void {
+  const GH = tr.gates * tr.units;
+  for (const bar of gateBars) bar.bars.writeText(tr.a, s * GH + bar.canonicalOffset + windowStart, fmt);
 }
 
 function renderCell(tr: TraceData, s: number): void {
@@ -791,18 +794,19 @@ const sections: StepSection[] = [
   { el: gatesBox, render: renderBars, visible: true, dirty: false },
   { el: cBox, render: renderCell, visible: true, dirty: false },
   { el: hBox, render: renderHidden, visible: true, dirty: false },
+  { el: gatesBox, render: renderBarsText, visible: false, dirty: false, afterFrame: true },
 ];
 if (typeof IntersectionObserver === 'function') {
   const io = new IntersectionObserver((entries) => {
     for (const entry of entries) {
-      const sec = sections.find((x) => x.el === entry.target);
+      const sec = sections.find((x) => x.el === entry.target && !x.afterFrame);
       if (!sec) continue;
       sec.visible = entry.isIntersecting;
       const tr = currentTrace(state);
       if (sec.visible && sec.dirty && tr) { sec.dirty = false; sec.render(tr, state.step); }
     }
   }, { rootMargin: '0px' });
-  for (const sec of sections) io.observe(sec.el);
+  for (const sec of sections) if (!sec.afterFrame) io.observe(sec.el);
 }
 
 /** The step's numbers into the cells built by rebuildStepDom. */
@@ -827,7 +831,7 @@ function renderStepNow(): void {
 
   let deferred = false;
   for (const sec of sections) {
-    if (sec.visible || sec.always) { sec.dirty = false; sec.render(tr, s); } else { sec.dirty = true; deferred = true; }
+    if ((sec.visible || sec.always) && !sec.afterFrame) { sec.dirty = false; sec.render(tr, s); } else { sec.dirty = true; deferred = true; }
   }
   if (deferred && !state.playing) scheduleFlush(DEFERRED_LAG_MS);
   for (const chart of charts) chart.setStep(s);
@@ -884,6 +888,7 @@ function refreshCharts(s: PanelState): void {
 const themeObserver = new MutationObserver(() => {
   colors = readThemeColors();
   if (currentTrace(state)) for (const chart of charts) chart.paint(colors);
+  themeBars();
 });
 themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
 themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
