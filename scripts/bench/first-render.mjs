@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+// Step Through's first render at 512 units in a real VS Code (code-server 4.100.3 = VS Code 1.100.3, headless
+// Chromium), next to its peer: the smallest webview panel any extension can open the same way (scripts/bench/
+// webview-control: beside the editor, focus kept, scripts on, one line of text). The control is what VS Code itself
+// costs to create a webview and show its first frame; the rest of Step Through's time is ours.
+//
+//   node scripts/bench/first-render.mjs [--rounds 2] [--opens 4] [--json] [DIR ...]
+//
+// DIR: checkouts to compare (default: this one), each built (`npm run build`). Every round starts a fresh code-server
+// per DIR (in turn, so a change of machine load hits all alike), opens the 21.9 MB file of responsiveness.mjs (Keras
+// LSTM, 512 units, input size 340), waits for its analysis, then `--opens` times, alternating: opens the control
+// panel and closes it; runs Gate Lens: Step Through on a closed panel and closes it; runs Step Through again with
+// the panel open (the panel is reused). Each figure is taken from the webview's own User Timing marks (wall clock
+// through performance.timeOrigin) against the moment Enter was pressed:
+//   toDocument  Enter → the webview's document exists (VS Code: the command reaches the extension host, the panel,
+//               its iframe, the service worker, the page's HTML)
+//   toScript    Enter → the page's script has run (gl-ready)
+//   toTrace     Enter → the trace message has reached the page (gl-trace-received)
+//   toPainted   Enter → the first frame showing step 1 of the trace has been painted (gl-trace-painted)
+//   toCharts    Enter → the charts (heatmaps, h plot; below the step's numbers) have been painted (gl-charts-painted)
+// Measured, never asserted. Needs code-server (CS_DIR, see scripts/vscode-harness.mjs).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync, cpSync, readFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cleanup, launchBrowser, log, ROOT, startCodeServer } from '../vscode-harness.mjs';
+import { kerasLstmFile } from './keras-lstm-paste.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const CONTROL = path.join(HERE, 'webview-control');
+const args = process.argv.slice(2);
+const valued = ['--rounds', '--opens'];
+const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const rounds = option('--rounds', 2);
+const opens = option('--opens', 4);
+const json = args.includes('--json');
+const dirs = args.filter((a, k) => !a.startsWith('--') && !valued.includes(args[k - 1])).map((d) => path.resolve(d));
+if (dirs.length === 0) dirs.push(ROOT);
+for (const dir of dirs) if (!existsSync(path.join(dir, 'dist/webview/main.js'))) throw new Error(`${dir}: run npm run build there first`);
+
+const WORKSPACE = path.join(ROOT, `.vscode-test/first-render-${process.pid}`);
+const load = () => os.loadavg()[0].toFixed(1);
+const median = (xs) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : undefined);
+
+/** The control extension as a .vsix (one extensionDevelopmentPath only reaches code-server's extension host). */
+function packageControl() {
+  const vsix = path.join(WORKSPACE, '.vscode', 'control.vsix');
+  const vsce = path.join(ROOT, 'node_modules/.bin/vsce');
+  const r = spawnSync(vsce, ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix], { cwd: CONTROL, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`packaging the control extension failed:\n${r.stdout}${r.stderr}`);
+  return vsix;
+}
+
+function prepareWorkspace() {
+  rmSync(WORKSPACE, { recursive: true, force: true });
+  mkdirSync(path.join(WORKSPACE, '.vscode'), { recursive: true });
+  cpSync(path.join(ROOT, 'test-workspace/.vscode/settings.json'), path.join(WORKSPACE, '.vscode/settings.json'));
+  const settings = path.join(WORKSPACE, '.vscode/settings.json');
+  writeFileSync(settings, readFileSync(settings, 'utf8').replace(/\{/, '{\n  "gateLens.maxFileSizeMB": 64,'));
+  writeFileSync(path.join(WORKSPACE, 'bench_20mb.py'), kerasLstmFile(340, 512, 20));
+}
+
+let lastPressed = 0;
+async function palette(page, title) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  const pressed = Date.now();
+  lastPressed = pressed;
+  await page.keyboard.press('Enter');
+  return pressed;
+}
+
+/** In a frame: its document's time origin and the newest of each mark, as wall-clock times (ms since the epoch). */
+function readMarks() {
+  const at = (name) => { const m = performance.getEntriesByName(name, 'mark').pop(); return m ? performance.timeOrigin + m.startTime : undefined; };
+  return { origin: performance.timeOrigin, ready: at('gl-ready'), received: at('gl-trace-received'), painted: at('gl-trace-painted'), charts: at('gl-charts-painted') };
+}
+
+/** Waits until some frame has painted a trace after `t0` (and its charts, `withCharts`); returns its marks. */
+async function paintedAfter(page, t0, withCharts, timeoutMs = 120000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      const marks = await frame.evaluate(readMarks).catch(() => undefined);
+      if (marks?.painted > t0 && (!withCharts || marks.charts > t0)) return marks;
+    }
+    if (Date.now() > deadline) throw new Error('no webview painted a trace');
+    await page.waitForTimeout(100);
+  }
+}
+
+async function closeOtherGroups(page) {
+  await palette(page, 'View: Close Editors in Other Groups');
+  await page.waitForTimeout(1500);
+}
+
+async function measureOne(page, title, t0Label) {
+  const t0 = await palette(page, title);
+  const m = await paintedAfter(page, t0, t0Label !== 'control');
+  const ms = (t) => (t === undefined ? undefined : Math.round((t - t0) * 10) / 10);
+  const reused = m.origin < t0;
+  return { what: t0Label, toDocument: reused ? undefined : ms(m.origin), toScript: reused ? undefined : ms(m.ready), toTrace: ms(m.received), toPainted: ms(m.painted), toCharts: ms(m.charts) };
+}
+
+async function oneSession(dir, controlVsix) {
+  const cs = await startCodeServer('first-render', { vsix: controlVsix });
+  const page = await launchBrowser('first-render');
+  page.setDefaultTimeout(180000);
+  // FR_DIAG=1: the extension host's `GLTIME <what> <Date.now()>` console lines (a diagnostic build), after Enter.
+  if (process.env.FR_DIAG) page.on('console', (m) => { const hit = /GLTIME (\S+) (\d+)/.exec(m.text()); if (hit) log(`    exthost ${hit[1]} +${Number(hit[2]) - lastPressed} ms`); });
+  const samples = [];
+  try {
+    await page.goto(cs.workbenchUrl(WORKSPACE, [['extensionDevelopmentPath', cs.remote(dir)], ['skipWelcome', 'true']]));
+    await page.locator('.monaco-workbench').waitFor();
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('bench_20mb.py');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'bench_20mb.py' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const openAnyway = page.locator('.monaco-button', { hasText: 'Open Anyway' });
+    if (await openAnyway.waitFor({ timeout: 15000 }).then(() => true, () => false)) await openAnyway.click();
+    await page.locator('.statusbar-item', { hasText: 'LSTM' }).first().waitFor();
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input').fill(':3');
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(2000);
+    for (let i = 0; i < opens; i++) {
+      samples.push({ load: load(), ...(await measureOne(page, 'Gate Lens Bench: Open Control Webview', 'control')) });
+      await closeOtherGroups(page);
+      samples.push({ load: load(), ...(await measureOne(page, 'Gate Lens: Step Through', 'new panel')) });
+      await page.waitForTimeout(1000);
+      samples.push({ load: load(), ...(await measureOne(page, 'Gate Lens: Step Through', 'panel open')) });
+      await closeOtherGroups(page);
+    }
+  } finally {
+    await cleanup();
+  }
+  return samples;
+}
+
+prepareWorkspace();
+const controlVsix = packageControl();
+const all = Object.fromEntries(dirs.map((d) => [d, []]));
+const loadBefore = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+try {
+  for (let round = 0; round < rounds; round++) {
+    for (const dir of dirs) {
+      log(`round ${round + 1}: ${dir} (load ${load()})`);
+      const samples = await oneSession(dir, controlVsix);
+      all[dir].push(...samples);
+      for (const s of samples) log(`  ${s.what.padEnd(11)} document ${s.toDocument ?? '—'} ms, script ${s.toScript ?? '—'} ms, trace ${s.toTrace ?? '—'} ms, painted ${s.toPainted} ms, charts ${s.toCharts ?? '—'} ms (load ${s.load})`);
+    }
+  }
+} finally {
+  rmSync(WORKSPACE, { recursive: true, force: true });
+}
+
+const summary = {};
+for (const dir of dirs) {
+  summary[dir] = {};
+  for (const what of ['control', 'new panel', 'panel open']) {
+    const list = all[dir].filter((s) => s.what === what);
+    const med = (key) => median(list.map((s) => s[key]).filter((x) => x !== undefined));
+    summary[dir][what] = { n: list.length, toDocument: med('toDocument'), toScript: med('toScript'), toTrace: med('toTrace'), toPainted: med('toPainted'), toCharts: med('toCharts') };
+  }
+}
+const result = { machine: { cpus: os.cpus().length, node: process.version, date: new Date().toISOString(), loadBefore, loadAfter: os.loadavg().map((x) => x.toFixed(2)).join(' ') }, summary, samples: all };
+if (json) console.log(JSON.stringify(result, null, 2));
+else {
+  console.log(`\nStep Through first render at 512 units vs. VS Code's own webview (medians, ms after Enter; load ${loadBefore} → ${result.machine.loadAfter})`);
+  for (const dir of dirs) {
+    console.log(`  ${path.relative(process.cwd(), dir) || '.'}`);
+    for (const [what, s] of Object.entries(summary[dir])) console.log(`    ${what.padEnd(11)} n ${s.n}  document ${s.toDocument ?? '—'}  script ${s.toScript ?? '—'}  trace ${s.toTrace ?? '—'}  painted ${s.toPainted ?? '—'}  charts ${s.toCharts ?? '—'}`);
+    const ctl = summary[dir].control.toPainted, ours = summary[dir]['new panel'].toPainted;
+    if (ctl !== undefined && ours !== undefined) console.log(`    new panel − control (ours): ${(ours - ctl).toFixed(1)} ms of ${ours} ms`);
+  }
+}
+mkdirSync(path.join(ROOT, 'test-results/bench'), { recursive: true });
+writeFileSync(path.join(ROOT, 'test-results/bench/first-render.json'), JSON.stringify(result, null, 2));
+process.exit(0);
