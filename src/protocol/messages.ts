@@ -89,6 +89,12 @@ export type HostToWebview =
   /** A run the host started failed; `code` says why for programs (WORKER_ERRORS, the core's codes), `message` for people. */
   | { readonly type: 'error'; readonly runId?: number; readonly code?: string; readonly message: string };
 
+/**
+ * The first messages of a page, written into its HTML (src/extension/webview/html.ts) so its first frame needs no
+ * round trip: the strings, and the document when one is shown. Plain JSON, applied as if they had been posted.
+ */
+export type BootMessage = Extract<HostToWebview, { readonly type: 'init' | 'document' }>;
+
 export type WebviewToHost =
   | { readonly type: 'ready'; readonly protocol: number }
   | { readonly type: 'selectLayer'; readonly layerId: string }

@@ -363,7 +363,7 @@ function render(prev: PanelState, next: PanelState): void {
   // twice: once forced here, once more for the numbers).
   if (structure || prev.view.fullPrecision !== next.view.fullPrecision) renderStepNow();
   else if (prev.step !== next.step) scheduleStep();
-  if (strings || trP !== trN || dispP !== dispN) refreshCharts(next);
+  if (strings || trP !== trN || dispP !== dispN) scheduleCharts();
   saveState(prev, next);
 }
 
@@ -841,6 +841,17 @@ function renderStepNow(): void {
 
 let colors: ThemeColors | undefined;
 
+let chartsQueued = false;
+/**
+ * The charts sit below the step's numbers and take tens of milliseconds to paint at 512 units: they are painted
+ * just after the frame that shows the step (a new trace's first frame does not wait for them), from the newest state.
+ */
+function scheduleCharts(): void {
+  if (chartsQueued) return;
+  chartsQueued = true;
+  afterNextPaint(() => { chartsQueued = false; refreshCharts(state); });
+}
+
 function stepName(tr: TraceData) {
   return (s: number) => `${s + 1} (x[${tr.timeIndex[s]}])`;
 }
@@ -920,9 +931,10 @@ function onMessage(m: HostToWebview): void {
       try { decoded = decodeTrace(m.trace); } catch (err) { dispatch({ type: 'runFailed', message: err instanceof Error ? err.message : String(err) }); break; }
       mark('gl-trace-decoded');
       if (decoded.steps === 0) { dispatch({ type: 'runFailed', message: t('run.empty') }); break; }
+      // Registered before the render schedules the charts, so it runs first after that frame.
+      afterNextPaint(() => mark('gl-trace-painted'));
       dispatch({ type: 'trace', trace: decoded, request: m.request, message: t('run.done', decoded.steps) });
       mark('gl-trace-shown');
-      afterNextPaint(() => mark('gl-trace-painted'));
       break;
     }
     case 'setConvention':
@@ -943,8 +955,23 @@ window.addEventListener('message', (e: MessageEvent) => {
   if (m && typeof m === 'object' && typeof (m as { type?: unknown }).type === 'string') onMessage(m);
 });
 
-// A reload restores through the same path as any change: the saved state is an action like the others.
+/** The page's first host messages, written into its HTML by the host (data-boot on #app): JSON, read, never run. */
+function bootMessages(): HostToWebview[] {
+  const text = app.dataset.boot;
+  if (!text) return [];
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed.filter((m): m is HostToWebview => typeof m === 'object' && m !== null && ((m as { type?: unknown }).type === 'init' || (m as { type?: unknown }).type === 'document')) : [];
+  } catch {
+    return [];
+  }
+}
+
+// A reload restores through the same path as any change: the saved state is an action like the others. The strings
+// and document the page was written with apply before its first frame, as if posted.
 dispatch({ type: 'restore', saved: vscode.getState() });
-dispatch({ type: 'strings' });
+const boot = bootMessages();
+for (const m of boot) onMessage(m);
+if (!boot.some((m) => m.type === 'init')) dispatch({ type: 'strings' });
 mark('gl-ready');
 post({ type: 'ready', protocol: PROTOCOL_VERSION });

@@ -1,6 +1,10 @@
 // The HTML shell of both Gate Lens webviews: strict CSP, a fresh nonce per render, only dist/webview and media.
+// The bundle's script and stylesheet are written into the page (under the same nonce) rather than linked: a linked
+// file reaches the webview through its service worker, the workbench and the file system (over the remote
+// connection in VS Code for the Web), a chain of round trips before our script can start.
 
 import * as vscode from 'vscode';
+import type { BootMessage } from '../../protocol/messages';
 
 export function nonce(): string {
   const bytes = new Uint8Array(18);
@@ -18,39 +22,80 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function escapeAttribute(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
-/** `bundle`: main (the step panel and view) or model (the Gate Lens Model editor). */
-export async function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: 'panel' | 'view' | 'model', bundle: 'main' | 'model' = 'main'): Promise<string> {
+/** A bundle's text, or undefined when the file is missing (a stylesheet exists only when the bundle imports CSS). */
+async function readText(uri: vscode.Uri): Promise<string | undefined> {
+  try {
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+interface BundleText {
+  readonly script: string | undefined;
+  readonly style: string | undefined;
+}
+
+/** Read once per extension session: the files only change with the extension. */
+const bundles = new Map<string, Promise<BundleText>>();
+
+function bundleText(extensionUri: vscode.Uri, bundle: string): Promise<BundleText> {
+  const key = `${extensionUri.toString()}#${bundle}`;
+  let text = bundles.get(key);
+  if (!text) {
+    const dir = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+    text = Promise.all([readText(vscode.Uri.joinPath(dir, `${bundle}.js`)), readText(vscode.Uri.joinPath(dir, `${bundle}.css`))]).then(([script, style]) => ({ script, style }));
+    bundles.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * Text that can sit inside a `<script>` / `<style>` element: nothing that would end it early. esbuild escapes
+ * `</script` and `</style` in what it writes, so this holds for our bundles; anything else is linked instead.
+ */
+function inlinable(text: string | undefined, element: 'script' | 'style'): text is string {
+  return text !== undefined && !new RegExp(`</${element}`, 'i').test(text) && !text.includes('<!--');
+}
+
+/** The source map comment pointed at the map file (relative to the page it would resolve to nothing). */
+function withSourceMap(script: string, mapUri: vscode.Uri): string {
+  return script.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, () => `\n//# sourceMappingURL=${mapUri.toString()}\n`);
+}
+
+/**
+ * `bundle`: main (the step panel and view) or model (the Gate Lens Model editor). `boot`: host messages the page
+ * applies before its first frame (the view's strings, the document), written into a data attribute as JSON, which
+ * the page reads with JSON.parse: data, never run.
+ */
+export async function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: 'panel' | 'view' | 'model', bundle: 'main' | 'model' = 'main', boot: readonly BootMessage[] = []): Promise<string> {
   const scriptNonce = nonce();
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${bundle}.js`));
-  const cssUri = vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${bundle}.css`);
-  // The stylesheet exists only when the webview bundle imports CSS; linking a missing file would log a 404.
-  const style = (await exists(cssUri)) ? `<link rel="stylesheet" href="${escapeAttribute(webview.asWebviewUri(cssUri).toString())}">` : '';
-  const csp = [`default-src 'none'`, `script-src 'nonce-${scriptNonce}'`, `style-src ${webview.cspSource}`, `img-src ${webview.cspSource} data:`, `font-src ${webview.cspSource}`].join('; ');
+  const dir = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+  const { script, style } = await bundleText(extensionUri, bundle);
+  const styleTag = inlinable(style, 'style')
+    ? `<style nonce="${scriptNonce}">${style}</style>`
+    : style !== undefined ? `<link rel="stylesheet" href="${escapeAttribute(webview.asWebviewUri(vscode.Uri.joinPath(dir, `${bundle}.css`)).toString())}">` : '';
+  const scriptTag = inlinable(script, 'script')
+    ? `<script nonce="${scriptNonce}">${withSourceMap(script, webview.asWebviewUri(vscode.Uri.joinPath(dir, `${bundle}.js.map`)))}</script>`
+    : `<script nonce="${scriptNonce}" src="${escapeAttribute(webview.asWebviewUri(vscode.Uri.joinPath(dir, `${bundle}.js`)).toString())}"></script>`;
+  const csp = [`default-src 'none'`, `script-src 'nonce-${scriptNonce}'`, `style-src ${webview.cspSource} 'nonce-${scriptNonce}'`, `img-src ${webview.cspSource} data:`, `font-src ${webview.cspSource}`].join('; ');
+  const bootAttribute = boot.length ? ` data-boot="${escapeAttribute(JSON.stringify(boot))}"` : '';
   return `<!DOCTYPE html>
 <html lang="${escapeAttribute(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-${style}
+${styleTag}
 <title>Gate Lens</title>
 </head>
 <body data-gate-lens-kind="${kind}">
-<main id="app"></main>
-<script nonce="${scriptNonce}" src="${escapeAttribute(script.toString())}"></script>
+<main id="app"${bootAttribute}></main>
+${scriptTag}
 </body>
 </html>`;
 }

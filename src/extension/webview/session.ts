@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { ConventionId } from '../../core/conventions';
 import { ChannelError, serveRequests, toErrorBody, type Envelope } from '../../protocol/channel';
-import { isWebviewEnvelope, isWebviewToHost, PROTOCOL_VERSION, type HostToWebview, type InputCandidate, type LayerSummary, type RunRequest, type WebviewMethods, type WebviewToHost } from '../../protocol/messages';
+import { isWebviewEnvelope, isWebviewToHost, PROTOCOL_VERSION, type BootMessage, type HostToWebview, type InputCandidate, type LayerSummary, type RunRequest, type WebviewMethods, type WebviewToHost } from '../../protocol/messages';
 import { GateLensError } from '../../core/model';
 import { WORKER_ERRORS } from '../../worker/protocol';
 import { defaultInput, inputCandidates } from '../../worker/inputs';
@@ -83,8 +83,18 @@ function lastFileName(uri: vscode.Uri): string {
 /** A run started before its webview is ready (see WebviewSession.run). */
 export interface EarlyRun {
   readonly source: AnalysisSource;
-  /** Settles when the webview has been shown the document; nothing about the run is posted before. */
+  /**
+   * Settles when the document has been handed to the webview (written into its page, or posted); nothing about the
+   * run is posted before. Messages posted before the page has loaded wait in VS Code and arrive in order once it has.
+   */
   readonly deliverAfter: Promise<unknown>;
+}
+
+/** What a page shows from its first frame (WebviewSession.render). */
+export interface ShownSource {
+  readonly source: AnalysisSource;
+  readonly analysis: Analysis;
+  readonly selectedLayerId?: string;
 }
 
 export class WebviewSession implements vscode.Disposable {
@@ -96,6 +106,8 @@ export class WebviewSession implements vscode.Disposable {
     this.readyReject = reject;
   });
   private isReady = false;
+  /** The page's HTML carries `init`: its first `ready` needs no answer. */
+  private booted = false;
   /** The webview has said `ready` at least once (a panel restored in the background has not, until it is shown). */
   get hasBeenReady(): boolean {
     return this.isReady;
@@ -150,11 +162,31 @@ export class WebviewSession implements vscode.Disposable {
     this.disposables.push(webview.onDidReceiveMessage((m: unknown) => this.receive(m)));
   }
 
-  async render(): Promise<void> {
-    const html = await webviewHtml(this.webview, this.services.extensionUri, this.kind);
+  /**
+   * Writes the page, with the strings (and `shown`'s document) in it, so its first frame is in the display language
+   * and shows the document without waiting for `ready` and an answer.
+   */
+  async render(shown?: ShownSource): Promise<void> {
+    const boot: BootMessage[] = [this.initMessage()];
+    if (shown) boot.push(this.documentMessage(shown.source, shown.analysis, shown.selectedLayerId));
+    const html = await webviewHtml(this.webview, this.services.extensionUri, this.kind, 'main', boot);
     // Closed while the page was being prepared: the same answer as closing before `ready`.
     if (this.disposed) throw new WebviewClosedError();
+    for (const message of boot) this.services.log(this.kind, 'sent', message);
     this.webview.html = html;
+    this.booted = true;
+  }
+
+  private initMessage(): Extract<BootMessage, { type: 'init' }> {
+    return { type: 'init', protocol: PROTOCOL_VERSION, locale: vscode.env.language, strings: webviewStrings() };
+  }
+
+  /** The document message for `source`; from here on the session shows it. */
+  private documentMessage(source: AnalysisSource, analysis: Analysis, selectedLayerId?: string): Extract<BootMessage, { type: 'document' }> {
+    this.source = source;
+    if (selectedLayerId) this.selectedLayerId = selectedLayerId;
+    if (this.selectedLayerId && !layerById(analysis, this.selectedLayerId)) this.selectedLayerId = analysis.recognition.layers[0]?.id;
+    return { type: 'document', uri: source.uri.toString(), fileName: lastFileName(source.uri), version: source.version, layers: layerSummaries(analysis), selectedLayerId: this.selectedLayerId, inputs: inputList(analysis) };
   }
 
   private async post(message: HostToWebview): Promise<boolean> {
@@ -171,21 +203,28 @@ export class WebviewSession implements vscode.Disposable {
 
   /** showDocument for any source: a text document or a model file. */
   async showSource(source: AnalysisSource, analysis: Analysis, selectedLayerId?: string): Promise<void> {
-    this.source = source;
-    if (selectedLayerId) this.selectedLayerId = selectedLayerId;
-    if (this.selectedLayerId && !layerById(analysis, this.selectedLayerId)) this.selectedLayerId = analysis.recognition.layers[0]?.id;
+    const message = this.documentMessage(source, analysis, selectedLayerId);
     await this.ready;
-    await this.post({ type: 'document', uri: source.uri.toString(), fileName: lastFileName(source.uri), version: source.version, layers: layerSummaries(analysis), selectedLayerId: this.selectedLayerId, inputs: inputList(analysis) });
+    await this.post(message);
+  }
+
+  /**
+   * showSource on a webview that is ready, posting at once: resolves when the message is on its way (messages keep
+   * their order, so what is posted next arrives after it), with `delivered` settling once VS Code has handed it over.
+   */
+  postSource(source: AnalysisSource, analysis: Analysis, selectedLayerId?: string): { delivered: Promise<boolean> } {
+    return { delivered: this.post(this.documentMessage(source, analysis, selectedLayerId)) };
   }
 
   /**
    * Runs a request for the current document and posts the trace; resolves with the outcome (or undefined if cancelled).
    * With `early`, the run starts at once on `early.source` while VS Code is still creating the webview: the worker
-   * computes in parallel, and every message waits for `early.deliverAfter` (the document shown) and for `ready`.
+   * computes in parallel, and every message waits for `early.deliverAfter` (the document handed over), not for
+   * `ready`: VS Code holds messages for a page that is still loading and delivers them, in order, once it has.
    */
   async run(request: RunRequest, runId = newRunId(), early?: EarlyRun, postErrors = true): Promise<RunOutcome | undefined> {
     const source = early?.source ?? this.source;
-    const delivery = early ? early.deliverAfter.then(() => this.ready) : Promise.resolve();
+    const delivery = early ? early.deliverAfter : Promise.resolve();
     // Awaited only after the analysis below: a view closed meanwhile must not count as an unhandled rejection.
     delivery.catch(() => undefined);
     this.newestRunId = Math.max(this.newestRunId, runId);
@@ -228,18 +267,19 @@ export class WebviewSession implements vscode.Disposable {
         // Settled below after the handshake; until then a rejection (cancel, error) must not count as unhandled.
         running.then(() => (finished = true), () => undefined);
         await delivery;
-      }
-      await this.ready;
-      await this.post(progressMessage(runId, 0));
+      } else await this.ready;
+      // Posted without waiting for each to be handed over: they keep their order, and the wait (until the page has
+      // loaded, for a new one) would hold the trace back.
+      this.post(progressMessage(runId, 0)).catch(() => undefined);
       delivering = true;
       // A run that finished during the handshake goes straight to its trace.
-      if (heldFraction !== undefined && !finished) await this.post(progressMessage(runId, heldFraction));
+      if (heldFraction !== undefined && !finished) this.post(progressMessage(runId, heldFraction)).catch(() => undefined);
       running ??= runWithProgress(ctx, analysis, layer, request, runId, cancel.token);
       const outcome = await running;
       // A newer run on this webview (a second Step Through, or Run in the webview) owns the view: an older trace that
       // finishes later must not replace it.
       if (runId < this.newestRunId) return outcome;
-      for (const trace of outcome.traces) await this.post({ type: 'trace', trace, request });
+      await Promise.all(outcome.traces.map((trace) => this.post({ type: 'trace', trace, request })));
       this.lastRun = outcome;
       this.lastRequest = request;
       return outcome;
@@ -319,8 +359,9 @@ export class WebviewSession implements vscode.Disposable {
   }
 
   private async onReady(): Promise<void> {
-    // A reloaded webview says ready again: it has lost everything, so it gets init and the document anew.
-    await this.post({ type: 'init', protocol: PROTOCOL_VERSION, locale: vscode.env.language, strings: webviewStrings() });
+    // A reloaded webview says ready again: it has lost everything, so it gets init and the document anew. The first
+    // `ready` of a page written with its strings needs nothing.
+    if (this.isReady || !this.booted) await this.post(this.initMessage());
     if (!this.isReady) {
       this.isReady = true;
       this.readyResolve();

@@ -11,7 +11,8 @@ import { newRunId, type RunOutcome } from '../runner';
 import { isSupported } from '../settings';
 import type { LastRunLookup } from '../commands/copyNumpy';
 import { CancelledError } from '../workerClient';
-import { WebviewSession, type SessionServices } from './session';
+import { webviewOptions } from './html';
+import { WebviewSession, type SessionServices, type ShownSource } from './session';
 import { sameSource, textSource, type AnalysisSource } from '../sources';
 
 export const PANEL_VIEW_TYPE = 'gateLens.stepPanel';
@@ -56,46 +57,64 @@ export class StepViews implements vscode.Disposable, vscode.WebviewViewProvider,
     return session;
   }
 
-  /** Creates (or reveals) the editor panel without waiting for its webview; `rendered` settles once its HTML is set. */
-  private panelSession(): { session: WebviewSession; rendered: Promise<void> } {
+  /**
+   * Creates (or reveals) the editor panel without waiting for its webview; `rendered` settles once its HTML is set.
+   * A new panel's page is written with `shown`'s document in it (`embedded`), so it needs no message to show it.
+   */
+  private panelSession(shown?: ShownSource): { session: WebviewSession; rendered: Promise<void>; embedded: boolean } {
     // A restored panel whose webview never said ready may be a dead one: replace it rather than wait on it.
     if (this.panel && this.panel.restored && !this.panel.session.hasBeenReady) this.panel.panel.dispose();
     if (this.panel) {
       this.panel.panel.reveal(undefined, true);
-      return { session: this.panel.session, rendered: Promise.resolve() };
+      return { session: this.panel.session, rendered: Promise.resolve(), embedded: false };
     }
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, vscode.l10n.t('Gate Lens'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true });
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, vscode.l10n.t('Gate Lens'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.services.extensionUri));
     const session = this.createPanelSession(panel);
-    return { session, rendered: session.render() };
+    return { session, rendered: session.render(shown), embedded: shown !== undefined };
   }
 
-  /** Waits for the panel's webview, then shows it the document (and layer). */
-  private async showInPanel(session: WebviewSession, rendered: Promise<void>, source?: AnalysisSource, layerId?: string): Promise<WebviewSession> {
-    await rendered;
-    await session.ready;
-    if (source) {
-      // Remembered for the serializer; the webview need not wait for the storage write.
-      const remembered = this.state.update(LAST_PANEL_DOCUMENT, source.uri.toString());
+  /**
+   * Shows the panel the document (and layer): `handed` settles once the document is on its way to the webview
+   * (written into its page, or posted: what is posted after it arrives after it), `done` once the webview is ready
+   * and VS Code has delivered it.
+   */
+  private showInPanel(session: WebviewSession, rendered: Promise<void>, embedded: boolean, source?: AnalysisSource, layerId?: string, analysis?: Analysis): { handed: Promise<void>; done: Promise<WebviewSession> } {
+    // Remembered for the serializer; nothing waits for the storage write but the command's own answer.
+    const remembered = source ? Promise.resolve(this.state.update(LAST_PANEL_DOCUMENT, source.uri.toString())) : Promise.resolve();
+    let delivered: Promise<unknown> = Promise.resolve();
+    const handed = (async () => {
+      await rendered;
+      if (!source || embedded) return;
+      const shown = analysis ?? (await source.analysis());
+      await session.ready;
+      if (shown) delivered = session.postSource(source, shown, layerId).delivered;
+    })();
+    const done = (async () => {
       try {
-        const analysis = await source.analysis();
-        if (analysis) await session.showSource(source, analysis, layerId);
+        await handed;
+        await delivered;
+        await session.ready;
       } finally {
         await remembered;
       }
-    }
-    return session;
+      return session;
+    })();
+    // Whoever awaits `done` gets a failure; the early run only waits for `handed`.
+    handed.catch(() => undefined);
+    return { handed, done };
   }
 
-  /** Opens (or reveals) the editor panel; resolves once its webview is ready. */
+  /** Opens (or reveals) the editor panel; resolves once its webview is ready (and has the document). */
   async openPanel(document?: vscode.TextDocument, layerId?: string): Promise<WebviewSession> {
-    const { session, rendered } = this.panelSession();
-    return this.showInPanel(session, rendered, document && textSource(this.analyzer, document), layerId);
+    const { session, rendered, embedded } = this.panelSession();
+    return this.showInPanel(session, rendered, embedded, document && textSource(this.analyzer, document), layerId).done;
   }
 
   /**
    * Opens (or reveals) the panel and runs `request` on `document` in it. The run starts in the worker at once, while
-   * VS Code creates the webview (most of the time to the first step); its trace is posted after `ready` and the
-   * document, as when the run follows the opening.
+   * VS Code creates the webview (most of the time to the first step); a new panel's page is written with the
+   * document in it, and the trace is posted as soon as the run ends: VS Code delivers it once the page has loaded,
+   * with no `ready` → answer round trip before it.
    */
   async openPanelAndRun(document: vscode.TextDocument, request: RunRequest): Promise<{ session: WebviewSession; outcome: RunOutcome | undefined }> {
     return this.openPanelAndRunSource(textSource(this.analyzer, document), request);
@@ -103,10 +122,12 @@ export class StepViews implements vscode.Disposable, vscode.WebviewViewProvider,
 
   /** openPanelAndRun for any source (a model file's layer: Step Through in the Gate Lens Model editor). */
   async openPanelAndRunSource(source: AnalysisSource, request: RunRequest): Promise<{ session: WebviewSession; outcome: RunOutcome | undefined }> {
-    const { session, rendered } = this.panelSession();
-    const shown = this.showInPanel(session, rendered, source, request.layerId);
-    const running = session.run(request, newRunId(), { source, deliverAfter: shown });
-    const [, outcome] = await Promise.all([shown, running]);
+    // Already analysed when a command got here (it found the layer in it): no wait before the panel is created.
+    const analysis = await source.analysis();
+    const { session, rendered, embedded } = this.panelSession(analysis && { source, analysis, selectedLayerId: request.layerId });
+    const { handed, done } = this.showInPanel(session, rendered, embedded, source, request.layerId, analysis);
+    const running = session.run(request, newRunId(), { source, deliverAfter: handed });
+    const [, outcome] = await Promise.all([done, running]);
     return { session, outcome };
   }
 
