@@ -434,9 +434,25 @@ export function setTraceChunkBytes(bytes: number): number {
 }
 
 /**
- * A whole sequence in linear memory: x·Wᵀ + bW for all steps in one gemm64, then sequence64 steps through the cell
- * in pieces of a few steps, each piece's trace rows copied into the caller's buffer right after it ran; the outputs
- * and final states are copied at the end. Declines (false) what the step loop of forward.ts would run on the plain
+ * Whether `layout` is runSingleSequence's: out, hFinal, cFinal, then (with a trace) zx, zh, z, a, h, c and the time
+ * indices, back to back from byte 0 and filling the buffer. Then linear memory can hold an image of the whole
+ * result and one copy moves it, instead of one copy per array.
+ */
+function isPackedLayout(job: SequenceJob, GH: number, cN: number): boolean {
+  const { layout: l, steps: T, units: H, len, trace } = job;
+  if (l.out !== 0 || l.hFinal !== 8 * T * H || l.cFinal !== l.hFinal + 8 * H) return false;
+  if (!trace) return job.buffer.byteLength === l.cFinal + 8 * cN;
+  const gates = 8 * len * GH;
+  return l.zx === l.cFinal + 8 * cN && l.zh === l.zx + gates && l.z === l.zh + gates && l.a === l.z + gates && l.h === l.a + gates &&
+    l.c === l.h + 8 * len * H && l.timeIndex === l.c + 8 * len * cN && job.buffer.byteLength === l.timeIndex + 4 * len;
+}
+
+/**
+ * A whole sequence in linear memory: x·Wᵀ + bW for all steps in one gemm64, then sequence64 steps through the cell.
+ * When the result fits in one trace piece (or has no trace) and has runSingleSequence's layout, the kernel writes an
+ * image of the result buffer and one copy moves it (a streaming step: one copy instead of ten). Otherwise it runs in
+ * pieces of a few steps, each piece's trace rows copied into the caller's buffer right after it ran; the outputs and
+ * final states are copied at the end. Declines (false) what the step loop of forward.ts would run on the plain
  * kernels (products under SMALL_PRODUCT), so the numbers stay those of that loop, and whatever does not fit in memory.
  */
 function runSequence(rt: WasmRuntime, cache: PackedCache, job: SequenceJob): boolean {
@@ -447,12 +463,15 @@ function runSequence(rt: WasmRuntime, cache: PackedCache, job: SequenceJob): boo
   const round = (n: number): number => Math.ceil((n + SLACK) / ALIGN) * ALIGN;
   const stepBytes = 8 * (4 * GH + 2 * H) + 4;
   const chunk = trace ? Math.max(1, Math.min(len, Math.floor(traceChunkBytes / stepBytes))) : 0;
+  const whole = (!trace || len <= chunk) && isPackedLayout(job, GH, cN);
   const outBytes = round(8 * T * H), stateBytes = round(8 * H);
   const xBytes = round(8 * T * D), zxBytes = round(8 * T * padded);
   const workBytes = round(8 * (gemvRows(GH) + 4 * GH + 4 * H) + 16 * 8);
   const gateRows = round(8 * chunk * GH), stateRows = round(8 * chunk * H), timeRows = round(4 * chunk);
   const traceBytes = trace ? 4 * gateRows + 2 * stateRows + timeRows : 0;
-  const total = outBytes + 4 * stateBytes + xBytes + zxBytes + workBytes + traceBytes;
+  // The whole result's image, or the output rows, final states and one piece's trace rows.
+  const resultBytes = whole ? round(job.buffer.byteLength) : outBytes + 2 * stateBytes + traceBytes;
+  const total = resultBytes + 2 * stateBytes + xBytes + zxBytes + workBytes;
   if (!rt.fits(2 * (16 * (padded + 24) * (D + H + 2)) + total)) return false;
   let w, bw, r, br, base, epoch;
   try {
@@ -468,10 +487,16 @@ function runSequence(rt: WasmRuntime, cache: PackedCache, job: SequenceJob): boo
     if (!(e instanceof RangeError)) throw e;
     return false;
   }
-  const outAt = base, hFinalAt = outAt + outBytes, cFinalAt = hFinalAt + stateBytes, h0At = cFinalAt + stateBytes;
-  const c0At = h0At + stateBytes, xAt = c0At + stateBytes, zxAt = xAt + xBytes, workAt = zxAt + zxBytes;
-  const trZx = workAt + workBytes, trZh = trZx + gateRows, trZ = trZh + gateRows, trA = trZ + gateRows;
-  const trH = trA + gateRows, trC = trH + stateRows, trT = trC + stateRows;
+  const h0At = base + resultBytes, c0At = h0At + stateBytes, xAt = c0At + stateBytes, zxAt = xAt + xBytes, workAt = zxAt + zxBytes;
+  // Where the kernel writes each array: inside the image, or in the piece layout after the output rows.
+  const image = (offset: number): number => base + offset;
+  const outAt = whole ? image(layout.out) : base, hFinalAt = whole ? image(layout.hFinal) : base + outBytes;
+  const cFinalAt = whole ? image(layout.cFinal) : hFinalAt + stateBytes;
+  const pieceAt = cFinalAt + stateBytes;
+  const trZx = whole ? image(layout.zx) : pieceAt, trZh = whole ? image(layout.zh) : trZx + gateRows;
+  const trZ = whole ? image(layout.z) : trZh + gateRows, trA = whole ? image(layout.a) : trZ + gateRows;
+  const trH = whole ? image(layout.h) : trA + gateRows, trC = whole ? image(layout.c) : trH + stateRows;
+  const trT = whole ? image(layout.timeIndex) : trC + stateRows;
   const mem = rt.f64;
   mem.set(job.x.length === T * D ? job.x : job.x.subarray(0, T * D), xAt / 8);
   if (job.h0) mem.set(job.h0, h0At / 8); else mem.fill(0, h0At / 8, h0At / 8 + H);
@@ -489,6 +514,11 @@ function runSequence(rt: WasmRuntime, cache: PackedCache, job: SequenceJob): boo
     CELL_CODE[cell], H, r.panels, r.offset, br.offset, zxAt, len, from, to, job.reverse ? 1 : 0, job.processingOrder ? 1 : 0,
     job.forgetBias, h0, c0, outAt, trace ? 1 : 0, trZx, trZh, trZ, trA, trH, trC, trT, workAt, hFinalAt, cFinalAt,
   );
+  if (whole) {
+    run(0, len, h0At, c0At);
+    copy(base, 0, job.buffer.byteLength);
+    return true;
+  }
   if (!trace || len === 0) run(0, len, h0At, c0At);
   for (let from = 0; trace && from < len; from += chunk) {
     const to = Math.min(len, from + chunk), n = to - from;
