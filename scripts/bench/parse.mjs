@@ -73,17 +73,15 @@ function makeTokens(kind, random, count) {
   return tokens;
 }
 
-/** The same tokens as a Python file of np.array literals (rows of `cols`) and as one JSON object. */
-function buildTexts(parser, kind, seed) {
+/** The same tokens as a Python file of np.array literals (`rows` × `cols`, at most `maxArrays`) and as one JSON object. */
+function buildTexts(parser, kind, seed, rows, cols, maxArrays) {
   const random = parser.mulberry32(seed);
-  const rows = 64;
-  const cols = 256;
   const python = ['import numpy as np\n\n'];
   const printed = [];
   const jsonParts = [];
   const allTokens = [];
   let chars = 0;
-  for (let k = 0; chars < TARGET_CHARS; k++) {
+  for (let k = 0; chars < TARGET_CHARS && k < maxArrays; k++) {
     const tokens = makeTokens(kind, random, rows * cols);
     const rowTexts = [];
     for (let r = 0; r < rows; r++) rowTexts.push(`[${tokens.slice(r * cols, (r + 1) * cols).join(', ')}]`);
@@ -127,8 +125,8 @@ function checkBits(result, tokens) {
   return { checked: k, mismatches, first };
 }
 
-function runCase(parser, baseline, kind, seed) {
-  const { python, json: jsonText, printed, tokens } = buildTexts(parser, kind, seed);
+function runCase(parser, baseline, { kind, seed, rows, cols, maxArrays }) {
+  const { python, json: jsonText, printed, tokens } = buildTexts(parser, kind, seed, rows, cols, maxArrays);
   const pyMB = python.length / 1e6;
   const jsonMB = jsonText.length / 1e6;
   const loadBefore = load();
@@ -190,7 +188,7 @@ function runCase(parser, baseline, kind, seed) {
   const extractMBps = pyMB / (extractMedian / 1000);
   const jsonMBps = jsonMB / (jsonMedian / 1000);
   return {
-    case: kind === 'float32' ? 'np.array float32 (8 decimals)' : 'np.array float64 (17 digits)',
+    case: `${maxArrays === 1 ? `one ${rows}×${cols} ` : ''}np.array ${kind === 'float32' ? 'float32 (8 decimals)' : 'float64 (17 digits)'}`,
     kind,
     pythonMB: +pyMB.toFixed(2),
     jsonMB: +jsonMB.toFixed(2),
@@ -242,9 +240,16 @@ function baselineFigures(side, bits, pyMB, extract, jsonSide, jsonMB) {
 const parser = await loadParser();
 const baseline = baselineRef ? await loadBaseline(baselineRef) : undefined;
 const cases = [];
-for (const [kind, seed] of [['float32', 1], ['float64', 2]]) {
-  log(`building and timing ${kind} (${(TARGET_CHARS / 1e6).toFixed(0)} MB, ${ROUNDS} interleaved rounds${baseline ? `, baseline ${baselineRef}` : ''}; load ${load()})…`);
-  cases.push(runCase(parser, baseline, kind, seed));
+// Many 64×256 literals (a weights file), then one big literal (a 13 MB array: the value scratch's growth).
+const CASES = [
+  { kind: 'float32', seed: 1, rows: 64, cols: 256, maxArrays: Infinity },
+  { kind: 'float64', seed: 2, rows: 64, cols: 256, maxArrays: Infinity },
+  { kind: 'float32', seed: 3, rows: quick ? 300 : 1600, cols: 1024, maxArrays: 1 },
+];
+for (const spec of CASES) {
+  const kind = spec.kind;
+  log(`building and timing ${kind}${spec.maxArrays === 1 ? ` (one ${spec.rows}×${spec.cols} literal)` : ''} (${(TARGET_CHARS / 1e6).toFixed(0)} MB, ${ROUNDS} interleaved rounds${baseline ? `, baseline ${baselineRef}` : ''}; load ${load()})…`);
+  cases.push(runCase(parser, baseline, spec));
   global.gc?.();
 }
 const peakRssMb = +(process.resourceUsage().maxRSS / 1024).toFixed(0);
