@@ -16,6 +16,8 @@
 // The machine is shared: the load average is printed with every figure; times are CPU time of the measured process
 // (user + system) next to wall time. Minor page faults are counted around main(): each first touch of fresh memory is
 // one, and in a VM each costs ~10 µs, so reading a 20 MB file (its bytes, then its text) costs ~100 ms in faults alone.
+// Each of inspect and run is also measured a second time in a process that has already run it once (--warm): the gap is
+// what a one-shot CLI run pays for compiling, JIT warm-up and first touches of memory rather than for the work.
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,6 +53,13 @@ async function child(argv) {
   let outChars = 0;
   let errText = '';
   const io = { out: (t) => { outChars += t.length; }, err: (t) => { errText += t; }, readFile: (p) => readFileSync(p) };
+  // --warm: the same command once before the measured one, in this process (compiled code, warm caches, memory
+  // already touched and freed): how much of a CLI run is first-run cost rather than the work itself.
+  const warm = argv[0] === '--warm';
+  if (warm) {
+    argv = argv.slice(1);
+    cli.main(argv, { ...io, out: () => {}, err: () => {} });
+  }
   const f0 = process.resourceUsage().minorPageFault;
   const c0 = process.cpuUsage();
   const w0 = performance.now();
@@ -107,10 +116,13 @@ function inspectCase(dir) {
   const { text } = kerasPaste(D, H, T, 7);
   writeFileSync(file, text);
   const runs = Array.from({ length: quick ? 1 : 5 }, () => measure(['inspect', file]));
+  const warmRuns = Array.from({ length: quick ? 1 : 3 }, () => measure(['--warm', 'inspect', file]));
   const wall = median(runs.map((r) => r.wallMs));
   const cpu = median(runs.map((r) => r.cpuMs));
   const MB = text.length / 1e6;
   return {
+    warmCpuMs: Math.round(median(warmRuns.map((r) => r.cpuMs))), warmMBpsCpu: +(MB / (median(warmRuns.map((r) => r.cpuMs)) / 1000)).toFixed(1),
+    warmPageFaults: Math.round(median(warmRuns.map((r) => r.pageFaults))),
     case: `inspect, pasted Keras LSTM(${H}), input size ${D}`, MB: +MB.toFixed(1), wallMs: Math.round(wall), cpuMs: Math.round(cpu),
     MBpsWall: +(MB / (wall / 1000)).toFixed(1), MBpsCpu: +(MB / (cpu / 1000)).toFixed(1), maxRssMB: Math.round(median(runs.map((r) => r.maxRssMB))),
     pageFaults: Math.round(median(runs.map((r) => r.pageFaults))),
@@ -145,7 +157,9 @@ function runCase(dir) {
       python.push(JSON.parse(r.stdout.trim().split('\n').pop()));
     }
   }
+  const warmRuns = Array.from({ length: quick ? 1 : 3 }, () => measure(['--warm', 'run', file, '--input', inputFile, '--json']));
   const row = {
+    warmCpuMs: Math.round(median(warmRuns.map((r) => r.cpuMs))), warmPageFaults: Math.round(median(warmRuns.map((r) => r.pageFaults))),
     case: `run, pasted Keras LSTM(${H}), input size ${D}, ${T} steps`, MB: +(text.length / 1e6).toFixed(1),
     wallMs: Math.round(median(ours.map((r) => r.wallMs))), cpuMs: Math.round(median(ours.map((r) => r.cpuMs))), maxRssMB: Math.round(median(ours.map((r) => r.maxRssMB))),
     pageFaults: Math.round(median(ours.map((r) => r.pageFaults))), exit: ours[0].code, load: load(),
@@ -181,7 +195,10 @@ async function main() {
       const r = inspectCase(dir);
       report.push(r);
       if (json) console.log(JSON.stringify(r));
-      else log(`  ${r.case} (${r.MB} MB): ${r.wallMs} ms wall, ${r.cpuMs} ms CPU → ${r.MBpsWall} MB/s wall, ${r.MBpsCpu} MB/s CPU (best run ${r.bestMBpsCpu}); peak RSS ${r.maxRssMB} MB, ${r.pageFaults} page faults (load ${r.load})`);
+      else {
+        log(`  ${r.case} (${r.MB} MB): ${r.wallMs} ms wall, ${r.cpuMs} ms CPU → ${r.MBpsWall} MB/s wall, ${r.MBpsCpu} MB/s CPU (best run ${r.bestMBpsCpu}); peak RSS ${r.maxRssMB} MB, ${r.pageFaults} page faults (load ${r.load})`);
+        log(`    the same inspect again in a process that has run it once: ${r.warmCpuMs} ms CPU → ${r.warmMBpsCpu} MB/s, ${r.warmPageFaults} page faults (first-run cost: compiling, warm-up, first touches)`);
+      }
     }
     if (!only || only === 'run') {
       const r = runCase(dir);
@@ -189,6 +206,7 @@ async function main() {
       if (json) console.log(JSON.stringify(r));
       else {
         log(`  ${r.case} (${r.MB} MB): gate-lens ${r.wallMs} ms wall, ${r.cpuMs} ms CPU, peak RSS ${r.maxRssMB} MB, ${r.pageFaults} page faults (load ${r.load})`);
+        log(`    the same run again in a process that has run it once: ${r.warmCpuMs} ms CPU, ${r.warmPageFaults} page faults (first-run cost: compiling, warm-up, first touches)`);
         if (r.pythonCpuMs !== undefined) {
           log(`    python3 exec + NumPy: ${r.pythonWallMs} ms wall, ${r.pythonCpuMs} ms CPU, peak RSS ${r.pythonMaxRssMB} MB (import numpy ${r.pythonImportNumpyMs} ms, excluded)`);
           log(`    gate-lens is ${r.speedupCpu}× faster (CPU medians; best round ${r.bestRoundSpeedupCpu}×), ${r.speedupWall}× (wall), at ${r.memoryRatio}× the peak memory`);
