@@ -17,7 +17,8 @@ export function buildCase(mulberry32Signed, { cell, H, D, T, seed }) {
 
 /**
  * The timed call of the float64 engine with its full trace: one pass, or (streaming) T one-step calls carrying the
- * state. Returns a function producing the outputs (T × H).
+ * state. Returns a function producing the outputs (T × H). With `reuse`, a call writes its results and trace into the
+ * memory of an earlier call's result (runLayer's `reuse`), as a caller that is done with it can.
  */
 export function gateLensRunner(runLayer, kernels, { layer, x }, { H, D, T, streaming, cell }, reuse = false) {
   if (!streaming) {
@@ -29,11 +30,15 @@ export function gateLensRunner(runLayer, kernels, { layer, x }, { H, D, T, strea
     return () => (last = runLayer(layer, input, { trace: true, kernels, reuse: last })).output.data;
   }
   const steps = Array.from({ length: T }, (_, t) => ({ data: x.subarray(t * D, (t + 1) * D), batch: 1, steps: 1, features: D }));
+  // With `reuse`, each call writes into the memory of the call two before: the call before holds the state this one
+  // starts from (runLayer never takes a buffer the call reads), and the outputs were copied out already.
+  let older, last;
   return () => {
     const out = new Float64Array(T * H);
     let state = { h: new Float64Array(H), c: cell === 'lstm' ? new Float64Array(H) : undefined };
     for (let t = 0; t < T; t++) {
-      const r = runLayer(layer, steps[t], { trace: true, kernels, initialStates: [state.c ? state : { h: state.h }] });
+      const r = runLayer(layer, steps[t], { trace: true, kernels, initialStates: [state.c ? state : { h: state.h }], ...(reuse ? { reuse: older } : {}) });
+      if (reuse) [older, last] = [last, r];
       state = r.finalStates[0];
       out.set(r.output.data, t * H);
     }

@@ -101,7 +101,7 @@ function makeCases(core) {
 
 function gateLensF64(core, kernels, label, reuse = false) {
   return {
-    name: label, title: `Gate Lens f64 + trace (${kernels.name} kernels${reuse ? '; each call writes into the memory of the call before' : ''})`, ours: true,
+    name: label, title: `Gate Lens f64 + trace (${kernels.name} kernels${reuse ? '; each call writes into the memory of an earlier call: the one before, for a streaming step the one two before' : ''})`, ours: true,
     setup(c) {
       return { sync: true, run: gateLensRunner(core.forward.runLayer, kernels, c, c, reuse) };
     },
@@ -393,7 +393,7 @@ async function main() {
     if (chrome.skipped) log(`The Chromium column is skipped: ${chrome.skipped}.`);
     else {
       const kernels = [...new Set([...chrome.results.values()].map((r) => r.kernels).filter(Boolean))].join(', ');
-      engines.push({ name, title: `Gate Lens f64 + trace in a Web Worker of headless Chromium ${chrome.version} (${kernels} kernels; renderer CPU time${reuse ? '; each call writes into the memory of the call before' : ''})`, ours: true, external: true });
+      engines.push({ name, title: `Gate Lens f64 + trace in a Web Worker of headless Chromium ${chrome.version} (${kernels} kernels; renderer CPU time${reuse ? '; each call writes into the memory of an earlier call: the one before, for a streaming step the one two before' : ''})`, ours: true, external: true });
       external.set(name, new Map([...chrome.results].map(([n, r]) => [n, r.unsupported ? r : { output: r.output, samplesMs: useWall ? r.wallSamples : r.samples, wallMs: r.wallSamples }])));
     }
   }
