@@ -363,7 +363,8 @@ function render(prev: PanelState, next: PanelState): void {
   // twice: once forced here, once more for the numbers).
   if (structure || prev.view.fullPrecision !== next.view.fullPrecision) renderStepNow();
   else if (prev.step !== next.step) scheduleStep();
-  if (strings || trP !== trN || dispP !== dispN) scheduleCharts();
+  // Without a trace there is nothing to draw (the page's strings arrive before it).
+  if ((strings || trP !== trN || dispP !== dispN) && trN) scheduleCharts();
   saveState(prev, next);
 }
 

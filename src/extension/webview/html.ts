@@ -62,9 +62,16 @@ function inlinable(text: string | undefined, element: 'script' | 'style'): text 
   return text !== undefined && !new RegExp(`</${element}`, 'i').test(text) && !text.includes('<!--');
 }
 
-/** The source map comment pointed at the map file (relative to the page it would resolve to nothing). */
+/** The source map comment pointed at the map file (relative to the page it would resolve to nothing); kept per map. */
+const mappedScripts = new Map<string, string>();
 function withSourceMap(script: string, mapUri: vscode.Uri): string {
-  return script.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, () => `\n//# sourceMappingURL=${mapUri.toString()}\n`);
+  const key = mapUri.toString();
+  let mapped = mappedScripts.get(key);
+  if (mapped === undefined) {
+    mapped = script.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, () => `\n//# sourceMappingURL=${key}\n`);
+    mappedScripts.set(key, mapped);
+  }
+  return mapped;
 }
 
 /**
