@@ -313,6 +313,24 @@ function packagedVsix() {
  * module exporting run()) as the extension tests, and resolves when the extension host reports its exit code.
  * The extension host inherits code-server's environment, so `extraEnv` reaches the runner.
  */
+/**
+ * Opens `fileName` with Quick Open in a loaded workbench (accepting the web workbench's question for files over 10 MB,
+ * as a user would), waits until the status bar names a layer containing `layerText` (the analysis is done), and puts
+ * the cursor on `line`.
+ */
+export async function openAnalysedFile(page, fileName, { layerText = 'LSTM', line = 3 } = {}) {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill(fileName);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const openAnyway = page.locator('.monaco-button', { hasText: 'Open Anyway' });
+  if (await openAnyway.waitFor({ timeout: 15000 }).then(() => true, () => false)) await openAnyway.click();
+  await page.locator('.statusbar-item', { hasText: layerText }).first().waitFor();
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').fill(`:${line}`);
+  await page.keyboard.press('Enter');
+}
+
 export async function runInExtensionHost(name, { testsPath, workspace, extraEnv = {}, settings = {}, echo = true }) {
   const cs = await startCodeServer(name, { extraEnv, settings });
   const page = await launchBrowser(name);

@@ -24,7 +24,7 @@ import { mkdirSync, rmSync, writeFileSync, cpSync, readFileSync, existsSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cleanup, launchBrowser, log, ROOT, startCodeServer } from '../vscode-harness.mjs';
+import { cleanup, launchBrowser, log, openAnalysedFile, ROOT, startCodeServer } from '../vscode-harness.mjs';
 import { kerasLstmFile } from './keras-lstm-paste.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -115,16 +115,7 @@ async function oneSession(dir, controlVsix) {
   try {
     await page.goto(cs.workbenchUrl(WORKSPACE, [['extensionDevelopmentPath', cs.remote(dir)], ['skipWelcome', 'true']]));
     await page.locator('.monaco-workbench').waitFor();
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('bench_20mb.py');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'bench_20mb.py' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    const openAnyway = page.locator('.monaco-button', { hasText: 'Open Anyway' });
-    if (await openAnyway.waitFor({ timeout: 15000 }).then(() => true, () => false)) await openAnyway.click();
-    await page.locator('.statusbar-item', { hasText: 'LSTM' }).first().waitFor();
-    await page.keyboard.press('Control+G');
-    await page.locator('.quick-input-widget input').fill(':3');
-    await page.keyboard.press('Enter');
+    await openAnalysedFile(page, 'bench_20mb.py');
     await page.waitForTimeout(2000);
     for (let i = 0; i < opens; i++) {
       samples.push({ load: load(), ...(await measureOne(page, 'Gate Lens Bench: Open Control Webview', 'control')) });

@@ -11,7 +11,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, cleanup, launchBrowser, log, runInExtensionHost, startCodeServer } from '../vscode-harness.mjs';
+import { ROOT, cleanup, launchBrowser, log, openAnalysedFile, runInExtensionHost, startCodeServer } from '../vscode-harness.mjs';
 import { divideBy, mainThreadWork, startTrace } from './chromium-trace.mjs';
 import { kerasLstmFile } from './keras-lstm-paste.mjs';
 
@@ -90,18 +90,8 @@ async function inWebview() {
 async function measureWebview(cs, page) {
   await page.goto(cs.workbenchUrl(WORKSPACE, [['extensionDevelopmentPath', cs.remote(ROOT)], ['skipWelcome', 'true']]));
   await page.locator('.monaco-workbench').waitFor();
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').fill('bench_20mb.py');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'bench_20mb.py' }).first().waitFor();
-  await page.keyboard.press('Enter');
-  // The web workbench asks before showing files over 10 MB in the text editor, as it would ask a user.
-  const openAnyway = page.locator('.monaco-button', { hasText: 'Open Anyway' });
-  if (await openAnyway.waitFor({ timeout: 15000 }).then(() => true, () => false)) await openAnyway.click();
-  // The status bar names the layer once the analysis is done; the webview timing starts after that.
-  await page.locator('.statusbar-item', { hasText: 'LSTM' }).first().waitFor();
-  await page.keyboard.press('Control+G');
-  await page.locator('.quick-input-widget input').fill(':3');
-  await page.keyboard.press('Enter');
+  // The webview timing starts once the status bar names the layer (the analysis is done).
+  await openAnalysedFile(page, 'bench_20mb.py');
   const t0 = await palette(page, 'Gate Lens: Step Through');
   const frame = await webviewFrame(page, 180000);
   await frame.locator('#gl-z td.gl-cell[data-row="z"]').first().waitFor();

@@ -9,8 +9,9 @@
 //   npm run bench -- --no-worker   skip the stateful-worker benchmark (scripts/bench/worker-runs.mjs) that runs last
 //   npm run bench -- --no-panel    skip the step-through panel benchmarks (step-layout.mjs at 512 units, playback.mjs at
 //                                  60 steps/s and 128 units; headless Chromium, the standalone webview preview)
-//   npm run bench -- --no-vscode   skip the real-VS-Code responsiveness benchmark (responsiveness.mjs: first hover on a
-//                                  20 MB file, Step Through's first render); it runs only where code-server is set up
+//   npm run bench -- --no-vscode   skip the real-VS-Code benchmarks (responsiveness.mjs: first hover on a 20 MB file,
+//                                  Step Through's first render; first-render.mjs: that render next to VS Code's own
+//                                  minimal webview); they run only where code-server is set up
 //   npm run bench -- --no-chromium skip the Chromium column (headless /usr/bin/chromium, scripts/bench/chromium.mjs)
 //   npm run bench -- --engines=gatelens-f64,numpy-f64   only these engines (a quick look; full runs keep them all)
 //   npm run bench -- --cases=H=128,stream               only cases whose name contains one of these strings
@@ -496,6 +497,11 @@ async function main() {
     log('\nResponsiveness in a real VS Code (scripts/bench/responsiveness.mjs):');
     const r = spawnSync(process.execPath, [join(root, 'scripts/bench/responsiveness.mjs')], { stdio: ['ignore', json ? 2 : 1, 2], cwd: root });
     if (r.status !== 0) process.exitCode = r.status ?? 1;
+    log("\nStep Through's first render next to VS Code's own minimal webview (scripts/bench/first-render.mjs):");
+    // Its table goes where responsiveness.mjs's goes (stderr under --json); the figures are also in test-results/bench.
+    const firstRender = ['--rounds', quick ? '1' : '2', '--opens', quick ? '1' : '3'];
+    const f = spawnSync(process.execPath, [join(root, 'scripts/bench/first-render.mjs'), ...firstRender], { stdio: ['ignore', json ? 2 : 1, 2], cwd: root });
+    if (f.status !== 0) process.exitCode = f.status ?? 1;
   }
 }
 
