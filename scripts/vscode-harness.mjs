@@ -313,6 +313,17 @@ function packagedVsix() {
  * module exporting run()) as the extension tests, and resolves when the extension host reports its exit code.
  * The extension host inherits code-server's environment, so `extraEnv` reaches the runner.
  */
+/** Runs a command from the palette by its title; returns the moment Enter was pressed (Date.now()). */
+export async function runFromPalette(page, title) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  const pressed = Date.now();
+  await page.keyboard.press('Enter');
+  return pressed;
+}
+
 /**
  * Opens `fileName` with Quick Open in a loaded workbench (accepting the web workbench's question for files over 10 MB,
  * as a user would), waits until the status bar names a layer containing `layerText` (the analysis is done), and puts

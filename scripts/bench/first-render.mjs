@@ -24,7 +24,7 @@ import { mkdirSync, rmSync, writeFileSync, cpSync, readFileSync, existsSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cleanup, launchBrowser, log, openAnalysedFile, ROOT, startCodeServer } from '../vscode-harness.mjs';
+import { cleanup, launchBrowser, log, openAnalysedFile, ROOT, runFromPalette, startCodeServer } from '../vscode-harness.mjs';
 import { kerasLstmFile } from './keras-lstm-paste.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -63,14 +63,8 @@ function prepareWorkspace() {
 
 let lastPressed = 0;
 async function palette(page, title) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  await page.locator('.quick-input-widget input').fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  const pressed = Date.now();
-  lastPressed = pressed;
-  await page.keyboard.press('Enter');
-  return pressed;
+  lastPressed = await runFromPalette(page, title);
+  return lastPressed;
 }
 
 /** In a frame: its document's time origin and the newest of each mark, as wall-clock times (ms since the epoch). */

@@ -11,7 +11,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, cleanup, launchBrowser, log, openAnalysedFile, runInExtensionHost, startCodeServer } from '../vscode-harness.mjs';
+import { ROOT, cleanup, launchBrowser, log, openAnalysedFile, runFromPalette, runInExtensionHost, startCodeServer } from '../vscode-harness.mjs';
 import { divideBy, mainThreadWork, startTrace } from './chromium-trace.mjs';
 import { kerasLstmFile } from './keras-lstm-paste.mjs';
 
@@ -62,16 +62,6 @@ async function webviewFrame(page, timeoutMs) {
   }
 }
 
-/** Runs a command from the palette; returns the moment Enter was pressed. */
-async function palette(page, title) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  await page.locator('.quick-input-widget input').fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  const pressed = Date.now();
-  await page.keyboard.press('Enter');
-  return pressed;
-}
 
 async function inWebview() {
   const cs = await startCodeServer('bench-ui');
@@ -92,7 +82,7 @@ async function measureWebview(cs, page) {
   await page.locator('.monaco-workbench').waitFor();
   // The webview timing starts once the status bar names the layer (the analysis is done).
   await openAnalysedFile(page, 'bench_20mb.py');
-  const t0 = await palette(page, 'Gate Lens: Step Through');
+  const t0 = await runFromPalette(page, 'Gate Lens: Step Through');
   const frame = await webviewFrame(page, 180000);
   await frame.locator('#gl-z td.gl-cell[data-row="z"]').first().waitFor();
   await frame.waitForFunction(() => (document.querySelector('#gl-z td.gl-cell[data-row="z"]')?.textContent ?? '') !== '');
@@ -208,7 +198,7 @@ async function measureWebview(cs, page) {
     return { frames: gaps.length, medianFrameGapMs: frameMs, dropped: gaps.filter((g) => g > 1.5 * 16.7).length, maxGapMs: sorted[sorted.length - 1] ?? 0, stepsPerSecond: ((steps - 1) * 1000) / wallMs, wallMs };
   }, STEPS);
   // VS Code's own activation time for the extension, from "Developer: Show Running Extensions".
-  await palette(page, 'Developer: Show Running Extensions');
+  await runFromPalette(page, 'Developer: Show Running Extensions');
   const activationTime = (await page.locator('.monaco-list-row', { hasText: /Gate Lens|gate-lens/ }).locator('.activation-time').first().textContent())?.trim();
   const stats = (key, list = perStep.samples) => {
     const sorted = list.map((x) => x[key]).sort((a, b) => a - b);
