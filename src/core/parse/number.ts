@@ -181,7 +181,7 @@ export function scanNumberBytes(bytes: Uint8Array, view: DataView, pos: number, 
     // Four digits per step while they fit the chain: `high` up to 9 digits, then `low` up to 9.
     while (digits <= 5) {
       const four = view.getUint32(i, true);
-      if (((four & 0xf0f0f0f0) | (((four + 0x06060606) & 0xf0f0f0f0) >>> 4)) !== 0x33333333) break;
+      if (!isFourDigits(four)) break;
       high = (high * 10000 + fourDigits(four)) | 0;
       digits += 4;
       i += 4;
@@ -194,7 +194,7 @@ export function scanNumberBytes(bytes: Uint8Array, view: DataView, pos: number, 
     }
     while (digits >= 9 && digits <= 14) {
       const four = view.getUint32(i, true);
-      if (((four & 0xf0f0f0f0) | (((four + 0x06060606) & 0xf0f0f0f0) >>> 4)) !== 0x33333333) break;
+      if (!isFourDigits(four)) break;
       low = (low * 10000 + fourDigits(four)) | 0;
       digits += 4;
       i += 4;
@@ -266,7 +266,7 @@ export function scanDecimalBytes(bytes: Uint8Array, view: DataView, pos: number,
   }
   while (digits <= 5) {
     const four = view.getUint32(i, true);
-    if (((four & 0xf0f0f0f0) | (((four + 0x06060606) & 0xf0f0f0f0) >>> 4)) !== 0x33333333) break;
+    if (!isFourDigits(four)) break;
     high = (high * 10000 + fourDigits(four)) | 0;
     digits += 4;
     i += 4;
@@ -296,7 +296,7 @@ function decimalTail(bytes: Uint8Array, view: DataView, pos: number, high: numbe
   let digits = 9;
   while (digits <= 14) {
     const four = view.getUint32(i, true);
-    if (((four & 0xf0f0f0f0) | (((four + 0x06060606) & 0xf0f0f0f0) >>> 4)) !== 0x33333333) break;
+    if (!isFourDigits(four)) break;
     low = (low * 10000 + fourDigits(four)) | 0;
     digits += 4;
     i += 4;
@@ -313,6 +313,11 @@ function decimalTail(bytes: Uint8Array, view: DataView, pos: number, high: numbe
   lastNumber.decimals = i - fractionStart;
   lastNumber.exponent = false;
   return i;
+}
+
+/** Four bytes loaded little-endian are all ASCII digits: each high nibble is 3 and adding 6 carries out of none. */
+function isFourDigits(four: number): boolean {
+  return ((four & 0xf0f0f0f0) | (((four + 0x06060606) & 0xf0f0f0f0) >>> 4)) === 0x33333333;
 }
 
 /** The value of four ASCII digits loaded little-endian (the first digit in the low byte). */
