@@ -196,6 +196,11 @@ export class WebviewSession implements vscode.Disposable {
     return this.webview.postMessage(message);
   }
 
+  /** Progress is not awaited (it must not hold the trace back); a view closed meanwhile ends the run as a cancel elsewhere. */
+  private postProgress(message: HostToWebview): void {
+    this.post(message).catch((error: unknown) => this.services.logger?.trace(`${this.kind}: progress not delivered: ${error instanceof Error ? error.message : String(error)}`));
+  }
+
   /** Shows a document's layers; the webview keeps its own step and layer choice when the layer still exists. */
   showDocument(document: vscode.TextDocument, analysis: Analysis, selectedLayerId?: string): Promise<void> {
     return this.showSource(textSource(this.services.analyzer, document), analysis, selectedLayerId);
@@ -270,10 +275,10 @@ export class WebviewSession implements vscode.Disposable {
       } else await this.ready;
       // Posted without waiting for each to be handed over: they keep their order, and the wait (until the page has
       // loaded, for a new one) would hold the trace back.
-      this.post(progressMessage(runId, 0)).catch(() => undefined);
+      this.postProgress(progressMessage(runId, 0));
       delivering = true;
       // A run that finished during the handshake goes straight to its trace.
-      if (heldFraction !== undefined && !finished) this.post(progressMessage(runId, heldFraction)).catch(() => undefined);
+      if (heldFraction !== undefined && !finished) this.postProgress(progressMessage(runId, heldFraction));
       running ??= runWithProgress(ctx, analysis, layer, request, runId, cancel.token);
       const outcome = await running;
       // A newer run on this webview (a second Step Through, or Run in the webview) owns the view: an older trace that
