@@ -32,7 +32,7 @@ export function matchHints(candidates: readonly LayerCandidate[], hints: Hints):
       (h.tf1 === true) === (c.family === 'tf1') &&
       (!strictUnits || h.units === undefined || h.units === c.units);
     const named = c.named && c.family === 'keras' ? hints.layers.find((h) => fits(h, false) && h.name !== undefined && h.name === c.name) : undefined;
-    const h = named ?? hints.layers.find((x) => fits(x, true));
+    const h = named ?? (c.family === 'pytorch' && c.named ? hints.layers.find((x) => fits(x, true) && samePytorchApi(x, c)) : undefined) ?? hints.layers.find((x) => fits(x, true));
     if (h) {
       used.add(h);
       out.set(c, h);
@@ -42,6 +42,12 @@ export function matchHints(candidates: readonly LayerCandidate[], hints: Hints):
   matchLoneStaleConstructors(candidates, hints, used, out);
   return out;
 }
+
+/**
+ * `nn.RNNCell` parameters carry no `_l{k}` suffix and `nn.RNN`'s do: when a file builds both under one name, each
+ * layer takes the constructor of its own kind.
+ */
+const samePytorchApi = (h: LayerHint, c: LayerCandidate): boolean => /Cell\s*\($/.test(h.text.slice(0, h.text.indexOf('(') + 1)) === (c.layerIndex === undefined);
 
 /**
  * A pasted constructor is often older than the weights printed beside it (`SimpleRNN(100, activation=None)` above the

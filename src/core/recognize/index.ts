@@ -73,6 +73,15 @@ interface GroupedArrays {
 }
 
 /** `rnn.weight_ih_l0.data = …`, `lstm.weight_hh_l0 = nn.Parameter(…)`: an attribute assignment in code, which replaces. */
+/** An RNNCell's `rnn.weight_ih` superseded by an RNN's `rnn.weight_ih_l0` after `rnn` is bound again: both names are said. */
+function laterAssignmentEvidence(earlier: ExtractedArray, later: ExtractedArray, at: PositionOf): Evidence {
+  const earlierName = earlier.name!.replace(/\.data$/, '');
+  const laterName = later.name!.replace(/\.data$/, '');
+  const earlierAt = at((earlier.nameRange ?? earlier.range).start);
+  if (earlierName === laterName) return templated('later-assignment', MSG.laterAssignment, laterName, earlierAt, at(later.range.start));
+  return templated('later-assignment', MSG.laterAssignmentRenamed, earlierName, earlierAt, laterName, at(later.range.start));
+}
+
 const isAttributeAssignment = (a: ExtractedArray): boolean => a.form === 'python_literal' && !a.embedded && !a.list && !a.path && a.name !== undefined &&
   a.name.includes('.') && !a.values.every(Number.isNaN);
 
@@ -621,7 +630,7 @@ export function recognize(parse: ParseResult, textOrInput: string | (RecognizeOp
     if (e) c.evidence.push(e);
     for (const r of replaced) {
       if (!arraysOf(c).includes(r.later)) continue;
-      c.evidence.push(templated('later-assignment', MSG.laterAssignment, r.later.name!.replace(/\.data$/, ''), at((r.earlier.nameRange ?? r.earlier.range).start), at(r.later.range.start)));
+      c.evidence.push(laterAssignmentEvidence(r.earlier, r.later, at));
     }
     const renamed = arraysOf(c).map((a) => bound.get(a.index)).filter((b): b is string => b !== undefined);
     if (renamed.length) c.evidence.push(templated('name-binding', MSG.namesBound, renamed.join(', ')));

@@ -82,6 +82,7 @@ export const RECOGNISER_TEMPLATES = {
   impliedArrays: 'the module name `{0}` says {1}, so its one printed shape gives {2} units; {3} are implied by it (shapes only) and are not in the text',
   impliedByConstructor: '{0} makes `{1}` a PyTorch {2} with input size {3}, and its one printed shape gives {4} units; {5} are implied by it (shapes only) and are not in the text',
   laterAssignment: '`{0}` appears at {1} and is assigned again at {2}: the later value is used, as Python would',
+  laterAssignmentRenamed: '`{0}` at {1} is superseded by `{2}` at {3} (the module was bound again in between): the later value is used, as Python would',
   twinMappingToTorch: "{0} is the same layer as {1} in the PyTorch convention: Keras kernel = weight_ih.T, recurrent_kernel = weight_hh.T, bias = bias_ih + bias_hh{2}{3}",
   twinMappingGruToTorch: "{0} is the same layer as {1} in the PyTorch convention: Keras kernel = weight_ih.T and recurrent_kernel = weight_hh.T with the first two gate blocks swapped (Keras z, r, h; PyTorch r, z, n), bias = [bias_ih, bias_hh] in the same order (reset_after=True){2}{3}",
   twinMappingToKeras: "{0} is the same layer as {1} in the Keras convention: Keras kernel = weight_ih.T, recurrent_kernel = weight_hh.T, bias = bias_ih + bias_hh{2}{3}",

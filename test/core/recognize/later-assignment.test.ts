@@ -55,6 +55,28 @@ describe('recognise: assignments in the text, later ones winning', () => {
     assert.deepEqual(recognition.unrelated.map((u) => u.reason), ['replaced by the later assignment at 5:29']);
   });
 
+  it('names both parameters when an RNNCell is rebound to an RNN, and takes the RNN constructor', () => {
+    const text = [
+      'import torch.nn as nn',
+      "rnn = nn.RNNCell(input_size=2, hidden_size=1, bias=False, nonlinearity='tanh')",
+      'rnn.weight_ih.data = torch.tensor([[0.1, 0.2]])',
+      'rnn.weight_hh.data = torch.tensor([[0.3]])',
+      "rnn = nn.RNN(input_size=2, hidden_size=1, bias=False, nonlinearity='relu')",
+      'rnn.weight_ih_l0.data = torch.tensor([[0.5, -0.25]])',
+      'rnn.weight_hh_l0.data = torch.tensor([[0.75]])',
+    ].join('\n');
+    const { recognition } = read(text, 'python');
+    assert.equal(recognition.layers.length, 1);
+    const [layer] = recognition.layers;
+    assert.deepEqual(weightsOf(layer).W, [0.5, -0.25]);
+    assert.deepEqual(layer.evidence.filter((x) => x.code === 'later-assignment').map((e) => e.message), [
+      '`rnn.weight_ih` at 3:1 is superseded by `rnn.weight_ih_l0` at 6:25 (the module was bound again in between): the later value is used, as Python would',
+      '`rnn.weight_hh` at 4:1 is superseded by `rnn.weight_hh_l0` at 7:25 (the module was bound again in between): the later value is used, as Python would',
+    ]);
+    const constructors = layer.evidence.filter((x) => x.code === 'constructor-hint').map((e) => e.message);
+    assert.ok(constructors.length > 0 && constructors.every((m) => m.includes('nn.RNN(input_size=2')), constructors.join('\n'));
+  });
+
   it('still reads two pasted `kernel = …` blocks as two layers', () => {
     const block = 'kernel = [[0.1, 0.2]]\nrecurrent_kernel = [[0.3, 0.4], [0.5, 0.6]]\nbias = [0.0, 0.1]\n';
     assert.equal(read(block + block, 'python').recognition.layers.length, 2);
