@@ -9,6 +9,10 @@ import { ADAPTERS } from '../conventions';
 import type { ExtractedArray } from '../parse/types';
 import type { CodeView } from '../text/code-view';
 
+/** `rnn.weight_ih_l0.data = …`, `lstm.weight_hh_l0 = nn.Parameter(…)`: an attribute assignment in code, which replaces. */
+export const isAttributeAssignment = (a: ExtractedArray): boolean => a.form === 'python_literal' && !a.embedded && !a.list && !a.path && a.name !== undefined &&
+  a.name.includes('.') && !a.values.every(Number.isNaN);
+
 const ROLE_ATTRIBUTE = /^(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)(_l\d+)?(_reverse)?$|^(kernel|recurrent_kernel|bias)$/;
 const KERAS_ORDER = ['kernel', 'recurrent_kernel', 'bias'];
 const LINE_LIMIT = 400;

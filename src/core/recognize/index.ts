@@ -10,7 +10,7 @@ import type { ExtractedArray, ParseResult, SourceRange } from '../parse/types';
 import { CodeView } from '../text/code-view';
 import { applyHints, matchHints } from './apply-hints';
 import { embeddedEvidence, withoutCoveredEmbedded } from './embedded';
-import { bindNames, derivedCopies } from './bindings';
+import { bindNames, derivedCopies, isAttributeAssignment } from './bindings';
 import { nameOnlySkeletons } from './name-skeleton';
 import { onnxDimsListings } from './onnx-dims';
 import { cutValuesByName, fullPrintAdvice, impliedByConstructor, impliedByConstructorEvidence, impliedEvidence, impliedPytorchArrays, isShapeOnlyDense, shapeOnlyMissing, shapeStandIns, unprintedBiases } from './shapes';
@@ -72,7 +72,6 @@ interface GroupedArrays {
   repeated: Array<{ first: ExtractedArray; again: ExtractedArray }>;
 }
 
-/** `rnn.weight_ih_l0.data = …`, `lstm.weight_hh_l0 = nn.Parameter(…)`: an attribute assignment in code, which replaces. */
 /** An RNNCell's `rnn.weight_ih` superseded by an RNN's `rnn.weight_ih_l0` after `rnn` is bound again: both names are said. */
 function laterAssignmentEvidence(earlier: ExtractedArray, later: ExtractedArray, at: PositionOf): Evidence {
   const earlierName = earlier.name!.replace(/\.data$/, '');
@@ -81,9 +80,6 @@ function laterAssignmentEvidence(earlier: ExtractedArray, later: ExtractedArray,
   if (earlierName === laterName) return templated('later-assignment', MSG.laterAssignment, laterName, earlierAt, at(later.range.start));
   return templated('later-assignment', MSG.laterAssignmentRenamed, earlierName, earlierAt, laterName, at(later.range.start));
 }
-
-const isAttributeAssignment = (a: ExtractedArray): boolean => a.form === 'python_literal' && !a.embedded && !a.list && !a.path && a.name !== undefined &&
-  a.name.includes('.') && !a.values.every(Number.isNaN);
 
 const isShapeOnly = (a: ExtractedArray): boolean => a.values.length > 0 && a.values.every(Number.isNaN);
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((n, k) => n === b[k]);

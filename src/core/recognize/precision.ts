@@ -7,6 +7,7 @@ import type { RecurrentLayer, Sequence } from '../model';
 import type { ExtractedArray, PrintedDecimals, SourceRange } from '../parse/types';
 import { runLayer } from '../forward';
 import { mulberry32Signed } from '../random';
+import { isAttributeAssignment } from './bindings';
 import { localized, phrase, type Localizable } from '../messages';
 
 export interface PrintPrecision {
@@ -32,6 +33,9 @@ const FULL_DECIMALS = 9;
 export function printedPrecision(arrays: readonly ExtractedArray[], text: string): PrintPrecision | undefined {
   const printed = arrays.filter((a) => a.form !== 'file' && a.range.end > a.range.start && a.range.end <= text.length);
   if (!printed.length || printed.length !== arrays.length) return undefined;
+  // `rnn.weight_ih_l0 = nn.Parameter(torch.tensor([[-0.1046, …]]))` sets the weights: the framework runs on exactly
+  // these decimals, however few, so there is no stored value they could differ from.
+  if (printed.every(isAttributeAssignment)) return undefined;
   let decimals = -1;
   let atMost = 0;
   let total = 0;

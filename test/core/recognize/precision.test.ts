@@ -56,6 +56,20 @@ describe('recognise: printed precision', () => {
     assert.match(layer.printPrecision!.fullPrint, /np\.set_printoptions\(threshold=sys\.maxsize, precision=17\)/);
   });
 
+  it('is silent when the code assigns the 4-decimal values to the module itself: they are the stored weights', () => {
+    const assigned = [
+      'rnn = nn.RNN(2, 2)',
+      'rnn.weight_ih_l0 = nn.Parameter(torch.tensor([[-0.1046, -0.1705], [0.2841, -0.1657]]))',
+      'rnn.weight_hh_l0 = nn.Parameter(torch.tensor([[0.2841, -0.1657], [-0.1046, -0.1705]]))',
+      'rnn.bias_ih_l0.data = torch.tensor([0.3835, 0.1879])',
+      'rnn.bias_hh_l0.data = torch.tensor([-0.6391, -0.0030])',
+    ].join('\n');
+    assert.equal(layerOf(assigned, 'python').printPrecision, undefined);
+    // The same decimals bound to plain names are still read as a print copied into the code.
+    const copied = assigned.replace(/rnn\.(\w+)(\.data)? = /g, '$1 = ');
+    assert.equal(layerOf(copied, 'python').printPrecision?.decimals, 4);
+  });
+
   it('does not flag hand-typed short values', () => {
     const text = 'kernel = [[0.5, -0.25, 0.125, 1.0]]\nrecurrent_kernel = [[0.1, 0.2, -0.3, 0.4]]\nbias = [0.0, 1.0, 0.0, 0.0]\n';
     assert.equal(layerOf(text, 'python').printPrecision, undefined);
