@@ -90,7 +90,8 @@ export function applyHints(c: LayerCandidate, hint: LayerHint | undefined, hints
     if (hint.units !== undefined && hint.units !== c.units) {
       warnings.push(templated('hint-units-conflict', T.hintUnitsConflict, where, hint.units, c.units));
     }
-    if (hint.inputSize !== undefined && c.layerIndex === 0 && hint.inputSize !== c.inputSize) {
+    // input_size / input_shape describe what enters the layer: a Keras layer or PyTorch cell (no layer index) or l0.
+    if (hint.inputSize !== undefined && (c.layerIndex ?? 0) === 0 && hint.inputSize !== c.inputSize) {
       warnings.push(templated('hint-input-conflict', T.hintInputConflict, where, hint.inputSize, c.inputSize));
     }
   }

@@ -67,7 +67,7 @@ export const RECOGNISER_TEMPLATES = {
   sequencePytorchOrOnnx: 'an unnamed (G·H, I) matrix could be PyTorch (i, f, g, o / r, z, n) or one direction of ONNX (i, o, f, c / z, r, h): PyTorch assumed',
   sequenceKerasOrPytorch: 'a square SimpleRNN kernel fits both the Keras (I, H) and the PyTorch (H, I) order',
   hintUnitsConflict: '{0} says {1} units but the arrays hold {2}; the arrays decide',
-  hintInputConflict: '{0} says input_size {1} but the arrays hold {2}',
+  hintInputConflict: '{0} says input size {1} but the arrays take {2}; the arrays decide',
   hintCudnn: '{0} → Keras 2 CuDNN layer: kernel blocks are cuDNN reshapes',
   hintCudnnConflict: '{0} is a CuDNN layer but the bias has the plain Keras shape',
   hintRecurrentActivation: 'recurrent_activation="{0}" from {1}',

@@ -34,6 +34,9 @@ describe('recognise: a constructor whose sizes disagree with the printed weights
     const conflict = layer.warnings.find((w) => w.code === 'hint-units-conflict');
     assert.ok(conflict, JSON.stringify(layer.warnings));
     assert.match(conflict.message, /says 100 units but the arrays hold 1; the arrays decide/);
+    // input_shape=(None, 100) disagrees with the (1, 1) kernel too, and a Keras layer has no l0 index to wait for.
+    const input = layer.warnings.find((w) => w.code === 'hint-input-conflict');
+    assert.match(input?.message ?? JSON.stringify(layer.warnings), /says input size 100 but the arrays take 1; the arrays decide/);
   });
 
   it('joins nothing when two constructors of the cell could be the stale one', () => {
