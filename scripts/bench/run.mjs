@@ -497,12 +497,21 @@ async function main() {
     log('\nResponsiveness in a real VS Code (scripts/bench/responsiveness.mjs):');
     const r = spawnSync(process.execPath, [join(root, 'scripts/bench/responsiveness.mjs')], { stdio: ['ignore', json ? 2 : 1, 2], cwd: root });
     if (r.status !== 0) process.exitCode = r.status ?? 1;
+    else emitResultFile('responsiveness');
     log("\nStep Through's first render next to VS Code's own minimal webview (scripts/bench/first-render.mjs):");
-    // Its table goes where responsiveness.mjs's goes (stderr under --json); the figures are also in test-results/bench.
+    // Its table goes where responsiveness.mjs's goes (stderr under --json); the figures follow as one JSON line.
     const firstRender = ['--rounds', quick ? '1' : '2', '--opens', quick ? '1' : '3'];
     const f = spawnSync(process.execPath, [join(root, 'scripts/bench/first-render.mjs'), ...firstRender], { stdio: ['ignore', json ? 2 : 1, 2], cwd: root });
     if (f.status !== 0) process.exitCode = f.status ?? 1;
+    else emitResultFile('first-render');
   }
+}
+
+/** Under --json, a VS Code benchmark's figures (its tables went to stderr) as one JSON line, like every other figure. */
+function emitResultFile(benchmark) {
+  if (!json) return;
+  const file = join(root, 'test-results/bench', `${benchmark}.json`);
+  if (existsSync(file)) console.log(JSON.stringify({ benchmark, ...JSON.parse(readFileSync(file, 'utf8')) }));
 }
 
 /**
