@@ -5,18 +5,26 @@
 // midway, so the host terminates the worker for that, and the next run finds its source missing and sends it again.
 
 import { parentPort } from 'node:worker_threads';
-import { RequestClient, serveRequests } from '../protocol/channel';
+import { RequestClient, serveRequests, type Send } from '../protocol/channel';
 import { transferables, type WorkerMethods } from './protocol';
 import { SourceStore } from './sources';
 import type { HostFileMethods, ModelPreview, ModelWorkerMethods } from './modelProtocol';
 import { readModel, type FileAccess } from './modelRead';
+import { forwardWarmupSlices } from '../core/forward-warmup';
+import { IdleWarmup } from './warmup';
 
 const port = parentPort;
 if (port) {
   const store = new SourceStore();
+  // The forward pass's kernels are compiled and optimised while the worker is idle, not in the user's first run.
+  const warmup = new IdleWarmup(forwardWarmupSlices());
+  const post: Send = (message, transfer) => {
+    warmup.activity();
+    port.postMessage(message, transfer ?? []);
+  };
   // Model files: the worker asks the host for byte ranges (HostFileMethods) over the same port.
-  const host = new RequestClient<HostFileMethods>((message, transfer) => port.postMessage(message, transfer ?? []));
-  const receive = serveRequests<WorkerMethods & ModelWorkerMethods>((message, transfer) => port.postMessage(message, transfer ?? []), {
+  const host = new RequestClient<HostFileMethods>(post);
+  const receive = serveRequests<WorkerMethods & ModelWorkerMethods>(post, {
     analyze: ({ source, text, options }) =>
       // Copied back, not transferred: the worker keeps these arrays for the runs that follow.
       store.analyze(source, text, options),
@@ -45,5 +53,9 @@ if (port) {
     },
   });
   // Answers to the worker's own requests (byte ranges) first; everything else is a request to the worker.
-  port.on('message', (message: unknown) => void (host.receive(message) || receive(message)));
+  port.on('message', (message: unknown) => {
+    warmup.activity();
+    void (host.receive(message) || receive(message));
+  });
+  warmup.activity();
 }
