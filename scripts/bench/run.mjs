@@ -395,7 +395,7 @@ async function main() {
     else {
       const kernels = [...new Set([...chrome.results.values()].map((r) => r.kernels).filter(Boolean))].join(', ');
       engines.push({ name, title: `Gate Lens f64 + trace in a Web Worker of headless Chromium ${chrome.version} (${kernels} kernels; renderer CPU time${reuse ? '; each call writes into the memory of an earlier call: the one before, for a streaming step the one two before' : ''})`, ours: true, external: true });
-      external.set(name, new Map([...chrome.results].map(([n, r]) => [n, r.unsupported ? r : { output: r.output, samplesMs: useWall ? r.wallSamples : r.samples, wallMs: r.wallSamples }])));
+      external.set(name, new Map([...chrome.results].map(([n, r]) => [n, r.unsupported ? r : { output: r.output, samplesMs: useWall ? r.wallSamples : r.samples, wallMs: r.wallSamples, firstMs: r.firstMs, warmedFirstMs: r.warmedFirstMs }])));
     }
   }
 
@@ -413,7 +413,7 @@ async function main() {
         if (!r) row.set(e.name, { unsupported: 'no result' });
         else if (r.unsupported) row.set(e.name, { unsupported: r.unsupported });
         else if (err > TOLERANCE) row.set(e.name, { mismatch: err });
-        else row.set(e.name, { samples: r.samplesMs, wallSamples: r.wallMs, maxDiff: err, external: true });
+        else row.set(e.name, { samples: r.samplesMs, wallSamples: r.wallMs, maxDiff: err, external: true, firstMs: r.firstMs, warmedFirstMs: r.warmedFirstMs });
         continue;
       }
       try {
@@ -458,6 +458,7 @@ async function main() {
           console.log(JSON.stringify({
             ...base, medianMs: +r.medianMs.toPrecision(4), usPerStep: +r.usPerStep.toPrecision(4), gflops: +r.gflops.toPrecision(3),
             clock: useWall ? 'wall' : 'cpu', wallMs: +r.wallMs.toPrecision(4), streaming: c.streaming, maxDiff: r.maxDiff,
+            ...(r.firstMs !== undefined ? { firstMs: +r.firstMs.toPrecision(4), warmedFirstMs: +r.warmedFirstMs.toPrecision(4) } : {}),
           }));
         } else {
           console.log(JSON.stringify({ ...base, medianMs: null, usPerStep: null, gflops: null, streaming: c.streaming, ...(r.unsupported ? { unsupported: r.unsupported } : { mismatch: r.mismatch }) }));
@@ -590,6 +591,15 @@ function printTables(engines, cases, results) {
       })];
     });
     console.log(table(['case', ...peers.map((p) => p.name)], rows));
+  }
+  const firstRuns = engines.filter((e) => cases.some((c) => results.get(c.name).get(e.name)?.firstMs !== undefined));
+  for (const e of firstRuns) {
+    console.log(`\n${e.name}: a user's first run — the first call in a new worker (renderer CPU time, the message round trip included): cold, and after the idle warm-up the extension's worker runs (src/worker/warmup.ts); then the median above`);
+    const rows = cases.filter((c) => results.get(c.name).get(e.name)?.firstMs !== undefined).map((c) => {
+      const r = results.get(c.name).get(e.name);
+      return [c.name, fmtTime(r.firstMs), fmtTime(r.warmedFirstMs), fmtTime(r.medianMs)];
+    });
+    console.log(table(['case', 'first run, cold', 'first run, after warm-up', 'median'], rows));
   }
   console.log(`\nmax |output − Gate Lens float64 core| (every timed engine was checked before timing; limit ${TOLERANCE})`);
   console.log(table(head, rowsOf((r) => (r.maxDiff === 0 ? '0' : r.maxDiff.toExponential(1)))));
