@@ -183,6 +183,11 @@ function fillWindow(text: string, from: number): void {
 }
 
 const CHECK_EVERY = 1 << 16;
+/**
+ * The first checkpoint of a literal comes after this many values, the next ones every CHECK_EVERY: so the checkpoint
+ * calls in the loops have run (and have type feedback) before V8 optimizes them (see primeReaders).
+ */
+const FIRST_CHECK = 16;
 
 // Character classes of the ASCII range, so the hot loop dispatches on one table load.
 const OTHER = 0;
@@ -214,11 +219,12 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
   const n = text.length;
   const maxDepth = limits.maxDepth;
   ensureDepth(maxDepth);
+  if (!primed && text.length >= PRIME_FROM_LENGTH) primeReaders(limits);
   let depth = -1;
   const t = tally;
   t.valueCount = 0;
   firstChunk();
-  t.untilCheck = CHECK_EVERY;
+  t.untilCheck = FIRST_CHECK;
   t.commaless = false;
   t.sawComma = false;
   t.allIntegers = true;
@@ -410,12 +416,13 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
     afterElement = true;
     spaceSinceElement = false;
     commaSinceElement = false;
-    if (--t.untilCheck === 0) {
+    // ≤ 0: readRun stops when the count reaches 0 and leaves the checkpoint to this line.
+    if (--t.untilCheck <= 0) {
       t.untilCheck = CHECK_EVERY;
       limits.checkpoint();
     }
     // The run of plain numbers that follows in the same bracket — nearly all of a weight literal.
-    i = readRun(text, i, depth, limits);
+    i = readRun(text, i, depth);
     spaceSinceElement = t.space;
     commaSinceElement = t.comma;
   }
@@ -476,6 +483,41 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
 }
 
 /**
+ * Literals that take every branch of the readers below once: plain decimals of 1–18 significant digits, each
+ * rounding case of exactQuotient (the nearer double, one up, one down, a midpoint, a power of two), exponents,
+ * integers, signs, 19+ digits, digit separators and overflow (read from the text), nan/inf and scalar wrappers,
+ * NumPy's comma-less rows, a non-ASCII space (the byte window cut short), a checkpoint, a list of arrays. Read once per
+ * process before the first literal. V8 optimizes the hot loops after a few thousand numbers; a branch first taken
+ * after that (the first exponent, the first rounding midpoint) has no type feedback, so the optimized code was thrown
+ * away and compiled again while the loop ran unoptimized — on a 21.9 MB paste four times for readRun and twice for
+ * each number reader.
+ */
+/** Token shapes for PRIMER: each branch of the number readers, and each way a token can end. */
+const PRIMER_TOKENS = [
+  '0.5', '-0.25', '0.123456789', '-0.012345678901234567', '0.01566501333854928', '0.074434057554408278', '0.44723435923724637',
+  '0.0567910521162704149', '0.0001234', '5.', '1.', '0', '-0.0', '0.50000000000000001', '9007199254740993.0', '1e-3', '1.5E-05',
+  '-2.5e+10', '3', '-7', '12.5', '+2.5', '.5', '0.1234567890123456789012', '1_000.5', '1e999', '0.1234567890123e-5',
+  '0.12345E-5', '0.1234_5', '0.1234567890123_4', 'nan', '-inf', 'np.float32(0.5)',
+];
+const PRIMER: readonly string[] = [
+  ...PRIMER_TOKENS.flatMap((t) => [`[${t}, ${t}]`, `[${t} ${t}\n ${t}]`, `(${t},)`]),
+  `[${PRIMER_TOKENS.join(', ')}]`,
+  '[[ 0.1 -0.2  3.0e-01]\n [ 0.3  0.4 -1.5e+00]\n [\u00a00.5 0.6 nan]]',
+  '[[[1, 2]], [3, 4]]',
+];
+let primed = false;
+/**
+ * Texts from this length on prime the readers first (about 5 ms, once per process): a shorter one is read before V8
+ * would optimize the loops at all.
+ */
+const PRIME_FROM_LENGTH = 1 << 18;
+
+function primeReaders(limits: ListLimits): void {
+  primed = true;
+  for (const literal of PRIMER) readNumericList(literal, 0, limits);
+}
+
+/**
  * The per-number state of the literal being read: readNumericList keeps it here so that readRun can take it over
  * for a run (one shared object, no allocation).
  */
@@ -502,9 +544,12 @@ const tally = {
  * Reads the run of plain numbers after an element at `i` in the bracket at `depth`, with readNumericList's rules, from
  * the ASCII window (see fillWindow); stops before anything else (including the window's 0 byte) and returns where
  * readNumericList goes on. A function of its own so that it is optimized as one: inside readNumericList the loop
- * was compiled on-stack, and that code was thrown away again and again at the literal's end.
+ * was compiled on-stack, and that code was thrown away again and again at the literal's end. It also stops before a
+ * number when the value chunk is full or a checkpoint is due, and readNumericList reads that number and does both:
+ * calls made once per 65,536 values were first made after V8 had optimized this loop, without type feedback, and
+ * threw the optimized code away (see PRIMER).
  */
-function readRun(text: string, start: number, depth: number, limits: ListLimits): number {
+function readRun(text: string, start: number, depth: number): number {
   const t = tally;
   const n = text.length;
   let i = start;
@@ -517,8 +562,8 @@ function readRun(text: string, start: number, depth: number, limits: ListLimits)
   let mostDecimals = t.mostDecimals;
   let atMostDecimals = t.atMostDecimals;
   let anyExponent = t.anyExponent;
-  let buffer = valueBuffer;
-  let bufferBase = chunkBase;
+  const buffer = valueBuffer;
+  const bufferBase = chunkBase;
   let space = false;
   let comma = false;
   if (windowText !== text || i < windowStart || i > windowRefillAt) fillWindow(text, i);
@@ -546,13 +591,9 @@ function readRun(text: string, start: number, depth: number, limits: ListLimits)
     // The window's end (a 0 byte) stops every loop here; readNumericList then goes on in the text.
     if (!((e >= 48 && e <= 57) || ((e === 45 || e === 46) && isDigitOrDot(bytes[p + 1])))) break;
     if (!space && !comma) break;
-    const at = i;
-    if (valueCount - bufferBase === CHUNK) {
-      nextChunk();
-      buffer = valueBuffer;
-      bufferBase = chunkBase;
-    }
     const slot = valueCount - bufferBase;
+    if (slot === CHUNK || untilCheck <= 1) break;
+    const at = i;
     // The printed-weight shape inline (scanDecimalBytes is small enough to be), the byte reader for other shapes.
     let end = scanDecimalBytes(bytes, windowView, p, buffer, slot);
     if (end === NOT_PLAIN) end = scanNumberBytes(bytes, windowView, p, buffer, slot);
@@ -583,10 +624,7 @@ function readRun(text: string, start: number, depth: number, limits: ListLimits)
       t.nonFiniteCount++;
     }
     valueCount++;
-    if (--untilCheck === 0) {
-      untilCheck = CHECK_EVERY;
-      limits.checkpoint();
-    }
+    untilCheck--;
   }
   countAt[depth] += valueCount - t.valueCount;
   t.valueCount = valueCount;

@@ -85,6 +85,36 @@ describe('readNumericList: the ASCII window of the number runs', function () {
     for (let k = 0; k < 140000; k++) assert.ok(Object.is(column.array.values[k], parseFloat(tokens[k])), `value ${k}`);
   });
 
+  it('calls the checkpoint after the first 16 values, then every 65,536 (also inside a run), and stops when it throws', () => {
+    const tokens = mixedTokens(140000, 7);
+    const text = `x = [${tokens.join(', ')}]`;
+    // The first long text of a process primes the readers first (numeric-list.ts, PRIMER), calling the checkpoint too.
+    assertValues(read(text), tokens);
+    let calls = 0;
+    const counting = { maxDepth: 64, checkpoint: (): void => void calls++ };
+    try {
+      assertValues(readNumericList(text, 4, counting), tokens);
+    } finally {
+      releaseScratch();
+    }
+    assert.equal(calls, 3, 'after values 16, 65,552 and 131,088');
+    const cancel = new Error('cancelled');
+    let seen = 0;
+    const cancelling = {
+      maxDepth: 64,
+      checkpoint: (): void => {
+        if (++seen === 2) throw cancel;
+      },
+    };
+    assert.throws(() => {
+      try {
+        readNumericList(text, 4, cancelling);
+      } finally {
+        releaseScratch();
+      }
+    }, (e) => e === cancel);
+  });
+
   it('splits a list of differently shaped arrays whose values cross chunk ends, counting each one\'s NaN/Inf', () => {
     const tokens = mixedTokens(300 * 250 + 70000, 7);
     // Child 0 (300 × 250) ends inside the second chunk with NaN/Inf in both chunks; child 1 (70,000) crosses the next end.
