@@ -146,7 +146,8 @@ function runCase(dir) {
   const rounds = quick ? 1 : 5;
   const ours = [];
   const python = [];
-  const withPython = pythonAvailable() && !args.includes('--no-python');
+  const skipped = args.includes('--no-python');
+  const withPython = !skipped && pythonAvailable();
   const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
   // Interleaved, so both sides see the same load.
   for (let k = 0; k < rounds; k++) {
@@ -163,6 +164,7 @@ function runCase(dir) {
     case: `run, pasted Keras LSTM(${H}), input size ${D}, ${T} steps`, MB: +(text.length / 1e6).toFixed(1),
     wallMs: Math.round(median(ours.map((r) => r.wallMs))), cpuMs: Math.round(median(ours.map((r) => r.cpuMs))), maxRssMB: Math.round(median(ours.map((r) => r.maxRssMB))),
     pageFaults: Math.round(median(ours.map((r) => r.pageFaults))), exit: ours[0].code, load: load(),
+    python: withPython ? 'measured' : skipped ? 'skipped (--no-python)' : 'python3 with numpy not found',
   };
   if (python.length) {
     const py = {
@@ -210,7 +212,7 @@ async function main() {
         if (r.pythonCpuMs !== undefined) {
           log(`    python3 exec + NumPy: ${r.pythonWallMs} ms wall, ${r.pythonCpuMs} ms CPU, peak RSS ${r.pythonMaxRssMB} MB (import numpy ${r.pythonImportNumpyMs} ms, excluded)`);
           log(`    gate-lens is ${r.speedupCpu}× faster (CPU medians; best round ${r.bestRoundSpeedupCpu}×), ${r.speedupWall}× (wall), at ${r.memoryRatio}× the peak memory`);
-        } else log('    python3 with numpy not found: the Python side is skipped.');
+        } else log(`    Python side not run: ${r.python}.`);
       }
     }
   } finally {
