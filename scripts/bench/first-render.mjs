@@ -14,7 +14,8 @@
 // through performance.timeOrigin) against the moment Enter was pressed:
 //   toDocument  Enter → the webview's document exists (VS Code: the command reaches the extension host, the panel,
 //               its iframe, the service worker, the page's HTML)
-//   toScript    Enter → the page's script has run (gl-ready)
+//   toStart     Enter → the page's script starts (gl-script-start: VS Code has written the page, Chromium parsed it)
+//   toScript    Enter → the page's script has run (gl-ready: its compile, set-up and first render of the document)
 //   toTrace     Enter → the trace message has reached the page (gl-trace-received)
 //   toPainted   Enter → the first frame showing step 1 of the trace has been painted (gl-trace-painted)
 //   toCharts    Enter → the charts (heatmaps, h plot; below the step's numbers) have been painted (gl-charts-painted)
@@ -70,7 +71,7 @@ async function palette(page, title) {
 /** In a frame: its document's time origin and the newest of each mark, as wall-clock times (ms since the epoch). */
 function readMarks() {
   const at = (name) => { const m = performance.getEntriesByName(name, 'mark').pop(); return m ? performance.timeOrigin + m.startTime : undefined; };
-  return { origin: performance.timeOrigin, ready: at('gl-ready'), received: at('gl-trace-received'), painted: at('gl-trace-painted'), charts: at('gl-charts-painted') };
+  return { origin: performance.timeOrigin, start: at('gl-script-start'), ready: at('gl-ready'), received: at('gl-trace-received'), painted: at('gl-trace-painted'), charts: at('gl-charts-painted') };
 }
 
 /** Waits until some frame has painted a trace after `t0` (and its charts, `withCharts`); returns its marks. */
@@ -96,7 +97,7 @@ async function measureOne(page, title, t0Label) {
   const m = await paintedAfter(page, t0, t0Label !== 'control');
   const ms = (t) => (t === undefined ? undefined : Math.round((t - t0) * 10) / 10);
   const reused = m.origin < t0;
-  return { what: t0Label, toDocument: reused ? undefined : ms(m.origin), toScript: reused ? undefined : ms(m.ready), toTrace: ms(m.received), toPainted: ms(m.painted), toCharts: ms(m.charts) };
+  return { what: t0Label, toDocument: reused ? undefined : ms(m.origin), toStart: reused ? undefined : ms(m.start), toScript: reused ? undefined : ms(m.ready), toTrace: ms(m.received), toPainted: ms(m.painted), toCharts: ms(m.charts) };
 }
 
 async function oneSession(dir, controlVsix) {
@@ -135,7 +136,7 @@ try {
       log(`round ${round + 1}: ${dir} (load ${load()})`);
       const samples = await oneSession(dir, controlVsix);
       all[dir].push(...samples);
-      for (const s of samples) log(`  ${s.what.padEnd(11)} document ${s.toDocument ?? '—'} ms, script ${s.toScript ?? '—'} ms, trace ${s.toTrace ?? '—'} ms, painted ${s.toPainted} ms, charts ${s.toCharts ?? '—'} ms (load ${s.load})`);
+      for (const s of samples) log(`  ${s.what.padEnd(11)} document ${s.toDocument ?? '—'} ms, start ${s.toStart ?? '—'} ms, script ${s.toScript ?? '—'} ms, trace ${s.toTrace ?? '—'} ms, painted ${s.toPainted} ms, charts ${s.toCharts ?? '—'} ms (load ${s.load})`);
     }
   }
 } finally {
@@ -148,7 +149,7 @@ for (const dir of dirs) {
   for (const what of ['control', 'new panel', 'panel open']) {
     const list = all[dir].filter((s) => s.what === what);
     const med = (key) => median(list.map((s) => s[key]).filter((x) => x !== undefined));
-    summary[dir][what] = { n: list.length, toDocument: med('toDocument'), toScript: med('toScript'), toTrace: med('toTrace'), toPainted: med('toPainted'), toCharts: med('toCharts') };
+    summary[dir][what] = { n: list.length, toDocument: med('toDocument'), toStart: med('toStart'), toScript: med('toScript'), toTrace: med('toTrace'), toPainted: med('toPainted'), toCharts: med('toCharts') };
   }
 }
 const result = { machine: { cpus: os.cpus().length, node: process.version, date: new Date().toISOString(), loadBefore, loadAfter: os.loadavg().map((x) => x.toFixed(2)).join(' ') }, summary, samples: all };
@@ -157,7 +158,7 @@ else {
   console.log(`\nStep Through first render at 512 units vs. VS Code's own webview (medians, ms after Enter; load ${loadBefore} → ${result.machine.loadAfter})`);
   for (const dir of dirs) {
     console.log(`  ${path.relative(process.cwd(), dir) || '.'}`);
-    for (const [what, s] of Object.entries(summary[dir])) console.log(`    ${what.padEnd(11)} n ${s.n}  document ${s.toDocument ?? '—'}  script ${s.toScript ?? '—'}  trace ${s.toTrace ?? '—'}  painted ${s.toPainted ?? '—'}  charts ${s.toCharts ?? '—'}`);
+    for (const [what, s] of Object.entries(summary[dir])) console.log(`    ${what.padEnd(11)} n ${s.n}  document ${s.toDocument ?? '—'}  start ${s.toStart ?? '—'}  script ${s.toScript ?? '—'}  trace ${s.toTrace ?? '—'}  painted ${s.toPainted ?? '—'}  charts ${s.toCharts ?? '—'}`);
     const ctl = summary[dir].control.toPainted, ours = summary[dir]['new panel'].toPainted;
     if (ctl !== undefined && ours !== undefined) console.log(`    new panel − control (ours): ${(ours - ctl).toFixed(1)} ms of ${ours} ms`);
   }

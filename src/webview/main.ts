@@ -28,6 +28,8 @@
 // (while playing: when playback stops or they scroll into view), so a test that reads them after a step should wait
 // for the expected text rather than read once.
 
+// First: marks when the script starts, before the other modules are set up.
+import './start-mark';
 import { gateTitle, type CanonicalGate, type CellKind, convention as conventionSpec } from '../core/conventions';
 import { PROTOCOL_VERSION, type HostToWebview, type WebviewMethods, type WebviewToHost } from '../protocol/messages';
 import { CHANNEL_ERRORS, ChannelError, RequestClient, type Envelope } from '../protocol/channel';

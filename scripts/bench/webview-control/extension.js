@@ -14,6 +14,7 @@ function activate(context) {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src ${panel.webview.cspSource}">
 <title>Control</title></head><body><p id="gl-step-label"></p>
 <script nonce="${nonce}">
+performance.mark('gl-script-start');
 performance.mark('gl-ready');
 document.getElementById('gl-step-label').textContent = 'Step 1 / 8';
 requestAnimationFrame(() => { const c = new MessageChannel(); c.port1.onmessage = () => performance.mark('gl-trace-painted'); c.port2.postMessage(0); });
