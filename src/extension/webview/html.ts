@@ -14,6 +14,14 @@ export function nonce(): string {
   return text;
 }
 
+/**
+ * Reads a bundle ahead of its first page (once a document has layers to step through), so the first Step Through
+ * of a session does not wait for the read while VS Code is already creating its webview.
+ */
+export function preloadBundle(extensionUri: vscode.Uri, bundle: 'main' | 'model'): void {
+  void bundleText(extensionUri, bundle);
+}
+
 /** Webview options: scripts on, and nothing loadable but our own bundle and media folders. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {

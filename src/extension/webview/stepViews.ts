@@ -11,7 +11,7 @@ import { newRunId, type RunOutcome } from '../runner';
 import { isSupported } from '../settings';
 import type { LastRunLookup } from '../commands/copyNumpy';
 import { CancelledError } from '../workerClient';
-import { webviewOptions } from './html';
+import { preloadBundle, webviewOptions } from './html';
 import { WebviewSession, type SessionServices, type ShownSource } from './session';
 import { sameSource, textSource, type AnalysisSource } from '../sources';
 
@@ -218,6 +218,7 @@ export class StepViews implements vscode.Disposable, vscode.WebviewViewProvider,
 
   private async onAnalyzed(document: vscode.TextDocument, analysis: Analysis | undefined): Promise<void> {
     if (!analysis) return;
+    if (analysis.recognition.layers.length > 0) preloadBundle(this.services.extensionUri, 'main');
     for (const holder of [this.panel?.session, this.view?.session]) {
       if (holder?.source?.kind === 'text' && sameSource(holder.source, document.uri)) await holder.showDocument(document, analysis).catch((error: unknown) => this.logFailure('showing the new analysis', error));
     }
