@@ -50,6 +50,14 @@ describe('step-through view (real workbench, webview iframe)', () => {
     assert.equal(second.length, 12);
     assert.notDeepEqual(second, first, 'z at step 2 equals z at step 1');
     for (const value of second) assert.ok(Number.isFinite(Number(value.replace('−', '-'))), `z cell "${value}" is not a number`);
+    // The README's picture: the step's z blocks, gate bars and c table just below the toolbar (which stays on top).
+    await view.evaluate(() => {
+      const toolbar = document.querySelector('.gl-nav')?.getBoundingClientRect().height ?? 0;
+      const heading = document.getElementById('gl-step-heading');
+      if (heading) window.scrollTo(0, heading.getBoundingClientRect().top + window.scrollY - toolbar - 4);
+    });
+    // Sections that were out of view are filled once they scroll in.
+    await view.waitForFunction(() => (document.querySelector('#gl-state-c td[data-col="c"]')?.textContent ?? '') !== '');
     await screenshot('step-through');
   });
 
