@@ -6,6 +6,7 @@
 //   npm run bench -- --wall        report wall-clock instead of process CPU time
 //   npm run bench -- --no-parse    skip the parsing benchmark (scripts/bench/parse.mjs) that otherwise runs last
 //   npm run bench -- --no-text     skip the text-pipeline benchmark (scripts/bench/text-pipeline.mjs) that runs after it
+//   npm run bench -- --no-python   run the text-pipeline benchmark without its Python side (python3 + NumPy)
 //   npm run bench -- --no-worker   skip the stateful-worker benchmark (scripts/bench/worker-runs.mjs) that runs last
 //   npm run bench -- --no-panel    skip the step-through panel benchmarks (step-layout.mjs at 512 units, playback.mjs at
 //                                  60 steps/s and 128 units; headless Chromium, the standalone webview preview)
@@ -482,7 +483,7 @@ async function main() {
   const textPipeline = join(root, 'scripts/bench/text-pipeline.mjs');
   if (existsSync(textPipeline) && !args.includes('--no-text')) {
     log('\nText pipeline benchmark (scripts/bench/text-pipeline.mjs):');
-    const r = spawnSync(process.execPath, [textPipeline, ...args.filter((a) => a === '--json' || a === '--quick')], { stdio: 'inherit', cwd: root });
+    const r = spawnSync(process.execPath, [textPipeline, ...args.filter((a) => a === '--json' || a === '--quick' || a === '--no-python')], { stdio: 'inherit', cwd: root });
     if (r.status !== 0) process.exitCode = r.status ?? 1;
   }
   // A second run of the same 512-unit layer in the product's stateful worker against the first (cold caches).
