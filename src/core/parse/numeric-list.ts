@@ -482,6 +482,13 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
   return { kind: 'list', children, range, commaless: t.commaless };
 }
 
+/** Token shapes for PRIMER: each branch of the number readers, and each way a token can end. */
+const PRIMER_TOKENS = [
+  '0.5', '-0.25', '0.123456789', '-0.012345678901234567', '0.01566501333854928', '0.074434057554408278', '0.44723435923724637',
+  '0.0567910521162704149', '0.0001234', '5.', '1.', '0', '-0.0', '0.50000000000000001', '9007199254740993.0', '1e-3', '1.5E-05',
+  '-2.5e+10', '3', '-7', '12.5', '+2.5', '.5', '0.1234567890123456789012', '1_000.5', '1e999', '0.1234567890123e-5',
+  '0.12345E-5', '0.1234_5', '0.1234567890123_4', 'nan', '-inf', 'np.float32(0.5)',
+];
 /**
  * Literals that take every branch of the readers below once: plain decimals of 1–18 significant digits, each
  * rounding case of exactQuotient (the nearer double, one up, one down, a midpoint, a power of two), exponents,
@@ -492,13 +499,6 @@ export function readNumericList(text: string, start: number, limits: ListLimits)
  * away and compiled again while the loop ran unoptimized — on a 21.9 MB paste four times for readRun and twice for
  * each number reader.
  */
-/** Token shapes for PRIMER: each branch of the number readers, and each way a token can end. */
-const PRIMER_TOKENS = [
-  '0.5', '-0.25', '0.123456789', '-0.012345678901234567', '0.01566501333854928', '0.074434057554408278', '0.44723435923724637',
-  '0.0567910521162704149', '0.0001234', '5.', '1.', '0', '-0.0', '0.50000000000000001', '9007199254740993.0', '1e-3', '1.5E-05',
-  '-2.5e+10', '3', '-7', '12.5', '+2.5', '.5', '0.1234567890123456789012', '1_000.5', '1e999', '0.1234567890123e-5',
-  '0.12345E-5', '0.1234_5', '0.1234567890123_4', 'nan', '-inf', 'np.float32(0.5)',
-];
 const PRIMER: readonly string[] = [
   ...PRIMER_TOKENS.flatMap((t) => [`[${t}, ${t}]`, `[${t} ${t}\n ${t}]`, `(${t},)`]),
   `[${PRIMER_TOKENS.join(', ')}]`,
