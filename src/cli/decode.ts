@@ -13,7 +13,14 @@ export interface Decoded {
   readonly encoding: 'utf-8' | 'utf-16le' | 'utf-16be';
 }
 
-export function decodeText(bytes: Uint8Array): Decoded {
+/**
+ * A one-byte string of the bytes when every byte is ASCII, otherwise undefined. Node answers both with native code
+ * (`buffer.isAscii`, a latin1 copy); the UTF-8 decoder with `fatal` goes through ICU and costs 80–120 ms on a 21.9 MB
+ * paste where this costs about 25 ms, once page faults are not the larger cost (docs/benchmarks.md, session 8).
+ */
+export type AsciiText = (bytes: Uint8Array) => string | undefined;
+
+export function decodeText(bytes: Uint8Array, asciiText?: AsciiText): Decoded {
   const b0 = bytes[0];
   const b1 = bytes[1];
   if (b0 === 0xff && b1 === 0xfe) {
@@ -24,11 +31,13 @@ export function decodeText(bytes: Uint8Array): Decoded {
   if (b0 === 0 && b1 === 0 && bytes[2] === 0xfe && bytes[3] === 0xff) throw new DecodeError('is UTF-32 (big-endian byte-order mark 00 00 FE FF); save it as UTF-8', 0);
   const body = b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
   // The native decoder validates while it decodes (one pass); the byte-by-byte check only runs to say where it failed.
-  let text: string | undefined;
-  try {
-    text = FATAL_UTF8.decode(body);
-  } catch {
-    text = undefined;
+  let text = asciiText?.(body);
+  if (text === undefined) {
+    try {
+      text = FATAL_UTF8.decode(body);
+    } catch {
+      text = undefined;
+    }
   }
   const bad = text === undefined ? firstInvalidUtf8(body) : -1;
   if (bad >= 0) {

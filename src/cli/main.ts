@@ -3,6 +3,7 @@
 // Results go to stdout, messages to stderr; exit codes are part of the interface (see HELP).
 
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
 import { extname, basename } from 'node:path';
 import { adapter, CONVENTION_IDS, DOCUMENTED_NOTE, convention as conventionSpec, type ConventionId } from '../core/conventions';
 import { runModel } from '../core/forward';
@@ -16,7 +17,7 @@ import { shapeText } from '../core/recognize/layers';
 import type { Evidence, Recognition, RecognizedLayer } from '../core/recognize/types';
 import { readNpy, NpyError } from './npy';
 import { modelJson, type PreloadedModel } from './modelFile';
-import { decodeText, DecodeError } from './decode';
+import { decodeText, DecodeError, type AsciiText } from './decode';
 import { InputError, parseInputJson, parseStateJson, type NumberArray } from './input';
 import { ChunkedWriter, cells, plural, writeRowsJson, writeTraceHuman, writeTraceJson, type TracedLayer } from './run-output';
 import { version } from '../../package.json';
@@ -115,6 +116,8 @@ export interface Io {
   writeFile?(path: string, bytes: Uint8Array): void;
   /** Size in bytes without reading the file (stat), so an oversized file is refused before it is read. */
   fileSize?(path: string): number;
+  /** The text of an all-ASCII file without the UTF-8 decoder's pass (see decode.ts); undefined when not ASCII. */
+  asciiText?: AsciiText;
 }
 
 export const nodeIo: Io = {
@@ -123,6 +126,7 @@ export const nodeIo: Io = {
   readFile: (p) => readFileSync(p),
   writeFile: (p, b) => writeFileSync(p, b),
   fileSize: (p) => statSync(p).size,
+  asciiText: (bytes) => (isAscii(bytes) ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1') : undefined),
 };
 
 export class CliError extends Error {
@@ -213,7 +217,7 @@ function readBytes(io: Io, path: string, what: string, maxBytes: number): Uint8A
 
 function readText(io: Io, path: string, what: string, maxBytes: number): string {
   try {
-    return decodeText(readBytes(io, path, what, maxBytes)).text;
+    return decodeText(readBytes(io, path, what, maxBytes), io.asciiText).text;
   } catch (e) {
     if (e instanceof DecodeError) throw new CliError(EXIT.unreadable, `${what} ${path} ${e.message}`);
     throw e;

@@ -1,5 +1,5 @@
 // The CLI in-process on in-memory files: fast, and the Io can watch what is read and how output is written.
-import { main, type Io } from '../../src/cli/main';
+import { main, nodeIo, type Io } from '../../src/cli/main';
 
 export interface CliRun {
   readonly code: number;
@@ -37,6 +37,8 @@ export function runCli(files: Record<string, string | Uint8Array | { size: numbe
     readFile: (p) => { read.push(p); return bytes(p); },
     writeFile: (p, b) => { written.set(p, b); },
     fileSize: size,
+    // The real CLI's ASCII path, so every CLI test decodes text the way `gate-lens` does.
+    asciiText: nodeIo.asciiText,
   };
   const code = main(args, io);
   return { code, stdout, stderr, chunks, read, written };
