@@ -224,8 +224,14 @@ if (process.argv.includes('--check')) {
     await p.waitForFunction(() => document.getElementById('gl-step-label').textContent.endsWith('/ 5'));
     expect(true, `${caseId}: Run with zeros × 5 posts run and shows the new 5-step trace`);
     const legendMid = () => p.evaluate(() => {
+      // Read through a scratch canvas: the legend shows an ImageBitmap ('bitmaprenderer'), which has no pixels to read.
       const cv = document.querySelector('.gl-legend-canvas');
-      return Array.from(cv.getContext('2d').getImageData(64, 0, 1, 1).data.slice(0, 3));
+      const scratch = document.createElement('canvas');
+      scratch.width = cv.width;
+      scratch.height = cv.height;
+      const ctx = scratch.getContext('2d');
+      ctx.drawImage(cv, 0, 0);
+      return Array.from(ctx.getImageData(64, 0, 1, 1).data.slice(0, 3));
     });
     const darkMid = await legendMid();
     await p.evaluate(() => { document.body.classList.remove('preview-dark', 'vscode-dark'); document.body.classList.add('preview-light', 'vscode-light'); });

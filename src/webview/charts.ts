@@ -67,6 +67,39 @@ function rgbCss(c: Rgb): string {
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 }
 
+/** The drawing calls the charts make: common to a page canvas's 2D context and an OffscreenCanvas's. */
+type Context2D = CanvasCompositing & CanvasDrawPath & CanvasFillStrokeStyles & CanvasImageData & CanvasPath & CanvasPathDrawingStyles
+  & CanvasRect & CanvasState & CanvasText & CanvasTextDrawingStyles & CanvasTransform;
+
+/**
+ * Draws a chart's picture (it stays until the next trace, naming or theme) and shows it in `canvas`. Where the page
+ * has OffscreenCanvas, the picture is drawn there and handed to `canvas` as an ImageBitmap (a 'bitmaprenderer'
+ * context): Chromium gives such a canvas to the compositor once per picture. A '2d' canvas in the page is given
+ * to it again at every compositor commit, and with software compositing (no GPU, as in many VMs and remote desktops)
+ * that is a copy of its whole bitmap per frame into a new or recycled shared-memory buffer: while playing, every frame
+ * copied the 2000 × 512 heatmap and the other static charts (~6.7 MB), and the first frames after Play, needing
+ * more buffers in flight than the idle page kept, created new ones — a blocking call to the GPU process and fresh
+ * memory to fault in for each canvas — in one 25–35 ms commit that dropped a frame (docs/benchmarks.md, session 8).
+ * Elsewhere (no OffscreenCanvas), the picture is drawn on the canvas's own 2D context as before.
+ */
+function showPicture(canvas: HTMLCanvasElement, width: number, height: number, draw: (ctx: Context2D) => void): void {
+  const renderer = typeof OffscreenCanvas === 'function' ? canvas.getContext('bitmaprenderer') : null;
+  if (renderer) {
+    const surface = new OffscreenCanvas(width, height);
+    const ctx = surface.getContext('2d');
+    if (!ctx) return;
+    draw(ctx);
+    canvas.width = width;
+    canvas.height = height;
+    renderer.transferFromImageBitmap(surface.transferToImageBitmap());
+    return;
+  }
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d');
+  if (ctx) draw(ctx);
+}
+
 /**
  * The step cursor moves inside a layer over the canvas that has size and layout containment (`.gl-cursor-layer`),
  * which makes the layer a relayout boundary: moving the cursor each step lays out that layer only. A cursor placed
@@ -164,24 +197,22 @@ export class Heatmap {
   paint(colors: ThemeColors): void {
     const d = this.data;
     if (!d) return;
-    const ctx = this.canvas.getContext('2d');
-    if (!ctx) return;
     const lut = buildLut(this.scale, colors.low, colors.mid, colors.high);
-    if (!this.image || this.image.width !== this.canvas.width || this.image.height !== this.canvas.height) {
-      this.image = ctx.createImageData(this.canvas.width, this.canvas.height);
-    }
-    paintHeatmap(d.values, d.steps, d.recordWidth, d.rowMap, this.scale, lut, colors.hole, this.image.data);
-    ctx.putImageData(this.image, 0, 0);
+    const width = Math.max(1, d.steps), height = Math.max(1, d.rowMap.length);
+    showPicture(this.canvas, width, height, (ctx) => {
+      if (!this.image || this.image.width !== width || this.image.height !== height) this.image = ctx.createImageData(width, height);
+      paintHeatmap(d.values, d.steps, d.recordWidth, d.rowMap, this.scale, lut, colors.hole, this.image.data);
+      ctx.putImageData(this.image, 0, 0);
+    });
     // Legend: the same LUT, one pixel per entry, stretched by CSS.
-    const lctx = this.legendCanvas.getContext('2d');
-    if (lctx) {
+    showPicture(this.legendCanvas, 128, 1, (lctx) => {
       const li = lctx.createImageData(128, 1);
       for (let k = 0; k < 128; k++) {
         const src = Math.round((k / 127) * 255) * 4;
         li.data[k * 4] = lut[src]; li.data[k * 4 + 1] = lut[src + 1]; li.data[k * 4 + 2] = lut[src + 2]; li.data[k * 4 + 3] = 255;
       }
       lctx.putImageData(li, 0, 0);
-    }
+    });
     setText(this.legendLow, formatCell(this.scale.min, 3));
     setText(this.legendHigh, formatCell(this.scale.max, 3));
     setText(this.legendMid, this.scale.diverging ? formatCell(0, 1) : '');
@@ -315,10 +346,10 @@ export class LinePlot {
     const dpr = window.devicePixelRatio || 1;
     const cssW = this.canvas.clientWidth || 600;
     const cssH = this.canvas.clientHeight || 160;
-    this.canvas.width = Math.round(cssW * dpr);
-    this.canvas.height = Math.round(cssH * dpr);
-    const ctx = this.canvas.getContext('2d');
-    if (!ctx) return;
+    showPicture(this.canvas, Math.round(cssW * dpr), Math.round(cssH * dpr), (ctx) => this.draw(ctx, v, colors, dpr, cssW, cssH));
+  }
+
+  private draw(ctx: Context2D, v: Float64Array, colors: ThemeColors, dpr: number, cssW: number, cssH: number): void {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, cssW, cssH);
     const x = (s: number) => (this.steps <= 1 ? cssW / 2 : ((s + 0.5) / this.steps) * cssW);
