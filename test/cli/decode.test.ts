@@ -21,6 +21,10 @@ describe('gate-lens: decoding with the ASCII path (issue 11 item 1)', () => {
   it('a view into a larger buffer is decoded from its own bytes only', () => {
     const whole = encode('xxxxkernel = [1, 2]yyyy');
     assert.equal(asciiText?.(whole.subarray(4, 19)), 'kernel = [1, 2]');
+    // Non-ASCII bytes just outside the view do not count; one inside does.
+    const framed = new Uint8Array([0xe9, ...encode('bias'), 0xe9]);
+    assert.equal(asciiText?.(framed.subarray(1, 5)), 'bias');
+    assert.equal(asciiText?.(framed.subarray(0, 5)), undefined);
   });
 
   it('non-ASCII UTF-8 falls back to the UTF-8 decoder', () => {
