@@ -198,7 +198,7 @@ export class Heatmap {
     const d = this.data;
     if (!d) return;
     const lut = buildLut(this.scale, colors.low, colors.mid, colors.high);
-    const width = Math.max(1, d.steps), height = Math.max(1, d.rowMap.length);
+    const { width, height } = this.canvas; // sized to the data by setData
     showPicture(this.canvas, width, height, (ctx) => {
       if (!this.image || this.image.width !== width || this.image.height !== height) this.image = ctx.createImageData(width, height);
       paintHeatmap(d.values, d.steps, d.recordWidth, d.rowMap, this.scale, lut, colors.hole, this.image.data);
