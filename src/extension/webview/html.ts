@@ -19,7 +19,9 @@ export function nonce(): string {
  * of a session does not wait for the read while VS Code is already creating its webview.
  */
 export function preloadBundle(extensionUri: vscode.Uri, bundle: 'main' | 'model'): void {
-  void bundleText(extensionUri, bundle);
+  // A failed read is not this call's to report: the page that needs the bundle awaits the same cached promise, and its
+  // command fails with the read's error.
+  bundleText(extensionUri, bundle).catch(() => undefined);
 }
 
 /** Webview options: scripts on, and nothing loadable but our own bundle and media folders. */
