@@ -1,7 +1,7 @@
 // The "Copy step as NumPy" text: the current step's values in the order the user stored them, ready to paste
 // into Python to check against their own framework.
 
-import { convention } from '../core/conventions';
+import { convention } from './conventions';
 import { numpyArray, pythonName } from './format';
 import { blockValues, inputRow, prevCell, prevHidden, zBlocks, type TraceData, type ZBlock } from './trace';
 

@@ -30,7 +30,9 @@
 
 // First: marks when the script starts, before the other modules are set up.
 import './start-mark';
-import { gateTitle, type CanonicalGate, type CellKind, convention as conventionSpec } from '../core/conventions';
+import { gateTitle } from '../core/conventions/gates';
+import type { CanonicalGate, CellKind } from '../core/conventions/types';
+import { convention as conventionSpec } from './conventions';
 import { PROTOCOL_VERSION, type HostToWebview, type WebviewMethods, type WebviewToHost } from '../protocol/messages';
 import { CHANNEL_ERRORS, ChannelError, RequestClient, type Envelope } from '../protocol/channel';
 import { GateBars, readBarTheme } from './bars';

@@ -2,7 +2,8 @@
 // a host message, a click, a restore after reload — is an action through `reduce`. Pure (no DOM), so the
 // transitions are tested in Node: what a new layer, a new trace or a restore resets is decided here only.
 
-import { isConventionId, convention as conventionSpec, type CellKind, type ConventionId } from '../core/conventions';
+import type { CellKind, ConventionId } from '../core/conventions/types';
+import { isConventionId, convention as conventionSpec } from './conventions';
 import type { InputCandidate, InputSource, LayerSummary, RunRequest } from '../protocol/messages';
 import type { StringKey } from './strings';
 import { conventionChoices, type TraceData } from './trace';

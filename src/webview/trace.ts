@@ -2,7 +2,9 @@
 // stored them, names under any convention, and the per-unit decompositions the page prints. Pure: no DOM, so the
 // logic is tested in Node.
 
-import { CANONICAL_GATES, conventionsFor, convention, gateCount, type CanonicalGate, type CellKind, type ConventionId, type ConventionSpec } from '../core/conventions';
+import { CANONICAL_GATES, gateCount } from '../core/conventions/gates';
+import type { CanonicalGate, CellKind, ConventionId } from '../core/conventions/types';
+import { conventionsFor, convention, type ConventionNames } from './conventions';
 import type { TracePayload } from '../protocol/messages';
 
 export interface TraceData {
@@ -127,13 +129,13 @@ export function zBlocks(cell: CellKind, stored: ConventionId, display: Conventio
 }
 
 /** The letter and name a convention uses for a canonical gate (PyTorch: c → "g"; TF1: c → "j"). */
-export function gateLabelIn(spec: ConventionSpec, gate: CanonicalGate): { label: string; name: string } {
+export function gateLabelIn(spec: ConventionNames, gate: CanonicalGate): { label: string; name: string } {
   const gs = spec.gateOrder.find((s) => s.gate === gate);
   return gs ? { label: gs.label, name: gs.name } : { label: gate, name: gate };
 }
 
 /** Conventions the select offers for this cell, the stored one first. */
-export function conventionChoices(cell: CellKind, stored: ConventionId): ConventionSpec[] {
+export function conventionChoices(cell: CellKind, stored: ConventionId): ConventionNames[] {
   const all = conventionsFor(cell);
   return [...all.filter((c) => c.id === stored), ...all.filter((c) => c.id !== stored)];
 }

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADAPTERS } from '../../../src/core/conventions';
-import { conventionsTable, TABLE_BEGIN, TABLE_END, withConventionsTable } from '../../../src/core/conventions/table';
+import { CONVENTION_NAMES_PATH, conventionNamesSource, conventionsTable, TABLE_BEGIN, TABLE_END, withConventionsTable } from '../../../src/core/conventions/table';
 
 describe('docs/conventions.md (generated from the registry)', () => {
   const doc = readFileSync(join(process.cwd(), 'docs', 'conventions.md'), 'utf8');
@@ -21,5 +21,10 @@ describe('docs/conventions.md (generated from the registry)', () => {
       for (const s of a.sources) assert.ok(table.includes(s.url), `${a.id} source ${s.url}`);
     }
     assert.ok(table.includes('documented, not run against the framework'), 'documented conventions are flagged');
+  });
+
+  it('the step panel\'s convention names are up to date with the registry (npm run docs:conventions)', () => {
+    const committed = readFileSync(join(process.cwd(), ...CONVENTION_NAMES_PATH.split('/')), 'utf8');
+    assert.equal(committed, conventionNamesSource(), `${CONVENTION_NAMES_PATH} is stale: run npm run docs:conventions`);
   });
 });
