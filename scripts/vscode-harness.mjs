@@ -18,7 +18,8 @@
 // Every mode ends with the line `<mode>: N passed, N failed`, exits non-zero on any failure, and always stops the
 // code-server process group and the browser it started (also on Ctrl-C, SIGTERM and its own watchdog).
 //
-// Environment: CS_DIR (code-server install folder), CHROMIUM_BIN (default /usr/bin/chromium),
+// Environment: CS_DIR (code-server install folder), CS_NODE (the Node binary to run that code-server with, when it
+// is not the `node` on PATH: code-server 4.103+ needs Node 22), CHROMIUM_BIN (default /usr/bin/chromium),
 // HARNESS_TIMEOUT_MS (whole run, default 600000), MOCHA_GREP (run only matching tests; exthost and ui modes),
 // GATE_LENS_VSIX (ui/demo: the .vsix to install), SERVER_LOG=1 / BROWSER_LOG=1 (echo their output),
 // UPDATE_SCREENSHOTS=1 (ui: copy the README screenshots to media/screenshots/), KEEP_STATE=1 (keep the run folder
@@ -34,6 +35,17 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const PINNED_CS_DIR = path.join(ROOT, 'tools/code-server');
 export const CS_DIR = process.env.CS_DIR ? path.resolve(process.env.CS_DIR) : PINNED_CS_DIR;
 const CODE_SERVER = path.join(CS_DIR, 'node_modules/.bin/code-server');
+
+/**
+ * A code-server install to run: its folder, and the Node binary for it (code-server's launcher starts `node` from
+ * PATH, so that binary's folder goes first on the server's PATH). Default: CS_DIR, CS_NODE.
+ */
+export function codeServerAt(dir = CS_DIR, node = process.env.CS_NODE) {
+  const bin = path.join(path.resolve(dir), 'node_modules/.bin/code-server');
+  const env = node ? { PATH: `${path.dirname(path.resolve(node))}${path.delimiter}${process.env.PATH ?? ''}` } : {};
+  return { dir: path.resolve(dir), bin, env };
+}
+const DEFAULT_SERVER = codeServerAt();
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const STATE = path.join(ROOT, '.vscode-test');
 const LOGS = path.join(STATE, 'logs');
@@ -86,7 +98,7 @@ const isolatedXdg = () => ({ XDG_CONFIG_HOME: path.join(STATE, 'xdg/config'), XD
 async function codeServerVersion() {
   if (!existsSync(CODE_SERVER)) return undefined;
   // Own XDG dirs: even --version makes code-server write ~/.config/code-server/config.yaml otherwise.
-  const r = await run(CODE_SERVER, ['--version'], { env: { ...process.env, ...isolatedXdg() }, timeoutMs: 60000 });
+  const r = await run(CODE_SERVER, ['--version'], { env: { ...process.env, ...isolatedXdg(), ...DEFAULT_SERVER.env }, timeoutMs: 60000 });
   return r.code === 0 ? r.out.trim().split('\n').pop() : undefined;
 }
 
@@ -212,8 +224,9 @@ const USER_SETTINGS = {
  * Starts code-server on a free 127.0.0.1 port, in its own process group, with all state (user data, extensions,
  * XDG dirs) in the run folder, or in .vscode-test/<name>/state when `persistent`, and a short private TMPDIR.
  */
-export async function startCodeServer(name, { vsix, port: wantedPort, extraEnv = {}, persistent = false, settings = {} } = {}) {
-  if (!existsSync(CODE_SERVER)) throw new Error(`code-server not found at ${CODE_SERVER}: run \`node scripts/vscode-harness.mjs setup\``);
+/** `server`: which code-server install to run (codeServerAt); the default is CS_DIR's, with CS_NODE. */
+export async function startCodeServer(name, { vsix, port: wantedPort, extraEnv = {}, persistent = false, settings = {}, server = DEFAULT_SERVER } = {}) {
+  if (!existsSync(server.bin)) throw new Error(`code-server not found at ${server.bin}: run \`node scripts/vscode-harness.mjs setup\``);
   const dir = persistent ? path.join(STATE, name, 'state') : scratch('state', name);
   rmSync(dir, { recursive: true, force: true });
   for (const d of ['user-data/User', 'extensions', 'xdg-config', 'xdg-data', 'xdg-cache']) mkdirSync(path.join(dir, d), { recursive: true });
@@ -228,11 +241,12 @@ export async function startCodeServer(name, { vsix, port: wantedPort, extraEnv =
     XDG_CACHE_HOME: path.join(dir, 'xdg-cache'),
     TMPDIR: tmp,
     EXTENSIONS_GALLERY: '{}', // no marketplace: nothing is reachable, and nothing may be fetched
+    ...server.env,
     ...extraEnv,
   };
   const common = ['--user-data-dir', path.join(dir, 'user-data'), '--extensions-dir', path.join(dir, 'extensions')];
   if (vsix) {
-    const r = await run(CODE_SERVER, [...common, '--install-extension', vsix, '--force'], { env, timeoutMs: 120000 });
+    const r = await run(server.bin, [...common, '--install-extension', vsix, '--force'], { env, timeoutMs: 120000 });
     if (r.code !== 0) throw new Error(`--install-extension ${vsix} failed:\n${r.out}`);
     log(r.out.trim().split('\n').pop());
   }
@@ -240,7 +254,7 @@ export async function startCodeServer(name, { vsix, port: wantedPort, extraEnv =
   const args = ['--config', path.join(dir, 'config.yaml'), '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', ...common,
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
     '--ignore-last-opened'];
-  const child = spawn(CODE_SERVER, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(server.bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   killedOnExit.add(child.pid);
   let out = '';
   const sink = (b) => { out += b; if (process.env.SERVER_LOG) process.stdout.write(`[code-server] ${b}`); };

@@ -4,7 +4,7 @@
 // webview-control: beside the editor, focus kept, scripts on, one line of text). The control is what VS Code itself
 // costs to create a webview and show its first frame; the rest of Step Through's time is ours.
 //
-//   node scripts/bench/first-render.mjs [--rounds 2] [--opens 4] [--sw-fix] [--json] [DIR ...]
+//   node scripts/bench/first-render.mjs [--rounds 2] [--opens 4] [--sw-fix] [--code-server CS[=NODE]] [--json] [DIR ...]
 //
 // DIR: checkouts to compare (default: this one), each built (`npm run build`). Every round starts a fresh code-server
 // per DIR (in turn, so a change of machine load hits all alike), opens the 21.9 MB file of responsiveness.mjs (Keras
@@ -43,6 +43,8 @@
 // browser profile keeps its registration, and every webview pays it. `--sw-fix` also runs every DIR with VS Code's
 // host page served as fixed upstream (the id left out of the worker's URL, its CSP hash updated; VS Code's change,
 // simulated in the browser, so marked as such), in the same rounds, to show what the same build costs there.
+// `--code-server CS[=NODE]` also runs every DIR on another code-server install (its folder, as CS_DIR; NODE: the Node
+// binary it needs, code-server 4.103+ wants Node 22), in the same rounds: a VS Code with the fix itself, not simulated.
 // FR_SW=1 logs every state change of the webviews' service worker versions (each new webview: a new version,
 // "activating" for ~1 s).
 // Measured, never asserted. Needs code-server (CS_DIR, see scripts/vscode-harness.mjs).
@@ -52,18 +54,19 @@ import { mkdirSync, rmSync, writeFileSync, cpSync, readFileSync, existsSync, sta
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cleanup, launchBrowser, log, openAnalysedFile, ROOT, runFromPalette, startCodeServer } from '../vscode-harness.mjs';
+import { cleanup, codeServerAt, launchBrowser, log, openAnalysedFile, ROOT, runFromPalette, startCodeServer } from '../vscode-harness.mjs';
 import { kerasLstmFile } from './keras-lstm-paste.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CONTROL = path.join(HERE, 'webview-control');
 const args = process.argv.slice(2);
-const valued = ['--rounds', '--opens'];
+const valued = ['--rounds', '--opens', '--code-server'];
 const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 const rounds = option('--rounds', 2);
 const opens = option('--opens', 4);
 const json = args.includes('--json');
 const swFix = args.includes('--sw-fix');
+const otherServer = args.includes('--code-server') ? args[args.indexOf('--code-server') + 1].split('=') : undefined;
 const dirs = args.filter((a, k) => !a.startsWith('--') && !valued.includes(args[k - 1])).map((d) => path.resolve(d));
 if (dirs.length === 0) dirs.push(ROOT);
 for (const dir of dirs) if (!existsSync(path.join(dir, 'dist/webview/main.js'))) throw new Error(`${dir}: run npm run build there first`);
@@ -105,6 +108,14 @@ let lastPressed = 0;
 async function palette(page, title) {
   lastPressed = await runFromPalette(page, title);
   return lastPressed;
+}
+
+/** The VS Code version a code-server install bundles ("1.100.3"), from `code-server --version`. */
+function codeServerVersion(server) {
+  const r = spawnSync(server.bin, ['--version'], { encoding: 'utf8', env: { ...process.env, ...server.env, XDG_CONFIG_HOME: path.join(WORKSPACE, '.xdg'), XDG_DATA_HOME: path.join(WORKSPACE, '.xdg') } });
+  const code = / with Code (\S+)/.exec(r.stdout ?? '');
+  if (r.status !== 0 || !code) throw new Error(`${server.bin} --version failed: ${r.stderr || r.stdout}`);
+  return code[1];
 }
 
 /** In a frame: its document's time origin and the newest of each mark, as wall-clock times (ms since the epoch). */
@@ -189,8 +200,8 @@ async function serveHostPageFixed(page) {
   });
 }
 
-async function oneSession(dir, controlVsix, stepThroughFirst, fixed) {
-  const cs = await startCodeServer('first-render', { vsix: controlVsix });
+async function oneSession(dir, controlVsix, stepThroughFirst, fixed, server) {
+  const cs = await startCodeServer('first-render', { vsix: controlVsix, server });
   const page = await launchBrowser('first-render');
   page.setDefaultTimeout(180000);
   if (fixed) await serveHostPageFixed(page);
@@ -221,9 +232,16 @@ async function oneSession(dir, controlVsix, stepThroughFirst, fixed) {
 
 prepareWorkspace();
 const controlVsix = packageControl();
-/** Each DIR as it is, and under --sw-fix also with VS Code's host page as fixed upstream, in the same rounds. */
-const configs = dirs.flatMap((dir) => (swFix ? [{ dir, fixed: false }, { dir, fixed: true }] : [{ dir, fixed: false }]))
-  .map((c) => ({ ...c, label: `${path.relative(process.cwd(), c.dir) || '.'}${c.fixed ? ' (VS Code host page fixed upstream, simulated)' : ''}` }));
+const servers = [{ server: codeServerAt(), version: codeServerVersion(codeServerAt()) }];
+if (otherServer) servers.push({ server: codeServerAt(otherServer[0], otherServer[1]), version: codeServerVersion(codeServerAt(otherServer[0], otherServer[1])) });
+/**
+ * Each DIR on each code-server as it is, and under --sw-fix also on the first with VS Code's host page as fixed
+ * upstream, in the same rounds.
+ */
+const configs = dirs.flatMap((dir) => servers.flatMap(({ server, version }, k) => [
+  { dir, server, version, fixed: false },
+  ...(swFix && k === 0 ? [{ dir, server, version, fixed: true }] : []),
+])).map((c) => ({ ...c, label: `${path.relative(process.cwd(), c.dir) || '.'} on VS Code ${c.version}${c.fixed ? ' (host page fixed upstream, simulated)' : ''}` }));
 const all = Object.fromEntries(configs.map((c) => [c.label, []]));
 const loadBefore = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const phaseText = (p) => (p ? PHASES.map((name) => `${name} ${p[name] ?? '—'}`).join(', ') : '');
@@ -231,7 +249,7 @@ try {
   for (let round = 0; round < rounds; round++) {
     for (const config of configs) {
       log(`round ${round + 1}: ${config.label} (load ${load()})`);
-      const samples = await oneSession(config.dir, controlVsix, round % 2 === 0, config.fixed);
+      const samples = await oneSession(config.dir, controlVsix, round % 2 === 0, config.fixed, config.server);
       all[config.label].push(...samples);
       for (const s of samples) log(`  ${s.what.padEnd(13)} document ${s.toDocument ?? '—'} ms, start ${s.toStart ?? '—'} ms, script ${s.toScript ?? '—'} ms, trace ${s.toTrace ?? '—'} ms, painted ${s.toPainted} ms, charts ${s.toCharts ?? '—'} ms (load ${s.load})${s.phases ? `\n      ${phaseText(s.phases)}` : ''}`);
     }

@@ -12,7 +12,9 @@
 //                                  60 steps/s and 128 units; headless Chromium, the standalone webview preview)
 //   npm run bench -- --no-vscode   skip the real-VS-Code benchmarks (responsiveness.mjs: first hover on a 20 MB file,
 //                                  Step Through's first render; first-render.mjs: that render next to VS Code's own
-//                                  minimal webview); they run only where code-server is set up
+//                                  minimal webview, also on VS Code's host page as fixed upstream); they run only where
+//                                  code-server is set up. BENCH_CODE_SERVER=CS[=NODE] also runs the first render on
+//                                  that code-server install (a newer VS Code; NODE: the Node it needs)
 //   npm run bench -- --no-chromium skip the Chromium column (headless /usr/bin/chromium, scripts/bench/chromium.mjs)
 //   npm run bench -- --engines=gatelens-f64,numpy-f64   only these engines (a quick look; full runs keep them all)
 //   npm run bench -- --cases=H=128,stream               only cases whose name contains one of these strings
@@ -502,7 +504,10 @@ async function main() {
     else emitResultFile('responsiveness');
     log("\nStep Through's first render next to VS Code's own minimal webview (scripts/bench/first-render.mjs):");
     // Its table goes where responsiveness.mjs's goes (stderr under --json); the figures follow as one JSON line.
-    const firstRender = ['--rounds', quick ? '1' : '2', '--opens', quick ? '1' : '3'];
+    // --sw-fix: also on VS Code 1.100's webview host page as fixed upstream (simulated); BENCH_CODE_SERVER=CS[=NODE]:
+    // also on a newer code-server install, which has the fix itself.
+    const firstRender = ['--rounds', quick ? '1' : '2', '--opens', quick ? '1' : '3', '--sw-fix',
+      ...(process.env.BENCH_CODE_SERVER ? ['--code-server', process.env.BENCH_CODE_SERVER] : [])];
     const f = spawnSync(process.execPath, [join(root, 'scripts/bench/first-render.mjs'), ...firstRender], { stdio: ['ignore', json ? 2 : 1, 2], cwd: root });
     if (f.status !== 0) process.exitCode = f.status ?? 1;
     else emitResultFile('first-render');
