@@ -22,7 +22,7 @@
 // what a one-shot CLI run pays for compiling, JIT warm-up and first touches of memory rather than for the work.
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -274,6 +274,7 @@ if (writeDir) {
   // The same pastes as files, for profiling by hand: node --cpu-prof dist/cli.js inspect DIR/paste-inspect.py
   const big = kerasPaste(256, 384, 20, 7);
   const run = kerasPaste(64, 192, 200, 11);
+  mkdirSync(writeDir, { recursive: true });
   writeFileSync(join(writeDir, 'paste-inspect.py'), big.text);
   writeFileSync(join(writeDir, 'paste-run.py'), run.text);
   writeFileSync(join(writeDir, 'input.json'), run.input);
