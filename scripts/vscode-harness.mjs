@@ -34,7 +34,6 @@ import util from 'node:util';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PINNED_CS_DIR = path.join(ROOT, 'tools/code-server');
 export const CS_DIR = process.env.CS_DIR ? path.resolve(process.env.CS_DIR) : PINNED_CS_DIR;
-const CODE_SERVER = path.join(CS_DIR, 'node_modules/.bin/code-server');
 
 /**
  * A code-server install to run: its folder, and the Node binary for it (code-server's launcher starts `node` from
@@ -95,10 +94,11 @@ function run(cmd, args, { env = process.env, cwd = ROOT, timeoutMs = 120000, log
 // ------------------------------------------------------------------------------------------------ setup
 const isolatedXdg = () => ({ XDG_CONFIG_HOME: path.join(STATE, 'xdg/config'), XDG_DATA_HOME: path.join(STATE, 'xdg/data'), XDG_CACHE_HOME: path.join(STATE, 'xdg/cache') });
 
-async function codeServerVersion() {
-  if (!existsSync(CODE_SERVER)) return undefined;
+/** `code-server --version`'s last line ("4.100.3 <commit> with Code 1.100.3"), or undefined when it does not run. */
+export async function codeServerVersion(server = DEFAULT_SERVER) {
+  if (!existsSync(server.bin)) return undefined;
   // Own XDG dirs: even --version makes code-server write ~/.config/code-server/config.yaml otherwise.
-  const r = await run(CODE_SERVER, ['--version'], { env: { ...process.env, ...isolatedXdg(), ...DEFAULT_SERVER.env }, timeoutMs: 60000 });
+  const r = await run(server.bin, ['--version'], { env: { ...process.env, ...isolatedXdg(), ...server.env }, timeoutMs: 60000 });
   return r.code === 0 ? r.out.trim().split('\n').pop() : undefined;
 }
 

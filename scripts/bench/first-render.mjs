@@ -54,7 +54,7 @@ import { mkdirSync, rmSync, writeFileSync, cpSync, readFileSync, existsSync, sta
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cleanup, codeServerAt, launchBrowser, log, openAnalysedFile, ROOT, runFromPalette, startCodeServer } from '../vscode-harness.mjs';
+import { cleanup, codeServerAt, codeServerVersion, launchBrowser, log, openAnalysedFile, ROOT, runFromPalette, startCodeServer } from '../vscode-harness.mjs';
 import { kerasLstmFile } from './keras-lstm-paste.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -108,14 +108,6 @@ let lastPressed = 0;
 async function palette(page, title) {
   lastPressed = await runFromPalette(page, title);
   return lastPressed;
-}
-
-/** The VS Code version a code-server install bundles ("1.100.3"), from `code-server --version`. */
-function codeServerVersion(server) {
-  const r = spawnSync(server.bin, ['--version'], { encoding: 'utf8', env: { ...process.env, ...server.env, XDG_CONFIG_HOME: path.join(WORKSPACE, '.xdg'), XDG_DATA_HOME: path.join(WORKSPACE, '.xdg') } });
-  const code = / with Code (\S+)/.exec(r.stdout ?? '');
-  if (r.status !== 0 || !code) throw new Error(`${server.bin} --version failed: ${r.stderr || r.stdout}`);
-  return code[1];
 }
 
 /** In a frame: its document's time origin and the newest of each mark, as wall-clock times (ms since the epoch). */
@@ -232,8 +224,13 @@ async function oneSession(dir, controlVsix, stepThroughFirst, fixed, server) {
 
 prepareWorkspace();
 const controlVsix = packageControl();
-const servers = [{ server: codeServerAt(), version: codeServerVersion(codeServerAt()) }];
-if (otherServer) servers.push({ server: codeServerAt(otherServer[0], otherServer[1]), version: codeServerVersion(codeServerAt(otherServer[0], otherServer[1])) });
+/** A code-server install with the VS Code version it bundles ("1.100.3"). */
+async function serverWithVersion(server) {
+  const code = / with Code (\S+)/.exec((await codeServerVersion(server)) ?? '');
+  if (!code) throw new Error(`${server.bin} --version does not run or does not name its VS Code`);
+  return { server, version: code[1] };
+}
+const servers = [await serverWithVersion(codeServerAt()), ...(otherServer ? [await serverWithVersion(codeServerAt(...otherServer))] : [])];
 /**
  * Each DIR on each code-server as it is, and under --sw-fix also on the first with VS Code's host page as fixed
  * upstream, in the same rounds.
