@@ -1,22 +1,31 @@
-// Compiles the WebAssembly SIMD kernels from source (AssemblyScript, an npm devDependency; nothing is downloaded).
-// Output: src/core/kernels/wasm/kernels.wasm and kernels-relaxed.wasm (gitignored), which esbuild embeds as bytes.
+// Compiles the WebAssembly modules from source (AssemblyScript, an npm devDependency; nothing is downloaded): the SIMD
+// kernels (src/core/kernels/wasm/kernels.wasm and kernels-relaxed.wasm) and the decimal-run reader
+// (src/core/parse/wasm/decimals.wasm, plain WebAssembly). All gitignored; esbuild embeds them as bytes.
 import asc from 'assemblyscript/asc';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCE = join(ROOT, 'src/core/kernels/wasm/kernels.as');
-// Two builds of the same source: plain SIMD (everywhere), and relaxed-simd (fused multiply-add) for hosts that ship it.
+const KERNELS = 'src/core/kernels/wasm/kernels.as';
+const DECIMALS = 'src/core/parse/wasm/decimals.as';
+// Two builds of the kernels: plain SIMD (everywhere), and relaxed-simd (fused multiply-add) for hosts that ship it.
+// The decimal reader needs no proposal: it runs wherever WebAssembly does.
 const OUTPUTS = [
-  { file: join(ROOT, 'src/core/kernels/wasm/kernels.wasm'), features: ['simd'] },
-  { file: join(ROOT, 'src/core/kernels/wasm/kernels-relaxed.wasm'), features: ['simd', 'relaxed-simd'] },
+  { source: KERNELS, file: 'src/core/kernels/wasm/kernels.wasm', features: ['simd'] },
+  { source: KERNELS, file: 'src/core/kernels/wasm/kernels-relaxed.wasm', features: ['simd', 'relaxed-simd'] },
+  { source: DECIMALS, file: 'src/core/parse/wasm/decimals.wasm', features: [] },
 ];
 
-export async function buildWasmKernels() {
-  const source = readFileSync(SOURCE, 'utf8');
-  for (const { file, features } of OUTPUTS) {
-    const result = await asc.compileString({ 'kernels.ts': source }, {
+/** Builds every module of the checkout at `root` (another revision's src, for a benchmark baseline) whose source it has. */
+export async function buildWasmKernels(root = ROOT) {
+  for (const output of OUTPUTS) {
+    const sourceFile = join(root, output.source);
+    const file = join(root, output.file);
+    const { features } = output;
+    if (root !== ROOT && !existsSync(sourceFile)) continue;
+    const source = readFileSync(sourceFile, 'utf8');
+    const result = await asc.compileString({ 'module.ts': source }, {
       optimizeLevel: 3,
       shrinkLevel: 0,
       // No GC, no allocator: the JavaScript loader owns the linear memory layout.
@@ -25,7 +34,7 @@ export async function buildWasmKernels() {
       enable: features,
     });
     if (result.error || !result.binary) {
-      throw new Error(`AssemblyScript failed on ${SOURCE} (${features.join(', ')}):\n${result.stderr.toString()}`);
+      throw new Error(`AssemblyScript failed on ${sourceFile} (${features.join(', ') || 'no proposals'}):\n${result.stderr.toString()}`);
     }
     const bytes = Buffer.from(result.binary);
     // Several builds may run at once in one working tree: write atomically and only when the bytes change.

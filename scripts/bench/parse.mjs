@@ -15,6 +15,7 @@
 // Minor page faults are counted per call: in a VM each first touch of a fresh 4 KiB page costs ~10 µs, and fresh
 // result memory is a large part of both sides' time.
 import * as esbuild from 'esbuild';
+import { buildWasmKernels } from '../build-wasm.mjs';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -43,7 +44,7 @@ async function loadParser(sourceRoot = root, name = 'parse') {
       contents: "export * from './src/core/parse/index';\nexport { mulberry32 } from './src/core/random';",
       resolveDir: sourceRoot, loader: 'ts',
     },
-    bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'warning',
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'warning', loader: { '.wasm': 'binary' },
   });
   return createRequire(import.meta.url)(outfile);
 }
@@ -54,6 +55,8 @@ async function loadBaseline(ref) {
   try {
     const tar = execFileSync('git', ['archive', ref, 'src'], { cwd: root, maxBuffer: 1 << 30 });
     execFileSync('tar', ['-x', '-C', dir], { input: tar });
+    // Its WebAssembly modules (built files, not in git), from its own sources.
+    await buildWasmKernels(dir);
     return await loadParser(dir, 'parse-baseline');
   } finally {
     rmSync(dir, { recursive: true, force: true });

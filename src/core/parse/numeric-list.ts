@@ -7,6 +7,7 @@
 // read). Anything else inside the brackets (a name, a string, a dict) makes the literal "not numeric": the caller
 // then treats the brackets as an ordinary container.
 
+import { createDecimalRunReader, type DecimalRunReader } from './decimal-runs';
 import { lastNumber, NOT_PLAIN, READ_FROM_TEXT, readNumber, scanDecimalBytes, scanNumber, scanNumberBytes } from './number';
 import type { PrintedDecimals, SourceRange } from './types';
 import { phrase, type Phrase } from '../messages';
@@ -153,8 +154,13 @@ function copyValues(from: number, to: number): Float64Array {
 const WINDOW = 1 << 15;
 /** Characters a number run wants ahead of it before the window moves (a longer token meets the 0 byte and is read from the text). */
 const LOOKAHEAD = 64;
-const windowBytes = new Uint8Array(WINDOW + 8);
-const windowView = new DataView(windowBytes.buffer);
+/**
+ * The WebAssembly reader of plain decimal runs, whose memory holds the window (created with the first window; null
+ * until then, undefined where WebAssembly cannot run: readRun then reads every number itself).
+ */
+let decimalReader: DecimalRunReader | undefined | null = null;
+let windowBytes: Uint8Array = new Uint8Array(0);
+let windowView: DataView = new DataView(windowBytes.buffer);
 const encoder = new TextEncoder();
 let windowText: string | undefined;
 let windowStart = 0;
@@ -164,7 +170,23 @@ let windowRefillAt = -1;
 /** Characters asked for: fewer after a fill cut short by non-ASCII text, so text full of it costs no 32 K copy per run. */
 let windowRequest = WINDOW;
 
+/** A literal's values before this one are read in JavaScript (see readRun). */
+const READER_FROM_VALUE = 8;
+
+/** Tests: read plain decimals in WebAssembly (the default where it runs) or in JavaScript only. */
+export function readDecimalRunsInWebAssembly(enabled: boolean): void {
+  setUpWindow(enabled);
+  windowText = undefined;
+}
+
+function setUpWindow(withWebAssembly = true): void {
+  decimalReader = withWebAssembly ? createDecimalRunReader(WINDOW) : undefined;
+  windowBytes = decimalReader?.bytes ?? new Uint8Array(WINDOW + 8);
+  windowView = decimalReader?.view ?? new DataView(windowBytes.buffer);
+}
+
 function fillWindow(text: string, from: number): void {
+  if (decimalReader === null) setUpWindow();
   const to = Math.min(text.length, from + windowRequest);
   const { read, written } = encoder.encodeInto(text.slice(from, to), windowBytes.subarray(0, windowRequest));
   let length = written;
@@ -568,11 +590,39 @@ function readRun(text: string, start: number, depth: number): number {
   let comma = false;
   if (windowText !== text || i < windowStart || i > windowRefillAt) fillWindow(text, i);
   const bytes = windowBytes;
+  const reader = decimalReader;
   let base = windowStart;
+  let justRead = false;
   while (true) {
     if (i > windowRefillAt) {
       fillWindow(text, i);
       base = windowStart;
+    }
+    // Plain decimals in bulk, in WebAssembly; it stops before anything else, and the lines below read that (the
+    // reader is not asked again before them, nor for a literal's first few values: a call that reads one number or
+    // none costs more than reading it here).
+    const room = Math.min(CHUNK - (valueCount - bufferBase), untilCheck - 1);
+    const ask = reader && !justRead && room > 0 && valueCount >= READER_FROM_VALUE;
+    justRead = false;
+    if (ask) {
+      const count = reader.read(i - base, windowRefillAt - base, room);
+      if (count > 0) {
+        buffer.set(count === reader.capacity ? reader.values : reader.values.subarray(0, count), valueCount - bufferBase);
+        const last = reader.last;
+        allIntegers = false;
+        pointed += count;
+        if (last.mostDecimals > mostDecimals) {
+          mostDecimals = last.mostDecimals;
+          atMostDecimals = last.atMostDecimals;
+        } else if (last.mostDecimals === mostDecimals) atMostDecimals += last.atMostDecimals;
+        if (last.sawComma) sawComma = true;
+        if (last.commaless) commaless = true;
+        valueCount += count;
+        untilCheck -= count;
+        i = last.end + base;
+        justRead = true;
+        continue;
+      }
     }
     let p = i - base;
     let e = bytes[p];

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readNumericList, releaseScratch, type ListOutcome } from '../../../src/core/parse/numeric-list';
+import { readDecimalRunsInWebAssembly, readNumericList, releaseScratch, type ListOutcome } from '../../../src/core/parse/numeric-list';
 import { mulberry32 } from '../../../src/core/random';
 
 const limits = { maxDepth: 64, checkpoint: (): void => {} };
@@ -167,5 +167,57 @@ describe('readNumericList: the ASCII window of the number runs', function () {
       assert.equal(outcome.kind, 'not-numeric', bad);
     }
     assertValues(read(`x = [${many.join(', ')}, 1_000]`), [...many, '1000']);
+  });
+});
+
+/** An outcome as text, each value by its bits (so -0, NaN payloads and every last bit count). */
+function outcomeText(outcome: ListOutcome): string {
+  return JSON.stringify(outcome, (_key, value: unknown) => (value instanceof Float64Array ? Array.from(new BigUint64Array(value.slice().buffer), String) : value));
+}
+
+describe('readNumericList: plain decimals read in WebAssembly or in JavaScript', function () {
+  this.timeout(60000); // a loaded machine, not a speed check
+  afterEach(() => readDecimalRunsInWebAssembly(true));
+
+  /** Float32 and float64 weights as NumPy, repr and json print them, with the tokens the reader leaves to readRun. */
+  function printedTokens(count: number, seed: number): string[] {
+    const next = mulberry32(seed);
+    return Array.from({ length: count }, (_, k) => {
+      const v = (next() * 2 - 1) * 10 ** -Math.floor(next() * 3);
+      const kind = k % 7;
+      return kind === 0 ? v.toFixed(8) : kind === 1 ? String(Math.fround(v)) : kind === 2 ? v.toExponential(8) : kind === 3 ? String(Math.round(v * 100)) : String(v);
+    });
+  }
+
+  it('gives the same outcome both ways: values bit for bit, shape, printed decimals, separators, integers', () => {
+    const tokens = [...printedTokens(20000, 21), ...mixedTokens(20000, 22)];
+    const rows: string[] = [];
+    for (let r = 0; r < 400; r++) rows.push(`[${tokens.slice(r * 100, r * 100 + 100).join(r % 2 ? ', ' : '  ')}]`);
+    const texts = [
+      `w = [${tokens.join(', ')}]`,
+      `w = [${rows.filter((_, r) => r % 2 === 0).join(',\n ')}]`,
+      `w = [${rows.filter((_, r) => r % 2 === 1).join('\n ')}]`,
+      `w = [${rows.join(', # 第 r 行\n ')}]`,
+      `w = [${printedTokens(3000, 23).join(',\u00a0')}]`,
+      `w = [[${printedTokens(300, 24).slice(0, 299).join(', ')}, nan, 0.5]]`,
+      `w = [${printedTokens(300, 25).join(', ')}, 0.5 0.25]`,
+      `w = (${printedTokens(300, 26).map((t) => `(${t}, 0.125, -0.0)`).join(', ')})`,
+      `w = [${printedTokens(500, 27).join(', ')}, 0.1x]`,
+    ];
+    for (const text of texts) {
+      readDecimalRunsInWebAssembly(true);
+      const inWasm = outcomeText(read(text));
+      readDecimalRunsInWebAssembly(false);
+      const inJs = outcomeText(read(text));
+      assert.equal(inWasm, inJs, text.slice(0, 60));
+    }
+  });
+
+  it('reads the window tests above the same without WebAssembly', () => {
+    readDecimalRunsInWebAssembly(false);
+    const tokens = mixedTokens(60000, 3);
+    for (const separator of [', ', ' ', ',\n  ']) assertValues(read(`x = [${tokens.join(separator)}]`), tokens);
+    const plain = printedTokens(70000, 28);
+    assertValues(read(`x = [${plain.join(', ')}]`), plain);
   });
 });
