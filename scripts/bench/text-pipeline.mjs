@@ -20,6 +20,8 @@
 // which shows how much of a figure is page faults.
 // Each of inspect and run is also measured a second time in a process that has already run it once (--warm): the gap is
 // what a one-shot CLI run pays for compiling, JIT warm-up and first touches of memory rather than for the work.
+// The CLI is loaded as the `gate-lens` command loads it, through V8's code cache (src/cli/compileCache.ts): each case's
+// first run has no cache yet and writes one (reported apart as "first run"), the runs after it read it.
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,20 +40,33 @@ const only = args.find((a) => a.startsWith('--only='))?.slice(7);
 const log = (...a) => (json ? console.error(...a) : console.log(...a));
 const load = () => loadavg().map((x) => x.toFixed(2)).join(', ');
 
-async function loadCli() {
-  const outfile = join(root, 'out/bench/cli-main.cjs');
-  await esbuild.build({
-    entryPoints: [join(root, 'src/cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'warning',
-    loader: { '.wasm': 'binary' },
-  });
-  return createRequire(import.meta.url)(outfile);
+const CLI_BUNDLE = join(root, 'out/bench/cli-main.cjs');
+const CACHE_LOADER = join(root, 'out/bench/compile-cache.cjs');
+
+/** The CLI's main() as a bundle of its own, and the code-cache loader the `gate-lens` command loads it with. */
+async function buildCli() {
+  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', loader: { '.wasm': 'binary' } };
+  await esbuild.build({ ...common, entryPoints: [join(root, 'src/cli/main.ts')], outfile: CLI_BUNDLE });
+  await esbuild.build({ ...common, entryPoints: [join(root, 'src/cli/compileCache.ts')], outfile: CACHE_LOADER });
+}
+
+/**
+ * Loads the CLI as `gate-lens` does (src/cli/launch.ts): through V8's code cache in BENCH_CACHE_DIR, written at the end
+ * when there was none (a user's first run); without BENCH_CACHE_DIR, plainly (--warm).
+ */
+function loadCli() {
+  const require = createRequire(import.meta.url);
+  const cacheDir = process.env.BENCH_CACHE_DIR;
+  if (!cacheDir) return { cli: require(CLI_BUNDLE), save: () => {}, status: 'off' };
+  const loaded = require(CACHE_LOADER).loadBundle(CLI_BUNDLE, { ...process.env, GATE_LENS_CACHE_DIR: cacheDir });
+  return { cli: loaded.exports, save: loaded.save, status: loaded.status };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Child: one CLI command in this fresh process, measured around main() only.
 
-async function child(argv) {
-  const cli = await loadCli();
+function child(argv) {
+  const { cli, save, status } = loadCli();
   let outChars = 0;
   let errText = '';
   // The CLI's own Io (its file reading and ASCII decoding), with the output counted instead of printed.
@@ -70,7 +85,8 @@ async function child(argv) {
   const wallMs = performance.now() - w0;
   const c = process.cpuUsage(c0);
   const usage = process.resourceUsage();
-  process.stdout.write(JSON.stringify({ code, wallMs, cpuMs: (c.user + c.system) / 1000, maxRssMB: usage.maxRSS / 1024, pageFaults: usage.minorPageFault - f0, outChars, err: errText.slice(0, 400) }) + '\n');
+  save();
+  process.stdout.write(JSON.stringify({ code, wallMs, cpuMs: (c.user + c.system) / 1000, maxRssMB: usage.maxRSS / 1024, pageFaults: usage.minorPageFault - f0, outChars, cache: status, err: errText.slice(0, 400) }) + '\n');
 }
 
 // glibc gives big allocations transparent huge pages when this tunable asks (THP "madvise", the common default): a
@@ -79,16 +95,32 @@ async function child(argv) {
 const HUGE_PAGES = { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' };
 const glibc = Boolean(process.report?.getReport().header.glibcVersionRuntime);
 
-function measure(argv, env) {
-  const r = spawnSync(process.execPath, [self, '--child', ...argv], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, ...env } });
+/** One command in a fresh process; with `cacheDir`, loaded through the code cache kept there (see loadCli). */
+function measure(argv, env, cacheDir) {
+  const childEnv = { ...process.env, ...env, ...(cacheDir ? { BENCH_CACHE_DIR: cacheDir } : {}) };
+  const r = spawnSync(process.execPath, [self, '--child', ...argv], { encoding: 'utf8', maxBuffer: 1 << 26, env: childEnv });
   if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-/** Node start-up plus loading the CLI bundle, for reference: what `gate-lens --version` costs. */
-function startupMs() {
+/**
+ * A case's code cache: its first run (measured, the figure of a user's first `gate-lens` run) writes it, the runs after
+ * read it, as a user's later runs do.
+ */
+function firstRun(argv, cacheDir) {
+  const r = measure(argv, {}, cacheDir);
+  if (r.cache !== 'created') throw new Error(`the first run found a code cache in ${cacheDir} (${r.cache})`);
+  return r;
+}
+
+function firstRunFigures(r) {
+  return { firstRunWallMs: Math.round(r.wallMs), firstRunCpuMs: Math.round(r.cpuMs) };
+}
+
+/** Node start-up plus loading the CLI bundle, for reference: what `gate-lens --version` costs (its cache in `cacheDir`). */
+function startupMs(cacheDir) {
   const t = performance.now();
-  spawnSync(process.execPath, [join(root, 'dist/cli.js'), '--version'], { encoding: 'utf8' });
+  spawnSync(process.execPath, [join(root, 'dist/cli.js'), '--version'], { encoding: 'utf8', env: { ...process.env, GATE_LENS_CACHE_DIR: cacheDir } });
   return performance.now() - t;
 }
 
@@ -110,9 +142,12 @@ function scaleCase(dir) {
   const n = quick ? 100_000 : 1_000_000;
   const file = join(dir, 'tiny.py');
   writeFileSync(file, tinyArrays(n));
-  const r = measure(['inspect', file]);
-  const rj = measure(['inspect', file, '--json']);
+  const cache = join(dir, 'cache-scale');
+  const first = firstRun(['inspect', file], cache);
+  const r = measure(['inspect', file], {}, cache);
+  const rj = measure(['inspect', file, '--json'], {}, cache);
   return {
+    ...firstRunFigures(first),
     case: `inspect, ${n.toLocaleString('en')} tiny arrays`, arrays: n, MB: +(readFileSync(file).length / 1e6).toFixed(1),
     wallMs: Math.round(r.wallMs), cpuMs: Math.round(r.cpuMs), maxRssMB: Math.round(r.maxRssMB), outputKB: Math.round(r.outChars / 1024),
     jsonWallMs: Math.round(rj.wallMs), jsonCpuMs: Math.round(rj.cpuMs), jsonMaxRssMB: Math.round(rj.maxRssMB), load: load(),
@@ -126,9 +161,11 @@ function inspectCase(dir) {
   writeFileSync(file, text);
   const runs = [];
   const hugeRuns = [];
+  const cache = join(dir, 'cache-inspect');
+  const first = firstRun(['inspect', file], cache);
   for (let k = 0; k < (quick ? 1 : 5); k++) {
-    runs.push(measure(['inspect', file]));
-    if (glibc) hugeRuns.push(measure(['inspect', file], HUGE_PAGES));
+    runs.push(measure(['inspect', file], {}, cache));
+    if (glibc) hugeRuns.push(measure(['inspect', file], HUGE_PAGES, cache));
   }
   const warmRuns = Array.from({ length: quick ? 1 : 3 }, () => measure(['--warm', 'inspect', file]));
   const wall = median(runs.map((r) => r.wallMs));
@@ -143,6 +180,8 @@ function inspectCase(dir) {
     // The least disturbed of the runs: on a shared machine the median carries the other processes' contention.
     bestMBpsCpu: +(MB / (Math.min(...runs.map((r) => r.cpuMs)) / 1000)).toFixed(1),
     exit: runs[0].code, load: load(),
+    // A user's first run, with no code cache yet.
+    firstRunMBpsWall: +(MB / (first.wallMs / 1000)).toFixed(1), firstRunMBpsCpu: +(MB / (first.cpuMs / 1000)).toFixed(1),
     ...(hugeRuns.length ? hugePagesFigures(hugeRuns, MB) : {}),
   };
 }
@@ -181,12 +220,14 @@ function runCase(dir) {
     if (r.status !== 0) throw new Error(`python_paste_run.py failed: ${r.stderr}`);
     return JSON.parse(r.stdout.trim().split('\n').pop());
   };
+  const cache = join(dir, 'cache-run');
+  const first = firstRun(['run', file, '--input', inputFile, '--json'], cache);
   for (let k = 0; k < rounds; k++) {
-    ours.push(measure(['run', file, '--input', inputFile, '--json']));
+    ours.push(measure(['run', file, '--input', inputFile, '--json'], {}, cache));
     if (withPython) python.push(pythonRun({}));
     // Both sides again with huge pages (Python's allocations are glibc's too), for the share of page faults.
     if (glibc) {
-      oursHuge.push(measure(['run', file, '--input', inputFile, '--json'], HUGE_PAGES));
+      oursHuge.push(measure(['run', file, '--input', inputFile, '--json'], HUGE_PAGES, cache));
       if (withPython) pythonHuge.push(pythonRun(HUGE_PAGES));
     }
   }
@@ -195,7 +236,7 @@ function runCase(dir) {
     warmCpuMs: Math.round(median(warmRuns.map((r) => r.cpuMs))), warmPageFaults: Math.round(median(warmRuns.map((r) => r.pageFaults))),
     case: `run, pasted Keras LSTM(${H}), input size ${D}, ${T} steps`, MB: +(text.length / 1e6).toFixed(1),
     wallMs: Math.round(median(ours.map((r) => r.wallMs))), cpuMs: Math.round(median(ours.map((r) => r.cpuMs))), maxRssMB: Math.round(median(ours.map((r) => r.maxRssMB))),
-    pageFaults: Math.round(median(ours.map((r) => r.pageFaults))), exit: ours[0].code, load: load(),
+    pageFaults: Math.round(median(ours.map((r) => r.pageFaults))), exit: ours[0].code, load: load(), ...firstRunFigures(first),
     python: withPython ? 'measured' : skipped ? 'skipped (--no-python)' : 'python3 with numpy not found',
   };
   if (python.length) {
@@ -206,6 +247,7 @@ function runCase(dir) {
     Object.assign(row, {
       pythonWallMs: py.wallMs, pythonCpuMs: py.cpuMs, pythonMaxRssMB: py.maxRssMB, pythonImportNumpyMs: py.startupMs,
       speedupCpu: +(py.cpuMs / row.cpuMs).toFixed(2), speedupWall: +(py.wallMs / row.wallMs).toFixed(2), memoryRatio: +(row.maxRssMB / py.maxRssMB).toFixed(2),
+      firstRunSpeedupCpu: +(py.cpuMs / first.cpuMs).toFixed(2), firstRunSpeedupWall: +(py.wallMs / first.wallMs).toFixed(2),
       // Round by round (each pair ran back to back under the same load): the best pair's ratio.
       bestRoundSpeedupCpu: +Math.max(...python.map((p, k) => p.cpuMs / ours[k].cpuMs)).toFixed(2),
     });
@@ -230,12 +272,16 @@ async function main() {
   if (args[0] === '--child') return child(args.slice(1));
   const dir = mkdtempSync(join(tmpdir(), 'gate-lens-text-bench-'));
   try {
-    log(`Text pipeline benchmark — load average ${load()}; Node start-up + CLI load ≈ ${Math.round(median([startupMs(), startupMs(), startupMs()]))} ms (excluded below)`);
+    await buildCli();
+    const startupCache = join(dir, 'cache-startup');
+    spawnSync(process.execPath, [join(root, 'dist/cli.js'), 'inspect', join(root, 'examples/seed_keras_lstm.py')], { env: { ...process.env, GATE_LENS_CACHE_DIR: startupCache } });
+    log(`Text pipeline benchmark — load average ${load()}; Node start-up + CLI load ≈ ${Math.round(median([startupMs(startupCache), startupMs(startupCache), startupMs(startupCache)]))} ms with the code cache (excluded below)`);
+    log('  Each case: a first run with no code cache (what a user\'s first gate-lens run pays), then runs with the cache it left.');
     if (!only || only === 'scale') {
       const r = scaleCase(dir);
       report.push(r);
       if (json) console.log(JSON.stringify(r));
-      else log(`  ${r.case} (${r.MB} MB): ${r.wallMs} ms wall, ${r.cpuMs} ms CPU, peak RSS ${r.maxRssMB} MB, output ${r.outputKB} KB; --json: ${r.jsonWallMs} ms wall, ${r.jsonCpuMs} ms CPU, peak RSS ${r.jsonMaxRssMB} MB (load ${r.load})`);
+      else log(`  ${r.case} (${r.MB} MB): ${r.wallMs} ms wall, ${r.cpuMs} ms CPU, peak RSS ${r.maxRssMB} MB, output ${r.outputKB} KB; --json: ${r.jsonWallMs} ms wall, ${r.jsonCpuMs} ms CPU, peak RSS ${r.jsonMaxRssMB} MB; first run ${r.firstRunWallMs} ms wall, ${r.firstRunCpuMs} ms CPU (load ${r.load})`);
     }
     if (!only || only === 'inspect') {
       const r = inspectCase(dir);
@@ -243,6 +289,7 @@ async function main() {
       if (json) console.log(JSON.stringify(r));
       else {
         log(`  ${r.case} (${r.MB} MB): ${r.wallMs} ms wall, ${r.cpuMs} ms CPU → ${r.MBpsWall} MB/s wall, ${r.MBpsCpu} MB/s CPU (best run ${r.bestMBpsCpu}); peak RSS ${r.maxRssMB} MB, ${r.pageFaults} page faults (load ${r.load})`);
+        log(`    first run, no code cache yet: ${r.firstRunMBpsWall} MB/s wall, ${r.firstRunMBpsCpu} MB/s CPU`);
         log(`    the same inspect again in a process that has run it once: ${r.warmCpuMs} ms CPU → ${r.warmMBpsCpu} MB/s, ${r.warmPageFaults} page faults (first-run cost: compiling, warm-up, first touches)`);
         if (r.hugePagesMBpsCpu !== undefined) log(`    with glibc huge pages (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, interleaved): ${r.hugePagesMBpsWall} MB/s wall, ${r.hugePagesMBpsCpu} MB/s CPU, ${r.hugePagesPageFaults} page faults`);
       }
@@ -253,10 +300,12 @@ async function main() {
       if (json) console.log(JSON.stringify(r));
       else {
         log(`  ${r.case} (${r.MB} MB): gate-lens ${r.wallMs} ms wall, ${r.cpuMs} ms CPU, peak RSS ${r.maxRssMB} MB, ${r.pageFaults} page faults (load ${r.load})`);
+        if (r.pythonCpuMs === undefined) log(`    first run, no code cache yet: ${r.firstRunWallMs} ms wall, ${r.firstRunCpuMs} ms CPU`);
         log(`    the same run again in a process that has run it once: ${r.warmCpuMs} ms CPU, ${r.warmPageFaults} page faults (first-run cost: compiling, warm-up, first touches)`);
         if (r.pythonCpuMs !== undefined) {
           log(`    python3 exec + NumPy: ${r.pythonWallMs} ms wall, ${r.pythonCpuMs} ms CPU, peak RSS ${r.pythonMaxRssMB} MB (import numpy ${r.pythonImportNumpyMs} ms, excluded)`);
           log(`    gate-lens is ${r.speedupCpu}× faster (CPU medians; best round ${r.bestRoundSpeedupCpu}×), ${r.speedupWall}× (wall), at ${r.memoryRatio}× the peak memory`);
+          log(`    first run, no code cache yet: ${r.firstRunWallMs} ms wall, ${r.firstRunCpuMs} ms CPU → ${r.firstRunSpeedupCpu}× (CPU), ${r.firstRunSpeedupWall}× (wall)`);
         } else log(`    Python side not run: ${r.python}.`);
         if (r.hugePagesCpuMs !== undefined) {
           const py = r.hugePagesSpeedupCpu === undefined ? '' : `; Python ${r.hugePagesPythonCpuMs} ms CPU → ${r.hugePagesSpeedupCpu}× (CPU), ${r.hugePagesSpeedupWall}× (wall)`;

@@ -7,9 +7,11 @@ import { writeNpy, readNpy, NpyError } from '../../src/cli/npy';
 
 // Runs the bundled CLI as a user would. `npm run build` produces dist/cli.js; build it here when it is missing.
 const CLI = join(process.cwd(), 'dist', 'cli.js');
+// The command's code cache goes to a directory of this run, not the user's cache directory.
+const CLI_CACHE_DIR = mkdtempSync(join(tmpdir(), 'gate-lens-cli-cache-'));
 
 function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: process.cwd() });
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: process.cwd(), env: { ...process.env, GATE_LENS_CACHE_DIR: CLI_CACHE_DIR } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
