@@ -22,6 +22,8 @@ export interface KernelExports {
   gruUpdate32(zx: number, zhn: number, H: number, z: number, h: number): void;
   rnnStep32(zx: number, zh: number, H: number, h: number, relu: number): void;
   activate64(kind: number, x: number, n: number, out: number): void;
+  pack64(src: number, rows: number, cols: number, R: number, dst: number): void;
+  pack32(src: number, rows: number, cols: number, R: number, dst: number): void;
   sequence64(
     cell: number, H: number, panels: number, R: number, bR: number, zx: number, len: number, from: number, to: number, reverse: number, processingOrder: number,
     forgetBias: number, h0: number, c0: number, out: number, trace: number, trZx: number, trZh: number, trZ: number, trA: number,
@@ -145,6 +147,21 @@ export class WasmRuntime {
       this.refreshViews();
     }
     return offset;
+  }
+
+  /**
+   * `bytes` above every allocation, for data that lives only during one call into the module: valid until the next
+   * alloc() or scratch(). Grows the memory if needed; a RangeError past the budget or when it cannot grow (the
+   * callers of alloc() handle that already: they run on the plain kernels).
+   */
+  transient(bytes: number): number {
+    if (this.top + bytes > this.budget) throw new RangeError(`${bytes} bytes of transient memory would exceed the budget`);
+    const need = this.top + bytes - this.exports.memory.buffer.byteLength;
+    if (need > 0) {
+      this.exports.memory.grow(Math.ceil(need / PAGE));
+      this.refreshViews();
+    }
+    return this.top;
   }
 
   /** A work area of at least `bytes`, valid until the next scratch() or reset. */
@@ -288,17 +305,22 @@ export class PackedCache {
     const count = panels * R * cols;
     const offset = this.rt.alloc(count * elementBytes);
     this.rt.track(A.buffer, count * elementBytes);
-    const view = f64 ? this.rt.f64 : this.rt.f32;
-    const base = offset / elementBytes;
-    view.fill(0, base, base + count);
     if (isVector) {
+      const view = f64 ? this.rt.f64 : this.rt.f32;
+      const base = offset / elementBytes;
+      view.fill(0, base, base + count);
       for (let i = 0; i < m; i++) view[base + i] = A[i];
     } else {
-      for (let r = 0; r < m; r++) {
-        const p = (r / R) | 0;
-        const dst = base + p * cols * R + (r - p * R);
-        const src = r * cols;
-        for (let k = 0; k < cols; k++) view[dst + k * R] = A[src + k];
+      // Panel by panel: its R rows copied above the allocations, then packed by the module (kernels.as, pack64), so
+      // the copy costs one panel's memory, not the matrix's.
+      const panelValues = R * cols;
+      const at = this.rt.transient(panelValues * 8);
+      const memory = this.rt.f64;
+      const packPanel = f64 ? this.rt.exports.pack64 : this.rt.exports.pack32;
+      for (let first = 0, dst = offset; first < m; first += R, dst += panelValues * elementBytes) {
+        const n = Math.min(R, m - first);
+        memory.set(A.subarray(first * cols, (first + n) * cols), at / 8);
+        packPanel(at, n, cols, R, dst);
       }
     }
     const probeAt = sampleIndices(A.length, m * cols);

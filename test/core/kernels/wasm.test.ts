@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { getKernels, setKernels } from '../../../src/core/kernels/index';
 import { jsKernels } from '../../../src/core/kernels/js';
 import type { Kernels } from '../../../src/core/kernels/types';
-import { createWasmKernels, WasmRuntime, wasmKernels, wasmRuntime, type KernelExports } from '../../../src/core/kernels/wasm';
+import { createWasmKernels, GEMV_ROWS_F64, PackedCache, PANEL_ROWS_F32, PANEL_ROWS_F64, WasmRuntime, wasmKernels, wasmRuntime, type KernelExports } from '../../../src/core/kernels/wasm';
 import kernelBytes from '../../../src/core/kernels/wasm/kernels.wasm';
 import { mulberry32Signed } from '../../../src/core/random';
 
@@ -184,6 +184,38 @@ describe('WebAssembly SIMD kernels', () => {
     kernels.gemvBias(first, 2000, K, x, 0, undefined, out, 0);
     jsKernels.gemvBias(first, 2000, K, x, 0, undefined, want, 0);
     assert.ok(relativeError(first, 2000, K, x, 1, undefined, out.subarray(0, 2000), want.subarray(0, 2000)) <= 1e-12);
+  });
+
+  it('packs every layout exactly: panel by panel, column k of a panel as R numbers, rows past the matrix zero', () => {
+    const exports = new WebAssembly.Instance(new WebAssembly.Module(kernelBytes), {}).exports as unknown as KernelExports;
+    const rt = new WasmRuntime(exports);
+    const next = mulberry32Signed(11);
+    const cases = [
+      { precision: 'f64', layout: 'gemv', R: GEMV_ROWS_F64 },
+      { precision: 'f64', layout: 'panels', R: PANEL_ROWS_F64 },
+      { precision: 'f32', layout: 'panels', R: PANEL_ROWS_F32 },
+    ] as const;
+    for (const { precision, layout, R } of cases) {
+      const cache = new PackedCache(rt, precision);
+      for (const [rows, cols] of [[1, 1], [3, 7], [12, 5], [37, 64], [768, 192]]) {
+        // Memory left over from an earlier matrix must not show through the padding rows.
+        rt.f64.fill(NaN, Math.ceil(rt.transient(0) / 8));
+        const A = randomArray(rows * cols + 5, next).subarray(2, 2 + rows * cols);
+        const packed = cache.matrix(A, rows, cols, layout);
+        const memory = precision === 'f64' ? rt.f64 : rt.f32;
+        const base = packed.offset / (precision === 'f64' ? 8 : 4);
+        assert.equal(packed.panels, Math.ceil(rows / R));
+        for (let p = 0, at = base; p < packed.panels; p++) {
+          for (let k = 0; k < cols; k++) {
+            for (let i = 0; i < R; i++, at++) {
+              const row = p * R + i;
+              const want = row < rows ? (precision === 'f64' ? A[row * cols + k] : Math.fround(A[row * cols + k])) : 0;
+              if (!Object.is(memory[at], want)) assert.fail(`${precision} ${layout} ${rows}×${cols}: panel ${p}, column ${k}, row ${i}: ${memory[at]} instead of ${want}`);
+            }
+          }
+        }
+      }
+    }
   });
 
   it('never hands out offset 0 (the kernels read a zero bias offset as "no bias")', () => {

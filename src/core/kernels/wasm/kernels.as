@@ -861,3 +861,43 @@ export function sequence64(
   for (let j: usize = 0; j < gb; j += 8) store<f64>(hFinal + j, load<f64>(hPrev + j));
   if (cell == 0) for (let j: usize = 0; j < gb; j += 8) store<f64>(cFinal + j, load<f64>(cPrev + j));
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Packing (PackedCache.pack in ../wasm.ts): the row-major (rows × cols) float64 matrix at `src` into panels of R
+// rows, column k of panel p as R consecutive numbers, rows past `rows` zero. Here rather than in JavaScript because a
+// one-shot CLI run packs each matrix once: the JavaScript loop ran interpreted until V8 optimised it, and the
+// optimising compile alone took ~8 ms of a background thread. The writes run through `dst` in order; the reads keep R
+// rows' cache lines in use.
+
+export function pack64(src: usize, rows: i32, cols: i32, R: i32, dst: usize): void {
+  const rowBytes = <usize>cols << 3;
+  let d = dst;
+  for (let first = 0; first < rows; first += R) {
+    const n = min(R, rows - first);
+    const panel = src + <usize>first * rowBytes;
+    for (let k = 0; k < cols; k++) {
+      let s = panel + (<usize>k << 3);
+      let i = 0;
+      for (; i < n; i++, s += rowBytes) store<f64>(d + (<usize>i << 3), load<f64>(s));
+      for (; i < R; i++) store<f64>(d + (<usize>i << 3), 0);
+      d += <usize>R << 3;
+    }
+  }
+}
+
+/** pack64 into float32 panels: each value rounded to the nearest float32, as a store into a Float32Array does. */
+export function pack32(src: usize, rows: i32, cols: i32, R: i32, dst: usize): void {
+  const rowBytes = <usize>cols << 3;
+  let d = dst;
+  for (let first = 0; first < rows; first += R) {
+    const n = min(R, rows - first);
+    const panel = src + <usize>first * rowBytes;
+    for (let k = 0; k < cols; k++) {
+      let s = panel + (<usize>k << 3);
+      let i = 0;
+      for (; i < n; i++, s += rowBytes) store<f32>(d + (<usize>i << 2), <f32>load<f64>(s));
+      for (; i < R; i++) store<f32>(d + (<usize>i << 2), 0);
+      d += <usize>R << 2;
+    }
+  }
+}
