@@ -139,6 +139,10 @@ export function rowsFromCanonical(src: Float64Array, perm: readonly number[], H:
  * rows form (G·H × nRows).
  */
 export function columnsToCanonical(src: ArrayLike<number>, totalCols: number, rowOff: number, nRows: number, perm: readonly number[], H: number): Float64Array {
+  if (moduleTranspose && src instanceof Float64Array && perm.length * H * nRows >= MODULE_TRANSPOSE_FROM) {
+    const transposed = moduleTranspose(src, totalCols, rowOff, nRows, perm, H);
+    if (transposed) return transposed;
+  }
   const out = new Float64Array(perm.length * H * nRows);
   // A transpose: a few source rows at a time, so each source cache line is read for consecutive columns while it is
   // still cached, and each output row is written a cache line at a time (a column at a time strides a whole row).
@@ -158,6 +162,20 @@ export function columnsToCanonical(src: ArrayLike<number>, totalCols: number, ro
 
 /** Source rows per pass of columnsToCanonical: 8 doubles fill one 64-byte cache line of an output row. */
 const TRANSPOSE_ROWS = 8;
+/** From this many values the WebAssembly module transposes (kernels/wasm.ts); below, the copies in and out cost more. */
+const MODULE_TRANSPOSE_FROM = 16384;
+
+type ColumnTranspose = (src: Float64Array, totalCols: number, rowOff: number, nRows: number, perm: readonly number[], H: number) => Float64Array | undefined;
+let moduleTranspose: ColumnTranspose | undefined;
+
+/**
+ * Installed by the WebAssembly kernels (kernels/wasm.ts) when their module is bundled: columnsToCanonical's transpose
+ * in WebAssembly, with the same numbers. Installed from there, not imported here, so that what reads conventions
+ * without running anything (the model editor's page) does not carry the kernels.
+ */
+export function useModuleTranspose(transpose: ColumnTranspose): void {
+  moduleTranspose = transpose;
+}
 
 /** Canonical rows (G·H × nRows) → columns form into dst (rows × G·H) starting at row rowOff. */
 export function columnsFromCanonical(src: Float64Array, perm: readonly number[], H: number, nRows: number, dst: Float64Array, totalCols: number, rowOff: number): void {

@@ -5,6 +5,7 @@
 
 import kernelBytes from './wasm/kernels.wasm';
 import relaxedKernelBytes from './wasm/kernels-relaxed.wasm';
+import { useModuleTranspose } from '../conventions/layout';
 import { jsKernels } from './js';
 import type { Kernels, SequenceJob } from './types';
 
@@ -24,6 +25,7 @@ export interface KernelExports {
   activate64(kind: number, x: number, n: number, out: number): void;
   pack64(src: number, rows: number, cols: number, R: number, dst: number): void;
   pack32(src: number, rows: number, cols: number, R: number, dst: number): void;
+  transposeColumns64(src: number, totalCols: number, rows: number, colStart: number, width: number, dst: number): void;
   sequence64(
     cell: number, H: number, panels: number, R: number, bR: number, zx: number, len: number, from: number, to: number, reverse: number, processingOrder: number,
     forgetBias: number, h0: number, c0: number, out: number, trace: number, trZx: number, trZh: number, trZ: number, trA: number,
@@ -230,6 +232,32 @@ export function wasmRuntime(): WasmRuntime | undefined {
   }
   return runtime;
 }
+
+/**
+ * columnsToCanonical's transpose (../conventions/layout.ts) in the module: rows [rowOff, rowOff + nRows) of `src`
+ * (rows × totalCols) copied in, the gate blocks perm[k]·H … + H transposed into canonical rows, the result copied out;
+ * the same numbers as the JavaScript loop. A one-shot CLI run transposes each matrix once, and the JavaScript loop
+ * ran interpreted until V8 optimised it (~5 ms of a background thread for that compile). Undefined where the module is
+ * not loaded or its memory cannot hold both copies: the caller transposes in JavaScript.
+ */
+export function transposeColumnBlocks(src: Float64Array, totalCols: number, rowOff: number, nRows: number, perm: readonly number[], H: number): Float64Array | undefined {
+  const rt = wasmRuntime();
+  if (!rt) return undefined;
+  const srcCount = nRows * totalCols;
+  const outCount = perm.length * H * nRows;
+  try {
+    const at = rt.transient(Math.ceil((srcCount * 8) / ALIGN) * ALIGN + outCount * 8);
+    const outAt = at + Math.ceil((srcCount * 8) / ALIGN) * ALIGN;
+    rt.f64.set(src.subarray(rowOff * totalCols, rowOff * totalCols + srcCount), at / 8);
+    for (let k = 0; k < perm.length; k++) rt.exports.transposeColumns64(at, totalCols, nRows, perm[k] * H, H, outAt + k * H * nRows * 8);
+    return rt.f64.slice(outAt / 8, outAt / 8 + outCount);
+  } catch (e) {
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
+}
+
+useModuleTranspose(transposeColumnBlocks);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Packed weights, cached per array

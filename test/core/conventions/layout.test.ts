@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import { columnsFromCanonical, columnsToCanonical } from '../../../src/core/conventions/layout';
 import { fromNative, type NativeTensors } from '../../../src/core/convert';
 import { runLayer } from '../../../src/core/forward';
+import { transposeColumnBlocks } from '../../../src/core/kernels/wasm';
 import type { RecurrentLayer } from '../../../src/core/model';
 
 /** The definition: canonical row (k·H + m) is source column perm[k]·H + m, rows rowOff … rowOff + nRows − 1. */
@@ -26,6 +27,9 @@ describe('conventions/layout: columnsToCanonical', () => {
     { rows: 17, rowOff: 0, nRows: 17, H: 4, perm: [1, 0, 2] },
     { rows: 30, rowOff: 9, nRows: 13, H: 6, perm: [0, 1, 3, 2] },
     { rows: 64, rowOff: 0, nRows: 64, H: 16, perm: [2, 0, 1, 3] },
+    // From 16,384 values on, in the WebAssembly module (the plain-array read below stays in JavaScript).
+    { rows: 300, rowOff: 44, nRows: 203, H: 37, perm: [3, 1, 0, 2] },
+    { rows: 192, rowOff: 0, nRows: 192, H: 192, perm: [0, 1, 2, 3] },
   ];
   for (const { rows, rowOff, nRows, H, perm } of cases) {
     it(`equals the definition for ${rows} rows (from row ${rowOff}, ${nRows} used), ${perm.length} gates of ${H}, order ${perm.join('')}`, () => {
@@ -47,6 +51,17 @@ describe('conventions/layout: columnsToCanonical', () => {
       }
     });
   }
+});
+
+describe('conventions/layout: the transpose in the WebAssembly module', () => {
+  it('is installed with the kernels, and equals the definition on its own', () => {
+    const [rows, rowOff, nRows, H, perm] = [300, 44, 203, 37, [3, 1, 0, 2]] as const;
+    const totalCols = perm.length * H;
+    const src = Float64Array.from({ length: rows * totalCols }, (_, i) => i + 0.25);
+    const got = transposeColumnBlocks(src, totalCols, rowOff, nRows, perm, H);
+    assert.ok(got, 'the module loads in Node');
+    assert.deepEqual(got, reference(src, totalCols, rowOff, nRows, perm, H));
+  });
 });
 
 describe('conventions/layout: canonical W and R built when first read', () => {

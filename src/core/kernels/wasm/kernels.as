@@ -901,3 +901,20 @@ export function pack32(src: usize, rows: i32, cols: i32, R: i32, dst: usize): vo
     }
   }
 }
+
+/**
+ * dst ← columns [colStart, colStart + width) of the (rows × totalCols) row-major float64 matrix at src, transposed
+ * (width × rows): columnsToCanonical's gate blocks (../../conventions/layout.ts), eight source rows at a time so each
+ * source cache line serves consecutive columns. In the module for the reason pack64 is.
+ */
+export function transposeColumns64(src: usize, totalCols: i32, rows: i32, colStart: i32, width: i32, dst: usize): void {
+  const rowBytes = <usize>totalCols << 3;
+  for (let j0 = 0; j0 < rows; j0 += 8) {
+    const j1 = min(rows, j0 + 8);
+    for (let m = 0; m < width; m++) {
+      let s = src + <usize>j0 * rowBytes + (<usize>(colStart + m) << 3);
+      let d = dst + ((<usize>m * <usize>rows + <usize>j0) << 3);
+      for (let j = j0; j < j1; j++, s += rowBytes, d += 8) store<f64>(d, load<f64>(s));
+    }
+  }
+}
