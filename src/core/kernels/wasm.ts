@@ -241,10 +241,13 @@ export function wasmRuntime(): WasmRuntime | undefined {
  * not loaded or its memory cannot hold both copies: the caller transposes in JavaScript.
  */
 export function transposeColumnBlocks(src: Float64Array, totalCols: number, rowOff: number, nRows: number, perm: readonly number[], H: number): Float64Array | undefined {
-  const rt = wasmRuntime();
-  if (!rt) return undefined;
   const srcCount = nRows * totalCols;
   const outCount = perm.length * H * nRows;
+  // The module's memory never shrinks: a big matrix (whose JavaScript loop runs optimised for most of its length
+  // anyway) is not worth growing it by two copies.
+  if ((srcCount + outCount) * 8 > TRANSPOSE_MAX_BYTES) return undefined;
+  const rt = wasmRuntime();
+  if (!rt) return undefined;
   try {
     const at = rt.transient(Math.ceil((srcCount * 8) / ALIGN) * ALIGN + outCount * 8);
     const outAt = at + Math.ceil((srcCount * 8) / ALIGN) * ALIGN;
@@ -256,6 +259,9 @@ export function transposeColumnBlocks(src: Float64Array, totalCols: number, rowO
     throw e;
   }
 }
+
+/** Source and result of transposeColumnBlocks together at most this size (a 1024 × 4096 matrix). */
+const TRANSPOSE_MAX_BYTES = 64 * 1024 * 1024;
 
 useModuleTranspose(transposeColumnBlocks);
 

@@ -62,6 +62,13 @@ describe('conventions/layout: the transpose in the WebAssembly module', () => {
     assert.ok(got, 'the module loads in Node');
     assert.deepEqual(got, reference(src, totalCols, rowOff, nRows, perm, H));
   });
+
+  it('leaves a matrix whose two copies would pass 64 MB to JavaScript (the module\'s memory never shrinks)', () => {
+    const H = 1050;
+    const src = new Float64Array(1000 * 4 * H); // 33.6 MB, and as much again for the result
+    assert.equal(transposeColumnBlocks(src, 4 * H, 0, 1000, [0, 1, 2, 3], H), undefined);
+    assert.ok(transposeColumnBlocks(src, 4 * H, 0, 900, [0, 1, 2, 3], H), '2 × 30.2 MB still fits');
+  });
 });
 
 describe('conventions/layout: canonical W and R built when first read', () => {
