@@ -869,8 +869,10 @@ export function sequence64(
 // optimising compile alone took ~8 ms of a background thread. The writes run through `dst` in order; the reads keep R
 // rows' cache lines in use.
 
-export function pack64(src: usize, rows: i32, cols: i32, R: i32, dst: usize): void {
+// @ts-ignore: decorator
+@inline function packPanels<T>(src: usize, rows: i32, cols: i32, R: i32, dst: usize): void {
   const rowBytes = <usize>cols << 3;
+  const size = <usize>sizeof<T>();
   let d = dst;
   for (let first = 0; first < rows; first += R) {
     const n = min(R, rows - first);
@@ -878,28 +880,20 @@ export function pack64(src: usize, rows: i32, cols: i32, R: i32, dst: usize): vo
     for (let k = 0; k < cols; k++) {
       let s = panel + (<usize>k << 3);
       let i = 0;
-      for (; i < n; i++, s += rowBytes) store<f64>(d + (<usize>i << 3), load<f64>(s));
-      for (; i < R; i++) store<f64>(d + (<usize>i << 3), 0);
-      d += <usize>R << 3;
+      for (; i < n; i++, s += rowBytes) store<T>(d + <usize>i * size, <T>load<f64>(s));
+      for (; i < R; i++) store<T>(d + <usize>i * size, <T>0);
+      d += <usize>R * size;
     }
   }
 }
 
+export function pack64(src: usize, rows: i32, cols: i32, R: i32, dst: usize): void {
+  packPanels<f64>(src, rows, cols, R, dst);
+}
+
 /** pack64 into float32 panels: each value rounded to the nearest float32, as a store into a Float32Array does. */
 export function pack32(src: usize, rows: i32, cols: i32, R: i32, dst: usize): void {
-  const rowBytes = <usize>cols << 3;
-  let d = dst;
-  for (let first = 0; first < rows; first += R) {
-    const n = min(R, rows - first);
-    const panel = src + <usize>first * rowBytes;
-    for (let k = 0; k < cols; k++) {
-      let s = panel + (<usize>k << 3);
-      let i = 0;
-      for (; i < n; i++, s += rowBytes) store<f32>(d + (<usize>i << 2), <f32>load<f64>(s));
-      for (; i < R; i++) store<f32>(d + (<usize>i << 2), 0);
-      d += <usize>R << 2;
-    }
-  }
+  packPanels<f32>(src, rows, cols, R, dst);
 }
 
 /**
