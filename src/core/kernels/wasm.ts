@@ -560,7 +560,12 @@ function runSequence(rt: WasmRuntime, cache: PackedCache, job: SequenceJob): boo
   // Output rows no step writes must read as zeros, like the fresh buffer they are copied into.
   if (len < T) mem.fill(0, outAt / 8, outAt / 8 + T * H);
   const ex = rt.exports;
-  if (len > 0) ex.gemm64(w.offset, w.panels, D, xAt, T, bw.offset, zxAt);
+  // In pieces of steps while the module may still be in baseline code (the same sums, row by row; see PIECE_STEPS):
+  // a piece re-reads the matrix, ~1 % of an H = 512 projection once the code is optimised.
+  const projectionPiece = projectionsRun++ < coldProjections ? pieceSteps : T;
+  for (let t0 = 0; len > 0 && t0 < T; t0 += projectionPiece) {
+    ex.gemm64(w.offset, w.panels, D, xAt + 8 * t0 * D, Math.min(projectionPiece, T - t0), bw.offset, zxAt + t0 * w.panels * 64);
+  }
   const bytes = new Uint8Array(ex.memory.buffer);
   const result = new Uint8Array(job.buffer);
   const copy = (from: number, to: number, n: number): void => {
@@ -570,12 +575,19 @@ function runSequence(rt: WasmRuntime, cache: PackedCache, job: SequenceJob): boo
     CELL_CODE[cell], H, r.panels, r.offset, br.offset, zxAt, len, from, to, job.reverse ? 1 : 0, job.processingOrder ? 1 : 0,
     job.forgetBias, h0, c0, outAt, trace ? 1 : 0, trZx, trZh, trZ, trA, trH, trC, trT, workAt, hFinalAt, cFinalAt,
   );
+  // Each piece starts from the state the one before left in hFinal / cFinal.
+  const runInPieces = (): void => {
+    if (len === 0) run(0, 0, h0At, c0At);
+    for (let from = 0; from < len; from += pieceSteps) run(from, Math.min(len, from + pieceSteps), from === 0 ? h0At : hFinalAt, from === 0 ? c0At : cFinalAt);
+  };
   if (whole) {
-    run(0, len, h0At, c0At);
+    // A trace is written at rows counted from each call's first step: traced, the image is filled in one call.
+    if (trace) run(0, len, h0At, c0At);
+    else runInPieces();
     copy(base, 0, job.buffer.byteLength);
     return true;
   }
-  if (!trace || len === 0) run(0, len, h0At, c0At);
+  if (!trace || len === 0) runInPieces();
   for (let from = 0; trace && from < len; from += chunk) {
     const to = Math.min(len, from + chunk), n = to - from;
     // Each piece starts from the state the one before left in hFinal / cFinal.
@@ -592,6 +604,25 @@ function runSequence(rt: WasmRuntime, cache: PackedCache, job: SequenceJob): boo
   copy(hFinalAt, layout.hFinal, 8 * H);
   copy(cFinalAt, layout.cFinal, 8 * cN);
   return true;
+}
+
+/**
+ * Steps per call of gemm64 and sequence64 when a sequence runs without trace pieces. V8 compiles a WebAssembly
+ * function first with its baseline compiler and swaps in optimised code only for later calls: one call for 200 steps
+ * (a one-shot CLI run) ran all of them in baseline code while the optimised code was compiled for nothing. Splitting
+ * changes no number: each step and each row of the projection is computed as before.
+ */
+const PIECE_STEPS = 32;
+/** The input projections of a runtime's first sequences run in pieces too; later ones in one call. */
+const COLD_PROJECTIONS = 8;
+let pieceSteps = PIECE_STEPS;
+let coldProjections = COLD_PROJECTIONS;
+let projectionsRun = 0;
+
+/** Tests: sequences and every input projection in pieces of `steps` (undefined: back to the defaults). */
+export function setPieceSteps(steps: number | undefined): void {
+  pieceSteps = steps ?? PIECE_STEPS;
+  coldProjections = steps === undefined ? COLD_PROJECTIONS : Infinity;
 }
 
 let kernels: Kernels | undefined;

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { CellKind } from '../../../src/core/conventions';
 import { runLayer } from '../../../src/core/forward';
 import type { Kernels } from '../../../src/core/kernels/types';
-import { createWasmKernels, KERNEL_MODULES, setTraceChunkBytes, WasmRuntime, wasmKernels, type KernelExports } from '../../../src/core/kernels/wasm';
+import { createWasmKernels, KERNEL_MODULES, setPieceSteps, setTraceChunkBytes, WasmRuntime, wasmKernels, type KernelExports } from '../../../src/core/kernels/wasm';
 import { jsKernels } from '../../../src/core/kernels/js';
 import type { LayerResult, RecurrentLayer } from '../../../src/core/model';
 import { mulberry32Signed } from '../../../src/core/random';
@@ -93,6 +93,19 @@ describe('the WebAssembly sequence kernel (runSequence: whole standard-cell sequ
         assert.ok(compareWithSteppedLoop() > 300);
       } finally {
         setTraceChunkBytes(old);
+      }
+    }
+  });
+
+  it('gives the same bits when a sequence without trace pieces and its input projection run a few steps per call', () => {
+    // The default is 32 steps per call (a one-shot run's kernels leave baseline code between calls); 1 and 5 make
+    // every shape above end pieces mid-sequence, with and without a trace, in both directions.
+    for (const steps of [1, 5]) {
+      setPieceSteps(steps);
+      try {
+        assert.ok(compareWithSteppedLoop() > 300);
+      } finally {
+        setPieceSteps(undefined);
       }
     }
   });
