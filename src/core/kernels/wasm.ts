@@ -249,8 +249,9 @@ export function transposeColumnBlocks(src: Float64Array, totalCols: number, rowO
   const rt = wasmRuntime();
   if (!rt) return undefined;
   try {
-    const at = rt.transient(Math.ceil((srcCount * 8) / ALIGN) * ALIGN + outCount * 8);
-    const outAt = at + Math.ceil((srcCount * 8) / ALIGN) * ALIGN;
+    const srcBytes = Math.ceil((srcCount * 8) / ALIGN) * ALIGN;
+    const at = rt.transient(srcBytes + outCount * 8);
+    const outAt = at + srcBytes;
     rt.f64.set(src.subarray(rowOff * totalCols, rowOff * totalCols + srcCount), at / 8);
     for (let k = 0; k < perm.length; k++) rt.exports.transposeColumns64(at, totalCols, nRows, perm[k] * H, H, outAt + k * H * nRows * 8);
     return rt.f64.slice(outAt / 8, outAt / 8 + outCount);

@@ -61,9 +61,6 @@ export function dataEnd(): usize {
 
 const SPLITTER: f64 = 134217729; // 2^27 + 1
 
-/** Set by exactQuotient: the value, or NaN when only the exact expansion arithmetic can tell. */
-let quotient: f64 = 0;
-
 /** exactQuotient of ../number.ts for ±(high·10^(digits−9) + low) / 10^q, 16–18 digits, q ≤ 22; NaN: not settled. */
 function exactQuotient(high: i32, low: i32, digits: i32, q: i32): f64 {
   const p = <f64>high * pow10(digits - 9);
