@@ -11,12 +11,13 @@ export async function loadCore(root = resolve(dirname(fileURLToPath(import.meta.
   const lines = [
     "export { getKernels, setKernels } from './src/core/kernels/index';",
     "export { jsKernels } from './src/core/kernels/js';",
-    "export { wasmKernels, wasmRuntime } from './src/core/kernels/wasm';",
+    "export { createWasmKernels, KERNEL_MODULES, WasmRuntime, wasmKernels, wasmRuntime } from './src/core/kernels/wasm';",
     "export { mulberry32Signed } from './src/core/random';",
   ];
   if (existsSync(join(root, 'src/core/fast32.ts'))) lines.push("export * as fast32 from './src/core/fast32';");
   if (existsSync(join(root, 'src/core/forward.ts'))) lines.push("export * as forward from './src/core/forward';");
   if (existsSync(join(root, 'src/protocol/channel.ts'))) lines.push("export * as channel from './src/protocol/channel';");
+  if (existsSync(join(root, 'src/cli/relaxedSimd.ts'))) lines.push("export { enableRelaxedSimd } from './src/cli/relaxedSimd';");
   if (existsSync(join(root, 'src/worker/analysis.ts'))) lines.push("export { analyzeText } from './src/worker/analysis';");
   const outfile = join(root, 'out/bench/core.cjs');
   await esbuild.build({

@@ -346,8 +346,12 @@ async function main() {
   ensurePeers();
   const core = await loadCore(root);
   if (!core.forward || !core.fast32) throw new Error('src/core/forward.ts and src/core/fast32.ts are needed');
+  // The kernels the gate-lens command runs in this Node: it turns Node 20's relaxed SIMD on (src/cli/relaxedSimd.ts),
+  // and Node ≥ 22 ships it. The plain build beside them is what a host without relaxed SIMD runs.
+  const relaxed = core.enableRelaxedSimd?.() ?? 'unavailable';
   const wasm = core.wasmKernels();
   if (!wasm) throw new Error('WebAssembly SIMD is unavailable in this Node; the benchmark needs it');
+  const plain = core.createWasmKernels(new core.WasmRuntime(new WebAssembly.Instance(new WebAssembly.Module(core.KERNEL_MODULES.simd)).exports, {}, 'simd'));
   const peers = createRequire(join(root, 'bench/package.json'));
   const tf = peers('@tensorflow/tfjs');
   const tfWasm = peers('@tensorflow/tfjs-backend-wasm');
@@ -365,6 +369,7 @@ async function main() {
   const engines = [
     gateLensF64(core, wasm, 'gatelens-f64'),
     gateLensF64(core, wasm, 'gatelens-f64-reuse', true),
+    gateLensF64(core, plain, 'gatelens-f64-plain-reuse', true),
     gateLensF64(core, core.jsKernels, 'gatelens-f64-js'),
     gateLensF32(core),
     tfjsEngine(tf, 'cpu', wasmReady),
@@ -375,6 +380,7 @@ async function main() {
   const cases = makeCases(core).filter((c) => !onlyCases || onlyCases.some((k) => c.name.includes(k)));
   if (onlyEngines) engines.splice(0, engines.length, ...engines.filter((e) => onlyEngines.includes(e.name)));
   log(`Machine: ${machine()}`);
+  log(`Kernels of the gate-lens command in this Node: ${wasm.name} (relaxed SIMD: ${relaxed}); beside them the plain build (${plain.name}).`);
   // The machines are shared: a high load average means every figure below is inflated and noisier.
   log(`Load average at start: ${loadavg().map((v) => v.toFixed(2)).join(', ')} (${cpus().length} logical CPUs)`);
   log(`Single thread; ${ROUNDS} interleaved round(s) of ≥ ${MIN_MS} ms per engine and case; medians of ${useWall ? 'wall-clock' : 'process CPU'} time. Outputs checked against the Gate Lens float64 core to ${TOLERANCE}.`);
@@ -407,7 +413,8 @@ async function main() {
   for (const c of cases) {
     const row = new Map();
     results.set(c.name, row);
-    const reference = core.forward.runLayer(c.layer, { data: c.x, batch: 1, steps: c.T, features: c.D }).output.data;
+    // The reference: the plain kernels (no fused multiply-add), as in the tables of earlier sessions.
+    const reference = core.forward.runLayer(c.layer, { data: c.x, batch: 1, steps: c.T, features: c.D }, { kernels: plain }).output.data;
     const prepared = [];
     for (const e of engines) {
       if (e.external) {
@@ -583,7 +590,7 @@ function printTables(engines, cases, results) {
   console.log(table(head, rowsOf((r) => r.usPerStep.toFixed(r.usPerStep < 10 ? 2 : 1))));
   console.log('\nGFLOP/s (2·G·H·(D+H) per step)');
   console.log(table(head, rowsOf((r) => r.gflops.toFixed(r.gflops < 1 ? 3 : 2))));
-  for (const ours of ['gatelens-f64', 'gatelens-f64-reuse', 'gatelens-f64-chromium', 'gatelens-f64-chromium-reuse', 'gatelens-f32']) {
+  for (const ours of ['gatelens-f64', 'gatelens-f64-reuse', 'gatelens-f64-plain-reuse', 'gatelens-f64-chromium', 'gatelens-f64-chromium-reuse', 'gatelens-f32']) {
     if (!engines.some((e) => e.name === ours)) continue;
     const peers = engines.filter((e) => !e.ours);
     console.log(`\n${ours}: speed ratio to each peer (peer time / our time; > 1 = Gate Lens faster)`);
@@ -607,7 +614,7 @@ function printTables(engines, cases, results) {
     });
     console.log(table(['case', 'first run, cold', 'first run, after warm-up', 'median'], rows));
   }
-  console.log(`\nmax |output − Gate Lens float64 core| (every timed engine was checked before timing; limit ${TOLERANCE})`);
+  console.log(`\nmax |output − Gate Lens float64 core, plain kernels| (every timed engine was checked before timing; limit ${TOLERANCE})`);
   console.log(table(head, rowsOf((r) => (r.maxDiff === 0 ? '0' : r.maxDiff.toExponential(1)))));
   const unsupported = [];
   for (const c of cases) for (const e of engines) {

@@ -47,15 +47,18 @@ const CACHE_LOADER = join(root, 'out/bench/compile-cache.cjs');
 async function buildCli() {
   const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', loader: { '.wasm': 'binary' } };
   await esbuild.build({ ...common, entryPoints: [join(root, 'src/cli/main.ts')], outfile: CLI_BUNDLE });
-  await esbuild.build({ ...common, entryPoints: [join(root, 'src/cli/compileCache.ts')], outfile: CACHE_LOADER });
+  const launcher = "export { loadBundle } from './src/cli/compileCache'; export { enableRelaxedSimd } from './src/cli/relaxedSimd';";
+  await esbuild.build({ ...common, stdin: { contents: launcher, resolveDir: root, loader: 'ts' }, outfile: CACHE_LOADER });
 }
 
 /**
- * Loads the CLI as `gate-lens` does (src/cli/launch.ts): through V8's code cache in BENCH_CACHE_DIR, written at the end
- * when there was none (a user's first run); without BENCH_CACHE_DIR, plainly (--warm).
+ * Loads the CLI as `gate-lens` does (src/cli/launch.ts): relaxed SIMD turned on where Node 20 has it behind its flag,
+ * then through V8's code cache in BENCH_CACHE_DIR, written at the end when there was none (a user's first run);
+ * without BENCH_CACHE_DIR, plainly (--warm).
  */
 function loadCli() {
   const require = createRequire(import.meta.url);
+  require(CACHE_LOADER).enableRelaxedSimd();
   const cacheDir = process.env.BENCH_CACHE_DIR;
   if (!cacheDir) return { cli: require(CLI_BUNDLE), save: () => {}, status: 'off' };
   const loaded = require(CACHE_LOADER).loadBundle(CLI_BUNDLE, { ...process.env, GATE_LENS_CACHE_DIR: cacheDir });

@@ -7,6 +7,7 @@ import { isAscii } from 'node:buffer';
 import { extname, basename } from 'node:path';
 import { adapter, CONVENTION_IDS, DOCUMENTED_NOTE, convention as conventionSpec, type ConventionId } from '../core/conventions';
 import { runModel } from '../core/forward';
+import { getKernels } from '../core/kernels';
 import { GateLensError, type InitialState, type Layer, type Model, type ModelResult, type RecurrentLayer, type Sequence } from '../core/model';
 import { DEFAULT_MAX_BYTES, extractArrays } from '../core/parse';
 import type { ParseResult, SourceRange } from '../core/parse/types';
@@ -655,7 +656,8 @@ export function main(argv: readonly string[], io: Io = nodeIo, model?: Preloaded
     const args = parseArgs(argv);
     if (model && model.path === args.file) args.model = model;
     if (args.flags.has('--version') && !args.command) {
-      io.out(`${version}\n`);
+      // The kernels say which host's numbers a run gives: plain SIMD and FMA differ by about one ulp (README, Limits).
+      io.out(`${version}\nkernels: ${getKernels().name} (Node ${process.version})\n`);
       return EXIT.ok;
     }
     if (!args.command) {

@@ -198,7 +198,10 @@ describe('gate-lens exit codes and help', function () {
     for (const s of ['--input', '--trace', '--h0', '--c0', '--layer']) assert.ok(rh.stdout.includes(s), s);
     const v = cli('--version');
     assert.equal(v.code, 0);
-    assert.equal(v.stdout.trim(), JSON.parse(readFileSync('package.json', 'utf8')).version);
+    const [versionLine, kernelsLine] = v.stdout.trim().split('\n');
+    assert.equal(versionLine, JSON.parse(readFileSync('package.json', 'utf8')).version);
+    // The command turns on Node 20's relaxed SIMD (src/cli/relaxedSimd.ts): every Node it supports runs the FMA kernels.
+    assert.equal(kernelsLine, `kernels: wasm-relaxed-simd-f64 (Node ${process.version})`);
   });
 
   it('1 for usage errors, with the message on stderr and nothing on stdout', () => {
