@@ -18,8 +18,9 @@
 const PANEL_BYTES: usize = 64;
 
 // c + a·b. The same source is compiled twice (scripts/build-wasm.mjs): plain SIMD, and with relaxed-simd, where
-// this becomes one fused multiply-add (Chrome ≥ 114 and Electron, i.e. the VS Code desktop host; Node 20 only behind
-// --experimental-wasm-relaxed-simd). The loader picks the relaxed build where the host validates it.
+// this becomes one fused multiply-add (Chrome ≥ 114 and Electron, i.e. the VS Code desktop host, Node ≥ 22, and Node 20
+// behind --experimental-wasm-relaxed-simd, which the gate-lens command turns on). The loader picks the relaxed build
+// where the host validates it.
 // @ts-ignore: decorator
 @inline function madd64(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
@@ -455,6 +456,14 @@ const CONSTANTS64 = memory.data<f64>([
 // @ts-ignore: decorator
 @inline const TANH_BELOW20: i32 = 39;
 
+// a where the mask lane is all ones, else b (masks from comparisons). Relaxed SIMD's lane select is one instruction
+// (blendvpd) where bitselect is three; for such masks both give the same lanes.
+// @ts-ignore: decorator
+@inline function select64(a: v128, b: v128, m: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return i64x2.relaxed_laneselect(a, b, m);
+  return v128.bitselect(a, b, m);
+}
+
 // @ts-ignore: decorator
 @inline function c64(index: i32): v128 {
   return v128.load64_splat(CONSTANTS64 + (<usize>index << 3));
@@ -471,10 +480,10 @@ const CONSTANTS64 = memory.data<f64>([
 // @ts-ignore: decorator
 @inline function reductionK(x: v128): v128 {
   const ax = f64x2.abs(x);
-  const sgn = v128.bitselect(c64(MINUS_ONE), c64(ONE), f64x2.lt(x, c64(ZERO)));
+  const sgn = select64(c64(MINUS_ONE), c64(ONE), f64x2.lt(x, c64(ZERO)));
   let k = f64x2.trunc(f64x2.add(f64x2.mul(c64(INV_LN2), x), f64x2.mul(c64(HALF), sgn)));
-  k = v128.bitselect(sgn, k, f64x2.lt(ax, c64(BELOW_THREE_HALVES_LN2)));
-  return v128.bitselect(k, c64(ZERO), f64x2.ge(ax, c64(ABOVE_HALF_LN2)));
+  k = select64(sgn, k, f64x2.lt(ax, c64(BELOW_THREE_HALVES_LN2)));
+  return select64(k, c64(ZERO), f64x2.ge(ax, c64(ABOVE_HALF_LN2)));
 }
 
 /** e^x (fdlibm e_exp.c as in V8, which returns the correctly rounded e for x = 1). */
@@ -502,14 +511,14 @@ const CONSTANTS64 = memory.data<f64>([
   // Scale by 2^k; k = 1024 as (y·2)·2^1023, k < −1021 as (y·2^(k+1000))·2^−1000, multiplying by 1 elsewhere.
   const top = f64x2.eq(k, c64(K_OVERFLOW));
   const tiny = f64x2.lt(k, c64(K_SUBNORMAL));
-  const kk = v128.bitselect(c64(K_MAX), v128.bitselect(f64x2.add(k, c64(K_SHIFT)), k, tiny), top);
-  y = f64x2.mul(y, v128.bitselect(c64(TWO), c64(ONE), top));
+  const kk = select64(c64(K_MAX), select64(f64x2.add(k, c64(K_SHIFT)), k, tiny), top);
+  y = f64x2.mul(y, select64(c64(TWO), c64(ONE), top));
   y = f64x2.mul(y, pow2(kk));
-  y = f64x2.mul(y, v128.bitselect(c64(TWO_M1000), c64(ONE), tiny));
-  y = v128.bitselect(f64x2.add(c64(ONE), x), y, f64x2.lt(ax, c64(TWO_M28)));
-  y = v128.bitselect(c64(E), y, f64x2.eq(x, c64(ONE)));
-  y = v128.bitselect(c64(INFINITY), y, f64x2.gt(x, c64(O_THRESHOLD)));
-  return v128.bitselect(c64(ZERO), y, f64x2.lt(x, c64(U_THRESHOLD)));
+  y = f64x2.mul(y, select64(c64(TWO_M1000), c64(ONE), tiny));
+  y = select64(f64x2.add(c64(ONE), x), y, f64x2.lt(ax, c64(TWO_M28)));
+  y = select64(c64(E), y, f64x2.eq(x, c64(ONE)));
+  y = select64(c64(INFINITY), y, f64x2.gt(x, c64(O_THRESHOLD)));
+  return select64(c64(ZERO), y, f64x2.lt(x, c64(U_THRESHOLD)));
 }
 
 // e^x − 1 (fdlibm s_expm1.c as in V8), in pieces so that tanh can evaluate only the branches its arguments reach.
@@ -583,7 +592,7 @@ const CONSTANTS64 = memory.data<f64>([
   const atZero = expm1AtZero(r, e, hxs);
   const e2 = expm1E2(r, e, c, hxs);
   const atMinusOne = expm1AtMinusOne(r, e2);
-  const atOne = v128.bitselect(
+  const atOne = select64(
     f64x2.mul(c64(MINUS_TWO), f64x2.sub(e2, f64x2.add(r, c64(HALF)))),
     f64x2.add(one, f64x2.mul(c64(TWO), f64x2.sub(r, e2))),
     f64x2.lt(r, c64(MINUS_QUARTER)),
@@ -593,11 +602,11 @@ const CONSTANTS64 = memory.data<f64>([
   const far = expm1Far(r, e2, twopk);
   const below20 = expm1Below20(r, e2, k, twopk);
   const from20 = f64x2.mul(f64x2.add(f64x2.sub(r, f64x2.add(e2, twomk)), one), twopk);
-  let y = v128.bitselect(below20, from20, f64x2.lt(k, c64(TWENTY)));
-  y = v128.bitselect(far, y, v128.or(f64x2.le(k, c64(MINUS_TWO)), f64x2.gt(k, c64(FIFTY_SIX))));
-  y = v128.bitselect(atOne, y, f64x2.eq(k, one));
-  y = v128.bitselect(atMinusOne, y, f64x2.eq(k, c64(MINUS_ONE)));
-  return v128.bitselect(atZero, y, f64x2.eq(k, c64(ZERO)));
+  let y = select64(below20, from20, f64x2.lt(k, c64(TWENTY)));
+  y = select64(far, y, v128.or(f64x2.le(k, c64(MINUS_TWO)), f64x2.gt(k, c64(FIFTY_SIX))));
+  y = select64(atOne, y, f64x2.eq(k, one));
+  y = select64(atMinusOne, y, f64x2.eq(k, c64(MINUS_ONE)));
+  return select64(atZero, y, f64x2.eq(k, c64(ZERO)));
 }
 
 /**
@@ -616,8 +625,8 @@ const CONSTANTS64 = memory.data<f64>([
   const hxs = f64x2.mul(r, hfx);
   const e = expm1E(r, hfx, hxs);
   const e2 = expm1E2(r, e, c, hxs);
-  let t = v128.bitselect(expm1AtMinusOne(r, e2), expm1Far(r, e2, pow2(k)), f64x2.eq(k, c64(MINUS_ONE)));
-  t = v128.bitselect(expm1AtZero(r, e, hxs), t, f64x2.eq(k, c64(ZERO)));
+  let t = select64(expm1AtMinusOne(r, e2), expm1Far(r, e2, pow2(k)), f64x2.eq(k, c64(MINUS_ONE)));
+  t = select64(expm1AtZero(r, e, hxs), t, f64x2.eq(k, c64(ZERO)));
   return f64x2.div(f64x2.neg(t), f64x2.add(t, c64(TWO)));
 }
 
@@ -644,7 +653,7 @@ const CONSTANTS64 = memory.data<f64>([
  */
 // @ts-ignore: decorator
 @inline function tanhMixed(ax: v128, large: v128): v128 {
-  const u = v128.bitselect(f64x2.mul(c64(TWO), ax), f64x2.mul(c64(MINUS_TWO), ax), large);
+  const u = select64(f64x2.mul(c64(TWO), ax), f64x2.mul(c64(MINUS_TWO), ax), large);
   const k = reductionK(u);
   const hi = expm1Hi(u, k);
   const lo = expm1Lo(k);
@@ -655,11 +664,11 @@ const CONSTANTS64 = memory.data<f64>([
   const e = expm1E(r, hfx, hxs);
   const e2 = expm1E2(r, e, c, hxs);
   const twopk = pow2(k);
-  let t = v128.bitselect(expm1AtMinusOne(r, e2), expm1Far(r, e2, twopk), f64x2.eq(k, c64(MINUS_ONE)));
-  t = v128.bitselect(expm1AtZero(r, e, hxs), t, f64x2.eq(k, c64(ZERO)));
-  t = v128.bitselect(expm1Below20(r, e2, k, twopk), t, large);
-  const d = f64x2.div(v128.bitselect(c64(TWO), f64x2.neg(t), large), f64x2.add(t, c64(TWO)));
-  return v128.bitselect(f64x2.sub(c64(ONE), d), d, large);
+  let t = select64(expm1AtMinusOne(r, e2), expm1Far(r, e2, twopk), f64x2.eq(k, c64(MINUS_ONE)));
+  t = select64(expm1AtZero(r, e, hxs), t, f64x2.eq(k, c64(ZERO)));
+  t = select64(expm1Below20(r, e2, k, twopk), t, large);
+  const d = f64x2.div(select64(c64(TWO), f64x2.neg(t), large), f64x2.add(t, c64(TWO)));
+  return select64(f64x2.sub(c64(ONE), d), d, large);
 }
 
 /**
@@ -674,25 +683,25 @@ const CONSTANTS64 = memory.data<f64>([
   const belowOne = f64x2.lt(ax, c64(ONE));
   if (i64x2.all_true(v128.and(belowOne, f64x2.ge(ax, c64(TWO_M28))))) {
     const z = tanhSmall(ax);
-    return v128.bitselect(f64x2.neg(z), z, negative);
+    return select64(f64x2.neg(z), z, negative);
   }
   const belowMedium = f64x2.lt(ax, c64(TANH_BELOW20));
   if (i64x2.all_true(v128.andnot(belowMedium, belowOne))) {
     const z = tanhMedium(ax);
-    return v128.bitselect(f64x2.neg(z), z, negative);
+    return select64(f64x2.neg(z), z, negative);
   }
   const large = f64x2.ge(ax, c64(ONE));
   if (i64x2.all_true(v128.and(belowMedium, f64x2.ge(ax, c64(TWO_M28))))) {
     const z = tanhMixed(ax, large);
-    return v128.bitselect(f64x2.neg(z), z, negative);
+    return select64(f64x2.neg(z), z, negative);
   }
-  const t = expm1v(v128.bitselect(f64x2.mul(c64(TWO), ax), f64x2.mul(c64(MINUS_TWO), ax), large));
+  const t = expm1v(select64(f64x2.mul(c64(TWO), ax), f64x2.mul(c64(MINUS_TWO), ax), large));
   // |x| ≥ 1: 1 − 2/(t + 2); else −t/(t + 2): one division for both.
-  const d = f64x2.div(v128.bitselect(c64(TWO), f64x2.neg(t), large), f64x2.add(t, c64(TWO)));
-  let z = v128.bitselect(f64x2.sub(c64(ONE), d), d, large);
-  z = v128.bitselect(c64(ONE), z, f64x2.ge(ax, c64(TWENTY_TWO)));
-  z = v128.bitselect(ax, z, f64x2.lt(ax, c64(TWO_M28)));
-  return v128.bitselect(f64x2.neg(z), z, negative);
+  const d = f64x2.div(select64(c64(TWO), f64x2.neg(t), large), f64x2.add(t, c64(TWO)));
+  let z = select64(f64x2.sub(c64(ONE), d), d, large);
+  z = select64(c64(ONE), z, f64x2.ge(ax, c64(TWENTY_TWO)));
+  z = select64(ax, z, f64x2.lt(ax, c64(TWO_M28)));
+  return select64(f64x2.neg(z), z, negative);
 }
 
 /** 1/(1 + e^−x), as forward.ts writes it. */
