@@ -52,6 +52,7 @@ export class GateBars {
   private cssWidth = 0;
   private cssHeight = 0;
   private theme?: BarTheme;
+  private themeSource?: () => { theme: BarTheme; color: string };
   private color = '#888888';
   private last?: { values: ArrayLike<number>; offset: number; format: (v: number) => string; wide: boolean };
   /** What does not change with the step (unit numbers, empty tracks), drawn once per size / theme / value width. */
@@ -93,6 +94,14 @@ export class GateBars {
     this.redraw();
   }
 
+  /**
+   * Where the theme comes from when the bars first draw: after layout, when reading styles forces nothing. Read right
+   * after the bars were built, the same styles cost a style pass over the new DOM (~13 ms at 512 units).
+   */
+  readThemeWhenDrawn(source: () => { theme: BarTheme; color: string }): void {
+    this.themeSource = source;
+  }
+
   /** Draws the bars of `values[offset + k]` for row k (in the step's frame). */
   paint(values: ArrayLike<number>, offset: number, format: (v: number) => string, wide: boolean): void {
     this.last = { values, offset, format, wide };
@@ -120,6 +129,11 @@ export class GateBars {
   }
 
   private redraw(): void {
+    if (!this.theme && this.themeSource && this.last) {
+      const { theme, color } = this.themeSource();
+      this.theme = theme;
+      this.color = color || theme.foreground;
+    }
     const th = this.theme, last = this.last;
     if (!th || !last || this.cssWidth <= 0 || this.cssHeight <= 0) return;
     const dpr = window.devicePixelRatio || 1;

@@ -35,7 +35,7 @@ import type { CanonicalGate, CellKind } from '../core/conventions/types';
 import { convention as conventionSpec } from './conventions';
 import { PROTOCOL_VERSION, type HostToWebview, type WebviewMethods, type WebviewToHost } from '../protocol/messages';
 import { CHANNEL_ERRORS, ChannelError, RequestClient, type Envelope } from '../protocol/channel';
-import { GateBars, readBarTheme } from './bars';
+import { GateBars, readBarTheme, type BarTheme } from './bars';
 import { Heatmap, LinePlot, readThemeColors, type ChartHost, type ThemeColors } from './charts';
 import { blockAsNumpy, stepAsNumpy } from './copytext';
 import { clear, el, setText } from './dom';
@@ -621,7 +621,8 @@ function rebuildStepDom(s: PanelState): void {
       bars.root));
     gateBars.push({ canonicalOffset: b.canonicalOffset, bars });
   }
-  themeBars();
+  let theme: BarTheme | undefined;
+  for (const { bars } of gateBars) bars.readThemeWhenDrawn(() => ({ theme: (theme ??= readBarTheme(gatesBox)), color: gateColor(bars) }));
 
   if (tr.cell === 'lstm' && tr.c) {
     // The formula keeps the textbook g for the candidate: Keras calls it c, which would collide with the cell state.
@@ -664,8 +665,10 @@ function gateRange(tr: TraceData, offset: number): { max: number; signed: boolea
 function themeBars(): void {
   if (gateBars.length === 0) return;
   const theme = readBarTheme(gatesBox);
-  for (const bar of gateBars) bar.bars.setTheme(theme, getComputedStyle(bar.bars.root).getPropertyValue('--gl-gate').trim());
+  for (const bar of gateBars) bar.bars.setTheme(theme, gateColor(bar.bars));
 }
+
+const gateColor = (bars: GateBars): string => getComputedStyle(bars.root).getPropertyValue('--gl-gate').trim();
 
 function stateTable(box: HTMLElement, title: string, cols: [string, string][], from: number, to: number): Record<string, HTMLElement[]> {
   const cells: Record<string, HTMLElement[]> = {};
