@@ -2,7 +2,7 @@
 // .safetensors. Deterministic to the byte (fixed zip timestamps, fixed key order) so CI can compare the artifacts
 // the generator proved in the real frameworks with what this code writes today.
 
-import { zipSync } from 'fflate';
+import { fflate } from '../fflate';
 import type { ExportDtype, NamedArray } from './plan';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -51,7 +51,7 @@ export function encodeNpz(arrays: readonly NamedArray[], dtype: ExportDtype): Ui
     if (members[key]) throw new Error(`internal: two arrays named ${a.name}`);
     members[key] = [encodeNpy(a.tensor.shape, a.tensor.data, dtype), { level: 0, mtime }];
   }
-  return zipSync(members);
+  return fflate().zipSync(members);
 }
 
 /**

@@ -11,7 +11,7 @@
 
 import { decodeElements, dtypeBytes } from '../tensor/dtype';
 import { ModelFileError } from '../tensor/types';
-import { inflateSync } from 'fflate';
+import { fflate } from '../fflate';
 
 export interface ChunkFilter {
   readonly id: number;
@@ -495,7 +495,7 @@ function unzlib(bytes: Uint8Array, size: number, what: string): Uint8Array {
   // One spare byte tells a stream that inflates past the chunk (fflate stops writing at the end of `out`).
   let out: Uint8Array;
   try {
-    out = inflateSync(bytes.subarray(2, bytes.length - 4), { out: new Uint8Array(size + 1) });
+    out = fflate().inflateSync(bytes.subarray(2, bytes.length - 4), { out: new Uint8Array(size + 1) });
   } catch (e) {
     throw new ModelFileError('bad-hdf5', `${what} does not inflate: ${(e as Error).message}`);
   }

@@ -4,7 +4,7 @@
 // the ratio limit of the compressed size, and inflation stops as soon as it passes the declared size.
 // Format: PKWARE APPNOTE.TXT 4.3.6 (local header), 4.3.12 (central directory), 4.3.14–16 (ZIP64).
 
-import { Inflate } from 'fflate';
+import { fflate } from '../fflate';
 import { checkRange, sliceSource } from './bytes';
 import { DEFAULT_LIMITS, ModelFileError, type ByteSource, type ReadLimits } from './types';
 
@@ -135,7 +135,7 @@ function inflateBounded(compressed: Uint8Array, declared: number, name: string):
   const out = new Uint8Array(declared);
   let written = 0;
   let ended = false;
-  const inflater = new Inflate((chunk, final) => {
+  const inflater = new (fflate().Inflate)((chunk, final) => {
     if (written + chunk.length > declared) throw new ModelFileError('zip-bomb', `"${name}" inflates past its declared ${declared} bytes; refused`);
     out.set(chunk, written);
     written += chunk.length;
