@@ -86,20 +86,16 @@ export class GateBars {
     }
   }
 
-  /** The gate's colour and the theme (after a rebuild or a theme change); repaints what was shown. */
-  setTheme(theme: BarTheme, gateColor: string): void {
-    this.theme = theme;
-    this.background = undefined;
-    this.color = gateColor || theme.foreground;
-    this.redraw();
-  }
-
   /**
-   * Where the theme comes from when the bars first draw: after layout, when reading styles forces nothing. Read right
+   * Where the gate's colour and the theme come from (after a rebuild or a theme change): read when the bars next draw,
+   * and what was shown is repainted. New bars first draw after layout, where reading styles forces nothing; read right
    * after the bars were built, the same styles cost a style pass over the new DOM (~13 ms at 512 units).
    */
-  readThemeWhenDrawn(source: () => { theme: BarTheme; color: string }): void {
+  useTheme(source: () => { theme: BarTheme; color: string }): void {
     this.themeSource = source;
+    this.theme = undefined;
+    this.background = undefined;
+    this.redraw();
   }
 
   /** Draws the bars of `values[offset + k]` for row k (in the step's frame). */
@@ -129,13 +125,14 @@ export class GateBars {
   }
 
   private redraw(): void {
-    if (!this.theme && this.themeSource && this.last) {
+    const last = this.last;
+    if (!last || !this.themeSource || this.cssWidth <= 0 || this.cssHeight <= 0) return;
+    if (!this.theme) {
       const { theme, color } = this.themeSource();
       this.theme = theme;
       this.color = color || theme.foreground;
     }
-    const th = this.theme, last = this.last;
-    if (!th || !last || this.cssWidth <= 0 || this.cssHeight <= 0) return;
+    const th = this.theme;
     const dpr = window.devicePixelRatio || 1;
     const w = Math.round(this.cssWidth * dpr), h = Math.round(this.cssHeight * dpr);
     if (this.canvas.width !== w || this.canvas.height !== h) { this.canvas.width = w; this.canvas.height = h; }

@@ -621,8 +621,7 @@ function rebuildStepDom(s: PanelState): void {
       bars.root));
     gateBars.push({ canonicalOffset: b.canonicalOffset, bars });
   }
-  let theme: BarTheme | undefined;
-  for (const { bars } of gateBars) bars.readThemeWhenDrawn(() => ({ theme: (theme ??= readBarTheme(gatesBox)), color: gateColor(bars) }));
+  themeBars();
 
   if (tr.cell === 'lstm' && tr.c) {
     // The formula keeps the textbook g for the candidate: Keras calls it c, which would collide with the cell state.
@@ -662,13 +661,13 @@ function gateRange(tr: TraceData, offset: number): { max: number; signed: boolea
 }
 
 /** The bars' colours and fonts from the theme (each gate's own --gl-gate colour); style only, no layout. */
+/** The bars' theme, read once for all of them when the first one draws. */
 function themeBars(): void {
-  if (gateBars.length === 0) return;
-  const theme = readBarTheme(gatesBox);
-  for (const bar of gateBars) bar.bars.setTheme(theme, gateColor(bar.bars));
+  let theme: BarTheme | undefined;
+  for (const { bars } of gateBars) {
+    bars.useTheme(() => ({ theme: (theme ??= readBarTheme(gatesBox)), color: getComputedStyle(bars.root).getPropertyValue('--gl-gate').trim() }));
+  }
 }
-
-const gateColor = (bars: GateBars): string => getComputedStyle(bars.root).getPropertyValue('--gl-gate').trim();
 
 function stateTable(box: HTMLElement, title: string, cols: [string, string][], from: number, to: number): Record<string, HTMLElement[]> {
   const cells: Record<string, HTMLElement[]> = {};
