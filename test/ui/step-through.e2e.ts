@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { kernelLine, SEED } from './seed';
-import { gateLensWebview, goToLine, openFile, openWorkbench, runCommand, screenshot, texts } from './workbench';
+import { goToLine, openFile, openGateLensPanel, openWorkbench, runCommand, screenshot, texts } from './workbench';
 
 /** Gate letters of the z blocks as the view labels them, e.g. "f · forget gate [3:6]" → "f". */
 async function blockLetters(view: Frame): Promise<string[]> {
@@ -19,11 +19,12 @@ describe('step-through view (real workbench, webview iframe)', () => {
 
   before(async () => {
     await openWorkbench();
-    await openFile(SEED);
-    // The cursor inside the layer's kernel, as a user would leave it, so the command acts on that layer.
-    await goToLine(kernelLine().line);
-    await runCommand('Gate Lens: Step Through');
-    view = await gateLensWebview();
+    view = await openGateLensPanel(async () => {
+      await openFile(SEED);
+      // The cursor inside the layer's kernel, as a user would leave it, so the command acts on that layer.
+      await goToLine(kernelLine().line);
+      await runCommand('Gate Lens: Step Through');
+    });
   });
 
   it('runs the file’s own input x and shows Keras’s h for it, under the Keras gate labels', async () => {

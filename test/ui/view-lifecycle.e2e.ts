@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { kernelLine, SEED } from './seed';
-import { gateLensWebview, goToLine, openFile, openWorkbench, runCommand, texts, ui } from './workbench';
+import { gateLensWebview, goToLine, openFile, openGateLensPanel, openWorkbench, runCommand, texts, ui } from './workbench';
 
 const TORCH_GRU = 'examples/torch_gru_bidirectional_state_dict.txt';
 
@@ -28,10 +28,11 @@ describe('step-through view over a session (real workbench)', () => {
     if ((await editorLines.count()) > 0) await editorLines.first().click();
     // Quick Open acts on the focused group; the previous file's panel may still hold the focus.
     await runCommand('View: Focus First Editor Group');
-    await openFile(SEED);
-    await goToLine(kernelLine().line);
-    await runCommand('Gate Lens: Step Through');
-    view = await gateLensWebview();
+    view = await openGateLensPanel(async () => {
+      await openFile(SEED);
+      await goToLine(kernelLine().line);
+      await runCommand('Gate Lens: Step Through');
+    });
     await label(view, 'Step 1 / 1');
   });
 
