@@ -660,8 +660,7 @@ function gateRange(tr: TraceData, offset: number): { max: number; signed: boolea
   return { max, signed };
 }
 
-/** The bars' colours and fonts from the theme (each gate's own --gl-gate colour); style only, no layout. */
-/** The bars' theme, read once for all of them when the first one draws. */
+/** The bars' colours and fonts from the theme (each gate's own --gl-gate colour), read when the first of them draws. */
 function themeBars(): void {
   let theme: BarTheme | undefined;
   for (const { bars } of gateBars) {
